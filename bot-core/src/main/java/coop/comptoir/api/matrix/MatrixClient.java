@@ -1,0 +1,100 @@
+package coop.comptoir.api.matrix;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import coop.comptoir.api.id.EventId;
+import coop.comptoir.api.id.MxcUri;
+import coop.comptoir.api.id.RoomAlias;
+import coop.comptoir.api.id.RoomId;
+import coop.comptoir.api.id.UserId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The client-server API, spoken as the application service. Every call blocks until the
+ * homeserver answered; rate limits ({@code M_LIMIT_EXCEEDED}), 5xx answers and network errors are
+ * retried inside the call (with the server's {@code retry_after_ms} / {@code Retry-After}, else
+ * exponential backoff); what is still failing then, or fails for good, is thrown as a
+ * {@link MatrixException} carrying the errcode.
+ *
+ * <p>Instances are immutable and thread-safe. {@link #as(UserId)} and {@link #withTimestamp(long)}
+ * derive a client that acts as a ghost user or sets {@code ?ts=}; the original is unchanged.
+ *
+ * <p>Sending methods take a transaction ID: the homeserver answers a repeated one with the event it
+ * already sent, so retrying after a crash never duplicates a message. Pass a value derived from what
+ * caused the send (for example the ID of the event being answered); {@code null} picks a random one.
+ */
+public interface MatrixClient {
+    /** The user this client acts as: the bot (sender_localpart) unless derived with {@link #as}. */
+    UserId userId();
+
+    /** A client acting as {@code user} (identity assertion, {@code ?user_id=}); the user must be in a namespace of the appservice. */
+    MatrixClient as(UserId user);
+
+    /** A client whose send and state calls set {@code ?ts=} (timestamp massaging, for imports). */
+    MatrixClient withTimestamp(long originServerTs);
+
+    /** Registers this client's user ({@code m.login.application_service}); already registered is fine. */
+    void ensureRegistered();
+
+    RoomId join(String roomIdOrAlias);
+
+    void invite(RoomId room, UserId user);
+
+    void leave(RoomId room);
+
+    void kick(RoomId room, UserId user, String reason);
+
+    RoomId resolveAlias(RoomAlias alias);
+
+    /** Creates a room; {@code request} is the body of {@code POST /createRoom} (name, preset, invite, …). */
+    RoomId createRoom(ObjectNode request);
+
+    EventId send(RoomId room, OutgoingMessage message, String txnId);
+
+    EventId sendEvent(RoomId room, String type, ObjectNode content, String txnId);
+
+    EventId sendState(RoomId room, String type, String stateKey, ObjectNode content);
+
+    /** The content of a state event, or empty if there is none. */
+    Optional<ObjectNode> getState(RoomId room, String type, String stateKey);
+
+    /** The users joined to a room. */
+    List<UserId> joinedMembers(RoomId room);
+
+    /** The rooms this client's user has joined. */
+    List<RoomId> joinedRooms();
+
+    /** Fetches one event. */
+    JsonNode getEvent(RoomId room, EventId event);
+
+    EventId redact(RoomId room, EventId event, String reason, String txnId);
+
+    /** Sends an {@code m.reaction} with {@code key} (an emoji) to {@code target}. */
+    EventId react(RoomId room, EventId target, String key, String txnId);
+
+    /** Replaces the content of {@code original} ({@code m.replace}). */
+    EventId edit(RoomId room, EventId original, OutgoingMessage newContent, String txnId);
+
+    void setDisplayName(String displayName);
+
+    void setAvatarUrl(MxcUri avatar);
+
+    /** The power level of {@code user} in the room, from {@code m.room.power_levels}. */
+    long powerLevel(RoomId room, UserId user);
+
+    MxcUri upload(byte[] data, String contentType, String fileName);
+
+    /** Downloads media through the authenticated endpoint ({@code /_matrix/client/v1/media/download}). */
+    byte[] download(MxcUri uri);
+
+    /**
+     * Asks the homeserver to call this appservice's {@code /ping}; returns the round trip in ms.
+     *
+     * @throws MatrixException with {@code M_CONNECTION_FAILED} / {@code M_BAD_STATUS} if the homeserver cannot reach us
+     */
+    long ping(String appserviceId, String transactionId);
+
+    /** Escape hatch for an endpoint this interface lacks: the path starts with {@code /_matrix/}. */
+    JsonNode request(String method, String path, JsonNode body);
+}

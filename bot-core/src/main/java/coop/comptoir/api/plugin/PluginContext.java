@@ -1,0 +1,50 @@
+package coop.comptoir.api.plugin;
+
+import coop.comptoir.api.command.CommandRouter;
+import coop.comptoir.api.event.EventSubscriptions;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.matrix.MatrixClient;
+import coop.comptoir.api.schedule.Scheduler;
+import coop.comptoir.api.store.Database;
+import java.time.Clock;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+
+/**
+ * Everything an instance may use, handed to {@link PluginFactory#create}. Nothing here is global:
+ * two instances get two contexts.
+ */
+public interface PluginContext {
+    /** The instance ID from the config ({@code id:}), or the type if there is only one. */
+    String instanceId();
+
+    PluginConfig config();
+
+    /** The client acting as the bot user; derive ghosts with {@link MatrixClient#as}. */
+    MatrixClient matrix();
+
+    /** The bot's own user ID. */
+    UserId botUserId();
+
+    /** The homeserver's server name ({@code example.org}). */
+    String serverName();
+
+    EventSubscriptions events();
+
+    CommandRouter commands();
+
+    /** The shared database; create your tables with {@link Database#migrate}. */
+    Database database();
+
+    /** Jobs that survive restarts, each fired once even with several Comptoir instances on PostgreSQL. */
+    Scheduler scheduler();
+
+    /** The shared HTTP client: derive with {@code newBuilder()} for other timeouts. */
+    OkHttpClient http();
+
+    /** The clock to use instead of {@code Instant.now()}, so tests can control time. */
+    Clock clock();
+
+    /** A logger named after the instance. */
+    Logger log();
+}

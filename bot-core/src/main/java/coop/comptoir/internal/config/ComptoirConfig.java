@@ -1,0 +1,79 @@
+package coop.comptoir.internal.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * The whole config file, bound from YAML (snake_case keys). Defaults are filled by
+ * {@code ConfigLoader}: a missing section means "use the embedded defaults".
+ */
+public record ComptoirConfig(
+        Homeserver homeserver,
+        Appservice appservice,
+        Database database,
+        Scheduler scheduler,
+        Commands commands,
+        Admin admin,
+        List<PluginSection> plugins) {
+
+    /** Where the homeserver is. */
+    public record Homeserver(
+            /** Client-server API base URL, e.g. http://127.0.0.1:8008 */
+            String url,
+            /** The server name in user IDs (example.org). */
+            @JsonProperty("server_name") String serverName) {}
+
+    /** How the homeserver reaches Comptoir and who Comptoir is. */
+    public record Appservice(
+            /** Registration ID (the registration file's id). */
+            String id,
+            /** Address to listen on. */
+            String bind,
+            int port,
+            /** The URL the homeserver uses to reach Comptoir (the registration's url). */
+            @JsonProperty("public_url") String publicUrl,
+            /** Path of the registration file: tokens are read from it when not given here. */
+            String registration,
+            @JsonProperty("as_token") String asToken,
+            @JsonProperty("hs_token") String hsToken,
+            @JsonProperty("sender_localpart") String senderLocalpart,
+            /** The bot's display name. */
+            @JsonProperty("display_name") String displayName,
+            /** Largest transaction body accepted, in bytes. */
+            @JsonProperty("max_body_bytes") long maxBodyBytes,
+            /** Fail start-up when the homeserver cannot reach Comptoir (ping), instead of retrying. */
+            @JsonProperty("require_ping") boolean requirePing) {}
+
+    public record Database(
+            /** jdbc:sqlite:comptoir.db (default) or jdbc:postgresql://host/db */
+            String url,
+            String user,
+            String password,
+            /** SQLite durability: normal (survives a crash of Comptoir) or full (also a power loss). */
+            @JsonProperty("sqlite_synchronous") String sqliteSynchronous,
+            @JsonProperty("pool_size") int poolSize) {}
+
+    public record Scheduler(
+            /** Threads running jobs. */
+            int threads,
+            /** Quartz clustered JDBC job store: on by default with PostgreSQL, refused with SQLite. */
+            Boolean clustered) {}
+
+    public record Commands(
+            /** Prefix of commands, "!" by default. */
+            String prefix,
+            /** Users allowed every command, whatever their power level. */
+            List<String> admins,
+            /** Language of the bot's answers: fr (default) or en. */
+            String language) {}
+
+    /** /health and /metrics; on the appservice port unless a port is given. */
+    public record Admin(String bind, Integer port) {}
+
+    /**
+     * One plugin instance: {@code type} picks the factory, {@code id} names the instance (defaults
+     * to the type), {@code enabled} (default true); every other key is the plugin's own.
+     */
+    public record PluginSection(String type, String id, boolean enabled, JsonNode settings, String path) {}
+}
