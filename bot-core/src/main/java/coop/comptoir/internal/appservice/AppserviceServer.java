@@ -1,0 +1,365 @@
+package coop.comptoir.internal.appservice;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import coop.comptoir.api.event.MatrixEvent;
+import coop.comptoir.api.id.RoomAlias;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.internal.metrics.Metrics;
+import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.SameThreadExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.Options;
+
+/**
+ * The HTTP side the homeserver talks to ({@code /_matrix/app/v1/...}), plus {@code /health},
+ * {@code /metrics} and the benchmark's {@code /count}, on one listener or with the last three on a
+ * separate admin listener.
+ *
+ * <p>A transaction is parsed on the I/O thread, stored through the {@link TransactionJournal}, and
+ * acknowledged once stored. A retried txnId is acknowledged without being handled again. The
+ * envelope must be right ({@code events} an array, else 400 {@code M_BAD_JSON}); a single event that
+ * cannot be read is logged and skipped, so one odd event never blocks the homeserver's queue.
+ */
+public final class AppserviceServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AppserviceServer.class);
+    private static final String PREFIX = "/_matrix/app/v1/";
+    private static final HttpString PUT = new HttpString("PUT");
+    private static final HttpString GET = new HttpString("GET");
+    private static final HttpString POST = new HttpString("POST");
+    private static final ByteBuffer EMPTY_OBJECT = ByteBuffer.wrap("{}".getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
+
+    /** Answers the homeserver's user and alias queries (may block; runs on a worker thread). */
+    public interface Queries {
+        boolean queryUser(UserId user) throws Exception;
+
+        boolean queryAlias(RoomAlias alias) throws Exception;
+    }
+
+    /** Settings of the listener(s). */
+    public record Settings(String bind, int port, String adminBind, Integer adminPort, long maxBodyBytes) {}
+
+    private final Settings settings;
+    private final byte[] hsToken;
+    private final ObjectMapper mapper;
+    private final TransactionJournal journal;
+    private final Queries queries;
+    private final Executor blockingWork;
+    private final Metrics metrics;
+    private final BooleanSupplier ready;
+    private final LongSupplier handledEvents;
+    private Undertow server;
+
+    public AppserviceServer(Settings settings, String hsToken, ObjectMapper mapper, TransactionJournal journal,
+                            Queries queries, Executor blockingWork, Metrics metrics, BooleanSupplier ready,
+                            LongSupplier handledEvents) {
+        this.settings = settings;
+        this.hsToken = hsToken.getBytes(StandardCharsets.UTF_8);
+        this.mapper = mapper;
+        this.journal = journal;
+        this.queries = queries;
+        this.blockingWork = blockingWork;
+        this.metrics = metrics;
+        this.ready = ready;
+        this.handledEvents = handledEvents;
+    }
+
+    public void start() {
+        boolean separateAdmin = settings.adminPort() != null;
+        HttpHandler main = separateAdmin ? this::handleMatrixOnly : this::handleAll;
+        Undertow.Builder b = Undertow.builder()
+                .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
+                .setWorkerThreads(16)
+                .setSocketOption(Options.TCP_NODELAY, true)
+                .setServerOption(io.undertow.UndertowOptions.MAX_ENTITY_SIZE, settings.maxBodyBytes())
+                .addHttpListener(settings.port(), settings.bind(), main);
+        if (separateAdmin) {
+            String adminBind = settings.adminBind() == null ? settings.bind() : settings.adminBind();
+            b.addHttpListener(settings.adminPort(), adminBind, this::handleAdmin);
+        }
+        server = b.build();
+        server.start();
+        log.info("Listening for the homeserver on {}:{}{}", settings.bind(), port(),
+                separateAdmin ? " (health and metrics on port " + settings.adminPort() + ")" : "");
+    }
+
+    /** The port actually bound (useful when configured as 0). */
+    public int port() {
+        return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    private void handleAll(HttpServerExchange ex) {
+        String path = ex.getRequestPath();
+        if (path.startsWith("/_matrix/")) {
+            handleMatrix(ex, path);
+        } else {
+            handleAdmin(ex);
+        }
+    }
+
+    private void handleMatrixOnly(HttpServerExchange ex) {
+        String path = ex.getRequestPath();
+        if (path.startsWith("/_matrix/")) {
+            handleMatrix(ex, path);
+        } else {
+            error(ex, 404, "M_UNRECOGNIZED", "Unrecognized request");
+        }
+    }
+
+    private void handleAdmin(HttpServerExchange ex) {
+        String path = ex.getRequestPath();
+        if (!ex.getRequestMethod().equals(GET)) {
+            error(ex, path.equals("/health") || path.equals("/metrics") || path.equals("/count") ? 405 : 404,
+                    "M_UNRECOGNIZED", "Unrecognized request");
+            return;
+        }
+        switch (path) {
+            case "/health" -> {
+                boolean ok = ready.getAsBoolean();
+                ex.setStatusCode(ok ? 200 : 503);
+                json(ex, ok ? "{\"status\":\"ready\"}" : "{\"status\":\"starting\"}");
+            }
+            case "/metrics" -> {
+                ex.getResponseHeaders().put(Headers.CONTENT_TYPE, metrics.contentType());
+                ex.getResponseSender().send(ByteBuffer.wrap(metrics.scrape()));
+            }
+            case "/count" -> json(ex, "{\"events\":" + handledEvents.getAsLong() + "}");
+            default -> error(ex, 404, "M_UNRECOGNIZED", "Unrecognized request");
+        }
+    }
+
+    private void handleMatrix(HttpServerExchange ex, String path) {
+        if (!path.startsWith(PREFIX)) {
+            error(ex, 404, "M_UNRECOGNIZED", "Unrecognized request");
+            return;
+        }
+        String rest = path.substring(PREFIX.length());
+        int slash = rest.indexOf('/');
+        String route = slash < 0 ? rest : rest.substring(0, slash);
+        String param = slash < 0 ? null : rawParam(ex, route);
+        HttpString method = ex.getRequestMethod();
+        switch (route) {
+            case "transactions" -> {
+                if (param == null || param.isEmpty()) {
+                    error(ex, 404, "M_UNRECOGNIZED", "Unrecognized request");
+                } else if (!method.equals(PUT)) {
+                    error(ex, 405, "M_UNRECOGNIZED", "Use PUT for transactions");
+                } else if (authorized(ex)) {
+                    transaction(ex, param);
+                }
+            }
+            case "users", "rooms" -> {
+                if (param == null || param.isEmpty()) {
+                    error(ex, 404, "M_UNRECOGNIZED", "Unrecognized request");
+                } else if (!method.equals(GET)) {
+                    error(ex, 405, "M_UNRECOGNIZED", "Use GET for queries");
+                } else if (authorized(ex)) {
+                    query(ex, route, param);
+                }
+            }
+            case "ping" -> {
+                if (slash >= 0) {
+                    error(ex, 404, "M_UNRECOGNIZED", "Unrecognized request");
+                } else if (!method.equals(POST)) {
+                    error(ex, 405, "M_UNRECOGNIZED", "Use POST for ping");
+                } else if (authorized(ex)) {
+                    ex.getRequestReceiver().receiveFullBytes((e, body) -> json(e, "{}"),
+                            (e, err) -> error(e, 400, "M_NOT_JSON", "Could not read the body"));
+                }
+            }
+            default -> error(ex, 404, "M_UNRECOGNIZED", "Unrecognized request");
+        }
+    }
+
+    /** The path parameter after {@code route/}, decoded from the raw URI (so encoded slashes stay inside). */
+    private static String rawParam(HttpServerExchange ex, String route) {
+        String raw = ex.getRequestURI();
+        int at = raw.indexOf(PREFIX);
+        String tail = at < 0 ? raw : raw.substring(at + PREFIX.length() + route.length());
+        if (!tail.startsWith("/")) {
+            return null;
+        }
+        tail = tail.substring(1);
+        int q = tail.indexOf('?');
+        if (q >= 0) {
+            tail = tail.substring(0, q);
+        }
+        if (tail.indexOf('/') >= 0) {
+            return null;
+        }
+        return URLDecoder.decode(tail.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /** Checks {@code Authorization: Bearer <hs_token>} in constant time. Answers the error itself. */
+    private boolean authorized(HttpServerExchange ex) {
+        String header = ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            metrics.transactions.labelValues("unauthorized").inc();
+            error(ex, 401, "M_UNAUTHORIZED", "Missing access token");
+            return false;
+        }
+        byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(given, hsToken)) {
+            metrics.transactions.labelValues("forbidden").inc();
+            error(ex, 403, "M_FORBIDDEN", "Invalid access token");
+            return false;
+        }
+        return true;
+    }
+
+    private void transaction(HttpServerExchange ex, String txnId) {
+        long length = ex.getRequestContentLength();
+        if (length > settings.maxBodyBytes()) {
+            metrics.transactions.labelValues("too_large").inc();
+            error(ex, 413, "M_TOO_LARGE", "Transaction body is larger than " + settings.maxBodyBytes() + " bytes");
+            return;
+        }
+        long started = System.nanoTime();
+        ex.getRequestReceiver().receiveFullBytes((e, body) -> {
+            List<MatrixEvent> events;
+            try {
+                events = parse(txnId, body);
+            } catch (BadTransaction bad) {
+                metrics.transactions.labelValues(bad.errcode.equals("M_NOT_JSON") ? "not_json" : "bad_json").inc();
+                log.warn("Refused transaction {}: {}", txnId, bad.getMessage());
+                error(e, 400, bad.errcode, bad.getMessage());
+                return;
+            }
+            e.dispatch(SameThreadExecutor.INSTANCE, () -> journal.append(txnId, body, events).whenComplete((r, err) -> {
+                if (err != null) {
+                    metrics.transactions.labelValues("error").inc();
+                    error(e, 500, "M_UNKNOWN", "Could not store the transaction; please retry");
+                    return;
+                }
+                metrics.commitSeconds.observe((System.nanoTime() - started) / 1e9);
+                if (r.duplicate()) {
+                    metrics.transactions.labelValues("duplicate").inc();
+                    log.debug("Transaction {} was already stored; acknowledged again", txnId);
+                } else {
+                    metrics.transactions.labelValues("ok").inc();
+                    metrics.eventsReceived.inc(events.size());
+                }
+                json(e, "{}");
+            }));
+        }, (e, err) -> {
+            if (err instanceof RequestTooBigException) {
+                metrics.transactions.labelValues("too_large").inc();
+                error(e, 413, "M_TOO_LARGE", "Transaction body is larger than " + settings.maxBodyBytes() + " bytes");
+            } else {
+                log.warn("Could not read transaction {}: {}", txnId, err.toString());
+                error(e, 400, "M_NOT_JSON", "Could not read the body");
+            }
+        });
+    }
+
+    static final class BadTransaction extends Exception {
+        final String errcode;
+
+        BadTransaction(String errcode, String message) {
+            super(message);
+            this.errcode = errcode;
+        }
+    }
+
+    /** Reads the events of a transaction body (persistent ones, then ephemeral ones). */
+    List<MatrixEvent> parse(String txnId, byte[] body) throws BadTransaction {
+        JsonNode root;
+        try {
+            root = mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new BadTransaction("M_NOT_JSON", "Body is not valid JSON");
+        } catch (IOException e) {
+            throw new BadTransaction("M_NOT_JSON", "Body could not be read");
+        }
+        if (root == null || !root.isObject()) {
+            throw new BadTransaction("M_BAD_JSON", "Body must be a JSON object");
+        }
+        JsonNode events = root.get("events");
+        if (events == null || !events.isArray()) {
+            throw new BadTransaction("M_BAD_JSON", "'events' must be an array");
+        }
+        List<MatrixEvent> out = new ArrayList<>(events.size());
+        readEvents(txnId, events, out);
+        for (String key : new String[] {"ephemeral", "de.sorunome.msc2409.ephemeral"}) {
+            JsonNode eph = root.get(key);
+            if (eph != null) {
+                if (!eph.isArray()) {
+                    throw new BadTransaction("M_BAD_JSON", "'" + key + "' must be an array");
+                }
+                readEvents(txnId, eph, out);
+            }
+        }
+        return out;
+    }
+
+    private static void readEvents(String txnId, JsonNode array, List<MatrixEvent> out) {
+        for (JsonNode n : array) {
+            try {
+                out.add(MatrixEvent.of(n));
+            } catch (IllegalArgumentException e) {
+                log.warn("Skipped an unreadable event in transaction {} ({}): {}", txnId,
+                        n.path("event_id").asText("no event_id"), e.getMessage());
+            }
+        }
+    }
+
+    private void query(HttpServerExchange ex, String route, String param) {
+        ex.dispatch(blockingWork, () -> {
+            try {
+                boolean exists = route.equals("users")
+                        ? queries.queryUser(UserId.of(param))
+                        : queries.queryAlias(RoomAlias.of(param));
+                if (exists) {
+                    json(ex, "{}");
+                } else {
+                    error(ex, 404, "M_NOT_FOUND", "Not found");
+                }
+            } catch (IllegalArgumentException e) {
+                error(ex, 400, "M_INVALID_PARAM", e.getMessage());
+            } catch (Exception e) {
+                log.error("Query for {} failed", param, e);
+                error(ex, 500, "M_UNKNOWN", "Query failed");
+            }
+        });
+    }
+
+    private static void json(HttpServerExchange ex, String body) {
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        if ("{}".equals(body)) {
+            ex.getResponseSender().send(EMPTY_OBJECT.duplicate());
+        } else {
+            ex.getResponseSender().send(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void error(HttpServerExchange ex, int status, String errcode, String message) {
+        ex.setStatusCode(status);
+        String escaped = message.replace("\\", "\\\\").replace("\"", "\\\"");
+        json(ex, "{\"errcode\":\"" + errcode + "\",\"error\":\"" + escaped + "\"}");
+    }
+}

@@ -1,0 +1,280 @@
+package coop.comptoir.internal.command;
+
+import coop.comptoir.api.command.Command;
+import coop.comptoir.api.command.CommandInvocation;
+import coop.comptoir.api.command.CommandRouter;
+import coop.comptoir.api.event.MatrixEvent;
+import coop.comptoir.api.event.Message;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.matrix.MatrixClient;
+import coop.comptoir.api.matrix.OutgoingMessage;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one command router all plugins share. Recognises {@code !name args} and the mention form
+ * ({@code Comptoir: name args}, also with the user ID or localpart), checks permissions (config
+ * admins, else the sender's power level in the room), and answers {@code !aide} / {@code !help}
+ * itself from the registered help lines.
+ *
+ * <p>Unknown {@code !words} are ignored (other bots in the room may own them); an unknown command
+ * addressed to the bot by name gets a short pointer to the help.
+ */
+public final class CommandRouterImpl {
+    private static final Logger log = LoggerFactory.getLogger(CommandRouterImpl.class);
+
+    private record Registered(String owner, Command command) {}
+
+    private final String prefix;
+    private final Set<UserId> admins;
+    private final Locale defaultLocale;
+    private final MatrixClient matrix;
+    private final String botDisplayName;
+    private final Map<String, Registered> byName = new ConcurrentHashMap<>();
+    private final Map<String, Registered> ordered = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+
+    public CommandRouterImpl(String prefix, Set<UserId> admins, String language, MatrixClient matrix, String botDisplayName) {
+        this.prefix = prefix;
+        this.admins = Set.copyOf(admins);
+        this.defaultLocale = "en".equals(language) ? Locale.ENGLISH : Locale.FRENCH;
+        this.matrix = matrix;
+        this.botDisplayName = botDisplayName;
+        register("core", Command.of("aide", "affiche cette aide", "shows this help", this::help).withAliases("help"));
+    }
+
+    /** The router as seen by one plugin instance. */
+    public CommandRouter forInstance(String instanceId) {
+        return command -> register(instanceId, command);
+    }
+
+    private synchronized void register(String owner, Command command) {
+        List<String> names = new ArrayList<>();
+        names.add(command.name());
+        command.aliases().forEach(a -> names.add(a.toLowerCase(Locale.ROOT)));
+        for (String n : names) {
+            Registered existing = byName.get(n);
+            if (existing != null) {
+                throw new IllegalArgumentException("command " + prefix + n + " of " + owner
+                        + " is already registered by " + existing.owner);
+            }
+        }
+        Registered r = new Registered(owner, command);
+        names.forEach(n -> byName.put(n, r));
+        ordered.put(command.name(), r);
+    }
+
+    /** Removes the commands of an instance. */
+    public synchronized void unregisterAll(String owner) {
+        byName.values().removeIf(r -> r.owner.equals(owner));
+        ordered.values().removeIf(r -> r.owner.equals(owner));
+    }
+
+    /** What a message asks, if it is a command: the name typed and the rest. */
+    record Parsed(String name, String args, boolean addressed) {}
+
+    Parsed parse(String body) {
+        String text = stripReplyFallback(body).strip();
+        boolean addressed = false;
+        String rest = null;
+        if (text.startsWith(prefix)) {
+            rest = text.substring(prefix.length());
+        } else {
+            String lower = text.toLowerCase(Locale.ROOT);
+            UserId bot = matrix.userId();
+            for (String who : new String[] {bot.value(), botDisplayName, bot.localpart()}) {
+                if (who == null || who.isEmpty()) {
+                    continue;
+                }
+                String w = who.toLowerCase(Locale.ROOT);
+                if (lower.startsWith(w) && lower.length() > w.length() && (lower.charAt(w.length()) == ':' || lower.charAt(w.length()) == ',')) {
+                    rest = text.substring(w.length() + 1).strip();
+                    if (rest.startsWith(prefix)) {
+                        rest = rest.substring(prefix.length());
+                    }
+                    addressed = true;
+                    break;
+                }
+            }
+        }
+        if (rest == null) {
+            return null;
+        }
+        rest = rest.strip();
+        if (rest.isEmpty() || Character.isWhitespace(rest.charAt(0)) && !addressed) {
+            return null;
+        }
+        int space = indexOfWhitespace(rest);
+        String name = (space < 0 ? rest : rest.substring(0, space)).toLowerCase(Locale.ROOT);
+        String args = space < 0 ? "" : rest.substring(space).strip();
+        return new Parsed(name, args, addressed);
+    }
+
+    private static int indexOfWhitespace(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isWhitespace(s.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Removes the "> quoted" lines a client puts before the text of a reply (older clients still do). */
+    static String stripReplyFallback(String body) {
+        if (!body.startsWith("> ")) {
+            return body;
+        }
+        String[] lines = body.split("\n", -1);
+        int i = 0;
+        while (i < lines.length && lines[i].startsWith(">")) {
+            i++;
+        }
+        if (i < lines.length && lines[i].isBlank()) {
+            i++;
+        }
+        return String.join("\n", Arrays.asList(lines).subList(i, lines.length));
+    }
+
+    /** Handles one {@code m.room.message}; called by the dispatcher, in room order. */
+    public void onMessage(MatrixEvent event) {
+        Message msg = event.message().orElse(null);
+        if (msg == null || msg.isNotice() || event.relation().map(r -> r.isEdit()).orElse(false)
+                || matrix.userId().equals(event.sender())) {
+            return;
+        }
+        Parsed p = parse(msg.body());
+        if (p == null) {
+            return;
+        }
+        Registered r = byName.get(p.name);
+        Invocation inv = new Invocation(event, p, localeFor(p.name));
+        if (r == null) {
+            if (p.addressed) {
+                inv.reply(Texts.unknown(inv.locale(), prefix, p.name));
+            }
+            return;
+        }
+        if (!allowed(r.command, event)) {
+            inv.reply(Texts.notAllowed(inv.locale()));
+            return;
+        }
+        try {
+            r.command.handler().run(inv);
+        } catch (Exception e) {
+            log.error("Command {}{} of {} failed in {}", prefix, p.name, r.owner, event.roomId(), e);
+            inv.reply(Texts.failed(inv.locale()));
+        }
+    }
+
+    private Locale localeFor(String typed) {
+        return "help".equals(typed) ? Locale.ENGLISH : "aide".equals(typed) ? Locale.FRENCH : defaultLocale;
+    }
+
+    private boolean allowed(Command c, MatrixEvent event) {
+        if (c.permission().isEveryone() || admins.contains(event.sender())) {
+            return true;
+        }
+        return matrix.powerLevel(event.roomId(), event.sender()) >= c.permission().minPowerLevel();
+    }
+
+    private void help(CommandInvocation inv) {
+        boolean fr = inv.locale() == Locale.FRENCH;
+        StringBuilder plain = new StringBuilder(fr ? "Voici ce que je sais faire :" : "Here is what I can do:");
+        StringBuilder html = new StringBuilder(fr ? "<p>Voici ce que je sais faire :</p><ul>" : "<p>Here is what I can do:</p><ul>");
+        List<Registered> all;
+        synchronized (ordered) {
+            all = new ArrayList<>(ordered.values());
+        }
+        for (Registered r : all) {
+            Command c = r.command;
+            if (!c.permission().isEveryone() && !allowed(c, inv.event())) {
+                continue;
+            }
+            String names = prefix + c.name() + (c.aliases().isEmpty() ? "" : " (" + prefix + String.join(", " + prefix, c.aliases()) + ")");
+            String text = fr || c.helpEn() == null ? c.helpFr() : c.helpEn();
+            plain.append("\n• ").append(names).append(" — ").append(text);
+            html.append("<li><code>").append(escape(names)).append("</code> — ").append(escape(text)).append("</li>");
+        }
+        html.append("</ul>");
+        inv.replyHtml(plain.toString(), html.toString());
+    }
+
+    static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** A stable transaction ID per answer, so an answer re-sent after a crash is not doubled. */
+    static String answerTxnId(String eventId, int n) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(eventId.getBytes(StandardCharsets.UTF_8));
+            return "cmd." + HexFormat.of().formatHex(h, 0, 16) + "." + n;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private final class Invocation implements CommandInvocation {
+        private final MatrixEvent event;
+        private final Parsed parsed;
+        private final Locale locale;
+        private final AtomicInteger answers = new AtomicInteger();
+
+        Invocation(MatrixEvent event, Parsed parsed, Locale locale) {
+            this.event = event;
+            this.parsed = parsed;
+            this.locale = locale;
+        }
+
+        @Override
+        public MatrixEvent event() {
+            return event;
+        }
+
+        @Override
+        public String name() {
+            return parsed.name;
+        }
+
+        @Override
+        public String argumentText() {
+            return parsed.args;
+        }
+
+        @Override
+        public List<String> arguments() {
+            return parsed.args.isEmpty() ? List.of() : List.of(parsed.args.split("\\s+"));
+        }
+
+        @Override
+        public Locale locale() {
+            return locale;
+        }
+
+        @Override
+        public void reply(String text) {
+            send(OutgoingMessage.notice(text));
+        }
+
+        @Override
+        public void replyHtml(String plain, String html) {
+            send(OutgoingMessage.noticeHtml(plain, html));
+        }
+
+        private void send(OutgoingMessage m) {
+            String eventId = event.eventId() == null ? "none" : event.eventId().value();
+            matrix.send(event.roomId(), m.replyingTo(event.eventId()), answerTxnId(eventId, answers.getAndIncrement()));
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package coop.comptoir.internal.command;
+
+import java.util.Locale;
+
+/** The router's own answers, French first. */
+final class Texts {
+    private Texts() {}
+
+    static String unknown(Locale l, String prefix, String name) {
+        return l == Locale.ENGLISH
+                ? "I don't know \"" + name + "\". Type " + prefix + "help to see what I can do."
+                : "Je ne connais pas « " + name + " ». Tapez " + prefix + "aide pour voir ce que je sais faire.";
+    }
+
+    static String notAllowed(Locale l) {
+        return l == Locale.ENGLISH
+                ? "Sorry, this command is for the room's moderators."
+                : "Désolé, cette commande est réservée aux modératrices et modérateurs du salon.";
+    }
+
+    static String failed(Locale l) {
+        return l == Locale.ENGLISH
+                ? "Oops, something went wrong. The tech team can find the details in the logs."
+                : "Oups, quelque chose s'est mal passé. L'équipe technique trouvera les détails dans les journaux.";
+    }
+}

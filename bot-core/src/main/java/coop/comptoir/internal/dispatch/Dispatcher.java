@@ -1,0 +1,196 @@
+package coop.comptoir.internal.dispatch;
+
+import coop.comptoir.api.event.EventSubscriptions.EventHandler;
+import coop.comptoir.api.event.MatrixEvent;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.internal.metrics.Metrics;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Delivers events to the subscribed handlers: in order within a room (one event of a room at a
+ * time), rooms in parallel on the worker pool. A handler that throws is logged with the plugin
+ * instance, room and event in the MDC, and the other handlers still get the event.
+ *
+ * <p>Each batch (a transaction) is reported done through {@code onBatchDone} once all of its events
+ * went through every handler, so the journal can mark it handled.
+ */
+public final class Dispatcher {
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    private static final String NO_ROOM = "";
+
+    /** One subscription; {@code type} null means every type. */
+    record Subscription(String instanceId, String type, boolean includeOwn, EventHandler handler) {}
+
+    private record Item(MatrixEvent event, Batch batch) {}
+
+    private static final class Batch {
+        final long seq;
+        final AtomicInteger remaining;
+
+        Batch(long seq, int size) {
+            this.seq = seq;
+            this.remaining = new AtomicInteger(size);
+        }
+    }
+
+    private final Executor workers;
+    private final Metrics metrics;
+    private final UserId botUser;
+    private final LongConsumer onBatchDone;
+    private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong handledCount = new AtomicLong();
+    private volatile Map<String, List<Subscription>> byType = Map.of();
+    private volatile List<Subscription> anyType = List.of();
+
+    public Dispatcher(Executor workers, Metrics metrics, UserId botUser, LongConsumer onBatchDone) {
+        this.workers = workers;
+        this.metrics = metrics;
+        this.botUser = botUser;
+        this.onBatchDone = onBatchDone;
+    }
+
+    /** Adds a subscription. Meant for start-up; safe at any time (copy on write). */
+    public synchronized void subscribe(String instanceId, String type, boolean includeOwn, EventHandler handler) {
+        Subscription s = new Subscription(instanceId, type, includeOwn, handler);
+        if (type == null) {
+            List<Subscription> copy = new ArrayList<>(anyType);
+            copy.add(s);
+            anyType = List.copyOf(copy);
+        } else {
+            Map<String, List<Subscription>> copy = new HashMap<>(byType);
+            List<Subscription> list = new ArrayList<>(copy.getOrDefault(type, List.of()));
+            list.add(s);
+            copy.put(type, List.copyOf(list));
+            byType = Map.copyOf(copy);
+        }
+    }
+
+    /** Removes every subscription of an instance (when it is closed). */
+    public synchronized void unsubscribeAll(String instanceId) {
+        Map<String, List<Subscription>> copy = new HashMap<>();
+        byType.forEach((t, l) -> {
+            List<Subscription> kept = l.stream().filter(s -> !s.instanceId.equals(instanceId)).toList();
+            if (!kept.isEmpty()) {
+                copy.put(t, kept);
+            }
+        });
+        byType = Map.copyOf(copy);
+        anyType = anyType.stream().filter(s -> !s.instanceId.equals(instanceId)).toList();
+    }
+
+    /**
+     * Queues the events of one stored transaction. Never blocks. Called in storage order, so events
+     * of a room keep their order across transactions.
+     */
+    public void submit(long seq, List<MatrixEvent> events) {
+        if (events.isEmpty()) {
+            onBatchDone.accept(seq);
+            return;
+        }
+        Batch batch = new Batch(seq, events.size());
+        pending.addAndGet(events.size());
+        metrics.dispatchQueue.set(pending.get());
+        for (MatrixEvent e : events) {
+            String key = e.roomId() == null ? NO_ROOM : e.roomId().value();
+            lanes.computeIfAbsent(key, k -> new Lane()).add(new Item(e, batch));
+        }
+    }
+
+    /** Events delivered so far (for the control endpoint and tests). */
+    public long handledCount() {
+        return handledCount.get();
+    }
+
+    /** Events queued and not yet handled. */
+    public long pendingCount() {
+        return pending.get();
+    }
+
+    private void deliver(Item item) {
+        MatrixEvent event = item.event;
+        boolean own = botUser.equals(event.sender());
+        List<Subscription> typed = byType.getOrDefault(event.type(), List.of());
+        List<Subscription> any = anyType;
+        if (!typed.isEmpty() || !any.isEmpty()) {
+            MDC.put("room", event.roomId() == null ? "-" : event.roomId().value());
+            MDC.put("event", event.eventId() == null ? "-" : event.eventId().value());
+            try {
+                for (Subscription s : typed) {
+                    call(s, event, own);
+                }
+                for (Subscription s : any) {
+                    call(s, event, own);
+                }
+            } finally {
+                MDC.remove("room");
+                MDC.remove("event");
+                MDC.remove("plugin");
+            }
+        }
+        handledCount.incrementAndGet();
+        metrics.eventsHandled.inc();
+        metrics.dispatchQueue.set(pending.decrementAndGet());
+        if (item.batch.remaining.decrementAndGet() == 0) {
+            onBatchDone.accept(item.batch.seq);
+        }
+    }
+
+    private void call(Subscription s, MatrixEvent event, boolean own) {
+        if (own && !s.includeOwn) {
+            return;
+        }
+        MDC.put("plugin", s.instanceId);
+        long start = System.nanoTime();
+        try {
+            s.handler.handle(event);
+        } catch (Exception | LinkageError | AssertionError e) {
+            metrics.handlerErrors.labelValues(s.instanceId).inc();
+            log.error("Plugin {} failed on {} {} in {}", s.instanceId, event.type(), event.eventId(), event.roomId(), e);
+        } finally {
+            metrics.handlerSeconds.labelValues(s.instanceId).observe((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** The queue of one room, drained by at most one worker at a time. */
+    private final class Lane implements Runnable {
+        private final ConcurrentLinkedQueue<Item> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean scheduled = new AtomicBoolean();
+
+        void add(Item item) {
+            queue.add(item);
+            if (scheduled.compareAndSet(false, true)) {
+                workers.execute(this);
+            }
+        }
+
+        @Override
+        public void run() {
+            // Drain a bounded number so that a busy room does not starve the others.
+            for (int i = 0; i < 256; i++) {
+                Item item = queue.poll();
+                if (item == null) {
+                    break;
+                }
+                deliver(item);
+            }
+            scheduled.set(false);
+            if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+                workers.execute(this);
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package coop.comptoir.internal.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import coop.comptoir.api.command.Command;
+import coop.comptoir.api.command.Permission;
+import coop.comptoir.api.event.MatrixEvent;
+import coop.comptoir.api.id.RoomId;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.matrix.MatrixClient;
+import coop.comptoir.api.matrix.OutgoingMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+
+class CommandRouterImplTest {
+    private static final ObjectMapper M = new ObjectMapper();
+    private static final UserId BOT = UserId.of("@comptoir:coop.example");
+    private static final RoomId ROOM = RoomId.of("!cafe:coop.example");
+    private MatrixClient matrix;
+    private CommandRouterImpl router;
+    private final List<String> calls = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        matrix = mock(MatrixClient.class);
+        when(matrix.userId()).thenReturn(BOT);
+        router = new CommandRouterImpl("!", Set.of(UserId.of("@admin:coop.example")), "fr", matrix, "Comptoir");
+        router.forInstance("test").register(Command.of("salons", "liste les salons", "lists rooms",
+                inv -> calls.add(inv.name() + "|" + inv.argumentText())).withAliases("rooms"));
+        router.forInstance("test").register(Command.of("reload", "recharge", "reloads", inv -> calls.add("reload"))
+                .withPermission(Permission.ADMIN));
+    }
+
+    static MatrixEvent message(String sender, String body) {
+        ObjectNode c = M.createObjectNode().put("msgtype", "m.text").put("body", body);
+        return MatrixEvent.of(M.createObjectNode().put("type", "m.room.message").put("room_id", ROOM.value())
+                .put("sender", sender).put("event_id", "$ev" + Math.abs(body.hashCode()))
+                .put("origin_server_ts", 1).set("content", c));
+    }
+
+    @Test
+    void recognisesPrefixAliasAndMentionForms() {
+        router.onMessage(message("@alice:coop.example", "!salons cuisine"));
+        router.onMessage(message("@alice:coop.example", "  !ROOMS  "));
+        router.onMessage(message("@alice:coop.example", "Comptoir: salons du jour"));
+        router.onMessage(message("@alice:coop.example", "@comptoir:coop.example, !salons"));
+        router.onMessage(message("@alice:coop.example", "> <@bob:coop.example> hello\n\n!salons après réponse"));
+        assertThat(calls).containsExactly("salons|cuisine", "rooms|", "salons|du jour", "salons|", "salons|après réponse");
+    }
+
+    @Test
+    void ignoresUnknownBangWordsButAnswersWhenAddressed() {
+        router.onMessage(message("@alice:coop.example", "!nimportequoi"));
+        verify(matrix, never()).send(any(), any(), anyString());
+        router.onMessage(message("@alice:coop.example", "Comptoir: nimportequoi"));
+        ArgumentCaptor<OutgoingMessage> sent = ArgumentCaptor.forClass(OutgoingMessage.class);
+        verify(matrix).send(eq(ROOM), sent.capture(), anyString());
+        assertThat(sent.getValue().body()).contains("nimportequoi").contains("!aide");
+        assertThat(sent.getValue().msgtype()).isEqualTo("m.notice");
+    }
+
+    @Test
+    void refusesRestrictedCommandsBelowThePowerLevelButNotToConfiguredAdmins() {
+        when(matrix.powerLevel(ROOM, UserId.of("@alice:coop.example"))).thenReturn(0L);
+        router.onMessage(message("@alice:coop.example", "!reload"));
+        assertThat(calls).isEmpty();
+        ArgumentCaptor<OutgoingMessage> sent = ArgumentCaptor.forClass(OutgoingMessage.class);
+        verify(matrix).send(eq(ROOM), sent.capture(), anyString());
+        assertThat(sent.getValue().body()).contains("réservée");
+
+        router.onMessage(message("@admin:coop.example", "!reload"));
+        when(matrix.powerLevel(ROOM, UserId.of("@mod:coop.example"))).thenReturn(100L);
+        router.onMessage(message("@mod:coop.example", "!reload "));
+        assertThat(calls).containsExactly("reload", "reload");
+    }
+
+    @Test
+    void helpListsCommandsInTheAskedLanguageAndHidesWhatTheSenderCannotUse() {
+        when(matrix.powerLevel(any(), any())).thenReturn(0L);
+        router.onMessage(message("@alice:coop.example", "!aide"));
+        router.onMessage(message("@alice:coop.example", "!help"));
+        ArgumentCaptor<OutgoingMessage> sent = ArgumentCaptor.forClass(OutgoingMessage.class);
+        verify(matrix, org.mockito.Mockito.times(2)).send(eq(ROOM), sent.capture(), anyString());
+        String fr = sent.getAllValues().get(0).body();
+        String en = sent.getAllValues().get(1).body();
+        assertThat(fr).contains("Voici ce que je sais faire").contains("!salons (!rooms) — liste les salons").doesNotContain("!reload");
+        assertThat(en).contains("Here is what I can do").contains("lists rooms");
+    }
+
+    @Test
+    void answersAreRepliesWithAStableTransactionId() {
+        router.onMessage(message("@alice:coop.example", "Comptoir: inconnu"));
+        router.onMessage(message("@alice:coop.example", "Comptoir: inconnu"));
+        ArgumentCaptor<String> txn = ArgumentCaptor.forClass(String.class);
+        ArgumentCaptor<OutgoingMessage> sent = ArgumentCaptor.forClass(OutgoingMessage.class);
+        verify(matrix, org.mockito.Mockito.times(2)).send(eq(ROOM), sent.capture(), txn.capture());
+        assertThat(txn.getAllValues().get(0)).isEqualTo(txn.getAllValues().get(1));
+        assertThat(sent.getValue().replyTo()).isNotNull();
+    }
+
+    @Test
+    void ignoresNoticesEditsAndTheBotItself() {
+        router.onMessage(message(BOT.value(), "!salons"));
+        ObjectNode notice = message("@alice:coop.example", "!salons").json().deepCopy();
+        ((ObjectNode) notice.get("content")).put("msgtype", "m.notice");
+        router.onMessage(MatrixEvent.of(notice));
+        ObjectNode edit = message("@alice:coop.example", "* !salons").json().deepCopy();
+        ((ObjectNode) edit.get("content")).putObject("m.relates_to").put("rel_type", "m.replace").put("event_id", "$x");
+        router.onMessage(MatrixEvent.of(edit));
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void duplicateCommandNamesAreRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> router.forInstance("other")
+                        .register(Command.of("rooms", "x", "x", inv -> {})))
+                .hasMessageContaining("already registered by test");
+    }
+}
