@@ -6,12 +6,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Jobs that survive restarts (the runtime's Quartz scheduler). A job names a handler registered by
- * the same plugin instance; its data is a small string map. With PostgreSQL and several Comptoir
- * processes on one database, each firing runs in exactly one process.
+ * Scheduled jobs (the runtime's Quartz scheduler). A job names a handler registered by the same
+ * plugin instance; its data is a small string map.
  *
- * <p>Missed firings (Comptoir was down) are run as soon as it is back; the handler receives the
- * time the job was due so it can decide what is still worth doing.
+ * <p>Where jobs live depends on the database. With SQLite (the default) they are kept in memory:
+ * a plugin schedules its jobs again in {@code create} (scheduling the same key replaces the job, so
+ * that is safe) and keeps in its own tables what must not be forgotten across a restart. With
+ * PostgreSQL they are stored in the database (Quartz's clustered job store): they survive restarts,
+ * firings missed while Comptoir was down run as soon as it is back, and with several Comptoir
+ * processes on one database each firing runs in exactly one of them. Either way the handler
+ * receives the time the job was due, so it can decide what is still worth doing.
  */
 public interface Scheduler {
     /** Registers what runs for jobs of {@code handlerName}. Call from {@code create}, before scheduling. */
