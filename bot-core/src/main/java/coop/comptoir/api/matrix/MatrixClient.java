@@ -17,6 +17,10 @@ import java.util.Optional;
  * exponential backoff); what is still failing then, or fails for good, is thrown as a
  * {@link MatrixException} carrying the errcode.
  *
+ * <p>Two calls are not repeated after a 5xx or a network error, because a repeat could do the work
+ * twice or hide the answer: {@link #createRoom} (a second room) and {@link #ping} (its 502 is the
+ * news). They still wait and retry on a rate limit.
+ *
  * <p>Instances are immutable and thread-safe. {@link #as(UserId)} and {@link #withTimestamp(long)}
  * derive a client that acts as a ghost user or sets {@code ?ts=}; the original is unchanged.
  *

@@ -1,0 +1,445 @@
+package coop.comptoir.internal.matrix;
+
+import static coop.comptoir.internal.matrix.MockHomeserver.object;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import coop.comptoir.api.id.EventId;
+import coop.comptoir.api.id.MxcUri;
+import coop.comptoir.api.id.RoomAlias;
+import coop.comptoir.api.id.RoomId;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.matrix.MatrixClient;
+import coop.comptoir.api.matrix.OutgoingMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
+import okhttp3.Headers;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every request the client sends, checked against the official client-server OpenAPI description in
+ * {@code ../shared/spec/matrix}, read in place: the method and path match a declared endpoint, the
+ * query parameters are declared (plus the appservice's {@code user_id} and {@code ts}), and JSON
+ * bodies have the required properties of the request schema, with the declared top-level types.
+ *
+ * <p>The folder comes from the system property {@code comptoir.shared.dir} when set (the build sets
+ * it), else from a search for {@code shared/spec/matrix} upwards from the working directory. Without
+ * it the test is skipped, unless the environment has {@code CI=true}: then it fails.
+ *
+ * <p>Tagged {@code conformance}: the group of tests that read {@code ../shared}.
+ */
+@Tag("conformance")
+class ClientSpecConformanceTest {
+    private static final String SPEC = "spec/matrix/data/api/client-server";
+    /** Query parameters of the Application Service API: identity assertion and timestamp massaging. */
+    private static final Set<String> APPSERVICE_QUERY = Set.of("user_id", "ts");
+    private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch");
+    private static final YAMLMapper YAML = new YAMLMapper();
+
+    private static List<Operation> operations;
+    private static Refs refs;
+
+    private final MockHomeserver hs = new MockHomeserver(1);
+
+    /** One operation of the spec: method, full path template, and where it was declared. */
+    private record Operation(String method, String template, List<String> segments, Located node) {}
+
+    /** A YAML node and the file it came from, to resolve the relative {@code $ref}s inside it. */
+    private record Located(JsonNode node, Path file) {
+        Located path(String field) {
+            return new Located(node.path(field), file);
+        }
+    }
+
+    @BeforeAll
+    static void loadSpec() throws IOException {
+        Optional<Path> shared = sharedDir();
+        if (shared.isEmpty()) {
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail("../shared not found (set -Dcomptoir.shared.dir): spec conformance cannot be skipped when CI=true");
+            }
+            return; // each test is then skipped, see requireSpec()
+        }
+        Path dir = shared.get().resolve(SPEC);
+        refs = new Refs();
+        operations = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                JsonNode doc = refs.load(file);
+                String basePath = doc.path("servers").path(0).path("variables").path("basePath").path("default").asText("");
+                doc.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
+                    if (METHODS.contains(op.getKey())) {
+                        // The spec adds a trailing space to tell apart two operations on one path.
+                        String template = basePath + path.getKey().strip();
+                        operations.add(new Operation(op.getKey().toUpperCase(), template, segments(template),
+                                new Located(op.getValue(), file)));
+                    }
+                }));
+            }
+        }
+        assertThat(operations).as("operations declared in " + dir).hasSizeGreaterThan(100);
+    }
+
+    static Optional<Path> sharedDir() {
+        String property = System.getProperty("comptoir.shared.dir");
+        if (property != null && !property.isBlank()) {
+            Path dir = Path.of(property);
+            return Files.isDirectory(dir.resolve(SPEC)) ? Optional.of(dir) : Optional.empty();
+        }
+        for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("shared").resolve(SPEC))) {
+                return Optional.of(p.resolve("shared"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @BeforeEach
+    void requireSpec() {
+        Assumptions.assumeTrue(operations != null, "../shared not found: spec conformance skipped");
+    }
+
+    @AfterEach
+    void stop() {
+        hs.close();
+    }
+
+    @Test
+    void everyRequestMatchesTheSpec() throws InterruptedException {
+        answerEverythingWith("""
+                {"room_id":"!r:example.org","event_id":"$e","content_uri":"mxc://example.org/m",
+                 "duration_ms":3,"joined":{"@a:example.org":{}},"joined_rooms":["!r:example.org"],
+                 "sender":"@a:example.org","content":{"room_version":"12"},"users":{}}""");
+
+        exerciseEveryCall(hs.client);
+
+        Set<String> matched = new TreeSet<>();
+        List<String> problems = checkRecordedRequests(matched);
+        for (String exchange : hs.exchanges) {
+            String[] parts = exchange.split(" ");
+            if (!parts[1].equals(HttpMatrixClient.CUSTOM) && !templateMatches(parts[0], parts[1])) {
+                problems.add("endpoint template " + parts[0] + " " + parts[1] + " does not follow the spec's");
+            }
+        }
+        assertThat(problems).as("requests that differ from the spec").isEmpty();
+        assertThat(matched).contains(
+                "POST /_matrix/client/v3/register",
+                "PUT /_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}",
+                "PUT /_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}",
+                "PUT /_matrix/client/v3/rooms/{roomId}/redact/{eventId}/{txnId}",
+                "POST /_matrix/client/v3/createRoom",
+                "POST /_matrix/client/v1/appservice/{appserviceId}/ping",
+                "GET /_matrix/client/v1/media/download/{serverName}/{mediaId}",
+                "POST /_matrix/media/v3/upload");
+    }
+
+    /** The check itself must see mistakes, or the test above proves nothing. */
+    @Test
+    void theCheckCatchesRequestsThatDiffer() throws Exception {
+        answerEverythingWith("{}");
+        MatrixClient bot = hs.client;
+
+        bot.request("POST", "/_matrix/client/v3/rooms/!r:example.org/kick", object("{\"reason\":\"no user\"}"));
+        bot.request("PUT", "/_matrix/client/v3/rooms/!r:example.org/send/m.room.message", object("{}"));
+        bot.request("POST", "/_matrix/client/v3/register?bogus=1", object("{\"username\":5}"));
+        bot.request("GET", "/_matrix/client/v3/joined_rooms?ts=5", null);
+        try (Response empty = new OkHttpClient().newCall(new Request.Builder()
+                .url(hs.server.url("/_matrix/client/v3/join/%23a:example.org"))
+                .post(RequestBody.create(new byte[0]))
+                .build()).execute()) {
+            assertThat(empty.code()).isEqualTo(200);
+        }
+        bot.request("POST", "/_matrix/client/v3/logout", object("{}"));
+
+        assertThat(checkRecordedRequests(new TreeSet<>())).satisfiesExactlyInAnyOrder(
+                p -> assertThat(p).contains("/kick", "lacks required property user_id"),
+                p -> assertThat(p).contains("/send/m.room.message", "no such endpoint"),
+                p -> assertThat(p).contains("/register", "query parameter bogus"),
+                p -> assertThat(p).contains("/register", "property username should be string"),
+                p -> assertThat(p).contains("/joined_rooms?ts=5", "ts is only honoured"),
+                p -> assertThat(p).contains("/join/", "request body is required"),
+                p -> assertThat(p).contains("/logout", "declares no request body"));
+    }
+
+    private void answerEverythingWith(String json) {
+        hs.server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                return new MockResponse(200, Headers.of("Content-Type", "application/json"), json);
+            }
+        });
+    }
+
+    /** Drains the requests the server received; returns what differs from the spec, fills {@code matched}. */
+    private List<String> checkRecordedRequests(Set<String> matched) throws InterruptedException {
+        List<String> problems = new ArrayList<>();
+        int count = hs.server.getRequestCount();
+        for (int i = 0; i < count; i++) {
+            RecordedRequest request = hs.server.takeRequest(1, TimeUnit.SECONDS);
+            String what = request.getMethod() + " " + request.getTarget();
+            // A path may be declared twice (invite by user ID, invite by 3PID): any one may be met.
+            List<String> best = null;
+            for (Operation op : match(request.getMethod(), request.getUrl().pathSegments())) {
+                List<String> found = new ArrayList<>();
+                checkQuery(request, op, what, found);
+                checkBody(request, op, what, found);
+                if (best == null || found.size() < best.size()) {
+                    best = found;
+                }
+                if (found.isEmpty()) {
+                    matched.add(op.method() + " " + op.template());
+                }
+            }
+            problems.addAll(best == null ? List.of(what + ": no such endpoint in the spec") : best);
+        }
+        return problems;
+    }
+
+    private static void exerciseEveryCall(MatrixClient bot) {
+        RoomId room = RoomId.of("!room:example.org");
+        UserId ghost = UserId.of("@_discord_42:example.org");
+        EventId event = EventId.of("$event");
+        MatrixClient importer = bot.as(ghost).withTimestamp(1_700_000_000_000L);
+
+        bot.ensureRegistered();
+        bot.as(ghost).ensureRegistered();
+        bot.join("#caisse:example.org");
+        bot.invite(room, ghost);
+        bot.kick(room, ghost, "spam");
+        bot.leave(room);
+        bot.resolveAlias(RoomAlias.of("#caisse:example.org"));
+        bot.createRoom(object("{\"preset\":\"private_chat\",\"name\":\"Caisse\",\"invite\":[\"@a:example.org\"]}"));
+        importer.send(room, OutgoingMessage.text("hi").replyingTo(event), null);
+        importer.send(room, OutgoingMessage.html("hi", "<b>hi</b>").inThread(event).mentioning(ghost), "t1");
+        importer.sendEvent(room, "m.room.message", object("{\"msgtype\":\"m.text\",\"body\":\"x\"}"), "t2");
+        importer.sendState(room, "m.room.topic", "", object("{\"topic\":\"Horaires\"}"));
+        bot.sendState(room, "coop.comptoir.portal", "discord/1", object("{\"channel\":\"1\"}"));
+        bot.getState(room, "m.room.name", "");
+        bot.joinedMembers(room);
+        bot.joinedRooms();
+        bot.getEvent(room, event);
+        importer.redact(room, event, "spam", null);
+        bot.redact(room, event, null, "r1");
+        importer.react(room, event, "👍", null);
+        importer.edit(room, event, OutgoingMessage.notice("fixed"), null);
+        bot.as(ghost).setDisplayName("Ghost");
+        bot.as(ghost).setAvatarUrl(MxcUri.parse("mxc://example.org/avatar"));
+        bot.powerLevel(room, ghost);
+        bot.as(ghost).upload("data".getBytes(StandardCharsets.UTF_8), "text/plain", "notes.txt");
+        bot.download(MxcUri.parse("mxc://example.org/media1"));
+        bot.ping("comptoir", "p1");
+        bot.request("GET", "/_matrix/client/v3/account/whoami", null);
+    }
+
+    /** The declared operations for this method and path; literal segments win over placeholders. */
+    private static List<Operation> match(String method, List<String> path) {
+        List<Operation> best = new ArrayList<>();
+        int bestLiterals = -1;
+        for (Operation op : operations) {
+            if (!op.method().equals(method) || op.segments().size() != path.size()) {
+                continue;
+            }
+            int literals = 0;
+            boolean ok = true;
+            for (int i = 0; i < path.size() && ok; i++) {
+                String spec = op.segments().get(i);
+                if (isPlaceholder(spec)) {
+                    ok = !path.get(i).isEmpty() || i == path.size() - 1;
+                } else {
+                    ok = spec.equals(path.get(i));
+                    literals++;
+                }
+            }
+            if (ok && literals > bestLiterals) {
+                best.clear();
+                bestLiterals = literals;
+            }
+            if (ok && literals == bestLiterals) {
+                best.add(op);
+            }
+        }
+        return best;
+    }
+
+    /** The client's metric template lines up with a spec template: same literals, placeholders where the spec has them. */
+    private static boolean templateMatches(String method, String template) {
+        List<String> mine = segments(template);
+        return operations.stream().anyMatch(op -> {
+            if (!op.method().equals(method) || op.segments().size() != mine.size()) {
+                return false;
+            }
+            for (int i = 0; i < mine.size(); i++) {
+                String spec = op.segments().get(i);
+                if (isPlaceholder(mine.get(i)) ? !isPlaceholder(spec) : !isPlaceholder(spec) && !spec.equals(mine.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    private static void checkQuery(RecordedRequest request, Operation op, String what, List<String> problems) {
+        Map<String, Boolean> declared = new HashMap<>(); // name -> required
+        for (JsonNode p : op.node().node().path("parameters")) {
+            JsonNode param = refs.resolve(new Located(p, op.node().file())).node();
+            if ("query".equals(param.path("in").asText())) {
+                declared.put(param.path("name").asText(), param.path("required").asBoolean(false));
+            }
+        }
+        for (String name : request.getUrl().queryParameterNames()) {
+            if (!declared.containsKey(name) && !APPSERVICE_QUERY.contains(name)) {
+                problems.add(what + ": query parameter " + name + " is not declared");
+            }
+        }
+        declared.forEach((name, required) -> {
+            if (required && request.getUrl().queryParameter(name) == null) {
+                problems.add(what + ": required query parameter " + name + " is missing");
+            }
+        });
+        boolean massageable = op.method().equals("PUT")
+                && (op.template().contains("/send/") || op.template().contains("/state/"));
+        if (request.getUrl().queryParameter("ts") != null && !massageable) {
+            problems.add(what + ": ts is only honoured on send and state PUTs");
+        }
+    }
+
+    private static void checkBody(RecordedRequest request, Operation op, String what, List<String> problems) {
+        boolean hasBody = request.getBody() != null && request.getBody().size() > 0;
+        Located requestBody = refs.resolve(op.node().path("requestBody"));
+        if (requestBody.node().isMissingNode()) {
+            if (hasBody) {
+                problems.add(what + ": the spec declares no request body");
+            }
+            return;
+        }
+        if (!hasBody) {
+            if (requestBody.node().path("required").asBoolean(false)) {
+                problems.add(what + ": the request body is required");
+            }
+            return;
+        }
+        Located schema = requestBody.path("content").path("application/json").path("schema");
+        if (schema.node().isMissingNode()) {
+            return; // not a JSON body (media upload)
+        }
+        JsonNode body;
+        try {
+            body = MockHomeserver.MAPPER.readTree(request.getBody().utf8());
+        } catch (IOException e) {
+            problems.add(what + ": body is not JSON");
+            return;
+        }
+        if (!body.isObject()) {
+            problems.add(what + ": body is not a JSON object");
+            return;
+        }
+        for (String required : refs.required(schema)) {
+            if (!body.has(required)) {
+                problems.add(what + ": body lacks required property " + required + " in " + body);
+            }
+        }
+        refs.properties(schema).forEach((name, property) -> {
+            String type = property.path("type").asText("");
+            if (body.has(name) && !type.isEmpty() && !hasType(body.get(name), type)) {
+                problems.add(what + ": property " + name + " should be " + type + " in " + body);
+            }
+        });
+    }
+
+    private static boolean hasType(JsonNode value, String type) {
+        return switch (type) {
+            case "string" -> value.isTextual();
+            case "boolean" -> value.isBoolean();
+            case "integer" -> value.isIntegralNumber();
+            case "number" -> value.isNumber();
+            case "object" -> value.isObject();
+            case "array" -> value.isArray();
+            default -> true;
+        };
+    }
+
+    private static List<String> segments(String template) {
+        return List.of(template.substring(1).split("/", -1));
+    }
+
+    private static boolean isPlaceholder(String segment) {
+        return segment.startsWith("{") && segment.endsWith("}");
+    }
+
+    /** Loads the YAML files once and follows {@code $ref}s, local ({@code #/components/…}) or to other files. */
+    private static final class Refs {
+        private final Map<Path, JsonNode> docs = new HashMap<>();
+
+        JsonNode load(Path file) {
+            return docs.computeIfAbsent(file.toAbsolutePath().normalize(), f -> {
+                try {
+                    return YAML.readTree(f.toFile());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+
+        Located resolve(Located at) {
+            Located current = at;
+            for (int depth = 0; current.node().has("$ref"); depth++) {
+                assertThat(depth).as("$ref chain from " + at.file()).isLessThan(20);
+                String ref = current.node().get("$ref").asText();
+                int hash = ref.indexOf('#');
+                String filePart = hash < 0 ? ref : ref.substring(0, hash);
+                Path file = filePart.isEmpty()
+                        ? current.file()
+                        : current.file().getParent().resolve(filePart).normalize();
+                JsonNode doc = load(file);
+                current = new Located(hash < 0 ? doc : doc.at(ref.substring(hash + 1)), file);
+            }
+            return current;
+        }
+
+        /** Required properties, {@code allOf} parts included. */
+        Set<String> required(Located schema) {
+            Located s = resolve(schema);
+            Set<String> names = new LinkedHashSet<>();
+            s.node().path("required").forEach(n -> names.add(n.asText()));
+            s.node().path("allOf").forEach(part -> names.addAll(required(new Located(part, s.file()))));
+            return names;
+        }
+
+        /** Declared properties (resolved), {@code allOf} parts included. */
+        Map<String, JsonNode> properties(Located schema) {
+            Located s = resolve(schema);
+            Map<String, JsonNode> props = new HashMap<>();
+            s.node().path("properties").fields().forEachRemaining(
+                    e -> props.put(e.getKey(), resolve(new Located(e.getValue(), s.file())).node()));
+            s.node().path("allOf").forEach(part -> props.putAll(properties(new Located(part, s.file()))));
+            return props;
+        }
+    }
+}
