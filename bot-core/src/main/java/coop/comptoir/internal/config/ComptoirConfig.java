@@ -1,12 +1,19 @@
 package coop.comptoir.internal.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import coop.comptoir.api.id.UserId;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The whole config file, bound from YAML (snake_case keys). Defaults are filled by
- * {@code ConfigLoader}: a missing section means "use the embedded defaults".
+ * The whole config file, bound from YAML (snake_case keys). Built by {@link ConfigLoader}, which
+ * fills every default, resolves relative paths against the config file's folder and validates
+ * every value: code that receives a {@code ComptoirConfig} can trust it. Only {@code as_token} and
+ * {@code hs_token} may still be null until {@link ConfigLoader#withRegistrationTokens} has run.
+ *
+ * <p>{@code toString()} never shows tokens or passwords.
  */
 public record ComptoirConfig(
         Homeserver homeserver,
@@ -21,7 +28,7 @@ public record ComptoirConfig(
     public record Homeserver(
             /** Client-server API base URL, e.g. http://127.0.0.1:8008 */
             String url,
-            /** The server name in user IDs (example.org). */
+            /** The server name in user IDs (example.org). Required. */
             @JsonProperty("server_name") String serverName) {}
 
     /** How the homeserver reaches Comptoir and who Comptoir is. */
@@ -43,7 +50,22 @@ public record ComptoirConfig(
             /** Largest transaction body accepted, in bytes. */
             @JsonProperty("max_body_bytes") long maxBodyBytes,
             /** Fail start-up when the homeserver cannot reach Comptoir (ping), instead of retrying. */
-            @JsonProperty("require_ping") boolean requirePing) {}
+            @JsonProperty("require_ping") boolean requirePing) {
+
+        /** Whether both tokens are known (from the config or from the registration file). */
+        @JsonIgnore
+        public boolean hasTokens() {
+            return asToken != null && hsToken != null;
+        }
+
+        @Override
+        public String toString() {
+            return "Appservice[id=" + id + ", bind=" + bind + ", port=" + port + ", publicUrl=" + publicUrl
+                    + ", registration=" + registration + ", asToken=" + hidden(asToken) + ", hsToken=" + hidden(hsToken)
+                    + ", senderLocalpart=" + senderLocalpart + ", displayName=" + displayName
+                    + ", maxBodyBytes=" + maxBodyBytes + ", requirePing=" + requirePing + "]";
+        }
+    }
 
     public record Database(
             /** jdbc:sqlite:comptoir.db (default) or jdbc:postgresql://host/db */
@@ -52,7 +74,21 @@ public record ComptoirConfig(
             String password,
             /** SQLite durability: normal (survives a crash of Comptoir) or full (also a power loss). */
             @JsonProperty("sqlite_synchronous") String sqliteSynchronous,
-            @JsonProperty("pool_size") int poolSize) {}
+            @JsonProperty("pool_size") int poolSize) {
+
+        @JsonIgnore
+        public boolean isSqlite() {
+            return url.startsWith("jdbc:sqlite:");
+        }
+
+        @Override
+        public String toString() {
+            int query = url.indexOf('?');
+            String shownUrl = query < 0 ? url : url.substring(0, query) + "?…";
+            return "Database[url=" + shownUrl + ", user=" + user + ", password=" + hidden(password)
+                    + ", sqliteSynchronous=" + sqliteSynchronous + ", poolSize=" + poolSize + "]";
+        }
+    }
 
     public record Scheduler(
             /** Threads running jobs. */
@@ -75,5 +111,33 @@ public record ComptoirConfig(
      * One plugin instance: {@code type} picks the factory, {@code id} names the instance (defaults
      * to the type), {@code enabled} (default true); every other key is the plugin's own.
      */
-    public record PluginSection(String type, String id, boolean enabled, JsonNode settings, String path) {}
+    public record PluginSection(String type, String id, boolean enabled, JsonNode settings, String path) {
+        /** Settings may hold secrets: only their keys are shown. */
+        @Override
+        public String toString() {
+            List<String> keys = settings == null ? List.of()
+                    : settings.properties().stream().map(java.util.Map.Entry::getKey).toList();
+            return "PluginSection[type=" + type + ", id=" + id + ", enabled=" + enabled + ", path=" + path
+                    + ", settings keys=" + keys + "]";
+        }
+    }
+
+    /** The bot's own user, {@code @sender_localpart:server_name}. */
+    public UserId botUserId() {
+        return UserId.of(appservice.senderLocalpart(), homeserver.serverName());
+    }
+
+    /** Whether Quartz runs clustered: as configured, else on with PostgreSQL and off with SQLite. */
+    public boolean schedulerClustered() {
+        return scheduler.clustered() != null ? scheduler.clustered() : !database.isSqlite();
+    }
+
+    /** The registration file (an absolute path once loaded). */
+    public Path registrationFile() {
+        return Path.of(appservice.registration());
+    }
+
+    private static String hidden(String secret) {
+        return secret == null ? "null" : "(hidden)";
+    }
 }

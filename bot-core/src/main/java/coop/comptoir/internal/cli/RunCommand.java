@@ -1,0 +1,45 @@
+package coop.comptoir.internal.cli;
+
+import coop.comptoir.api.plugin.PluginFactory;
+import coop.comptoir.internal.ComptoirRuntime;
+import coop.comptoir.internal.config.ComptoirConfig;
+import coop.comptoir.internal.config.PluginCatalog;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code comptoir run}: checks everything {@code check-config} checks, then runs until stopped. */
+@Command(name = "run", description = "Run Comptoir until stopped (SIGTERM or Ctrl-C).")
+public final class RunCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Mixin
+    ConfigOption config;
+
+    public RunCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ComptoirConfig loaded = Checks.load(config.file(), context.env());
+        PluginCatalog catalog = context.plugins().get();
+        Checks.Ready ready = Checks.ready(loaded, catalog, config.file());
+        launch(ready.config(), catalog.factories());
+        return ExitCodes.OK;
+    }
+
+    /**
+     * Starts the runtime with a checked config (tokens filled) and the known plugin factories, and
+     * returns once it has shut down.
+     */
+    static void launch(ComptoirConfig config, List<PluginFactory> factories) throws Exception {
+        ComptoirRuntime runtime = ComptoirRuntime.start(config, factories);
+        Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "comptoir-shutdown"));
+        runtime.awaitStop();
+        if (!runtime.isReady()) {
+            throw new IllegalStateException("stopped before the homeserver could reach Comptoir (see the log above)");
+        }
+    }
+}

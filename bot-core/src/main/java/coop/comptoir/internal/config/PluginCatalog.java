@@ -1,0 +1,112 @@
+package coop.comptoir.internal.config;
+
+import coop.comptoir.api.plugin.ConfigException;
+import coop.comptoir.api.plugin.Namespaces;
+import coop.comptoir.api.plugin.PluginFactory;
+import coop.comptoir.internal.config.ComptoirConfig.PluginSection;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/**
+ * The plugin types on the class path, and the configured instances matched to them. Used by
+ * {@code check-config}, {@code generate-registration} and the runtime, so that all three accept
+ * and refuse the same sections.
+ */
+public final class PluginCatalog {
+    private final Map<String, PluginFactory> byType = new TreeMap<>();
+
+    /**
+     * @throws IllegalStateException when two factories claim the same type
+     */
+    public PluginCatalog(Collection<? extends PluginFactory> factories) {
+        for (PluginFactory factory : factories) {
+            PluginFactory previous = byType.putIfAbsent(factory.type(), factory);
+            if (previous != null) {
+                throw new IllegalStateException("two plugin factories for type \"" + factory.type() + "\": "
+                        + previous.getClass().getName() + " and " + factory.getClass().getName());
+            }
+        }
+    }
+
+    /** The factories listed in {@code META-INF/services/coop.comptoir.api.plugin.PluginFactory}. */
+    public static PluginCatalog discover() {
+        List<PluginFactory> found = new ArrayList<>();
+        ServiceLoader.load(PluginFactory.class, PluginCatalog.class.getClassLoader()).forEach(found::add);
+        return new PluginCatalog(found);
+    }
+
+    /** Every known factory, by type name. */
+    public List<PluginFactory> factories() {
+        return List.copyOf(byType.values());
+    }
+
+    /** One enabled instance: its section, the factory of its type and its {@link PluginConfigImpl}. */
+    public record Instance(PluginSection section, PluginFactory factory, PluginConfigImpl config) {
+        public String id() {
+            return section.id();
+        }
+    }
+
+    /**
+     * The enabled instances of {@code config}, each checked by its factory's
+     * {@link PluginFactory#validate}. Disabled sections are skipped.
+     *
+     * @throws ConfigErrors every unknown type and every error the factories report
+     */
+    public List<Instance> instances(ComptoirConfig config) {
+        List<ConfigException> errors = new ArrayList<>();
+        List<Instance> instances = new ArrayList<>();
+        for (PluginSection section : config.plugins()) {
+            if (!section.enabled()) {
+                continue;
+            }
+            PluginFactory factory = byType.get(section.type());
+            if (factory == null) {
+                errors.add(new ConfigException(section.path() + ".type", "unknown plugin type \"" + section.type() + "\" ("
+                        + (byType.isEmpty() ? "no plugin is installed" : "known: " + String.join(", ", byType.keySet())) + ")"));
+                continue;
+            }
+            PluginConfigImpl pluginConfig = new PluginConfigImpl(section);
+            if (collect(errors, section, () -> factory.validate(pluginConfig))) {
+                instances.add(new Instance(section, factory, pluginConfig));
+            }
+        }
+        ConfigErrors.throwIfAny(null, errors);
+        return List.copyOf(instances);
+    }
+
+    /**
+     * The namespaces the instances claim, in order ({@link PluginFactory#namespaces}).
+     *
+     * @throws ConfigErrors when a factory refuses its section
+     */
+    public static List<Namespaces> namespaces(List<Instance> instances) {
+        List<ConfigException> errors = new ArrayList<>();
+        List<Namespaces> all = new ArrayList<>();
+        for (Instance instance : instances) {
+            collect(errors, instance.section(), () -> all.add(instance.factory().namespaces(instance.config())));
+        }
+        ConfigErrors.throwIfAny(null, errors);
+        return List.copyOf(all);
+    }
+
+    /** Runs a factory call; its config errors (and any other failure) become errors on the section. */
+    private static boolean collect(List<ConfigException> errors, PluginSection section, Runnable call) {
+        try {
+            call.run();
+            return true;
+        } catch (ConfigException e) {
+            errors.addAll(ConfigErrors.flatten(e));
+        } catch (ConfigErrors e) {
+            errors.addAll(e.errors());
+        } catch (RuntimeException e) {
+            errors.add(new ConfigException(section.path(), "refused by plugin type " + section.type() + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
+        }
+        return false;
+    }
+}

@@ -1,0 +1,55 @@
+package coop.comptoir.internal.config;
+
+import coop.comptoir.api.plugin.ConfigException;
+import coop.comptoir.api.plugin.PluginConfig;
+import coop.comptoir.internal.config.ComptoirConfig.PluginSection;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A plugin instance's section, bound on demand to the plugin's own record: snake_case keys,
+ * unknown keys refused, {@code @JsonProperty(required = true)} for required values, java.time types
+ * understood (a {@code Duration} is written {@code PT10M}).
+ */
+public final class PluginConfigImpl implements PluginConfig {
+    private final PluginSection section;
+
+    public PluginConfigImpl(PluginSection section) {
+        this.section = section;
+    }
+
+    @Override
+    public String path() {
+        return section.path();
+    }
+
+    /** A copy: the section stays as loaded whatever a plugin does with it. */
+    @Override
+    public JsonNode raw() {
+        return section.settings().deepCopy();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>When several values are wrong, the first error is thrown and the others are attached to it
+     * as suppressed exceptions ({@link ConfigErrors#flatten} lists them all).
+     */
+    @Override
+    public <T> T bind(Class<T> type) {
+        List<ConfigException> errors = new ArrayList<>();
+        T value = TreeBinder.bind(section.settings(), type, section.path(), errors);
+        if (!errors.isEmpty()) {
+            ConfigException first = errors.get(0);
+            errors.subList(1, errors.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return "PluginConfig[" + section + "]";
+    }
+}

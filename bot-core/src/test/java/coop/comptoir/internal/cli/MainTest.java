@@ -1,0 +1,242 @@
+package coop.comptoir.internal.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import coop.comptoir.Main;
+import coop.comptoir.api.plugin.Namespaces;
+import coop.comptoir.api.plugin.Plugin;
+import coop.comptoir.api.plugin.PluginConfig;
+import coop.comptoir.api.plugin.PluginContext;
+import coop.comptoir.api.plugin.PluginFactory;
+import coop.comptoir.internal.config.PluginCatalog;
+import coop.comptoir.internal.config.RegistrationFile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class MainTest {
+    @TempDir
+    Path dir;
+
+    /** A plugin type as a plugin module would write it. */
+    static final class GreeterFactory implements PluginFactory {
+        record Settings(@JsonProperty(required = true) String roomId, String greeting) {}
+
+        @Override
+        public String type() {
+            return "greeter";
+        }
+
+        @Override
+        public void validate(PluginConfig config) {
+            config.bind(Settings.class);
+        }
+
+        @Override
+        public Namespaces namespaces(PluginConfig config) {
+            return Namespaces.users("@_greeter_.*:example\\.org");
+        }
+
+        @Override
+        public Plugin create(PluginContext context) {
+            return new Plugin() {};
+        }
+    }
+
+    private record Run(int code, String out, String err) {}
+
+    private Run run(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = Main.commandLine(new CliContext(env, () -> new PluginCatalog(List.of(new GreeterFactory()))));
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(err));
+        int code = cmd.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Run run(String... args) {
+        return run(Map.of(), args);
+    }
+
+    private Path config(String yaml) throws IOException {
+        Path file = dir.resolve("comptoir.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private static final String GOOD = """
+            homeserver: {server_name: example.org}
+            plugins:
+              - type: greeter
+                room_id: '!hall:example.org'
+              - type: greeter
+                id: off-duty
+                enabled: false
+            """;
+
+    @Test
+    void checkConfigSaysOkWithASummary() throws IOException {
+        Path file = config(GOOD);
+        assertThat(run("generate-registration", "-c", file.toString()).code()).isZero();
+
+        Run r = run("check-config", "--config", file.toString());
+
+        assertThat(r.err()).isEmpty();
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("Configuration OK: " + file)
+                .contains("homeserver: example.org at http://127.0.0.1:8008")
+                .contains("@comptoir:example.org")
+                .contains("SQLite")
+                .contains("plugins:    greeter, off-duty (greeter) [disabled]")
+                .doesNotContain("Warning");
+    }
+
+    @Test
+    void checkConfigReportsEveryErrorWithExitCode2() throws IOException {
+        Path file = config("""
+                homeserver: {url: 'ftp://x'}
+                appservice: {prot: 1, port: abc}
+                commands: {language: de, admins: [bob]}
+                """);
+        Run r = run("check-config", "-c", file.toString());
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("6 configuration errors in " + file + ":")
+                .contains("homeserver.server_name: missing")
+                .contains("homeserver.url: expected an http:// or https:// URL")
+                .contains("appservice.prot: unknown key (allowed: id, bind, port, ")
+                .contains("appservice.port: expected a number, got \"abc\"")
+                .contains("commands.language: expected fr or en")
+                .contains("commands.admins[0]: not a valid user ID (@name:example.org)");
+    }
+
+    @Test
+    void checkConfigReportsPluginErrorsAndTheMissingRegistrationTogether() throws IOException {
+        Path file = config("""
+                homeserver: {server_name: example.org}
+                plugins:
+                  - type: greeter
+                    greting: Salut
+                  - type: weather
+                """);
+        Run r = run("check-config", "-c", file.toString());
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(
+                "plugins[0].greting: unknown key (allowed: room_id, greeting)",
+                "plugins[0].room_id: missing",
+                "plugins[1].type: unknown plugin type \"weather\" (known: greeter)",
+                "appservice.registration: file " + dir.resolve("registration.yaml")
+                        + " not found; run `comptoir generate-registration` first");
+    }
+
+    @Test
+    void anUnsetVariableIsNamedButNoValueIsShown() throws IOException {
+        Path file = config("homeserver: {server_name: example.org}\nappservice:\n  as_token: ${AS_TOKEN}\n  hs_token: ${HS_TOKEN}\n");
+        Run r = run(Map.of("AS_TOKEN", "very-secret-as"), "check-config", "-c", file.toString());
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("appservice.hs_token: environment variable HS_TOKEN is not set")
+                .doesNotContain("very-secret-as");
+    }
+
+    @Test
+    void generateRegistrationKeepsTokensAndNeverPrintsThem() throws IOException {
+        Path file = config(GOOD);
+        Path registration = dir.resolve("registration.yaml");
+
+        Run first = run("generate-registration", "-c", file.toString());
+        assertThat(first.code()).as(first.err()).isZero();
+        RegistrationFile written = RegistrationFile.read(registration);
+        assertThat(first.out()).contains("Wrote " + registration)
+                .contains("app_service_config_files:", "- " + registration)
+                .contains("@_greeter_.*:example\\.org (exclusive)")
+                .contains("Restart the homeserver");
+
+        Run second = run("generate-registration", "-c", file.toString());
+        assertThat(second.code()).isZero();
+        assertThat(second.out()).contains("as_token: kept from the existing file; hs_token: kept from the existing file");
+        RegistrationFile again = RegistrationFile.read(registration);
+        assertThat(again.asToken()).isEqualTo(written.asToken());
+        assertThat(again.hsToken()).isEqualTo(written.hsToken());
+
+        Run renewed = run("generate-registration", "-c", file.toString(), "--new-tokens");
+        assertThat(renewed.code()).isZero();
+        RegistrationFile fresh = RegistrationFile.read(registration);
+        assertThat(fresh.asToken()).isNotEqualTo(written.asToken());
+
+        List<String> everything = new ArrayList<>();
+        for (Run r : List.of(first, second, renewed, run("check-config", "-c", file.toString()))) {
+            everything.add(r.out());
+            everything.add(r.err());
+        }
+        for (String token : List.of(written.asToken(), written.hsToken(), fresh.asToken(), fresh.hsToken())) {
+            assertThat(String.join("\n", everything)).doesNotContain(token);
+        }
+    }
+
+    @Test
+    void generateRegistrationToAnotherPlaceSaysWhereComptoirLooks() throws IOException {
+        Path file = config("homeserver: {server_name: example.org}");
+        Path elsewhere = dir.resolve("synapse/comptoir-registration.yaml");
+        Run r = run("generate-registration", "-c", file.toString(), "-o", elsewhere.toString());
+        assertThat(r.code()).isZero();
+        assertThat(elsewhere).exists();
+        assertThat(r.out()).contains("Note: appservice.registration points to " + dir.resolve("registration.yaml"));
+    }
+
+    @Test
+    void checkConfigWarnsWhenTheRegistrationIsOutOfDate() throws IOException {
+        Path file = config("homeserver: {server_name: example.org}");
+        run("generate-registration", "-c", file.toString());
+        config(GOOD);
+        Run r = run("check-config", "-c", file.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Warning: the registration file " + dir.resolve("registration.yaml")
+                + " is out of date (namespaces.users differ from what the enabled plugins claim)");
+    }
+
+    @Test
+    void aMissingConfigFileGetsDirections() {
+        Path missing = dir.resolve("comptoir.yaml");
+        for (String command : List.of("run", "check-config", "generate-registration")) {
+            Run r = run(command, "-c", missing.toString());
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains(missing + ": not found").contains("config/comptoir.example.yaml")
+                    .contains("comptoir generate-registration");
+        }
+    }
+
+    @Test
+    void runRefusesToStartWithoutTheRegistration() throws IOException {
+        Path file = config(GOOD);
+        Run r = run("run", "-c", file.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("appservice.registration: file " + dir.resolve("registration.yaml")
+                + " not found; run `comptoir generate-registration` first");
+    }
+
+    @Test
+    void printsTheVersionAndTheUsage() {
+        Run version = run("--version");
+        assertThat(version.code()).isZero();
+        assertThat(version.out().strip()).matches("comptoir \\d+\\.\\d+\\.\\d+.*");
+
+        Run nothing = run();
+        assertThat(nothing.code()).isEqualTo(2);
+        assertThat(nothing.err()).contains("Usage: comptoir").contains("generate-registration").contains("check-config");
+
+        assertThat(run("check-config", "--bogus").code()).isEqualTo(2);
+    }
+}
