@@ -28,18 +28,18 @@ record PluginContextImpl(String instanceId, PluginConfig config, MatrixClient ma
     public EventSubscriptions events() {
         return new EventSubscriptions() {
             @Override
-            public void on(String type, EventHandler handler) {
-                dispatcher.subscribe(instanceId, type, false, handler);
+            public void on(String type, EventFilter filter, EventHandler handler) {
+                dispatcher.subscribe(instanceId, type, false, filter, handler);
             }
 
             @Override
             public void onAny(EventHandler handler) {
-                dispatcher.subscribe(instanceId, null, false, handler);
+                dispatcher.subscribe(instanceId, null, false, EventFilter.ALL, handler);
             }
 
             @Override
             public void onAnyIncludingOwn(EventHandler handler) {
-                dispatcher.subscribe(instanceId, null, true, handler);
+                dispatcher.subscribe(instanceId, null, true, EventFilter.ALL, handler);
             }
         };
     }

@@ -9,7 +9,16 @@ package coop.comptoir.api.event;
  */
 public interface EventSubscriptions {
     /** Every event of one type ({@code m.room.message}, …). */
-    void on(String type, EventHandler handler);
+    default void on(String type, EventHandler handler) {
+        on(type, EventFilter.ALL, handler);
+    }
+
+    /**
+     * The events of one type that {@code filter} accepts. The filter runs as soon as the event is
+     * stored, on the thread that received it: it must be quick, must not block and must depend on
+     * the event alone. Events no handler wants cost no thread switch, which keeps busy rooms cheap.
+     */
+    void on(String type, EventFilter filter, EventHandler handler);
 
     /** Every room event, whatever its type (unknown types included). */
     void onAny(EventHandler handler);
@@ -17,9 +26,17 @@ public interface EventSubscriptions {
     /** Every event, even the bot's own ones. */
     void onAnyIncludingOwn(EventHandler handler);
 
-    /** An invitation of the bot; the runtime already joins when invited unless told otherwise. */
+    /** Every {@code m.room.message}. */
     default void onMessage(EventHandler handler) {
         on(EventTypes.ROOM_MESSAGE, handler);
+    }
+
+    /** A quick, side-effect-free test of an event: see {@link #on(String, EventFilter, EventHandler)}. */
+    @FunctionalInterface
+    interface EventFilter {
+        EventFilter ALL = e -> true;
+
+        boolean accepts(MatrixEvent event);
     }
 
     @FunctionalInterface

@@ -66,6 +66,7 @@ public final class AppserviceServer implements AutoCloseable {
     private final Metrics metrics;
     private final BooleanSupplier ready;
     private final LongSupplier handledEvents;
+    private final TxnGapGuard gapGuard;
     private Undertow server;
 
     public AppserviceServer(Settings settings, String hsToken, ObjectMapper mapper, TransactionJournal journal,
@@ -80,6 +81,7 @@ public final class AppserviceServer implements AutoCloseable {
         this.metrics = metrics;
         this.ready = ready;
         this.handledEvents = handledEvents;
+        this.gapGuard = new TxnGapGuard(journal.lastTxnId());
     }
 
     public void start() {
@@ -89,7 +91,6 @@ public final class AppserviceServer implements AutoCloseable {
                 .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
                 .setWorkerThreads(16)
                 .setSocketOption(Options.TCP_NODELAY, true)
-                .setServerOption(io.undertow.UndertowOptions.MAX_ENTITY_SIZE, settings.maxBodyBytes())
                 .addHttpListener(settings.port(), settings.bind(), main);
         if (separateAdmin) {
             String adminBind = settings.adminBind() == null ? settings.bind() : settings.adminBind();
@@ -239,6 +240,7 @@ public final class AppserviceServer implements AutoCloseable {
             error(ex, 413, "M_TOO_LARGE", "Transaction body is larger than " + settings.maxBodyBytes() + " bytes");
             return;
         }
+        ex.setMaxEntitySize(settings.maxBodyBytes());
         long started = System.nanoTime();
         ex.getRequestReceiver().receiveFullBytes((e, body) -> {
             List<MatrixEvent> events;
@@ -248,6 +250,11 @@ public final class AppserviceServer implements AutoCloseable {
                 metrics.transactions.labelValues(bad.errcode.equals("M_NOT_JSON") ? "not_json" : "bad_json").inc();
                 log.warn("Refused transaction {}: {}", txnId, bad.getMessage());
                 error(e, 400, bad.errcode, bad.getMessage());
+                return;
+            }
+            if (!gapGuard.admit(txnId)) {
+                metrics.transactions.labelValues("gap").inc();
+                error(e, 503, "M_UNKNOWN", "An earlier transaction is missing; please send it first");
                 return;
             }
             e.dispatch(SameThreadExecutor.INSTANCE, () -> journal.append(txnId, body, events).whenComplete((r, err) -> {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,9 +21,11 @@ import org.slf4j.LoggerFactory;
  * once its body is committed here; it is marked handled once every one of its events went through
  * the handlers. After a crash, {@link #unhandled()} gives back what was stored but not handled.
  *
- * <p>All writes go through one thread that commits whatever is waiting in one database
- * transaction (group commit): with one transaction in flight (Synapse's pattern) that is one commit
- * per transaction; under concurrent load, many per commit.
+ * <p>Writes are group commits: the caller that finds no commit under way commits everything
+ * waiting, its own transaction included, in one database transaction, while later callers queue
+ * for the next one. With one transaction in flight (Synapse's pattern) the request's own thread
+ * stores it, with no hand-over to another thread; under concurrent load, many transactions share a
+ * commit. A background thread writes the "handled" marks that no request carried along.
  *
  * <p>The txnId is unique in the table, so a transaction retried after it was stored is recognised
  * and acknowledged without being handled again, also across restarts. Handled transactions keep
@@ -37,13 +40,12 @@ public final class TransactionJournal implements AutoCloseable {
     static final List<Migration> MIGRATIONS = List.of(new Migration(1, "appservice transaction journal",
             """
             CREATE TABLE core_txn (
-              seq INTEGER PRIMARY KEY AUTOINCREMENT,
+              seq INTEGER PRIMARY KEY,
               txn_id TEXT NOT NULL UNIQUE,
               body BLOB,
               received_at INTEGER NOT NULL,
               handled INTEGER NOT NULL DEFAULT 0
-            );
-            CREATE INDEX core_txn_unhandled ON core_txn (handled, seq)
+            )
             """,
             """
             CREATE TABLE core_txn (
@@ -52,8 +54,7 @@ public final class TransactionJournal implements AutoCloseable {
               body BYTEA,
               received_at BIGINT NOT NULL,
               handled SMALLINT NOT NULL DEFAULT 0
-            );
-            CREATE INDEX core_txn_unhandled ON core_txn (handled, seq)
+            )
             """));
 
     /**
@@ -77,6 +78,7 @@ public final class TransactionJournal implements AutoCloseable {
     private final LinkedBlockingQueue<Long> handled = new LinkedBlockingQueue<>();
     private final Consumer<List<Stored>> onCommitted;
     private final Thread writer;
+    private final ReentrantLock commitLock = new ReentrantLock();
     private volatile boolean running = true;
 
     /**
@@ -104,6 +106,8 @@ public final class TransactionJournal implements AutoCloseable {
             return f;
         }
         appends.add(new Pending(txnId, body, attachment, f));
+        // Commit now unless someone else is committing: that one picks this up when it is done.
+        commitIfFree();
         return f;
     }
 
@@ -128,49 +132,94 @@ public final class TransactionJournal implements AutoCloseable {
         });
     }
 
-    /** Forgets handled transactions older than {@link #RETENTION}; returns how many. */
-    public int prune() {
-        long cutoff = clock.millis() - RETENTION.toMillis();
-        return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM core_txn WHERE handled = 1 AND received_at < ?")) {
-                ps.setLong(1, cutoff);
-                return ps.executeUpdate();
+    /** The ID of the last transaction stored, or null if none is. */
+    public String lastTxnId() {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT txn_id FROM core_txn ORDER BY seq DESC LIMIT 1");
+                 ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
             }
         });
     }
 
+    /**
+     * Drops the bodies of handled transactions (kept until now so that a commit stays one small row
+     * write) and forgets those older than {@link #RETENTION}; returns how many were forgotten.
+     */
+    public int prune() {
+        long cutoff = clock.millis() - RETENTION.toMillis();
+        return db.inTransaction(c -> {
+            try (PreparedStatement bodies = c.prepareStatement("UPDATE core_txn SET body = NULL WHERE handled = 1 AND body IS NOT NULL");
+                 PreparedStatement old = c.prepareStatement("DELETE FROM core_txn WHERE handled = 1 AND received_at < ?")) {
+                bodies.executeUpdate();
+                old.setLong(1, cutoff);
+                return old.executeUpdate();
+            }
+        });
+    }
+
+    /** Writes the handled marks that no request carried along, every few milliseconds. */
     private void writeLoop() {
-        List<Pending> batch = new ArrayList<>();
-        List<Long> done = new ArrayList<>();
-        while (running || !appends.isEmpty() || !handled.isEmpty()) {
+        while (running) {
             try {
-                Pending first = appends.poll(50, TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    batch.add(first);
-                    appends.drainTo(batch, 999);
-                }
-                handled.drainTo(done, 10_000);
-                if (batch.isEmpty() && done.isEmpty()) {
-                    continue;
-                }
-                commit(batch, done);
+                Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
-            } catch (RuntimeException e) {
-                log.error("Could not store {} transaction(s); the homeserver will retry them", batch.size(), e);
-                for (Pending p : batch) {
-                    p.result.completeExceptionally(e);
-                }
-                // handled marks are kept for the next attempt
-                handled.addAll(done);
-                sleepQuietly();
             }
-            batch.clear();
-            done.clear();
+            if (!handled.isEmpty() && commitLock.tryLock()) {
+                try {
+                    commitWaiting();
+                } finally {
+                    commitLock.unlock();
+                }
+                commitIfFree();
+            }
         }
-        for (Pending p : appends) {
+        commitLock.lock();
+        try {
+            commitWaiting();
+        } finally {
+            commitLock.unlock();
+        }
+        Pending p;
+        while ((p = appends.poll()) != null) {
             p.result.completeExceptionally(new IllegalStateException("journal closed"));
+        }
+    }
+
+    /**
+     * Commits what is waiting unless a commit is under way. Whoever releases the lock checks again,
+     * so a transaction queued while someone else was committing never waits for a timer.
+     */
+    private void commitIfFree() {
+        while (!appends.isEmpty() && commitLock.tryLock()) {
+            try {
+                commitWaiting();
+            } finally {
+                commitLock.unlock();
+            }
+        }
+    }
+
+    /** Commits what is waiting, in one database transaction. Call with {@link #commitLock} held. */
+    private void commitWaiting() {
+        List<Pending> batch = new ArrayList<>();
+        List<Long> done = new ArrayList<>();
+        appends.drainTo(batch, 1000);
+        handled.drainTo(done, 10_000);
+        if (batch.isEmpty() && done.isEmpty()) {
+            return;
+        }
+        try {
+            commit(batch, done);
+        } catch (RuntimeException e) {
+            log.error("Could not store {} transaction(s); the homeserver will retry them", batch.size(), e);
+            for (Pending p : batch) {
+                p.result.completeExceptionally(e);
+            }
+            // handled marks are kept for the next attempt
+            handled.addAll(done);
         }
     }
 
@@ -195,7 +244,7 @@ public final class TransactionJournal implements AutoCloseable {
                 }
             }
             if (!done.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE core_txn SET handled = 1, body = NULL WHERE seq = ?")) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE core_txn SET handled = 1 WHERE seq = ?")) {
                     for (Long seq : done) {
                         ps.setLong(1, seq);
                         ps.addBatch();
@@ -219,14 +268,6 @@ public final class TransactionJournal implements AutoCloseable {
         }
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).result.complete(results[i]);
-        }
-    }
-
-    private static void sleepQuietly() {
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

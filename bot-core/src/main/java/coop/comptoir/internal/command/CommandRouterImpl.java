@@ -147,6 +147,15 @@ public final class CommandRouterImpl {
         return String.join("\n", Arrays.asList(lines).subList(i, lines.length));
     }
 
+    /**
+     * Quick test, run as soon as a message is stored: whether it may be a command (so that ordinary
+     * chat costs no handler call). Must agree with {@link #onMessage}: it only skips what that ignores.
+     */
+    public boolean mightBeCommand(MatrixEvent event) {
+        Message msg = event.message().orElse(null);
+        return msg != null && !msg.isNotice() && parse(msg.body()) != null;
+    }
+
     /** Handles one {@code m.room.message}; called by the dispatcher, in room order. */
     public void onMessage(MatrixEvent event) {
         Message msg = event.message().orElse(null);

@@ -26,7 +26,8 @@ public final class CorePlugin implements Plugin {
         this.ctx = ctx;
         this.clock = ctx.clock();
         this.log = ctx.log();
-        ctx.events().on(EventTypes.ROOM_MEMBER, this::onMember);
+        ctx.events().on(EventTypes.ROOM_MEMBER,
+                e -> e.stateKey().filter(k -> k.equals(ctx.botUserId().value())).isPresent(), this::onMember);
         ctx.commands().register(Command.of("ping", "vérifie que je suis là", "checks that I am here", inv -> {
             long ms = Math.max(0, clock.millis() - inv.event().originServerTs());
             inv.reply(inv.locale() == Locale.ENGLISH

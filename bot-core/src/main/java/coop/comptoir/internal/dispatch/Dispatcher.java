@@ -1,11 +1,13 @@
 package coop.comptoir.internal.dispatch;
 
+import coop.comptoir.api.event.EventSubscriptions.EventFilter;
 import coop.comptoir.api.event.EventSubscriptions.EventHandler;
 import coop.comptoir.api.event.MatrixEvent;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.internal.metrics.Metrics;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,15 +28,20 @@ import org.slf4j.MDC;
  *
  * <p>Each batch (a transaction) is reported done through {@code onBatchDone} once all of its events
  * went through every handler, so the journal can mark it handled.
+ *
+ * <p>Subscriptions' filters run in {@link #submit}, on the receiving thread: an event that no
+ * handler wants is done at once, without waking a worker (most events in a busy room). The events a
+ * transaction brings to one room are handed to that room's queue together.
  */
 public final class Dispatcher {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final String NO_ROOM = "";
 
     /** One subscription; {@code type} null means every type. */
-    record Subscription(String instanceId, String type, boolean includeOwn, EventHandler handler) {}
+    record Subscription(String instanceId, String type, boolean includeOwn, EventFilter filter, EventHandler handler) {}
 
-    private record Item(MatrixEvent event, Batch batch) {}
+    /** An event and the subscriptions that want it. */
+    private record Item(MatrixEvent event, List<Subscription> subscribers, Batch batch) {}
 
     private static final class Batch {
         final long seq;
@@ -64,8 +71,9 @@ public final class Dispatcher {
     }
 
     /** Adds a subscription. Meant for start-up; safe at any time (copy on write). */
-    public synchronized void subscribe(String instanceId, String type, boolean includeOwn, EventHandler handler) {
-        Subscription s = new Subscription(instanceId, type, includeOwn, handler);
+    public synchronized void subscribe(String instanceId, String type, boolean includeOwn, EventFilter filter,
+                                       EventHandler handler) {
+        Subscription s = new Subscription(instanceId, type, includeOwn, filter, handler);
         if (type == null) {
             List<Subscription> copy = new ArrayList<>(anyType);
             copy.add(s);
@@ -97,17 +105,61 @@ public final class Dispatcher {
      * of a room keep their order across transactions.
      */
     public void submit(long seq, List<MatrixEvent> events) {
-        if (events.isEmpty()) {
+        Batch batch = new Batch(seq, 0);
+        Map<String, List<Item>> byRoom = null;
+        int wanted = 0;
+        for (MatrixEvent e : events) {
+            List<Subscription> subs = subscribersOf(e);
+            if (subs.isEmpty()) {
+                countHandled();
+                continue;
+            }
+            if (byRoom == null) {
+                byRoom = new LinkedHashMap<>();
+            }
+            byRoom.computeIfAbsent(e.roomId() == null ? NO_ROOM : e.roomId().value(), k -> new ArrayList<>())
+                    .add(new Item(e, subs, batch));
+            wanted++;
+        }
+        if (wanted == 0) {
             onBatchDone.accept(seq);
             return;
         }
-        Batch batch = new Batch(seq, events.size());
-        pending.addAndGet(events.size());
-        metrics.dispatchQueue.set(pending.get());
-        for (MatrixEvent e : events) {
-            String key = e.roomId() == null ? NO_ROOM : e.roomId().value();
-            lanes.computeIfAbsent(key, k -> new Lane()).add(new Item(e, batch));
+        batch.remaining.set(wanted);
+        metrics.dispatchQueue.set(pending.addAndGet(wanted));
+        byRoom.forEach((room, items) -> lanes.computeIfAbsent(room, k -> new Lane()).addAll(items));
+    }
+
+    /** The subscriptions whose type and filter accept the event; a filter that throws counts as "no". */
+    private List<Subscription> subscribersOf(MatrixEvent event) {
+        boolean own = botUser.equals(event.sender());
+        List<Subscription> out = null;
+        for (List<Subscription> group : List.of(byType.getOrDefault(event.type(), List.of()), anyType)) {
+            for (Subscription s : group) {
+                if (own && !s.includeOwn) {
+                    continue;
+                }
+                boolean accepts;
+                try {
+                    accepts = s.filter.accepts(event);
+                } catch (RuntimeException ex) {
+                    log.warn("Filter of plugin {} failed on {} {}: {}", s.instanceId, event.type(), event.eventId(), ex.toString());
+                    accepts = false;
+                }
+                if (accepts) {
+                    if (out == null) {
+                        out = new ArrayList<>(2);
+                    }
+                    out.add(s);
+                }
+            }
         }
+        return out == null ? List.of() : out;
+    }
+
+    private void countHandled() {
+        handledCount.incrementAndGet();
+        metrics.eventsHandled.inc();
     }
 
     /** Events delivered so far (for the control endpoint and tests). */
@@ -122,37 +174,25 @@ public final class Dispatcher {
 
     private void deliver(Item item) {
         MatrixEvent event = item.event;
-        boolean own = botUser.equals(event.sender());
-        List<Subscription> typed = byType.getOrDefault(event.type(), List.of());
-        List<Subscription> any = anyType;
-        if (!typed.isEmpty() || !any.isEmpty()) {
-            MDC.put("room", event.roomId() == null ? "-" : event.roomId().value());
-            MDC.put("event", event.eventId() == null ? "-" : event.eventId().value());
-            try {
-                for (Subscription s : typed) {
-                    call(s, event, own);
-                }
-                for (Subscription s : any) {
-                    call(s, event, own);
-                }
-            } finally {
-                MDC.remove("room");
-                MDC.remove("event");
-                MDC.remove("plugin");
+        MDC.put("room", event.roomId() == null ? "-" : event.roomId().value());
+        MDC.put("event", event.eventId() == null ? "-" : event.eventId().value());
+        try {
+            for (Subscription s : item.subscribers) {
+                call(s, event);
             }
+        } finally {
+            MDC.remove("room");
+            MDC.remove("event");
+            MDC.remove("plugin");
         }
-        handledCount.incrementAndGet();
-        metrics.eventsHandled.inc();
+        countHandled();
         metrics.dispatchQueue.set(pending.decrementAndGet());
         if (item.batch.remaining.decrementAndGet() == 0) {
             onBatchDone.accept(item.batch.seq);
         }
     }
 
-    private void call(Subscription s, MatrixEvent event, boolean own) {
-        if (own && !s.includeOwn) {
-            return;
-        }
+    private void call(Subscription s, MatrixEvent event) {
         MDC.put("plugin", s.instanceId);
         long start = System.nanoTime();
         try {
@@ -170,8 +210,8 @@ public final class Dispatcher {
         private final ConcurrentLinkedQueue<Item> queue = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean scheduled = new AtomicBoolean();
 
-        void add(Item item) {
-            queue.add(item);
+        void addAll(List<Item> items) {
+            queue.addAll(items);
             if (scheduled.compareAndSet(false, true)) {
                 workers.execute(this);
             }

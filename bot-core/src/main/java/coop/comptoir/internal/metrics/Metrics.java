@@ -18,7 +18,7 @@ public final class Metrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final ExpositionFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    /** Transactions from the homeserver, by result: ok, duplicate, bad_json, not_json, too_large, unauthorized, forbidden, error. */
+    /** Transactions from the homeserver, by result: ok, duplicate, gap, bad_json, not_json, too_large, unauthorized, forbidden, error. */
     public final Counter transactions = Counter.builder().name("comptoir_transactions_total")
             .help("Transactions received from the homeserver, by result").labelNames("result").register(registry);
     public final Counter eventsReceived = Counter.builder().name("comptoir_events_received_total")

@@ -41,7 +41,7 @@ class DispatcherTest {
         Dispatcher d = new Dispatcher(pool, new Metrics(), BOT, done::add);
         Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
         CountDownLatch all = new CountDownLatch(200);
-        d.subscribe("p", "m.room.message", false, e -> {
+        d.subscribe("p", "m.room.message", false, e -> true, e -> {
             seen.computeIfAbsent(e.roomId().value(), k -> Collections.synchronizedList(new ArrayList<>()))
                     .add(Integer.parseInt(e.message().orElseThrow().body()));
             all.countDown();
@@ -71,10 +71,10 @@ class DispatcherTest {
         Metrics metrics = new Metrics();
         Dispatcher d = new Dispatcher(pool, metrics, BOT, done::add);
         List<String> got = new CopyOnWriteArrayList<>();
-        d.subscribe("broken", null, false, e -> {
+        d.subscribe("broken", null, false, e -> true, e -> {
             throw new IllegalStateException("boom");
         });
-        d.subscribe("fine", "m.room.message", false, e -> got.add(e.message().orElseThrow().body()));
+        d.subscribe("fine", "m.room.message", false, e -> true, e -> got.add(e.message().orElseThrow().body()));
         d.submit(1, List.of(msg("!a:example.org", 1, "@alice:example.org"), msg("!a:example.org", 2, "@alice:example.org")));
         waitFor(() -> done.contains(1L));
         assertThat(got).containsExactly("1", "2");
@@ -86,12 +86,32 @@ class DispatcherTest {
         Dispatcher d = new Dispatcher(pool, new Metrics(), BOT, done::add);
         List<String> normal = new CopyOnWriteArrayList<>();
         List<String> own = new CopyOnWriteArrayList<>();
-        d.subscribe("a", "m.room.message", false, e -> normal.add(e.sender().value()));
-        d.subscribe("b", null, true, e -> own.add(e.sender().value()));
+        d.subscribe("a", "m.room.message", false, e -> true, e -> normal.add(e.sender().value()));
+        d.subscribe("b", null, true, e -> true, e -> own.add(e.sender().value()));
         d.submit(7, List.of(msg("!a:example.org", 1, BOT.value()), msg("!a:example.org", 2, "@bob:example.org")));
         waitFor(() -> done.contains(7L));
         assertThat(normal).containsExactly("@bob:example.org");
         assertThat(own).containsExactly(BOT.value(), "@bob:example.org");
+    }
+
+    @Test
+    void eventsNoFilterWantsAreDoneWithoutReachingTheHandlers() throws Exception {
+        Dispatcher d = new Dispatcher(pool, new Metrics(), BOT, done::add);
+        List<String> got = new CopyOnWriteArrayList<>();
+        d.subscribe("cmd", "m.room.message", false, e -> e.message().orElseThrow().body().startsWith("!"),
+                e -> got.add(e.message().orElseThrow().body()));
+        d.subscribe("odd", "m.room.message", false, e -> {
+            throw new IllegalStateException("a broken filter");
+        }, e -> got.add("never"));
+        ObjectMapper m = new ObjectMapper();
+        MatrixEvent cmd = MatrixEvent.of(msg("!a:example.org", 1, "@alice:example.org").json().deepCopy()
+                .set("content", m.createObjectNode().put("msgtype", "m.text").put("body", "!ping")));
+        d.submit(1, List.of(msg("!a:example.org", 2, "@alice:example.org"), msg("!b:example.org", 3, "@bob:example.org")));
+        assertThat(done).as("nothing to hand to a worker: done at once").containsExactly(1L);
+        d.submit(2, List.of(msg("!a:example.org", 4, "@alice:example.org"), cmd));
+        waitFor(() -> done.contains(2L));
+        assertThat(got).containsExactly("!ping");
+        assertThat(d.handledCount()).isEqualTo(4);
     }
 
     @Test

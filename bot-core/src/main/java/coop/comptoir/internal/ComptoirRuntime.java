@@ -1,0 +1,369 @@
+package coop.comptoir.internal;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import coop.comptoir.api.event.EventTypes;
+import coop.comptoir.api.event.MatrixEvent;
+import coop.comptoir.api.id.RoomAlias;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.matrix.MatrixException;
+import coop.comptoir.api.plugin.Namespaces;
+import coop.comptoir.api.plugin.Plugin;
+import coop.comptoir.api.plugin.PluginConfig;
+import coop.comptoir.api.plugin.PluginFactory;
+import coop.comptoir.internal.appservice.AppserviceServer;
+import coop.comptoir.internal.appservice.TransactionJournal;
+import coop.comptoir.internal.command.CommandRouterImpl;
+import coop.comptoir.internal.config.ComptoirConfig;
+import coop.comptoir.internal.config.PluginCatalog;
+import coop.comptoir.internal.core.CorePlugin;
+import coop.comptoir.internal.dispatch.Dispatcher;
+import coop.comptoir.internal.matrix.HttpMatrixClient;
+import coop.comptoir.internal.matrix.RetryPolicy;
+import coop.comptoir.internal.metrics.Metrics;
+import coop.comptoir.internal.schedule.QuartzService;
+import coop.comptoir.internal.store.JdbcDatabase;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Comptoir: owns the HTTP server, the transaction journal, the dispatcher, the client,
+ * the database, the scheduler and the plugin instances, and starts and stops them in order.
+ *
+ * <p>Start-up: database and journal first; transactions stored but not handled before a crash are
+ * queued again before the listener opens (so they keep their order); then the listener; then, in the
+ * background, the bot user is registered and the homeserver is asked to ping Comptoir. Once that
+ * ping succeeds, {@code /health} says ready and the plugins' {@code start()} run.
+ */
+public final class ComptoirRuntime implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ComptoirRuntime.class);
+
+    private record Instance(String id, Plugin plugin, List<Pattern> users, List<Pattern> aliases) {}
+
+    private final ComptoirConfig config;
+    private final Clock clock;
+    private final Metrics metrics = new Metrics();
+    private final ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final OkHttpClient http;
+    private final JdbcDatabase database;
+    private final HttpMatrixClient matrix;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService housekeeping;
+    private final Dispatcher dispatcher;
+    private final TransactionJournal journal;
+    private final QuartzService quartz;
+    private final CommandRouterImpl router;
+    private final Map<String, Instance> instances = new LinkedHashMap<>();
+    private final AppserviceServer server;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean ready;
+    private volatile boolean closing;
+
+    private ComptoirRuntime(ComptoirConfig config, PluginCatalog catalog, Clock clock) throws Exception {
+        this.config = config;
+        this.clock = clock;
+        ComptoirConfig.Appservice as = config.appservice();
+        UserId bot = UserId.of(as.senderLocalpart(), config.homeserver().serverName());
+
+        okhttp3.Dispatcher okDispatcher = new okhttp3.Dispatcher();
+        okDispatcher.setMaxRequestsPerHost(64);
+        okDispatcher.setMaxRequests(128);
+        this.http = new OkHttpClient.Builder()
+                .dispatcher(okDispatcher)
+                .connectTimeout(Duration.ofSeconds(10))
+                .readTimeout(Duration.ofSeconds(60))
+                .writeTimeout(Duration.ofSeconds(60))
+                .build();
+
+        ComptoirConfig.Database dbc = config.database();
+        this.database = JdbcDatabase.open(dbc.url(), dbc.user(), dbc.password(), dbc.sqliteSynchronous(), dbc.poolSize());
+        this.matrix = new HttpMatrixClient(HttpUrl.get(config.homeserver().url()), as.asToken(), bot, http, mapper,
+                RetryPolicy.defaults(), (method, endpoint, status, nanos) -> {
+                    metrics.outgoingRequests.labelValues(method, endpoint, Integer.toString(status)).inc();
+                    metrics.outgoingSeconds.labelValues(endpoint).observe(nanos / 1e9);
+                });
+
+        this.workers = Executors.newFixedThreadPool(8, named("comptoir-dispatch"));
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("comptoir-housekeeping"));
+        TransactionJournal[] journalRef = new TransactionJournal[1];
+        this.dispatcher = new Dispatcher(workers, metrics, bot, seq -> journalRef[0].markHandled(seq));
+        this.journal = new TransactionJournal(database, clock, stored -> stored.forEach(this::submit));
+        journalRef[0] = journal;
+
+        this.quartz = QuartzService.create(database, config.scheduler());
+
+        this.router = new CommandRouterImpl(config.commands().prefix(),
+                config.commands().admins().stream().map(UserId::of).collect(Collectors.toSet()),
+                config.commands().language(), matrix, as.displayName());
+        dispatcher.subscribe("commands", EventTypes.ROOM_MESSAGE, false, router::mightBeCommand, router::onMessage);
+
+        addInstance(CorePlugin.INSTANCE_ID, null, Namespaces.NONE, ctx -> new CorePlugin(ctx));
+        for (PluginCatalog.Instance i : catalog.instances(config)) {
+            addInstance(i.id(), i.config(), i.factory().namespaces(i.config()), i.factory()::create);
+        }
+
+        this.server = new AppserviceServer(
+                new AppserviceServer.Settings(as.bind(), as.port(), config.admin().bind(), config.admin().port(), as.maxBodyBytes()),
+                as.hsToken(), mapper, journal, new AppserviceServer.Queries() {
+                    @Override
+                    public boolean queryUser(UserId user) throws Exception {
+                        return ComptoirRuntime.this.queryUser(user);
+                    }
+
+                    @Override
+                    public boolean queryAlias(RoomAlias alias) throws Exception {
+                        return ComptoirRuntime.this.queryAlias(alias);
+                    }
+                }, workers, metrics, () -> ready, dispatcher::handledCount);
+    }
+
+    @FunctionalInterface
+    private interface Creator {
+        Plugin create(PluginContextImpl ctx) throws Exception;
+    }
+
+    private void addInstance(String id, PluginConfig pc, Namespaces ns, Creator creator) throws Exception {
+        PluginContextImpl ctx = new PluginContextImpl(id, pc, matrix, matrix.userId(), config.homeserver().serverName(),
+                router.forInstance(id), database, quartz.forInstance(id), http, clock, PluginContextImpl.loggerFor(id),
+                dispatcher);
+        Plugin plugin;
+        try {
+            plugin = creator.create(ctx);
+        } catch (Exception e) {
+            throw new IllegalStateException("plugin instance " + id + " could not be created: " + e.getMessage(), e);
+        }
+        instances.put(id, new Instance(id, plugin, compile(ns.users()), compile(ns.aliases())));
+    }
+
+    private static List<Pattern> compile(List<Namespaces.Entry> entries) {
+        return entries.stream().map(e -> Pattern.compile(e.regex())).toList();
+    }
+
+    /** Starts a runtime; returns once the listener is open (readiness comes later, see {@link #isReady()}). */
+    public static ComptoirRuntime start(ComptoirConfig config, List<PluginFactory> factories) throws Exception {
+        return start(config, factories, Clock.systemUTC());
+    }
+
+    public static ComptoirRuntime start(ComptoirConfig config, List<PluginFactory> factories, Clock clock) throws Exception {
+        ComptoirRuntime rt = new ComptoirRuntime(config, new PluginCatalog(factories), clock);
+        try {
+            rt.startAll();
+        } catch (Exception e) {
+            rt.close();
+            throw e;
+        }
+        return rt;
+    }
+
+    private void startAll() throws Exception {
+        List<TransactionJournal.Stored> backlog = journal.unhandled();
+        if (!backlog.isEmpty()) {
+            log.info("Resuming {} transaction(s) stored before the last stop", backlog.size());
+            backlog.forEach(this::submit);
+        }
+        journal.start();
+        server.start();
+        quartz.start();
+        housekeeping.execute(this::becomeReady);
+        housekeeping.scheduleWithFixedDelay(this::prune, 1, 60, TimeUnit.MINUTES);
+    }
+
+    private void submit(TransactionJournal.Stored s) {
+        @SuppressWarnings("unchecked")
+        List<MatrixEvent> events = (List<MatrixEvent>) s.attachment();
+        if (events == null) {
+            events = readBack(s);
+        }
+        dispatcher.submit(s.seq(), events);
+    }
+
+    private List<MatrixEvent> readBack(TransactionJournal.Stored s) {
+        List<MatrixEvent> out = new ArrayList<>();
+        try {
+            var root = mapper.readTree(s.body());
+            for (String key : new String[] {"events", "ephemeral", "de.sorunome.msc2409.ephemeral"}) {
+                for (var n : root.path(key)) {
+                    try {
+                        out.add(MatrixEvent.of(n));
+                    } catch (IllegalArgumentException e) {
+                        log.warn("Skipped an unreadable stored event of transaction {}: {}", s.txnId(), e.getMessage());
+                    }
+                }
+            }
+        } catch (Exception e) {
+            log.error("Stored transaction {} cannot be read back; skipped", s.txnId(), e);
+        }
+        return out;
+    }
+
+    /** Registers the bot, sets its name, and waits until the homeserver reaches us. Retries until it does. */
+    private void becomeReady() {
+        ComptoirConfig.Appservice as = config.appservice();
+        long delay = 1_000;
+        while (!closing) {
+            try {
+                matrix.ensureRegistered();
+                if (as.displayName() != null && !as.displayName().isBlank()) {
+                    matrix.setDisplayName(as.displayName());
+                }
+                long ms = matrix.ping(as.id(), "comptoir-" + UUID.randomUUID());
+                log.info("The homeserver reaches Comptoir at {} ({} ms round trip)", as.publicUrl(), ms);
+                break;
+            } catch (MatrixException e) {
+                String hint = switch (e.errcode()) {
+                    case "M_CONNECTION_FAILED", "M_BAD_STATUS" -> "the homeserver cannot reach Comptoir at " + as.publicUrl()
+                            + " (check appservice.public_url and the registration's url)";
+                    case "M_FORBIDDEN", "M_UNKNOWN_TOKEN" -> "the homeserver does not know this appservice"
+                            + " (is the registration file listed in app_service_config_files, and the homeserver restarted?)";
+                    case MatrixException.NETWORK -> "the homeserver at " + config.homeserver().url() + " does not answer";
+                    default -> "unexpected answer";
+                };
+                if (as.requirePing()) {
+                    log.error("Start-up check failed: {}: {}", hint, e.getMessage());
+                    stopped.countDown();
+                    return;
+                }
+                log.warn("Not ready yet: {}: {}; retrying in {} s", hint, e.getMessage(), delay / 1000);
+                sleep(delay);
+                delay = Math.min(delay * 2, 60_000);
+            } catch (RuntimeException e) {
+                log.warn("Not ready yet: {}; retrying in {} s", e.toString(), delay / 1000);
+                sleep(delay);
+                delay = Math.min(delay * 2, 60_000);
+            }
+        }
+        if (closing) {
+            return;
+        }
+        ready = true;
+        metrics.ready.set(1);
+        for (Instance i : instances.values()) {
+            try {
+                i.plugin.start();
+            } catch (Exception e) {
+                log.error("Plugin instance {} failed to start; it stays off", i.id, e);
+                dispatcher.unsubscribeAll(i.id);
+                router.unregisterAll(i.id);
+            }
+        }
+        log.info("Comptoir is ready: {} plugin instance(s)", instances.size());
+    }
+
+    private void prune() {
+        try {
+            int n = journal.prune();
+            if (n > 0) {
+                log.info("Forgot {} old transaction ID(s)", n);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Pruning old transactions failed: {}", e.toString());
+        }
+    }
+
+    private boolean queryUser(UserId user) throws Exception {
+        String id = user.value();
+        for (Instance i : instances.values()) {
+            for (Pattern p : i.users) {
+                if (p.matcher(id).matches()) {
+                    return i.plugin.queryUser(user);
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean queryAlias(RoomAlias alias) throws Exception {
+        String id = alias.value();
+        for (Instance i : instances.values()) {
+            for (Pattern p : i.aliases) {
+                if (p.matcher(id).matches()) {
+                    return i.plugin.queryAlias(alias);
+                }
+            }
+        }
+        return false;
+    }
+
+    public boolean isReady() {
+        return ready;
+    }
+
+    /** The port the appservice listens on. */
+    public int port() {
+        return server.port();
+    }
+
+    public long handledEvents() {
+        return dispatcher.handledCount();
+    }
+
+    /** Blocks until {@link #close()} ran (or start-up gave up with {@code require_ping}). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Stops in order: no new transactions, handlers finish what was stored, then plugins, scheduler, database. */
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        log.info("Stopping Comptoir");
+        server.close();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (dispatcher.pendingCount() > 0 && System.nanoTime() < deadline) {
+            sleep(20);
+        }
+        journal.close();
+        for (Instance i : instances.values()) {
+            try {
+                i.plugin.close();
+            } catch (Exception e) {
+                log.warn("Plugin instance {} did not close cleanly: {}", i.id, e.toString());
+            }
+        }
+        quartz.close();
+        housekeeping.shutdownNow();
+        workers.shutdown();
+        database.close();
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+        stopped.countDown();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
