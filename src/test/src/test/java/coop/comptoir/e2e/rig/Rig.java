@@ -1,0 +1,185 @@
+package coop.comptoir.e2e.rig;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The end-to-end test bed, one per JVM, started by the first {@link #get()}: a Synapse that knows
+ * Comptoir's appservice registration, made by Comptoir's own {@code generate-registration} command
+ * before Synapse starts. Stopped by a JVM shutdown hook.
+ *
+ * <p>Tests share the homeserver (every user and room name is unique) and start their own
+ * {@link ComptoirProcess} with {@link #comptoir(String)}.
+ */
+public final class Rig {
+    public static final String SERVER_NAME = "comptoir.test";
+    public static final String APPSERVICE_ID = "comptoir-e2e";
+    public static final String BOT_LOCALPART = "comptoir";
+    /**
+     * Turns on the test-only plugin types; the rig's config enables {@code echo-ghost} (this
+     * module's {@code coop.comptoir.e2e.plugin}, put on Comptoir's classpath), which owns
+     * {@code @_echo_.*} users.
+     */
+    public static final Map<String, String> COMPTOIR_ENV = Map.of("COMPTOIR_TEST_PLUGINS", "1");
+
+    private static Rig instance;
+    private static RuntimeException startFailure;
+
+    private final Path work;
+    private final ComptoirCli cli;
+    private final Synapse synapse;
+    private final int appservicePort;
+    private final Registration registration;
+
+    private Rig(Path work, ComptoirCli cli, Synapse synapse, int appservicePort, Registration registration) {
+        this.work = work;
+        this.cli = cli;
+        this.synapse = synapse;
+        this.appservicePort = appservicePort;
+        this.registration = registration;
+    }
+
+    /** The started test bed; the first call takes several seconds, a failed start fails every later call. */
+    public static synchronized Rig get() {
+        if (startFailure != null) {
+            throw new IllegalStateException("the end-to-end rig failed to start earlier", startFailure);
+        }
+        if (instance == null) {
+            try {
+                instance = start();
+            } catch (IOException e) {
+                startFailure = new IllegalStateException("the end-to-end rig could not start: " + e, e);
+                throw startFailure;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting the end-to-end rig", e);
+            } catch (RuntimeException e) {
+                startFailure = e;
+                throw e;
+            }
+        }
+        return instance;
+    }
+
+    private static Rig start() throws IOException, InterruptedException {
+        Path work = RigSettings.workDir();
+        Files.createDirectories(work);
+        ComptoirCli cli = new ComptoirCli(RigSettings.jar(), COMPTOIR_ENV, testPluginClasspath());
+        Synapse synapse = new Synapse(work.resolve("synapse"), SynapseInstaller.ensureInstalled(), SERVER_NAME);
+        int appservicePort = Ports.freeLoopbackPort();
+
+        Path registrationDir = work.resolve("registration");
+        Synapse.deleteRecursively(registrationDir);
+        Files.createDirectories(registrationDir);
+        Path registrationFile = registrationDir.resolve("registration.yaml");
+        Path config = registrationDir.resolve("comptoir.yaml");
+        Http.YAML.writeValue(config.toFile(),
+                config(synapse, appservicePort, registrationFile, registrationDir.resolve("comptoir.db")));
+        ComptoirCli.Result generated = cli.run(registrationDir, registrationDir.resolve("generate-registration.log"),
+                Duration.ofSeconds(60), "generate-registration", "--config", config.toString(),
+                "--output", registrationFile.toString());
+        if (generated.exitCode() != 0 || !Files.isRegularFile(registrationFile)) {
+            throw new IllegalStateException("comptoir generate-registration failed (status " + generated.exitCode()
+                    + ")\n" + generated.output());
+        }
+        Registration registration = Registration.read(registrationFile);
+
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            ComptoirProcess.killRunning();
+            synapse.close();
+        }, "e2e-rig-shutdown"));
+        synapse.start(List.of(registrationFile));
+        System.out.printf("e2e rig: Synapse %s at %s (logs %s), appservice port %d, work %s%n",
+                SERVER_NAME, synapse.url(), synapse.logFile(), appservicePort, work);
+        return new Rig(work, cli, synapse, appservicePort, registration);
+    }
+
+    /**
+     * The folder of this module's test classes when it holds test-only plugins (a
+     * {@code META-INF/services} entry for {@code PluginFactory}), so that Comptoir finds them.
+     */
+    private static List<Path> testPluginClasspath() {
+        try {
+            Path classes = Path.of(Rig.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            boolean hasPlugins = Files.isDirectory(classes)
+                    && Files.isRegularFile(classes.resolve("META-INF/services/coop.comptoir.api.plugin.PluginFactory"));
+            return hasPlugins ? List.of(classes) : List.of();
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** The rig's Comptoir config: this homeserver, the shared registration, SQLite in {@code database}. */
+    private static ObjectNode config(Synapse synapse, int appservicePort, Path registration, Path database) {
+        ObjectNode config = Http.object();
+        config.putObject("homeserver")
+                .put("url", synapse.url())
+                .put("server_name", synapse.serverName());
+        config.putObject("appservice")
+                .put("id", APPSERVICE_ID)
+                .put("bind", "127.0.0.1")
+                .put("port", appservicePort)
+                .put("public_url", "http://127.0.0.1:" + appservicePort)
+                .put("registration", registration.toString())
+                .put("sender_localpart", BOT_LOCALPART)
+                .put("display_name", "Comptoir");
+        config.putObject("database").put("url", "jdbc:sqlite:" + database);
+        config.putArray("plugins").addObject().put("type", "echo-ghost");
+        return config;
+    }
+
+    public Synapse synapse() {
+        return synapse;
+    }
+
+    /** The registration Synapse loaded (tokens, namespaces). */
+    public Registration registration() {
+        return registration;
+    }
+
+    /** {@code @comptoir:comptoir.test} */
+    public String botUserId() {
+        return "@" + registration.senderLocalpart() + ":" + SERVER_NAME;
+    }
+
+    /** The Comptoir command line (same jar and environment as the processes). */
+    public ComptoirCli cli() {
+        return cli;
+    }
+
+    /** A scratch folder for one test class, emptied first. */
+    public Path freshDir(String name) throws IOException {
+        Path dir = work.resolve(name);
+        Synapse.deleteRecursively(dir);
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    /** A Comptoir process (not started) with the rig's config and its own SQLite database. */
+    public ComptoirProcess comptoir(String name) throws IOException {
+        return comptoir(name, config -> {});
+    }
+
+    /**
+     * A Comptoir process (not started) whose config the caller may change first, e.g.
+     * {@code c -> ((ObjectNode) c.get("appservice")).put("max_body_bytes", 65536)}. Keep the
+     * appservice section's id, port and registration: Synapse knows only those.
+     */
+    public ComptoirProcess comptoir(String name, Consumer<ObjectNode> customize) throws IOException {
+        Path dir = freshDir(name);
+        ObjectNode config = config(synapse, appservicePort, registration.file(), dir.resolve("comptoir.db"));
+        customize.accept(config);
+        return new ComptoirProcess(name, dir, config, cli);
+    }
+
+    /** A new homeserver user with a unique name starting with {@code prefix}. */
+    public MatrixTestClient newUser(String prefix) {
+        return MatrixTestClient.register(synapse, Names.unique(prefix));
+    }
+}

@@ -1,0 +1,276 @@
+package coop.comptoir.e2e.rig;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import okhttp3.Request;
+
+/**
+ * One real Synapse on 127.0.0.1, run from a Python virtual environment, with SQLite, no rate
+ * limits, registration through the shared-secret admin API only, and the given appservice
+ * registrations. Everything it writes (config, database, logs) stays in its folder, which is wiped
+ * at each start.
+ *
+ * <p>Use {@link Rig#get()} in tests: it starts one per JVM. This class knows nothing of Comptoir.
+ */
+public final class Synapse implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    /** Rate limiter sections raised so that tests never wait on them. */
+    private static final List<String> RATE_LIMITS = List.of(
+            "rc_message", "rc_registration", "rc_login.address", "rc_login.account",
+            "rc_login.failed_attempts", "rc_joins.local", "rc_joins.remote", "rc_joins_per_room",
+            "rc_invites.per_room", "rc_invites.per_user", "rc_invites.per_issuer", "rc_room_creation",
+            "rc_profile", "rc_presence.per_user", "rc_3pid_validation", "rc_media_create",
+            "rc_delayed_event_mgmt", "rc_admin_redaction");
+
+    private final Path dir;
+    private final Path venv;
+    private final String serverName;
+    private final int port;
+    private final String sharedSecret;
+    private Process process;
+
+    /** Prepares (does not start) a homeserver; the port is chosen now so that registrations can name it. */
+    public Synapse(Path dir, Path venv, String serverName) {
+        this.dir = dir.toAbsolutePath().normalize();
+        this.venv = venv;
+        this.serverName = serverName;
+        this.port = Ports.freeLoopbackPort();
+        this.sharedSecret = randomHex(24);
+    }
+
+    /** Client-server API base URL, e.g. {@code http://127.0.0.1:38117}. */
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public String serverName() {
+        return serverName;
+    }
+
+    /** The {@code registration_shared_secret}, for the admin registration API. */
+    public String sharedSecret() {
+        return sharedSecret;
+    }
+
+    /** Synapse's own log (WARNING and up, appservice INFO). */
+    public Path logFile() {
+        return dir.resolve("homeserver.log");
+    }
+
+    /** Synapse's stdout and stderr (start-up errors land there). */
+    public Path consoleFile() {
+        return dir.resolve("console.log");
+    }
+
+    /** The tails of both log files, for failure messages. */
+    public String logTail() {
+        return Logs.tail(consoleFile(), 40) + "\n" + Logs.tail(logFile(), 60);
+    }
+
+    /**
+     * Writes the config, generates the signing key, starts the server and waits until
+     * {@code GET /_matrix/client/versions} answers 200.
+     *
+     * @param registrations appservice registration files Synapse loads
+     * @throws IllegalStateException when Synapse does not come up, with the tail of its logs
+     */
+    public synchronized void start(List<Path> registrations) throws IOException, InterruptedException {
+        if (process != null) {
+            throw new IllegalStateException("Synapse is already started at " + url());
+        }
+        stopLeftOverProcess();
+        deleteRecursively(dir);
+        Files.createDirectories(dir.resolve("media_store"));
+        writeLogConfig();
+        writeHomeserverConfig(registrations);
+        generateSigningKey();
+
+        ProcessBuilder builder = new ProcessBuilder(python(), "-m", "synapse.app.homeserver",
+                "--config-path", dir.resolve("homeserver.yaml").toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(consoleFile().toFile());
+        builder.environment().put("PYTHONUNBUFFERED", "1");
+        process = builder.start();
+        Files.writeString(dir.resolve("synapse.pid"), Long.toString(process.pid()));
+        awaitReady();
+    }
+
+    private void awaitReady() throws InterruptedException {
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        Request versions = new Request.Builder().url(url() + "/_matrix/client/versions").build();
+        String lastProblem = "no answer yet";
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Synapse exited with status " + process.exitValue()
+                        + " during start-up\n" + logTail());
+            }
+            try {
+                Http.Answer answer = Http.call(versions);
+                if (answer.status() == 200) {
+                    return;
+                }
+                lastProblem = "answered " + answer;
+            } catch (UncheckedIOException e) {
+                lastProblem = e.getMessage();
+            }
+            Thread.sleep(200);
+        }
+        close();
+        throw new IllegalStateException("Synapse did not answer /_matrix/client/versions within "
+                + START_TIMEOUT.toSeconds() + " s (" + lastProblem + ")\n" + logTail());
+    }
+
+    /** Stops the server (SIGTERM, then SIGKILL after 15 s). Safe to call twice. */
+    @Override
+    public synchronized void close() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /** A JVM killed hard leaves its Synapse running; stop it when it is ours (same config path). */
+    private void stopLeftOverProcess() throws IOException {
+        Path pidFile = dir.resolve("synapse.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        String config = dir.resolve("homeserver.yaml").toString();
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            ProcessHandle.of(pid)
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(config)).orElse(false))
+                    .ifPresent(p -> {
+                        p.destroy();
+                        p.onExit().orTimeout(15, TimeUnit.SECONDS).exceptionally(e -> null).join();
+                    });
+        } catch (NumberFormatException e) {
+            // not ours to interpret: the folder is wiped next
+        }
+    }
+
+    private void writeHomeserverConfig(List<Path> registrations) throws IOException {
+        ObjectNode config = Http.object();
+        config.put("server_name", serverName);
+        config.put("public_baseurl", url() + "/");
+        config.put("pid_file", dir.resolve("homeserver.pid").toString());
+        ObjectNode listener = config.putArray("listeners").addObject();
+        listener.put("port", port);
+        listener.putArray("bind_addresses").add("127.0.0.1");
+        listener.put("type", "http");
+        listener.put("tls", false);
+        listener.put("x_forwarded", false);
+        ObjectNode resource = listener.putArray("resources").addObject();
+        resource.putArray("names").add("client");
+        resource.put("compress", false);
+        ObjectNode database = config.putObject("database");
+        database.put("name", "sqlite3");
+        database.putObject("args").put("database", dir.resolve("homeserver.db").toString());
+        config.put("log_config", dir.resolve("log.yaml").toString());
+        config.put("media_store_path", dir.resolve("media_store").toString());
+        config.put("signing_key_path", dir.resolve(serverName + ".signing.key").toString());
+        config.put("report_stats", false);
+        config.putArray("trusted_key_servers");
+        config.put("suppress_key_server_warning", true);
+        config.put("enable_registration", false);
+        config.put("registration_shared_secret", sharedSecret);
+        config.put("macaroon_secret_key", randomHex(24));
+        config.put("form_secret", randomHex(24));
+        config.put("bcrypt_rounds", 4);
+        config.putObject("presence").put("enabled", false);
+        ArrayNode files = config.putArray("app_service_config_files");
+        registrations.forEach(r -> files.add(r.toAbsolutePath().toString()));
+        for (String key : RATE_LIMITS) {
+            ObjectNode section = config;
+            for (String part : key.split("\\.")) {
+                section = section.has(part) ? (ObjectNode) section.get(part) : section.putObject(part);
+            }
+            section.put("per_second", 9999).put("burst_count", 9999);
+        }
+        Http.YAML.writeValue(dir.resolve("homeserver.yaml").toFile(), config);
+    }
+
+    private void writeLogConfig() throws IOException {
+        ObjectNode log = Http.object();
+        log.put("version", 1);
+        log.putObject("formatters").putObject("plain")
+                .put("format", "%(asctime)s %(levelname)s %(name)s: %(message)s");
+        log.putObject("handlers").putObject("file")
+                .put("class", "logging.FileHandler")
+                .put("filename", logFile().toString())
+                .put("formatter", "plain")
+                .put("encoding", "utf8");
+        // the appservice sender's INFO lines (txn failures, "marking down", recovery) explain most
+        // failures of the end-to-end tests, and there are few of them
+        log.putObject("loggers").putObject("synapse.appservice").put("level", "INFO");
+        ObjectNode root = log.putObject("root");
+        root.put("level", "WARNING");
+        root.putArray("handlers").add("file");
+        log.put("disable_existing_loggers", false);
+        Http.YAML.writeValue(dir.resolve("log.yaml").toFile(), log);
+    }
+
+    private void generateSigningKey() throws IOException, InterruptedException {
+        Path output = dir.resolve("generate-keys.log");
+        Process keys = new ProcessBuilder(python(), "-m", "synapse.app.homeserver", "--generate-keys",
+                "--config-path", dir.resolve("homeserver.yaml").toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
+        if (!keys.waitFor(60, TimeUnit.SECONDS)) {
+            keys.destroyForcibly();
+            throw new IllegalStateException("Synapse --generate-keys did not finish in 60 s\n" + Logs.tail(output, 40));
+        }
+        if (keys.exitValue() != 0) {
+            throw new IllegalStateException("Synapse --generate-keys failed with status " + keys.exitValue()
+                    + "\n" + Logs.tail(output, 40));
+        }
+    }
+
+    private String python() {
+        return venv.resolve("bin/python").toString();
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
+    static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(root)) {
+            paths = new ArrayList<>(walk.sorted(Comparator.reverseOrder()).toList());
+        }
+        for (Path path : paths) {
+            Files.deleteIfExists(path);
+        }
+    }
+}
