@@ -3,20 +3,19 @@ package coop.comptoir.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
 import coop.comptoir.e2e.rig.Http;
 import coop.comptoir.e2e.rig.MatrixTestClient;
 import coop.comptoir.e2e.rig.Names;
 import coop.comptoir.e2e.rig.Rig;
+import coop.comptoir.e2e.rig.RunningComptoir;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Request;
 import okhttp3.RequestBody;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The appservice endpoint as anyone on the network could call it, not only the homeserver: the
@@ -30,23 +29,11 @@ class AppserviceAuthE2ETest {
     private static final String WRONG_TOKEN = "wrong-token-" + Names.unique("x");
     private static final String EMPTY_TRANSACTION = "{\"events\":[]}";
 
-    private static Rig rig;
-    private static ComptoirProcess comptoir;
+    @RegisterExtension
+    static final RunningComptoir COMPTOIR = new RunningComptoir("appservice-auth",
+                config -> ((ObjectNode) config.get("appservice")).put("max_body_bytes", MAX_BODY_BYTES));
 
-    @BeforeAll
-    @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    static void start() throws Exception {
-        rig = Rig.get();
-        comptoir = rig.comptoir("appservice-auth",
-                config -> ((ObjectNode) config.get("appservice")).put("max_body_bytes", MAX_BODY_BYTES)).start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (comptoir != null) {
-            comptoir.stop();
-        }
-    }
+    private static final Rig rig = Rig.get();
 
     @Test
     void homeserverTokenIsAccepted() {
@@ -70,7 +57,7 @@ class AppserviceAuthE2ETest {
 
         assertThat(answer.status()).as("%s", answer).isEqualTo(403);
         assertThat(answer.errcode()).isEqualTo("M_FORBIDDEN");
-        assertThat(comptoir.logText()).doesNotContain(WRONG_TOKEN);
+        assertThat(COMPTOIR.process().logText()).doesNotContain(WRONG_TOKEN);
     }
 
     @Test
@@ -110,7 +97,7 @@ class AppserviceAuthE2ETest {
     @Test
     void unknownRouteIs404Unrecognized() {
         Http.Answer answer = Http.call(new Request.Builder()
-                .url(comptoir.url() + "/_matrix/app/v1/no-such-route")
+                .url(COMPTOIR.process().url() + "/_matrix/app/v1/no-such-route")
                 .header("Authorization", "Bearer " + rig.registration().hsToken())
                 .build());
 
@@ -121,7 +108,7 @@ class AppserviceAuthE2ETest {
     @Test
     void wrongMethodIs405() {
         Http.Answer answer = Http.call(new Request.Builder()
-                .url(comptoir.url() + "/_matrix/app/v1/transactions/" + newTxnId())
+                .url(COMPTOIR.process().url() + "/_matrix/app/v1/transactions/" + newTxnId())
                 .header("Authorization", "Bearer " + rig.registration().hsToken())
                 .build());
 
@@ -163,7 +150,7 @@ class AppserviceAuthE2ETest {
 
     private static Http.Answer putTransaction(String txnId, String body, String token) {
         Request.Builder request = new Request.Builder()
-                .url(comptoir.url() + "/_matrix/app/v1/transactions/" + txnId)
+                .url(COMPTOIR.process().url() + "/_matrix/app/v1/transactions/" + txnId)
                 .put(RequestBody.create(body, Http.JSON_TYPE));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);

@@ -2,19 +2,18 @@ package coop.comptoir.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
 import coop.comptoir.e2e.rig.MatrixTestClient;
 import coop.comptoir.e2e.rig.Names;
 import coop.comptoir.e2e.rig.Rig;
+import coop.comptoir.e2e.rig.RunningComptoir;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Users of a plugin's namespace come to life on demand: inviting a ghost that does not exist yet
@@ -25,22 +24,10 @@ import org.junit.jupiter.api.Timeout;
 class GhostUserE2ETest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private static Rig rig;
-    private static ComptoirProcess comptoir;
+    @RegisterExtension
+    static final RunningComptoir COMPTOIR = new RunningComptoir("ghost-user");
 
-    @BeforeAll
-    @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    static void start() throws Exception {
-        rig = Rig.get();
-        comptoir = rig.comptoir("ghost-user").start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (comptoir != null) {
-            comptoir.stop();
-        }
-    }
+    private static final Rig rig = Rig.get();
 
     @Test
     void invitedGhostIsCreatedNamedAndJoinsAndSpeaks() throws InterruptedException {

@@ -2,43 +2,30 @@ package coop.comptoir.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
 import coop.comptoir.e2e.rig.Http;
 import coop.comptoir.e2e.rig.MatrixTestClient;
 import coop.comptoir.e2e.rig.Rig;
+import coop.comptoir.e2e.rig.RunningComptoir;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Request;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What a supervisor (systemd, Prometheus) sees: a ready process and its counters. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class HealthE2ETest {
-    private static Rig rig;
-    private static ComptoirProcess comptoir;
+    @RegisterExtension
+    static final RunningComptoir COMPTOIR = new RunningComptoir("health");
 
-    @BeforeAll
-    @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    static void start() throws Exception {
-        rig = Rig.get();
-        comptoir = rig.comptoir("health").start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (comptoir != null) {
-            comptoir.stop();
-        }
-    }
+    private static final Rig rig = Rig.get();
 
     @Test
     void healthIsOkOnceStarted() {
         // start() already waited for it; it stays so
-        Http.Answer health = Http.call(new Request.Builder().url(comptoir.url() + "/health").build());
+        Http.Answer health = Http.call(new Request.Builder().url(COMPTOIR.process().url() + "/health").build());
 
         assertThat(health.status()).as("%s", health).isEqualTo(200);
     }
@@ -51,7 +38,7 @@ class HealthE2ETest {
         String room = alice.createRoom(bot);
         alice.awaitEvent(room, Events.membership(bot, "join"), Duration.ofSeconds(30));
 
-        Http.Answer metrics = Http.call(new Request.Builder().url(comptoir.url() + "/metrics").build());
+        Http.Answer metrics = Http.call(new Request.Builder().url(COMPTOIR.process().url() + "/metrics").build());
 
         assertThat(metrics.status()).as("%s", metrics).isEqualTo(200);
         assertThat(metrics.contentType()).startsWith("text/plain");

@@ -3,39 +3,26 @@ package coop.comptoir.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
 import coop.comptoir.e2e.rig.MatrixTestClient;
 import coop.comptoir.e2e.rig.Rig;
+import coop.comptoir.e2e.rig.RunningComptoir;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What a member sees first: the bot comes when invited and answers {@code !ping}. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class JoinAndPingE2ETest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private static Rig rig;
-    private static ComptoirProcess comptoir;
+    @RegisterExtension
+    static final RunningComptoir COMPTOIR = new RunningComptoir("join-and-ping");
 
-    @BeforeAll
-    @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    static void start() throws Exception {
-        rig = Rig.get();
-        comptoir = rig.comptoir("join-and-ping").start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (comptoir != null) {
-            comptoir.stop();
-        }
-    }
+    private static final Rig rig = Rig.get();
 
     @Test
     void botJoinsWhenInvitedAndAnswersPingWithANoticeReply() {
@@ -51,7 +38,7 @@ class JoinAndPingE2ETest {
 
         assertThat(answer.path("content").path("msgtype").asText()).as("msgtype of %s", answer).isEqualTo("m.notice");
         assertThat(Events.inReplyTo(answer)).as("the answer replies to the command: %s", answer).isEqualTo(ping);
-        String log = comptoir.logText();
+        String log = COMPTOIR.process().logText();
         assertThat(log).as("Comptoir's log")
                 .doesNotContain(rig.registration().asToken())
                 .doesNotContain(rig.registration().hsToken());

@@ -3,10 +3,10 @@ package coop.comptoir.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
 import coop.comptoir.e2e.rig.MatrixTestClient;
 import coop.comptoir.e2e.rig.Rig;
+import coop.comptoir.e2e.rig.RunningComptoir;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,10 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A crash loses nothing and repeats nothing: Comptoir is killed (SIGKILL) while commands keep
@@ -39,22 +38,10 @@ class RestartE2ETest {
     /** How long to keep looking for late duplicates once every command has an answer. */
     private static final Duration QUIET_PERIOD = Duration.ofSeconds(6);
 
-    private static Rig rig;
-    private static ComptoirProcess comptoir;
+    @RegisterExtension
+    static final RunningComptoir COMPTOIR = new RunningComptoir("restart");
 
-    @BeforeAll
-    @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    static void start() throws Exception {
-        rig = Rig.get();
-        comptoir = rig.comptoir("restart").start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (comptoir != null) {
-            comptoir.stop();
-        }
-    }
+    private static final Rig rig = Rig.get();
 
     @Test
     void everyCommandIsAnsweredExactlyOnceAcrossAKill() throws Exception {
@@ -74,8 +61,8 @@ class RestartE2ETest {
         });
 
         assertThat(killPoint.await(60, TimeUnit.SECONDS)).as("%d pings sent", KILL_AFTER).isTrue();
-        comptoir.kill();
-        comptoir.start();
+        COMPTOIR.process().kill();
+        COMPTOIR.process().start();
         sending.get(2, TimeUnit.MINUTES);
 
         List<String> sent = new ArrayList<>();
@@ -97,7 +84,7 @@ class RestartE2ETest {
             }
         }
         String why = "pings without an answer " + missing + ", answered more than once (n=count) "
-                + repeated + "; Comptoir log " + comptoir.logFile() + ", Synapse log " + rig.synapse().logFile();
+                + repeated + "; Comptoir log " + COMPTOIR.process().logFile() + ", Synapse log " + rig.synapse().logFile();
         assertThat(missing).as(why).isEmpty();
         assertThat(repeated).as(why).isEmpty();
     }
