@@ -21,7 +21,35 @@ public record Namespaces(List<Entry> users, List<Entry> aliases, List<Entry> roo
         }
     }
 
+    /** One exclusive user namespace, given as a regex. */
     public static Namespaces users(String regex) {
         return new Namespaces(List.of(new Entry(regex, true)), List.of(), List.of());
+    }
+
+    /**
+     * The exclusive namespace of the users of one server whose localpart starts with
+     * {@code localpartPrefix}, e.g. {@code exclusiveUsers("_discord_", "example.org")} for
+     * {@code @_discord_…:example.org}.
+     */
+    public static Namespaces exclusiveUsers(String localpartPrefix, String serverName) {
+        return users("@" + quote(localpartPrefix) + ".*:" + quote(serverName));
+    }
+
+    /**
+     * Quotes a literal for a regex that Java and Python ({@code re}, which Synapse uses) read the
+     * same way: every ASCII character other than a letter, a digit or {@code _} gets a backslash.
+     * ({@code Pattern.quote}'s {@code \Q…\E} means nothing to Python.)
+     */
+    public static String quote(String literal) {
+        StringBuilder sb = new StringBuilder(literal.length() * 2);
+        for (int i = 0; i < literal.length(); i++) {
+            char c = literal.charAt(i);
+            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c > 0x7f;
+            if (!plain) {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
+        return sb.toString();
     }
 }

@@ -10,6 +10,9 @@ public interface PluginConfig {
     /** The key path of this section in the config file, e.g. {@code plugins[1]}, for error messages. */
     String path();
 
+    /** The homeserver's server name ({@code example.org}), e.g. to anchor namespace regexes. */
+    String serverName();
+
     /** The section's settings (without {@code type}, {@code id} and {@code enabled}). */
     JsonNode raw();
 

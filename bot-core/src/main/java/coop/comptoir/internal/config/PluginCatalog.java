@@ -70,7 +70,7 @@ public final class PluginCatalog {
                         + (byType.isEmpty() ? "no plugin is installed" : "known: " + String.join(", ", byType.keySet())) + ")"));
                 continue;
             }
-            PluginConfigImpl pluginConfig = new PluginConfigImpl(section);
+            PluginConfigImpl pluginConfig = new PluginConfigImpl(section, config.homeserver().serverName());
             if (collect(errors, section, () -> factory.validate(pluginConfig))) {
                 instances.add(new Instance(section, factory, pluginConfig));
             }

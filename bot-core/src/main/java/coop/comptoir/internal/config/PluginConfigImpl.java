@@ -14,9 +14,16 @@ import java.util.List;
  */
 public final class PluginConfigImpl implements PluginConfig {
     private final PluginSection section;
+    private final String serverName;
 
-    public PluginConfigImpl(PluginSection section) {
+    public PluginConfigImpl(PluginSection section, String serverName) {
         this.section = section;
+        this.serverName = serverName;
+    }
+
+    @Override
+    public String serverName() {
+        return serverName;
     }
 
     @Override

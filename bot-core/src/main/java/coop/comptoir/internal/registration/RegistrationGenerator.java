@@ -208,22 +208,9 @@ public final class RegistrationGenerator {
         return "@" + quote(localpart) + ":" + quote(serverName);
     }
 
-    /**
-     * Quotes a literal for a regex that both Java and Python ({@code re}, which the homeserver uses)
-     * read the same way: every ASCII character other than a letter, a digit or {@code _} gets a
-     * backslash. ({@code Pattern.quote}'s {@code \Q…\E} means nothing to Python.)
-     */
+    /** See {@link Namespaces#quote(String)}. */
     public static String quote(String literal) {
-        StringBuilder sb = new StringBuilder(literal.length() * 2);
-        for (int i = 0; i < literal.length(); i++) {
-            char c = literal.charAt(i);
-            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c > 0x7f;
-            if (!plain) {
-                sb.append('\\');
-            }
-            sb.append(c);
-        }
-        return sb.toString();
+        return Namespaces.quote(literal);
     }
 
     /** A new token: 64 characters from a URL-safe alphabet, drawn with {@link SecureRandom} (384 bits). */

@@ -30,7 +30,7 @@ class PluginConfigImplTest {
         String file = "homeserver: {server_name: a.org}\nplugins:\n  - type: x\n    other: 1\n  - type: welcome\n"
                 + yaml.indent(4);
         ComptoirConfig config = ConfigLoader.parse(file, java.nio.file.Path.of("."), env);
-        return new PluginConfigImpl(config.plugins().get(1));
+        return new PluginConfigImpl(config.plugins().get(1), config.homeserver().serverName());
     }
 
     private static PluginConfig section(String yaml) {

@@ -60,7 +60,7 @@ public final class EchoGhostPlugin implements Plugin {
 
         @Override
         public Namespaces namespaces(PluginConfig config) {
-            return Namespaces.users("@_echo_.*");
+            return Namespaces.exclusiveUsers("_echo_", config.serverName());
         }
 
         @Override
