@@ -1,0 +1,35 @@
+package coop.comptoir.bots.forum;
+
+import coop.comptoir.api.plugin.ConfigException;
+import coop.comptoir.api.plugin.Plugin;
+import coop.comptoir.api.plugin.PluginConfig;
+import coop.comptoir.api.plugin.PluginContext;
+import coop.comptoir.api.plugin.PluginFactory;
+import java.util.List;
+
+/** {@code type: forum}: Discourse topics announced in Matrix rooms. */
+public final class ForumPluginFactory implements PluginFactory {
+    @Override
+    public String type() {
+        return "forum";
+    }
+
+    @Override
+    public void validate(PluginConfig config) {
+        bind(config);
+    }
+
+    @Override
+    public Plugin create(PluginContext context) {
+        return new ForumPlugin(context, bind(context.config()));
+    }
+
+    private static ForumConfig bind(PluginConfig config) {
+        ForumConfig c = config.bind(ForumConfig.class);
+        List<ConfigException> problems = c.problems(config.path());
+        if (!problems.isEmpty()) {
+            throw problems.get(0);
+        }
+        return c;
+    }
+}
