@@ -42,7 +42,7 @@ public record ForumConfig(String url, String apiKey, String apiUsername, Webhook
     /**
      * A feed: {@code /latest.json}, or {@code /c/{slug}/{id}.json} when a category is given.
      *
-     * @param intervalSeconds how often to read it (default 300, at least 10)
+     * @param intervalSeconds how often to read it (default 300, at least 5)
      */
     public record Feed(Long categoryId, String categorySlug, Integer intervalSeconds) {
         public Feed {
@@ -102,8 +102,8 @@ public record ForumConfig(String url, String apiKey, String apiUsername, Webhook
             for (int i = 0; i < polling.feeds().size(); i++) {
                 Feed f = polling.feeds().get(i);
                 String fp = path + ".polling.feeds[" + i + "]";
-                if (f.intervalSeconds() < 10) {
-                    out.add(new ConfigException(fp + ".interval_seconds", "must be at least 10"));
+                if (f.intervalSeconds() < 5) {
+                    out.add(new ConfigException(fp + ".interval_seconds", "must be at least 5"));
                 }
                 if ((f.categoryId() == null) != (f.categorySlug() == null)) {
                     out.add(new ConfigException(fp, "a category feed needs both category_id and category_slug"));
@@ -132,7 +132,7 @@ public record ForumConfig(String url, String apiKey, String apiUsername, Webhook
             }
             for (int j = 0; j < r.rooms().size(); j++) {
                 String room = r.rooms().get(j);
-                if (room == null || !room.matches("[!#][^:\\s]+:\\S+")) {
+                if (room == null || !room.matches("![^\\s]+|#[^:\\s]+:\\S+")) {
                     out.add(new ConfigException(rp + ".rooms[" + j + "]", "expected a room ID (!abc:server) or alias (#name:server)"));
                 }
             }
