@@ -118,6 +118,24 @@ final class FakeDiscourse implements AutoCloseable {
             if (ex.getRequestHeaders().getFirst("Api-Key") != null) {
                 withApiKey.incrementAndGet();
             }
+            if (path.matches("/c/[^/]+/\\d+\\.json") && !down.get()) {
+                long category = Long.parseLong(path.replaceAll(".*/(\\d+)\\.json", "$1"));
+                ObjectNode page;
+                synchronized (this) {
+                    page = latest.deepCopy();
+                }
+                ArrayNode topics = (ArrayNode) page.path("topic_list").path("topics");
+                for (int i = topics.size() - 1; i >= 0; i--) {
+                    if (topics.get(i).path("category_id").asLong() != category) {
+                        topics.remove(i);
+                    }
+                }
+                byte[] body = JSON.writeValueAsBytes(page);
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+                return;
+            }
             if (!path.equals("/latest.json")) {
                 ex.sendResponseHeaders(404, -1);
                 return;

@@ -162,6 +162,17 @@ class ForumE2ETest {
 
     @Test
     @Order(2)
+    void theCommandListsTheLastTopicsOfACategory() {
+        String cmd = alice.sendText(onceRoom, "!forum courses");
+        JsonNode answer = alice.awaitEvent(onceRoom, Events.noticeReply(bot, cmd, "Derniers sujets"), WAIT);
+        assertThat(answer.path("content").path("formatted_body").asText())
+                .contains("Commande groupée de farine", discourse.url() + "/t/sujet-1001/1001");
+        String unknown = alice.sendText(onceRoom, "!forum fromages");
+        alice.awaitEvent(onceRoom, Events.noticeReply(bot, unknown, "fromages"), WAIT);
+    }
+
+    @Test
+    @Order(2)
     void aBadOrMissingSignaturePostsNothing() throws Exception {
         String forged = "Faux sujet jamais annoncé";
         assertThat(discourse.sendWebhook(webhookUrl, "topic_created", FakeDiscourse.topicPayload(2001, forged, SIGNED),
