@@ -69,12 +69,12 @@ final class Discourse {
         for (JsonNode t : root.path("topic_list").path("topics")) {
             Long authorId = null;
             for (JsonNode poster : t.path("posters")) {
-                String d = poster.path("description").asText("");
-                if (d.contains("Original Poster") || authorId == null && poster.path("extras").asText("").contains("single")) {
+                boolean original = poster.path("description").asText("").contains("Original Poster");
+                if (original || authorId == null) {
                     authorId = longOrNull(poster, "user_id");
-                    if (d.contains("Original Poster")) {
-                        break;
-                    }
+                }
+                if (original) {
+                    break;
                 }
             }
             String author = authorId == null ? null : users.get(authorId);

@@ -6,6 +6,7 @@ import coop.comptoir.api.plugin.PluginConfig;
 import coop.comptoir.api.plugin.PluginContext;
 import coop.comptoir.api.plugin.PluginFactory;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** {@code type: forum}: Discourse topics announced in Matrix rooms. */
 public final class ForumPluginFactory implements PluginFactory {
@@ -27,8 +28,13 @@ public final class ForumPluginFactory implements PluginFactory {
     private static ForumConfig bind(PluginConfig config) {
         ForumConfig c = config.bind(ForumConfig.class);
         List<ConfigException> problems = c.problems(config.path());
-        if (!problems.isEmpty()) {
+        if (problems.size() == 1) {
             throw problems.get(0);
+        }
+        if (!problems.isEmpty()) {
+            ConfigException first = problems.get(0);
+            String others = problems.stream().skip(1).map(ConfigException::getMessage).collect(Collectors.joining("; "));
+            throw new ConfigException(first.path(), first.getMessage().substring(first.path().length() + 2) + " (also: " + others + ")");
         }
         return c;
     }
