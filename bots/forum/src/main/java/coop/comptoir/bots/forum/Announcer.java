@@ -6,6 +6,7 @@ import coop.comptoir.api.matrix.MatrixClient;
 import coop.comptoir.api.matrix.OutgoingMessage;
 import coop.comptoir.bots.forum.ForumStore.Announcement;
 import coop.comptoir.bots.forum.ForumStore.TopicState;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -35,6 +36,11 @@ final class Announcer {
     private final Logger log;
     private final Map<String, RoomId> rooms = new ConcurrentHashMap<>();
 
+    /** Convenience for a single call without the old-topic filter. */
+    void topics(List<Discourse.Topic> topics, boolean allowNew, LongFunction<Discourse.Post> firstPost) {
+        topics(topics, allowNew, firstPost, null);
+    }
+
     Announcer(MatrixClient matrix, ForumStore store, Routing routing, Texts texts, String base, String instance,
               int catchUpLimit, Logger log) {
         this.matrix = matrix;
@@ -55,8 +61,11 @@ final class Announcer {
      *
      * @param allowNew      false for edit events: a topic never announced is not announced now
      * @param firstPost     fetches a topic's first post for its excerpt when none is known yet (may return null)
+     * @param notBefore     topics created before this (old topics bumped into a feed) are recorded, not
+     *                      announced; null: no such filter
      */
-    synchronized void topics(List<Discourse.Topic> topics, boolean allowNew, LongFunction<Discourse.Post> firstPost) {
+    synchronized void topics(List<Discourse.Topic> topics, boolean allowNew, LongFunction<Discourse.Post> firstPost,
+                             Instant notBefore) {
         Map<RoomId, List<Discourse.Topic>> pending = new LinkedHashMap<>();
         for (Discourse.Topic t : topics) {
             if (!t.announceable()) {
@@ -77,7 +86,11 @@ final class Announcer {
             for (Routing.Target target : targets) {
                 RoomId room = room(target.room());
                 if (allowNew && done.stream().noneMatch(a -> a.room().equals(room))) {
-                    pending.computeIfAbsent(room, r -> new ArrayList<>()).add(t);
+                    if (notBefore != null && t.createdAt().isBefore(notBefore)) {
+                        store.saveAnnouncement(new Announcement(t.id(), room, null, null));
+                    } else {
+                        pending.computeIfAbsent(room, r -> new ArrayList<>()).add(t);
+                    }
                 }
             }
         }

@@ -32,6 +32,7 @@ final class ForumPlugin implements Plugin {
     private final Logger log;
     private final Routing routing;
     private final Announcer announcer;
+    private final ForumStore store;
     private final DiscourseClient discourse;
     private final WebhookSignature signature;
     private final Texts texts;
@@ -44,7 +45,8 @@ final class ForumPlugin implements Plugin {
         this.log = ctx.log();
         this.texts = Texts.of(config.language());
         this.routing = new Routing(config.routes());
-        this.announcer = new Announcer(ctx.matrix(), new ForumStore(ctx.database(), ctx.instanceId()), routing, texts,
+        this.store = new ForumStore(ctx.database(), ctx.instanceId());
+        this.announcer = new Announcer(ctx.matrix(), store, routing, texts,
                 config.base(), ctx.instanceId(), config.catchUpLimit(), log);
         this.discourse = new DiscourseClient(ctx.http(), config.base(), config.apiKey(), config.apiUsername());
         this.signature = config.webhook() == null ? null : new WebhookSignature(config.webhook().secret());
@@ -132,8 +134,15 @@ final class ForumPlugin implements Plugin {
         Duration interval = Duration.ofSeconds(feed.intervalSeconds());
         Duration next = interval;
         try {
-            discourse.readFeed(feed.path()).ifPresent(root ->
-                    announcer.topics(Discourse.topicList(root), true, this::firstPostOrNull));
+            Instant now = ctx.clock().instant();
+            var page = discourse.readFeed(feed.path());
+            if (page.isPresent()) {
+                Instant baseline = store.baseline(feed.path()).orElse(null);
+                announcer.topics(Discourse.topicList(page.get()), true, this::firstPostOrNull, baseline);
+                if (baseline == null) {
+                    store.setBaseline(feed.path(), now);
+                }
+            }
             Integer before = failures.remove(feedIndex);
             if (before != null) {
                 log.info("Forum reachable again ({}), after {} failed attempt(s)", feed.path(), before);

@@ -6,6 +6,7 @@ import coop.comptoir.api.store.Database;
 import coop.comptoir.api.store.Database.Migration;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +45,14 @@ final class ForumStore {
               PRIMARY KEY (instance, post_id, room_id)
             )""";
 
+    private static final String STATE_SQL = """
+            CREATE TABLE forum_state (
+              instance TEXT NOT NULL,
+              name TEXT NOT NULL,
+              value TEXT NOT NULL,
+              PRIMARY KEY (instance, name)
+            )""";
+
     /** A topic as last seen, merged from every source. */
     record TopicState(long topicId, String title, String slug, String author, String category, String excerptHtml,
                       String excerptText) {
@@ -70,7 +79,8 @@ final class ForumStore {
     ForumStore(Database db, String instance) {
         this.db = db;
         this.instance = instance;
-        db.migrate("forum", List.of(Migration.both(1, "topics, announcements, replies", TABLE_SQL)));
+        db.migrate("forum", List.of(Migration.both(1, "topics, announcements, replies", TABLE_SQL),
+                Migration.both(2, "polling baseline", STATE_SQL)));
     }
 
     Optional<TopicState> topic(long id) {
@@ -150,6 +160,38 @@ final class ForumStore {
                 ins.setString(3, a.room().value());
                 ins.setString(4, a.event() == null ? null : a.event().value());
                 ins.setString(5, a.rendered());
+                ins.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * When this instance first read the forum: topics created before then that show up later
+     * (bumped by a reply) are old news, recorded without being announced. Empty until the feed's first poll.
+     */
+    Optional<Instant> baseline(String feed) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT value FROM forum_state WHERE instance = ? AND name = ?")) {
+                ps.setString(1, instance);
+                ps.setString(2, "baseline " + feed);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(Instant.parse(rs.getString(1))) : Optional.<Instant>empty();
+                }
+            }
+        });
+    }
+
+    void setBaseline(String feed, Instant when) {
+        db.inTransaction(c -> {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM forum_state WHERE instance = ? AND name = ?");
+                 PreparedStatement ins = c.prepareStatement("INSERT INTO forum_state (instance, name, value) VALUES (?, ?, ?)")) {
+                del.setString(1, instance);
+                del.setString(2, "baseline " + feed);
+                del.executeUpdate();
+                ins.setString(1, instance);
+                ins.setString(2, "baseline " + feed);
+                ins.setString(3, when.toString());
                 ins.executeUpdate();
             }
             return null;

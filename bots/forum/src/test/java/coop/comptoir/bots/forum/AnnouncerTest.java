@@ -92,6 +92,16 @@ class AnnouncerTest {
     }
 
     @Test
+    void anOldTopicBumpedIntoTheFeedAfterTheFirstPollIsNotNews() {
+        Announcer a = announcer(5);
+        Instant baseline = Instant.parse("2026-11-01T10:00:05Z");
+        a.topics(List.of(topic(3, "Ancien sujet relancé"), topic(9, "Vraiment nouveau")), true, null, baseline);
+        assertThat(sent).extracting(OutgoingMessage::body).singleElement().asString().startsWith("Nouveau sujet : Vraiment nouveau");
+        a.topics(List.of(topic(3, "Ancien sujet relancé")), true, null, null);
+        assertThat(sent).as("recorded, so never announced later either").hasSize(1);
+    }
+
+    @Test
     void privateUnlistedAndSystemTopicsAreNeverAnnounced() {
         announcer(5).topics(List.of(
                 new Discourse.Topic(1, "MP", "mp", 5L, List.of(), 3L, "alice", true, true, Instant.EPOCH),
