@@ -48,6 +48,10 @@ final class HtmlSanitizer {
         Document dirty = Jsoup.parseBodyFragment(cooked == null ? "" : cooked, baseUri);
         dirty.select("script, style, iframe, object, embed, form, noscript, template, svg, math").remove();
         // Discourse wraps images in lightbox links; the image itself becomes the link.
+        // Discourse's emoji are small images whose alt is the :code:; the text reads better.
+        for (Element emoji : dirty.select("img.emoji")) {
+            emoji.replaceWith(new TextNode(emoji.attr("alt")));
+        }
         for (Element img : dirty.select("img")) {
             String src = img.absUrl("src");
             String alt = img.attr("alt").isBlank() ? "image" : img.attr("alt");

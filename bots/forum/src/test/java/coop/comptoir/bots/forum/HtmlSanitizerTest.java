@@ -52,6 +52,13 @@ class HtmlSanitizerTest {
     }
 
     @Test
+    void emojiStayText() {
+        HtmlSanitizer.Safe r = s.clean("<p>merci <img src=\"/images/emoji/twitter/heart.png?v=12\" title=\":heart:\" "
+                + "class=\"emoji\" alt=\":heart:\" loading=\"lazy\"></p>");
+        assertThat(r.html()).isEqualTo("<p>merci :heart:</p>");
+    }
+
+    @Test
     void excerptsAreCutWithAnEllipsis() {
         String longText = "mot ".repeat(400);
         HtmlSanitizer.Safe r = s.excerpt("<p>" + longText + "</p><p>suite</p><ul><li>x</li></ul>", 100);
