@@ -69,6 +69,10 @@ final class Announcer {
         Map<RoomId, List<Discourse.Topic>> pending = new LinkedHashMap<>();
         for (Discourse.Topic t : topics) {
             if (!t.announceable()) {
+                // Unlisted or turned into a private message since: what was announced is withdrawn.
+                if (t.privateMessage() || !t.visible()) {
+                    destroyed(t.id());
+                }
                 continue;
             }
             List<Routing.Target> targets = routing.targets(t.categoryId(), t.tags());
@@ -148,7 +152,7 @@ final class Announcer {
         }
     }
 
-    /** A topic was deleted: its announcements are redacted. */
+    /** A topic was deleted (or hidden): its announcements are redacted. */
     synchronized void destroyed(long topicId) {
         for (Announcement a : store.announcements(topicId)) {
             if (a.event() != null) {

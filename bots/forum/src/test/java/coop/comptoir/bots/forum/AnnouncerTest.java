@@ -155,6 +155,15 @@ class AnnouncerTest {
     }
 
     @Test
+    void aTopicUnlistedAfterItsAnnouncementIsWithdrawn() {
+        Announcer a = announcer(5);
+        a.topics(List.of(topic(1, "Pain")), true, null);
+        a.topics(List.of(new Discourse.Topic(1, "Pain", "sujet-1", 5L, List.of(), 3L, "alice", false, false, Instant.EPOCH)),
+                false, null);
+        verify(matrix, times(1)).redact(eq(ROOM), eq(EventId.of("$e1")), any(), anyString());
+    }
+
+    @Test
     void theReferenceLatestTopicsAreReadAndAnnounced() throws Exception {
         JsonNode latest = SharedSpec.response("topics/latest_topics_response.json");
         List<Discourse.Topic> topics = Discourse.topicList(latest);
