@@ -12,6 +12,7 @@ import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginConfig;
 import coop.comptoir.api.plugin.PluginFactory;
 import coop.comptoir.internal.appservice.AppserviceServer;
+import coop.comptoir.internal.appservice.PluginRoutes;
 import coop.comptoir.internal.appservice.TransactionJournal;
 import coop.comptoir.internal.command.CommandRouterImpl;
 import coop.comptoir.internal.config.ComptoirConfig;
@@ -73,6 +74,7 @@ public final class ComptoirRuntime implements AutoCloseable {
     private final CommandRouterImpl router;
     private final Map<String, Instance> instances = new LinkedHashMap<>();
     private final AppserviceServer server;
+    private final PluginRoutes pluginRoutes = new PluginRoutes();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean ready;
     private volatile boolean closing;
@@ -132,7 +134,7 @@ public final class ComptoirRuntime implements AutoCloseable {
                     public boolean queryAlias(RoomAlias alias) throws Exception {
                         return ComptoirRuntime.this.queryAlias(alias);
                     }
-                }, workers, metrics, () -> ready, dispatcher::handledCount);
+                }, workers, metrics, () -> ready, dispatcher::handledCount, pluginRoutes);
     }
 
     @FunctionalInterface
@@ -143,7 +145,7 @@ public final class ComptoirRuntime implements AutoCloseable {
     private void addInstance(String id, PluginConfig pc, Namespaces ns, Creator creator) throws Exception {
         PluginContextImpl ctx = new PluginContextImpl(id, pc, matrix, matrix.userId(), config.homeserver().serverName(),
                 router.forInstance(id), database, quartz.forInstance(id), http, clock, PluginContextImpl.loggerFor(id),
-                dispatcher);
+                dispatcher, pluginRoutes.forInstance(id));
         Plugin plugin;
         try {
             plugin = creator.create(ctx);

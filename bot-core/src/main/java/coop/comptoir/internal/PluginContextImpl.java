@@ -2,6 +2,7 @@ package coop.comptoir.internal;
 
 import coop.comptoir.api.command.CommandRouter;
 import coop.comptoir.api.event.EventSubscriptions;
+import coop.comptoir.api.http.HttpRoutes;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.matrix.MatrixClient;
 import coop.comptoir.api.plugin.PluginConfig;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /** What one plugin instance gets; built by the runtime, nothing shared but what is meant to be. */
 record PluginContextImpl(String instanceId, PluginConfig config, MatrixClient matrix, UserId botUserId,
                          String serverName, CommandRouter commands, Database database, Scheduler scheduler,
-                         OkHttpClient http, Clock clock, Logger log, Dispatcher dispatcher)
+                         OkHttpClient http, Clock clock, Logger log, Dispatcher dispatcher, HttpRoutes routes)
         implements PluginContext {
 
     static Logger loggerFor(String instanceId) {

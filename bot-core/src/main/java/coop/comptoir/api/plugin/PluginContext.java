@@ -2,6 +2,7 @@ package coop.comptoir.api.plugin;
 
 import coop.comptoir.api.command.CommandRouter;
 import coop.comptoir.api.event.EventSubscriptions;
+import coop.comptoir.api.http.HttpRoutes;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.matrix.MatrixClient;
 import coop.comptoir.api.schedule.Scheduler;
@@ -41,6 +42,9 @@ public interface PluginContext {
 
     /** The shared HTTP client: derive with {@code newBuilder()} for other timeouts. */
     OkHttpClient http();
+
+    /** HTTP routes this instance serves (webhooks), under {@code /_comptoir/plugins/{instanceId}}. */
+    HttpRoutes routes();
 
     /** The clock to use instead of {@code Instant.now()}, so tests can control time. */
     Clock clock();

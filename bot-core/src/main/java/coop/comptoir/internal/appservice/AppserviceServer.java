@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import coop.comptoir.api.event.MatrixEvent;
+import coop.comptoir.api.http.HttpRoutes;
+import coop.comptoir.api.http.RouteRequest;
+import coop.comptoir.api.http.RouteResponse;
 import coop.comptoir.api.id.RoomAlias;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.internal.metrics.Metrics;
@@ -21,7 +24,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -67,11 +73,20 @@ public final class AppserviceServer implements AutoCloseable {
     private final BooleanSupplier ready;
     private final LongSupplier handledEvents;
     private final TxnGapGuard gapGuard;
+    private final PluginRoutes routes;
     private Undertow server;
 
     public AppserviceServer(Settings settings, String hsToken, ObjectMapper mapper, TransactionJournal journal,
                             Queries queries, Executor blockingWork, Metrics metrics, BooleanSupplier ready,
                             LongSupplier handledEvents) {
+        this(settings, hsToken, mapper, journal, queries, blockingWork, metrics, ready, handledEvents, new PluginRoutes());
+    }
+
+    /** Also serves the plugins' routes ({@code /_comptoir/plugins/…}) on the main listener. */
+    public AppserviceServer(Settings settings, String hsToken, ObjectMapper mapper, TransactionJournal journal,
+                            Queries queries, Executor blockingWork, Metrics metrics, BooleanSupplier ready,
+                            LongSupplier handledEvents, PluginRoutes routes) {
+        this.routes = routes;
         this.settings = settings;
         this.hsToken = hsToken.getBytes(StandardCharsets.UTF_8);
         this.mapper = mapper;
@@ -118,6 +133,8 @@ public final class AppserviceServer implements AutoCloseable {
         String path = ex.getRequestPath();
         if (path.startsWith("/_matrix/")) {
             handleMatrix(ex, path);
+        } else if (path.startsWith(PluginRoutes.PREFIX)) {
+            handlePluginRoute(ex, path);
         } else {
             handleAdmin(ex);
         }
@@ -127,9 +144,48 @@ public final class AppserviceServer implements AutoCloseable {
         String path = ex.getRequestPath();
         if (path.startsWith("/_matrix/")) {
             handleMatrix(ex, path);
+        } else if (path.startsWith(PluginRoutes.PREFIX)) {
+            handlePluginRoute(ex, path);
         } else {
             error(ex, 404, "M_UNRECOGNIZED", "Unrecognized request");
         }
+    }
+
+    /** A plugin's route: the body is read whole (up to the size limit), then handled on a worker thread. */
+    private void handlePluginRoute(HttpServerExchange ex, String path) {
+        if (!routes.knows(path)) {
+            error(ex, 404, "M_UNRECOGNIZED", "Unrecognized request");
+            return;
+        }
+        HttpRoutes.RouteHandler handler = routes.post(path).orElse(null);
+        if (!ex.getRequestMethod().equals(POST) || handler == null) {
+            error(ex, 405, "M_UNRECOGNIZED", "Use POST");
+            return;
+        }
+        if (ex.getRequestContentLength() > settings.maxBodyBytes()) {
+            error(ex, 413, "M_TOO_LARGE", "Body is larger than " + settings.maxBodyBytes() + " bytes");
+            return;
+        }
+        ex.setMaxEntitySize(settings.maxBodyBytes());
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        ex.getRequestHeaders().forEach(h -> headers.put(h.getHeaderName().toString().toLowerCase(Locale.ROOT), List.copyOf(h)));
+        ex.getRequestReceiver().receiveFullBytes((e, body) -> e.dispatch(blockingWork, () -> {
+            RouteResponse answer;
+            try {
+                answer = handler.handle(new RouteRequest("POST", path, headers, body));
+            } catch (Exception err) {
+                log.error("Plugin route {} failed", path, err);
+                answer = RouteResponse.error(500, "Internal error");
+            }
+            e.setStatusCode(answer.status());
+            json(e, answer.json());
+        }), (e, err) -> {
+            if (err instanceof RequestTooBigException) {
+                error(e, 413, "M_TOO_LARGE", "Body is larger than " + settings.maxBodyBytes() + " bytes");
+            } else {
+                error(e, 400, "M_NOT_JSON", "Could not read the body");
+            }
+        });
     }
 
     private void handleAdmin(HttpServerExchange ex) {

@@ -42,9 +42,17 @@ class AppserviceServerTest {
     private TransactionJournal journal;
     private AppserviceServer server;
     private Metrics metrics;
+    private final PluginRoutes routes = new PluginRoutes();
+    private final List<coop.comptoir.api.http.RouteRequest> routed = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() {
+        routes.forInstance("forum").post("/webhook", req -> {
+            routed.add(req);
+            return req.header("X-Token").filter("yes"::equals).isPresent()
+                    ? coop.comptoir.api.http.RouteResponse.ok()
+                    : coop.comptoir.api.http.RouteResponse.error(401, "who are you?");
+        });
         db = JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), null, null, "normal", 2);
         startServer();
     }
@@ -75,7 +83,7 @@ class AppserviceServerTest {
                     public boolean queryAlias(RoomAlias alias) {
                         return false;
                     }
-                }, pool, metrics, () -> true, d::handledCount);
+                }, pool, metrics, () -> true, d::handledCount, routes);
         server.start();
     }
 
@@ -109,6 +117,24 @@ class AppserviceServerTest {
     private static String errcode(HttpResponse<String> r) throws Exception {
         JsonNode n = M.readTree(r.body());
         return n.path("errcode").asText();
+    }
+
+    @Test
+    void pluginRoutesGetTheRawBodyAndHeadersAndAnswer() throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/_comptoir/plugins/forum/webhook"))
+                .header("X-Token", "yes").POST(HttpRequest.BodyPublishers.ofString("{ \"a\" : 1 }")).build();
+        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(routed).hasSize(1);
+        assertThat(new String(routed.get(0).body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("{ \"a\" : 1 }");
+        assertThat(routed.get(0).header("x-token")).contains("yes");
+
+        assertThat(call("POST", "/_comptoir/plugins/forum/webhook", null, "{}").statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/_comptoir/plugins/forum/webhook", null, null).statusCode()).isEqualTo(405);
+        assertThat(call("POST", "/_comptoir/plugins/forum/other", null, "{}").statusCode()).isEqualTo(404);
+        assertThat(call("POST", "/_comptoir/plugins/forum/webhook", null, "x".repeat(70 * 1024)).statusCode()).isEqualTo(413);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> routes.forInstance("forum").post("/webhook", q -> null))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

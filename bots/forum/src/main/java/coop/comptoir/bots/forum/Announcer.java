@@ -1,0 +1,256 @@
+package coop.comptoir.bots.forum;
+
+import coop.comptoir.api.id.EventId;
+import coop.comptoir.api.id.RoomId;
+import coop.comptoir.api.matrix.MatrixClient;
+import coop.comptoir.api.matrix.OutgoingMessage;
+import coop.comptoir.bots.forum.ForumStore.Announcement;
+import coop.comptoir.bots.forum.ForumStore.TopicState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+
+/**
+ * Announces topics in their rooms, edits and redacts the announcements, posts replies in threads.
+ * Webhooks and polling both come here; what was announced is in the store, so a topic seen by both
+ * is announced once. One instance's work is serialised (calls are {@code synchronized}).
+ *
+ * <p>Messages carry transaction IDs derived from the topic, the room and the content, so that a
+ * send repeated after a crash is not doubled by the homeserver either.
+ */
+final class Announcer {
+    private final MatrixClient matrix;
+    private final ForumStore store;
+    private final Routing routing;
+    private final Texts texts;
+    private final HtmlSanitizer sanitizer;
+    private final String base;
+    private final String instance;
+    private final int catchUpLimit;
+    private final Logger log;
+    private final Map<String, RoomId> rooms = new ConcurrentHashMap<>();
+
+    /** Convenience for a single call without the old-topic filter. */
+    void topics(List<Discourse.Topic> topics, boolean allowNew, LongFunction<Discourse.Post> firstPost) {
+        topics(topics, allowNew, firstPost, null);
+    }
+
+    Announcer(MatrixClient matrix, ForumStore store, Routing routing, Texts texts, String base, String instance,
+              int catchUpLimit, Logger log) {
+        this.matrix = matrix;
+        this.store = store;
+        this.routing = routing;
+        this.texts = texts;
+        this.sanitizer = new HtmlSanitizer(base + "/");
+        this.base = base;
+        this.instance = instance;
+        this.catchUpLimit = catchUpLimit;
+        this.log = log;
+    }
+
+    /**
+     * New or changed topics (one from a webhook, a page from a poll). Topics a room has not had are
+     * announced there, at most {@code catch_up_limit} per room (the most recent), the rest counted
+     * in one summary; topics already announced are edited if their title changed.
+     *
+     * @param allowNew      false for edit events: a topic never announced is not announced now
+     * @param firstPost     fetches a topic's first post for its excerpt when none is known yet (may return null)
+     * @param notBefore     topics created before this (old topics bumped into a feed) are recorded, not
+     *                      announced; null: no such filter
+     */
+    synchronized void topics(List<Discourse.Topic> topics, boolean allowNew, LongFunction<Discourse.Post> firstPost,
+                             Instant notBefore) {
+        Map<RoomId, List<Discourse.Topic>> pending = new LinkedHashMap<>();
+        for (Discourse.Topic t : topics) {
+            if (!t.announceable()) {
+                // Unlisted or turned into a private message since: what was announced is withdrawn.
+                if (t.privateMessage() || !t.visible()) {
+                    destroyed(t.id());
+                }
+                continue;
+            }
+            List<Routing.Target> targets = routing.targets(t.categoryId(), t.tags());
+            if (targets.isEmpty()) {
+                continue;
+            }
+            TopicState known = store.topic(t.id()).orElse(null);
+            TopicState state = new TopicState(t.id(), t.title(), t.slug(), t.author(), targets.get(0).categoryLabel(),
+                    null, null).over(known);
+            if (!state.equals(known)) {
+                store.saveTopic(state);
+            }
+            List<Announcement> done = store.announcements(t.id());
+            editWhereChanged(state, done);
+            for (Routing.Target target : targets) {
+                RoomId room = room(target.room());
+                if (allowNew && done.stream().noneMatch(a -> a.room().equals(room))) {
+                    if (notBefore != null && t.createdAt().isBefore(notBefore)) {
+                        store.saveAnnouncement(new Announcement(t.id(), room, null, null));
+                    } else {
+                        pending.computeIfAbsent(room, r -> new ArrayList<>()).add(t);
+                    }
+                }
+            }
+        }
+        for (Map.Entry<RoomId, List<Discourse.Topic>> e : pending.entrySet()) {
+            RoomId room = e.getKey();
+            List<Discourse.Topic> list = new ArrayList<>(e.getValue());
+            list.sort(Comparator.comparing(Discourse.Topic::createdAt).thenComparingLong(Discourse.Topic::id));
+            int skipped = Math.max(0, list.size() - catchUpLimit);
+            for (Discourse.Topic t : list.subList(skipped, list.size())) {
+                announce(t.id(), room, firstPost);
+            }
+            if (skipped > 0) {
+                List<Discourse.Topic> older = list.subList(0, skipped);
+                summary(room, older);
+            }
+        }
+    }
+
+    /** A first post was created or edited: its excerpt goes into the topic's announcements. */
+    synchronized void firstPost(Discourse.Post p) {
+        if (!p.announceable() || p.postNumber() != 1) {
+            return;
+        }
+        HtmlSanitizer.Safe excerpt = sanitizer.excerpt(p.cooked(), HtmlSanitizer.EXCERPT_CHARS);
+        TopicState known = store.topic(p.topicId()).orElse(null);
+        TopicState state = new TopicState(p.topicId(), known == null ? p.topicTitle() : null,
+                known == null ? p.topicSlug() : null, known == null ? p.username() : null,
+                known == null ? routing.categoryLabel(p.categoryId()) : null, excerpt.html(), excerpt.text()).over(known);
+        store.saveTopic(state);
+        editWhereChanged(state, store.announcements(p.topicId()));
+    }
+
+    /** A reply: posted in the thread of the topic's announcement, in rooms whose route wants replies. */
+    synchronized void reply(Discourse.Post p) {
+        if (!p.announceable() || p.postNumber() <= 1) {
+            return;
+        }
+        List<Announcement> done = store.announcements(p.topicId());
+        for (Routing.Target target : routing.targets(p.categoryId(), List.of())) {
+            if (!target.replies()) {
+                continue;
+            }
+            RoomId room = room(target.room());
+            Announcement root = done.stream().filter(a -> a.room().equals(room) && a.event() != null).findFirst().orElse(null);
+            if (root == null || store.replied(p.id(), room)) {
+                continue;
+            }
+            HtmlSanitizer.Safe body = sanitizer.excerpt(p.cooked(), HtmlSanitizer.EXCERPT_CHARS);
+            String who = p.username() == null ? "?" : p.username();
+            String html = "<p><b>" + HtmlSanitizer.escape(who) + "</b> " + texts.replies() + "</p>" + body.html();
+            String plain = who + " " + texts.replies() + "\n" + body.text();
+            EventId ev = matrix.send(room, OutgoingMessage.noticeHtml(plain, html).inThread(root.event()),
+                    txn("p" + p.id(), room, ""));
+            store.saveReply(p.id(), room, ev);
+        }
+    }
+
+    /** A topic was deleted (or hidden): its announcements are redacted. */
+    synchronized void destroyed(long topicId) {
+        for (Announcement a : store.announcements(topicId)) {
+            if (a.event() != null) {
+                matrix.redact(a.room(), a.event(), null, txn("t" + topicId + "-del", a.room(), ""));
+                store.saveAnnouncement(new Announcement(topicId, a.room(), null, null));
+                log.info("Redacted the announcement of deleted topic {} in {}", topicId, a.room());
+            }
+        }
+    }
+
+    /** The message announcing a topic. */
+    OutgoingMessage render(TopicState s) {
+        String url = topicUrl(s);
+        String title = s.title() == null ? "#" + s.topicId() : s.title();
+        StringBuilder html = new StringBuilder("<p><b>").append(texts.newTopic()).append("</b> <a href=\"")
+                .append(HtmlSanitizer.escape(url)).append("\">").append(HtmlSanitizer.escape(title)).append("</a>");
+        StringBuilder plain = new StringBuilder(texts.newTopic()).append(' ').append(title);
+        String meta = meta(s);
+        if (!meta.isEmpty()) {
+            html.append("<br><i>").append(HtmlSanitizer.escape(meta)).append("</i>");
+            plain.append('\n').append(meta);
+        }
+        html.append("</p>");
+        plain.append('\n').append(url);
+        if (s.excerptHtml() != null && !s.excerptHtml().isBlank()) {
+            html.append("<blockquote>").append(s.excerptHtml()).append("</blockquote>");
+            plain.append("\n\n").append(s.excerptText().lines().map(l -> "> " + l).reduce((a, b) -> a + "\n" + b).orElse(""));
+        }
+        return OutgoingMessage.noticeHtml(plain.toString(), html.toString());
+    }
+
+    String topicUrl(TopicState s) {
+        return base + "/t/" + (s.slug() == null ? "-" : s.slug()) + "/" + s.topicId();
+    }
+
+    private String meta(TopicState s) {
+        List<String> parts = new ArrayList<>();
+        if (s.author() != null) {
+            parts.add(texts.by() + " " + s.author());
+        }
+        if (s.category() != null) {
+            parts.add(texts.in() + " " + s.category());
+        }
+        return String.join(", ", parts);
+    }
+
+    private void announce(long topicId, RoomId room, LongFunction<Discourse.Post> firstPost) {
+        TopicState state = store.topic(topicId).orElseThrow();
+        if (state.excerptHtml() == null && firstPost != null) {
+            Discourse.Post p = firstPost.apply(topicId);
+            if (p != null && p.announceable()) {
+                HtmlSanitizer.Safe ex = sanitizer.excerpt(p.cooked(), HtmlSanitizer.EXCERPT_CHARS);
+                state = new TopicState(topicId, null, null, null, null, ex.html(), ex.text()).over(state);
+                store.saveTopic(state);
+            }
+        }
+        OutgoingMessage m = render(state);
+        EventId ev = matrix.send(room, m, txn("t" + topicId, room, ""));
+        store.saveAnnouncement(new Announcement(topicId, room, ev, m.htmlBody()));
+        log.info("Announced topic {} in {}", topicId, room);
+    }
+
+    private void summary(RoomId room, List<Discourse.Topic> older) {
+        String text = texts.more(older.size());
+        String url = base + "/latest";
+        String html = "<p>" + HtmlSanitizer.escape(text) + " — <a href=\"" + HtmlSanitizer.escape(url) + "\">"
+                + texts.seeForum() + "</a></p>";
+        long newest = older.get(older.size() - 1).id();
+        matrix.send(room, OutgoingMessage.noticeHtml(text + " — " + url, html), txn("s" + newest + "-" + older.size(), room, ""));
+        for (Discourse.Topic t : older) {
+            store.saveAnnouncement(new Announcement(t.id(), room, null, null));
+        }
+        log.info("Catch-up in {}: {} older topic(s) summed up in one message", room, older.size());
+    }
+
+    private void editWhereChanged(TopicState state, List<Announcement> done) {
+        OutgoingMessage m = null;
+        for (Announcement a : done) {
+            if (a.event() == null) {
+                continue;
+            }
+            if (m == null) {
+                m = render(state);
+            }
+            if (!m.htmlBody().equals(a.rendered())) {
+                matrix.edit(a.room(), a.event(), m, txn("t" + state.topicId() + "-e", a.room(), m.htmlBody()));
+                store.saveAnnouncement(new Announcement(a.topicId(), a.room(), a.event(), m.htmlBody()));
+                log.info("Edited the announcement of topic {} in {}", state.topicId(), a.room());
+            }
+        }
+    }
+
+    private RoomId room(String ref) {
+        return rooms.computeIfAbsent(ref, matrix::join);
+    }
+
+    private String txn(String what, RoomId room, String content) {
+        return "forum-" + instance + "-" + what + "-" + Integer.toHexString(room.value().hashCode())
+                + (content.isEmpty() ? "" : "-" + Integer.toHexString(content.hashCode()));
+    }
+}

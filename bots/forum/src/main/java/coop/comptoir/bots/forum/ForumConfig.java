@@ -1,0 +1,150 @@
+package coop.comptoir.bots.forum;
+
+import coop.comptoir.api.plugin.ConfigException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One forum instance's config section. Keys are snake_case in YAML ({@code catch_up_limit}).
+ *
+ * @param url           the Discourse base URL, e.g. {@code https://forum.example.coop}
+ * @param apiKey        sent as {@code Api-Key} when polling (optional; public categories need none)
+ * @param apiUsername   sent as {@code Api-Username} with the key (default {@code system})
+ * @param webhook       push mode: Discourse calls Comptoir (optional)
+ * @param polling       pull mode: Comptoir reads {@code /latest.json} or category feeds (optional)
+ * @param catchUpLimit  at most this many announcements per room at once, then one summary (default 5)
+ * @param language      {@code fr} (default) or {@code en}
+ * @param command       name of the command listing the last topics (default {@code forum}; empty: none)
+ * @param routes        which categories (and tags) go to which rooms
+ */
+public record ForumConfig(String url, String apiKey, String apiUsername, Webhook webhook, Polling polling,
+                          Integer catchUpLimit, String language, String command, List<Route> routes) {
+
+    public ForumConfig {
+        apiUsername = apiUsername == null || apiUsername.isBlank() ? "system" : apiUsername;
+        catchUpLimit = catchUpLimit == null ? 5 : catchUpLimit;
+        language = language == null ? "fr" : language;
+        command = command == null ? "forum" : command;
+        routes = routes == null ? List.of() : List.copyOf(routes);
+    }
+
+    /** @param secret the secret typed in Discourse's webhook form; signs every delivery */
+    public record Webhook(String secret) {}
+
+    /** @param feeds what to read, each on its own interval; none given: {@code /latest.json} every 5 minutes */
+    public record Polling(List<Feed> feeds) {
+        public Polling {
+            feeds = feeds == null || feeds.isEmpty() ? List.of(new Feed(null, null, null)) : List.copyOf(feeds);
+        }
+    }
+
+    /**
+     * A feed: {@code /latest.json}, or {@code /c/{slug}/{id}.json} when a category is given.
+     *
+     * @param intervalSeconds how often to read it (default 300, at least 5)
+     */
+    public record Feed(Long categoryId, String categorySlug, Integer intervalSeconds) {
+        public Feed {
+            intervalSeconds = intervalSeconds == null ? 300 : intervalSeconds;
+        }
+
+        String path() {
+            return categoryId == null ? "/latest.json" : "/c/" + categorySlug + "/" + categoryId + ".json";
+        }
+    }
+
+    /**
+     * A route: topics of a category (all categories when {@code category_id} is absent), optionally
+     * only with one of {@code tags}, are announced in every room of {@code rooms}.
+     *
+     * @param categorySlug  the category's slug, used by the {@code !forum} command
+     * @param categoryName  shown in announcements (default: the slug)
+     * @param rooms         room IDs ({@code !abc:server}) or aliases ({@code #annonces:server})
+     * @param replies       also post replies, in a thread under the topic's announcement (default false)
+     */
+    public record Route(Long categoryId, String categorySlug, String categoryName, List<String> tags,
+                        List<String> rooms, Boolean replies) {
+        public Route {
+            tags = tags == null ? List.of() : tags.stream().map(String::toLowerCase).toList();
+            rooms = rooms == null ? List.of() : List.copyOf(rooms);
+            replies = replies != null && replies;
+        }
+
+        /** What to show as the category, or null. */
+        String label() {
+            return categoryName != null ? categoryName : categorySlug;
+        }
+    }
+
+    /** Every problem, each with its key path under {@code path}. */
+    List<ConfigException> problems(String path) {
+        List<ConfigException> out = new ArrayList<>();
+        if (url == null || url.isBlank()) {
+            out.add(new ConfigException(path + ".url", "missing (the forum's address, e.g. https://forum.example.coop)"));
+        } else {
+            try {
+                URI u = URI.create(url);
+                if (!("https".equals(u.getScheme()) || "http".equals(u.getScheme())) || u.getHost() == null) {
+                    out.add(new ConfigException(path + ".url", "must be an http(s) address"));
+                }
+            } catch (IllegalArgumentException e) {
+                out.add(new ConfigException(path + ".url", "not a valid address"));
+            }
+        }
+        if (webhook == null && polling == null) {
+            out.add(new ConfigException(path, "enable webhook, polling, or both"));
+        }
+        if (webhook != null && (webhook.secret() == null || webhook.secret().length() < 12)) {
+            out.add(new ConfigException(path + ".webhook.secret", "missing or shorter than 12 characters"));
+        }
+        if (polling != null) {
+            for (int i = 0; i < polling.feeds().size(); i++) {
+                Feed f = polling.feeds().get(i);
+                String fp = path + ".polling.feeds[" + i + "]";
+                if (f.intervalSeconds() < 5) {
+                    out.add(new ConfigException(fp + ".interval_seconds", "must be at least 5"));
+                }
+                if ((f.categoryId() == null) != (f.categorySlug() == null)) {
+                    out.add(new ConfigException(fp, "a category feed needs both category_id and category_slug"));
+                } else if (f.categorySlug() != null && !f.categorySlug().matches("[A-Za-z0-9_-]+")) {
+                    out.add(new ConfigException(fp + ".category_slug", "letters, digits, - and _ only"));
+                }
+            }
+        }
+        if (catchUpLimit < 1) {
+            out.add(new ConfigException(path + ".catch_up_limit", "must be at least 1"));
+        }
+        if (!language.equals("fr") && !language.equals("en")) {
+            out.add(new ConfigException(path + ".language", "fr or en"));
+        }
+        if (!command.isEmpty() && !command.matches("[a-z0-9][a-z0-9_-]*")) {
+            out.add(new ConfigException(path + ".command", "lower-case letters, digits, - or _"));
+        }
+        if (routes.isEmpty()) {
+            out.add(new ConfigException(path + ".routes", "at least one route is needed"));
+        }
+        for (int i = 0; i < routes.size(); i++) {
+            Route r = routes.get(i);
+            String rp = path + ".routes[" + i + "]";
+            if (r.rooms().isEmpty()) {
+                out.add(new ConfigException(rp + ".rooms", "at least one room is needed"));
+            }
+            for (int j = 0; j < r.rooms().size(); j++) {
+                String room = r.rooms().get(j);
+                if (room == null || !room.matches("![^\\s]+|#[^:\\s]+:\\S+")) {
+                    out.add(new ConfigException(rp + ".rooms[" + j + "]", "expected a room ID (!abc:server) or alias (#name:server)"));
+                }
+            }
+            if (r.categorySlug() != null && !r.categorySlug().matches("[A-Za-z0-9_-]+")) {
+                out.add(new ConfigException(rp + ".category_slug", "letters, digits, - and _ only"));
+            }
+        }
+        return out;
+    }
+
+    /** The base URL without a trailing slash. */
+    String base() {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,226 @@
+package coop.comptoir.bots.forum;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import coop.comptoir.api.command.Command;
+import coop.comptoir.api.command.CommandInvocation;
+import coop.comptoir.api.http.RouteRequest;
+import coop.comptoir.api.http.RouteResponse;
+import coop.comptoir.api.plugin.Plugin;
+import coop.comptoir.api.plugin.PluginContext;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+
+/**
+ * One forum instance: a webhook route (push), polling jobs (pull), or both, feeding one
+ * {@link Announcer}; and the command listing the last topics.
+ */
+final class ForumPlugin implements Plugin {
+    static final String WEBHOOK_PATH = "/webhook";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String POLL = "poll";
+    /** Longest wait between two polls of a failing forum. */
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(30);
+
+    private final PluginContext ctx;
+    private final ForumConfig config;
+    private final Logger log;
+    private final Routing routing;
+    private final Announcer announcer;
+    private final ForumStore store;
+    private final DiscourseClient discourse;
+    private final WebhookSignature signature;
+    private final Texts texts;
+    private final Map<Integer, Integer> failures = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    ForumPlugin(PluginContext ctx, ForumConfig config) {
+        this.ctx = ctx;
+        this.config = config;
+        this.log = ctx.log();
+        this.texts = Texts.of(config.language());
+        this.routing = new Routing(config.routes());
+        this.store = new ForumStore(ctx.database(), ctx.instanceId());
+        this.announcer = new Announcer(ctx.matrix(), store, routing, texts,
+                config.base(), ctx.instanceId(), config.catchUpLimit(), log);
+        this.discourse = new DiscourseClient(ctx.http(), config.base(), config.apiKey(), config.apiUsername());
+        this.signature = config.webhook() == null ? null : new WebhookSignature(config.webhook().secret());
+        if (signature != null) {
+            ctx.routes().post(WEBHOOK_PATH, this::webhook);
+            log.info("Discourse webhooks accepted at {}", ctx.routes().mountedPath(WEBHOOK_PATH));
+        }
+        if (config.polling() != null) {
+            ctx.scheduler().handler(POLL, (key, due, data) -> poll(Integer.parseInt(data.get("feed"))));
+        }
+        if (!config.command().isEmpty()) {
+            ctx.commands().register(Command.of(config.command(), texts.commandHelp(), Texts.EN.commandHelp(), this::command));
+        }
+    }
+
+    @Override
+    public void start() {
+        if (config.polling() == null) {
+            return;
+        }
+        Instant now = ctx.clock().instant();
+        for (int i = 0; i < config.polling().feeds().size(); i++) {
+            schedule(i, now.plusSeconds(i));
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (config.polling() != null) {
+            for (int i = 0; i < config.polling().feeds().size(); i++) {
+                ctx.scheduler().cancel(POLL + "-" + i);
+            }
+        }
+    }
+
+    // --- push -------------------------------------------------------------------------------
+
+    RouteResponse webhook(RouteRequest req) throws IOException {
+        byte[] body = req.body();
+        WebhookSignature.Verdict verdict = signature.check(req.header("X-Discourse-Event-Signature").orElse(null), body);
+        if (verdict == WebhookSignature.Verdict.MISSING) {
+            log.warn("Refused a webhook delivery without signature");
+            return RouteResponse.error(401, "Missing X-Discourse-Event-Signature");
+        }
+        if (verdict == WebhookSignature.Verdict.WRONG) {
+            log.warn("Refused a webhook delivery with a wrong signature (is the secret the same in Discourse and Comptoir?)");
+            return RouteResponse.error(403, "Bad signature");
+        }
+        String event = req.header("X-Discourse-Event").orElse("");
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (IOException e) {
+            return RouteResponse.error(400, "Body is not JSON");
+        }
+        if (root == null || !root.isObject()) {
+            return RouteResponse.error(400, "Body is not a JSON object");
+        }
+        switch (event) {
+            case "ping" -> log.info("Discourse pinged the webhook");
+            case "topic_created" -> announcer.topics(List.of(Discourse.webhookTopic(root.path("topic"))), true, null);
+            case "topic_edited" -> announcer.topics(List.of(Discourse.webhookTopic(root.path("topic"))), false, null);
+            case "topic_destroyed" -> announcer.destroyed(root.path("topic").path("id").asLong());
+            case "post_created", "post_edited" -> {
+                Discourse.Post p = Discourse.post(root.path("post"));
+                if (p.postNumber() == 1) {
+                    announcer.firstPost(p);
+                } else if (event.equals("post_created")) {
+                    announcer.reply(p);
+                }
+            }
+            default -> log.debug("Ignored webhook event {}", event);
+        }
+        return RouteResponse.ok();
+    }
+
+    // --- pull -------------------------------------------------------------------------------
+
+    private void poll(int feedIndex) {
+        if (closed) {
+            return;
+        }
+        ForumConfig.Feed feed = config.polling().feeds().get(feedIndex);
+        Duration interval = Duration.ofSeconds(feed.intervalSeconds());
+        Duration next = interval;
+        try {
+            Instant now = ctx.clock().instant();
+            var page = discourse.readFeed(feed.path());
+            if (page.isPresent()) {
+                Instant baseline = store.baseline(feed.path()).orElse(null);
+                announcer.topics(Discourse.topicList(page.get()), true, this::firstPostOrNull, baseline);
+                if (baseline == null) {
+                    store.setBaseline(feed.path(), now);
+                }
+            }
+            Integer before = failures.remove(feedIndex);
+            if (before != null) {
+                log.info("Forum reachable again ({}), after {} failed attempt(s)", feed.path(), before);
+            }
+        } catch (DiscourseClient.ForumUnavailable e) {
+            int n = failures.merge(feedIndex, 1, Integer::sum);
+            if (n == 1) {
+                log.warn("Forum unavailable: {}; retrying with growing delays until it answers", e.getMessage());
+            }
+            long factor = 1L << Math.min(n - 1, 10);
+            next = interval.multipliedBy(factor);
+            if (next.compareTo(MAX_BACKOFF) > 0) {
+                next = interval.compareTo(MAX_BACKOFF) > 0 ? interval : MAX_BACKOFF;
+            }
+        } catch (RuntimeException e) {
+            log.error("Poll of {} failed; retrying at the next interval", feed.path(), e);
+        } finally {
+            if (!closed) {
+                schedule(feedIndex, ctx.clock().instant().plus(next));
+            }
+        }
+    }
+
+    private Discourse.Post firstPostOrNull(long topicId) {
+        try {
+            return Discourse.firstPost(discourse.get("/t/" + topicId + ".json"));
+        } catch (DiscourseClient.ForumUnavailable e) {
+            log.debug("No excerpt for topic {}: {}", topicId, e.getMessage());
+            return null;
+        }
+    }
+
+    private void schedule(int feedIndex, Instant when) {
+        ctx.scheduler().once(POLL + "-" + feedIndex, POLL, when, Map.of("feed", Integer.toString(feedIndex)));
+    }
+
+    // --- command ----------------------------------------------------------------------------
+
+    private void command(CommandInvocation inv) {
+        Texts t = inv.locale().getLanguage().equals("en") ? Texts.EN : texts;
+        String path = "/latest.json";
+        Long category = null;
+        if (!inv.argumentText().isEmpty()) {
+            ForumConfig.Route r = routing.byName(inv.argumentText());
+            if (r == null) {
+                List<String> known = config.routes().stream().filter(x -> x.categoryId() != null)
+                        .map(x -> x.categorySlug() != null ? x.categorySlug() : String.valueOf(x.categoryId())).distinct().toList();
+                inv.reply(String.format(t.unknownCategory(), inv.argumentText(), String.join(", ", known)));
+                return;
+            }
+            category = r.categoryId();
+            if (r.categorySlug() != null) {
+                path = "/c/" + r.categorySlug() + "/" + r.categoryId() + ".json";
+            }
+        }
+        List<Discourse.Topic> topics;
+        try {
+            topics = Discourse.topicList(discourse.get(path));
+        } catch (DiscourseClient.ForumUnavailable e) {
+            log.warn("Command {}: forum unavailable: {}", inv.name(), e.getMessage());
+            inv.reply(t.forumDown());
+            return;
+        }
+        Long wanted = category;
+        List<Discourse.Topic> shown = topics.stream().filter(Discourse.Topic::announceable)
+                .filter(x -> wanted == null || wanted.equals(x.categoryId())).limit(5).toList();
+        if (shown.isEmpty()) {
+            inv.reply(t.noTopics());
+            return;
+        }
+        StringBuilder html = new StringBuilder("<p><b>").append(t.lastTopics()).append("</b></p><ul>");
+        StringBuilder plain = new StringBuilder(t.lastTopics()).append('\n');
+        for (Discourse.Topic x : shown) {
+            String url = config.base() + "/t/" + x.slug() + "/" + x.id();
+            html.append("<li><a href=\"").append(HtmlSanitizer.escape(url)).append("\">")
+                    .append(HtmlSanitizer.escape(x.title())).append("</a></li>");
+            plain.append("• ").append(x.title()).append(" — ").append(url).append('\n');
+        }
+        inv.replyHtml(plain.toString().trim(), html.append("</ul>").toString());
+    }
+}

@@ -1,0 +1,191 @@
+package coop.comptoir.bots.forum;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import coop.comptoir.api.id.EventId;
+import coop.comptoir.api.id.RoomId;
+import coop.comptoir.api.matrix.MatrixClient;
+import coop.comptoir.api.matrix.OutgoingMessage;
+import coop.comptoir.internal.store.JdbcDatabase;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mockito.ArgumentCaptor;
+import org.slf4j.LoggerFactory;
+
+/** What reaches the rooms, with a real SQLite store and a fake homeserver. */
+class AnnouncerTest {
+    private static final RoomId ROOM = RoomId.of("!courses:coop.example");
+    private static final String BASE = "https://forum.example.coop";
+
+    @TempDir
+    Path dir;
+    private JdbcDatabase db;
+    private final MatrixClient matrix = mock(MatrixClient.class);
+    private final List<OutgoingMessage> sent = new ArrayList<>();
+    private final AtomicInteger ids = new AtomicInteger();
+
+    @BeforeEach
+    void setUp() {
+        db = JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), null, null, "normal", 2);
+        when(matrix.join(anyString())).thenAnswer(i -> RoomId.of(i.getArgument(0)));
+        when(matrix.send(any(), any(), anyString())).thenAnswer(i -> {
+            sent.add(i.getArgument(1));
+            return EventId.of("$e" + ids.incrementAndGet());
+        });
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    private Announcer announcer(int limit) {
+        Routing routing = new Routing(List.of(new ForumConfig.Route(5L, "courses", "Courses", null, List.of(ROOM.value()), true)));
+        return new Announcer(matrix, new ForumStore(db, "forum"), routing, Texts.FR, BASE, "forum", limit,
+                LoggerFactory.getLogger("test"));
+    }
+
+    private static Discourse.Topic topic(long id, String title) {
+        return new Discourse.Topic(id, title, "sujet-" + id, 5L, List.of(), 3L, "alice", false, true,
+                Instant.parse("2026-11-01T10:00:00Z").plusSeconds(id));
+    }
+
+    @Test
+    void catchUpAnnouncesTheMostRecentWithinTheLimitAndSumsUpTheRest() {
+        List<Discourse.Topic> eight = new ArrayList<>();
+        for (long i = 1; i <= 8; i++) {
+            eight.add(topic(i, "Sujet " + i));
+        }
+        announcer(3).topics(eight, true, null);
+
+        assertThat(sent).hasSize(4);
+        assertThat(sent.subList(0, 3)).extracting(OutgoingMessage::body)
+                .allMatch(b -> b.startsWith("Nouveau sujet : Sujet "));
+        assertThat(sent.subList(0, 3)).extracting(OutgoingMessage::body).map(b -> b.lines().findFirst().orElseThrow())
+                .containsExactly("Nouveau sujet : Sujet 6", "Nouveau sujet : Sujet 7", "Nouveau sujet : Sujet 8");
+        assertThat(sent.get(3).body()).startsWith("… et 5 autres sujets").contains(BASE + "/latest");
+        assertThat(sent.get(0).htmlBody()).contains("<a href=\"" + BASE + "/t/sujet-6/6\">Sujet 6</a>", "par alice, dans Courses");
+
+        sent.clear();
+        announcer(3).topics(eight, true, null);
+        assertThat(sent).as("the same topics again (the other mode, or the next poll)").isEmpty();
+
+        eight.add(topic(9, "Sujet 9"));
+        announcer(3).topics(eight, true, null);
+        assertThat(sent).extracting(OutgoingMessage::body).singleElement().asString().startsWith("Nouveau sujet : Sujet 9");
+    }
+
+    @Test
+    void anOldTopicBumpedIntoTheFeedAfterTheFirstPollIsNotNews() {
+        Announcer a = announcer(5);
+        Instant baseline = Instant.parse("2026-11-01T10:00:05Z");
+        a.topics(List.of(topic(3, "Ancien sujet relancé"), topic(9, "Vraiment nouveau")), true, null, baseline);
+        assertThat(sent).extracting(OutgoingMessage::body).singleElement().asString().startsWith("Nouveau sujet : Vraiment nouveau");
+        a.topics(List.of(topic(3, "Ancien sujet relancé")), true, null, null);
+        assertThat(sent).as("recorded, so never announced later either").hasSize(1);
+    }
+
+    @Test
+    void privateUnlistedAndSystemTopicsAreNeverAnnounced() {
+        announcer(5).topics(List.of(
+                new Discourse.Topic(1, "MP", "mp", 5L, List.of(), 3L, "alice", true, true, Instant.EPOCH),
+                new Discourse.Topic(2, "Caché", "cache", 5L, List.of(), 3L, "alice", false, false, Instant.EPOCH),
+                new Discourse.Topic(3, "Bienvenue", "bienvenue", 5L, List.of(), -1L, "system", false, true, Instant.EPOCH),
+                new Discourse.Topic(4, "Ailleurs", "ailleurs", 99L, List.of(), 3L, "alice", false, true, Instant.EPOCH)),
+                true, null);
+        assertThat(sent).isEmpty();
+    }
+
+    @Test
+    void aNewTitleOrFirstPostEditsTheAnnouncementOnce() {
+        Announcer a = announcer(5);
+        a.topics(List.of(topic(1, "Pain")), true, null);
+        a.topics(List.of(topic(1, "Pain du jeudi")), false, null);
+        a.topics(List.of(topic(1, "Pain du jeudi")), false, null);
+        ArgumentCaptor<OutgoingMessage> edit = ArgumentCaptor.forClass(OutgoingMessage.class);
+        verify(matrix, times(1)).edit(eq(ROOM), eq(EventId.of("$e1")), edit.capture(), anyString());
+        assertThat(edit.getValue().body()).startsWith("Nouveau sujet : Pain du jeudi");
+
+        a.firstPost(new Discourse.Post(10, 1, 1, 1, 3L, "alice", "<p>Commandez <b>avant</b> mercredi<script>x()</script></p>",
+                "Pain du jeudi", "sujet-1", 5L, false));
+        verify(matrix, times(2)).edit(eq(ROOM), eq(EventId.of("$e1")), edit.capture(), anyString());
+        assertThat(edit.getValue().htmlBody()).contains("<blockquote><p>Commandez <b>avant</b> mercredi</p></blockquote>")
+                .doesNotContain("script");
+        assertThat(sent).hasSize(1);
+    }
+
+    @Test
+    void repliesGoInTheTopicsThreadAndWhispersNowhere() {
+        Announcer a = announcer(5);
+        a.topics(List.of(topic(1, "Pain")), true, null);
+        a.reply(new Discourse.Post(11, 1, 2, 4, 3L, "bob", "<p>chut</p>", "Pain", "sujet-1", 5L, false));
+        a.reply(new Discourse.Post(12, 1, 2, 1, 3L, "bob", "<p>moi aussi</p>", "Pain", "sujet-1", 5L, false));
+        a.reply(new Discourse.Post(12, 1, 2, 1, 3L, "bob", "<p>moi aussi</p>", "Pain", "sujet-1", 5L, false));
+        assertThat(sent).hasSize(2);
+        assertThat(sent.get(1).threadRoot()).isEqualTo(EventId.of("$e1"));
+        assertThat(sent.get(1).body()).contains("bob répond", "moi aussi");
+    }
+
+    @Test
+    void aDeletedTopicsAnnouncementIsRedacted() {
+        Announcer a = announcer(5);
+        a.topics(List.of(topic(1, "Pain")), true, null);
+        a.destroyed(1);
+        a.destroyed(1);
+        verify(matrix, times(1)).redact(eq(ROOM), eq(EventId.of("$e1")), any(), anyString());
+        a.topics(List.of(topic(1, "Pain")), true, null);
+        assertThat(sent).as("not announced again").hasSize(1);
+        verify(matrix, never()).edit(any(), any(), any(), anyString());
+    }
+
+    @Test
+    void aTopicUnlistedAfterItsAnnouncementIsWithdrawn() {
+        Announcer a = announcer(5);
+        a.topics(List.of(topic(1, "Pain")), true, null);
+        a.topics(List.of(new Discourse.Topic(1, "Pain", "sujet-1", 5L, List.of(), 3L, "alice", false, false, Instant.EPOCH)),
+                false, null);
+        verify(matrix, times(1)).redact(eq(ROOM), eq(EventId.of("$e1")), any(), anyString());
+    }
+
+    @Test
+    void theReferenceLatestTopicsAreReadAndAnnounced() throws Exception {
+        JsonNode latest = SharedSpec.response("topics/latest_topics_response.json");
+        List<Discourse.Topic> topics = Discourse.topicList(latest);
+        assertThat(topics).isNotEmpty();
+        assertThat(topics.get(0).id()).isEqualTo(latest.path("topic_list").path("topics").get(0).path("id").asLong());
+        Routing all = new Routing(List.of(new ForumConfig.Route(null, null, null, null, List.of(ROOM.value()), false)));
+        new Announcer(matrix, new ForumStore(db, "forum"), all, Texts.EN, BASE, "forum", 10, LoggerFactory.getLogger("t"))
+                .topics(topics, true, null);
+        long expected = topics.stream().filter(Discourse.Topic::announceable).count();
+        assertThat(sent).hasSize((int) expected);
+        assertThat(sent).extracting(OutgoingMessage::body).allMatch(b -> b.startsWith("New topic:"));
+    }
+
+    @Test
+    void theReferenceTopicViewGivesTheFirstPost() throws Exception {
+        JsonNode view = SharedSpec.response("topics/topic_response.json");
+        Discourse.Post p = Discourse.firstPost(view);
+        assertThat(p).isNotNull();
+        assertThat(p.postNumber()).isEqualTo(1);
+        assertThat(p.cooked()).isNotBlank();
+        Discourse.Post single = Discourse.post(SharedSpec.response("posts/get_post_response.json"));
+        assertThat(single.topicId()).isEqualTo(8);
+        assertThat(single.postNumber()).isEqualTo(4);
+    }
+}

@@ -1,0 +1,46 @@
+package coop.comptoir.bots.forum;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import coop.comptoir.api.plugin.ConfigException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ForumConfigTest {
+    private static final List<ForumConfig.Route> ROUTES =
+            List.of(new ForumConfig.Route(5L, "courses", null, null, List.of("!abc:coop.example"), null));
+
+    @Test
+    void aCompleteConfigHasNoProblemAndSensibleDefaults() {
+        ForumConfig c = new ForumConfig("https://forum.example.coop/", null, null, new ForumConfig.Webhook("twelve-chars-or-more"),
+                new ForumConfig.Polling(null), null, null, null, ROUTES);
+        assertThat(c.problems("plugins[0]")).isEmpty();
+        assertThat(c.base()).isEqualTo("https://forum.example.coop");
+        assertThat(c.catchUpLimit()).isEqualTo(5);
+        assertThat(c.polling().feeds()).singleElement().satisfies(f -> {
+            assertThat(f.path()).isEqualTo("/latest.json");
+            assertThat(f.intervalSeconds()).isEqualTo(300);
+        });
+        assertThat(new ForumConfig.Feed(7L, "vie-coop", 60).path()).isEqualTo("/c/vie-coop/7.json");
+    }
+
+    @Test
+    void everyProblemNamesItsKeyAndNeverTheSecret() {
+        ForumConfig c = new ForumConfig("ftp://forum", null, null, new ForumConfig.Webhook("tiny-s3cret"),
+                new ForumConfig.Polling(List.of(new ForumConfig.Feed(7L, null, 1))), 0, "de", "Forum!",
+                List.of(new ForumConfig.Route(5L, "a b", null, null, List.of("salon"), null)));
+        List<String> problems = c.problems("plugins[0]").stream().map(ConfigException::getMessage).toList();
+        assertThat(problems).anyMatch(p -> p.startsWith("plugins[0].url:"))
+                .anyMatch(p -> p.startsWith("plugins[0].webhook.secret:"))
+                .anyMatch(p -> p.startsWith("plugins[0].polling.feeds[0].interval_seconds:"))
+                .anyMatch(p -> p.startsWith("plugins[0].polling.feeds[0]:"))
+                .anyMatch(p -> p.startsWith("plugins[0].catch_up_limit:"))
+                .anyMatch(p -> p.startsWith("plugins[0].language:"))
+                .anyMatch(p -> p.startsWith("plugins[0].command:"))
+                .anyMatch(p -> p.startsWith("plugins[0].routes[0].rooms[0]:"))
+                .anyMatch(p -> p.startsWith("plugins[0].routes[0].category_slug:"))
+                .noneMatch(p -> p.contains("tiny-s3cret"));
+        ForumConfig neither = new ForumConfig("https://f.example", null, null, null, null, null, null, null, ROUTES);
+        assertThat(neither.problems("p")).extracting(ConfigException::getMessage).containsExactly("p: enable webhook, polling, or both");
+    }
+}

@@ -1,0 +1,171 @@
+package coop.comptoir.e2e.forum;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A Discourse on loopback: serves {@code /latest.json} (the reference response of the shared spec
+ * folder, plus the topics a test adds) with an ETag, can be switched "down" (503), and sends signed
+ * webhooks the way Discourse does.
+ */
+final class FakeDiscourse implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final ObjectNode latest;
+    private final HttpClient client = HttpClient.newHttpClient();
+    private final AtomicBoolean down = new AtomicBoolean();
+    final AtomicInteger latestServed = new AtomicInteger();
+    final AtomicInteger latestFailed = new AtomicInteger();
+    final AtomicInteger notModified = new AtomicInteger();
+    final AtomicInteger withApiKey = new AtomicInteger();
+
+    FakeDiscourse(Path referenceLatest) throws IOException {
+        this.latest = (ObjectNode) JSON.readTree(Files.readAllBytes(referenceLatest));
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    void down(boolean isDown) {
+        down.set(isDown);
+    }
+
+    /** Adds a topic to {@code /latest.json}, shaped like the reference ones, by the reference user 1. */
+    synchronized ObjectNode addTopic(long id, String title, long categoryId) {
+        ArrayNode topics = (ArrayNode) latest.path("topic_list").path("topics");
+        ObjectNode t = topics.get(0).deepCopy();
+        String now = Instant.now().toString();
+        t.put("id", id).put("title", title).put("fancy_title", title).put("slug", "sujet-" + id)
+                .put("category_id", categoryId).put("created_at", now).put("bumped_at", now).put("archetype", "regular")
+                .put("visible", true);
+        topics.insert(0, t);
+        return t;
+    }
+
+    /** Changes a topic's title in {@code /latest.json}, as an edit on the forum does. */
+    synchronized void renameTopic(long id, String title) {
+        for (JsonNode t : latest.path("topic_list").path("topics")) {
+            if (t.path("id").asLong() == id) {
+                ((ObjectNode) t).put("title", title).put("fancy_title", title);
+            }
+        }
+    }
+
+    /** The topic as a topic webhook carries it. */
+    static ObjectNode topicPayload(long id, String title, long categoryId) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode t = root.putObject("topic");
+        t.put("id", id).put("title", title).put("fancy_title", title).put("slug", "sujet-" + id)
+                .put("category_id", categoryId).put("archetype", "regular").put("visible", true)
+                .put("created_at", Instant.now().toString()).put("user_id", 1);
+        t.putObject("created_by").put("id", 1).put("username", "discourse1");
+        t.putArray("tags");
+        return root;
+    }
+
+    /** A post as a post webhook carries it. */
+    static ObjectNode postPayload(long postId, long topicId, int number, String title, long categoryId, String cooked) {
+        ObjectNode root = JSON.createObjectNode();
+        root.putObject("post").put("id", postId).put("topic_id", topicId).put("post_number", number).put("post_type", 1)
+                .put("user_id", 1).put("username", "discourse1").put("cooked", cooked).put("topic_title", title)
+                .put("topic_slug", "sujet-" + topicId).put("category_id", categoryId).put("topic_archetype", "regular");
+        return root;
+    }
+
+    /** Posts a webhook to {@code url}; {@code secret} null: no signature header. Returns the status. */
+    int sendWebhook(String url, String event, JsonNode payload, String secret) throws Exception {
+        byte[] body = JSON.writeValueAsBytes(payload);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .header("X-Discourse-Event", event)
+                .header("X-Discourse-Event-Type", event.substring(0, event.indexOf('_') < 0 ? event.length() : event.indexOf('_')))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (secret != null) {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            b.header("X-Discourse-Event-Signature", "sha256=" + HexFormat.of().formatHex(mac.doFinal(body)));
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            if (ex.getRequestHeaders().getFirst("Api-Key") != null) {
+                withApiKey.incrementAndGet();
+            }
+            if (path.matches("/c/[^/]+/\\d+\\.json") && !down.get()) {
+                long category = Long.parseLong(path.replaceAll(".*/(\\d+)\\.json", "$1"));
+                ObjectNode page;
+                synchronized (this) {
+                    page = latest.deepCopy();
+                }
+                ArrayNode topics = (ArrayNode) page.path("topic_list").path("topics");
+                for (int i = topics.size() - 1; i >= 0; i--) {
+                    if (topics.get(i).path("category_id").asLong() != category) {
+                        topics.remove(i);
+                    }
+                }
+                byte[] body = JSON.writeValueAsBytes(page);
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+                return;
+            }
+            if (!path.equals("/latest.json")) {
+                ex.sendResponseHeaders(404, -1);
+                return;
+            }
+            if (down.get()) {
+                latestFailed.incrementAndGet();
+                ex.sendResponseHeaders(503, -1);
+                return;
+            }
+            byte[] body;
+            synchronized (this) {
+                body = JSON.writeValueAsBytes(latest);
+            }
+            String etag = "\"" + Integer.toHexString(java.util.Arrays.hashCode(body)) + "\"";
+            latestServed.incrementAndGet();
+            if (etag.equals(ex.getRequestHeaders().getFirst("If-None-Match"))) {
+                notModified.incrementAndGet();
+                ex.getResponseHeaders().add("ETag", etag);
+                ex.sendResponseHeaders(304, -1);
+                return;
+            }
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.getResponseHeaders().add("ETag", etag);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
