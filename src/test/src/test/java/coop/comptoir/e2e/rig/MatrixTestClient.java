@@ -125,6 +125,10 @@ public final class MatrixTestClient {
         post(path("join", roomId), Http.object());
     }
 
+    public void leave(String roomId) {
+        post(path("rooms", roomId, "leave"), Http.object());
+    }
+
     /** Sends an {@code m.text} message; returns its event ID. */
     public String sendText(String roomId, String text) {
         return sendEvent(roomId, "m.room.message", Http.object().put("msgtype", "m.text").put("body", text));
