@@ -44,15 +44,18 @@ final class JoinBatcher {
         }
     }
 
-    /** Adds an arrival (once per user) and returns when the room's batch is now due. */
-    synchronized Instant add(RoomId room, Person person) {
+    /** The room's batch after an arrival: when it is due, and who waits, in arrival order. */
+    record Added(Instant due, List<Person> people) {}
+
+    /** Adds an arrival (once per user); returns when the room's batch is now due, and who is in it. */
+    synchronized Added add(RoomId room, Person person) {
         Instant now = clock.instant();
         Batch b = batches.computeIfAbsent(room, r -> new Batch(now));
         b.people.putIfAbsent(person.id(), person);
         Instant latest = b.first.plus(maxWait);
         Instant due = now.plus(window);
         b.due = due.isAfter(latest) ? latest : due;
-        return b.due;
+        return new Added(b.due, List.copyOf(b.people.values()));
     }
 
     /** Whether {@code user} waits in the room's batch. */

@@ -70,7 +70,7 @@ final class WelcomePlugin implements Plugin {
         this.batcher = new JoinBatcher(ctx.clock(), window, window.multipliedBy(5));
         this.faqCooldown = new Cooldown(ctx.clock(), Duration.ofMinutes(config.faqCooldownMinutes()));
 
-        ctx.scheduler().handler(GREET_JOB, (key, due, data) -> greet(RoomId.of(data.get("room"))));
+        ctx.scheduler().handler(GREET_JOB, (key, due, data) -> greet(RoomId.of(data.get("room")), data));
         ctx.events().on(EventTypes.ROOM_MEMBER, e -> rooms.containsKey(e.roomId()), this::onMember);
         ctx.events().on(EventTypes.ROOM_MESSAGE, this::isFaqCandidate, this::onMessage);
         registerCommands();
@@ -152,16 +152,47 @@ final class WelcomePlugin implements Plugin {
             return;
         }
         String name = m.displayName() == null || m.displayName().isBlank() ? user.value() : m.displayName();
-        var due = batcher.add(room, new Person(user, name));
-        ctx.scheduler().once(GREET_JOB + ":" + room.value(), GREET_JOB, due, Map.of("room", room.value()));
+        JoinBatcher.Added added = batcher.add(room, new Person(user, name));
+        ctx.scheduler().once(GREET_JOB + ":" + room.value(), GREET_JOB, added.due(), jobData(room, added.people()));
+    }
+
+    /**
+     * The job carries the whole batch, so that whichever process fires it (clustered scheduler on
+     * PostgreSQL, or after a restart) can greet; the batch in memory is used when it is here.
+     */
+    static Map<String, String> jobData(RoomId room, List<Person> people) {
+        return Map.of("room", room.value(),
+                "users", people.stream().map(p -> p.id().value()).collect(Collectors.joining("\n")),
+                "names", people.stream().map(p -> p.displayName().replaceAll("[\\r\\n]+", " ")).collect(Collectors.joining("\n")));
+    }
+
+    static List<Person> peopleOf(Map<String, String> data) {
+        String users = data.getOrDefault("users", "");
+        if (users.isEmpty()) {
+            return List.of();
+        }
+        String[] ids = users.split("\n");
+        String[] names = data.getOrDefault("names", "").split("\n", -1);
+        List<Person> people = new ArrayList<>();
+        for (int i = 0; i < ids.length; i++) {
+            people.add(new Person(UserId.of(ids[i]), i < names.length && !names[i].isBlank() ? names[i] : ids[i]));
+        }
+        return people;
     }
 
     /** Greets the room's waiting newcomers, if their batch is due. Called by the scheduler. */
-    private void greet(RoomId roomId) {
+    private void greet(RoomId roomId, Map<String, String> data) {
         Room room = rooms.get(roomId);
-        List<Person> people = batcher.takeIfDue(roomId).stream()
-                .filter(p -> !memory.wasGreeted(roomId, p.id()))
-                .toList();
+        List<Person> batch;
+        if (batcher.dueAt(roomId) != null) {
+            batch = batcher.takeIfDue(roomId);
+            if (batch.isEmpty()) {
+                return; // more arrivals moved the batch: the job they scheduled will greet
+            }
+        } else {
+            batch = peopleOf(data);
+        }
+        List<Person> people = batch.stream().filter(p -> !memory.wasGreeted(roomId, p.id())).toList();
         if (room == null || people.isEmpty()) {
             return;
         }

@@ -167,6 +167,21 @@ class WelcomePluginTest {
     }
 
     @Test
+    void theJobCarriesTheBatchSoAProcessWithoutItStillGreets() throws Exception {
+        plugin("greeting: {fr: \"Bienvenue {name} !\"}\n");
+        join(HELP, "@zoe:cagette.test", "Zoé");
+        join(HELP, "@max:cagette.test", "Max\nle grand");
+
+        plugin("greeting: {fr: \"Bienvenue {name} !\"}\n"); // restarted, or another process of a cluster
+        afterWindow();
+
+        assertThat(sentTo(HELP)).singleElement().satisfies(m -> {
+            assertThat(m.body()).isEqualTo("Bienvenue Zoé et Max le grand !");
+            assertThat(m.mentions()).hasSize(2);
+        });
+    }
+
+    @Test
     void fallsBackToTheUserIdWithoutDisplayName() throws Exception {
         plugin("greeting: {fr: \"Bienvenue {name} !\"}\n");
 
