@@ -11,9 +11,12 @@ import coop.comptoir.e2e.rig.Http;
 import coop.comptoir.e2e.rig.MatrixTestClient;
 import coop.comptoir.e2e.rig.Names;
 import coop.comptoir.e2e.rig.Rig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,6 +46,19 @@ class WelcomeE2ETest {
     private static String burstRoom;
     private static String vracName;
     private static String vracRoom;
+    private static String guideRoom;
+    private static Path textsFile;
+    private static final String TEXTS = """
+            greeting:
+              fr: "Bienvenue à toutes et tous : {name} ! Le wiki de {coop} : {wiki}."
+            direct_message:
+              fr: "Bonjour {name} ! Le guide de {coop} est sur le wiki : {wiki}"
+            faq:
+              - topic: horaires
+                keywords: [horaires, ouvert]
+                answer:
+                  fr: "Le magasin est ouvert du mardi au samedi."
+            """;
 
     @BeforeAll
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -55,24 +71,24 @@ class WelcomeE2ETest {
         burstRoom = publicRoom("AG " + Names.unique("r"), null, bot);
         vracName = "Vrac " + Names.unique("r");
         vracRoom = publicRoom(vracName, "Les commandes groupées de vrac");
+        guideRoom = publicRoom("Accueil " + Names.unique("r"), null, bot);
+        textsFile = rig.freshDir("welcome-texts").resolve("welcome-texts.yaml");
+        Files.writeString(textsFile, TEXTS);
         comptoir = rig.comptoir("welcome", config -> {
             ObjectNode welcome = ((ArrayNode) config.get("plugins")).addObject()
                     .put("type", "welcome")
                     .put("coop", "La Cagette")
                     .put("wiki", "https://wiki.cagette.test")
                     .put("group_window_seconds", 3)
-                    .put("faq_cooldown_minutes", 10);
-            welcome.putObject("greeting")
-                    .put("fr", "Bienvenue à toutes et tous : {name} ! Le wiki de {coop} : {wiki}.");
-            ObjectNode hours = welcome.putArray("faq").addObject().put("topic", "horaires");
-            hours.putArray("keywords").add("horaires").add("ouvert");
-            hours.putObject("answer").put("fr", "Le magasin est ouvert du mardi au samedi.");
+                    .put("faq_cooldown_minutes", 10)
+                    .put("texts_file", textsFile.toString());
             ArrayNode rooms = welcome.putArray("rooms");
             for (String room : List.of(helpRoom, ghostRoom, burstRoom)) {
                 rooms.addObject().put("room", room);
             }
+            rooms.addObject().put("room", guideRoom).put("direct_message", true);
         }).start();
-        for (String room : List.of(helpRoom, ghostRoom, burstRoom)) {
+        for (String room : List.of(helpRoom, ghostRoom, burstRoom, guideRoom)) {
             alice.awaitEvent(room, Events.membership(bot, "join"), WAIT);
         }
     }
@@ -213,5 +229,48 @@ class WelcomeE2ETest {
                 .filter(Events.bodyContains("ouvert du mardi au samedi")).toList())
                 .as("FAQ answers in %s", helpRoom).hasSize(1);
         assertThat(alice.roomMessages(helpRoom).stream().filter(Events.repliesTo(again)).toList()).isEmpty();
+    }
+
+    @Test
+    void aNewcomerOfAGuideRoomGetsTheGuideInADirectChat() {
+        MatrixTestClient fanny = joiner("fanny", "Fanny", guideRoom);
+        alice.awaitEvent(guideRoom, greetingOf(fanny.userId()), WAIT);
+
+        Map.Entry<String, JsonNode> invite = fanny.awaitInvite(WAIT);
+        boolean direct = StreamSupport.stream(invite.getValue().path("events").spliterator(), false)
+                .anyMatch(e -> Events.membership(fanny.userId(), "invite").test(e)
+                        && e.path("content").path("is_direct").asBoolean());
+        assertThat(direct).as("invite state %s", invite.getValue()).isTrue();
+        fanny.join(invite.getKey());
+        JsonNode guide = fanny.awaitEvent(invite.getKey(), Events.messageFrom(bot), WAIT);
+
+        assertThat(guide.path("content").path("body").asText())
+                .isEqualTo("Bonjour Fanny ! Le guide de La Cagette est sur le wiki : https://wiki.cagette.test");
+    }
+
+    @Test
+    void aModeratorReloadsTheTextsAndABadFileIsRefused() throws Exception {
+        try {
+            Files.writeString(textsFile, TEXTS.replace("Bienvenue à toutes et tous : {name}", "Salut {nom}"));
+            String bad = alice.sendText(helpRoom, "!recharger");
+            JsonNode refusal = alice.awaitEvent(helpRoom, Events.noticeReply(bot, bad, "non rechargés"), WAIT);
+            assertThat(refusal.path("content").path("body").asText())
+                    .contains("welcome-texts.yaml: greeting.fr: unknown placeholder {nom}");
+
+            MatrixTestClient gus = joiner("gus", "Gus", helpRoom);
+            assertThat(alice.awaitEvent(helpRoom, greetingOf(gus.userId()), WAIT).path("content").path("body").asText())
+                    .as("the texts in use stay").startsWith("Bienvenue à toutes et tous : Gus !");
+
+            Files.writeString(textsFile, TEXTS.replace("Bienvenue à toutes et tous : {name} !", "Salut {name} !"));
+            String good = alice.sendText(helpRoom, "!reload");
+            alice.awaitEvent(helpRoom, Events.noticeReply(bot, good, "Texts reloaded"), WAIT);
+            MatrixTestClient hana = joiner("hana", "Hana", helpRoom);
+            assertThat(alice.awaitEvent(helpRoom, greetingOf(hana.userId()), WAIT).path("content").path("body").asText())
+                    .startsWith("Salut Hana ! Le wiki de La Cagette");
+        } finally {
+            Files.writeString(textsFile, TEXTS);
+            String restore = alice.sendText(helpRoom, "!recharger");
+            alice.awaitEvent(helpRoom, Events.noticeReply(bot, restore, "rechargés"), WAIT);
+        }
     }
 }

@@ -5,6 +5,7 @@ import coop.comptoir.api.id.UserId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +55,8 @@ final class JoinBatcher {
         b.people.putIfAbsent(person.id(), person);
         Instant latest = b.first.plus(maxWait);
         Instant due = now.plus(window);
-        b.due = due.isAfter(latest) ? latest : due;
+        // Milliseconds, as the scheduler keeps them, so that a job's due time compares exactly.
+        b.due = (due.isAfter(latest) ? latest : due).truncatedTo(ChronoUnit.MILLIS);
         return new Added(b.due, List.copyOf(b.people.values()));
     }
 
@@ -75,8 +77,17 @@ final class JoinBatcher {
      * nobody waits or the batch is not due yet.
      */
     synchronized List<Person> takeIfDue(RoomId room) {
+        return takeIfDueBy(room, clock.instant());
+    }
+
+    /**
+     * Same, for a job meant to fire at {@code jobDue}: the batch is taken if it was due by then,
+     * whatever the clock says (a scheduler may fire a few milliseconds early). A batch that more
+     * arrivals moved later is left for the job they scheduled.
+     */
+    synchronized List<Person> takeIfDueBy(RoomId room, Instant jobDue) {
         Batch b = batches.get(room);
-        if (b == null || clock.instant().isBefore(b.due)) {
+        if (b == null || jobDue.isBefore(b.due)) {
             return List.of();
         }
         batches.remove(room);

@@ -23,6 +23,7 @@ import coop.comptoir.bots.welcome.WelcomeConfig.RoomConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +71,7 @@ final class WelcomePlugin implements Plugin {
         this.batcher = new JoinBatcher(ctx.clock(), window, window.multipliedBy(5));
         this.faqCooldown = new Cooldown(ctx.clock(), Duration.ofMinutes(config.faqCooldownMinutes()));
 
-        ctx.scheduler().handler(GREET_JOB, (key, due, data) -> greet(RoomId.of(data.get("room")), data));
+        ctx.scheduler().handler(GREET_JOB, (key, due, data) -> greet(RoomId.of(data.get("room")), due, data));
         ctx.events().on(EventTypes.ROOM_MEMBER, e -> rooms.containsKey(e.roomId()), this::onMember);
         ctx.events().on(EventTypes.ROOM_MESSAGE, this::isFaqCandidate, this::onMessage);
         registerCommands();
@@ -181,11 +182,11 @@ final class WelcomePlugin implements Plugin {
     }
 
     /** Greets the room's waiting newcomers, if their batch is due. Called by the scheduler. */
-    private void greet(RoomId roomId, Map<String, String> data) {
+    private void greet(RoomId roomId, Instant due, Map<String, String> data) {
         Room room = rooms.get(roomId);
         List<Person> batch;
         if (batcher.dueAt(roomId) != null) {
-            batch = batcher.takeIfDue(roomId);
+            batch = batcher.takeIfDueBy(roomId, due);
             if (batch.isEmpty()) {
                 return; // more arrivals moved the batch: the job they scheduled will greet
             }

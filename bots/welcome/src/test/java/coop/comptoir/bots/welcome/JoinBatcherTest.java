@@ -61,6 +61,16 @@ class JoinBatcherTest {
     }
 
     @Test
+    void aJobFiredSlightlyEarlyStillTakesTheBatchItWasScheduledFor() {
+        clock.advance(Duration.ofNanos(123_456));
+        var added = batcher.add(HELP, person(1));
+        assertThat(added.due().getNano() % 1_000_000).as("milliseconds, as the scheduler keeps them").isZero();
+
+        assertThat(batcher.takeIfDueBy(HELP, added.due().minusMillis(1))).as("a job for an earlier time").isEmpty();
+        assertThat(batcher.takeIfDueBy(HELP, added.due())).containsExactly(person(1));
+    }
+
+    @Test
     void aLateArrivalStartsANewBatch() {
         batcher.add(HELP, person(1));
         clock.advance(Duration.ofSeconds(3));
