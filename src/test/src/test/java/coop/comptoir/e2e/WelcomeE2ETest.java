@@ -273,4 +273,19 @@ class WelcomeE2ETest {
             alice.awaitEvent(helpRoom, Events.noticeReply(bot, restore, "rechargés"), WAIT);
         }
     }
+
+    @Test
+    void aGreetedMemberIsNotGreetedAgainAfterARestart() throws Exception {
+        MatrixTestClient ivy = joiner("ivy", "Ivy", helpRoom);
+        alice.awaitEvent(helpRoom, greetingOf(ivy.userId()), WAIT);
+
+        comptoir.restart();
+        ivy.leave(helpRoom);
+        ivy.join(helpRoom);
+        MatrixTestClient jules = joiner("jules", "Jules", helpRoom);
+        JsonNode next = alice.awaitEvent(helpRoom, greetingOf(jules.userId()), WAIT);
+
+        assertThat(mentioned(next)).containsExactly(jules.userId());
+        assertThat(greetingsOf(helpRoom, ivy.userId())).as("greetings of %s", ivy.userId()).hasSize(1);
+    }
 }
