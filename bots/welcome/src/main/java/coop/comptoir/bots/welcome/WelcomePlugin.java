@@ -9,6 +9,7 @@ import coop.comptoir.api.event.EventTypes;
 import coop.comptoir.api.event.MatrixEvent;
 import coop.comptoir.api.event.Membership;
 import coop.comptoir.api.event.Message;
+import coop.comptoir.api.event.Relation;
 import coop.comptoir.api.id.RoomAlias;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
@@ -313,8 +314,13 @@ final class WelcomePlugin implements Plugin {
             }
             Template.Rendered answer = topic.answer().in(room.language())
                     .render(values(List.of(new Person(event.sender(), event.sender().value())), room.language()));
-            ctx.matrix().send(event.roomId(), OutgoingMessage.noticeHtml(answer.plain(), answer.html())
-                    .replyingTo(event.eventId()), "welcome-faq-" + stableId(event.eventId().value(), topic.name()));
+            OutgoingMessage reply = OutgoingMessage.noticeHtml(answer.plain(), answer.html()).replyingTo(event.eventId());
+            // A question asked in a thread is answered in that thread.
+            var thread = event.relation().filter(Relation::isThread).map(Relation::eventId);
+            if (thread.isPresent()) {
+                reply = reply.inThread(thread.get());
+            }
+            ctx.matrix().send(event.roomId(), reply, "welcome-faq-" + stableId(event.eventId().value(), topic.name()));
         }
     }
 

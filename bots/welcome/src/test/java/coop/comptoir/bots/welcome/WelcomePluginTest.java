@@ -265,6 +265,20 @@ class WelcomePluginTest {
     }
 
     @Test
+    void aQuestionInAThreadIsAnsweredInThatThread() throws Exception {
+        plugin("texts_file: " + textsFile + "\n");
+        MatrixEvent question = text(HELP, "@zoe:cagette.test", "et les horaires ?");
+        question.content().putObject("m.relates_to").put("rel_type", "m.thread").put("event_id", "$racine");
+
+        events.deliver(question);
+
+        assertThat(sentTo(HELP)).singleElement().satisfies(m -> {
+            assertThat(m.threadRoot().value()).isEqualTo("$racine");
+            assertThat(m.replyTo()).isEqualTo(question.eventId());
+        });
+    }
+
+    @Test
     void faqCommandListsTopicsAndGivesAnAnswer() throws Exception {
         plugin("faq:\n  - topic: horaires\n    keywords: [horaires, ouvert]\n    answer: {fr: \"Du mardi au samedi.\"}\n");
         var list = new Fakes.Invocation(text(HELP, "@zoe:cagette.test", "!faq"), "faq", "");
