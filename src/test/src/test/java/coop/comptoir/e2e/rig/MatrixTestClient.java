@@ -44,6 +44,8 @@ public final class MatrixTestClient {
     private final AtomicLong transactions = new AtomicLong();
     /** Timeline events seen by /sync, per room, in arrival order. */
     private final Map<String, List<JsonNode>> seen = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** Rooms this user was invited to, per {@code /sync}, with the invite's stripped state. */
+    private final Map<String, JsonNode> invites = Collections.synchronizedMap(new LinkedHashMap<>());
     private String since;
 
     private MatrixTestClient(String homeserverUrl, String userId, String accessToken) {
@@ -123,6 +125,10 @@ public final class MatrixTestClient {
 
     public void join(String roomId) {
         post(path("join", roomId), Http.object());
+    }
+
+    public void leave(String roomId) {
+        post(path("rooms", roomId, "leave"), Http.object());
     }
 
     /** Sends an {@code m.text} message; returns its event ID. */
@@ -233,7 +239,30 @@ public final class MatrixTestClient {
                 seen.computeIfAbsent(room.getKey(), k -> new ArrayList<>()).addAll(events);
             }
         }
+        for (Map.Entry<String, JsonNode> room : answer.path("rooms").path("invite").properties()) {
+            invites.put(room.getKey(), room.getValue().path("invite_state"));
+        }
         since = answer.path("next_batch").asText();
+    }
+
+    /**
+     * Waits for an invitation, long-polling {@code /sync}; returns the room ID and the invite's
+     * stripped state events.
+     */
+    public Map.Entry<String, JsonNode> awaitInvite(Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            synchronized (invites) {
+                if (!invites.isEmpty()) {
+                    return Map.entry(invites.keySet().iterator().next(), invites.values().iterator().next());
+                }
+            }
+            Duration left = Duration.between(Instant.now(), deadline);
+            if (left.isNegative() || left.isZero()) {
+                throw new AssertionError(userId + " got no invitation within " + timeout.toSeconds() + " s");
+            }
+            sync(left.compareTo(SYNC_POLL) < 0 ? left : SYNC_POLL);
+        }
     }
 
     /** One line per event: sender, type, and the body or membership. */

@@ -201,6 +201,9 @@ public final class Synapse implements AutoCloseable {
         config.put("form_secret", randomHex(24));
         config.put("bcrypt_rounds", 4);
         config.putObject("presence").put("enabled", false);
+        // Recent Synapse lets only server admins publish rooms in the public directory; test users
+        // publish theirs, as members of a coop whose admins allow it would.
+        config.putArray("room_list_publication_rules").addObject().put("action", "allow");
         ArrayNode files = config.putArray("app_service_config_files");
         registrations.forEach(r -> files.add(r.toAbsolutePath().toString()));
         for (String key : RATE_LIMITS) {

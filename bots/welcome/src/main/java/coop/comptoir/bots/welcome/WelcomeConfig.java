@@ -1,0 +1,83 @@
+package coop.comptoir.bots.welcome;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * One welcome instance's config section ({@code plugins: [{type: welcome, …}]}). Absent values get
+ * their defaults here; texts and rooms are checked by {@link WelcomeFactory#validate}.
+ *
+ * @param coop the coop's name, for {@code {coop}}
+ * @param wiki the wiki's URL, for {@code {wiki}} (optional)
+ * @param forum the forum's URL, for {@code {forum}} (optional)
+ * @param space the coop's space (ID or alias): {@code !salons} lists its public rooms, and
+ *     {@code {rooms}} links to it; without it, the homeserver's public directory and the listed rooms
+ * @param language language of the greetings and FAQ answers: {@code fr} (default) or {@code en}
+ * @param groupWindowSeconds joins closer than this are greeted together (default 3)
+ * @param faqCooldownMinutes the same FAQ topic is answered at most once per room in this time (default 10)
+ * @param ignoreUsers regular expressions of user IDs never greeted (bridge ghosts of other services…)
+ * @param textsFile a YAML file holding {@code greeting}, {@code direct_message} and {@code faq};
+ *     when set, it replaces those keys and {@code !recharger} reads it again
+ * @param greeting the greeting of rooms that have none of their own
+ * @param directMessage the onboarding guide sent in a direct chat to rooms' newcomers that opt in
+ * @param faq the FAQ topics
+ * @param rooms the rooms where newcomers are greeted
+ */
+record WelcomeConfig(
+        @JsonProperty(required = true) String coop,
+        String wiki,
+        String forum,
+        String space,
+        String language,
+        Integer groupWindowSeconds,
+        Integer faqCooldownMinutes,
+        List<String> ignoreUsers,
+        String textsFile,
+        Text greeting,
+        Text directMessage,
+        List<FaqTopic> faq,
+        @JsonProperty(required = true) List<RoomConfig> rooms) {
+
+    WelcomeConfig {
+        language = language == null ? "fr" : language;
+        groupWindowSeconds = groupWindowSeconds == null ? 3 : groupWindowSeconds;
+        faqCooldownMinutes = faqCooldownMinutes == null ? 10 : faqCooldownMinutes;
+        ignoreUsers = ignoreUsers == null ? List.of() : List.copyOf(ignoreUsers);
+        faq = faq == null ? List.of() : List.copyOf(faq);
+        rooms = rooms == null ? List.of() : List.copyOf(rooms);
+    }
+
+    /**
+     * One greeted room.
+     *
+     * @param room room ID or alias
+     * @param greeting this room's greeting, instead of the instance's
+     * @param language this room's language, instead of the instance's
+     * @param directMessage also send the onboarding guide in a direct chat (default false)
+     * @param faq answer FAQ keywords said in this room (default true)
+     */
+    record RoomConfig(@JsonProperty(required = true) String room, Text greeting, String language,
+                      Boolean directMessage, Boolean faq) {
+        RoomConfig {
+            directMessage = directMessage != null && directMessage;
+            faq = faq == null || faq;
+        }
+    }
+
+    /** A text in French (required) and English (optional: French is used when absent). */
+    record Text(String fr, String en) {
+        String in(String language) {
+            return "en".equals(language) && en != null ? en : fr;
+        }
+    }
+
+    /** A FAQ topic: said in a message, any of its keywords brings its answer. */
+    record FaqTopic(@JsonProperty(required = true) String topic, List<String> keywords, Text answer) {
+        FaqTopic {
+            keywords = keywords == null ? List.of() : List.copyOf(keywords);
+        }
+    }
+
+    /** The texts that {@code texts_file} may hold (and {@code !recharger} reloads). */
+    record TextsFile(Text greeting, Text directMessage, List<FaqTopic> faq) {}
+}
