@@ -48,6 +48,11 @@ final class Fakes {
         }
 
         @Override
+        public String serverName() {
+            return "coop.example";
+        }
+
+        @Override
         public <T> T bind(Class<T> type) {
             try {
                 return YAML.treeToValue(raw, type);
