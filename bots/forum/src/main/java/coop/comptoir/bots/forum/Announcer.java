@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 
@@ -66,6 +67,62 @@ final class Announcer {
      */
     synchronized void topics(List<Discourse.Topic> topics, boolean allowNew, LongFunction<Discourse.Post> firstPost,
                              Instant notBefore) {
+        topics(topics, allowNew, firstPost, notBefore, t -> routing.targets(t.categoryId(), t.tags()));
+    }
+
+    /**
+     * Items of an RSS/Atom feed, each already turned into a topic ({@link FeedEntry}). What the feed
+     * tells is recorded first (its address when it is not a Discourse topic, its excerpt when none is
+     * known), then the items go through the same path as polled topics: same store, same catch-up.
+     * For Discourse topics (positive IDs) what webhooks and JSON polling said wins over the feed.
+     */
+    synchronized void feedItems(List<FeedEntry> entries, Function<FeedEntry, List<Routing.Target>> targets,
+                                Instant notBefore) {
+        Map<Long, FeedEntry> byId = new LinkedHashMap<>();
+        Map<Long, String> knownCategory = new LinkedHashMap<>();
+        List<Discourse.Topic> topics = new ArrayList<>();
+        for (FeedEntry e : entries) {
+            Discourse.Topic t = e.topic();
+            if (!t.announceable() || byId.putIfAbsent(t.id(), e) != null) {
+                continue;
+            }
+            TopicState known = store.topic(t.id()).orElse(null);
+            if (known != null && t.id() > 0) {
+                t = new Discourse.Topic(t.id(), or(known.title(), t.title()), or(known.slug(), t.slug()), t.categoryId(),
+                        t.tags(), t.authorId(), or(known.author(), t.author()), false, true, t.createdAt());
+                if (known.category() != null) {
+                    knownCategory.put(t.id(), known.category());
+                }
+            }
+            topics.add(t);
+            boolean needsExcerpt = (known == null || known.excerptHtml() == null) && e.html() != null;
+            boolean needsUrl = t.id() < 0 && (known == null || !e.url().equals(known.url()));
+            if (needsExcerpt || needsUrl) {
+                HtmlSanitizer.Safe ex = needsExcerpt ? sanitizer.excerpt(e.html(), HtmlSanitizer.EXCERPT_CHARS) : null;
+                TopicState state = new TopicState(t.id(), null, null, null, null, ex == null ? null : ex.html(),
+                        ex == null ? null : ex.text(), t.id() < 0 ? e.url() : null).over(known);
+                store.saveTopic(state);
+            }
+        }
+        topics(topics, true, null, notBefore, t -> {
+            String label = knownCategory.get(t.id());
+            List<Routing.Target> out = targets.apply(byId.get(t.id()));
+            return label == null ? out : out.stream().map(x -> new Routing.Target(x.room(), x.replies(), label)).toList();
+        });
+    }
+
+    /**
+     * An item of an RSS/Atom feed as a topic. Items that are not Discourse topics get a negative ID
+     * derived from their identity, so they never meet a Discourse topic ID in the store.
+     */
+    record FeedEntry(Discourse.Topic topic, String url, String category, String html) {}
+
+    private static String or(String a, String b) {
+        return a != null ? a : b;
+    }
+
+    private void topics(List<Discourse.Topic> topics, boolean allowNew, LongFunction<Discourse.Post> firstPost,
+                        Instant notBefore, Function<Discourse.Topic, List<Routing.Target>> targetsOf) {
         Map<RoomId, List<Discourse.Topic>> pending = new LinkedHashMap<>();
         for (Discourse.Topic t : topics) {
             if (!t.announceable()) {
@@ -75,7 +132,7 @@ final class Announcer {
                 }
                 continue;
             }
-            List<Routing.Target> targets = routing.targets(t.categoryId(), t.tags());
+            List<Routing.Target> targets = targetsOf.apply(t);
             if (targets.isEmpty()) {
                 continue;
             }
@@ -185,6 +242,9 @@ final class Announcer {
     }
 
     String topicUrl(TopicState s) {
+        if (s.url() != null) {
+            return s.url();
+        }
         return base + "/t/" + (s.slug() == null ? "-" : s.slug()) + "/" + s.topicId();
     }
 

@@ -43,8 +43,24 @@ final class DiscourseClient {
 
     /** The feed at {@code path}, or empty when it has not changed since the last read. */
     Optional<JsonNode> readFeed(String path) throws ForumUnavailable {
-        Request.Builder b = request(path);
-        String[] v = validators.get(path);
+        Optional<byte[]> raw = readConditional(path, "application/json");
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.readTree(raw.get()));
+        } catch (IOException e) {
+            throw new ForumUnavailable(path + ": not JSON");
+        }
+    }
+
+    /**
+     * The bytes at {@code pathOrUrl} (a path on the forum, or a full address), or empty when unchanged
+     * since the last read. The validators ({@code ETag}, {@code Last-Modified}) are kept per address.
+     */
+    Optional<byte[]> readConditional(String pathOrUrl, String accept) throws ForumUnavailable {
+        Request.Builder b = request(pathOrUrl).header("Accept", accept);
+        String[] v = validators.get(pathOrUrl);
         if (v != null) {
             if (v[0] != null) {
                 b.header("If-None-Match", v[0]);
@@ -57,17 +73,17 @@ final class DiscourseClient {
             if (r.code() == 304) {
                 return Optional.empty();
             }
-            JsonNode body = body(path, r);
+            byte[] body = bytes(pathOrUrl, r);
             String etag = r.header("ETag");
             String lastModified = r.header("Last-Modified");
             if (etag != null || lastModified != null) {
-                validators.put(path, new String[] {etag, lastModified});
+                validators.put(pathOrUrl, new String[] {etag, lastModified});
             }
             return Optional.of(body);
         } catch (ForumUnavailable e) {
             throw e;
         } catch (IOException e) {
-            throw new ForumUnavailable(path + ": " + e.getClass().getSimpleName());
+            throw new ForumUnavailable(pathOrUrl + ": " + e.getClass().getSimpleName());
         }
     }
 
@@ -82,12 +98,33 @@ final class DiscourseClient {
         }
     }
 
-    private Request.Builder request(String path) {
-        Request.Builder b = new Request.Builder().url(base + path).header("Accept", "application/json");
-        if (apiKey != null && !apiKey.isBlank()) {
+    private Request.Builder request(String pathOrUrl) {
+        boolean external = !pathOrUrl.startsWith("/");
+        String url = external ? pathOrUrl : base + pathOrUrl;
+        Request.Builder b = new Request.Builder().url(url).header("Accept", "application/json");
+        // The key goes to the forum only, never to another site's feed.
+        boolean forum = !external || url.startsWith(base + "/");
+        if (forum && apiKey != null && !apiKey.isBlank()) {
             b.header("Api-Key", apiKey).header("Api-Username", apiUsername);
         }
         return b;
+    }
+
+    private static byte[] bytes(String path, Response r) throws IOException {
+        if (!r.isSuccessful()) {
+            throw new ForumUnavailable(path + ": HTTP " + r.code());
+        }
+        ResponseBody body = r.body();
+        if (body.contentLength() > MAX_BYTES) {
+            throw new ForumUnavailable(path + ": answer too large");
+        }
+        try (var in = body.byteStream()) {
+            byte[] data = in.readNBytes((int) MAX_BYTES + 1);
+            if (data.length > MAX_BYTES) {
+                throw new ForumUnavailable(path + ": answer too large");
+            }
+            return data;
+        }
     }
 
     private static JsonNode body(String path, Response r) throws IOException {

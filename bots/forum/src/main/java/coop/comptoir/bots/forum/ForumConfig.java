@@ -40,16 +40,39 @@ public record ForumConfig(String url, String apiKey, String apiUsername, Webhook
     }
 
     /**
-     * A feed: {@code /latest.json}, or {@code /c/{slug}/{id}.json} when a category is given.
+     * A feed: {@code /latest.json}, or {@code /c/{slug}/{id}.json} when a category is given; or, with
+     * {@code url} (and {@code format}), an RSS 2.0 or Atom feed, e.g. Discourse's {@code /latest.rss}.
      *
      * @param intervalSeconds how often to read it (default 300, at least 5)
+     * @param format          {@code rss}, {@code atom} or {@code auto} (from the XML root; the default when a url is given)
+     * @param url             the RSS/Atom feed: a path on the forum ({@code /latest.rss}) or a full address
+     * @param rooms           where the feed's items are announced (RSS categories are names, not IDs)
+     * @param routeByCategory also send items to the routes whose {@code category_name} or {@code category_slug}
+     *                        is the item's category (default false)
      */
-    public record Feed(Long categoryId, String categorySlug, Integer intervalSeconds) {
+    public record Feed(Long categoryId, String categorySlug, Integer intervalSeconds, String format, String url,
+                       List<String> rooms, Boolean routeByCategory) {
         public Feed {
             intervalSeconds = intervalSeconds == null ? 300 : intervalSeconds;
+            format = format == null ? (url == null ? null : "auto") : format.toLowerCase(java.util.Locale.ROOT);
+            rooms = rooms == null ? List.of() : List.copyOf(rooms);
+            routeByCategory = routeByCategory != null && routeByCategory;
         }
 
+        public Feed(Long categoryId, String categorySlug, Integer intervalSeconds) {
+            this(categoryId, categorySlug, intervalSeconds, null, null, null, null);
+        }
+
+        /** An RSS or Atom feed rather than Discourse's JSON. */
+        boolean xml() {
+            return format != null;
+        }
+
+        /** What is read: a path on the forum or a full address; also the feed's key in the store. */
         String path() {
+            if (xml()) {
+                return url;
+            }
             return categoryId == null ? "/latest.json" : "/c/" + categorySlug + "/" + categoryId + ".json";
         }
     }
@@ -105,6 +128,13 @@ public record ForumConfig(String url, String apiKey, String apiUsername, Webhook
                 if (f.intervalSeconds() < 5) {
                     out.add(new ConfigException(fp + ".interval_seconds", "must be at least 5"));
                 }
+                if (f.xml()) {
+                    feedProblems(f, fp, out);
+                    continue;
+                }
+                if (!f.rooms().isEmpty()) {
+                    out.add(new ConfigException(fp + ".rooms", "only for rss/atom feeds (JSON feeds follow the routes)"));
+                }
                 if ((f.categoryId() == null) != (f.categorySlug() == null)) {
                     out.add(new ConfigException(fp, "a category feed needs both category_id and category_slug"));
                 } else if (f.categorySlug() != null && !f.categorySlug().matches("[A-Za-z0-9_-]+")) {
@@ -141,6 +171,38 @@ public record ForumConfig(String url, String apiKey, String apiUsername, Webhook
             }
         }
         return out;
+    }
+
+    private static final String ROOM_REF = "![^\\s]+|#[^:\\s]+:\\S+";
+
+    private static void feedProblems(Feed f, String fp, List<ConfigException> out) {
+        if (!List.of("rss", "atom", "auto").contains(f.format())) {
+            out.add(new ConfigException(fp + ".format", "rss, atom or auto"));
+        }
+        if (f.url() == null || f.url().isBlank()) {
+            out.add(new ConfigException(fp + ".url", "missing (e.g. /latest.rss, or a full address)"));
+        } else if (!f.url().startsWith("/")) {
+            try {
+                URI u = URI.create(f.url());
+                if (!("https".equals(u.getScheme()) || "http".equals(u.getScheme())) || u.getHost() == null) {
+                    out.add(new ConfigException(fp + ".url", "a path on the forum (/latest.rss) or an http(s) address"));
+                }
+            } catch (IllegalArgumentException e) {
+                out.add(new ConfigException(fp + ".url", "not a valid address"));
+            }
+        }
+        if (f.categoryId() != null || f.categorySlug() != null) {
+            out.add(new ConfigException(fp, "category_id and category_slug are for JSON feeds; give the category's feed url"));
+        }
+        if (f.rooms().isEmpty() && !f.routeByCategory()) {
+            out.add(new ConfigException(fp + ".rooms", "an rss/atom feed needs rooms (or route_by_category: true)"));
+        }
+        for (int j = 0; j < f.rooms().size(); j++) {
+            String room = f.rooms().get(j);
+            if (room == null || !room.matches(ROOM_REF)) {
+                out.add(new ConfigException(fp + ".rooms[" + j + "]", "expected a room ID (!abc:server) or alias (#name:server)"));
+            }
+        }
     }
 
     /** The base URL without a trailing slash. */

@@ -9,11 +9,17 @@ import coop.comptoir.api.http.RouteResponse;
 import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginContext;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 
 /**
@@ -24,6 +30,7 @@ final class ForumPlugin implements Plugin {
     static final String WEBHOOK_PATH = "/webhook";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String POLL = "poll";
+    private static final String XML_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8";
     /** Longest wait between two polls of a failing forum. */
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(30);
 
@@ -37,6 +44,7 @@ final class ForumPlugin implements Plugin {
     private final WebhookSignature signature;
     private final Texts texts;
     private final Map<Integer, Integer> failures = new ConcurrentHashMap<>();
+    private final Pattern topicLink;
     private volatile boolean closed;
 
     ForumPlugin(PluginContext ctx, ForumConfig config) {
@@ -45,6 +53,7 @@ final class ForumPlugin implements Plugin {
         this.log = ctx.log();
         this.texts = Texts.of(config.language());
         this.routing = new Routing(config.routes());
+        this.topicLink = Pattern.compile(Pattern.quote(config.base()) + "/t/([^/?#]+)/(\\d{1,18})(?:[/?#].*)?");
         this.store = new ForumStore(ctx.database(), ctx.instanceId());
         this.announcer = new Announcer(ctx.matrix(), store, routing, texts,
                 config.base(), ctx.instanceId(), config.catchUpLimit(), log);
@@ -135,22 +144,20 @@ final class ForumPlugin implements Plugin {
         Duration next = interval;
         try {
             Instant now = ctx.clock().instant();
-            var page = discourse.readFeed(feed.path());
-            if (page.isPresent()) {
-                Instant baseline = store.baseline(feed.path()).orElse(null);
-                announcer.topics(Discourse.topicList(page.get()), true, this::firstPostOrNull, baseline);
-                if (baseline == null) {
-                    store.setBaseline(feed.path(), now);
-                }
+            if (feed.xml()) {
+                pollXml(feed, now);
+            } else {
+                pollJson(feed, now);
             }
             Integer before = failures.remove(feedIndex);
             if (before != null) {
                 log.info("Forum reachable again ({}), after {} failed attempt(s)", feed.path(), before);
             }
-        } catch (DiscourseClient.ForumUnavailable e) {
+        } catch (DiscourseClient.ForumUnavailable | FeedParser.NotAFeed e) {
             int n = failures.merge(feedIndex, 1, Integer::sum);
             if (n == 1) {
-                log.warn("Forum unavailable: {}; retrying with growing delays until it answers", e.getMessage());
+                log.warn("Forum unavailable: {}{}; retrying with growing delays until it answers",
+                        e instanceof FeedParser.NotAFeed ? feed.path() + ": " : "", e.getMessage());
             }
             long factor = 1L << Math.min(n - 1, 10);
             next = interval.multipliedBy(factor);
@@ -163,6 +170,74 @@ final class ForumPlugin implements Plugin {
             if (!closed) {
                 schedule(feedIndex, ctx.clock().instant().plus(next));
             }
+        }
+    }
+
+    private void pollJson(ForumConfig.Feed feed, Instant now) throws DiscourseClient.ForumUnavailable {
+        var page = discourse.readFeed(feed.path());
+        if (page.isPresent()) {
+            Instant baseline = store.baseline(feed.path()).orElse(null);
+            announcer.topics(Discourse.topicList(page.get()), true, this::firstPostOrNull, baseline);
+            if (baseline == null) {
+                store.setBaseline(feed.path(), now);
+            }
+        }
+    }
+
+    private void pollXml(ForumConfig.Feed feed, Instant now) throws DiscourseClient.ForumUnavailable, FeedParser.NotAFeed {
+        var page = discourse.readConditional(feed.path(), XML_ACCEPT);
+        if (page.isEmpty()) {
+            return;
+        }
+        String feedUrl = feed.url().startsWith("/") ? config.base() + feed.url() : feed.url();
+        List<Announcer.FeedEntry> entries = new ArrayList<>();
+        for (FeedParser.Item item : FeedParser.parse(page.get(), feed.format(), feedUrl)) {
+            Announcer.FeedEntry e = entry(item, now);
+            if (e != null) {
+                entries.add(e);
+            }
+        }
+        Instant baseline = store.baseline(feed.path()).orElse(null);
+        announcer.feedItems(entries, e -> routing.feedTargets(feed, e.category()), baseline);
+        if (baseline == null) {
+            store.setBaseline(feed.path(), now);
+        }
+    }
+
+    /**
+     * An RSS/Atom item as a topic. A link to this forum's {@code /t/{slug}/{id}} is that Discourse
+     * topic (so it merges with webhooks and JSON polling); anything else gets a negative ID from its
+     * guid/id (else its link). Items without title or address are skipped; without a readable date
+     * they count as new.
+     */
+    Announcer.FeedEntry entry(FeedParser.Item item, Instant now) {
+        String link = item.link();
+        if (link == null || !(link.startsWith("https://") || link.startsWith("http://")) || item.title() == null
+                || item.identity() == null) {
+            return null;
+        }
+        Instant created = item.published() == null ? now : item.published();
+        Matcher m = topicLink.matcher(link);
+        if (m.matches()) {
+            long id = Long.parseLong(m.group(2));
+            return new Announcer.FeedEntry(new Discourse.Topic(id, item.title(), m.group(1), null, List.of(), null,
+                    item.author(), false, true, created), link, item.category(), item.html());
+        }
+        return new Announcer.FeedEntry(new Discourse.Topic(syntheticId(item.identity()), item.title(), null, null,
+                List.of(), null, item.author(), false, true, created), link, item.category(), item.html());
+    }
+
+    /** A stable negative ID for an item that is not a Discourse topic. */
+    static long syntheticId(String identity) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | (h[i] & 0xff);
+            }
+            return -(v & 0x3fff_ffff_ffff_ffffL) - 1;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

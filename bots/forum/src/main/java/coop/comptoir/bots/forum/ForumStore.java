@@ -55,14 +55,20 @@ final class ForumStore {
 
     /** A topic as last seen, merged from every source. */
     record TopicState(long topicId, String title, String slug, String author, String category, String excerptHtml,
-                      String excerptText) {
+                      String excerptText, String url) {
+        /** A Discourse topic, whose address is made from its slug and ID. */
+        TopicState(long topicId, String title, String slug, String author, String category, String excerptHtml,
+                   String excerptText) {
+            this(topicId, title, slug, author, category, excerptHtml, excerptText, null);
+        }
+
         /** Fills what {@code this} lacks from {@code older}. */
         TopicState over(TopicState older) {
             if (older == null) {
                 return this;
             }
             return new TopicState(topicId, or(title, older.title), or(slug, older.slug), or(author, older.author),
-                    or(category, older.category), or(excerptHtml, older.excerptHtml), or(excerptText, older.excerptText));
+                    or(category, older.category), or(excerptHtml, older.excerptHtml), or(excerptText, older.excerptText), or(url, older.url));
         }
 
         private static String or(String a, String b) {
@@ -80,19 +86,21 @@ final class ForumStore {
         this.db = db;
         this.instance = instance;
         db.migrate("forum", List.of(Migration.both(1, "topics, announcements, replies", TABLE_SQL),
-                Migration.both(2, "polling baseline", STATE_SQL)));
+                Migration.both(2, "polling baseline", STATE_SQL),
+                Migration.both(3, "address of feed items that are not Discourse topics",
+                        "ALTER TABLE forum_topic ADD COLUMN url TEXT")));
     }
 
     Optional<TopicState> topic(long id) {
         return db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT title, slug, author, category, excerpt_html, excerpt_text FROM forum_topic WHERE instance = ? AND topic_id = ?")) {
+                    "SELECT title, slug, author, category, excerpt_html, excerpt_text, url FROM forum_topic WHERE instance = ? AND topic_id = ?")) {
                 ps.setString(1, instance);
                 ps.setLong(2, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next()
                             ? Optional.of(new TopicState(id, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                    rs.getString(5), rs.getString(6)))
+                                    rs.getString(5), rs.getString(6), rs.getString(7)))
                             : Optional.<TopicState>empty();
                 }
             }
@@ -103,7 +111,7 @@ final class ForumStore {
         db.inTransaction(c -> {
             try (PreparedStatement del = c.prepareStatement("DELETE FROM forum_topic WHERE instance = ? AND topic_id = ?");
                  PreparedStatement ins = c.prepareStatement("INSERT INTO forum_topic (instance, topic_id, title, slug, author, "
-                         + "category, excerpt_html, excerpt_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                         + "category, excerpt_html, excerpt_text, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 del.setString(1, instance);
                 del.setLong(2, t.topicId());
                 del.executeUpdate();
@@ -115,6 +123,7 @@ final class ForumStore {
                 ins.setString(6, t.category());
                 ins.setString(7, t.excerptHtml());
                 ins.setString(8, t.excerptText());
+                ins.setString(9, t.url());
                 ins.executeUpdate();
             }
             return null;

@@ -32,6 +32,28 @@ final class Routing {
         return new ArrayList<>(byRoom.values());
     }
 
+    /**
+     * The rooms for an item of an RSS/Atom feed: the feed's own rooms (shown with the item's category
+     * name), then, if the feed says so, the rooms of the routes whose category name or slug is the
+     * item's category (ignoring case). Tags play no part: feeds do not carry them.
+     */
+    List<Target> feedTargets(ForumConfig.Feed feed, String category) {
+        Map<String, Target> byRoom = new LinkedHashMap<>();
+        for (String room : feed.rooms()) {
+            byRoom.putIfAbsent(room, new Target(room, false, category));
+        }
+        if (feed.routeByCategory() && category != null) {
+            for (ForumConfig.Route r : routes) {
+                if (category.equalsIgnoreCase(r.categoryName()) || category.equalsIgnoreCase(r.categorySlug())) {
+                    for (String room : r.rooms()) {
+                        byRoom.putIfAbsent(room, new Target(room, false, r.label()));
+                    }
+                }
+            }
+        }
+        return new ArrayList<>(byRoom.values());
+    }
+
     /** The category's display name from any route naming it, or null. */
     String categoryLabel(Long categoryId) {
         for (ForumConfig.Route r : routes) {
