@@ -9,17 +9,12 @@ import coop.comptoir.api.http.RouteResponse;
 import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginContext;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 
 /**
@@ -44,7 +39,7 @@ final class ForumPlugin implements Plugin {
     private final WebhookSignature signature;
     private final Texts texts;
     private final Map<Integer, Integer> failures = new ConcurrentHashMap<>();
-    private final Pattern topicLink;
+    private final FeedTopics feedTopics;
     private volatile boolean closed;
 
     ForumPlugin(PluginContext ctx, ForumConfig config) {
@@ -53,7 +48,7 @@ final class ForumPlugin implements Plugin {
         this.log = ctx.log();
         this.texts = Texts.of(config.language());
         this.routing = new Routing(config.routes());
-        this.topicLink = Pattern.compile(Pattern.quote(config.base()) + "/t/([^/?#]+)/(\\d{1,18})(?:[/?#].*)?");
+        this.feedTopics = new FeedTopics(config.base());
         this.store = new ForumStore(ctx.database(), ctx.instanceId());
         this.announcer = new Announcer(ctx.matrix(), store, routing, texts,
                 config.base(), ctx.instanceId(), config.catchUpLimit(), log);
@@ -192,7 +187,7 @@ final class ForumPlugin implements Plugin {
         String feedUrl = feed.url().startsWith("/") ? config.base() + feed.url() : feed.url();
         List<Announcer.FeedEntry> entries = new ArrayList<>();
         for (FeedParser.Item item : FeedParser.parse(page.get(), feed.format(), feedUrl)) {
-            Announcer.FeedEntry e = entry(item, now);
+            Announcer.FeedEntry e = feedTopics.entry(item, now);
             if (e != null) {
                 entries.add(e);
             }
@@ -201,43 +196,6 @@ final class ForumPlugin implements Plugin {
         announcer.feedItems(entries, e -> routing.feedTargets(feed, e.category()), baseline);
         if (baseline == null) {
             store.setBaseline(feed.path(), now);
-        }
-    }
-
-    /**
-     * An RSS/Atom item as a topic. A link to this forum's {@code /t/{slug}/{id}} is that Discourse
-     * topic (so it merges with webhooks and JSON polling); anything else gets a negative ID from its
-     * guid/id (else its link). Items without title or address are skipped; without a readable date
-     * they count as new.
-     */
-    Announcer.FeedEntry entry(FeedParser.Item item, Instant now) {
-        String link = item.link();
-        if (link == null || !(link.startsWith("https://") || link.startsWith("http://")) || item.title() == null
-                || item.identity() == null) {
-            return null;
-        }
-        Instant created = item.published() == null ? now : item.published();
-        Matcher m = topicLink.matcher(link);
-        if (m.matches()) {
-            long id = Long.parseLong(m.group(2));
-            return new Announcer.FeedEntry(new Discourse.Topic(id, item.title(), m.group(1), null, List.of(), null,
-                    item.author(), false, true, created), link, item.category(), item.html());
-        }
-        return new Announcer.FeedEntry(new Discourse.Topic(syntheticId(item.identity()), item.title(), null, null,
-                List.of(), null, item.author(), false, true, created), link, item.category(), item.html());
-    }
-
-    /** A stable negative ID for an item that is not a Discourse topic. */
-    static long syntheticId(String identity) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v = (v << 8) | (h[i] & 0xff);
-            }
-            return -(v & 0x3fff_ffff_ffff_ffffL) - 1;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -43,4 +43,30 @@ class ForumConfigTest {
         ForumConfig neither = new ForumConfig("https://f.example", null, null, null, null, null, null, null, ROUTES);
         assertThat(neither.problems("p")).extracting(ConfigException::getMessage).containsExactly("p: enable webhook, polling, or both");
     }
+
+    @Test
+    void rssAndAtomFeedsNeedAnAddressAndRooms() {
+        ForumConfig.Feed rss = new ForumConfig.Feed(null, null, 120, "RSS", "/latest.rss", List.of("#annonces:coop.example"), null);
+        assertThat(rss.xml()).isTrue();
+        assertThat(rss.format()).isEqualTo("rss");
+        assertThat(rss.path()).isEqualTo("/latest.rss");
+        assertThat(new ForumConfig.Feed(null, null, null, null, "https://blog.example.org/feed", List.of("!a:b"), null).format())
+                .isEqualTo("auto");
+        ForumConfig ok = new ForumConfig("https://f.example", null, null, null, new ForumConfig.Polling(List.of(rss)),
+                null, null, null, ROUTES);
+        assertThat(ok.problems("p")).isEmpty();
+
+        ForumConfig bad = new ForumConfig("https://f.example", null, null, null, new ForumConfig.Polling(List.of(
+                new ForumConfig.Feed(3L, "x", 60, "xml", "ftp://elsewhere", List.of(), false),
+                new ForumConfig.Feed(null, null, 60, "atom", null, List.of("salon"), null),
+                new ForumConfig.Feed(null, null, 60, null, null, List.of("!a:b"), null))), null, null, null, ROUTES);
+        assertThat(bad.problems("p")).extracting(ConfigException::getMessage)
+                .anyMatch(m -> m.startsWith("p.polling.feeds[0].format:"))
+                .anyMatch(m -> m.startsWith("p.polling.feeds[0].url:"))
+                .anyMatch(m -> m.startsWith("p.polling.feeds[0]: category_id"))
+                .anyMatch(m -> m.startsWith("p.polling.feeds[0].rooms:"))
+                .anyMatch(m -> m.startsWith("p.polling.feeds[1].url: missing"))
+                .anyMatch(m -> m.startsWith("p.polling.feeds[1].rooms[0]:"))
+                .anyMatch(m -> m.startsWith("p.polling.feeds[2].rooms: only for rss/atom"));
+    }
 }
