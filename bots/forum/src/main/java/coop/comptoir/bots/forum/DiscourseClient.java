@@ -87,6 +87,11 @@ final class DiscourseClient {
         }
     }
 
+    /** Drops what {@link #readConditional} remembered of {@code pathOrUrl}: its next read is unconditional. */
+    void forget(String pathOrUrl) {
+        validators.remove(pathOrUrl);
+    }
+
     /** One JSON document, e.g. {@code /t/12.json}. */
     JsonNode get(String path) throws ForumUnavailable {
         try (Response r = http.newCall(request(path).build()).execute()) {

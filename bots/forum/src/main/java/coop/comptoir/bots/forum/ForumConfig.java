@@ -35,7 +35,7 @@ public record ForumConfig(String url, String apiKey, String apiUsername, Webhook
     /** @param feeds what to read, each on its own interval; none given: {@code /latest.json} every 5 minutes */
     public record Polling(List<Feed> feeds) {
         public Polling {
-            feeds = feeds == null || feeds.isEmpty() ? List.of(new Feed(null, null, null)) : List.copyOf(feeds);
+            feeds = feeds == null || feeds.isEmpty() ? List.of(new Feed(null, null, null, null, null, null, null)) : List.copyOf(feeds);
         }
     }
 
@@ -57,10 +57,6 @@ public record ForumConfig(String url, String apiKey, String apiUsername, Webhook
             format = format == null ? (url == null ? null : "auto") : format.toLowerCase(java.util.Locale.ROOT);
             rooms = rooms == null ? List.of() : List.copyOf(rooms);
             routeByCategory = routeByCategory != null && routeByCategory;
-        }
-
-        public Feed(Long categoryId, String categorySlug, Integer intervalSeconds) {
-            this(categoryId, categorySlug, intervalSeconds, null, null, null, null);
         }
 
         /** An RSS or Atom feed rather than Discourse's JSON. */

@@ -185,8 +185,16 @@ final class ForumPlugin implements Plugin {
             return;
         }
         String feedUrl = feed.url().startsWith("/") ? config.base() + feed.url() : feed.url();
+        List<FeedParser.Item> items;
+        try {
+            items = FeedParser.parse(page.get(), feed.format(), feedUrl);
+        } catch (FeedParser.NotAFeed e) {
+            // Not kept as "seen": the same broken answer must not become a quiet 304 next time.
+            discourse.forget(feed.path());
+            throw e;
+        }
         List<Announcer.FeedEntry> entries = new ArrayList<>();
-        for (FeedParser.Item item : FeedParser.parse(page.get(), feed.format(), feedUrl)) {
+        for (FeedParser.Item item : items) {
             Announcer.FeedEntry e = feedTopics.entry(item, now);
             if (e != null) {
                 entries.add(e);

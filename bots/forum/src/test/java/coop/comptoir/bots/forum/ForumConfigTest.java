@@ -21,13 +21,13 @@ class ForumConfigTest {
             assertThat(f.path()).isEqualTo("/latest.json");
             assertThat(f.intervalSeconds()).isEqualTo(300);
         });
-        assertThat(new ForumConfig.Feed(7L, "vie-coop", 60).path()).isEqualTo("/c/vie-coop/7.json");
+        assertThat(new ForumConfig.Feed(7L, "vie-coop", 60, null, null, null, null).path()).isEqualTo("/c/vie-coop/7.json");
     }
 
     @Test
     void everyProblemNamesItsKeyAndNeverTheSecret() {
         ForumConfig c = new ForumConfig("ftp://forum", null, null, new ForumConfig.Webhook("tiny-s3cret"),
-                new ForumConfig.Polling(List.of(new ForumConfig.Feed(7L, null, 1))), 0, "de", "Forum!",
+                new ForumConfig.Polling(List.of(new ForumConfig.Feed(7L, null, 1, null, null, null, null))), 0, "de", "Forum!",
                 List.of(new ForumConfig.Route(5L, "a b", null, null, List.of("salon"), null)));
         List<String> problems = c.problems("plugins[0]").stream().map(ConfigException::getMessage).toList();
         assertThat(problems).anyMatch(p -> p.startsWith("plugins[0].url:"))
@@ -68,5 +68,25 @@ class ForumConfigTest {
                 .anyMatch(m -> m.startsWith("p.polling.feeds[1].url: missing"))
                 .anyMatch(m -> m.startsWith("p.polling.feeds[1].rooms[0]:"))
                 .anyMatch(m -> m.startsWith("p.polling.feeds[2].rooms: only for rss/atom"));
+    }
+
+    @Test
+    void theExampleFileBindsAndPassesTheChecks() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of("").toAbsolutePath();
+        while (dir != null && !java.nio.file.Files.isRegularFile(dir.resolve("config/forum.example.yaml"))) {
+            dir = dir.getParent();
+        }
+        assertThat(dir).as("config/forum.example.yaml above the module").isNotNull();
+        com.fasterxml.jackson.databind.ObjectMapper yaml = com.fasterxml.jackson.dataformat.yaml.YAMLMapper.builder()
+                .propertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+        var section = (com.fasterxml.jackson.databind.node.ObjectNode) yaml.readTree(
+                dir.resolve("config/forum.example.yaml").toFile()).path("plugins").get(0);
+        section.remove(List.of("type", "id"));
+        ForumConfig c = yaml.treeToValue(section, ForumConfig.class);
+
+        assertThat(c.problems("plugins[0]")).isEmpty();
+        assertThat(c.polling().feeds()).filteredOn(ForumConfig.Feed::xml).extracting(ForumConfig.Feed::format)
+                .containsExactly("rss", "atom");
     }
 }
