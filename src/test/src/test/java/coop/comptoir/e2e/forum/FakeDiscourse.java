@@ -24,8 +24,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A Discourse on loopback: serves {@code /latest.json} (the reference response of the shared spec
- * folder, plus the topics a test adds) with an ETag, can be switched "down" (503), and sends signed
- * webhooks the way Discourse does.
+ * folder, plus the topics a test adds) with an ETag, the same topics as {@code /latest.rss} with a
+ * Last-Modified, a category feed {@code /c/annonces/9.rss} holding only the topics added to it, can
+ * be switched "down" (503), and sends signed webhooks the way Discourse does.
  */
 final class FakeDiscourse implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,6 +39,11 @@ final class FakeDiscourse implements AutoCloseable {
     final AtomicInteger latestFailed = new AtomicInteger();
     final AtomicInteger notModified = new AtomicInteger();
     final AtomicInteger withApiKey = new AtomicInteger();
+    final AtomicInteger rssServed = new AtomicInteger();
+    final AtomicInteger rssNotModified = new AtomicInteger();
+    final AtomicInteger categoryRssServed = new AtomicInteger();
+    /** Topics only in {@code /c/annonces/9.rss} (a category the API key cannot read, say). */
+    private final ArrayNode rssOnly = JSON.createArrayNode();
 
     FakeDiscourse(Path referenceLatest) throws IOException {
         this.latest = (ObjectNode) JSON.readTree(Files.readAllBytes(referenceLatest));
@@ -64,6 +70,13 @@ final class FakeDiscourse implements AutoCloseable {
                 .put("visible", true);
         topics.insert(0, t);
         return t;
+    }
+
+    /** Adds a topic to {@code /c/annonces/9.rss} only. */
+    synchronized void addRssOnlyTopic(long id, String title) {
+        String now = Instant.now().toString();
+        rssOnly.insert(0, JSON.createObjectNode().put("id", id).put("title", title).put("slug", "sujet-" + id)
+                .put("category_id", 9).put("created_at", now).put("excerpt", "<p>Annonce réservée aux membres</p>"));
     }
 
     /** Changes a topic's title in {@code /latest.json}, as an edit on the forum does. */
@@ -136,6 +149,10 @@ final class FakeDiscourse implements AutoCloseable {
                 ex.getResponseBody().write(body);
                 return;
             }
+            if ((path.equals("/latest.rss") || path.equals("/c/annonces/9.rss")) && !down.get()) {
+                rss(ex, path);
+                return;
+            }
             if (!path.equals("/latest.json")) {
                 ex.sendResponseHeaders(404, -1);
                 return;
@@ -162,6 +179,51 @@ final class FakeDiscourse implements AutoCloseable {
             ex.sendResponseHeaders(200, body.length);
             ex.getResponseBody().write(body);
         }
+    }
+
+    /** The topics as Discourse's RSS shows them: CDATA title and excerpt, topic URL as link. */
+    private void rss(HttpExchange ex, String path) throws IOException {
+        boolean latestFeed = path.equals("/latest.rss");
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n")
+                .append("<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel>")
+                .append("<title>Fake Discourse</title><link>").append(url()).append("</link>");
+        Instant newest = Instant.EPOCH;
+        synchronized (this) {
+            for (JsonNode t : latestFeed ? latest.path("topic_list").path("topics") : rssOnly) {
+                if (!"regular".equals(t.path("archetype").asText("regular")) || !t.path("visible").asBoolean(true)) {
+                    continue;
+                }
+                String createdAt = t.path("created_at").asText("");
+                Instant created = createdAt.isEmpty() ? Instant.EPOCH : Instant.parse(createdAt);
+                newest = created.isAfter(newest) ? created : newest;
+                String link = url() + "/t/" + t.path("slug").asText() + "/" + t.path("id").asLong();
+                xml.append("<item><title><![CDATA[").append(t.path("title").asText()).append("]]></title>")
+                        .append("<dc:creator><![CDATA[@discourse1]]></dc:creator>")
+                        .append("<category>").append(t.path("category_id").asLong()).append("</category>")
+                        .append("<description><![CDATA[").append(t.path("excerpt").asText("")).append("]]></description>")
+                        .append("<link>").append(link).append("</link>")
+                        .append("<pubDate>").append(java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                                .format(created.atZone(java.time.ZoneOffset.UTC))).append("</pubDate>")
+                        .append("<guid isPermaLink=\"false\">fake-discourse-topic-").append(t.path("id").asLong())
+                        .append("</guid></item>");
+            }
+        }
+        xml.append("</channel></rss>");
+        byte[] body = xml.toString().getBytes(StandardCharsets.UTF_8);
+        (latestFeed ? rssServed : categoryRssServed).incrementAndGet();
+        // Last-Modified only (no ETag), the newest topic's date: the other validator.
+        String lastModified = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                .format(newest.atZone(java.time.ZoneOffset.UTC));
+        String since = ex.getRequestHeaders().getFirst("If-Modified-Since");
+        ex.getResponseHeaders().add("Last-Modified", lastModified);
+        if (lastModified.equals(since)) {
+            rssNotModified.incrementAndGet();
+            ex.sendResponseHeaders(304, -1);
+            return;
+        }
+        ex.getResponseHeaders().add("Content-Type", "application/rss+xml; charset=utf-8");
+        ex.sendResponseHeaders(200, body.length);
+        ex.getResponseBody().write(body);
     }
 
     @Override
