@@ -13,10 +13,8 @@ import coop.comptoir.e2e.rig.Rig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,22 +112,11 @@ class ForumE2ETest {
 
     /** An announcement (not an edit) from the bot whose body contains {@code text}. */
     private static Predicate<JsonNode> announcement(String text) {
-        return Events.messageFrom(bot).and(Events.bodyContains(text))
-                .and(e -> !"m.replace".equals(e.path("content").path("m.relates_to").path("rel_type").asText()));
+        return Events.newMessageFrom(bot, text);
     }
 
     private static long count(String room, Predicate<JsonNode> p) {
         return alice.roomMessages(room).stream().filter(p).count();
-    }
-
-    private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(200);
-        }
     }
 
     @Test
@@ -144,7 +131,7 @@ class ForumE2ETest {
                 .contains("href=\"" + discourse.url() + "/t/sujet-1001/1001\"", "courses");
 
         int served = discourse.latestServed.get();
-        await(() -> discourse.latestServed.get() >= served + 2, WAIT, "two more polls of /latest.json");
+        Events.await(() -> discourse.latestServed.get() >= served + 2, WAIT, "two more polls of /latest.json");
         assertThat(count(onceRoom, announcement(title))).as("announcements of the topic").isEqualTo(1);
         assertThat(count(signedRoom, announcement(title)) + count(hostileRoom, announcement(title))).isZero();
         assertThat(discourse.notModified.get()).as("unchanged feeds answered 304").isPositive();
@@ -160,7 +147,7 @@ class ForumE2ETest {
         assertThat(edit.path("content").path("m.relates_to").path("event_id").asText()).isEqualTo(a.path("event_id").asText());
         assertThat(count(onceRoom, announcement(title))).as("not re-posted").isEqualTo(1);
         int polled = discourse.latestServed.get();
-        await(() -> discourse.latestServed.get() >= polled + 1, WAIT, "one more poll");
+        Events.await(() -> discourse.latestServed.get() >= polled + 1, WAIT, "one more poll");
         assertThat(count(onceRoom, Events.messageFrom(bot).and(e -> "m.replace".equals(
                 e.path("content").path("m.relates_to").path("rel_type").asText())))).as("edits after the next poll").isEqualTo(1);
     }
@@ -222,18 +209,18 @@ class ForumE2ETest {
     void afterAnOutageWhatWasMissedIsAnnouncedWithinTheCatchUpLimit() throws Exception {
         discourse.down(true);
         int failed = discourse.latestFailed.get();
-        await(() -> discourse.latestFailed.get() >= failed + 1, WAIT, "a failed poll");
+        Events.await(() -> discourse.latestFailed.get() >= failed + 1, WAIT, "a failed poll");
         for (int i = 1; i <= 5; i++) {
             discourse.addTopic(4000 + i, "Réunion d'équipe n°" + i, OUTAGE);
         }
-        await(() -> discourse.latestFailed.get() >= failed + 2, WAIT, "a second failed poll");
+        Events.await(() -> discourse.latestFailed.get() >= failed + 2, WAIT, "a second failed poll");
         discourse.down(false);
 
         alice.awaitEvent(outageRoom, Events.messageFrom(bot).and(Events.bodyContains("et 3 autres sujets")), WAIT);
         alice.awaitEvent(outageRoom, announcement("Réunion d'équipe n°5"), WAIT);
         alice.awaitEvent(outageRoom, announcement("Réunion d'équipe n°4"), WAIT);
         int served = discourse.latestServed.get();
-        await(() -> discourse.latestServed.get() >= served + 1, WAIT, "one more poll");
+        Events.await(() -> discourse.latestServed.get() >= served + 1, WAIT, "one more poll");
         assertThat(count(outageRoom, announcement("Réunion d'équipe"))).as("individual announcements").isEqualTo(CATCH_UP_LIMIT);
         assertThat(count(outageRoom, Events.messageFrom(bot).and(Events.bodyContains("autres sujets")))).isEqualTo(1);
         assertThat(comptoir.logText()).contains("Forum unavailable", "Forum reachable again");

@@ -10,9 +10,7 @@ import coop.comptoir.e2e.rig.Events;
 import coop.comptoir.e2e.rig.MatrixTestClient;
 import coop.comptoir.e2e.rig.Rig;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,7 +63,7 @@ class ForumRssE2ETest {
         webhookUrl = comptoir.url() + "/_comptoir/plugins/forum/webhook";
         alice.awaitEvent(coursesRoom, Events.membership(bot, "join"), WAIT);
         alice.awaitEvent(annoncesRoom, Events.membership(bot, "join"), WAIT);
-        await(() -> discourse.rssServed.get() >= 1 && discourse.latestServed.get() >= 1
+        Events.await(() -> discourse.rssServed.get() >= 1 && discourse.latestServed.get() >= 1
                 && discourse.categoryRssServed.get() >= 1, WAIT, "the first poll of every feed");
     }
 
@@ -83,23 +81,13 @@ class ForumRssE2ETest {
         }
     }
 
+    /** An announcement (not an edit) from the bot whose body contains {@code text}. */
     private static Predicate<JsonNode> announcement(String text) {
-        return Events.messageFrom(bot).and(Events.bodyContains(text))
-                .and(e -> !"m.replace".equals(e.path("content").path("m.relates_to").path("rel_type").asText()));
+        return Events.newMessageFrom(bot, text);
     }
 
     private static long count(String room, Predicate<JsonNode> p) {
         return alice.roomMessages(room).stream().filter(p).count();
-    }
-
-    private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(200);
-        }
     }
 
     @Test
@@ -114,7 +102,7 @@ class ForumRssE2ETest {
 
         int json = discourse.latestServed.get();
         int rss = discourse.rssServed.get();
-        await(() -> discourse.latestServed.get() >= json + 2 && discourse.rssServed.get() >= rss + 2, WAIT,
+        Events.await(() -> discourse.latestServed.get() >= json + 2 && discourse.rssServed.get() >= rss + 2, WAIT,
                 "two more polls of /latest.json and /latest.rss");
         assertThat(count(coursesRoom, announcement(title))).as("announcements of the topic").isEqualTo(1);
         assertThat(count(annoncesRoom, announcement(title))).isZero();
@@ -131,7 +119,7 @@ class ForumRssE2ETest {
                 .contains("href=\"" + discourse.url() + "/t/sujet-3001/3001\"", "Annonce réservée aux membres");
 
         int served = discourse.categoryRssServed.get();
-        await(() -> discourse.categoryRssServed.get() >= served + 2, WAIT, "two more polls of the category feed");
+        Events.await(() -> discourse.categoryRssServed.get() >= served + 2, WAIT, "two more polls of the category feed");
         assertThat(count(annoncesRoom, announcement(title))).as("announced once").isEqualTo(1);
         assertThat(count(coursesRoom, announcement(title))).isZero();
     }

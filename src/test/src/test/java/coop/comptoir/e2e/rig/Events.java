@@ -45,4 +45,22 @@ public final class Events {
     public static Predicate<JsonNode> noticeReply(String bot, String command, String text) {
         return messageFrom(bot).and(msgtype("m.notice")).and(bodyContains(text)).and(repliesTo(command));
     }
+
+    /** A message from {@code sender} whose body contains {@code text} and that is not an edit. */
+    public static Predicate<JsonNode> newMessageFrom(String sender, String text) {
+        return messageFrom(sender).and(bodyContains(text))
+                .and(e -> !"m.replace".equals(e.path("content").path("m.relates_to").path("rel_type").asText()));
+    }
+
+    /** Waits until {@code condition} holds, polling every 200 ms. */
+    public static void await(java.util.function.BooleanSupplier condition, java.time.Duration timeout, String what)
+            throws InterruptedException {
+        java.time.Instant deadline = java.time.Instant.now().plus(timeout);
+        while (!condition.getAsBoolean()) {
+            if (java.time.Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
 }
