@@ -1,6 +1,7 @@
 package coop.comptoir.internal.appservice;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import coop.comptoir.api.event.MatrixEvent;
@@ -422,7 +423,7 @@ public final class AppserviceServer implements AutoCloseable {
 
     private static void error(HttpServerExchange ex, int status, String errcode, String message) {
         ex.setStatusCode(status);
-        String escaped = message.replace("\\", "\\\\").replace("\"", "\\\"");
+        String escaped = new String(JsonStringEncoder.getInstance().quoteAsString(message));
         json(ex, "{\"errcode\":\"" + errcode + "\",\"error\":\"" + escaped + "\"}");
     }
 }

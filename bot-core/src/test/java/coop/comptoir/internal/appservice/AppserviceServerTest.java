@@ -208,6 +208,14 @@ class AppserviceServerTest {
     }
 
     @Test
+    void errorsAboutBadInputAreStillValidJson() throws Exception {
+        HttpResponse<String> r = call("GET", "/_matrix/app/v1/users/%40a%0A%22b%3Acoop.example", HS_TOKEN, null);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(errcode(r)).isEqualTo("M_INVALID_PARAM");
+        assertThat(M.readTree(r.body()).path("error").asText()).contains("\n\"b");
+    }
+
+    @Test
     void unknownTypesArePassedThrough() throws Exception {
         String body = "{\"events\":[{\"type\":\"org.coop.future\",\"room_id\":\"!r:coop.example\",\"sender\":\"@a:coop.example\","
                 + "\"event_id\":\"$future\",\"content\":{\"anything\":[1,2]}}]}";
