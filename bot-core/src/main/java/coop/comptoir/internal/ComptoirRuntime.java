@@ -281,27 +281,25 @@ public final class ComptoirRuntime implements AutoCloseable {
     }
 
     private boolean queryUser(UserId user) throws Exception {
-        String id = user.value();
-        for (Instance i : instances.values()) {
-            for (Pattern p : i.users) {
-                if (p.matcher(id).matches()) {
-                    return i.plugin.queryUser(user);
-                }
-            }
-        }
-        return false;
+        Instance owner = owner(user.value(), Instance::users);
+        return owner != null && owner.plugin.queryUser(user);
     }
 
     private boolean queryAlias(RoomAlias alias) throws Exception {
-        String id = alias.value();
+        Instance owner = owner(alias.value(), Instance::aliases);
+        return owner != null && owner.plugin.queryAlias(alias);
+    }
+
+    /** The first instance whose namespace (users or aliases) matches {@code id}, or null. */
+    private Instance owner(String id, java.util.function.Function<Instance, List<Pattern>> namespace) {
         for (Instance i : instances.values()) {
-            for (Pattern p : i.aliases) {
+            for (Pattern p : namespace.apply(i)) {
                 if (p.matcher(id).matches()) {
-                    return i.plugin.queryAlias(alias);
+                    return i;
                 }
             }
         }
-        return false;
+        return null;
     }
 
     public boolean isReady() {

@@ -131,24 +131,22 @@ public final class AppserviceServer implements AutoCloseable {
     }
 
     private void handleAll(HttpServerExchange ex) {
-        String path = ex.getRequestPath();
-        if (path.startsWith("/_matrix/")) {
-            handleMatrix(ex, path);
-        } else if (path.startsWith(PluginRoutes.PREFIX)) {
-            handlePluginRoute(ex, path);
-        } else {
-            handleAdmin(ex);
-        }
+        route(ex, this::handleAdmin);
     }
 
     private void handleMatrixOnly(HttpServerExchange ex) {
+        route(ex, e -> error(e, 404, "M_UNRECOGNIZED", "Unrecognized request"));
+    }
+
+    /** Matrix and plugin paths; {@code otherwise} for the rest (admin routes, or 404 on the main listener). */
+    private void route(HttpServerExchange ex, java.util.function.Consumer<HttpServerExchange> otherwise) {
         String path = ex.getRequestPath();
         if (path.startsWith("/_matrix/")) {
             handleMatrix(ex, path);
         } else if (path.startsWith(PluginRoutes.PREFIX)) {
             handlePluginRoute(ex, path);
         } else {
-            error(ex, 404, "M_UNRECOGNIZED", "Unrecognized request");
+            otherwise.accept(ex);
         }
     }
 
