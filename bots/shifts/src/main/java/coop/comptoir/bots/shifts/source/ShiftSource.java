@@ -1,0 +1,27 @@
+package coop.comptoir.bots.shifts.source;
+
+import coop.comptoir.bots.shifts.Shift;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Where a coop's shifts come from: a YAML file of recurring templates, an iCalendar feed, or Odoo.
+ * One instance per configured source; the plugin polls it on its scheduler thread.
+ */
+public interface ShiftSource {
+
+    /**
+     * The shifts starting in {@code [from, to)}, sorted by start. Called from one thread at a time;
+     * may block on the network or disk.
+     *
+     * @throws IOException          when the source cannot be reached or read (the plugin keeps the
+     *                              last good schedule and tells the admins once)
+     * @throws ShiftSourceException when the data is there but wrong: the message names the entry
+     *                              (event UID, template name, record id) and the field
+     */
+    List<Shift> fetch(Instant from, Instant to) throws IOException, ShiftSourceException;
+
+    /** A short description for logs and admin notices ("iCalendar https://…/shifts.ics"); no secrets. */
+    String describe();
+}
