@@ -1,0 +1,42 @@
+package coop.comptoir.bridge.api;
+
+import coop.comptoir.api.id.RoomId;
+import coop.comptoir.api.id.UserId;
+import java.util.Optional;
+
+/**
+ * What the engine offers its connector. All methods are thread-safe.
+ */
+public interface BridgeHost {
+
+    /**
+     * Hands over a remote event. It is stored durably before this returns and then delivered to
+     * Matrix asynchronously, in the order of the calls for each channel; the same message ID given
+     * twice (a gateway replay, a catch-up overlap) is bridged once. Events for channels that are
+     * not linked are dropped. Must not be given the connector's own echoes. Blocks only on the
+     * local database; never throws for bad content (it is logged and skipped).
+     */
+    void receive(RemoteEvent event);
+
+    /** The ghost that stands for a remote user on Matrix ({@code @_discord_123:example.org}). Pure. */
+    UserId ghostOf(RemoteUserId user);
+
+    /** The remote user a Matrix ID stands for, if it is one of this bridge's ghosts. Pure. */
+    Optional<RemoteUserId> remoteUserOf(UserId matrixUser);
+
+    /** The Matrix room linked to a remote channel, if any; no I/O. */
+    Optional<RoomId> roomOf(RemoteChannelId channel);
+
+    /** The remote channel linked to a Matrix room, if any; no I/O. */
+    Optional<RemoteChannelId> channelOf(RoomId room);
+
+    /** A Matrix user's display name in a room (falls back to the localpart); may block. */
+    String displayName(RoomId room, UserId user);
+
+    /**
+     * The connector is (dis)connected. When it comes back, the engine catches up every portal
+     * through {@link BackfillCapable} from the last remote message bridged. {@code detail} is
+     * shown in {@code !bridge status}; no secrets.
+     */
+    void connectionChanged(boolean connected, String detail);
+}

@@ -1,0 +1,18 @@
+package coop.comptoir.bridge.api;
+
+import java.util.Objects;
+
+/** The remote network's opaque ID of a message; unique within one connector instance. */
+public record RemoteMessageId(String value) {
+    public RemoteMessageId {
+        Objects.requireNonNull(value, "value");
+        if (value.isBlank() || value.length() > 255) {
+            throw new IllegalArgumentException("RemoteMessageId must be 1 to 255 characters, not blank");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}
