@@ -1,0 +1,40 @@
+package coop.comptoir.bridge.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How one bridge instance behaves, bound by the connector's plugin factory from its config
+ * section.
+ *
+ * @param ghostPrefix         localpart prefix of the ghosts ({@code _discord_}); must match the
+ *                            namespace the factory declares
+ * @param ghostNameTemplate   display name of a ghost, {@code {name}} being the remote name
+ *                            ({@code "{name} (Discord)"})
+ * @param links               portals from the config file (besides those made by {@code !bridge link})
+ * @param maxRetryDelay       the longest wait between two delivery attempts while a side is down
+ * @param language            {@code fr} (default) or {@code en}, for notices in the rooms
+ */
+public record BridgeSettings(String ghostPrefix, String ghostNameTemplate, List<StaticLink> links,
+                             Duration maxRetryDelay, String language) {
+    public BridgeSettings {
+        Objects.requireNonNull(ghostPrefix, "ghostPrefix");
+        Objects.requireNonNull(ghostNameTemplate, "ghostNameTemplate");
+        Objects.requireNonNull(maxRetryDelay, "maxRetryDelay");
+        Objects.requireNonNull(language, "language");
+        links = List.copyOf(links);
+    }
+
+    /**
+     * A portal written in the config.
+     *
+     * @param room a room ID or alias, resolved at start
+     */
+    public record StaticLink(String room, RemoteChannelId channel) {
+        public StaticLink {
+            Objects.requireNonNull(room, "room");
+            Objects.requireNonNull(channel, "channel");
+        }
+    }
+}
