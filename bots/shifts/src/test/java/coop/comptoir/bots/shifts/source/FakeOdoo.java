@@ -92,6 +92,27 @@ final class FakeOdoo extends Dispatcher {
         return this;
     }
 
+    /** Sets one field of a stored record ({@code false} writes Odoo's empty value). */
+    FakeOdoo set(String model, long id, String field, Object value) {
+        ObjectNode r = tables.get(model).stream().filter(x -> x.get("id").asLong() == id).findFirst().orElseThrow();
+        r.set(field, JSON.valueToTree(value));
+        return this;
+    }
+
+    /** {@code search_read} as a client would call it, for tests of the fake itself. */
+    JsonNode searchRead(String model, String domainJson, String... fields) throws Exception {
+        ObjectNode kwargs = JSON.createObjectNode();
+        ArrayNode f = kwargs.putArray("fields");
+        for (String x : fields) {
+            f.add(x);
+        }
+        try {
+            return executeKw(model, "search_read", JSON.createArrayNode().add(JSON.readTree(domainJson)), kwargs);
+        } catch (OdooError e) {
+            throw new IllegalArgumentException(e.name + ": " + e.getMessage());
+        }
+    }
+
     private static String utc(String local) {
         return LocalDateTime.parse(local, ODOO).atZone(ZoneId.of("Europe/Paris")).withZoneSameInstant(ZoneOffset.UTC).format(ODOO);
     }

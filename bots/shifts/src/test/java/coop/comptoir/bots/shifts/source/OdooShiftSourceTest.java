@@ -146,6 +146,26 @@ class OdooShiftSourceTest {
     }
 
     @Test
+    void withoutUtcDatesTheLocalDatesAreReadInTheCoopZone() throws Exception {
+        odoo.set("shift.shift", 1, "date_begin", false).set("shift.shift", 1, "date_end", false);
+        odoo.set("shift.shift", 6, "date_end", false);
+        // Shift 1 no longer matches the UTC window in Odoo's own search: only 6 and 2 come back.
+        List<Shift> shifts = source().fetch(FROM, TO);
+
+        assertThat(shifts).extracting(Shift::id, s -> s.end().toInstant()).containsExactly(
+                tuple("odoo:shift.shift:6", Instant.parse("2026-10-28T16:00:00Z")),
+                tuple("odoo:shift.shift:2", Instant.parse("2026-10-31T11:00:00Z")));
+    }
+
+    @Test
+    void aDateThatIsNotOneNamesTheShiftAndTheField() {
+        odoo.set("shift.shift", 2, "date_end", "31/10/2026 12:00");
+
+        assertThatThrownBy(() -> source().fetch(FROM, TO)).isInstanceOf(ShiftSourceException.class)
+                .hasMessage("shift.shift 2 (Samedi - 09:00 - B): date_end: \"31/10/2026 12:00\" is not a date-time (YYYY-MM-DD HH:MM:SS)");
+    }
+
+    @Test
     void theTeamCanBeTheShiftType() throws Exception {
         List<Shift> shifts = source(null, new OdooSourceConfig.Team("type", Map.of("Volant", "ftop")), FakeOdoo.PASSWORD, null)
                 .fetch(FROM, TO);
