@@ -1,0 +1,170 @@
+package coop.comptoir.bots.shifts.source;
+
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.plugin.ConfigException;
+import java.net.URI;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Where an iCalendar feed is and how its events read as shifts. Keys are snake_case in YAML
+ * ({@code seats_property}); bind it with {@code PluginConfig.bind} (or as a nested record of the
+ * plugin's config) and check {@link #problems(String)} before building an {@link IcalShiftSource}.
+ *
+ * @param url            an http(s) address of the feed; exactly one of {@code url} and {@code file}
+ * @param file           a local {@code .ics} file, re-read when it changes
+ * @param auth           credentials sent with {@code url} (optional)
+ * @param zone           the zone of "floating" times (no TZID, no Z); default: the coop's zone
+ * @param team           where an event's team is read (default: its first CATEGORIES value)
+ * @param seatsProperty  the property holding the number of seats, default {@code X-COMPTOIR-SEATS};
+ *                       empty: seats unknown
+ * @param members        how attendees are recognised as Matrix users
+ * @param timeoutSeconds how long one read of {@code url} may take (default 30)
+ */
+public record IcalSourceConfig(String url, String file, Auth auth, String zone, Team team, String seatsProperty,
+                               Members members, Integer timeoutSeconds) {
+
+    public IcalSourceConfig {
+        team = team == null ? new Team(null, null, null) : team;
+        seatsProperty = seatsProperty == null ? "X-COMPTOIR-SEATS" : seatsProperty.trim().toUpperCase(Locale.ROOT);
+        members = members == null ? new Members(null) : members;
+        timeoutSeconds = timeoutSeconds == null ? 30 : timeoutSeconds;
+    }
+
+    /**
+     * Credentials for the feed, never logged: HTTP basic ({@code username} and {@code password}), or a
+     * {@code token} sent as {@code Authorization: Bearer <token>}, or as the raw value of {@code header}
+     * when one is named (e.g. {@code X-Api-Key}).
+     */
+    public record Auth(String username, String password, String token, String header) {}
+
+    /**
+     * Where the team of an event is read.
+     *
+     * @param from      {@code categories} (first value; the default), {@code summary} (the part of SUMMARY
+     *                  before {@code separator}, the rest being the title), {@code property} (the value of
+     *                  {@code property}), or {@code none}
+     * @param property  the property for {@code from: property}, default {@code X-COMPTOIR-TEAM}
+     * @param separator for {@code from: summary}, default {@code " - "} ("A - Samedi matin")
+     */
+    public record Team(String from, String property, String separator) {
+        public Team {
+            from = from == null ? "categories" : from.trim().toLowerCase(Locale.ROOT);
+            property = property == null ? "X-COMPTOIR-TEAM" : property.trim().toUpperCase(Locale.ROOT);
+            separator = separator == null || separator.isEmpty() ? " - " : separator;
+        }
+    }
+
+    /**
+     * How an ATTENDEE becomes a member with a Matrix ID. {@code matrix:u/alice:example.org} and
+     * {@code https://matrix.to/#/@alice:example.org} attendees carry their ID; {@code mailto:}
+     * attendees are looked up in {@code emails} (case-insensitive). CN is the name shown.
+     *
+     * @param emails e-mail address → Matrix user ID
+     */
+    public record Members(Map<String, String> emails) {
+        public Members {
+            Map<String, String> lower = new LinkedHashMap<>();
+            if (emails != null) {
+                emails.forEach((k, v) -> lower.put(k == null ? null : k.trim().toLowerCase(Locale.ROOT), v));
+            }
+            emails = java.util.Collections.unmodifiableMap(lower);
+        }
+    }
+
+    /** Every problem, each with its key path under {@code path}; never a credential's value. */
+    public List<ConfigException> problems(String path) {
+        List<ConfigException> out = new ArrayList<>();
+        boolean hasUrl = url != null && !url.isBlank();
+        boolean hasFile = file != null && !file.isBlank();
+        if (hasUrl == hasFile) {
+            out.add(new ConfigException(path, hasUrl
+                    ? "give either url or file, not both"
+                    : "missing url or file (the feed's address, or a local .ics file)"));
+        }
+        if (hasUrl) {
+            try {
+                URI u = URI.create(url.trim());
+                if (!("https".equals(u.getScheme()) || "http".equals(u.getScheme())) || u.getHost() == null) {
+                    out.add(new ConfigException(path + ".url", "must be an http(s) address"));
+                } else if (u.getRawUserInfo() != null) {
+                    out.add(new ConfigException(path + ".url", "put credentials in auth, not in the address"));
+                }
+            } catch (IllegalArgumentException e) {
+                out.add(new ConfigException(path + ".url", "not a valid address"));
+            }
+        }
+        if (auth != null) {
+            String ap = path + ".auth";
+            if (!hasUrl) {
+                out.add(new ConfigException(ap, "only for a url"));
+            }
+            boolean basic = auth.username() != null || auth.password() != null;
+            boolean token = auth.token() != null;
+            if (basic == token) {
+                out.add(new ConfigException(ap, "give username and password, or a token"));
+            } else if (basic && (blank(auth.username()) || blank(auth.password()))) {
+                out.add(new ConfigException(ap, "basic authentication needs both username and password"));
+            } else if (token && blank(auth.token())) {
+                out.add(new ConfigException(ap + ".token", "empty"));
+            }
+            if (auth.header() != null && (basic || !auth.header().matches("[A-Za-z0-9-]+"))) {
+                out.add(new ConfigException(ap + ".header", basic ? "only with a token" : "not a header name"));
+            }
+        }
+        if (zone != null) {
+            try {
+                ZoneId.of(zone);
+            } catch (DateTimeException e) {
+                out.add(new ConfigException(path + ".zone", "unknown time zone \"" + zone + "\" (e.g. Europe/Paris)"));
+            }
+        }
+        if (!List.of("categories", "summary", "property", "none").contains(team.from())) {
+            out.add(new ConfigException(path + ".team.from", "categories, summary, property or none"));
+        }
+        if (!team.property().matches("[A-Z0-9-]+")) {
+            out.add(new ConfigException(path + ".team.property", "not a property name (e.g. X-COMPTOIR-TEAM)"));
+        }
+        if (!seatsProperty.isEmpty() && !seatsProperty.matches("[A-Z0-9-]+")) {
+            out.add(new ConfigException(path + ".seats_property", "not a property name (e.g. X-COMPTOIR-SEATS)"));
+        }
+        members.emails().forEach((email, id) -> {
+            String kp = path + ".members.emails." + email;
+            if (email == null || !email.matches("[^@\\s]+@[^@\\s]+")) {
+                out.add(new ConfigException(kp, "not an e-mail address"));
+            } else if (!validUserId(id)) {
+                out.add(new ConfigException(kp, "expected a Matrix user ID (@name:server)"));
+            }
+        });
+        if (timeoutSeconds < 1) {
+            out.add(new ConfigException(path + ".timeout_seconds", "must be at least 1"));
+        }
+        return out;
+    }
+
+    /** The zone of floating times: {@code zone}, else the coop's. */
+    ZoneId floatingZone(ZoneId coopZone) {
+        return zone == null ? coopZone : ZoneId.of(zone);
+    }
+
+    static boolean validUserId(String id) {
+        if (id == null) {
+            return false;
+        }
+        try {
+            UserId.of(id);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,42 @@
+package coop.comptoir.bots.shifts.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The example configs bind to the records (snake_case keys, unknown keys refused) without a problem. */
+class ExampleConfigTest {
+    private static final ObjectMapper YAML = YAMLMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private static JsonNode source(String file) throws Exception {
+        return YAML.readTree(Path.of("../../config", file).toFile()).path("plugins").path(0).path("source");
+    }
+
+    @Test
+    void theIcalExampleIsComplete() throws Exception {
+        IcalSourceConfig c = YAML.treeToValue(source("shifts-ical.example.yaml").path("ical"), IcalSourceConfig.class);
+
+        assertThat(c.problems("plugins[0].source.ical")).isEmpty();
+        assertThat(c.auth().password()).isEqualTo("${ICAL_PASSWORD}");
+        assertThat(c.members().emails()).containsEntry("bruno@example.coop", "@bruno:example.coop");
+    }
+
+    @Test
+    void theOdooExampleIsComplete() throws Exception {
+        OdooSourceConfig c = YAML.treeToValue(source("shifts-odoo.example.yaml").path("odoo"), OdooSourceConfig.class);
+
+        assertThat(c.problems("plugins[0].source.odoo")).isEmpty();
+        assertThat(c.password()).isEqualTo("${ODOO_PASSWORD}");
+        assertThat(c.team().from()).isEqualTo("week");
+        assertThat(c.registrationStates()).containsExactly("open", "done");
+    }
+}
