@@ -756,7 +756,7 @@ public final class FakeDiscord implements AutoCloseable {
             reply = Rest.error(400, 50109, "The request body contains invalid JSON.");
         }
         List<String> violations = spec == null ? List.of()
-                : spec.checkRequest(method, encodedPath, query, contentType, jsonText);
+                : spec.checkRequest(method, encodedPath, query, contentType, jsonText, false);
 
         Rest.Route route = null;
         List<String> params = new ArrayList<>();
