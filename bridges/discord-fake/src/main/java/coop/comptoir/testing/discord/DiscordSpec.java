@@ -95,7 +95,7 @@ public final class DiscordSpec {
     }
 
     /**
-     * The spec found from the system property {@value #SHARED_DIR_PROPERTY}, or else by walking up from the
+     * The spec found in the folder named by the system property {@value #SHARED_DIR_PROPERTY} when it is set, else by walking up from the
      * working directory to a folder holding {@code shared/spec/discord/openapi.json}; empty when absent.
      */
     public static Optional<DiscordSpec> find() {
@@ -106,10 +106,9 @@ public final class DiscordSpec {
     public static Optional<Path> locate() {
         String property = System.getProperty(SHARED_DIR_PROPERTY);
         if (property != null && !property.isBlank()) {
+            // when named, only that folder counts (so a build can point at a missing one to test the skip)
             Path candidate = Path.of(property).resolve(RELATIVE_PATH);
-            if (Files.isRegularFile(candidate)) {
-                return Optional.of(candidate.toAbsolutePath().normalize());
-            }
+            return Files.isRegularFile(candidate) ? Optional.of(candidate.toAbsolutePath().normalize()) : Optional.empty();
         }
         for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
             Path candidate = p.resolve("shared").resolve(RELATIVE_PATH);

@@ -771,7 +771,7 @@ public final class FakeDiscord implements AutoCloseable {
                 reply = Rest.error(503, 0, "503: Service Unavailable");
             } else if (rateLimited.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 reply = new Rest.Reply(429, World.NODES.objectNode().put("message", "You are being rate limited.")
-                        .put("retry_after", retryAfterSeconds).put("global", false));
+                        .put("retry_after", retryAfterSeconds).put("global", false).put("code", 0));
             } else if (route == null) {
                 boolean otherMethod = rest.routes.stream().anyMatch(r -> matches(r.segments(), segments, new ArrayList<>()));
                 if (otherMethod) {
