@@ -127,7 +127,7 @@ public final class YamlShiftSource implements ShiftSource {
         try {
             return document(YAML.readTree(yaml), "YAML");
         } catch (JsonProcessingException e) {
-            throw new ShiftSourceException("YAML: not valid YAML: " + e.getOriginalMessage());
+            throw new ShiftSourceException("YAML: " + notYaml(e));
         }
     }
 
@@ -139,11 +139,19 @@ public final class YamlShiftSource implements ShiftSource {
             try {
                 root = YAML.readTree(Files.readString(file));
             } catch (JsonProcessingException e) {
-                throw new ShiftSourceException(file + ": not valid YAML: " + e.getOriginalMessage());
+                throw new ShiftSourceException(file + ": " + notYaml(e));
             }
             templates = document(root, file.toString());
         }
         return expand(templates, from, to, zone, cycle);
+    }
+
+    /** One line: where and what, without the parser's multi-line excerpt. */
+    private static String notYaml(JsonProcessingException e) {
+        String what = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("").strip();
+        var at = e.getLocation();
+        return "not valid YAML" + (at != null && at.getLineNr() > 0 ? " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")" : "")
+                + (what.isEmpty() ? "" : ": " + what);
     }
 
     @Override
