@@ -218,18 +218,18 @@ class ShiftsPluginTest {
     }
 
     @Test
-    void theExampleConfigIsValid() throws Exception {
-        Path example = Path.of("../../config/shifts.example.yaml");
-        if (!Files.exists(example)) {
-            return;
-        }
-        var root = Fakes.YAML.readTree(example.toFile());
-        for (var p : root.path("plugins")) {
-            if ("shifts".equals(p.path("type").asText())) {
-                var settings = ((com.fasterxml.jackson.databind.node.ObjectNode) p.deepCopy());
-                settings.remove(List.of("type", "id", "enabled"));
-                ShiftsPluginFactory.settings(new Section("plugins[0]", settings), null);
-            }
-        }
+    void theExampleConfigAndScheduleAreValid() throws Exception {
+        var root = Fakes.YAML.readTree(Path.of("../../config/shifts.example.yaml").toFile());
+        var section = (com.fasterxml.jackson.databind.node.ObjectNode) root.path("plugins").get(0).deepCopy();
+        section.remove(List.of("type", "id"));
+        Path schedule = Path.of("../../config/shifts-schedule.example.yaml").toAbsolutePath();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) section.get("source")).put("file", schedule.toString());
+        ShiftsPluginFactory.Settings s = ShiftsPluginFactory.settings(new Section("plugins[0]", section), null);
+        assertThat(s.reminders()).containsExactly(java.time.Duration.ofHours(48), java.time.Duration.ofHours(2));
+        List<Shift> shifts = s.source().fetch(Instant.parse("2026-03-30T00:00:00Z"), Instant.parse("2026-04-13T00:00:00Z"));
+        // 2026-03-30 is a Monday of week A (12 weeks after the anchor): mardi-soir twice, samedi-matin
+        // on 4 April is cancelled, 11 April is week B
+        assertThat(shifts).extracting(Shift::id).containsExactly("yaml:mardi-soir:2026-03-31", "yaml:mardi-soir:2026-04-07");
+        assertThat(shifts.get(0).seatsFree()).isEqualTo(2);
     }
 }
