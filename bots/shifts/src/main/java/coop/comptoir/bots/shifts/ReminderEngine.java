@@ -55,6 +55,8 @@ final class ReminderEngine {
     /** A claim older than this was left by a process that died: taken again. */
     static final Duration LEASE = Duration.ofMinutes(2);
     static final int MAX_ATTEMPTS = 5;
+    /** Reminders of shifts started longer ago than this are forgotten. */
+    static final Duration KEEP = Duration.ofDays(30);
     private static final int BATCH = 200;
 
     /**
@@ -108,6 +110,7 @@ final class ReminderEngine {
     void plan(List<Shift> shifts, Instant from, Instant to) {
         synchronized (lock) {
             store.replaceSchedule(shifts, from, to);
+            store.forgetRemindersBefore(from.minus(KEEP));
             Set<UserId> optedIn = store.optedIn();
             Map<String, Row> existing = store.remindersFrom(from);
             Map<String, Row> desired = new LinkedHashMap<>();

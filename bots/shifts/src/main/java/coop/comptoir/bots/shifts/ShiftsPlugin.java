@@ -2,7 +2,6 @@ package coop.comptoir.bots.shifts;
 
 import coop.comptoir.api.command.Command;
 import coop.comptoir.api.command.CommandInvocation;
-import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.matrix.MatrixException;
 import coop.comptoir.api.matrix.OutgoingMessage;
@@ -254,9 +253,5 @@ final class ShiftsPlugin implements Plugin {
             html.append("</ul>");
         }
         inv.replyHtml(plain.toString(), html.toString());
-    }
-
-    RoomId resolve(String address) {
-        return engine.resolve(address);
     }
 }

@@ -257,6 +257,20 @@ final class ShiftsStore {
                 });
     }
 
+    /** Forgets the reminders of shifts that started before {@code before}; how many. */
+    int forgetRemindersBefore(Instant before) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM shifts_reminder WHERE instance = ? AND start_ms < ? "
+                    + "AND state NOT IN (?, ?)")) {
+                ps.setString(1, instance);
+                ps.setLong(2, before.toEpochMilli());
+                ps.setString(3, SENDING);
+                ps.setString(4, EDITING);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** Adds a pending reminder unless its key exists; true if added. */
     boolean insert(Row r) {
         return db.withConnection(c -> {

@@ -138,7 +138,7 @@ final class Texts {
 
     String shiftsHelp() {
         return en ? "your next shifts and this week's letter (A, B, C, D)"
-                : "tes prochains services et la lettre de la semaine (A, B, C, D)";
+                : (vous ? "vos" : "tes") + " prochains services et la lettre de la semaine (A, B, C, D)";
     }
 
     String optedIn() {
