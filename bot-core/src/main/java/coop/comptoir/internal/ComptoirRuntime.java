@@ -61,6 +61,8 @@ public final class ComptoirRuntime implements AutoCloseable {
 
     private final ComptoirConfig config;
     private final Clock clock;
+    /** What plugins get as {@code context.clock()}: the runtime's clock unless a test shifts it. */
+    private final Clock pluginClock;
     private final Metrics metrics = new Metrics();
     private final ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final OkHttpClient http;
@@ -79,9 +81,10 @@ public final class ComptoirRuntime implements AutoCloseable {
     private volatile boolean ready;
     private volatile boolean closing;
 
-    private ComptoirRuntime(ComptoirConfig config, PluginCatalog catalog, Clock clock) throws Exception {
+    private ComptoirRuntime(ComptoirConfig config, PluginCatalog catalog, Clock clock, Clock pluginClock) throws Exception {
         this.config = config;
         this.clock = clock;
+        this.pluginClock = pluginClock;
         ComptoirConfig.Appservice as = config.appservice();
         UserId bot = UserId.of(as.senderLocalpart(), config.homeserver().serverName());
 
@@ -117,9 +120,9 @@ public final class ComptoirRuntime implements AutoCloseable {
                 config.commands().language(), matrix, as.displayName());
         dispatcher.subscribe("commands", EventTypes.ROOM_MESSAGE, false, router::mightBeCommand, router::onMessage);
 
-        addInstance(CorePlugin.INSTANCE_ID, null, Namespaces.NONE, ctx -> new CorePlugin(ctx));
+        addInstance(CorePlugin.INSTANCE_ID, null, Namespaces.NONE, clock, ctx -> new CorePlugin(ctx));
         for (PluginCatalog.Instance i : catalog.instances(config)) {
-            addInstance(i.id(), i.config(), i.factory().namespaces(i.config()), i.factory()::create);
+            addInstance(i.id(), i.config(), i.factory().namespaces(i.config()), pluginClock, i.factory()::create);
         }
 
         this.server = new AppserviceServer(
@@ -142,9 +145,9 @@ public final class ComptoirRuntime implements AutoCloseable {
         Plugin create(PluginContextImpl ctx) throws Exception;
     }
 
-    private void addInstance(String id, PluginConfig pc, Namespaces ns, Creator creator) throws Exception {
+    private void addInstance(String id, PluginConfig pc, Namespaces ns, Clock instanceClock, Creator creator) throws Exception {
         PluginContextImpl ctx = new PluginContextImpl(id, pc, matrix, matrix.userId(), config.homeserver().serverName(),
-                router.forInstance(id), database, quartz.forInstance(id), http, clock, PluginContextImpl.loggerFor(id),
+                router.forInstance(id), database, quartz.forInstance(id), http, instanceClock, PluginContextImpl.loggerFor(id),
                 dispatcher, pluginRoutes.forInstance(id));
         Plugin plugin;
         try {
@@ -165,7 +168,17 @@ public final class ComptoirRuntime implements AutoCloseable {
     }
 
     public static ComptoirRuntime start(ComptoirConfig config, List<PluginFactory> factories, Clock clock) throws Exception {
-        ComptoirRuntime rt = new ComptoirRuntime(config, new PluginCatalog(factories), clock);
+        return start(config, factories, clock, clock);
+    }
+
+    /**
+     * Same, with another clock for the plugin instances ({@code context.clock()}): the end-to-end
+     * tests shift it (see {@link coop.comptoir.internal.clock.OffsetFileClock}); the runtime itself,
+     * the core commands and Quartz keep {@code clock} and the system time.
+     */
+    public static ComptoirRuntime start(ComptoirConfig config, List<PluginFactory> factories, Clock clock, Clock pluginClock)
+            throws Exception {
+        ComptoirRuntime rt = new ComptoirRuntime(config, new PluginCatalog(factories), clock, pluginClock);
         try {
             rt.startAll();
         } catch (Exception e) {

@@ -2,8 +2,10 @@ package coop.comptoir.internal.cli;
 
 import coop.comptoir.api.plugin.PluginFactory;
 import coop.comptoir.internal.ComptoirRuntime;
+import coop.comptoir.internal.clock.OffsetFileClock;
 import coop.comptoir.internal.config.ComptoirConfig;
 import coop.comptoir.internal.config.PluginCatalog;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,16 +28,19 @@ public final class RunCommand implements Callable<Integer> {
         ComptoirConfig loaded = Checks.load(config.file(), context.env());
         PluginCatalog catalog = context.plugins().get();
         Checks.Ready ready = Checks.ready(loaded, catalog, config.file());
-        launch(ready.config(), catalog.factories());
+        launch(ready.config(), catalog.factories(), OffsetFileClock.fromEnvironment(context.env(), Clock.systemUTC()));
         return ExitCodes.OK;
     }
 
     /**
      * Starts the runtime with a checked config (tokens filled) and the known plugin factories, and
      * returns once it has shut down.
+     *
+     * @param pluginClock the plugins' clock: the system clock, or a shifted one when the test
+     *     facility {@value OffsetFileClock#ENV} is set
      */
-    static void launch(ComptoirConfig config, List<PluginFactory> factories) throws Exception {
-        ComptoirRuntime runtime = ComptoirRuntime.start(config, factories);
+    static void launch(ComptoirConfig config, List<PluginFactory> factories, Clock pluginClock) throws Exception {
+        ComptoirRuntime runtime = ComptoirRuntime.start(config, factories, Clock.systemUTC(), pluginClock);
         Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "comptoir-shutdown"));
         runtime.awaitStop();
         if (!runtime.isReady()) {

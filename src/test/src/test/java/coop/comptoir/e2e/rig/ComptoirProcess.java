@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.Request;
@@ -17,14 +18,21 @@ import okhttp3.Request;
  * Comptoir running as a separate process ({@code java -jar comptoir.jar run --config …}), the way
  * it runs in production, with its stdout and stderr in {@link #logFile()}.
  *
- * <p>All processes of a JVM share the appservice registration, hence its port: only one runs at a
- * time, and starting a second one while another runs is an error. Get one from
- * {@link Rig#comptoir(String)}.
+ * <p>All processes of a JVM share the appservice registration, hence its port: only one runs on
+ * that port at a time, and starting a second one there while another runs is an error. A process
+ * given a port of its own (a second member of a PostgreSQL cluster) may run beside it: the
+ * homeserver never calls it, but it becomes ready (the homeserver's ping reaches the first one) and
+ * sends. Get one from {@link Rig#comptoir(String)}.
  */
 public final class ComptoirProcess implements AutoCloseable {
     private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final AtomicReference<ComptoirProcess> RUNNING = new AtomicReference<>();
+    /**
+     * Processes started beside the one on the registration's port, on ports of their own (a second
+     * cluster member): the homeserver does not reach them, they only send.
+     */
+    private static final java.util.Set<ComptoirProcess> BESIDE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final String name;
     private final Path dir;
@@ -32,6 +40,7 @@ public final class ComptoirProcess implements AutoCloseable {
     private final Path logFile;
     private final ComptoirCli cli;
     private final String url;
+    private final java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
     private Process process;
     private int starts;
 
@@ -49,6 +58,15 @@ public final class ComptoirProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + configFile, e);
         }
+    }
+
+    /**
+     * Adds an environment variable for the next starts, e.g. {@link PluginClock#ENV} to give this
+     * process a clock the test moves.
+     */
+    public synchronized ComptoirProcess withEnvironment(String name, String value) {
+        environment.put(name, value);
+        return this;
     }
 
     /** Base URL of the appservice HTTP server (also /health and /metrics), e.g. {@code http://127.0.0.1:41234}. */
@@ -85,16 +103,23 @@ public final class ComptoirProcess implements AutoCloseable {
             throw new IllegalStateException(name + " is already running");
         }
         ComptoirProcess holder = RUNNING.get();
-        if (holder != null && holder != this && holder.isRunning()) {
+        boolean samePort = holder != null && holder.url.equals(url);
+        if (samePort && holder != this && holder.isRunning()) {
             throw new IllegalStateException("cannot start " + name + ": " + holder.name
                     + " is running on the same appservice port; stop it first");
         }
-        RUNNING.set(this);
+        if (holder == null || samePort || !holder.isRunning()) {
+            RUNNING.set(this);
+        } else {
+            BESIDE.add(this);
+        }
         starts++;
         Files.writeString(logFile, "==== e2e: start #" + starts + " at " + Instant.now() + " ====\n",
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         try {
-            process = cli.processBuilder(dir, "run", "--config", configFile.toString())
+            ProcessBuilder builder = cli.processBuilder(dir, "run", "--config", configFile.toString());
+            builder.environment().putAll(environment);
+            process = builder
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
@@ -162,6 +187,7 @@ public final class ComptoirProcess implements AutoCloseable {
 
     private void released() {
         RUNNING.compareAndSet(this, null);
+        BESIDE.remove(this);
     }
 
     /** {@link #stop()}, for try-with-resources. */
@@ -180,6 +206,13 @@ public final class ComptoirProcess implements AutoCloseable {
 
     /** Kills whichever process is still running (JVM shutdown). */
     static void killRunning() {
+        for (ComptoirProcess beside : List.copyOf(BESIDE)) {
+            try {
+                beside.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         ComptoirProcess running = RUNNING.get();
         if (running != null) {
             try {

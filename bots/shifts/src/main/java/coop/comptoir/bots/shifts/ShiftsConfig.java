@@ -1,0 +1,79 @@
+package coop.comptoir.bots.shifts;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One shifts instance's section ({@code plugins: [{type: shifts, …}]}). Durations are written
+ * {@code 48h}, {@code 2h30m}, {@code 30s}, {@code 14d} (or ISO {@code PT48H}). Checked by
+ * {@link ShiftsPluginFactory}.
+ *
+ * @param zone              the coop's time zone (default {@code Europe/Paris})
+ * @param language          {@code fr} (default) or {@code en}
+ * @param address           {@code tu} (default) or {@code vous}, in French
+ * @param anchor            a Monday of a week A, e.g. {@code 2026-01-05}
+ * @param source            where shifts come from: a mapping with {@code type: yaml|ical|odoo} and that type's keys
+ * @param pollInterval      how often the source is read (default 5m)
+ * @param tick              how often due reminders are looked for (default 30s); divides a minute or an hour
+ * @param horizon           how far ahead shifts are read (default 14d)
+ * @param teams             team key → room ID or alias of the team
+ * @param defaultRoom       the room of shifts whose team has no room (optional)
+ * @param reminders         before each shift, reminders in the team's room (default [48h, 2h])
+ * @param personalReminders before each shift, direct messages to members who opted in (default [24h])
+ * @param understaffed      calls for help when seats are still free (optional)
+ * @param adminRoom         where source outages are reported, once until they end (optional)
+ * @param commands          command names (first) and aliases: {@code reminders} and {@code shifts}
+ */
+public record ShiftsConfig(
+        String zone,
+        String language,
+        String address,
+        @JsonProperty(required = true) String anchor,
+        @JsonProperty(required = true) JsonNode source,
+        String pollInterval,
+        String tick,
+        String horizon,
+        Map<String, String> teams,
+        String defaultRoom,
+        List<String> reminders,
+        List<String> personalReminders,
+        Understaffed understaffed,
+        String adminRoom,
+        Commands commands) {
+
+    public ShiftsConfig {
+        zone = zone == null ? "Europe/Paris" : zone;
+        language = language == null ? "fr" : language;
+        address = address == null ? "tu" : address;
+        pollInterval = pollInterval == null ? "5m" : pollInterval;
+        tick = tick == null ? "30s" : tick;
+        horizon = horizon == null ? "14d" : horizon;
+        teams = teams == null ? Map.of() : Map.copyOf(teams);
+        reminders = reminders == null ? List.of("48h", "2h") : List.copyOf(reminders);
+        personalReminders = personalReminders == null ? List.of("24h") : List.copyOf(personalReminders);
+        commands = commands == null ? new Commands(null, null) : commands;
+    }
+
+    /**
+     * @param room   the volunteers room, where the call is posted and then edited
+     * @param before how long before a shift free seats call for help (default 48h)
+     */
+    public record Understaffed(@JsonProperty(required = true) String room, String before) {
+        public Understaffed {
+            before = before == null ? "48h" : before;
+        }
+    }
+
+    /**
+     * @param reminders the opt-in command, then its aliases (default [rappels, reminders]; empty: none)
+     * @param shifts    the "my next shifts" command, then its aliases (default [services, shifts]; empty: none)
+     */
+    public record Commands(List<String> reminders, List<String> shifts) {
+        public Commands {
+            reminders = reminders == null ? List.of("rappels", "reminders") : List.copyOf(reminders);
+            shifts = shifts == null ? List.of("services", "shifts") : List.copyOf(shifts);
+        }
+    }
+}

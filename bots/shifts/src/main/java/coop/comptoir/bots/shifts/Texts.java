@@ -1,0 +1,265 @@
+package coop.comptoir.bots.shifts;
+
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.matrix.OutgoingMessage;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What members read: French (default) or English; in French, {@code tu} (default) or {@code vous}
+ * as the coop chooses. Every message is a notice with a plain body and HTML where members are
+ * pills; those with a Matrix ID are also in {@code m.mentions}.
+ */
+final class Texts {
+    private final boolean en;
+    private final boolean vous;
+    private final DateTimeFormatter day;
+    private final DateTimeFormatter time;
+
+    private Texts(boolean en, boolean vous) {
+        this.en = en;
+        this.vous = vous;
+        this.day = DateTimeFormatter.ofPattern("EEEE d MMMM", en ? Locale.ENGLISH : Locale.FRENCH);
+        this.time = DateTimeFormatter.ofPattern(en ? "H:mm" : "H'h'mm", en ? Locale.ENGLISH : Locale.FRENCH);
+    }
+
+    /** @param address {@code tu} or {@code vous} (French only; English has one "you") */
+    static Texts of(String language, String address) {
+        return new Texts("en".equals(language), "vous".equals(address));
+    }
+
+    boolean english() {
+        return en;
+    }
+
+    /** "samedi 28 mars, 9h00–12h00" */
+    String when(Shift s) {
+        return day.format(s.start()) + ", " + time.format(s.start()) + "–" + time.format(s.end());
+    }
+
+    String date(LocalDate d) {
+        return day.format(d);
+    }
+
+    /** The reminder to a team's room, before a shift. */
+    OutgoingMessage teamReminder(Shift s, Duration late) {
+        Html h = new Html();
+        h.text(en ? "⏰ Reminder: shift " + quote(s.title()) + " on " + when(s) + "."
+                : "⏰ Rappel : service " + quote(s.title()) + " " + when(s) + ".");
+        h.newline();
+        if (s.members().isEmpty()) {
+            h.text(en ? "Nobody has signed up yet." : "Personne n’est encore inscrit·e.");
+        } else {
+            h.text(en ? "Registered: " : "Inscrit·es : ");
+            h.members(s.members());
+            h.text(".");
+        }
+        if (s.seatsMax() > 0) {
+            h.text(" ");
+            h.text(seats(s.seatsFree()));
+        }
+        h.newline();
+        h.text(en ? "If you cannot come, please tell the team as soon as possible. Thank you!"
+                : vous ? "Si vous ne pouvez pas venir, prévenez l’équipe au plus vite. Merci !"
+                : "Si tu ne peux pas venir, préviens l’équipe au plus vite. Merci !");
+        lateNote(h, late);
+        return h.message();
+    }
+
+    private String seats(int free) {
+        if (en) {
+            return free == 0 ? "The team is complete." : free == 1 ? "1 seat is still free." : free + " seats are still free.";
+        }
+        return free == 0 ? "L’équipe est au complet." : free == 1 ? "Il reste 1 place libre." : "Il reste " + free + " places libres.";
+    }
+
+    /** The personal reminder, in a direct chat. */
+    OutgoingMessage personalReminder(Shift s, String optOutCommand, Duration late) {
+        Html h = new Html();
+        if (en) {
+            h.text("Hello! A little reminder: you are registered for the shift " + quote(s.title()) + " on " + when(s)
+                    + ". Thank you, see you at the shop! (To stop these messages: !" + optOutCommand + " off)");
+        } else if (vous) {
+            h.text("Bonjour ! Petit rappel : vous êtes inscrit·e au service " + quote(s.title()) + " " + when(s)
+                    + ". Merci et à bientôt au magasin ! (Pour ne plus recevoir ces messages : !" + optOutCommand + " off)");
+        } else {
+            h.text("Coucou ! Petit rappel : tu es inscrit·e au service " + quote(s.title()) + " " + when(s)
+                    + ". Merci et à bientôt au magasin ! (Pour ne plus recevoir ces messages : !" + optOutCommand + " off)");
+        }
+        lateNote(h, late);
+        return h.message();
+    }
+
+    /** The call for help in the volunteers room; edited as seats fill. */
+    OutgoingMessage understaffed(Shift s) {
+        int n = s.seatsFree();
+        String what = quote(s.title());
+        if (en) {
+            return OutgoingMessage.notice("🙋 " + (n == 1 ? "1 person" : n + " people") + " missing on " + when(s) + " (" + what
+                    + "). Can you come? Sign up and tell the team!");
+        }
+        return OutgoingMessage.notice("🙋 Il manque " + (n == 1 ? "1 personne" : n + " personnes") + " " + when(s) + " (" + what
+                + "). " + (vous ? "Vous pouvez venir ? Inscrivez-vous et prévenez l’équipe !"
+                : "Tu peux venir ? Inscris-toi et préviens l’équipe !"));
+    }
+
+    /** The last state of the call for help once every seat is taken. */
+    OutgoingMessage understaffedFull(Shift s) {
+        return OutgoingMessage.notice(en ? "✅ Full, thank you! " + when(s) + " (" + quote(s.title()) + ")"
+                : "✅ Complet, merci ! " + when(s) + " (" + quote(s.title()) + ")");
+    }
+
+    /** The call for help of a shift that was cancelled. */
+    OutgoingMessage understaffedCancelled(String title, String when) {
+        return OutgoingMessage.notice(en ? "❌ Shift cancelled: " + when + " (" + quote(title) + "). No help needed, thank you!"
+                : "❌ Service annulé : " + when + " (" + quote(title) + "). Plus besoin de renfort, merci !");
+    }
+
+    private void lateNote(Html h, Duration late) {
+        if (late == null) {
+            return;
+        }
+        long min = Math.max(1, late.toSeconds() / 60);
+        String amount = min < 120 ? min + " min" : (min / 60) + " h";
+        h.text(en ? " (reminder sent " + amount + " late)" : " (rappel envoyé avec " + amount + " de retard)");
+    }
+
+    // ---- commands
+
+    String optInHelp(String cmd) {
+        return en ? "personal shift reminders by direct message: !" + cmd + " on or off"
+                : "rappels de service personnels en message privé : !" + cmd + " on ou off";
+    }
+
+    String shiftsHelp() {
+        return en ? "your next shifts and this week's letter (A, B, C, D)"
+                : (vous ? "vos" : "tes") + " prochains services et la lettre de la semaine (A, B, C, D)";
+    }
+
+    String optedIn() {
+        return en ? "Noted: I will send you your shift reminders by direct message. 🌱"
+                : vous ? "C’est noté : je vous enverrai vos rappels de service en message privé. 🌱"
+                : "C’est noté : je t’enverrai tes rappels de service en message privé. 🌱";
+    }
+
+    String optedOut(String cmd) {
+        return en ? "Noted: no more reminders by direct message (!" + cmd + " on to get them again)."
+                : "C’est noté : plus de rappels en message privé (!" + cmd + " on pour les réactiver).";
+    }
+
+    String optInStatus(boolean on, String cmd) {
+        if (en) {
+            return "Your personal reminders are " + (on ? "on" : "off") + ". Say !" + cmd + " on or !" + cmd + " off.";
+        }
+        return vous ? "Vos rappels personnels sont " + (on ? "activés" : "désactivés") + ". Écrivez !" + cmd + " on ou !" + cmd + " off."
+                : "Tes rappels personnels sont " + (on ? "activés" : "désactivés") + ". Écris !" + cmd + " on ou !" + cmd + " off.";
+    }
+
+    /** First message of the direct chat where personal reminders go. */
+    String directChatHello() {
+        return en ? "Hello! This is where I will send your shift reminders. 🌱"
+                : vous ? "Bonjour ! C’est ici que je vous enverrai vos rappels de service. 🌱"
+                : "Coucou ! C’est ici que je t’enverrai tes rappels de service. 🌱";
+    }
+
+    String weekToday(char letter) {
+        return en ? "This week is week " + letter + "." : "Nous sommes en semaine " + letter + ".";
+    }
+
+    String nextShiftsTitle() {
+        return en ? "Your next shifts:" : vous ? "Vos prochains services :" : "Tes prochains services :";
+    }
+
+    String noShifts(long days) {
+        return en ? "I cannot find you in any shift in the next " + days + " days."
+                : vous ? "Je ne vous trouve inscrit·e à aucun service dans les " + days + " prochains jours."
+                : "Je ne te trouve inscrit·e à aucun service dans les " + days + " prochains jours.";
+    }
+
+    String shiftLine(Shift s, char letter) {
+        return when(s) + " — " + s.title() + (en ? " (week " : " (semaine ") + letter + ")";
+    }
+
+    // ---- admins
+
+    String sourceDown(String source, String reason) {
+        return en ? "⚠️ Shift source unavailable (" + source + "): " + reason
+                + ". I keep the last known schedule and will tell you when it works again."
+                : "⚠️ Source des services indisponible (" + source + ") : " + reason
+                + ". Je garde le dernier planning connu et vous préviendrai quand elle refonctionnera.";
+    }
+
+    String sourceBack(String source) {
+        return en ? "✅ Shift source working again (" + source + ")." : "✅ La source des services refonctionne (" + source + ").";
+    }
+
+    private String quote(String s) {
+        return en ? "“" + s + "”" : "« " + s + " »";
+    }
+
+    /** Builds the plain and HTML bodies side by side. */
+    private static final class Html {
+        private final StringBuilder plain = new StringBuilder();
+        private final StringBuilder html = new StringBuilder();
+        private final List<UserId> mentions = new ArrayList<>();
+
+        void text(String s) {
+            plain.append(s);
+            html.append(escape(s));
+        }
+
+        void newline() {
+            plain.append('\n');
+            html.append("<br>");
+        }
+
+        void members(List<Shift.Member> members) {
+            for (int i = 0; i < members.size(); i++) {
+                Shift.Member m = members.get(i);
+                if (i > 0) {
+                    text(", ");
+                }
+                plain.append(m.displayName());
+                if (m.matrixId().isPresent()) {
+                    UserId id = m.matrixId().get();
+                    html.append("<a href=\"https://matrix.to/#/").append(escape(id.value())).append("\">")
+                            .append(escape(m.displayName())).append("</a>");
+                    if (!mentions.contains(id)) {
+                        mentions.add(id);
+                    }
+                } else {
+                    html.append(escape(m.displayName()));
+                }
+            }
+        }
+
+        OutgoingMessage message() {
+            OutgoingMessage m = OutgoingMessage.noticeHtml(plain.toString(), html.toString());
+            return mentions.isEmpty() ? m : m.mentioning(mentions.toArray(UserId[]::new));
+        }
+    }
+
+    static String escape(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '"' -> sb.append("&quot;");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A local date-time for logs. */
+    static String log(ZonedDateTime t) {
+        return t.toLocalDateTime() + " " + t.getZone();
+    }
+}

@@ -1,0 +1,366 @@
+package coop.comptoir.bots.shifts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import coop.comptoir.api.id.EventId;
+import coop.comptoir.api.id.RoomId;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.store.Database;
+import coop.comptoir.bots.shifts.Fakes.Matrix;
+import coop.comptoir.bots.shifts.Fakes.TestClock;
+import coop.comptoir.internal.store.JdbcDatabase;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** The reminder engine with a real SQLite store, a fake homeserver and a hand-moved clock. */
+class ReminderEngineTest {
+    static final ZoneId PARIS = ZoneId.of("Europe/Paris");
+    static final RoomId TEAM_ROOM = RoomId.of("!equipe:coop.example");
+    static final RoomId HELP_ROOM = RoomId.of("!benevoles:coop.example");
+    static final UserId ALICE = UserId.of("@alice:coop.example");
+    static final UserId BOB = UserId.of("@bob:coop.example");
+    /** Saturday 14 March 2026, 9:00 in Paris (UTC+1). */
+    static final ZonedDateTime START = ZonedDateTime.of(2026, 3, 14, 9, 0, 0, 0, PARIS);
+    static final Instant DUE_48H = Instant.parse("2026-03-12T08:00:00Z");
+    static final Instant DUE_2H = Instant.parse("2026-03-14T06:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private final List<JdbcDatabase> opened = new ArrayList<>();
+    private JdbcDatabase db;
+    private final Matrix matrix = new Matrix();
+    private final TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
+
+    @BeforeEach
+    void open() {
+        db = TestDb.sqlite(dir);
+        opened.add(db);
+    }
+
+    @AfterEach
+    void close() {
+        opened.forEach(JdbcDatabase::close);
+    }
+
+    static Shift shift(String id, ZonedDateTime start, int seats, UserId... members) {
+        List<Shift.Member> ms = Arrays.stream(members).map(u -> new Shift.Member(u.localpart(), Optional.of(u))).toList();
+        return new Shift(id, "Samedi matin", Optional.of("samedi"), start, start.plusHours(3), seats,
+                Math.max(0, seats - ms.size()), ms);
+    }
+
+    static ReminderEngine engine(Database db, Matrix matrix, java.time.Clock clock, String helpRoom) {
+        return new ReminderEngine(new ShiftsStore(db, "shifts"), matrix, clock, Texts.of("fr", "tu"),
+                new ReminderEngine.Settings("shifts", PARIS, List.of(Duration.ofHours(48), Duration.ofHours(2)),
+                        List.of(Duration.ofHours(24)), helpRoom, Duration.ofHours(48), "rappels", s -> TEAM_ROOM.value()),
+                LoggerFactory.getLogger("shifts-test"));
+    }
+
+    private ReminderEngine engine() {
+        return engine(db, matrix, clock, null);
+    }
+
+    /** A poll at the clock's time, 14 days ahead. */
+    private void poll(ReminderEngine e, Shift... shifts) {
+        Instant now = clock.instant();
+        e.plan(List.of(shifts), now, now.plus(Duration.ofDays(14)));
+    }
+
+    private void at(Instant t, ReminderEngine e) {
+        clock.set(t);
+        e.tick();
+    }
+
+    @Test
+    void dueTimesKeepTheWallClockHourAcrossDaylightSavingChanges() {
+        // Sunday 29 March 2026, clocks go forward at 2:00: 48h before 9:00 is Friday 9:00 local, 47 real hours.
+        ZonedDateTime spring = ZonedDateTime.of(2026, 3, 29, 9, 0, 0, 0, PARIS);
+        assertThat(ReminderEngine.due(spring, Duration.ofHours(48)).atZone(PARIS).toLocalDateTime())
+                .isEqualTo(LocalDateTime.of(2026, 3, 27, 9, 0));
+        assertThat(ReminderEngine.due(spring, Duration.ofHours(2)).atZone(PARIS).toLocalDateTime())
+                .isEqualTo(LocalDateTime.of(2026, 3, 29, 7, 0));
+        assertThat(ReminderEngine.due(spring, Duration.ofHours(48))).isEqualTo(Instant.parse("2026-03-27T08:00:00Z"));
+        // Sunday 25 October 2026, clocks go back at 3:00: 49 real hours, still Friday 9:00 local.
+        ZonedDateTime autumn = ZonedDateTime.of(2026, 10, 25, 9, 0, 0, 0, PARIS);
+        assertThat(ReminderEngine.due(autumn, Duration.ofHours(48))).isEqualTo(Instant.parse("2026-10-23T07:00:00Z"));
+        assertThat(ReminderEngine.due(autumn, Duration.ofHours(2))).isEqualTo(Instant.parse("2026-10-25T06:00:00Z"));
+        // a shift on the night of the change: hours count on the time line, so 2h before 4:00 CEST is 1:00 CET
+        ZonedDateTime night = ZonedDateTime.of(2026, 3, 29, 4, 0, 0, 0, PARIS);
+        assertThat(ReminderEngine.due(night, Duration.ofHours(2))).isEqualTo(Instant.parse("2026-03-29T00:00:00Z"));
+        assertThat(ReminderEngine.due(night, Duration.ofHours(2)).atZone(PARIS).toLocalTime()).isEqualTo(java.time.LocalTime.of(1, 0));
+        // and a day and 2 hours before is the day before at 2:00 (04:00 CET that day, minus 2 h)
+        assertThat(ReminderEngine.due(night, Duration.ofDays(1).plusHours(2)).atZone(PARIS).toLocalDateTime())
+                .isEqualTo(LocalDateTime.of(2026, 3, 28, 2, 0));
+    }
+
+    @Test
+    void aTeamReminderIsSentAtItsDueTimeOnceWithMentions() {
+        ReminderEngine e = engine();
+        Shift s = shift("yaml:samedi:2026-03-14", START, 4, ALICE, BOB);
+        poll(e, s);
+        at(DUE_48H.minusSeconds(1), e);
+        assertThat(matrix.sent).isEmpty();
+
+        at(DUE_48H, e);
+        assertThat(matrix.messages(TEAM_ROOM)).singleElement().satisfies(m -> {
+            assertThat(m.body()).isEqualTo("⏰ Rappel : service « Samedi matin » samedi 14 mars, 9h00–12h00.\n"
+                    + "Inscrit·es : alice, bob. Il reste 2 places libres.\n"
+                    + "Si tu ne peux pas venir, préviens l’équipe au plus vite. Merci !");
+            assertThat(m.message().htmlBody()).contains("<a href=\"https://matrix.to/#/@alice:coop.example\">alice</a>");
+            assertThat(m.message().mentions()).containsExactlyInAnyOrder(ALICE, BOB);
+            assertThat(m.message().msgtype()).isEqualTo("m.notice");
+        });
+
+        at(DUE_48H.plusSeconds(30), e);
+        poll(e, s);
+        at(DUE_48H.plusSeconds(60), e);
+        assertThat(matrix.messages(TEAM_ROOM)).hasSize(1);
+
+        at(DUE_2H, e);
+        assertThat(matrix.messages(TEAM_ROOM)).hasSize(2);
+        assertThat(matrix.messages(TEAM_ROOM).get(1).body()).doesNotContain("retard");
+    }
+
+    @Test
+    void aRestartNeitherResendsNorLosesAReminder() {
+        Shift s = shift("yaml:samedi:2026-03-14", START, 4, ALICE);
+        poll(engine(), s);
+        at(DUE_48H, engine());
+        // a new process: new engine and store over the same database file
+        ReminderEngine after = engine(reopen(), matrix, clock, null);
+        poll(after, s);
+        at(DUE_48H.plusSeconds(5), after);
+        assertThat(matrix.messages(TEAM_ROOM)).hasSize(1);
+
+        // down at the minute the 2h reminder was due: sent when back, with the delay
+        clock.set(DUE_2H.plus(Duration.ofMinutes(17)));
+        ReminderEngine late = engine(reopen(), matrix, clock, null);
+        late.tick();
+        assertThat(matrix.messages(TEAM_ROOM)).hasSize(2);
+        assertThat(matrix.messages(TEAM_ROOM).get(1).body()).endsWith("Merci ! (rappel envoyé avec 17 min de retard)");
+    }
+
+    @Test
+    void aCrashBetweenSendingAndRecordingIsDeduplicatedByTheTransactionId() {
+        ReminderEngine e = engine();
+        poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE));
+        matrix.loseAnswers = 1;
+        at(DUE_48H, e);
+        assertThat(matrix.messages(TEAM_ROOM)).hasSize(1);
+        // the row went back to pending: the retry uses the same transaction ID, the homeserver answers with the same event
+        at(DUE_48H.plusSeconds(30), e);
+        assertThat(matrix.messages(TEAM_ROOM)).hasSize(1);
+
+        // a process that died with the row claimed: another one takes it after the lease
+        poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE));
+        ShiftsStore store = new ShiftsStore(db, "shifts");
+        clock.set(DUE_2H);
+        assertThat(store.move("team|yaml:samedi:2026-03-14|7200", ShiftsStore.PENDING, ShiftsStore.SENDING, DUE_2H)).isTrue();
+        e.tick();
+        assertThat(matrix.messages(TEAM_ROOM)).hasSize(1);
+        at(DUE_2H.plus(ReminderEngine.LEASE).plusSeconds(1), e);
+        assertThat(matrix.messages(TEAM_ROOM)).hasSize(2);
+        assertThat(matrix.messages(TEAM_ROOM).get(1).body()).contains("2 min de retard");
+    }
+
+    @Test
+    void aFailedSendIsRetriedAtTheNextTick() {
+        ReminderEngine e = engine();
+        poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE));
+        matrix.failNext = 1;
+        at(DUE_48H, e);
+        assertThat(matrix.sent).isEmpty();
+        at(DUE_48H.plusSeconds(30), e);
+        assertThat(matrix.messages(TEAM_ROOM)).hasSize(1);
+    }
+
+    @Test
+    void aReminderStillDueWhenTheShiftHasStartedIsDropped() {
+        ReminderEngine e = engine();
+        poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE));
+        at(START.toInstant().plusSeconds(60), e);
+        assertThat(matrix.sent).isEmpty();
+        at(START.toInstant().plusSeconds(120), e);
+        assertThat(matrix.sent).isEmpty();
+    }
+
+    @Test
+    void ofSeveralLateRemindersOnlyTheLatestIsSent() {
+        ReminderEngine e = engine();
+        poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE));
+        at(START.toInstant().minus(Duration.ofMinutes(90)), e);
+        assertThat(matrix.messages(TEAM_ROOM)).singleElement()
+                .satisfies(m -> assertThat(m.body()).endsWith("(rappel envoyé avec 30 min de retard)"));
+        at(START.toInstant().minus(Duration.ofMinutes(80)), e);
+        assertThat(matrix.messages(TEAM_ROOM)).hasSize(1);
+    }
+
+    @Test
+    void aMovedShiftMovesItsRemindersAndACancelledOneSendsNothing() {
+        ReminderEngine e = engine();
+        poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE), shift("yaml:dimanche:2026-03-15", START.plusDays(1), 4, BOB));
+        clock.set(Instant.parse("2026-03-05T10:00:00Z"));
+        poll(e, shift("yaml:samedi:2026-03-14", START.plusHours(1), 4, ALICE));
+        at(DUE_48H, e);
+        assertThat(matrix.sent).isEmpty();
+        at(DUE_48H.plus(Duration.ofHours(1)), e);
+        assertThat(matrix.messages(TEAM_ROOM)).singleElement().satisfies(m -> assertThat(m.body()).contains("10h00–13h00"));
+        at(DUE_48H.plus(Duration.ofDays(1)), e);
+        assertThat(matrix.messages(TEAM_ROOM)).as("the cancelled Sunday shift").hasSize(1);
+
+        // moved after its reminder went out: reminded again for the new time
+        poll(e, shift("yaml:samedi:2026-03-14", START.plusHours(2), 4, ALICE));
+        at(DUE_48H.plus(Duration.ofHours(26)), e);
+        assertThat(matrix.messages(TEAM_ROOM)).hasSize(2);
+        assertThat(matrix.messages(TEAM_ROOM).get(1).body()).contains("11h00–14h00");
+    }
+
+    @Test
+    void theCallForHelpIsPostedOnceThenEditedAsSeatsFill() {
+        ReminderEngine e = engine(db, matrix, clock, HELP_ROOM.value());
+        Shift s = shift("yaml:samedi:2026-03-14", START, 3, ALICE);
+        poll(e, s);
+        at(DUE_48H, e);
+        assertThat(matrix.messages(HELP_ROOM)).singleElement().satisfies(m -> assertThat(m.body())
+                .isEqualTo("🙋 Il manque 2 personnes samedi 14 mars, 9h00–12h00 (« Samedi matin »). "
+                        + "Tu peux venir ? Inscris-toi et préviens l’équipe !"));
+        EventId original = matrix.messages(HELP_ROOM).get(0).event();
+
+        clock.advance(Duration.ofHours(1));
+        poll(e, shift("yaml:samedi:2026-03-14", START, 3, ALICE, BOB));
+        e.tick();
+        e.tick();
+        assertThat(matrix.edits(HELP_ROOM)).singleElement().satisfies(m -> {
+            assertThat(m.replaces()).isEqualTo(original);
+            assertThat(m.body()).startsWith("🙋 Il manque 1 personne samedi");
+        });
+
+        clock.advance(Duration.ofHours(1));
+        poll(e, shift("yaml:samedi:2026-03-14", START, 3, ALICE, BOB, UserId.of("@carla:coop.example")));
+        e.tick();
+        poll(e, shift("yaml:samedi:2026-03-14", START, 3, ALICE, BOB, UserId.of("@carla:coop.example")));
+        e.tick();
+        assertThat(matrix.edits(HELP_ROOM)).hasSize(2);
+        assertThat(matrix.edits(HELP_ROOM).get(1).body()).isEqualTo("✅ Complet, merci ! samedi 14 mars, 9h00–12h00 (« Samedi matin »)");
+        assertThat(matrix.messages(HELP_ROOM)).as("never re-posted").hasSize(1);
+    }
+
+    @Test
+    void aCallForHelpIsNotPostedForAShiftFullByItsDueTimeAndSaysSoWhenCancelled() {
+        ReminderEngine e = engine(db, matrix, clock, HELP_ROOM.value());
+        poll(e, shift("yaml:samedi:2026-03-14", START, 2, ALICE), shift("yaml:dimanche:2026-03-15", START.plusDays(1), 2, BOB));
+        clock.set(DUE_48H.minusSeconds(60));
+        poll(e, shift("yaml:samedi:2026-03-14", START, 2, ALICE, BOB), shift("yaml:dimanche:2026-03-15", START.plusDays(1), 2, BOB));
+        at(DUE_48H.plus(Duration.ofDays(1)), e);
+        assertThat(matrix.messages(HELP_ROOM)).singleElement().satisfies(m -> assertThat(m.body()).contains("dimanche 15 mars"));
+
+        poll(e, shift("yaml:samedi:2026-03-14", START, 2, ALICE, BOB));
+        e.tick();
+        assertThat(matrix.edits(HELP_ROOM)).singleElement().satisfies(m -> assertThat(m.body())
+                .isEqualTo("❌ Service annulé : dimanche 15 mars, 9h00–12h00 (« Samedi matin »). Plus besoin de renfort, merci !"));
+    }
+
+    @Test
+    void personalRemindersGoToMembersWhoOptedInInADirectChat() {
+        ShiftsStore store = new ShiftsStore(db, "shifts");
+        store.optIn(ALICE, true);
+        ReminderEngine e = engine();
+        poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE, BOB));
+        at(START.toInstant().minus(Duration.ofHours(24)), e);
+
+        assertThat(matrix.createdRooms).singleElement().satisfies(r -> {
+            assertThat(r.path("is_direct").asBoolean()).isTrue();
+            assertThat(r.path("invite").get(0).asText()).isEqualTo(ALICE.value());
+        });
+        RoomId dm = store.directRoom(ALICE).orElseThrow();
+        assertThat(matrix.messages(dm)).extracting(Matrix.Sent::body).containsExactly(
+                "Coucou ! C’est ici que je t’enverrai tes rappels de service. 🌱",
+                "Coucou ! Petit rappel : tu es inscrit·e au service « Samedi matin » samedi 14 mars, 9h00–12h00. "
+                        + "Merci et à bientôt au magasin ! (Pour ne plus recevoir ces messages : !rappels off)");
+        assertThat(store.directRoom(BOB)).isEmpty();
+
+        // opted out before the next shift's reminder: nothing more
+        poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE, BOB), shift("yaml:s2:2026-03-21", START.plusDays(7), 4, ALICE));
+        store.optIn(ALICE, false);
+        at(START.toInstant().plus(Duration.ofDays(6)), e);
+        assertThat(matrix.messages(dm)).hasSize(2);
+    }
+
+    /** Closes the database (SQLite allows one process per file) and opens it again, as a restart does. */
+    private JdbcDatabase reopen() {
+        db.close();
+        db = TestDb.sqlite(dir);
+        opened.add(db);
+        return db;
+    }
+
+    @Test
+    void twoEnginesOnOneSqliteDatabaseSendEachReminderOnce() throws Exception {
+        racingEngines(() -> db);
+    }
+
+    @Test
+    void twoEnginesOnOnePostgresDatabaseSendEachReminderOnce() throws Exception {
+        try (TestDb.Schema schema = TestDb.postgres()) {
+            racingEngines(schema::open);
+        }
+    }
+
+    /** Two "processes" plan and tick at the same moments; every reminder reaches its room once. */
+    private void racingEngines(java.util.function.Supplier<JdbcDatabase> open) throws Exception {
+        JdbcDatabase one = open.get();
+        JdbcDatabase two = open.get();
+        opened.add(one);
+        opened.add(two);
+        ReminderEngine a = engine(one, matrix, clock, HELP_ROOM.value());
+        ReminderEngine b = engine(two, matrix, clock, HELP_ROOM.value());
+        List<Shift> shifts = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            shifts.add(shift("yaml:s" + i + ":2026-03-14", START.plusMinutes(i), 4, ALICE));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (Instant t : List.of(clock.instant(), DUE_48H.plusSeconds(1800), DUE_2H.plusSeconds(1800))) {
+                clock.set(t);
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<?>> runs = new ArrayList<>();
+                for (ReminderEngine e : List.of(a, b)) {
+                    runs.add(pool.submit(() -> {
+                        go.await();
+                        e.plan(shifts, t, t.plus(Duration.ofDays(14)));
+                        e.tick();
+                        return null;
+                    }));
+                }
+                go.countDown();
+                for (Future<?> f : runs) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(matrix.messages(TEAM_ROOM)).hasSize(40);
+        assertThat(matrix.messages(TEAM_ROOM).stream().map(Matrix.Sent::txnId).distinct()).hasSize(40);
+        assertThat(matrix.messages(HELP_ROOM)).hasSize(20);
+        assertThat(matrix.txns).hasSize(60);
+    }
+}

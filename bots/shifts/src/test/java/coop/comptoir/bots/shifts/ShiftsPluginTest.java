@@ -1,0 +1,235 @@
+package coop.comptoir.bots.shifts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import coop.comptoir.api.id.RoomId;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.plugin.ConfigException;
+import coop.comptoir.api.plugin.Plugin;
+import coop.comptoir.bots.shifts.Fakes.Commands;
+import coop.comptoir.bots.shifts.Fakes.Context;
+import coop.comptoir.bots.shifts.Fakes.Invocation;
+import coop.comptoir.bots.shifts.Fakes.Jobs;
+import coop.comptoir.bots.shifts.Fakes.Matrix;
+import coop.comptoir.bots.shifts.Fakes.Section;
+import coop.comptoir.bots.shifts.Fakes.TestClock;
+import coop.comptoir.internal.store.JdbcDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The plugin through its factory: config checks, jobs, commands, source outages. */
+class ShiftsPluginTest {
+    private static final UserId ALICE = UserId.of("@alice:coop.example");
+    private static final RoomId TEAM = RoomId.of("!equipe:coop.example");
+    private static final RoomId ADMINS = RoomId.of("!admins:coop.example");
+
+    @TempDir
+    Path dir;
+
+    private final Matrix matrix = new Matrix();
+    private final Jobs jobs = new Jobs();
+    private final Commands commands = new Commands();
+    /** Tuesday 10 March 2026, 10:00 in Paris; 2026-03-02 is a Monday of week A, so this is week B. */
+    private final TestClock clock = new TestClock(Instant.parse("2026-03-10T09:00:00Z"));
+    private JdbcDatabase db;
+    private Plugin plugin;
+
+    @AfterEach
+    void close() throws Exception {
+        if (plugin != null) {
+            plugin.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private Path scheduleFile(String members) throws Exception {
+        Path file = dir.resolve("shifts.yaml");
+        Files.writeString(file, """
+                templates:
+                  - name: samedi-matin
+                    title: Samedi matin
+                    weeks: [B]
+                    weekday: samedi
+                    start: "09:00"
+                    end: "12:00"
+                    team: samedi
+                    seats: 3
+                    members: [%s]
+                """.formatted(members));
+        return file;
+    }
+
+    private String section(Path file, String extra) {
+        return """
+                anchor: 2026-03-02
+                source: {type: yaml, file: "%s"}
+                tick: 5s
+                poll_interval: 1m
+                teams: {samedi: "!equipe:coop.example"}
+                admin_room: "!admins:coop.example"
+                """.formatted(file) + extra;
+    }
+
+    private Plugin start(String yaml) throws Exception {
+        db = TestDb.sqlite(dir);
+        Section s = Section.of(yaml);
+        ShiftsPluginFactory factory = new ShiftsPluginFactory();
+        factory.validate(s);
+        plugin = factory.create(new Context("shifts", s, matrix, db, jobs, commands, clock));
+        plugin.start();
+        return plugin;
+    }
+
+    @Test
+    void theFactoryIsFoundByServiceLoaderUnderTypeShifts() {
+        assertThat(ServiceLoader.load(coop.comptoir.api.plugin.PluginFactory.class).stream()
+                .map(p -> p.get().type())).contains("shifts");
+    }
+
+    @Test
+    void jobsAreCronJobsOnTheConfiguredCadence() throws Exception {
+        start(section(scheduleFile("\"@alice:coop.example\""), ""));
+        assertThat(jobs.crons).containsEntry("tick", "0/5 * * * * ?").containsEntry("poll", "0 0/1 * * * ?");
+        assertThat(matrix.joined).containsExactly("!equipe:coop.example", "!admins:coop.example");
+    }
+
+    @Test
+    void theTickSendsTheTeamReminderWhenThePluginClockReachesIt() throws Exception {
+        start(section(scheduleFile("\"@alice:coop.example\""), "reminders: [48h]\n"));
+        clock.set(Instant.parse("2026-03-12T07:59:59Z"));
+        jobs.fire("tick");
+        assertThat(matrix.sent).isEmpty();
+        clock.set(Instant.parse("2026-03-12T08:00:00Z"));
+        jobs.fire("tick");
+        jobs.fire("tick");
+        assertThat(matrix.messages(TEAM)).singleElement().satisfies(m -> {
+            assertThat(m.body()).startsWith("⏰ Rappel : service « Samedi matin » samedi 14 mars, 9h00–12h00.");
+            assertThat(m.message().mentions()).containsExactly(ALICE);
+        });
+    }
+
+    @Test
+    void anUnreadableSourceKeepsTheLastScheduleAndTellsTheAdminsOnceUntilItRecovers() throws Exception {
+        Path file = scheduleFile("\"@alice:coop.example\"");
+        start(section(file, "reminders: [48h]\n"));
+        Files.writeString(file, "templates: [ {name: ");
+        jobs.fire("poll");
+        jobs.fire("poll");
+        Files.delete(file);
+        jobs.fire("poll");
+        assertThat(matrix.messages(ADMINS)).singleElement().satisfies(m -> assertThat(m.body())
+                .startsWith("⚠️ Source des services indisponible (YAML " + file + ") : " + file + ": not valid YAML"));
+
+        clock.set(Instant.parse("2026-03-12T08:00:30Z"));
+        jobs.fire("tick");
+        assertThat(matrix.messages(TEAM)).as("the last good schedule still reminds").hasSize(1);
+
+        scheduleFile("\"@alice:coop.example\"");
+        jobs.fire("poll");
+        jobs.fire("poll");
+        assertThat(matrix.messages(ADMINS)).hasSize(2);
+        assertThat(matrix.messages(ADMINS).get(1).body()).isEqualTo("✅ La source des services refonctionne (YAML " + file + ").");
+    }
+
+    @Test
+    void optInOpensADirectChatAndTheShiftsCommandListsMyShiftsAndTheWeekLetter() throws Exception {
+        start(section(scheduleFile("\"@alice:coop.example\", Bob"), ""));
+        Invocation on = commands.run("rappels", "on", ALICE, Locale.FRENCH);
+        assertThat(on.replies).containsExactly("C’est noté : je t’enverrai tes rappels de service en message privé. 🌱");
+        assertThat(matrix.createdRooms).hasSize(1);
+        Invocation status = commands.run("reminders", "", ALICE, Locale.ENGLISH);
+        assertThat(status.replies).containsExactly("Your personal reminders are on. Say !rappels on or !rappels off.");
+
+        Invocation mine = commands.run("services", "", ALICE, Locale.FRENCH);
+        assertThat(mine.replies).singleElement().isEqualTo("""
+                Nous sommes en semaine B.
+                Tes prochains services :
+                • samedi 14 mars, 9h00–12h00 — Samedi matin (semaine B)""");
+        Invocation none = commands.run("shifts", "", UserId.of("@zoe:coop.example"), Locale.ENGLISH);
+        assertThat(none.replies).containsExactly("This week is week B.\nI cannot find you in any shift in the next 14 days.");
+
+        // the personal reminder, 24h before
+        clock.set(Instant.parse("2026-03-13T08:00:00Z"));
+        jobs.fire("tick");
+        RoomId dm = matrix.sent.get(0).room();
+        assertThat(matrix.messages(dm)).extracting(Matrix.Sent::body).last().asString()
+                .startsWith("Coucou ! Petit rappel : tu es inscrit·e au service « Samedi matin » samedi 14 mars");
+
+        Invocation off = commands.run("rappels", "off", ALICE, Locale.FRENCH);
+        assertThat(off.replies).containsExactly("C’est noté : plus de rappels en message privé (!rappels on pour les réactiver).");
+    }
+
+    @Test
+    void vousAndEnglishTexts() throws Exception {
+        start(section(scheduleFile("\"@alice:coop.example\""), "address: vous\n"));
+        assertThat(commands.run("rappels", "on", ALICE, Locale.FRENCH).replies)
+                .containsExactly("C’est noté : je vous enverrai vos rappels de service en message privé. 🌱");
+        assertThat(commands.run("services", "", ALICE, Locale.FRENCH).replies.get(0)).contains("Vos prochains services :");
+        Texts en = Texts.of("en", "tu");
+        assertThat(en.teamReminder(ReminderEngineTest.shift("x", ReminderEngineTest.START, 3, ALICE), java.time.Duration.ofMinutes(12)).body())
+                .isEqualTo("⏰ Reminder: shift “Samedi matin” on Saturday 14 March, 9:00–12:00.\nRegistered: alice. 2 seats are still free.\n"
+                        + "If you cannot come, please tell the team as soon as possible. Thank you! (reminder sent 12 min late)");
+    }
+
+    private static String error(String yaml) {
+        try {
+            ShiftsPluginFactory.settings(Section.of(yaml), null);
+            return "no error";
+        } catch (ConfigException e) {
+            return e.getMessage() + Arrays.stream(e.getSuppressed()).map(x -> "\n" + x.getMessage()).reduce("", String::concat);
+        }
+    }
+
+    @Test
+    void configErrorsNameTheKeyAndTheReason() {
+        String base = "source: {type: yaml, templates: []}\n";
+        assertThat(error(base + "anchor: 2026-03-04")).isEqualTo(
+                "plugins[0].anchor: 2026-03-04 is a wednesday, not a Monday (the Monday of that week is 2026-03-02)");
+        assertThat(error(base + "anchor: mars")).startsWith("plugins[0].anchor: \"mars\" is not a date");
+        assertThat(error(base + "anchor: 2026-03-02\nreminders: [48h, 2 heures]"))
+                .isEqualTo("plugins[0].reminders[1]: \"2 heures\" is not a duration (write e.g. 48h, 2h30m, 90s, 14d)");
+        assertThat(error(base + "anchor: 2026-03-02\nreminders: [48h, PT48H]"))
+                .isEqualTo("plugins[0].reminders[1]: 48h is listed twice");
+        assertThat(error(base + "anchor: 2026-03-02\ntick: 7s")).isEqualTo(
+                "plugins[0].tick: 7s does not divide a minute, an hour or a day evenly (e.g. 5s, 30s, 1m, 5m, 15m, 1h)");
+        assertThat(error(base + "anchor: 2026-03-02\nzone: Paris")).startsWith("plugins[0].zone: \"Paris\" is not a time zone");
+        assertThat(error(base + "anchor: 2026-03-02\naddress: toi\nlanguage: de")).isEqualTo(
+                "plugins[0].language: fr or en, not \"de\"\nplugins[0].address: tu or vous, not \"toi\"");
+        assertThat(error(base + "anchor: 2026-03-02\nteams: {a: equipe-a}\nunderstaffed: {room: benevoles}")).isEqualTo(
+                "plugins[0].teams.a: not a room ID (!…) or alias (#…:server)\nplugins[0].understaffed.room: not a room ID (!…) or alias (#…:server)");
+        assertThat(error("anchor: 2026-03-02\nsource: {type: ical, url: x}"))
+                .isEqualTo("plugins[0].source.type: the ical source is not available in this build");
+        assertThat(error("anchor: 2026-03-02\nsource: {type: yaml, templates: [{name: a, weeks: A, weekday: lundi, start: 9h, end: 8h}]}"))
+                .isEqualTo("plugins[0].source.templates[0].end: 08:00 is not after start 09:00");
+        assertThat(error(base + "anchor: 2026-03-02\ncommands: {reminders: [rappels], shifts: [rappels]}"))
+                .isEqualTo("plugins[0].commands.shifts[0]: rappels is used twice");
+        assertThat(error(base + "anchor: 2026-03-02\nunderstaffed: {room: \"#benevoles:coop.example\", before: 36h}")).isEqualTo("no error");
+    }
+
+    @Test
+    void theExampleConfigAndScheduleAreValid() throws Exception {
+        var root = Fakes.YAML.readTree(Path.of("../../config/shifts.example.yaml").toFile());
+        var section = (com.fasterxml.jackson.databind.node.ObjectNode) root.path("plugins").get(0).deepCopy();
+        section.remove(List.of("type", "id"));
+        Path schedule = Path.of("../../config/shifts-schedule.example.yaml").toAbsolutePath();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) section.get("source")).put("file", schedule.toString());
+        ShiftsPluginFactory.Settings s = ShiftsPluginFactory.settings(new Section("plugins[0]", section), null);
+        assertThat(s.reminders()).containsExactly(java.time.Duration.ofHours(48), java.time.Duration.ofHours(2));
+        List<Shift> shifts = s.source().fetch(Instant.parse("2026-03-30T00:00:00Z"), Instant.parse("2026-04-13T00:00:00Z"));
+        // 2026-03-30 is a Monday of week A (12 weeks after the anchor): mardi-soir twice, samedi-matin
+        // on 4 April is cancelled, 11 April is week B
+        assertThat(shifts).extracting(Shift::id).containsExactly("yaml:mardi-soir:2026-03-31", "yaml:mardi-soir:2026-04-07");
+        assertThat(shifts.get(0).seatsFree()).isEqualTo(2);
+    }
+}
