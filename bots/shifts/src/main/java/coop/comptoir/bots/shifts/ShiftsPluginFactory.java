@@ -28,12 +28,12 @@ public final class ShiftsPluginFactory implements PluginFactory {
 
     @Override
     public void validate(PluginConfig config) {
-        settings(config, null);
+        settings(config, null, null);
     }
 
     @Override
     public Plugin create(PluginContext context) {
-        return new ShiftsPlugin(context, settings(context.config(), context.http()));
+        return new ShiftsPlugin(context, settings(context.config(), context.http(), context.log()));
     }
 
     /** The section checked and compiled. */
@@ -45,7 +45,7 @@ public final class ShiftsPluginFactory implements PluginFactory {
      * Binds and checks the section; throws the first problem with the others suppressed, each
      * naming its key path. No I/O.
      */
-    static Settings settings(PluginConfig section, okhttp3.OkHttpClient http) {
+    static Settings settings(PluginConfig section, okhttp3.OkHttpClient http, org.slf4j.Logger log) {
         ShiftsConfig c = section.bind(ShiftsConfig.class);
         String path = section.path();
         List<ConfigException> errors = new ArrayList<>();
@@ -103,7 +103,9 @@ public final class ShiftsPluginFactory implements PluginFactory {
         ShiftSource source = null;
         if (cycle != null) {
             try {
-                source = ShiftSources.create(c.source(), new ShiftSources.Context(path + ".source", zone, cycle, http));
+                source = ShiftSources.create(c.source(), log == null
+                        ? new ShiftSources.Context(path + ".source", zone, cycle, http)
+                        : new ShiftSources.Context(path + ".source", zone, cycle, http, log));
             } catch (ConfigException e) {
                 errors.add(e);
             }

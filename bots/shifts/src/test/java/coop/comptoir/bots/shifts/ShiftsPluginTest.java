@@ -24,6 +24,8 @@ import java.util.Locale;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The plugin through its factory: config checks, jobs, commands, source outages. */
@@ -184,7 +186,7 @@ class ShiftsPluginTest {
 
     private static String error(String yaml) {
         try {
-            ShiftsPluginFactory.settings(Section.of(yaml), null);
+            ShiftsPluginFactory.settings(Section.of(yaml), null, null);
             return "no error";
         } catch (ConfigException e) {
             return e.getMessage() + Arrays.stream(e.getSuppressed()).map(x -> "\n" + x.getMessage()).reduce("", String::concat);
@@ -209,7 +211,9 @@ class ShiftsPluginTest {
         assertThat(error(base + "anchor: 2026-03-02\nteams: {a: equipe-a}\nunderstaffed: {room: benevoles}")).isEqualTo(
                 "plugins[0].teams.a: not a room ID (!…) or alias (#…:server)\nplugins[0].understaffed.room: not a room ID (!…) or alias (#…:server)");
         assertThat(error("anchor: 2026-03-02\nsource: {type: ical, url: x}"))
-                .isEqualTo("plugins[0].source.type: the ical source is not available in this build");
+                .isEqualTo("plugins[0].source.url: must be an http(s) address");
+        assertThat(error("anchor: 2026-03-02\nsource: {type: odoo, url: \"https://odoo.example\", login: x, password: y}"))
+                .startsWith("plugins[0].source.database: ");
         assertThat(error("anchor: 2026-03-02\nsource: {type: yaml, templates: [{name: a, weeks: A, weekday: lundi, start: 9h, end: 8h}]}"))
                 .isEqualTo("plugins[0].source.templates[0].end: 08:00 is not after start 09:00");
         assertThat(error(base + "anchor: 2026-03-02\ncommands: {reminders: [rappels], shifts: [rappels]}"))
@@ -224,12 +228,25 @@ class ShiftsPluginTest {
         section.remove(List.of("type", "id"));
         Path schedule = Path.of("../../config/shifts-schedule.example.yaml").toAbsolutePath();
         ((com.fasterxml.jackson.databind.node.ObjectNode) section.get("source")).put("file", schedule.toString());
-        ShiftsPluginFactory.Settings s = ShiftsPluginFactory.settings(new Section("plugins[0]", section), null);
+        ShiftsPluginFactory.Settings s = ShiftsPluginFactory.settings(new Section("plugins[0]", section), null, null);
         assertThat(s.reminders()).containsExactly(java.time.Duration.ofHours(48), java.time.Duration.ofHours(2));
         List<Shift> shifts = s.source().fetch(Instant.parse("2026-03-30T00:00:00Z"), Instant.parse("2026-04-13T00:00:00Z"));
         // 2026-03-30 is a Monday of week A (12 weeks after the anchor): mardi-soir twice, samedi-matin
         // on 4 April is cancelled, 11 April is week B
         assertThat(shifts).extracting(Shift::id).containsExactly("yaml:mardi-soir:2026-03-31", "yaml:mardi-soir:2026-04-07");
         assertThat(shifts.get(0).seatsFree()).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"shifts-ical.example.yaml", "shifts-odoo.example.yaml"})
+    void theIcalAndOdooExamplesAreCompleteSections(String file) throws Exception {
+        var root = Fakes.YAML.readTree(Path.of("../../config", file).toFile());
+        var section = (com.fasterxml.jackson.databind.node.ObjectNode) root.path("plugins").get(0).deepCopy();
+        section.remove(List.of("type", "id"));
+
+        ShiftsPluginFactory.Settings s = ShiftsPluginFactory.settings(new Section("plugins[0]", section), null, null);
+
+        assertThat(s.source().describe()).containsAnyOf("iCalendar", "Odoo");
+        assertThat(s.source().describe()).doesNotContain("${");
     }
 }

@@ -5,6 +5,8 @@ import coop.comptoir.api.plugin.ConfigException;
 import coop.comptoir.bots.shifts.WeekCycle;
 import java.time.ZoneId;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Makes the configured {@link ShiftSource} from the {@code source:} sub-tree, by its {@code type}. */
 public final class ShiftSources {
@@ -20,7 +22,11 @@ public final class ShiftSources {
      * @param cycle  the coop's ABCD cycle
      * @param http   the runtime's shared HTTP client (derive with {@code newBuilder()})
      */
-    public record Context(String path, ZoneId zone, WeekCycle cycle, okhttp3.OkHttpClient http) {}
+    public record Context(String path, ZoneId zone, WeekCycle cycle, okhttp3.OkHttpClient http, Logger log) {
+        public Context(String path, ZoneId zone, WeekCycle cycle, okhttp3.OkHttpClient http) {
+            this(path, zone, cycle, http, LoggerFactory.getLogger(ShiftSources.class));
+        }
+    }
 
     /**
      * Binds and checks the sub-tree, and makes the source. Does no I/O (a file or feed is read at
@@ -35,13 +41,31 @@ public final class ShiftSources {
         String type = tree.path("type").asText("");
         return switch (type) {
             case "yaml" -> new YamlShiftSource(SourceBinder.bind(tree, ctx.path(), YamlShiftSource.Config.class), ctx);
-            // iCalendar and Odoo sources are built on the "shifts-sources" branch; the merge wires them here:
-            // case "ical" -> new IcalShiftSource(SourceBinder.bind(tree, ctx.path(), IcalShiftSource.Config.class), ctx);
-            // case "odoo" -> new OdooShiftSource(SourceBinder.bind(tree, ctx.path(), OdooShiftSource.Config.class), ctx);
-            case "ical", "odoo" -> throw new ConfigException(ctx.path() + ".type",
-                    "the " + type + " source is not available in this build");
+            case "ical" -> {
+                IcalSourceConfig config = SourceBinder.bind(tree, ctx.path(), IcalSourceConfig.class);
+                throwAll(config.problems(ctx.path()));
+                yield new IcalShiftSource(config, ctx.zone(), http(ctx), ctx.log());
+            }
+            case "odoo" -> {
+                OdooSourceConfig config = SourceBinder.bind(tree, ctx.path(), OdooSourceConfig.class);
+                throwAll(config.problems(ctx.path()));
+                yield new OdooShiftSource(config, ctx.zone(), http(ctx), ctx.log());
+            }
             case "" -> throw new ConfigException(ctx.path() + ".type", "missing: yaml, ical or odoo");
             default -> throw new ConfigException(ctx.path() + ".type", "\"" + type + "\" is not a source type (yaml, ical or odoo)");
         };
+    }
+
+    private static void throwAll(List<ConfigException> problems) {
+        if (!problems.isEmpty()) {
+            ConfigException first = problems.get(0);
+            problems.subList(1, problems.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    /** {@code check-config} validates without a runtime: a plain client then (no request is made). */
+    private static okhttp3.OkHttpClient http(Context ctx) {
+        return ctx.http() != null ? ctx.http() : new okhttp3.OkHttpClient();
     }
 }

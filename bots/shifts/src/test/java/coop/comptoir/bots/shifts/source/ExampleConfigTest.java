@@ -23,18 +23,18 @@ class ExampleConfigTest {
 
     @Test
     void theIcalExampleIsComplete() throws Exception {
-        IcalSourceConfig c = YAML.treeToValue(source("shifts-ical.example.yaml").path("ical"), IcalSourceConfig.class);
+        IcalSourceConfig c = SourceBinder.bind(source("shifts-ical.example.yaml"), "plugins[0].source", IcalSourceConfig.class);
 
-        assertThat(c.problems("plugins[0].source.ical")).isEmpty();
+        assertThat(c.problems("plugins[0].source")).isEmpty();
         assertThat(c.auth().password()).isEqualTo("${ICAL_PASSWORD}");
         assertThat(c.members().emails()).containsEntry("bruno@example.coop", "@bruno:example.coop");
     }
 
     @Test
     void theOdooExampleIsComplete() throws Exception {
-        OdooSourceConfig c = YAML.treeToValue(source("shifts-odoo.example.yaml").path("odoo"), OdooSourceConfig.class);
+        OdooSourceConfig c = SourceBinder.bind(source("shifts-odoo.example.yaml"), "plugins[0].source", OdooSourceConfig.class);
 
-        assertThat(c.problems("plugins[0].source.odoo")).isEmpty();
+        assertThat(c.problems("plugins[0].source")).isEmpty();
         assertThat(c.password()).isEqualTo("${ODOO_PASSWORD}");
         assertThat(c.team().from()).isEqualTo("week");
         assertThat(c.registrationStates()).containsExactly("open", "done");
