@@ -271,7 +271,7 @@ final class HtmlToDiscord {
                 sb.setLength(sb.length() - 1);
             }
         }
-        if (last == ' ' || last == '\n') {
+        if (sb.length() > 0 && (last == ' ' || last == '\n')) {
             int i = 0;
             while (i < piece.length() && piece.charAt(i) == ' ') {
                 i++;
@@ -432,7 +432,7 @@ final class HtmlToDiscord {
         if (lower.startsWith("https://") || lower.startsWith("http://")) {
             return src;
         }
-        return "[image]";
+        return "(image)";
     }
 
     // ---- helpers

@@ -265,7 +265,6 @@ final class MatrixRenderer {
                 case '<' -> out.append("&lt;");
                 case '>' -> out.append("&gt;");
                 case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
                 default -> out.append(c);
             }
         }
