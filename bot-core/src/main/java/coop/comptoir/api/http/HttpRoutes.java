@@ -18,6 +18,16 @@ public interface HttpRoutes {
      */
     void post(String path, RouteHandler handler);
 
+    /**
+     * Serves {@code GET} on every path under {@code path}: {@code getUnder("/avatar", h)} answers
+     * {@code GET …/avatar/x/y} (not {@code …/avatar} itself), with {@link RouteRequest#path()} the
+     * whole mounted path. For files other services fetch (e.g. avatars shown on a remote network):
+     * such routes are public, so a handler serves only what it can vouch for (a signed path).
+     *
+     * @throws IllegalArgumentException if the path is malformed or already registered by this instance
+     */
+    void getUnder(String path, RouteHandler handler);
+
     /** The path the outside world calls for {@code path}, e.g. {@code /_comptoir/plugins/forum/webhook}. */
     String mountedPath(String path);
 

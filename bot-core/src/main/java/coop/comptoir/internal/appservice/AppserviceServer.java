@@ -156,9 +156,14 @@ public final class AppserviceServer implements AutoCloseable {
             error(ex, 404, "M_UNRECOGNIZED", "Unrecognized request");
             return;
         }
+        if (ex.getRequestMethod().equals(GET) && routes.get(path).isPresent()) {
+            HttpRoutes.RouteHandler getter = routes.get(path).get();
+            ex.dispatch(blockingWork, () -> answer(ex, path, getter, new RouteRequest("GET", path, Map.of(), new byte[0])));
+            return;
+        }
         HttpRoutes.RouteHandler handler = routes.post(path).orElse(null);
         if (!ex.getRequestMethod().equals(POST) || handler == null) {
-            error(ex, 405, "M_UNRECOGNIZED", "Use POST");
+            error(ex, 405, "M_UNRECOGNIZED", handler == null ? "Use GET" : "Use POST");
             return;
         }
         if (ex.getRequestContentLength() > settings.maxBodyBytes()) {
@@ -168,23 +173,27 @@ public final class AppserviceServer implements AutoCloseable {
         ex.setMaxEntitySize(settings.maxBodyBytes());
         Map<String, List<String>> headers = new LinkedHashMap<>();
         ex.getRequestHeaders().forEach(h -> headers.put(h.getHeaderName().toString().toLowerCase(Locale.ROOT), List.copyOf(h)));
-        ex.getRequestReceiver().receiveFullBytes((e, body) -> e.dispatch(blockingWork, () -> {
-            RouteResponse answer;
-            try {
-                answer = handler.handle(new RouteRequest("POST", path, headers, body));
-            } catch (Exception err) {
-                log.error("Plugin route {} failed", path, err);
-                answer = RouteResponse.error(500, "Internal error");
-            }
-            e.setStatusCode(answer.status());
-            json(e, answer.json());
-        }), (e, err) -> {
+        ex.getRequestReceiver().receiveFullBytes((e, body) -> e.dispatch(blockingWork,
+                () -> answer(e, path, handler, new RouteRequest("POST", path, headers, body))), (e, err) -> {
             if (err instanceof RequestTooBigException) {
                 error(e, 413, "M_TOO_LARGE", "Body is larger than " + settings.maxBodyBytes() + " bytes");
             } else {
                 error(e, 400, "M_NOT_JSON", "Could not read the body");
             }
         });
+    }
+
+    private void answer(HttpServerExchange ex, String path, HttpRoutes.RouteHandler handler, RouteRequest request) {
+        RouteResponse answer;
+        try {
+            answer = handler.handle(request);
+        } catch (Exception err) {
+            log.error("Plugin route {} {} failed", request.method(), path, err);
+            answer = RouteResponse.error(500, "Internal error");
+        }
+        ex.setStatusCode(answer.status());
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, answer.contentType());
+        ex.getResponseSender().send(ByteBuffer.wrap(answer.body()));
     }
 
     private void handleAdmin(HttpServerExchange ex) {

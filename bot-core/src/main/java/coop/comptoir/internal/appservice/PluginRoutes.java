@@ -10,6 +10,8 @@ public final class PluginRoutes {
     public static final String PREFIX = "/_comptoir/plugins/";
 
     private final Map<String, HttpRoutes.RouteHandler> posts = new ConcurrentHashMap<>();
+    /** GET routes by mounted prefix (ending with {@code /}). */
+    private final Map<String, HttpRoutes.RouteHandler> gets = new ConcurrentHashMap<>();
 
     /** The routes of one instance. */
     public HttpRoutes forInstance(String instanceId) {
@@ -22,6 +24,14 @@ public final class PluginRoutes {
                 String mounted = mountedPath(path);
                 if (posts.putIfAbsent(mounted, handler) != null) {
                     throw new IllegalArgumentException("route already registered: POST " + mounted);
+                }
+            }
+
+            @Override
+            public void getUnder(String path, RouteHandler handler) {
+                String mounted = mountedPath(path) + "/";
+                if (gets.putIfAbsent(mounted, handler) != null) {
+                    throw new IllegalArgumentException("route already registered: GET " + mounted);
                 }
             }
 
@@ -39,8 +49,20 @@ public final class PluginRoutes {
         return Optional.ofNullable(posts.get(mountedPath));
     }
 
+    /** The GET handler whose prefix holds the path (longest prefix first), if any. */
+    Optional<HttpRoutes.RouteHandler> get(String mountedPath) {
+        String best = null;
+        for (String prefix : gets.keySet()) {
+            if (mountedPath.startsWith(prefix) && mountedPath.length() > prefix.length()
+                    && (best == null || prefix.length() > best.length())) {
+                best = prefix;
+            }
+        }
+        return best == null ? Optional.empty() : Optional.of(gets.get(best));
+    }
+
     /** True if some route (any method) is mounted at the path. */
     boolean knows(String mountedPath) {
-        return posts.containsKey(mountedPath);
+        return posts.containsKey(mountedPath) || get(mountedPath).isPresent();
     }
 }

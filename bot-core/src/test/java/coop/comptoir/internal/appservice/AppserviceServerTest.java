@@ -138,6 +138,26 @@ class AppserviceServerTest {
     }
 
     @Test
+    void getRoutesServeFilesUnderTheirPrefixOnly() throws Exception {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3};
+        routes.forInstance("pont").getUnder("/avatar", req -> req.path().endsWith("/good")
+                ? coop.comptoir.api.http.RouteResponse.file("image/png", png)
+                : coop.comptoir.api.http.RouteResponse.error(404, "no such avatar"));
+
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/_comptoir/plugins/pont/avatar/sig/good")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).contains("image/png");
+        assertThat(r.body()).isEqualTo(png);
+
+        assertThat(call("GET", "/_comptoir/plugins/pont/avatar/sig/bad", null, null).statusCode()).isEqualTo(404);
+        assertThat(call("GET", "/_comptoir/plugins/pont/avatar", null, null).statusCode()).isEqualTo(404);
+        assertThat(call("POST", "/_comptoir/plugins/pont/avatar/sig/good", null, "{}").statusCode()).isEqualTo(405);
+        assertThat(call("GET", "/_comptoir/plugins/other/avatar/sig/good", null, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void storesAcknowledgesAndHandlesEachTransactionOnce() throws Exception {
         HttpResponse<String> r = call("PUT", "/_matrix/app/v1/transactions/1", HS_TOKEN, txn("$a", "$b"));
         assertThat(r.statusCode()).isEqualTo(200);

@@ -1,8 +1,10 @@
 package coop.comptoir.bridge.api;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How one bridge instance behaves, bound by the connector's plugin factory from its config
@@ -15,15 +17,30 @@ import java.util.Objects;
  * @param links               portals from the config file (besides those made by {@code !bridge link})
  * @param maxRetryDelay       the longest wait between two delivery attempts while a side is down
  * @param language            {@code fr} (default) or {@code en}, for notices in the rooms
+ * @param publicAddress       where the remote network can reach Comptoir from the internet
+ *                            ({@code https://comptoir.example.coop}, proxied to Comptoir's port),
+ *                            to fetch Matrix users' avatars; without it senders show no avatar
  */
 public record BridgeSettings(String ghostPrefix, String ghostNameTemplate, List<StaticLink> links,
-                             Duration maxRetryDelay, String language) {
+                             Duration maxRetryDelay, String language, Optional<URI> publicAddress) {
     public BridgeSettings {
         Objects.requireNonNull(ghostPrefix, "ghostPrefix");
         Objects.requireNonNull(ghostNameTemplate, "ghostNameTemplate");
         Objects.requireNonNull(maxRetryDelay, "maxRetryDelay");
         Objects.requireNonNull(language, "language");
+        Objects.requireNonNull(publicAddress, "publicAddress");
+        publicAddress.ifPresent(u -> {
+            if (!("https".equals(u.getScheme()) || "http".equals(u.getScheme())) || u.getHost() == null) {
+                throw new IllegalArgumentException("publicAddress must be an http(s) address: " + u);
+            }
+        });
         links = List.copyOf(links);
+    }
+
+    /** Without a public address (no avatars for Matrix senders). */
+    public BridgeSettings(String ghostPrefix, String ghostNameTemplate, List<StaticLink> links,
+                          Duration maxRetryDelay, String language) {
+        this(ghostPrefix, ghostNameTemplate, links, maxRetryDelay, language, Optional.empty());
     }
 
     /**

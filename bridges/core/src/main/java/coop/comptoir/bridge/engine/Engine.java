@@ -4,6 +4,7 @@ import coop.comptoir.api.event.EventSubscriptions.EventFilter;
 import coop.comptoir.api.event.EventTypes;
 import coop.comptoir.api.event.MatrixEvent;
 import coop.comptoir.api.event.Message;
+import coop.comptoir.api.id.MxcUri;
 import coop.comptoir.api.id.RoomAlias;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
@@ -13,6 +14,7 @@ import coop.comptoir.api.plugin.PluginContext;
 import coop.comptoir.bridge.api.BackfillCapable;
 import coop.comptoir.bridge.api.BridgeHost;
 import coop.comptoir.bridge.api.BridgeSettings;
+import coop.comptoir.bridge.api.MatrixSender;
 import coop.comptoir.bridge.api.NetworkConnector;
 import coop.comptoir.bridge.api.RemoteChannelId;
 import coop.comptoir.bridge.api.RemoteEvent;
@@ -77,7 +79,8 @@ final class Engine implements Plugin, BridgeHost {
     final Lanes lanes;
     final Importer importer;
     private final ScheduledExecutorService exec;
-    private final Map<String, String> displayNames = new ConcurrentHashMap<>();
+    private final Map<String, Member> members = new ConcurrentHashMap<>();
+    private final AvatarProxy avatars;
     /** Portals whose queue to Matrix waits for their catch-up. */
     private final Set<RoomId> catchingUp = ConcurrentHashMap.newKeySet();
     /** Portals in step with the network: live messages move their catch-up cursor. */
@@ -116,7 +119,8 @@ final class Engine implements Plugin, BridgeHost {
         pool.setRemoveOnCancelPolicy(true);
         this.exec = pool;
         this.toMatrix = new ToMatrix(instance, bot, connector, portals, ghosts, links, reactions, notices, texts, clock, log);
-        this.toRemote = new ToRemote(bot, connector, portals, links, reactions, notices, texts, this::displayName, clock, log);
+        this.avatars = new AvatarProxy(settings.publicAddress(), ctx.routes(), bot, log);
+        this.toRemote = new ToRemote(bot, connector, portals, links, reactions, notices, texts, this::sender, clock, log);
         this.lanes = new Lanes(outbox, Map.of(Direction.TO_MATRIX, toMatrix, Direction.TO_REMOTE, toRemote), exec, clock,
                 settings.maxRetryDelay(), (d, room) -> d == Direction.TO_MATRIX && (!started || catchingUp.contains(room)), log);
         this.importer = connector instanceof BackfillCapable bf
@@ -135,7 +139,7 @@ final class Engine implements Plugin, BridgeHost {
         ctx.events().on(EventTypes.REACTION, bridged, this::onMatrixEvent);
         ctx.events().on(EventTypes.ROOM_REDACTION, bridged, this::onMatrixEvent);
         ctx.events().on(EventTypes.ROOM_MEMBER, e -> portals.isPortal(e.roomId()),
-                e -> e.stateKey().ifPresent(k -> displayNames.remove(e.roomId() + " " + k)));
+                e -> e.stateKey().ifPresent(k -> members.remove(e.roomId() + " " + k)));
     }
 
     /** Queues a Matrix event of a portal room for the remote side (once per event ID). */
@@ -230,19 +234,42 @@ final class Engine implements Plugin, BridgeHost {
 
     @Override
     public String displayName(RoomId room, UserId user) {
-        return displayNames.computeIfAbsent(room + " " + user, k -> {
+        return member(room, user).name();
+    }
+
+    /** A Matrix sender as the remote side shows them: room display name, and avatar if it can be served. */
+    MatrixSender sender(RoomId room, UserId user) {
+        Member m = member(room, user);
+        return new MatrixSender(user, m.name(), m.avatar().flatMap(avatars::url));
+    }
+
+    private Member member(RoomId room, UserId user) {
+        return members.computeIfAbsent(room + " " + user, k -> {
             try {
-                return bot.getState(room, EventTypes.ROOM_MEMBER, user.value())
-                        .map(c -> c.path("displayname"))
+                Optional<com.fasterxml.jackson.databind.node.ObjectNode> state =
+                        bot.getState(room, EventTypes.ROOM_MEMBER, user.value());
+                String name = state.map(c -> c.path("displayname"))
                         .filter(n -> n.isTextual() && !n.asText().isBlank())
                         .map(n -> n.asText())
                         .orElse(user.localpart());
+                Optional<MxcUri> avatar = state.map(c -> c.path("avatar_url").asText(""))
+                        .filter(a -> a.startsWith("mxc://"))
+                        .flatMap(a -> {
+                            try {
+                                return Optional.of(MxcUri.parse(a));
+                            } catch (IllegalArgumentException e) {
+                                return Optional.empty();
+                            }
+                        });
+                return new Member(name, avatar);
             } catch (RuntimeException e) {
-                log.debug("Display name of {} in {} not read: {}", user, room, e.getMessage());
-                return user.localpart();
+                log.debug("Profile of {} in {} not read: {}", user, room, e.getMessage());
+                return new Member(user.localpart(), Optional.empty());
             }
         });
     }
+
+    private record Member(String name, Optional<MxcUri> avatar) {}
 
     @Override
     public void connectionChanged(boolean connected, String detail) {

@@ -51,12 +51,12 @@ final class ToRemote implements Lanes.Deliverer {
     private final ReactionLinkTable reactions;
     private final Notices notices;
     private final Texts texts;
-    private final BiFunction<RoomId, UserId, String> displayNames;
+    private final BiFunction<RoomId, UserId, MatrixSender> senders;
     private final Clock clock;
     private final Logger log;
 
     ToRemote(MatrixClient bot, NetworkConnector connector, Portals portals, MessageLinkTable links, ReactionLinkTable reactions,
-             Notices notices, Texts texts, BiFunction<RoomId, UserId, String> displayNames, Clock clock, Logger log) {
+             Notices notices, Texts texts, BiFunction<RoomId, UserId, MatrixSender> senders, Clock clock, Logger log) {
         this.bot = bot;
         this.connector = connector;
         this.portals = portals;
@@ -64,7 +64,7 @@ final class ToRemote implements Lanes.Deliverer {
         this.reactions = reactions;
         this.notices = notices;
         this.texts = texts;
-        this.displayNames = displayNames;
+        this.senders = senders;
         this.clock = clock;
         this.log = log;
     }
@@ -99,7 +99,7 @@ final class ToRemote implements Lanes.Deliverer {
     }
 
     MatrixSender sender(RoomId room, UserId user) {
-        return new MatrixSender(user, displayNames.apply(room, user), Optional.empty());
+        return senders.apply(room, user);
     }
 
     private void message(MatrixEvent ev, RemoteChannelId channel, Optional<Relation> rel) throws BridgeException {

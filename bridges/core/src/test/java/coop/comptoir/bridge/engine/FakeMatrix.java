@@ -55,6 +55,8 @@ final class FakeMatrix implements MatrixClient {
         final Set<RoomId> publicRooms = ConcurrentHashMap.newKeySet();
         final Map<String, Long> power = new ConcurrentHashMap<>();
         final Map<String, String> roomDisplayNames = new ConcurrentHashMap<>();
+        /** Avatar (mxc URI) by "room user", as in the member event. */
+        final Map<String, String> roomAvatars = new ConcurrentHashMap<>();
         final Map<String, byte[]> media = new ConcurrentHashMap<>();
         final Map<RoomAlias, RoomId> aliases = new ConcurrentHashMap<>();
         final AtomicInteger failures = new AtomicInteger();
@@ -210,7 +212,15 @@ final class FakeMatrix implements MatrixClient {
     @Override
     public Optional<ObjectNode> getState(RoomId room, String type, String stateKey) {
         String name = state.roomDisplayNames.get(room + " " + stateKey);
-        return name == null ? Optional.empty() : Optional.of(M.createObjectNode().put("membership", "join").put("displayname", name));
+        if (name == null) {
+            return Optional.empty();
+        }
+        ObjectNode member = M.createObjectNode().put("membership", "join").put("displayname", name);
+        String avatar = state.roomAvatars.get(room + " " + stateKey);
+        if (avatar != null) {
+            member.put("avatar_url", avatar);
+        }
+        return Optional.of(member);
     }
 
     @Override

@@ -65,6 +65,24 @@ final class Rig implements AutoCloseable {
     Plugin plugin;
     Engine engine;
     private final AtomicInteger eventIds = new AtomicInteger();
+    /** The GET routes the engine serves, by mounted prefix. */
+    final java.util.Map<String, HttpRoutes.RouteHandler> getRoutes = new java.util.concurrent.ConcurrentHashMap<>();
+    final HttpRoutes routes = new HttpRoutes() {
+        @Override
+        public void post(String path, RouteHandler handler) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void getUnder(String path, RouteHandler handler) {
+            getRoutes.put(mountedPath(path) + "/", handler);
+        }
+
+        @Override
+        public String mountedPath(String path) {
+            return "/_comptoir/plugins/discord" + path;
+        }
+    };
     private final List<Database> opened = new ArrayList<>();
 
     Rig(Supplier<Database> databases, NetworkConnector connector, BridgeSettings settings, int importBatch) {
@@ -87,7 +105,7 @@ final class Rig implements AutoCloseable {
         opened.add(db);
         events = new Events();
         router = new CommandRouterImpl("!", Set.of(), "fr", matrix, "Comptoir");
-        Context ctx = new Context(db, events, router.forInstance("discord"), matrix);
+        Context ctx = new Context(db, events, router.forInstance("discord"), matrix, routes);
         plugin = EngineFactory.create(ctx, connector, settings, importBatch);
         engine = (Engine) plugin;
     }
@@ -219,7 +237,8 @@ final class Rig implements AutoCloseable {
         }
     }
 
-    private record Context(Database database, EventSubscriptions events, CommandRouter commands, MatrixClient matrix)
+    private record Context(Database database, EventSubscriptions events, CommandRouter commands, MatrixClient matrix,
+                           HttpRoutes routes)
             implements PluginContext {
         @Override
         public String instanceId() {
@@ -253,7 +272,7 @@ final class Rig implements AutoCloseable {
 
         @Override
         public HttpRoutes routes() {
-            throw new UnsupportedOperationException();
+            return routes;
         }
 
         @Override
