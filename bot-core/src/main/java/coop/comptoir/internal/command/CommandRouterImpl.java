@@ -221,7 +221,7 @@ public final class CommandRouterImpl {
     }
 
     static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return coop.comptoir.api.matrix.Html.escape(s);
     }
 
     /** A stable transaction ID per answer, so an answer re-sent after a crash is not doubled. */

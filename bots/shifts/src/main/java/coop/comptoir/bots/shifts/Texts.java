@@ -1,6 +1,7 @@
 package coop.comptoir.bots.shifts;
 
 import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.matrix.Html;
 import coop.comptoir.api.matrix.OutgoingMessage;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -227,8 +228,7 @@ final class Texts {
                 plain.append(m.displayName());
                 if (m.matrixId().isPresent()) {
                     UserId id = m.matrixId().get();
-                    html.append("<a href=\"https://matrix.to/#/").append(escape(id.value())).append("\">")
-                            .append(escape(m.displayName())).append("</a>");
+                    html.append(Html.pill(id, m.displayName()));
                     if (!mentions.contains(id)) {
                         mentions.add(id);
                     }
@@ -245,17 +245,7 @@ final class Texts {
     }
 
     static String escape(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '&' -> sb.append("&amp;");
-                case '"' -> sb.append("&quot;");
-                default -> sb.append(c);
-            }
-        }
-        return sb.toString();
+        return Html.escape(s);
     }
 
     /** A local date-time for logs. */

@@ -1,5 +1,6 @@
 package coop.comptoir.bots.welcome;
 
+import coop.comptoir.api.matrix.Html;
 import com.fasterxml.jackson.databind.JsonNode;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.matrix.MatrixClient;

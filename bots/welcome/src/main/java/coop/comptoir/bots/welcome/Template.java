@@ -1,5 +1,6 @@
 package coop.comptoir.bots.welcome;
 
+import coop.comptoir.api.matrix.Html;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

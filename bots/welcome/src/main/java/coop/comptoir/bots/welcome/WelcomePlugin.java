@@ -1,5 +1,6 @@
 package coop.comptoir.bots.welcome;
 
+import coop.comptoir.api.matrix.Html;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import coop.comptoir.api.command.Command;

@@ -1,5 +1,6 @@
 package coop.comptoir.bots.welcome;
 
+import coop.comptoir.api.matrix.Html;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,13 +1,16 @@
-package coop.comptoir.bots.welcome;
+package coop.comptoir.api.matrix;
 
 import coop.comptoir.api.id.UserId;
 
-/** Small HTML helpers for the messages the plugin sends. */
-final class Html {
+/**
+ * Small helpers for the HTML ({@code formatted_body}) of the messages plugins send: escaping,
+ * links and mention pills.
+ */
+public final class Html {
     private Html() {}
 
     /** Escapes text for HTML content and attribute values. */
-    static String escape(String text) {
+    public static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length() + 16);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -24,21 +27,21 @@ final class Html {
     }
 
     /** Escaped text whose line breaks become {@code <br>}. */
-    static String escapeLines(String text) {
+    public static String escapeLines(String text) {
         return escape(text).replace("\r\n", "\n").replace("\n", "<br>");
     }
 
     /** A {@code https://matrix.to/#/…} link for a user, room ID or room alias. */
-    static String matrixTo(String id) {
+    public static String matrixTo(String id) {
         return "https://matrix.to/#/" + id.replace("%", "%25").replace("#", "%23").replace("?", "%3F");
     }
 
-    static String link(String href, String label) {
+    public static String link(String href, String label) {
         return "<a href=\"" + escape(href) + "\">" + escape(label) + "</a>";
     }
 
     /** A mention pill: clients show the user's name and notify them. */
-    static String pill(UserId user, String displayName) {
+    public static String pill(UserId user, String displayName) {
         return link(matrixTo(user.value()), displayName);
     }
 }
