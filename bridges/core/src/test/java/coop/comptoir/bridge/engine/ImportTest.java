@@ -13,7 +13,6 @@ import coop.comptoir.bridge.api.RemoteEvent;
 import coop.comptoir.bridge.api.RemoteMessageId;
 import coop.comptoir.bridge.api.RemoteUser;
 import coop.comptoir.bridge.api.RemoteUserId;
-import coop.comptoir.internal.store.JdbcDatabase;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -43,10 +42,7 @@ class ImportTest {
                 MatrixContent.text("h5 dans le fil de h4"), Optional.empty(), Optional.of(new RemoteMessageId("4")), List.of()));
         net.addHistory(remoteMessage("6", CAROL, "h6"));
         net.addHistory(remoteMessage("7", BOB, "h7"));
-        rig = new Rig(() -> JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), null, null, "normal", 2), net,
-                Rig.settings(List.of()), 3);
-        rig.link();
-        rig.start();
+        rig = Rig.linkedOnSqlite(dir, net, Rig.settings(List.of()));
     }
 
     @AfterEach

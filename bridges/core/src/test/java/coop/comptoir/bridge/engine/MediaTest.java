@@ -13,7 +13,6 @@ import coop.comptoir.bridge.api.MatrixContent;
 import coop.comptoir.bridge.api.RemoteAttachment;
 import coop.comptoir.bridge.api.RemoteEvent;
 import coop.comptoir.bridge.api.RemoteMessageId;
-import coop.comptoir.internal.store.JdbcDatabase;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -34,10 +33,7 @@ class MediaTest {
     @BeforeEach
     void setUp() throws Exception {
         net = new TestConnector();
-        rig = new Rig(() -> JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), null, null, "normal", 2), net,
-                Rig.settings(List.of()), 3);
-        rig.link();
-        rig.start();
+        rig = Rig.linkedOnSqlite(dir, net, Rig.settings(List.of()));
     }
 
     @AfterEach

@@ -35,10 +35,7 @@ class RelationsTest {
     @BeforeEach
     void setUp() throws Exception {
         net = new TestConnector();
-        rig = new Rig(() -> JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), null, null, "normal", 2), net,
-                Rig.settings(List.of()), 3);
-        rig.link();
-        rig.start();
+        rig = Rig.linkedOnSqlite(dir, net, Rig.settings(List.of()));
     }
 
     @AfterEach

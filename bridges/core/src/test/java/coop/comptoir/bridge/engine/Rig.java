@@ -96,6 +96,15 @@ final class Rig implements AutoCloseable {
         build();
     }
 
+    /** A started engine on a SQLite file in {@code dir}, its room linked to {@link #CHANNEL}. */
+    static Rig linkedOnSqlite(java.nio.file.Path dir, NetworkConnector connector, BridgeSettings settings) throws Exception {
+        Rig rig = new Rig(() -> coop.comptoir.internal.store.JdbcDatabase.open(
+                "jdbc:sqlite:" + dir.resolve("t.db"), null, null, "normal", 2), connector, settings, 3);
+        rig.link();
+        rig.start();
+        return rig;
+    }
+
     static BridgeSettings settings(List<BridgeSettings.StaticLink> links) {
         return new BridgeSettings("_discord_", "{name} (Discord)", links, Duration.ofMillis(40), "fr");
     }

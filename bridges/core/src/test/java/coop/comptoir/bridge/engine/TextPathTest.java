@@ -7,7 +7,6 @@ import static coop.comptoir.bridge.engine.Rig.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import coop.comptoir.api.id.UserId;
-import coop.comptoir.internal.store.JdbcDatabase;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -24,10 +23,7 @@ class TextPathTest {
     @BeforeEach
     void setUp() throws Exception {
         net = new TestConnector();
-        rig = new Rig(() -> JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), null, null, "normal", 2), net,
-                Rig.settings(List.of()), 3);
-        rig.link();
-        rig.start();
+        rig = Rig.linkedOnSqlite(dir, net, Rig.settings(List.of()));
     }
 
     @AfterEach
