@@ -756,7 +756,7 @@ public final class FakeDiscord implements AutoCloseable {
             reply = Rest.error(400, 50109, "The request body contains invalid JSON.");
         }
         List<String> violations = spec == null ? List.of()
-                : spec.checkRequest(method, encodedPath, query, contentType, jsonText);
+                : spec.checkRequest(method, encodedPath, query, contentType, jsonText, false);
 
         Rest.Route route = null;
         List<String> params = new ArrayList<>();
@@ -771,7 +771,7 @@ public final class FakeDiscord implements AutoCloseable {
                 reply = Rest.error(503, 0, "503: Service Unavailable");
             } else if (rateLimited.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 reply = new Rest.Reply(429, World.NODES.objectNode().put("message", "You are being rate limited.")
-                        .put("retry_after", retryAfterSeconds).put("global", false));
+                        .put("retry_after", retryAfterSeconds).put("global", false).put("code", 0));
             } else if (route == null) {
                 boolean otherMethod = rest.routes.stream().anyMatch(r -> matches(r.segments(), segments, new ArrayList<>()));
                 if (otherMethod) {

@@ -244,7 +244,7 @@ final class Gateway {
             // the old connection is dead from the client's point of view
             Connection old = s.connection;
             old.session = null;
-            old.socket.cancel();
+            drop(old.socket);
         }
         attach(c, s);
         for (int i = 0; i < s.history.size(); i++) {
@@ -415,8 +415,20 @@ final class Gateway {
     void dropConnections() {
         for (Connection c : new ArrayList<>(connections)) {
             frames.add(new GatewayFrame(Instant.now(), c.name, true, -1, "DROP", null, null));
-            c.socket.cancel();
+            drop(c.socket);
             detach(c, false);
+        }
+    }
+
+    /**
+     * Closes the TCP connection without a close frame. {@code WebSocket#cancel()} needs a client call, which a
+     * server-side socket of mockwebserver does not have; failing the socket tears it down the same way.
+     */
+    private static void drop(WebSocket socket) {
+        if (socket instanceof okhttp3.internal.ws.RealWebSocket real) {
+            real.failWebSocket(new java.io.IOException("connection dropped by the fake Discord"), null, false);
+        } else {
+            socket.cancel();
         }
     }
 
@@ -463,7 +475,7 @@ final class Gateway {
 
     void closeAll() {
         for (Connection c : new ArrayList<>(connections)) {
-            c.socket.cancel();
+            drop(c.socket);
             detach(c, false);
         }
     }

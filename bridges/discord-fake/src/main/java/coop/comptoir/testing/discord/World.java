@@ -439,6 +439,7 @@ final class World {
         n.put("nsfw_level", 0);
         n.set("emojis", emojisJson(g));
         n.putArray("stickers");
+        n.putNull("incidents_data");
         if (withCounts) {
             n.put("approximate_member_count", g.memberIds.size());
             n.put("approximate_presence_count", 0);
