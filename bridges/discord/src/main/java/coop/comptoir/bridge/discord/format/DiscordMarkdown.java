@@ -1,0 +1,130 @@
+package coop.comptoir.bridge.discord.format;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Escaping of literal text for Discord markdown. Pure and thread-safe; never throws.
+ *
+ * <p>A character is escaped with {@code \} only where Discord would read it as markup, so the
+ * raw text stays readable: {@code * ` [ ]} always, {@code _} except inside a word
+ * ({@code snake_case} stays as is), {@code ~} and {@code |} when doubled, {@code \} before
+ * punctuation, {@code <} before something that could be a mention or link, and the line-start
+ * markers {@code # > - + 1.} at the start of a line. Web addresses are left untouched (Discord links
+ * them before reading any markup in them). {@code @everyone} and {@code @here} get a zero-width
+ * space after the {@code @}.
+ */
+public final class DiscordMarkdown {
+    private DiscordMarkdown() {}
+
+    /** Zero-width space, put after {@code @} in {@code @everyone} and {@code @here}. */
+    static final char ZWSP = '\u200B';
+    /** Word joiner, put after {@code @} in {@code @room} on the Matrix side. */
+    static final char WORD_JOINER = '\u2060';
+
+    /** Discord's own rule for bare links. */
+    static final Pattern URL = Pattern.compile("https?://[^\\s<]+[^<.,:;\"')\\]\\s]");
+    private static final Pattern MASS_MENTION = Pattern.compile("@(everyone|here)\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern LINE_START = Pattern.compile("(#{1,3}|-#|[-+*]|>{1,3}|\\d{1,9}\\.)(?=\\s|$)");
+
+    /**
+     * Escapes plain text so Discord shows it literally, line by line (line-start markers included).
+     */
+    public static String escape(String text) {
+        if (text == null || text.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (i > 0) {
+                out.append('\n');
+            }
+            out.append(escapeLineStart(escapeInline(lines[i])));
+        }
+        return out.toString();
+    }
+
+    /** Makes {@code @everyone} and {@code @here} inert by putting a zero-width space after the {@code @}. */
+    public static String defuseMassMentions(String text) {
+        if (text == null || text.indexOf('@') < 0) {
+            return text == null ? "" : text;
+        }
+        return MASS_MENTION.matcher(text).replaceAll(m -> "@" + ZWSP + Matcher.quoteReplacement(m.group(1)));
+    }
+
+    /** Escapes a line-start marker ({@code # - > 1.}) at the very start of {@code s}. */
+    static String escapeLineStart(String s) {
+        int lead = 0;
+        while (lead < s.length() && s.charAt(lead) == ' ') {
+            lead++;
+        }
+        Matcher m = LINE_START.matcher(s).region(lead, s.length());
+        if (!m.lookingAt()) {
+            return s;
+        }
+        String marker = m.group(1);
+        char c = marker.charAt(0);
+        if (Character.isDigit(c)) {
+            int dot = lead + marker.length() - 1;
+            return s.substring(0, dot) + "\\" + s.substring(dot);
+        }
+        if (c == '*') {
+            return s; // already escaped by escapeInline
+        }
+        return s.substring(0, lead) + "\\" + s.substring(lead);
+    }
+
+    /** Escapes inline markup in one line, leaving URLs alone and defusing mass mentions. */
+    static String escapeInline(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 8);
+        Matcher url = URL.matcher(s);
+        int pos = 0;
+        while (url.find()) {
+            escapeRun(s, pos, url.start(), out);
+            out.append(s, url.start(), url.end());
+            pos = url.end();
+        }
+        escapeRun(s, pos, s.length(), out);
+        return defuseMassMentions(out.toString());
+    }
+
+    private static void escapeRun(String s, int from, int to, StringBuilder out) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            char prev = i > 0 ? s.charAt(i - 1) : ' ';
+            char next = i + 1 < s.length() ? s.charAt(i + 1) : ' ';
+            boolean escape = switch (c) {
+                case '*', '`', '[', ']' -> true;
+                case '_' -> !(isWord(prev) && isWord(next));
+                case '~' -> prev == '~' || next == '~';
+                case '|' -> prev == '|' || next == '|';
+                case '\\' -> isPunctuation(next) || i + 1 == s.length();
+                case '<' -> Character.isLetter(next) || next == '@' || next == '#' || next == ':' || next == '/' || next == '!';
+                default -> false;
+            };
+            if (escape) {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+    }
+
+    static boolean isWord(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+
+    private static boolean isPunctuation(char c) {
+        return c < 0x80 && !isWord(c) && !Character.isWhitespace(c) && c != 0;
+    }
+
+    /** Undoes the {@code @room} defusing of {@link DiscordToMatrix}: Discord has no {@code @room}. */
+    static String restoreAtRoom(String s) {
+        return s.indexOf(WORD_JOINER) < 0 ? s : s.replace("@" + WORD_JOINER + "room", "@room");
+    }
+
+    static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+}
