@@ -19,6 +19,7 @@ import coop.comptoir.bridge.api.RemoteEvent;
 import coop.comptoir.bridge.api.RemoteMessageId;
 import coop.comptoir.bridge.api.RemoteUser;
 import coop.comptoir.bridge.api.RemoteUserId;
+import coop.comptoir.bridge.discord.format.MatrixToDiscord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,7 +79,6 @@ import net.dv8tion.jda.api.requests.restaction.WebhookMessageDeleteAction;
 import net.dv8tion.jda.api.requests.restaction.WebhookMessageEditAction;
 import net.dv8tion.jda.api.utils.ChunkingFilter;
 import net.dv8tion.jda.api.utils.Compression;
-import net.dv8tion.jda.api.utils.FileUpload;
 import net.dv8tion.jda.api.utils.MemberCachePolicy;
 import net.dv8tion.jda.api.utils.SessionControllerAdapter;
 import okhttp3.OkHttpClient;
@@ -112,6 +112,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
     private final Logger log;
     private final ThreadPlaces threads;
     private final Webhooks webhooks;
+    private final WebhookUploads uploads;
     private final Set<String> ownDeletes = ConcurrentHashMap.newKeySet();
     private final Map<String, Set<UserId>> matrixReactors = new ConcurrentHashMap<>();
     private final Map<String, String> names = java.util.Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
@@ -137,6 +138,8 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         this.log = log;
         this.threads = threads;
         this.webhooks = new Webhooks(config.webhookName());
+        this.uploads = new WebhookUploads(http, config.apiBaseUrl() == null ? "https://discord.com/api/v10/"
+                : config.apiBaseUrl().endsWith("/") ? config.apiBaseUrl() : config.apiBaseUrl() + "/");
     }
 
     @Override
@@ -147,17 +150,21 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
     @Override
     public void start(BridgeHost host) throws Exception {
         this.host = host;
-        this.text = new BasicTextConverter(new TextConverter.Mentions() {
+        this.text = new FormatTextConverter(host, new FormatTextConverter.DiscordNames() {
             @Override
-            public UserId ghostOf(String discordUserId) {
-                return host.ghostOf(new RemoteUserId(discordUserId));
+            public Optional<String> channelName(String channelId) {
+                JDA j = jda;
+                GuildChannel c = j == null || !DiscordConfig.isSnowflake(channelId) ? null : j.getGuildChannelById(channelId);
+                return Optional.ofNullable(c).map(GuildChannel::getName);
             }
 
             @Override
-            public Optional<String> discordUserOf(UserId matrixUser) {
-                return host.remoteUserOf(matrixUser).map(RemoteUserId::value);
+            public Optional<String> roleName(String roleId) {
+                JDA j = jda;
+                var r = j == null || !DiscordConfig.isSnowflake(roleId) ? null : j.getRoleById(roleId);
+                return Optional.ofNullable(r).map(net.dv8tion.jda.api.entities.Role::getName);
             }
-        });
+        }, config.language());
         host.connectionChanged(false, "connecting to Discord");
         events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "discord-events");
@@ -248,9 +255,19 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
                 ids.add(post(action, username, avatar, out.pingedUsers(), thread, channel));
             }
             for (int i = 0; i < files.size(); i += MAX_FILES_PER_MESSAGE) {
-                List<FileUpload> uploads = files.subList(i, Math.min(files.size(), i + MAX_FILES_PER_MESSAGE)).stream()
-                        .map(f -> FileUpload.fromData(f.data(), f.fileName())).toList();
-                ids.add(post(hook.client().sendFiles(uploads), username, avatar, Set.of(), thread, channel));
+                List<OutgoingAttachment> batch = files.subList(i, Math.min(files.size(), i + MAX_FILES_PER_MESSAGE));
+                String id;
+                try {
+                    id = uploads.post(hook.id(), hook.client().getToken(), thread.map(ThreadChannel::getId), username, avatar, batch);
+                } catch (BridgeException e) {
+                    if (e.getMessage().contains("webhook was deleted")) {
+                        webhooks.forget(target.getId());
+                        throw BridgeException.retryable(e.getMessage(), null, null);
+                    }
+                    throw e;
+                }
+                thread.ifPresent(t -> threads.put(id, t.getId()));
+                ids.add(new RemoteMessageId(id));
             }
             return ids;
         } catch (BridgeException e) {
@@ -774,11 +791,15 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
     }
 
     private TextConverter.Outgoing convert(MatrixContent content, String replyLine) {
-        int room = replyLine.isEmpty() ? TextConverter.DISCORD_MAX : TextConverter.DISCORD_MAX - replyLine.length() - 1;
-        TextConverter.Outgoing out = text.toDiscord(content, room);
         if (replyLine.isEmpty()) {
-            return out;
+            return text.toDiscord(content, TextConverter.DISCORD_MAX);
         }
+        if (content.html().isEmpty()) {
+            // a plain reply may still carry the legacy "> <@user> quoted" fallback: the reply line replaces it
+            content = new MatrixContent(content.msgtype(), MatrixToDiscord.stripReplyFallback(content.body()),
+                    content.html(), content.mentions());
+        }
+        TextConverter.Outgoing out = text.toDiscord(content, TextConverter.DISCORD_MAX - replyLine.length() - 1);
         List<String> pieces = new ArrayList<>(out.pieces());
         pieces.set(0, pieces.get(0).isEmpty() ? replyLine : replyLine + "\n" + pieces.get(0));
         return new TextConverter.Outgoing(pieces, out.pingedUsers());

@@ -1,14 +1,12 @@
 package coop.comptoir.bridge.discord;
 
-import coop.comptoir.api.id.UserId;
 import coop.comptoir.bridge.api.MatrixContent;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
- * Text between Discord markdown and Matrix content. Pure: no I/O, thread-safe.
+ * Text between Discord markdown and Matrix content, for one connector. No I/O, thread-safe.
  */
 interface TextConverter {
     int DISCORD_MAX = 2000;
@@ -22,23 +20,15 @@ interface TextConverter {
     MatrixContent toMatrix(String markdown, Map<String, String> names);
 
     /**
-     * A Matrix message for Discord: markdown in pieces of at most {@link #DISCORD_MAX} characters,
-     * each no longer than {@code firstMax} for the first one (room left for a reply line), and the
+     * A Matrix message for Discord: markdown in pieces of at most {@code max} characters, and the
      * Discord users it may ping (only ghosts mentioned on purpose).
      */
-    Outgoing toDiscord(MatrixContent content, int firstMax);
+    Outgoing toDiscord(MatrixContent content, int max);
 
     record Outgoing(List<String> pieces, Set<String> pingedUsers) {
         public Outgoing {
             pieces = List.copyOf(pieces);
             pingedUsers = Set.copyOf(pingedUsers);
         }
-    }
-
-    /** Matrix user ↔ Discord user, for mentions. */
-    interface Mentions {
-        UserId ghostOf(String discordUserId);
-
-        Optional<String> discordUserOf(UserId matrixUser);
     }
 }
