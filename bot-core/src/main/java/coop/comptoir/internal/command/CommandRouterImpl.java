@@ -176,7 +176,7 @@ public final class CommandRouterImpl {
             return;
         }
         if (!allowed(r.command, event)) {
-            inv.reply(Texts.notAllowed(inv.locale()));
+            inv.reply(Texts.notAllowed(inv.locale(), r.command.permission().minPowerLevel()));
             return;
         }
         try {

@@ -12,7 +12,13 @@ final class Texts {
                 : "Je ne connais pas « " + name + " ». Tapez " + prefix + "aide pour voir ce que je sais faire.";
     }
 
-    static String notAllowed(Locale l) {
+    /** The refusal for a command that needs power level {@code minPowerLevel}: admins (100) or moderators. */
+    static String notAllowed(Locale l, long minPowerLevel) {
+        if (minPowerLevel >= 100) {
+            return l == Locale.ENGLISH
+                    ? "Sorry, this command is for the room's administrators (power level 100)."
+                    : "Désolé, cette commande est réservée aux administratrices et administrateurs du salon (niveau 100).";
+        }
         return l == Locale.ENGLISH
                 ? "Sorry, this command is for the room's moderators."
                 : "Désolé, cette commande est réservée aux modératrices et modérateurs du salon.";

@@ -2,6 +2,7 @@ package coop.comptoir.bridge.api;
 
 import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginContext;
+import coop.comptoir.bridge.engine.EngineFactory;
 
 /** Builds the plugin instance of a bridge: the engine around one connector. */
 public final class Bridges {
@@ -12,8 +13,11 @@ public final class Bridges {
      * {@link coop.comptoir.api.plugin.PluginFactory#create}. The engine creates its tables,
      * registers the {@code !bridge} commands and subscribes to the portal rooms' events; the
      * connector is started from {@link Plugin#start()} and closed with the plugin.
+     *
+     * <p>The plugin answers the homeserver's user queries for ghosts it has seen; the factory must
+     * declare the ghosts' namespace ({@code Namespaces.exclusiveUsers(settings.ghostPrefix(), server)}).
      */
     public static Plugin create(PluginContext context, NetworkConnector connector, BridgeSettings settings) {
-        throw new UnsupportedOperationException("the bridge engine is not built yet");
+        return EngineFactory.create(context, connector, settings);
     }
 }

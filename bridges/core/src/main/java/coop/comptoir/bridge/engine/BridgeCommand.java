@@ -1,0 +1,213 @@
+package coop.comptoir.bridge.engine;
+
+import coop.comptoir.api.command.Command;
+import coop.comptoir.api.command.CommandInvocation;
+import coop.comptoir.api.command.Permission;
+import coop.comptoir.api.id.RoomId;
+import coop.comptoir.api.plugin.PluginContext;
+import coop.comptoir.api.store.Database;
+import coop.comptoir.bridge.api.BridgeException;
+import coop.comptoir.bridge.api.RemoteChannel;
+import coop.comptoir.bridge.api.RemoteChannelId;
+import coop.comptoir.bridge.engine.CursorTable.Cursor;
+import coop.comptoir.bridge.engine.OutboxTable.LastError;
+import coop.comptoir.bridge.engine.PortalTable.Origin;
+import coop.comptoir.bridge.engine.PortalTable.Portal;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.WeakHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+/**
+ * The {@code !bridge} command (alias {@code !pont}), for room admins (power level 100, or
+ * {@code commands.admins}): {@code link <network> <channel-id>}, {@code unlink}, {@code status},
+ * {@code import}.
+ *
+ * <p>Command names are unique in a runtime, but each bridge (Discord, Rocket.Chat) is an instance
+ * of its own: the first one registers the command, and every bridge of the same runtime (known by
+ * its shared database) joins it; {@code link} picks the bridge by network name, the other
+ * sub-commands the bridge(s) of the room.
+ */
+final class BridgeCommand {
+    private static final Map<Database, BridgeCommand> BY_RUNTIME = new WeakHashMap<>();
+
+    private final List<Engine> engines = new CopyOnWriteArrayList<>();
+
+    private BridgeCommand() {}
+
+    static void register(PluginContext ctx, Engine engine) {
+        synchronized (BY_RUNTIME) {
+            BridgeCommand hub = BY_RUNTIME.get(ctx.database());
+            if (hub == null) {
+                hub = new BridgeCommand();
+                Texts fr = new Texts("fr", "", java.time.ZoneId.systemDefault());
+                Texts en = new Texts("en", "", java.time.ZoneId.systemDefault());
+                ctx.commands().register(new Command("bridge", List.of("pont"), fr.help(), en.help(), Permission.ADMIN,
+                        hub::run));
+                BY_RUNTIME.put(ctx.database(), hub);
+            }
+            hub.engines.add(engine);
+        }
+    }
+
+    static void unregister(PluginContext ctx, Engine engine) {
+        synchronized (BY_RUNTIME) {
+            BridgeCommand hub = BY_RUNTIME.get(ctx.database());
+            if (hub != null) {
+                hub.engines.remove(engine);
+            }
+        }
+    }
+
+    /** Whether a message is a {@code !bridge} command, which is not bridged itself. */
+    static boolean isCommand(String body) {
+        return COMMAND.matcher(body).find();
+    }
+
+    private static final java.util.regex.Pattern COMMAND =
+            java.util.regex.Pattern.compile("^\\s*[^\\p{L}\\p{N}\\s](bridge|pont)(\\s|$)", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    private void run(CommandInvocation inv) {
+        List<String> args = inv.arguments();
+        Engine any = engines.isEmpty() ? null : engines.get(0);
+        if (any == null) {
+            return;
+        }
+        String sub = args.isEmpty() ? "" : args.get(0).toLowerCase(Locale.ROOT);
+        switch (sub) {
+            case "link", "relier" -> link(inv, args);
+            case "unlink", "délier", "delier" -> forRoom(inv, args, this::unlink);
+            case "status", "état", "etat" -> forRoom(inv, args, this::status);
+            case "import", "importer" -> forRoom(inv, args, this::importHistory);
+            default -> inv.reply(any.texts.usage());
+        }
+    }
+
+    private void link(CommandInvocation inv, List<String> args) {
+        Engine first = engines.get(0);
+        Engine engine;
+        String channelArg;
+        if (args.size() == 3) {
+            String network = args.get(1).toLowerCase(Locale.ROOT);
+            engine = engines.stream().filter(e -> e.connector.network().equalsIgnoreCase(network)).findFirst().orElse(null);
+            if (engine == null) {
+                inv.reply(first.texts.unknownNetwork(args.get(1), networks()));
+                return;
+            }
+            channelArg = args.get(2);
+        } else if (args.size() == 2 && engines.size() == 1) {
+            engine = first;
+            channelArg = args.get(1);
+        } else {
+            inv.reply(first.texts.usage());
+            return;
+        }
+        Texts t = engine.texts;
+        RoomId room = inv.room();
+        for (Engine e : engines) {
+            Optional<Portal> existing = e.portals.byRoom(room);
+            if (existing.isPresent()) {
+                inv.reply(e.texts.roomAlreadyLinked(existing.get().channel().value()));
+                return;
+            }
+        }
+        RemoteChannelId channel;
+        try {
+            channel = new RemoteChannelId(channelArg.replaceFirst("^#", ""));
+        } catch (IllegalArgumentException ex) {
+            inv.reply(t.unknownChannel(channelArg));
+            return;
+        }
+        if (engine.portals.byChannel(channel).isPresent()) {
+            inv.reply(t.channelAlreadyLinked(channel.value()));
+            return;
+        }
+        Optional<RemoteChannel> found;
+        try {
+            found = engine.connector.channel(channel);
+        } catch (BridgeException ex) {
+            inv.reply(ex.isRetryable() ? t.lookupFailed(ex.getMessage()) : t.unknownChannel(channel.value()));
+            return;
+        }
+        if (found.isEmpty()) {
+            inv.reply(t.unknownChannel(channel.value()));
+            return;
+        }
+        if (!engine.link(room, channel, inv.sender())) {
+            inv.reply(t.channelAlreadyLinked(channel.value()));
+            return;
+        }
+        engine.log.info("{} linked {} to {} ({})", inv.sender(), room, channel, found.get().name());
+        inv.reply(t.linked(found.get().name()));
+    }
+
+    private String networks() {
+        return engines.stream().map(e -> e.connector.network()).sorted().collect(Collectors.joining(", "));
+    }
+
+    private interface RoomAction {
+        void run(CommandInvocation inv, Engine engine, Portal portal);
+    }
+
+    /** Runs a sub-command on the bridge(s) of the room, or the one named ({@code !bridge status discord}). */
+    private void forRoom(CommandInvocation inv, List<String> args, RoomAction action) {
+        String network = args.size() > 1 ? args.get(1) : null;
+        boolean any = false;
+        for (Engine e : engines) {
+            if (network != null && !e.connector.network().equalsIgnoreCase(network)) {
+                continue;
+            }
+            Optional<Portal> p = e.portals.byRoom(inv.room());
+            if (p.isPresent()) {
+                any = true;
+                action.run(inv, e, p.get());
+            }
+        }
+        if (!any) {
+            inv.reply(engines.get(0).texts.notLinked());
+        }
+    }
+
+    private void unlink(CommandInvocation inv, Engine e, Portal p) {
+        if (p.origin() == Origin.CONFIG) {
+            inv.reply(e.texts.linkInConfig());
+            return;
+        }
+        e.unlink(p.room());
+        e.log.info("{} unlinked {} from {}", inv.sender(), p.room(), p.channel());
+        inv.reply(e.texts.unlinked());
+    }
+
+    private void status(CommandInvocation inv, Engine e, Portal p) {
+        Texts t = e.texts;
+        StringBuilder sb = new StringBuilder();
+        sb.append(t.statusHeader(p.channel().value(), e.connected(), e.connectionDetail())).append('\n');
+        sb.append(t.lastToRemote(e.links.last(p.room(), Direction.TO_REMOTE).map(l -> t.time(l.createdAt())).orElse(t.never())))
+                .append('\n');
+        sb.append(t.lastToMatrix(e.links.last(p.room(), Direction.TO_MATRIX).map(l -> t.time(l.createdAt())).orElse(t.never())))
+                .append('\n');
+        sb.append(t.queues(e.outbox.pending(Direction.TO_REMOTE, p.room()), e.outbox.pending(Direction.TO_MATRIX, p.room())))
+                .append('\n');
+        Optional<LastError> err = e.outbox.lastError(p.room());
+        sb.append(err.map(x -> t.lastError(x.error(), t.time(x.at()))).orElse(t.noError()));
+        Optional<Cursor> imp = e.cursors.get(p.room(), CursorTable.IMPORT, p.channel());
+        imp.ifPresent(c -> sb.append('\n').append(Importer.DONE.equals(c.state()) ? t.importDone(c.count())
+                : t.english() ? "Import: " + t.count(c.count()) + " messages (" + c.state().toLowerCase(Locale.ROOT) + ")"
+                : "Import : " + t.count(c.count()) + " messages (" + (Importer.RUNNING.equals(c.state()) ? "en cours" : "interrompu") + ")"));
+        inv.reply(sb.toString());
+    }
+
+    private void importHistory(CommandInvocation inv, Engine e, Portal p) {
+        if (e.importer == null) {
+            inv.reply(e.texts.importNotSupported());
+            return;
+        }
+        String answer = e.importer.start(p.room(), p.channel(), inv.event().eventId());
+        if (answer != null) {
+            inv.reply(answer);
+        }
+    }
+}

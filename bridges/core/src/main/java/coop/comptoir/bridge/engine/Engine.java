@@ -1,0 +1,473 @@
+package coop.comptoir.bridge.engine;
+
+import coop.comptoir.api.event.EventSubscriptions.EventFilter;
+import coop.comptoir.api.event.EventTypes;
+import coop.comptoir.api.event.MatrixEvent;
+import coop.comptoir.api.event.Message;
+import coop.comptoir.api.id.RoomAlias;
+import coop.comptoir.api.id.RoomId;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.matrix.MatrixClient;
+import coop.comptoir.api.plugin.Plugin;
+import coop.comptoir.api.plugin.PluginContext;
+import coop.comptoir.bridge.api.BackfillCapable;
+import coop.comptoir.bridge.api.BridgeHost;
+import coop.comptoir.bridge.api.BridgeSettings;
+import coop.comptoir.bridge.api.NetworkConnector;
+import coop.comptoir.bridge.api.RemoteChannelId;
+import coop.comptoir.bridge.api.RemoteEvent;
+import coop.comptoir.bridge.api.RemoteMessageId;
+import coop.comptoir.bridge.api.RemoteUserId;
+import coop.comptoir.bridge.engine.CursorTable.Cursor;
+import coop.comptoir.bridge.engine.PortalTable.Origin;
+import coop.comptoir.bridge.engine.PortalTable.Portal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+
+/**
+ * One bridge instance: the engine between the Matrix side (the plugin context) and one
+ * {@link NetworkConnector}. It keeps the portals, ghosts, message links and the two durable
+ * queues, and is the {@link BridgeHost} the connector talks to.
+ *
+ * <p>Echo guard: events sent by the bot or by this bridge's ghosts are never queued, nor events
+ * already linked (the bridge's own sends, also after a restart); a remote message linked as sent
+ * from Matrix is never bridged back.
+ *
+ * <p>Catch-up: the {@code catch_up} cursor of a portal is the last remote message stored while the
+ * bridge was in step with the network. At start and when the connector reconnects, every portal
+ * reads what came after it ({@link BackfillCapable}) while its queue to Matrix waits, so that
+ * missed messages arrive in order, before newer ones.
+ */
+final class Engine implements Plugin, BridgeHost {
+    static final int BATCH = 100;
+    private static final Duration KEEP_DONE = Duration.ofDays(7);
+
+    final PluginContext ctx;
+    final NetworkConnector connector;
+    final BridgeSettings settings;
+    final String instance;
+    final MatrixClient bot;
+    final Clock clock;
+    final Logger log;
+    final Texts texts;
+    final GhostIds ghostIds;
+    final Portals portals;
+    final MessageLinkTable links;
+    final ReactionLinkTable reactions;
+    final OutboxTable outbox;
+    final CursorTable cursors;
+    final Ghosts ghosts;
+    final Notices notices;
+    final ToMatrix toMatrix;
+    final ToRemote toRemote;
+    final Lanes lanes;
+    final Importer importer;
+    private final ScheduledExecutorService exec;
+    private final Map<String, String> displayNames = new ConcurrentHashMap<>();
+    /** Portals whose queue to Matrix waits for their catch-up. */
+    private final Set<RoomId> catchingUp = ConcurrentHashMap.newKeySet();
+    /** Portals in step with the network: live messages move their catch-up cursor. */
+    private final Set<RoomId> inStep = ConcurrentHashMap.newKeySet();
+    private final Set<RoomId> catchUpAgain = ConcurrentHashMap.newKeySet();
+    private volatile boolean connected;
+    private volatile String connectionDetail = "";
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    Engine(PluginContext ctx, NetworkConnector connector, BridgeSettings settings, int importBatch) {
+        this.ctx = ctx;
+        this.connector = connector;
+        this.settings = settings;
+        this.instance = ctx.instanceId();
+        this.bot = ctx.matrix();
+        this.clock = ctx.clock();
+        this.log = ctx.log();
+        this.texts = new Texts(settings.language(), connector.network(), ZoneId.systemDefault());
+        this.ghostIds = new GhostIds(settings.ghostPrefix(), ctx.serverName());
+        Schema.migrate(ctx.database());
+        this.portals = new Portals(new PortalTable(ctx.database(), instance));
+        this.links = new MessageLinkTable(ctx.database(), instance);
+        this.reactions = new ReactionLinkTable(ctx.database(), instance);
+        this.outbox = new OutboxTable(ctx.database(), instance);
+        this.cursors = new CursorTable(ctx.database(), instance);
+        this.notices = new Notices(bot, instance, log);
+        this.ghosts = new Ghosts(bot, ghostIds, new GhostTable(ctx.database(), instance), connector, settings.ghostNameTemplate(),
+                clock, log);
+        AtomicInteger n = new AtomicInteger();
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(3, r -> {
+            Thread t = new Thread(r, "bridge-" + instance + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        pool.setRemoveOnCancelPolicy(true);
+        this.exec = pool;
+        this.toMatrix = new ToMatrix(instance, bot, connector, portals, ghosts, links, reactions, notices, texts, clock, log);
+        this.toRemote = new ToRemote(bot, connector, portals, links, reactions, notices, texts, this::displayName, clock, log);
+        this.lanes = new Lanes(outbox, Map.of(Direction.TO_MATRIX, toMatrix, Direction.TO_REMOTE, toRemote), exec, clock,
+                settings.maxRetryDelay(), (d, room) -> d == Direction.TO_MATRIX && (!started || catchingUp.contains(room)), log);
+        this.importer = connector instanceof BackfillCapable bf
+                ? new Importer(instance, bot, bf, portals, cursors, links, toMatrix, texts, exec, clock, lanes, importBatch, log)
+                : null;
+        subscribe();
+        BridgeCommand.register(ctx, this);
+    }
+
+    // --- Matrix side ----------------------------------------------------------------------------
+
+    private void subscribe() {
+        EventFilter bridged = e -> portals.isPortal(e.roomId()) && e.sender() != null && !e.sender().equals(bot.userId())
+                && !ghostIds.isGhost(e.sender()) && e.eventId() != null;
+        ctx.events().on(EventTypes.ROOM_MESSAGE, bridged, this::onMatrixEvent);
+        ctx.events().on(EventTypes.REACTION, bridged, this::onMatrixEvent);
+        ctx.events().on(EventTypes.ROOM_REDACTION, bridged, this::onMatrixEvent);
+        ctx.events().on(EventTypes.ROOM_MEMBER, e -> portals.isPortal(e.roomId()),
+                e -> e.stateKey().ifPresent(k -> displayNames.remove(e.roomId() + " " + k)));
+    }
+
+    /** Queues a Matrix event of a portal room for the remote side (once per event ID). */
+    void onMatrixEvent(MatrixEvent ev) {
+        Optional<Portal> portal = portals.byRoom(ev.roomId());
+        if (portal.isEmpty() || closed) {
+            return;
+        }
+        if (links.isLinked(ev.eventId()) || reactions.byEvent(ev.eventId()).isPresent()) {
+            return; // the bridge's own event
+        }
+        Optional<Message> msg = ev.message();
+        if (msg.isPresent() && BridgeCommand.isCommand(msg.get().body())) {
+            return;
+        }
+        if (outbox.enqueue(Direction.TO_REMOTE, ev.roomId(), portal.get().channel(), ev.eventId().value(), ev.type(),
+                ev.json().toString(), 0, true, clock.millis())) {
+            lanes.kick(Direction.TO_REMOTE, ev.roomId());
+        }
+    }
+
+    // --- BridgeHost -----------------------------------------------------------------------------
+
+    @Override
+    public void receive(RemoteEvent event) {
+        try {
+            enqueue(event, false);
+        } catch (RuntimeException e) {
+            portals.byChannel(event.channel()).ifPresent(p -> inStep.remove(p.room()));
+            log.error("Could not store a remote event of {}; the next catch-up fetches missed messages again", event.channel(), e);
+        }
+    }
+
+    /** Stores a remote event for delivery; {@code catchUp} events go in time order before newer live ones. */
+    private void enqueue(RemoteEvent event, boolean catchUp) {
+        Optional<Portal> portal = portals.byChannel(event.channel());
+        if (portal.isEmpty() || closed) {
+            log.debug("Dropped a remote event of {}: not a portal", event.channel());
+            return;
+        }
+        RoomId room = portal.get().room();
+        long now = clock.millis();
+        String dedup;
+        long sortKey;
+        if (event instanceof RemoteEvent.Message m) {
+            if (links.isLinked(m.id())) {
+                return; // already crossed, either way
+            }
+            dedup = "m:" + m.id();
+            sortKey = m.timestamp().toEpochMilli();
+        } else if (event instanceof RemoteEvent.Edit e) {
+            dedup = "e:" + e.id() + ":" + e.timestamp().toEpochMilli();
+            sortKey = e.timestamp().toEpochMilli();
+        } else if (event instanceof RemoteEvent.Delete d) {
+            dedup = "d:" + d.id();
+            sortKey = now;
+        } else {
+            RemoteEvent.Reaction r = (RemoteEvent.Reaction) event;
+            // Replays are harmless: a reaction is only added when absent, removed when present.
+            dedup = "r:" + r.message() + ":" + r.sender().id() + ":" + r.key() + ":" + (r.added() ? "+" : "-") + ":" + UUID.randomUUID();
+            sortKey = now;
+        }
+        boolean queued = outbox.enqueue(Direction.TO_MATRIX, room, event.channel(), dedup, EventCodec.kind(event),
+                EventCodec.encode(event), sortKey, !catchUp, now);
+        if (!catchUp && event instanceof RemoteEvent.Message m && inStep.contains(room)) {
+            cursors.put(new Cursor(room, CursorTable.CATCH_UP, event.channel(), Optional.of(m.id()), 0, null, Optional.empty()), now);
+        }
+        if (queued) {
+            lanes.kick(Direction.TO_MATRIX, room);
+        }
+    }
+
+    @Override
+    public UserId ghostOf(RemoteUserId user) {
+        return ghostIds.ghostOf(user);
+    }
+
+    @Override
+    public Optional<RemoteUserId> remoteUserOf(UserId matrixUser) {
+        return ghostIds.remoteUserOf(matrixUser);
+    }
+
+    @Override
+    public Optional<RoomId> roomOf(RemoteChannelId channel) {
+        return portals.byChannel(channel).map(Portal::room);
+    }
+
+    @Override
+    public Optional<RemoteChannelId> channelOf(RoomId room) {
+        return portals.byRoom(room).map(Portal::channel);
+    }
+
+    @Override
+    public String displayName(RoomId room, UserId user) {
+        return displayNames.computeIfAbsent(room + " " + user, k -> {
+            try {
+                return bot.getState(room, EventTypes.ROOM_MEMBER, user.value())
+                        .map(c -> c.path("displayname"))
+                        .filter(n -> n.isTextual() && !n.asText().isBlank())
+                        .map(n -> n.asText())
+                        .orElse(user.localpart());
+            } catch (RuntimeException e) {
+                log.debug("Display name of {} in {} not read: {}", user, room, e.getMessage());
+                return user.localpart();
+            }
+        });
+    }
+
+    @Override
+    public void connectionChanged(boolean connected, String detail) {
+        boolean was = this.connected;
+        this.connected = connected;
+        this.connectionDetail = detail == null ? "" : detail;
+        if (!connected) {
+            inStep.clear();
+            if (was) {
+                log.warn("{} disconnected: {}", texts.network(), detail);
+            }
+            return;
+        }
+        if (!was) {
+            log.info("{} connected{}", texts.network(), detail == null || detail.isBlank() ? "" : ": " + detail);
+        }
+        if (started) {
+            catchUpAll();
+            outbox.roomsWithPending(Direction.TO_REMOTE).forEach(r -> lanes.wake(Direction.TO_REMOTE, r));
+        }
+    }
+
+    boolean connected() {
+        return connected;
+    }
+
+    String connectionDetail() {
+        return connectionDetail;
+    }
+
+    // --- catch-up -------------------------------------------------------------------------------
+
+    void catchUpAll() {
+        for (Portal p : portals.all()) {
+            catchUp(p.room(), 0);
+        }
+    }
+
+    private void catchUp(RoomId room, int failures) {
+        if (!(connector instanceof BackfillCapable)) {
+            inStep.add(room);
+            lanes.kick(Direction.TO_MATRIX, room);
+            return;
+        }
+        if (failures == 0 && !catchingUp.add(room)) {
+            catchUpAgain.add(room);
+            return;
+        }
+        try {
+            exec.execute(() -> runCatchUp(room, failures));
+        } catch (RejectedExecutionException e) {
+            catchingUp.remove(room);
+        }
+    }
+
+    private void runCatchUp(RoomId room, int failures) {
+        BackfillCapable backfill = (BackfillCapable) connector;
+        Optional<Portal> portal = portals.byRoom(room);
+        boolean retry = false;
+        try {
+            if (portal.isEmpty() || closed) {
+                return;
+            }
+            RemoteChannelId channel = portal.get().channel();
+            inStep.remove(room);
+            Optional<RemoteMessageId> position = cursors.get(room, CursorTable.CATCH_UP, channel).flatMap(Cursor::position);
+            int fetched = 0;
+            // Without a cursor nothing was ever bridged here: the history is !bridge import's job.
+            while (position.isPresent() && !closed) {
+                List<RemoteEvent.Message> batch = backfill.messagesAfter(channel, position, BATCH);
+                for (RemoteEvent.Message m : batch) {
+                    if (!m.channel().equals(channel)) {
+                        continue;
+                    }
+                    enqueue(m, true);
+                    position = Optional.of(m.id());
+                    fetched++;
+                }
+                if (!batch.isEmpty()) {
+                    cursors.put(new Cursor(room, CursorTable.CATCH_UP, channel, position, 0, null, Optional.empty()), clock.millis());
+                }
+                if (batch.size() < BATCH) {
+                    break;
+                }
+            }
+            inStep.add(room);
+            if (fetched > 0) {
+                log.info("Caught up {} message(s) missed in {}", fetched, room);
+            }
+        } catch (Exception e) {
+            Lanes.Failure f = Lanes.classify(e);
+            log.warn("Catch-up of {} failed ({}); {}", room, f.message(), f.retryable() ? "trying again" : "giving up until the next reconnection");
+            retry = f.retryable() && !closed;
+        } finally {
+            if (retry) {
+                // The queue goes on meanwhile: missed messages may then arrive after newer ones.
+                catchingUp.remove(room);
+                lanes.kick(Direction.TO_MATRIX, room);
+                long wait = lanes.delay(failures + 1, Optional.empty()).toMillis();
+                try {
+                    exec.schedule(() -> {
+                        if (catchingUp.add(room)) {
+                            runCatchUp(room, failures + 1);
+                        }
+                    }, wait, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException ignored) {
+                    // closing
+                }
+            } else {
+                catchingUp.remove(room);
+                lanes.kick(Direction.TO_MATRIX, room);
+                if (catchUpAgain.remove(room)) {
+                    catchUp(room, 0);
+                }
+            }
+        }
+    }
+
+    // --- lifecycle ------------------------------------------------------------------------------
+
+    @Override
+    public void start() throws Exception {
+        resolveStaticLinks();
+        int purged = outbox.purgeDone(clock.millis() - KEEP_DONE.toMillis());
+        if (purged > 0) {
+            log.debug("Forgot {} delivered queue item(s) older than {}", purged, KEEP_DONE);
+        }
+        // Queues to Matrix wait (until started, then for their portal's catch-up), so that missed
+        // messages arrive before newer ones.
+        connector.start(this);
+        catchUpAll();
+        started = true;
+        for (RoomId room : outbox.roomsWithPending(Direction.TO_REMOTE)) {
+            lanes.kick(Direction.TO_REMOTE, room);
+        }
+        for (RoomId room : outbox.roomsWithPending(Direction.TO_MATRIX)) {
+            lanes.kick(Direction.TO_MATRIX, room);
+        }
+        if (importer != null) {
+            importer.resumeAll();
+        }
+    }
+
+    private void resolveStaticLinks() {
+        Set<RemoteChannelId> configured = new HashSet<>();
+        for (BridgeSettings.StaticLink link : settings.links()) {
+            configured.add(link.channel());
+            RoomId room;
+            try {
+                room = link.room().startsWith("#") ? bot.resolveAlias(RoomAlias.of(link.room())) : RoomId.of(link.room());
+            } catch (RuntimeException e) {
+                log.error("Static link {} ↔ {} skipped: the room cannot be resolved ({})", link.room(), link.channel(), e.getMessage());
+                continue;
+            }
+            Optional<Portal> existing = portals.byRoom(room);
+            if (existing.isPresent() && existing.get().channel().equals(link.channel())) {
+                continue;
+            }
+            if (existing.isPresent() || portals.byChannel(link.channel()).isPresent()) {
+                log.error("Static link {} ↔ {} skipped: the room or the channel is already linked otherwise (!bridge status)",
+                        link.room(), link.channel());
+                continue;
+            }
+            try {
+                bot.join(room.value());
+            } catch (RuntimeException e) {
+                log.warn("The bot could not join {} ({}): invite it, or it will not see the room's messages", link.room(), e.getMessage());
+            }
+            if (portals.add(new Portal(room, link.channel(), Origin.CONFIG, null, clock.instant()))) {
+                inStep.add(room);
+                log.info("Portal from the config: {} ↔ {}", link.room(), link.channel());
+            }
+        }
+        for (Portal p : portals.all()) {
+            if (p.origin() == Origin.CONFIG && !configured.contains(p.channel())) {
+                log.info("Portal {} ↔ {} removed: no longer in the config", p.room(), p.channel());
+                unlink(p.room());
+            }
+        }
+    }
+
+    /** Links a room to a channel (after the command's checks); false if either is linked already. */
+    boolean link(RoomId room, RemoteChannelId channel, UserId by) {
+        if (!portals.add(new Portal(room, channel, Origin.COMMAND, by, clock.instant()))) {
+            return false;
+        }
+        inStep.add(room);
+        return true;
+    }
+
+    void unlink(RoomId room) {
+        if (portals.remove(room)) {
+            int dropped = outbox.cancel(room);
+            cursors.delete(room, CursorTable.CATCH_UP);
+            cursors.delete(room, CursorTable.IMPORT);
+            inStep.remove(room);
+            if (dropped > 0) {
+                log.info("Unlinked {}: {} queued item(s) dropped", room, dropped);
+            }
+        }
+    }
+
+    @Override
+    public boolean queryUser(UserId user) {
+        return ghosts.restore(user);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        lanes.close();
+        if (importer != null) {
+            importer.close();
+        }
+        BridgeCommand.unregister(ctx, this);
+        try {
+            connector.close();
+        } catch (RuntimeException e) {
+            log.warn("Closing the {} connector failed", texts.network(), e);
+        }
+        exec.shutdownNow();
+        try {
+            exec.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

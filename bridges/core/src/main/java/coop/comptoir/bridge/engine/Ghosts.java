@@ -1,0 +1,183 @@
+package coop.comptoir.bridge.engine;
+
+import coop.comptoir.api.id.MxcUri;
+import coop.comptoir.api.id.RoomId;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.matrix.MatrixClient;
+import coop.comptoir.api.matrix.MatrixException;
+import coop.comptoir.bridge.api.BridgeException;
+import coop.comptoir.bridge.api.MediaCapable;
+import coop.comptoir.bridge.api.NetworkConnector;
+import coop.comptoir.bridge.api.RemoteUser;
+import coop.comptoir.bridge.engine.GhostTable.Ghost;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+
+/**
+ * The Matrix users standing for remote users: registered on first use, display name and avatar
+ * set when they change (remembered in {@link GhostTable}), joined to the portal rooms they speak in.
+ * Ghosts keep the default power level: they are never given the power to notify a whole room.
+ */
+final class Ghosts {
+    /** Avatars larger than this are not copied. */
+    static final long MAX_AVATAR_BYTES = 5L * 1024 * 1024;
+
+    private record Profile(String name, String avatarSource) {}
+
+    private final MatrixClient bot;
+    private final GhostIds ids;
+    private final GhostTable table;
+    private final NetworkConnector connector;
+    private final String nameTemplate;
+    private final Clock clock;
+    private final Logger log;
+    private final Set<UserId> registered = ConcurrentHashMap.newKeySet();
+    private final Set<String> joined = ConcurrentHashMap.newKeySet();
+    private final Map<UserId, Profile> synced = new ConcurrentHashMap<>();
+
+    Ghosts(MatrixClient bot, GhostIds ids, GhostTable table, NetworkConnector connector, String nameTemplate, Clock clock,
+           Logger log) {
+        this.bot = bot;
+        this.ids = ids;
+        this.table = table;
+        this.connector = connector;
+        this.nameTemplate = nameTemplate;
+        this.clock = clock;
+        this.log = log;
+    }
+
+    String displayName(String remoteName) {
+        return nameTemplate.replace("{name}", remoteName);
+    }
+
+    /** Makes the ghost of {@code user} exist with its current profile and be joined to {@code room}. */
+    UserId ensure(RemoteUser user, RoomId room) {
+        UserId ghost = ensureProfile(user);
+        if (room != null && !joined.contains(ghost + " " + room)) {
+            join(ghost, room);
+            joined.add(ghost + " " + room);
+        }
+        return ghost;
+    }
+
+    /** Registers the ghost and brings its display name and avatar up to date. */
+    UserId ensureProfile(RemoteUser user) {
+        UserId ghost = ids.ghostOf(user.id());
+        MatrixClient as = bot.as(ghost);
+        if (!registered.contains(ghost)) {
+            as.ensureRegistered();
+            registered.add(ghost);
+        }
+        String name = displayName(user.displayName());
+        String source = user.avatar().map(URI::toString).orElse(null);
+        Profile wanted = new Profile(name, source);
+        if (wanted.equals(synced.get(ghost))) {
+            return ghost;
+        }
+        Ghost stored = table.get(user.id()).orElse(null);
+        String mxc = stored == null ? null : stored.avatarMxc();
+        String storedSource = stored == null ? null : stored.avatarSource();
+        boolean changed = false;
+        if (stored == null || !name.equals(stored.displayName())) {
+            as.setDisplayName(name);
+            changed = true;
+        }
+        if (source != null && !source.equals(storedSource)) {
+            MxcUri uploaded = avatar(as, user.avatar().get());
+            if (uploaded != null) {
+                as.setAvatarUrl(uploaded);
+                mxc = uploaded.toString();
+                storedSource = source;
+                changed = true;
+            }
+        }
+        if (changed || stored == null) {
+            table.put(new Ghost(user.id(), name, storedSource, mxc, clock.millis()));
+        }
+        synced.put(ghost, Objects.equals(storedSource, source) ? wanted : new Profile(name, storedSource));
+        return ghost;
+    }
+
+    /** Sets the ghost's profile from what is stored, for the homeserver's user query; false if unknown. */
+    boolean restore(UserId ghost) {
+        var remote = ids.remoteUserOf(ghost);
+        if (remote.isEmpty()) {
+            return false;
+        }
+        Ghost stored = table.get(remote.get()).orElse(null);
+        if (stored == null) {
+            return false;
+        }
+        MatrixClient as = bot.as(ghost);
+        as.ensureRegistered();
+        registered.add(ghost);
+        if (stored.displayName() != null) {
+            as.setDisplayName(stored.displayName());
+        }
+        if (stored.avatarMxc() != null) {
+            as.setAvatarUrl(MxcUri.parse(stored.avatarMxc()));
+        }
+        return true;
+    }
+
+    private MxcUri avatar(MatrixClient as, URI source) {
+        if (!(connector instanceof MediaCapable media)) {
+            return null;
+        }
+        try {
+            byte[] data = media.download(source, MAX_AVATAR_BYTES);
+            return as.upload(data, imageType(data), "avatar");
+        } catch (BridgeException e) {
+            if (e.isRetryable()) {
+                log.debug("Avatar {} not fetched now ({}); trying again with the next message", source, e.getMessage());
+            } else {
+                log.info("Avatar {} not copied: {}", source, e.getMessage());
+            }
+            return null;
+        }
+    }
+
+    static String imageType(byte[] d) {
+        if (d.length > 3 && (d[0] & 0xff) == 0x89 && d[1] == 'P' && d[2] == 'N' && d[3] == 'G') {
+            return "image/png";
+        }
+        if (d.length > 2 && (d[0] & 0xff) == 0xff && (d[1] & 0xff) == 0xd8) {
+            return "image/jpeg";
+        }
+        if (d.length > 3 && d[0] == 'G' && d[1] == 'I' && d[2] == 'F') {
+            return "image/gif";
+        }
+        if (d.length > 11 && d[8] == 'W' && d[9] == 'E' && d[10] == 'B' && d[11] == 'P') {
+            return "image/webp";
+        }
+        return "application/octet-stream";
+    }
+
+    private void join(UserId ghost, RoomId room) {
+        MatrixClient as = bot.as(ghost);
+        try {
+            as.join(room.value());
+            return;
+        } catch (MatrixException e) {
+            if (e.isTransient()) {
+                throw e;
+            }
+            log.debug("{} cannot join {} on its own ({}); inviting it", ghost, room, e.errcode());
+        }
+        try {
+            bot.invite(room, ghost);
+        } catch (MatrixException e) {
+            if (e.isTransient()) {
+                throw e;
+            }
+            // Already invited or already joined: the join below tells.
+            log.debug("Invite of {} to {} refused: {}", ghost, room, e.getMessage());
+        }
+        as.join(room.value());
+    }
+}

@@ -1,0 +1,91 @@
+package coop.comptoir.bridge.engine;
+
+import coop.comptoir.api.id.EventId;
+import coop.comptoir.api.id.RoomId;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.store.Database;
+import coop.comptoir.bridge.api.RemoteChannelId;
+import coop.comptoir.bridge.api.RemoteMessageId;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code bridge_message}: which Matrix event is which remote message. One side may take several
+ * parts on the other (a long text or several files): {@code part} numbers them, 0 first. Each
+ * event and each remote message has at most one row per part, so links are unique both ways.
+ */
+final class MessageLinkTable {
+    /**
+     * @param sender the Matrix user who sent the event (a ghost for messages from the remote side)
+     */
+    record Link(RoomId room, EventId event, RemoteChannelId channel, RemoteMessageId remote, int part,
+                Direction direction, UserId sender, long createdAt) {}
+
+    private static final String COLUMNS = "room_id, event_id, channel_id, remote_id, part, direction, sender, created_at";
+
+    private final Database db;
+    private final String instance;
+
+    MessageLinkTable(Database db, String instance) {
+        this.db = db;
+        this.instance = instance;
+    }
+
+    private static Link map(ResultSet rs) throws SQLException {
+        return new Link(RoomId.of(rs.getString(1)), EventId.of(rs.getString(2)), new RemoteChannelId(rs.getString(3)),
+                new RemoteMessageId(rs.getString(4)), rs.getInt(5), Direction.valueOf(rs.getString(6)),
+                UserId.of(rs.getString(7)), rs.getLong(8));
+    }
+
+    void insert(Link l) {
+        Sql.update(db, "INSERT INTO bridge_message (instance, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                instance, l.room().value(), l.event().value(), l.channel().value(), l.remote().value(), l.part(),
+                l.direction().name(), l.sender().value(), l.createdAt());
+    }
+
+    /** The remote messages an event became (or came from), first part first. */
+    List<Link> byEvent(EventId event) {
+        return Sql.list(db, "SELECT " + COLUMNS + " FROM bridge_message WHERE instance = ? AND event_id = ? ORDER BY part",
+                MessageLinkTable::map, instance, event.value());
+    }
+
+    /** The Matrix events a remote message became (or came from), first part first. */
+    List<Link> byRemote(RemoteMessageId remote) {
+        return Sql.list(db, "SELECT " + COLUMNS + " FROM bridge_message WHERE instance = ? AND remote_id = ? ORDER BY part",
+                MessageLinkTable::map, instance, remote.value());
+    }
+
+    /** The first Matrix event of a remote message, for replies, threads, edits and reactions. */
+    Optional<EventId> eventOf(RemoteMessageId remote) {
+        return byRemote(remote).stream().findFirst().map(Link::event);
+    }
+
+    /** The first remote message of a Matrix event. */
+    Optional<RemoteMessageId> remoteOf(EventId event) {
+        return byEvent(event).stream().findFirst().map(Link::remote);
+    }
+
+    boolean isLinked(EventId event) {
+        return !byEvent(event).isEmpty();
+    }
+
+    boolean isLinked(RemoteMessageId remote) {
+        return !byRemote(remote).isEmpty();
+    }
+
+    void deleteByEvent(EventId event) {
+        Sql.update(db, "DELETE FROM bridge_message WHERE instance = ? AND event_id = ?", instance, event.value());
+    }
+
+    void deleteByRemote(RemoteMessageId remote) {
+        Sql.update(db, "DELETE FROM bridge_message WHERE instance = ? AND remote_id = ?", instance, remote.value());
+    }
+
+    /** The latest link made in a room in one direction: the last message that crossed that way. */
+    Optional<Link> last(RoomId room, Direction direction) {
+        return Sql.one(db, "SELECT " + COLUMNS + " FROM bridge_message WHERE instance = ? AND room_id = ? AND direction = ? "
+                + "ORDER BY created_at DESC LIMIT 1", MessageLinkTable::map, instance, room.value(), direction.name());
+    }
+}

@@ -1,0 +1,121 @@
+package coop.comptoir.bridge.engine;
+
+import coop.comptoir.api.id.RoomId;
+import coop.comptoir.api.store.Database;
+import coop.comptoir.bridge.api.RemoteChannelId;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code bridge_outbox}: what is to cross the bridge, stored before it is acknowledged. One queue
+ * per direction and room, read in {@code (sort_key, id)} order; the dedup key (a Matrix event ID, a
+ * remote message ID and kind) is unique per direction, so a replayed event is queued once.
+ */
+final class OutboxTable {
+    enum State { PENDING, DONE, FAILED, CANCELLED }
+
+    record Row(long id, Direction direction, RoomId room, RemoteChannelId channel, String dedupKey, String kind,
+               String payload, int attempts, long nextAttempt, String lastError) {}
+
+    /** The last error seen in a room, for {@code !bridge status}. */
+    record LastError(Direction direction, String error, long at, State state) {}
+
+    private static final String COLUMNS = "id, direction, room_id, channel_id, dedup_key, kind, payload, attempts, next_attempt, last_error";
+
+    private final Database db;
+    private final String instance;
+
+    OutboxTable(Database db, String instance) {
+        this.db = db;
+        this.instance = instance;
+    }
+
+    private static Row map(ResultSet rs) throws SQLException {
+        return new Row(rs.getLong(1), Direction.valueOf(rs.getString(2)), RoomId.of(rs.getString(3)),
+                new RemoteChannelId(rs.getString(4)), rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8),
+                rs.getLong(9), rs.getString(10));
+    }
+
+    /**
+     * Queues an item unless one with the same dedup key is already there (in any state).
+     *
+     * @param sortKey    where it goes in its queue
+     * @param inOrder    true to put it after everything already queued in the room (live events);
+     *                   false to put it at {@code sortKey} as given (catch-up of older messages)
+     * @return whether it was queued
+     */
+    boolean enqueue(Direction direction, RoomId room, RemoteChannelId channel, String dedupKey, String kind,
+                    String payload, long sortKey, boolean inOrder, long now) {
+        return db.inTransaction(c -> {
+            long key = sortKey;
+            if (inOrder) {
+                long max = Sql.one(c, "SELECT COALESCE(MAX(sort_key), 0) FROM bridge_outbox WHERE instance = ? AND direction = ? AND room_id = ?",
+                        rs -> rs.getLong(1), instance, direction.name(), room.value()).orElse(0L);
+                key = Math.max(sortKey, max + 1);
+            }
+            return Sql.update(c, "INSERT INTO bridge_outbox (instance, direction, room_id, channel_id, dedup_key, sort_key, kind, payload, "
+                            + "state, attempts, next_attempt, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) "
+                            + "ON CONFLICT DO NOTHING",
+                    instance, direction.name(), room.value(), channel.value(), dedupKey, key, kind, payload,
+                    State.PENDING.name(), now, now, now) == 1;
+        });
+    }
+
+    boolean contains(Direction direction, String dedupKey) {
+        return Sql.one(db, "SELECT 1 FROM bridge_outbox WHERE instance = ? AND direction = ? AND dedup_key = ?",
+                rs -> true, instance, direction.name(), dedupKey).isPresent();
+    }
+
+    /** The next item of a queue: the pending one first in order. */
+    Optional<Row> head(Direction direction, RoomId room) {
+        return Sql.one(db, "SELECT " + COLUMNS + " FROM bridge_outbox WHERE instance = ? AND direction = ? AND room_id = ? AND state = ? "
+                        + "ORDER BY sort_key, id LIMIT 1",
+                OutboxTable::map, instance, direction.name(), room.value(), State.PENDING.name());
+    }
+
+    /** Rooms with something pending in that direction (to restart their queues). */
+    List<RoomId> roomsWithPending(Direction direction) {
+        return Sql.list(db, "SELECT DISTINCT room_id FROM bridge_outbox WHERE instance = ? AND direction = ? AND state = ?",
+                rs -> RoomId.of(rs.getString(1)), instance, direction.name(), State.PENDING.name());
+    }
+
+    int pending(Direction direction, RoomId room) {
+        return Sql.one(db, "SELECT COUNT(*) FROM bridge_outbox WHERE instance = ? AND direction = ? AND room_id = ? AND state = ?",
+                rs -> rs.getInt(1), instance, direction.name(), room.value(), State.PENDING.name()).orElse(0);
+    }
+
+    void done(long id, long now) {
+        Sql.update(db, "UPDATE bridge_outbox SET state = ?, updated_at = ? WHERE id = ?", State.DONE.name(), now, id);
+    }
+
+    void retryLater(long id, int attempts, long nextAttempt, String error, long now) {
+        Sql.update(db, "UPDATE bridge_outbox SET attempts = ?, next_attempt = ?, last_error = ?, updated_at = ? WHERE id = ?",
+                attempts, nextAttempt, error, now, id);
+    }
+
+    void failed(long id, int attempts, String error, long now) {
+        Sql.update(db, "UPDATE bridge_outbox SET state = ?, attempts = ?, last_error = ?, updated_at = ? WHERE id = ?",
+                State.FAILED.name(), attempts, error, now, id);
+    }
+
+    /** Drops what is still pending for a room (after unlink). */
+    int cancel(RoomId room) {
+        return Sql.update(db, "UPDATE bridge_outbox SET state = ?, updated_at = updated_at WHERE instance = ? AND room_id = ? AND state = ?",
+                State.CANCELLED.name(), instance, room.value(), State.PENDING.name());
+    }
+
+    Optional<LastError> lastError(RoomId room) {
+        return Sql.one(db, "SELECT direction, last_error, updated_at, state FROM bridge_outbox WHERE instance = ? AND room_id = ? "
+                        + "AND last_error IS NOT NULL ORDER BY updated_at DESC, id DESC LIMIT 1",
+                rs -> new LastError(Direction.valueOf(rs.getString(1)), rs.getString(2), rs.getLong(3), State.valueOf(rs.getString(4))),
+                instance, room.value());
+    }
+
+    /** Forgets delivered items older than {@code before}: past the window in which a replay can come. */
+    int purgeDone(long before) {
+        return Sql.update(db, "DELETE FROM bridge_outbox WHERE instance = ? AND state = ? AND updated_at < ?",
+                instance, State.DONE.name(), before);
+    }
+}

@@ -1,0 +1,44 @@
+package coop.comptoir.bridge.engine;
+
+import coop.comptoir.api.id.RoomId;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.store.Database;
+import coop.comptoir.bridge.api.RemoteChannelId;
+import java.time.Instant;
+import java.util.List;
+
+/** {@code bridge_portal}: which Matrix room is linked to which remote channel, by whom. */
+final class PortalTable {
+    /** How a portal was made: from the config file, or by {@code !bridge link}. */
+    enum Origin { CONFIG, COMMAND }
+
+    record Portal(RoomId room, RemoteChannelId channel, Origin origin, UserId linkedBy, Instant linkedAt) {}
+
+    private final Database db;
+    private final String instance;
+
+    PortalTable(Database db, String instance) {
+        this.db = db;
+        this.instance = instance;
+    }
+
+    List<Portal> all() {
+        return Sql.list(db, "SELECT room_id, channel_id, origin, linked_by, linked_at FROM bridge_portal WHERE instance = ?",
+                rs -> new Portal(RoomId.of(rs.getString(1)), new RemoteChannelId(rs.getString(2)),
+                        Origin.valueOf(rs.getString(3)), rs.getString(4) == null ? null : UserId.of(rs.getString(4)),
+                        Instant.ofEpochMilli(rs.getLong(5))),
+                instance);
+    }
+
+    /** Inserts the portal; false if the room or the channel is already linked. */
+    boolean insert(Portal p) {
+        return Sql.update(db, "INSERT INTO bridge_portal (instance, room_id, channel_id, origin, linked_by, linked_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                instance, p.room().value(), p.channel().value(), p.origin().name(),
+                p.linkedBy() == null ? null : p.linkedBy().value(), p.linkedAt().toEpochMilli()) == 1;
+    }
+
+    boolean delete(RoomId room) {
+        return Sql.update(db, "DELETE FROM bridge_portal WHERE instance = ? AND room_id = ?", instance, room.value()) == 1;
+    }
+}

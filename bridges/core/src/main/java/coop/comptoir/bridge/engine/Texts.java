@@ -1,0 +1,231 @@
+package coop.comptoir.bridge.engine;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** What the bridge says in rooms, in French (default) or English. */
+final class Texts {
+    private final boolean en;
+    private final String network;
+    private final ZoneId zone;
+
+    Texts(String language, String networkName, ZoneId zone) {
+        this.en = "en".equals(language);
+        this.network = networkName.isEmpty() ? networkName
+                : Character.toUpperCase(networkName.charAt(0)) + networkName.substring(1);
+        this.zone = zone;
+    }
+
+    boolean english() {
+        return en;
+    }
+
+    /** The network's name as shown to people ({@code Discord}). */
+    String network() {
+        return network;
+    }
+
+    String size(long bytes) {
+        double mb = bytes / (1024.0 * 1024.0);
+        if (mb >= 1) {
+            return en ? String.format(Locale.ENGLISH, "%.1f MB", mb) : String.format(Locale.FRENCH, "%.1f Mo", mb);
+        }
+        long kb = Math.max(1, Math.round(bytes / 1024.0));
+        return en ? kb + " KB" : kb + " Ko";
+    }
+
+    String count(long n) {
+        return en ? String.format(Locale.ENGLISH, "%,d", n) : String.format(Locale.FRENCH, "%,d", n).replace('\u202f', '\u00a0');
+    }
+
+    String time(long epochMillis) {
+        DateTimeFormatter f = DateTimeFormatter.ofPattern(en ? "yyyy-MM-dd HH:mm" : "dd/MM/yyyy HH:mm").withZone(zone);
+        return f.format(Instant.ofEpochMilli(epochMillis));
+    }
+
+    String date(long epochMillis) {
+        DateTimeFormatter f = DateTimeFormatter.ofPattern(en ? "yyyy-MM-dd" : "dd/MM/yyyy").withZone(zone);
+        return f.format(Instant.ofEpochMilli(epochMillis));
+    }
+
+    // --- delivery -------------------------------------------------------------------------------
+
+    String notSentToRemote(String reason) {
+        return en ? "This message could not be sent to " + network + ": " + reason
+                : "Ce message n'a pas pu être transmis sur " + network + " : " + reason;
+    }
+
+    String notSentToMatrix(String reason) {
+        return en ? "A message from " + network + " could not be copied here: " + reason
+                : "Un message de " + network + " n'a pas pu être copié ici : " + reason;
+    }
+
+    String fileTooBigForRemote(String file, long size, long max) {
+        return en ? "The file \"" + file + "\" (" + size(size) + ") is too large for " + network + " (" + size(max)
+                + " at most): only its name was sent there."
+                : "Le fichier « " + file + " » (" + size(size) + ") est trop lourd pour " + network + " (" + size(max)
+                + " au plus) : seul son nom y a été transmis.";
+    }
+
+    /** What the remote side reads instead of a file it cannot take. */
+    String fileNotCarriedRemote(String file, long size) {
+        return en ? "📎 " + file + " (" + size(size) + ", too large to be copied from Matrix)"
+                : "📎 " + file + " (" + size(size) + ", trop lourd pour être copié depuis Matrix)";
+    }
+
+    /** What Matrix reads instead of a remote file it cannot take. */
+    String fileNotCarriedMatrix(String file, long size, String url) {
+        String s = size < 0 ? "" : " (" + size(size) + ")";
+        return en ? "📎 " + file + s + ", too large to be copied here: " + url
+                : "📎 " + file + s + ", trop lourd pour être copié ici : " + url;
+    }
+
+    String filesNotCarried() {
+        return en ? "Files are not carried to " + network + " by this bridge: only their names are sent."
+                : "Les fichiers ne sont pas transmis sur " + network + " par ce pont : seul leur nom y est envoyé.";
+    }
+
+    String editsNotCarried() {
+        return en ? "Edits are not carried to " + network + ": the first version stays there."
+                : "Les modifications ne sont pas transmises sur " + network + " : la première version y reste.";
+    }
+
+    String deletionsNotCarried() {
+        return en ? "Deletions are not carried to " + network + ": the message stays there."
+                : "Les suppressions ne sont pas transmises sur " + network + " : le message y reste.";
+    }
+
+    String reactionsNotCarried() {
+        return en ? "Reactions are not carried to " + network + "."
+                : "Les réactions ne sont pas transmises sur " + network + ".";
+    }
+
+    String encryptedNotCarried() {
+        return en ? "Encrypted files cannot be carried to " + network + "."
+                : "Les fichiers chiffrés ne peuvent pas être transmis sur " + network + ".";
+    }
+
+    // --- commands -------------------------------------------------------------------------------
+
+    String help() {
+        return en ? "bridge: link (link <network> <channel-id>), unlink, status, import"
+                : "pont : relier (link <réseau> <id-du-salon>), délier (unlink), état (status), import";
+    }
+
+    String usage() {
+        return en ? "Usage: !bridge link <network> <channel-id> | !bridge unlink | !bridge status | !bridge import"
+                : "Utilisation : !bridge link <réseau> <id-du-salon> | !bridge unlink | !bridge status | !bridge import";
+    }
+
+    String linked(String channelName) {
+        return en ? "Room linked to #" + channelName + " on " + network + "."
+                : "Salon relié à #" + channelName + " sur " + network + ".";
+    }
+
+    String unknownChannel(String id) {
+        return en ? "I cannot find the channel " + id + " on " + network + " (is the bot a member, and the ID right?)."
+                : "Je ne trouve pas le salon " + id + " sur " + network + " (le bot y a-t-il accès, l'identifiant est-il juste ?).";
+    }
+
+    String roomAlreadyLinked(String channel) {
+        return en ? "This room is already linked to " + network + " (channel " + channel + "). Unlink it first: !bridge unlink"
+                : "Ce salon est déjà relié à " + network + " (salon " + channel + "). Déliez-le d'abord : !bridge unlink";
+    }
+
+    String channelAlreadyLinked(String channel) {
+        return en ? "The " + network + " channel " + channel + " is already linked to another room."
+                : "Le salon " + network + " " + channel + " est déjà relié à un autre salon.";
+    }
+
+    String unlinked() {
+        return en ? "Room unlinked from " + network + ": nothing crosses any more."
+                : "Salon délié de " + network + " : plus rien ne passe.";
+    }
+
+    String notLinked() {
+        return en ? "This room is not linked to " + network + "." : "Ce salon n'est pas relié à " + network + ".";
+    }
+
+    String linkInConfig() {
+        return en ? "This link is written in the configuration file: remove it there."
+                : "Ce lien est écrit dans le fichier de configuration : c'est là qu'il faut le retirer.";
+    }
+
+    String lookupFailed(String reason) {
+        return en ? network + " did not answer: " + reason + ". Try again later."
+                : network + " n'a pas répondu : " + reason + ". Réessayez plus tard.";
+    }
+
+    String unknownNetwork(String given, String known) {
+        return en ? "Unknown network \"" + given + "\". Available: " + known
+                : "Réseau inconnu « " + given + " ». Disponible(s) : " + known;
+    }
+
+    String statusHeader(String channel, boolean connected, String detail) {
+        String state = connected ? (en ? "connected" : "connecté") : (en ? "disconnected" : "déconnecté");
+        String d = detail == null || detail.isBlank() ? "" : " (" + detail + ")";
+        return en ? network + " channel " + channel + " — " + state + d
+                : "Salon " + network + " " + channel + " — " + state + d;
+    }
+
+    String lastToRemote(String when) {
+        return en ? "Last message to " + network + ": " + when : "Dernier message vers " + network + " : " + when;
+    }
+
+    String lastToMatrix(String when) {
+        return en ? "Last message from " + network + ": " + when : "Dernier message depuis " + network + " : " + when;
+    }
+
+    String never() {
+        return en ? "none yet" : "aucun pour l'instant";
+    }
+
+    String queues(int toRemote, int toMatrix) {
+        return en ? "Waiting: " + toRemote + " to " + network + ", " + toMatrix + " to Matrix"
+                : "En attente : " + toRemote + " vers " + network + ", " + toMatrix + " vers Matrix";
+    }
+
+    String lastError(String error, String when) {
+        return en ? "Last error (" + when + "): " + error : "Dernière erreur (" + when + ") : " + error;
+    }
+
+    String noError() {
+        return en ? "No error." : "Aucune erreur.";
+    }
+
+    String importNotSupported() {
+        return en ? network + " does not let me read past messages: no import possible."
+                : network + " ne me laisse pas lire les anciens messages : pas d'import possible.";
+    }
+
+    String importRunning() {
+        return en ? "An import is already running in this room." : "Un import est déjà en cours dans ce salon.";
+    }
+
+    String importAlreadyDone(long count) {
+        return en ? "The history was already imported (" + count(count) + " messages)."
+                : "L'historique a déjà été importé (" + count(count) + " messages).";
+    }
+
+    String importStarted() {
+        return en ? "Import: starting from the beginning of the " + network + " channel…"
+                : "Import : je commence au début du salon " + network + "…";
+    }
+
+    String importProgress(long count, long lastTs) {
+        return en ? "Import: " + count(count) + " messages so far (up to " + date(lastTs) + ")…"
+                : "Import : " + count(count) + " messages jusqu'ici (jusqu'au " + date(lastTs) + ")…";
+    }
+
+    String importDone(long count) {
+        return en ? "Import finished: " + count(count) + " messages copied from " + network + "."
+                : "Import terminé : " + count(count) + " messages copiés depuis " + network + ".";
+    }
+
+    String importFailed(String reason) {
+        return en ? "Import stopped: " + reason + ". Run !bridge import again to resume."
+                : "Import interrompu : " + reason + ". Relancez !bridge import pour reprendre.";
+    }
+}

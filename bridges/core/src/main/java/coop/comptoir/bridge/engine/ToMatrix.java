@@ -1,0 +1,285 @@
+package coop.comptoir.bridge.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import coop.comptoir.api.id.EventId;
+import coop.comptoir.api.id.MxcUri;
+import coop.comptoir.api.id.RoomId;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.matrix.MatrixClient;
+import coop.comptoir.api.matrix.OutgoingMessage;
+import coop.comptoir.bridge.api.BridgeException;
+import coop.comptoir.bridge.api.MatrixContent;
+import coop.comptoir.bridge.api.MediaCapable;
+import coop.comptoir.bridge.api.NetworkConnector;
+import coop.comptoir.bridge.api.RemoteAttachment;
+import coop.comptoir.bridge.api.RemoteEvent;
+import coop.comptoir.bridge.engine.MessageLinkTable.Link;
+import coop.comptoir.bridge.engine.OutboxTable.Row;
+import coop.comptoir.bridge.engine.ReactionLinkTable.ReactionLink;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+
+/**
+ * Remote events to Matrix: messages sent by the author's ghost (with the original time, replies and
+ * threads mapped through the message links, files uploaded), edits as {@code m.replace}, deletions
+ * as redactions, reactions as the ghost's {@code m.reaction}. Transaction IDs come from the remote
+ * IDs, so a message sent again after a crash is not doubled. Content never notifies the whole room.
+ */
+final class ToMatrix implements Lanes.Deliverer {
+    /** Used when the homeserver does not say how large an upload may be. */
+    static final long DEFAULT_MAX_UPLOAD = 50L * 1024 * 1024;
+
+    private final String instance;
+    private final MatrixClient bot;
+    private final NetworkConnector connector;
+    private final Portals portals;
+    private final Ghosts ghosts;
+    private final MessageLinkTable links;
+    private final ReactionLinkTable reactions;
+    private final Notices notices;
+    private final Texts texts;
+    private final Clock clock;
+    private final Logger log;
+    private final Map<RoomId, ReentrantLock> roomLocks = new ConcurrentHashMap<>();
+    private volatile Long maxUpload;
+
+    ToMatrix(String instance, MatrixClient bot, NetworkConnector connector, Portals portals, Ghosts ghosts,
+             MessageLinkTable links, ReactionLinkTable reactions, Notices notices, Texts texts, Clock clock, Logger log) {
+        this.instance = instance;
+        this.bot = bot;
+        this.connector = connector;
+        this.portals = portals;
+        this.ghosts = ghosts;
+        this.links = links;
+        this.reactions = reactions;
+        this.notices = notices;
+        this.texts = texts;
+        this.clock = clock;
+        this.log = log;
+    }
+
+    /** Held while a message is delivered to a room, by the live queue and the history import alike. */
+    ReentrantLock lock(RoomId room) {
+        return roomLocks.computeIfAbsent(room, r -> new ReentrantLock());
+    }
+
+    @Override
+    public void deliver(Row row) throws Exception {
+        RemoteEvent event = EventCodec.decode(row.kind(), row.payload());
+        RoomId room = row.room();
+        if (portals.byRoom(room).filter(p -> p.channel().equals(event.channel())).isEmpty()) {
+            log.debug("Dropped {}: {} is no longer linked to {}", row.dedupKey(), room, event.channel());
+            return;
+        }
+        ReentrantLock lock = lock(room);
+        lock.lock();
+        try {
+            if (event instanceof RemoteEvent.Message m) {
+                message(room, m);
+            } else if (event instanceof RemoteEvent.Edit e) {
+                edit(room, e);
+            } else if (event instanceof RemoteEvent.Delete d) {
+                delete(room, d);
+            } else if (event instanceof RemoteEvent.Reaction r) {
+                reaction(room, r, row.id());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void gaveUp(Row row, String reason) {
+        notices.about(row.room(), null, "to-matrix-" + row.id(), texts.notSentToMatrix(reason));
+    }
+
+    /**
+     * Sends a remote message to the room, unless it already crossed (either way); call with
+     * {@link #lock} held. Returns whether anything was sent.
+     */
+    boolean message(RoomId room, RemoteEvent.Message m) throws BridgeException {
+        List<Link> existing = links.byRemote(m.id());
+        if (existing.stream().anyMatch(l -> l.direction() == Direction.TO_REMOTE)) {
+            return false; // a Matrix message the connector posted: never bridged back
+        }
+        Set<Integer> done = new HashSet<>();
+        existing.forEach(l -> done.add(l.part()));
+        boolean hasText = !m.content().body().isBlank() || m.attachments().isEmpty();
+        int parts = (hasText ? 1 : 0) + m.attachments().size();
+        if (done.size() >= parts) {
+            return false;
+        }
+        UserId ghost = ghosts.ensure(m.sender(), room);
+        MatrixClient as = bot.as(ghost).withTimestamp(m.timestamp().toEpochMilli());
+        Optional<EventId> thread = m.threadRoot().flatMap(links::eventOf);
+        Optional<EventId> reply = m.replyTo().flatMap(links::eventOf);
+        int part = 0;
+        if (hasText) {
+            if (!done.contains(part)) {
+                OutgoingMessage om = outgoing(m.content());
+                if (thread.isPresent()) {
+                    om = om.inThread(thread.get());
+                }
+                if (reply.isPresent()) {
+                    om = om.replyingTo(reply.get());
+                }
+                EventId sent = as.send(room, om, Txn.of(instance, "m", m.id(), part));
+                link(room, sent, m, part, ghost);
+            }
+            part++;
+        }
+        for (RemoteAttachment a : m.attachments()) {
+            if (!done.contains(part)) {
+                ObjectNode content = attachment(as, a);
+                relate(content, thread, part == 0 ? reply : Optional.empty());
+                EventId sent = as.sendEvent(room, "m.room.message", content, Txn.of(instance, "m", m.id(), part));
+                link(room, sent, m, part, ghost);
+            }
+            part++;
+        }
+        return true;
+    }
+
+    private void link(RoomId room, EventId event, RemoteEvent.Message m, int part, UserId ghost) {
+        links.insert(new Link(room, event, m.channel(), m.id(), part, Direction.TO_MATRIX, ghost, clock.millis()));
+    }
+
+    /** Matrix content for remote text: its own mentions of users, never of the whole room. */
+    static OutgoingMessage outgoing(MatrixContent c) {
+        OutgoingMessage om = c.html().isPresent() ? OutgoingMessage.html(c.body(), c.html().get()) : OutgoingMessage.text(c.body());
+        om = om.withMsgtype(c.msgtype());
+        if (!c.mentions().isEmpty()) {
+            om = om.mentioning(c.mentions().toArray(UserId[]::new));
+        }
+        return om;
+    }
+
+    private ObjectNode attachment(MatrixClient as, RemoteAttachment a) throws BridgeException {
+        ObjectNode c = EventCodec.JSON.createObjectNode();
+        long limit = maxUpload();
+        byte[] data = null;
+        if (connector instanceof MediaCapable media && (a.size() < 0 || a.size() <= limit)) {
+            try {
+                data = media.download(a.url(), limit);
+            } catch (BridgeException e) {
+                if (e.isRetryable()) {
+                    throw e;
+                }
+                log.info("Attachment {} not copied: {}", a.fileName(), e.getMessage());
+            }
+        }
+        if (data == null) {
+            c.put("msgtype", "m.text");
+            c.put("body", texts.fileNotCarriedMatrix(a.fileName(), a.size(), a.url().toString()));
+        } else {
+            MxcUri mxc = as.upload(data, a.contentType(), a.fileName());
+            c.put("msgtype", msgtype(a.contentType()));
+            c.put("body", a.fileName());
+            c.put("filename", a.fileName());
+            c.put("url", mxc.toString());
+            ObjectNode info = c.putObject("info");
+            info.put("mimetype", a.contentType());
+            info.put("size", data.length);
+        }
+        c.putObject("m.mentions");
+        return c;
+    }
+
+    static String msgtype(String contentType) {
+        if (contentType.startsWith("image/")) {
+            return "m.image";
+        } else if (contentType.startsWith("video/")) {
+            return "m.video";
+        } else if (contentType.startsWith("audio/")) {
+            return "m.audio";
+        }
+        return "m.file";
+    }
+
+    private static void relate(ObjectNode c, Optional<EventId> thread, Optional<EventId> reply) {
+        if (thread.isPresent()) {
+            ObjectNode rel = c.putObject("m.relates_to");
+            rel.put("rel_type", "m.thread");
+            rel.put("event_id", thread.get().value());
+            rel.putObject("m.in_reply_to").put("event_id", reply.orElse(thread.get()).value());
+            rel.put("is_falling_back", reply.isEmpty());
+        } else if (reply.isPresent()) {
+            c.putObject("m.relates_to").putObject("m.in_reply_to").put("event_id", reply.get().value());
+        }
+    }
+
+    /** The homeserver's upload limit ({@code m.upload.size}), asked once. */
+    long maxUpload() {
+        Long known = maxUpload;
+        if (known != null) {
+            return known;
+        }
+        long limit = DEFAULT_MAX_UPLOAD;
+        try {
+            JsonNode config = bot.request("GET", "/_matrix/client/v1/media/config", null);
+            if (config != null && config.path("m.upload.size").canConvertToLong()) {
+                limit = config.get("m.upload.size").asLong();
+            }
+        } catch (RuntimeException e) {
+            log.debug("Media config not available ({}); assuming {} bytes", e.getMessage(), limit);
+        }
+        maxUpload = limit;
+        return limit;
+    }
+
+    private void edit(RoomId room, RemoteEvent.Edit e) {
+        Optional<Link> target = links.byRemote(e.id()).stream().filter(l -> l.direction() == Direction.TO_MATRIX).findFirst();
+        if (target.isEmpty()) {
+            log.debug("Edit of {} ignored: that message was not bridged", e.id());
+            return;
+        }
+        ghosts.ensureProfile(e.sender());
+        MatrixClient as = bot.as(target.get().sender());
+        as.edit(room, target.get().event(), outgoing(e.content()), Txn.of(instance, "e", e.id(), e.timestamp().toEpochMilli()));
+    }
+
+    private void delete(RoomId room, RemoteEvent.Delete d) {
+        List<Link> targets = links.byRemote(d.id());
+        if (targets.isEmpty()) {
+            log.debug("Deletion of {} ignored: that message was not bridged", d.id());
+            return;
+        }
+        for (Link l : targets) {
+            // A ghost removes its own message; a Matrix user's message is removed by the bot (moderator).
+            MatrixClient as = l.direction() == Direction.TO_MATRIX ? bot.as(l.sender()) : bot;
+            as.redact(room, l.event(), null, Txn.of(instance, "d", l.event()));
+        }
+        links.deleteByRemote(d.id());
+    }
+
+    private void reaction(RoomId room, RemoteEvent.Reaction r, long rowId) {
+        Optional<EventId> target = links.eventOf(r.message());
+        if (target.isEmpty()) {
+            log.debug("Reaction on {} ignored: that message was not bridged", r.message());
+            return;
+        }
+        String reactor = r.sender().id().value();
+        Optional<ReactionLink> existing = reactions.byRemote(r.message(), reactor, r.key());
+        if (r.added()) {
+            if (existing.isPresent()) {
+                return;
+            }
+            UserId ghost = ghosts.ensure(r.sender(), room);
+            EventId sent = bot.as(ghost).react(room, target.get(), r.key(), Txn.of(instance, "r", rowId));
+            reactions.insert(new ReactionLink(room, sent, target.get(), r.channel(), r.message(), reactor, r.key(),
+                    Direction.TO_MATRIX));
+        } else if (existing.isPresent()) {
+            UserId ghost = ghosts.ensure(r.sender(), null);
+            bot.as(ghost).redact(room, existing.get().event(), null, Txn.of(instance, "ru", rowId));
+            reactions.delete(existing.get().event());
+        }
+    }
+}

@@ -1,0 +1,262 @@
+package coop.comptoir.bridge.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import coop.comptoir.api.event.MatrixEvent;
+import coop.comptoir.api.event.Message;
+import coop.comptoir.api.event.Relation;
+import coop.comptoir.api.id.EventId;
+import coop.comptoir.api.id.MxcUri;
+import coop.comptoir.api.id.RoomId;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.matrix.MatrixClient;
+import coop.comptoir.bridge.api.BridgeException;
+import coop.comptoir.bridge.api.DeleteCapable;
+import coop.comptoir.bridge.api.EditCapable;
+import coop.comptoir.bridge.api.MatrixContent;
+import coop.comptoir.bridge.api.MatrixSender;
+import coop.comptoir.bridge.api.MediaCapable;
+import coop.comptoir.bridge.api.NetworkConnector;
+import coop.comptoir.bridge.api.OutgoingAttachment;
+import coop.comptoir.bridge.api.OutgoingRemoteMessage;
+import coop.comptoir.bridge.api.ReactionCapable;
+import coop.comptoir.bridge.api.RemoteChannelId;
+import coop.comptoir.bridge.api.RemoteMessageId;
+import coop.comptoir.bridge.engine.MessageLinkTable.Link;
+import coop.comptoir.bridge.engine.OutboxTable.Row;
+import coop.comptoir.bridge.engine.ReactionLinkTable.ReactionLink;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+
+/**
+ * Matrix events to the remote network: messages (text and files) through {@code send}, edits,
+ * deletions and reactions through the capabilities the connector has, with reply, thread and edit
+ * targets mapped through the message links. What the network cannot take is skipped, and the
+ * room told once.
+ */
+final class ToRemote implements Lanes.Deliverer {
+    static final Set<String> MEDIA = Set.of("m.image", "m.file", "m.video", "m.audio");
+    private static final Pattern MX_REPLY = Pattern.compile("(?s)^\\s*<mx-reply>.*?</mx-reply>");
+
+    private final MatrixClient bot;
+    private final NetworkConnector connector;
+    private final Portals portals;
+    private final MessageLinkTable links;
+    private final ReactionLinkTable reactions;
+    private final Notices notices;
+    private final Texts texts;
+    private final BiFunction<RoomId, UserId, String> displayNames;
+    private final Clock clock;
+    private final Logger log;
+
+    ToRemote(MatrixClient bot, NetworkConnector connector, Portals portals, MessageLinkTable links, ReactionLinkTable reactions,
+             Notices notices, Texts texts, BiFunction<RoomId, UserId, String> displayNames, Clock clock, Logger log) {
+        this.bot = bot;
+        this.connector = connector;
+        this.portals = portals;
+        this.links = links;
+        this.reactions = reactions;
+        this.notices = notices;
+        this.texts = texts;
+        this.displayNames = displayNames;
+        this.clock = clock;
+        this.log = log;
+    }
+
+    @Override
+    public void deliver(Row row) throws Exception {
+        MatrixEvent ev = MatrixEvent.of(EventCodec.JSON.readTree(row.payload()));
+        RemoteChannelId channel = row.channel();
+        if (portals.byRoom(row.room()).filter(p -> p.channel().equals(channel)).isEmpty()) {
+            log.debug("Dropped {}: {} is no longer linked to {}", ev.eventId(), row.room(), channel);
+            return;
+        }
+        switch (ev.type()) {
+            case "m.room.message" -> {
+                Optional<Relation> rel = ev.relation();
+                if (rel.isPresent() && rel.get().isEdit()) {
+                    edit(ev, channel, rel.get());
+                } else {
+                    message(ev, channel, rel);
+                }
+            }
+            case "m.reaction" -> reaction(ev, channel);
+            case "m.room.redaction" -> redaction(ev, channel);
+            default -> log.debug("Ignored {} of type {}", ev.eventId(), ev.type());
+        }
+    }
+
+    @Override
+    public void gaveUp(Row row, String reason) {
+        EventId about = row.dedupKey().startsWith("$") ? EventId.of(row.dedupKey()) : null;
+        notices.about(row.room(), about, "to-remote-failed", texts.notSentToRemote(reason));
+    }
+
+    MatrixSender sender(RoomId room, UserId user) {
+        return new MatrixSender(user, displayNames.apply(room, user), Optional.empty());
+    }
+
+    private void message(MatrixEvent ev, RemoteChannelId channel, Optional<Relation> rel) throws BridgeException {
+        if (links.isLinked(ev.eventId())) {
+            return; // sent before a crash, or an echo of the bridge's own message
+        }
+        Message msg = ev.message().orElseThrow();
+        RoomId room = ev.roomId();
+        Optional<RemoteMessageId> thread = rel.filter(Relation::isThread).map(Relation::eventId).flatMap(links::remoteOf);
+        Optional<RemoteMessageId> reply = rel.filter(r -> r.inReplyTo() != null && !r.isFallingBack())
+                .map(Relation::inReplyTo).flatMap(links::remoteOf);
+        List<OutgoingAttachment> attachments = List.of();
+        MatrixContent content;
+        Runnable afterSend = () -> {};
+        if (MEDIA.contains(msg.msgtype())) {
+            ObjectNode c = msg.content();
+            String name = c.path("filename").isTextual() ? c.get("filename").asText() : msg.body();
+            String caption = c.path("filename").isTextual() && !msg.body().equals(name) ? msg.body() : "";
+            String type = c.path("info").path("mimetype").asText("application/octet-stream");
+            long size = c.path("info").path("size").asLong(-1);
+            if (!c.path("url").isTextual()) {
+                content = MatrixContent.text(join(caption, "📎 " + name));
+                afterSend = () -> notices.oncePerRoom(room, "encrypted", texts.encryptedNotCarried());
+            } else if (!(connector instanceof MediaCapable media)) {
+                log.debug("{} cannot take files: only the name of {} is sent", texts.network(), name);
+                content = MatrixContent.text(join(caption, "📎 " + name));
+                afterSend = () -> notices.oncePerRoom(room, "files", texts.filesNotCarried());
+            } else {
+                long max = media.maxUploadBytes(channel);
+                byte[] data = size > max ? null : bot.download(MxcUri.parse(c.get("url").asText()));
+                long actual = data == null ? size : data.length;
+                if (data == null || data.length > max) {
+                    content = MatrixContent.text(join(caption, texts.fileNotCarriedRemote(name, actual)));
+                    afterSend = () -> notices.about(room, ev.eventId(), "too-big", texts.fileTooBigForRemote(name, actual, max));
+                } else {
+                    content = new MatrixContent("m.text", caption, Optional.empty(), Set.of());
+                    attachments = List.of(new OutgoingAttachment(name, type, data));
+                }
+            }
+        } else {
+            content = content(msg, mentions(ev.content()), rel.map(r -> r.inReplyTo() != null).orElse(false));
+        }
+        List<RemoteMessageId> ids = connector.send(channel, new OutgoingRemoteMessage(sender(room, ev.sender()), content,
+                reply, thread, attachments));
+        long now = clock.millis();
+        for (int i = 0; i < ids.size(); i++) {
+            links.insert(new Link(room, ev.eventId(), channel, ids.get(i), i, Direction.TO_REMOTE, ev.sender(), now));
+        }
+        afterSend.run();
+    }
+
+    private static String join(String caption, String line) {
+        return caption.isBlank() ? line : caption + "\n" + line;
+    }
+
+    static Set<UserId> mentions(JsonNode content) {
+        Set<UserId> out = new LinkedHashSet<>();
+        for (JsonNode u : content.path("m.mentions").path("user_ids")) {
+            try {
+                out.add(UserId.of(u.asText()));
+            } catch (IllegalArgumentException ignored) {
+                // not a user ID: left out
+            }
+        }
+        return out;
+    }
+
+    /** The text of a message, without the quoted fallback of replies (older clients still send it). */
+    static MatrixContent content(Message msg, Set<UserId> mentions, boolean isReply) {
+        String msgtype = switch (msg.msgtype() == null ? "" : msg.msgtype()) {
+            case "m.notice", "m.emote" -> msg.msgtype();
+            default -> "m.text";
+        };
+        String body = msg.body();
+        Optional<String> html = msg.formattedBody();
+        if (isReply) {
+            if (body.startsWith("> ")) {
+                int end = body.indexOf("\n\n");
+                if (end >= 0) {
+                    body = body.substring(end + 2);
+                }
+            }
+            html = html.map(h -> MX_REPLY.matcher(h).replaceFirst(""));
+        }
+        return new MatrixContent(msgtype, body, html, mentions);
+    }
+
+    private void edit(MatrixEvent ev, RemoteChannelId channel, Relation rel) throws BridgeException {
+        RoomId room = ev.roomId();
+        if (!(connector instanceof EditCapable editor)) {
+            log.debug("{} cannot edit: edit {} not carried", texts.network(), ev.eventId());
+            notices.oncePerRoom(room, "edits", texts.editsNotCarried());
+            return;
+        }
+        Optional<Link> target = links.byEvent(rel.eventId()).stream().filter(l -> l.direction() == Direction.TO_REMOTE).findFirst();
+        if (target.isEmpty()) {
+            log.debug("Edit {} of {} not carried: that message did not cross", ev.eventId(), rel.eventId());
+            return;
+        }
+        Message msg = ev.message().orElseThrow();
+        Message newContent = msg.newContent().orElse(msg);
+        MatrixContent content = content(newContent, mentions(newContent.content()), false);
+        editor.edit(channel, target.get().remote(), new OutgoingRemoteMessage(sender(room, ev.sender()), content,
+                Optional.empty(), Optional.empty(), List.of()));
+    }
+
+    private void reaction(MatrixEvent ev, RemoteChannelId channel) throws BridgeException {
+        Optional<Relation> rel = ev.reaction();
+        if (rel.isEmpty() || rel.get().eventId() == null || rel.get().key() == null) {
+            return;
+        }
+        RoomId room = ev.roomId();
+        if (!(connector instanceof ReactionCapable reactor)) {
+            log.debug("{} has no reactions: {} not carried", texts.network(), ev.eventId());
+            return;
+        }
+        Optional<RemoteMessageId> target = links.remoteOf(rel.get().eventId());
+        if (target.isEmpty()) {
+            log.debug("Reaction {} not carried: its message did not cross", ev.eventId());
+            return;
+        }
+        if (reactions.byEvent(ev.eventId()).isPresent()) {
+            return;
+        }
+        reactor.react(channel, target.get(), sender(room, ev.sender()), rel.get().key(), true);
+        reactions.insert(new ReactionLink(room, ev.eventId(), rel.get().eventId(), channel, target.get(), ev.sender().value(),
+                rel.get().key(), Direction.TO_REMOTE));
+    }
+
+    private void redaction(MatrixEvent ev, RemoteChannelId channel) throws BridgeException {
+        Optional<EventId> redacted = ev.redacts();
+        if (redacted.isEmpty()) {
+            return;
+        }
+        RoomId room = ev.roomId();
+        Optional<ReactionLink> reaction = reactions.byEvent(redacted.get()).filter(r -> r.direction() == Direction.TO_REMOTE);
+        if (reaction.isPresent()) {
+            if (connector instanceof ReactionCapable reactor) {
+                ReactionLink r = reaction.get();
+                reactor.react(channel, r.remoteMessage(), sender(room, UserId.of(r.reactor())), r.key(), false);
+            }
+            reactions.delete(redacted.get());
+            return;
+        }
+        List<Link> targets = links.byEvent(redacted.get()).stream().filter(l -> l.direction() == Direction.TO_REMOTE).toList();
+        if (targets.isEmpty()) {
+            log.debug("Redaction {} not carried: {} did not cross from Matrix", ev.eventId(), redacted.get());
+            return;
+        }
+        if (!(connector instanceof DeleteCapable deleter)) {
+            log.debug("{} cannot delete: redaction {} not carried", texts.network(), ev.eventId());
+            notices.oncePerRoom(room, "deletions", texts.deletionsNotCarried());
+            return;
+        }
+        for (Link l : targets) {
+            deleter.delete(channel, l.remote());
+        }
+        links.deleteByEvent(redacted.get());
+    }
+}

@@ -1,0 +1,188 @@
+package coop.comptoir.bridge.engine;
+
+import coop.comptoir.bridge.api.BackfillCapable;
+import coop.comptoir.bridge.api.BridgeException;
+import coop.comptoir.bridge.api.BridgeHost;
+import coop.comptoir.bridge.api.DeleteCapable;
+import coop.comptoir.bridge.api.EditCapable;
+import coop.comptoir.bridge.api.MatrixSender;
+import coop.comptoir.bridge.api.MediaCapable;
+import coop.comptoir.bridge.api.NetworkConnector;
+import coop.comptoir.bridge.api.OutgoingRemoteMessage;
+import coop.comptoir.bridge.api.ReactionCapable;
+import coop.comptoir.bridge.api.RemoteChannel;
+import coop.comptoir.bridge.api.RemoteChannelId;
+import coop.comptoir.bridge.api.RemoteEvent;
+import coop.comptoir.bridge.api.RemoteMessageId;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A remote network in memory with every capability: records what the bridge posted, edited,
+ * deleted and reacted; keeps a channel history for catch-up and import; can be down for a number
+ * of calls, or refuse for good.
+ */
+class TestConnector implements NetworkConnector, EditCapable, DeleteCapable, ReactionCapable, MediaCapable, BackfillCapable {
+    record Posted(RemoteChannelId channel, RemoteMessageId id, OutgoingRemoteMessage message) {
+        String body() {
+            return message.content().body();
+        }
+    }
+
+    record Edited(RemoteMessageId id, String body) {}
+
+    record Reacted(RemoteMessageId id, MatrixSender sender, String key, boolean add) {}
+
+    final List<Posted> posted = new CopyOnWriteArrayList<>();
+    final List<Edited> edited = new CopyOnWriteArrayList<>();
+    final List<RemoteMessageId> deleted = new CopyOnWriteArrayList<>();
+    final List<Reacted> reacted = new CopyOnWriteArrayList<>();
+    final Map<RemoteChannelId, RemoteChannel> channels = new ConcurrentHashMap<>();
+    final Map<RemoteChannelId, List<RemoteEvent.Message>> history = new ConcurrentHashMap<>();
+    final Map<URI, byte[]> files = new ConcurrentHashMap<>();
+    final AtomicInteger failures = new AtomicInteger();
+    final AtomicInteger backfillFailures = new AtomicInteger();
+    final AtomicInteger sendCalls = new AtomicInteger();
+    final AtomicInteger ids = new AtomicInteger(9000);
+    volatile boolean permanent;
+    volatile long maxUpload = 100;
+    volatile BridgeHost host;
+
+    @Override
+    public String network() {
+        return "discord";
+    }
+
+    @Override
+    public void start(BridgeHost host) {
+        this.host = host;
+        host.connectionChanged(true, "test");
+    }
+
+    @Override
+    public Optional<RemoteChannel> channel(RemoteChannelId id) {
+        return Optional.ofNullable(channels.get(id));
+    }
+
+    /** The next {@code n} calls fail as an outage. */
+    void down(int n) {
+        failures.set(n);
+    }
+
+    private void maybeFail() throws BridgeException {
+        if (permanent) {
+            throw BridgeException.permanent("Missing Permissions", null);
+        }
+        if (failures.get() > 0 && failures.getAndDecrement() > 0) {
+            throw BridgeException.retryable("503 Service Unavailable", Duration.ofMillis(5), null);
+        }
+    }
+
+    @Override
+    public List<RemoteMessageId> send(RemoteChannelId channel, OutgoingRemoteMessage message) throws BridgeException {
+        sendCalls.incrementAndGet();
+        maybeFail();
+        RemoteMessageId id = new RemoteMessageId(String.valueOf(ids.incrementAndGet()));
+        posted.add(new Posted(channel, id, message));
+        return List.of(id);
+    }
+
+    @Override
+    public void edit(RemoteChannelId channel, RemoteMessageId message, OutgoingRemoteMessage newContent) throws BridgeException {
+        maybeFail();
+        edited.add(new Edited(message, newContent.content().body()));
+    }
+
+    @Override
+    public void delete(RemoteChannelId channel, RemoteMessageId message) throws BridgeException {
+        maybeFail();
+        deleted.add(message);
+    }
+
+    @Override
+    public void react(RemoteChannelId channel, RemoteMessageId message, MatrixSender sender, String key, boolean add)
+            throws BridgeException {
+        maybeFail();
+        reacted.add(new Reacted(message, sender, key, add));
+    }
+
+    @Override
+    public byte[] download(URI url, long maxBytes) throws BridgeException {
+        byte[] d = files.get(url);
+        if (d == null) {
+            throw BridgeException.permanent("gone", null);
+        }
+        if (d.length > maxBytes) {
+            throw BridgeException.permanent("too large", null);
+        }
+        return d;
+    }
+
+    @Override
+    public long maxUploadBytes(RemoteChannelId channel) {
+        return maxUpload;
+    }
+
+    @Override
+    public List<RemoteEvent.Message> messagesAfter(RemoteChannelId channel, Optional<RemoteMessageId> after, int limit)
+            throws BridgeException {
+        if (backfillFailures.get() > 0 && backfillFailures.getAndDecrement() > 0) {
+            throw BridgeException.retryable("gateway down", Duration.ofMillis(5), null);
+        }
+        List<RemoteEvent.Message> all = history.getOrDefault(channel, List.of());
+        int start = 0;
+        if (after.isPresent()) {
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i).id().equals(after.get())) {
+                    start = i + 1;
+                }
+            }
+        }
+        return new ArrayList<>(all.subList(start, Math.min(all.size(), start + limit)));
+    }
+
+    void addHistory(RemoteEvent.Message m) {
+        history.computeIfAbsent(m.channel(), c -> new CopyOnWriteArrayList<>()).add(m);
+    }
+
+    @Override
+    public void close() {}
+
+    /** A network with none of the optional capabilities. */
+    static final class Plain implements NetworkConnector {
+        final List<OutgoingRemoteMessage> posted = new CopyOnWriteArrayList<>();
+        final AtomicInteger ids = new AtomicInteger();
+        final Map<RemoteChannelId, RemoteChannel> channels = new ConcurrentHashMap<>();
+
+        @Override
+        public String network() {
+            return "rocketchat";
+        }
+
+        @Override
+        public void start(BridgeHost host) {
+            host.connectionChanged(true, "");
+        }
+
+        @Override
+        public Optional<RemoteChannel> channel(RemoteChannelId id) {
+            return Optional.ofNullable(channels.get(id));
+        }
+
+        @Override
+        public List<RemoteMessageId> send(RemoteChannelId channel, OutgoingRemoteMessage message) {
+            posted.add(message);
+            return List.of(new RemoteMessageId("p" + ids.incrementAndGet()));
+        }
+
+        @Override
+        public void close() {}
+    }
+}

@@ -1,0 +1,60 @@
+package coop.comptoir.bridge.engine;
+
+import static coop.comptoir.bridge.engine.Rig.ALICE;
+import static coop.comptoir.bridge.engine.Rig.BOB;
+import static coop.comptoir.bridge.engine.Rig.ROOM;
+import static coop.comptoir.bridge.engine.Rig.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.internal.store.JdbcDatabase;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TextPathTest {
+    @TempDir
+    Path dir;
+    TestConnector net;
+    Rig rig;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        net = new TestConnector();
+        rig = new Rig(() -> JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), null, null, "normal", 2), net,
+                Rig.settings(List.of()), 3);
+        rig.link();
+        rig.start();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        rig.close();
+    }
+
+    @Test
+    void aMatrixMessageIsPostedOnTheRemoteSideWithItsAuthorsName() throws Exception {
+        rig.matrixMessage(ALICE, "Bonjour Discord");
+        await("posted", () -> net.posted.size() == 1);
+        assertThat(net.posted.get(0).body()).isEqualTo("Bonjour Discord");
+        assertThat(net.posted.get(0).message().sender().displayName()).isEqualTo("Alice");
+        assertThat(net.posted.get(0).channel()).isEqualTo(Rig.CHANNEL);
+    }
+
+    @Test
+    void aRemoteMessageIsSentByTheAuthorsGhostWithoutRoomMention() {
+        rig.remote(Rig.remoteMessage("1", BOB, "Salut @room"));
+        await("sent", () -> rig.matrix.messagesIn(ROOM).size() == 1);
+        FakeMatrix.Sent s = rig.matrix.messagesIn(ROOM).get(0);
+        UserId ghost = UserId.of("@_discord_42:coop.example");
+        assertThat(s.sender()).isEqualTo(ghost);
+        assertThat(s.body()).isEqualTo("Salut @room");
+        assertThat(s.content().path("m.mentions").has("room")).isFalse();
+        assertThat(s.content().has("m.mentions")).isTrue();
+        assertThat(s.ts()).isEqualTo(1_600_000_001_000L);
+        assertThat(rig.matrix.state.displayNames.get(ghost)).isEqualTo("Bob (Discord)");
+    }
+}
