@@ -215,7 +215,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             return Optional.empty();
         }
         String topic = ch.getTopic() == null ? "" : ch.getTopic();
-        return Optional.of(new RemoteChannel(id, "#" + ch.getName() + " (" + ch.getGuild().getName() + ")", topic));
+        return Optional.of(new RemoteChannel(id, ch.getName() + " (" + ch.getGuild().getName() + ")", topic));
     }
 
     // ---- Matrix → Discord ----

@@ -341,7 +341,7 @@ class JdaDiscordConnectorTest {
     @Test
     void unknownChannelsArePermanentFailures() throws Exception {
         assertThat(connector.channel(new RemoteChannelId("123"))).isEmpty();
-        assertThat(connector.channel(channel)).hasValueSatisfying(c -> assertThat(c.name()).isEqualTo("#general (Comptoir)"));
+        assertThat(connector.channel(channel)).hasValueSatisfying(c -> assertThat(c.name()).isEqualTo("general (Comptoir)"));
         assertThatThrownBy(() -> connector.send(new RemoteChannelId("123"), text("perdu")))
                 .isInstanceOfSatisfying(BridgeException.class, e -> assertThat(e.isRetryable()).isFalse());
     }
