@@ -307,11 +307,17 @@ final class Engine implements Plugin, BridgeHost {
                 return;
             }
             RemoteChannelId channel = portal.get().channel();
-            inStep.remove(room);
             Optional<RemoteMessageId> position = cursors.get(room, CursorTable.CATCH_UP, channel).flatMap(Cursor::position);
+            if (position.isEmpty()) {
+                // Nothing was ever bridged here, so nothing can have been missed (the history is
+                // !bridge import's job): the first live message sets the cursor.
+                inStep.add(room);
+                return;
+            }
+            // Live messages must not move the cursor past messages not read yet.
+            inStep.remove(room);
             int fetched = 0;
-            // Without a cursor nothing was ever bridged here: the history is !bridge import's job.
-            while (position.isPresent() && !closed) {
+            while (!closed) {
                 List<RemoteEvent.Message> batch = backfill.messagesAfter(channel, position, BATCH);
                 for (RemoteEvent.Message m : batch) {
                     if (!m.channel().equals(channel)) {

@@ -99,6 +99,10 @@ final class Rig implements AutoCloseable {
     /** Closes the engine and starts a new one on the same database (a restart). */
     void restart() throws Exception {
         plugin.close();
+        if (db instanceof AutoCloseable c) {
+            c.close();
+            opened.remove(db);
+        }
         build();
         start();
     }

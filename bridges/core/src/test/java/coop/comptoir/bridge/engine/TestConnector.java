@@ -49,6 +49,9 @@ class TestConnector implements NetworkConnector, EditCapable, DeleteCapable, Rea
     final Map<URI, byte[]> files = new ConcurrentHashMap<>();
     final AtomicInteger failures = new AtomicInteger();
     final AtomicInteger backfillFailures = new AtomicInteger();
+    final AtomicInteger backfillCalls = new AtomicInteger();
+    /** From this call on (1-based), reading the history fails as an outage. */
+    volatile int backfillDownFromCall = Integer.MAX_VALUE;
     final AtomicInteger sendCalls = new AtomicInteger();
     final AtomicInteger ids = new AtomicInteger(9000);
     volatile boolean permanent;
@@ -133,7 +136,8 @@ class TestConnector implements NetworkConnector, EditCapable, DeleteCapable, Rea
     @Override
     public List<RemoteEvent.Message> messagesAfter(RemoteChannelId channel, Optional<RemoteMessageId> after, int limit)
             throws BridgeException {
-        if (backfillFailures.get() > 0 && backfillFailures.getAndDecrement() > 0) {
+        if (backfillCalls.incrementAndGet() >= backfillDownFromCall
+                || (backfillFailures.get() > 0 && backfillFailures.getAndDecrement() > 0)) {
             throw BridgeException.retryable("gateway down", Duration.ofMillis(5), null);
         }
         List<RemoteEvent.Message> all = history.getOrDefault(channel, List.of());

@@ -57,4 +57,13 @@ class TextPathTest {
         assertThat(s.ts()).isEqualTo(1_600_000_001_000L);
         assertThat(rig.matrix.state.displayNames.get(ghost)).isEqualTo("Bob (Discord)");
     }
+
+    @Test
+    void theHomeserversUserQueryFindsKnownGhostsOnly() throws Exception {
+        rig.remote(Rig.remoteMessage("1", BOB, "coucou"));
+        await("sent", () -> rig.matrix.messagesIn(ROOM).size() == 1);
+        assertThat(rig.plugin.queryUser(UserId.of("@_discord_42:coop.example"))).isTrue();
+        assertThat(rig.plugin.queryUser(UserId.of("@_discord_7:coop.example"))).isFalse();
+        assertThat(rig.plugin.queryUser(UserId.of("@alice:coop.example"))).isFalse();
+    }
 }

@@ -1,0 +1,112 @@
+package coop.comptoir.bridge.engine;
+
+import static coop.comptoir.bridge.engine.Rig.ADMIN;
+import static coop.comptoir.bridge.engine.Rig.ALICE;
+import static coop.comptoir.bridge.engine.Rig.BOB;
+import static coop.comptoir.bridge.engine.Rig.ROOM;
+import static coop.comptoir.bridge.engine.Rig.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import coop.comptoir.api.id.RoomAlias;
+import coop.comptoir.bridge.api.BridgeSettings;
+import coop.comptoir.bridge.api.RemoteChannel;
+import coop.comptoir.bridge.api.RemoteChannelId;
+import coop.comptoir.bridge.api.RemoteEvent;
+import coop.comptoir.internal.store.JdbcDatabase;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code !bridge} as room admins and others see it. */
+class CommandsTest {
+    @TempDir
+    Path dir;
+    TestConnector net = new TestConnector();
+    Rig rig;
+
+    void start(List<BridgeSettings.StaticLink> links) throws Exception {
+        net.channels.put(new RemoteChannelId("777"), new RemoteChannel(new RemoteChannelId("777"), "general", ""));
+        rig = new Rig(() -> JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), null, null, "normal", 2), net,
+                Rig.settings(links), 3);
+        rig.matrix.state.aliases.put(RoomAlias.of("#cafe:coop.example"), ROOM);
+        rig.start();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (rig != null) {
+            rig.close();
+        }
+    }
+
+    private String answer(String command) throws Exception {
+        return answer(ADMIN, command);
+    }
+
+    private String answer(coop.comptoir.api.id.UserId who, String command) throws Exception {
+        int before = rig.matrix.noticesIn(ROOM).size();
+        rig.matrixMessage(who, command);
+        await("answer to " + command, () -> rig.matrix.noticesIn(ROOM).size() > before);
+        return rig.matrix.noticesIn(ROOM).get(before).body();
+    }
+
+    @Test
+    void onlyRoomAdminsMayUseIt() throws Exception {
+        start(List.of());
+        assertThat(answer(ALICE, "!bridge link discord 777"))
+                .isEqualTo("Désolé, cette commande est réservée aux administratrices et administrateurs du salon (niveau 100).");
+        assertThat(rig.engine.channelOf(ROOM)).isEmpty();
+    }
+
+    @Test
+    void linkChecksTheNetworkAndTheChannelThenMessagesCross() throws Exception {
+        start(List.of());
+        assertThat(answer("!bridge link slack 777")).isEqualTo("Réseau inconnu « slack ». Disponible(s) : discord");
+        assertThat(answer("!bridge link discord 404")).startsWith("Je ne trouve pas le salon 404 sur Discord");
+        assertThat(answer("!bridge link discord 777")).isEqualTo("Salon relié à #general sur Discord.");
+        assertThat(answer("!bridge link discord 777")).startsWith("Ce salon est déjà relié à Discord (salon 777)");
+
+        rig.matrixMessage(ALICE, "bonjour");
+        rig.remote(new RemoteEvent.Message(new RemoteChannelId("777"), new coop.comptoir.bridge.api.RemoteMessageId("1"), BOB,
+                java.time.Instant.now(), coop.comptoir.bridge.api.MatrixContent.text("salut"), java.util.Optional.empty(),
+                java.util.Optional.empty(), List.of()));
+        await("posted", () -> net.posted.size() == 1);
+        await("sent", () -> rig.matrix.messagesIn(ROOM).size() == 1);
+        assertThat(net.posted).extracting(TestConnector.Posted::body).containsExactly("bonjour");
+    }
+
+    @Test
+    void statusSaysWhatCrossedWhatWaitsAndTheLastError() throws Exception {
+        start(List.of());
+        answer("!bridge link discord 777");
+        net.permanent = true;
+        rig.matrixMessage(ALICE, "refusé");
+        await("failure notice", () -> rig.matrix.noticesIn(ROOM).size() == 2);
+        String status = answer("!bridge status");
+        assertThat(status).contains("Salon Discord 777 — connecté (test)")
+                .contains("Dernier message vers Discord : aucun pour l'instant")
+                .contains("En attente : 0 vers Discord, 0 vers Matrix")
+                .contains("Dernière erreur (").contains(") : Missing Permissions");
+    }
+
+    @Test
+    void unlinkStopsTheBridgeAndCommandsAreNotBridged() throws Exception {
+        start(List.of());
+        answer("!bridge link discord 777");
+        assertThat(answer("!bridge unlink")).isEqualTo("Salon délié de Discord : plus rien ne passe.");
+        rig.matrixMessage(ALICE, "plus transmis");
+        assertThat(answer("!bridge status")).isEqualTo("Ce salon n'est pas relié à Discord.");
+        Rig.settle();
+        assertThat(net.posted).isEmpty();
+    }
+
+    @Test
+    void staticLinksAreResolvedAtStartAndCannotBeUnlinkedByCommand() throws Exception {
+        start(List.of(new BridgeSettings.StaticLink("#cafe:coop.example", new RemoteChannelId("777"))));
+        assertThat(rig.engine.channelOf(ROOM)).contains(new RemoteChannelId("777"));
+        assertThat(answer("!bridge unlink")).startsWith("Ce lien est écrit dans le fichier de configuration");
+        assertThat(answer("!bridge")).startsWith("Utilisation : !bridge link");
+    }
+}

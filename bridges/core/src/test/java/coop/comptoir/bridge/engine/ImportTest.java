@@ -1,0 +1,111 @@
+package coop.comptoir.bridge.engine;
+
+import static coop.comptoir.bridge.engine.Rig.ADMIN;
+import static coop.comptoir.bridge.engine.Rig.BOB;
+import static coop.comptoir.bridge.engine.Rig.CHANNEL;
+import static coop.comptoir.bridge.engine.Rig.ROOM;
+import static coop.comptoir.bridge.engine.Rig.await;
+import static coop.comptoir.bridge.engine.Rig.remoteMessage;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import coop.comptoir.bridge.api.MatrixContent;
+import coop.comptoir.bridge.api.RemoteEvent;
+import coop.comptoir.bridge.api.RemoteMessageId;
+import coop.comptoir.bridge.api.RemoteUser;
+import coop.comptoir.bridge.api.RemoteUserId;
+import coop.comptoir.internal.store.JdbcDatabase;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code !bridge import}: the channel's history, by batches of 3 here. */
+class ImportTest {
+    static final RemoteUser CAROL = new RemoteUser(new RemoteUserId("43"), "Carol", Optional.empty());
+    @TempDir
+    Path dir;
+    TestConnector net;
+    Rig rig;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        net = new TestConnector();
+        net.addHistory(remoteMessage("1", BOB, "h1"));
+        net.addHistory(remoteMessage("2", CAROL, "h2"));
+        net.addHistory(new RemoteEvent.Message(CHANNEL, new RemoteMessageId("3"), BOB, Instant.ofEpochSecond(1_600_000_003L),
+                MatrixContent.text("h3 répond à h2"), Optional.of(new RemoteMessageId("2")), Optional.empty(), List.of()));
+        net.addHistory(remoteMessage("4", CAROL, "h4"));
+        net.addHistory(new RemoteEvent.Message(CHANNEL, new RemoteMessageId("5"), BOB, Instant.ofEpochSecond(1_600_000_005L),
+                MatrixContent.text("h5 dans le fil de h4"), Optional.empty(), Optional.of(new RemoteMessageId("4")), List.of()));
+        net.addHistory(remoteMessage("6", CAROL, "h6"));
+        net.addHistory(remoteMessage("7", BOB, "h7"));
+        rig = new Rig(() -> JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), null, null, "normal", 2), net,
+                Rig.settings(List.of()), 3);
+        rig.link();
+        rig.start();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        rig.close();
+    }
+
+    private List<String> bodies() {
+        return rig.matrix.messagesIn(ROOM).stream().map(FakeMatrix.Sent::body).toList();
+    }
+
+    /** The progress notice as it reads now (its latest edit). */
+    private String progress() {
+        FakeMatrix.Sent first = rig.matrix.noticesIn(ROOM).stream().filter(s -> s.body().startsWith("Import")).findFirst().orElseThrow();
+        return rig.matrix.sentIn(ROOM).stream()
+                .filter(s -> s.relatesTo().path("rel_type").asText().equals("m.replace")
+                        && s.relatesTo().path("event_id").asText().equals(first.id().value()))
+                .reduce((a, b) -> b).map(s -> s.content().path("m.new_content").path("body").asText()).orElse(first.body());
+    }
+
+    @Test
+    void importsTheHistoryOnceWithAuthorsTimesRepliesAndThreadsSkippingWhatTheLiveBridgeCarried() throws Exception {
+        rig.remote(remoteMessage("6", CAROL, "h6"));
+        await("live", () -> bodies().size() == 1);
+        rig.matrixMessage(ADMIN, "!bridge import");
+        await("done", () -> rig.matrix.noticesIn(ROOM).size() >= 1 && progress().startsWith("Import terminé"));
+        assertThat(progress()).isEqualTo("Import terminé : 6 messages copiés depuis Discord.");
+        assertThat(bodies()).containsExactly("h6", "h1", "h2", "h3 répond à h2", "h4", "h5 dans le fil de h4", "h7");
+        List<FakeMatrix.Sent> sent = rig.matrix.messagesIn(ROOM);
+        assertThat(sent.get(1).ts()).isEqualTo(1_600_000_001_000L);
+        assertThat(sent.get(2).sender().value()).isEqualTo("@_discord_43:coop.example");
+        assertThat(sent.get(3).relatesTo().path("m.in_reply_to").path("event_id").asText()).isEqualTo(sent.get(2).id().value());
+        assertThat(sent.get(5).relatesTo().path("rel_type").asText()).isEqualTo("m.thread");
+        assertThat(sent.get(5).relatesTo().path("event_id").asText()).isEqualTo(sent.get(4).id().value());
+    }
+
+    @Test
+    void anInterruptedImportResumesAfterARestartWithoutDuplicates() throws Exception {
+        net.backfillDownFromCall = 2;
+        rig.matrixMessage(ADMIN, "!bridge import");
+        await("first batch", () -> progress().startsWith("Import : 3 messages jusqu'ici"));
+        assertThat(bodies()).hasSize(3);
+        rig.restart();
+        net.backfillDownFromCall = Integer.MAX_VALUE;
+        rig.engine.importer.resumeAll();
+        await("done", () -> progress().startsWith("Import terminé"));
+        Rig.settle();
+        assertThat(bodies()).containsExactly("h1", "h2", "h3 répond à h2", "h4", "h5 dans le fil de h4", "h6", "h7");
+        assertThat(progress()).isEqualTo("Import terminé : 7 messages copiés depuis Discord.");
+    }
+
+    @Test
+    void oneImportAtATime() throws Exception {
+        net.backfillDownFromCall = 2;
+        rig.matrixMessage(ADMIN, "!bridge import");
+        await("first batch", () -> bodies().size() == 3);
+        int before = rig.matrix.noticesIn(ROOM).size();
+        rig.matrixMessage(ADMIN, "!bridge import");
+        await("answer", () -> rig.matrix.noticesIn(ROOM).size() > before);
+        assertThat(rig.matrix.noticesIn(ROOM).get(before).body()).isEqualTo("Un import est déjà en cours dans ce salon.");
+    }
+}

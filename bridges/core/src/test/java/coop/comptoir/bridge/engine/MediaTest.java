@@ -1,0 +1,102 @@
+package coop.comptoir.bridge.engine;
+
+import static coop.comptoir.bridge.engine.Rig.ALICE;
+import static coop.comptoir.bridge.engine.Rig.BOB;
+import static coop.comptoir.bridge.engine.Rig.CHANNEL;
+import static coop.comptoir.bridge.engine.Rig.ROOM;
+import static coop.comptoir.bridge.engine.Rig.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import coop.comptoir.api.id.MxcUri;
+import coop.comptoir.bridge.api.MatrixContent;
+import coop.comptoir.bridge.api.RemoteAttachment;
+import coop.comptoir.bridge.api.RemoteEvent;
+import coop.comptoir.bridge.api.RemoteMessageId;
+import coop.comptoir.internal.store.JdbcDatabase;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Files both ways; the remote side takes 100 bytes, the homeserver 1000 (see the fakes). */
+class MediaTest {
+    @TempDir
+    Path dir;
+    TestConnector net;
+    Rig rig;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        net = new TestConnector();
+        rig = new Rig(() -> JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), null, null, "normal", 2), net,
+                Rig.settings(List.of()), 3);
+        rig.link();
+        rig.start();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        rig.close();
+    }
+
+    private ObjectNode image(String name, int size) {
+        MxcUri uri = rig.matrix.upload(new byte[size], "image/png", name);
+        ObjectNode c = FakeMatrix.M.createObjectNode().put("msgtype", "m.image").put("body", name).put("url", uri.toString());
+        c.putObject("info").put("mimetype", "image/png").put("size", size);
+        return c;
+    }
+
+    @Test
+    void aMatrixImageIsUploadedToTheRemoteSide() throws Exception {
+        rig.deliver(rig.event("m.room.message", ALICE, image("photo.png", 60)));
+        await("posted", () -> net.posted.size() == 1);
+        var att = net.posted.get(0).message().attachments();
+        assertThat(att).hasSize(1);
+        assertThat(att.get(0).fileName()).isEqualTo("photo.png");
+        assertThat(att.get(0).contentType()).isEqualTo("image/png");
+        assertThat(att.get(0).data()).hasSize(60);
+    }
+
+    @Test
+    void aMatrixFileTooLargeForTheRemoteSideIsNamedThereAndTheRoomIsTold() throws Exception {
+        rig.deliver(rig.event("m.room.message", ALICE, image("plan.png", 150)));
+        await("posted", () -> net.posted.size() == 1);
+        await("notice", () -> rig.matrix.noticesIn(ROOM).size() == 1);
+        assertThat(net.posted.get(0).message().attachments()).isEmpty();
+        assertThat(net.posted.get(0).body()).contains("plan.png").contains("trop lourd");
+        assertThat(rig.matrix.noticesIn(ROOM).get(0).body())
+                .isEqualTo("Le fichier « plan.png » (1 Ko) est trop lourd pour Discord (1 Ko au plus) : seul son nom y a été transmis.");
+    }
+
+    @Test
+    void aRemoteAttachmentIsReuploadedAndSentByTheGhost() {
+        URI url = URI.create("https://cdn.example/a/chat.jpg");
+        net.files.put(url, new byte[]{(byte) 0xff, (byte) 0xd8, 1, 2});
+        rig.remote(new RemoteEvent.Message(CHANNEL, new RemoteMessageId("1"), BOB, Instant.now(), MatrixContent.text("regardez"),
+                Optional.empty(), Optional.empty(), List.of(new RemoteAttachment("chat.jpg", "image/jpeg", 4, url))));
+        await("two parts", () -> rig.matrix.messagesIn(ROOM).size() == 2);
+        var parts = rig.matrix.messagesIn(ROOM);
+        assertThat(parts.get(0).body()).isEqualTo("regardez");
+        assertThat(parts.get(1).msgtype()).isEqualTo("m.image");
+        assertThat(parts.get(1).body()).isEqualTo("chat.jpg");
+        assertThat(rig.matrix.download(MxcUri.parse(parts.get(1).content().path("url").asText()))).hasSize(4);
+        assertThat(parts.get(1).content().path("m.mentions").has("room")).isFalse();
+    }
+
+    @Test
+    void aRemoteAttachmentTooLargeForTheHomeserverBecomesALink() {
+        URI url = URI.create("https://cdn.example/a/video.mp4");
+        net.files.put(url, new byte[5000]);
+        rig.remote(new RemoteEvent.Message(CHANNEL, new RemoteMessageId("1"), BOB, Instant.now(), MatrixContent.text(""),
+                Optional.empty(), Optional.empty(), List.of(new RemoteAttachment("video.mp4", "video/mp4", 5000, url))));
+        await("sent", () -> rig.matrix.messagesIn(ROOM).size() == 1);
+        assertThat(rig.matrix.messagesIn(ROOM).get(0).body())
+                .isEqualTo("📎 video.mp4 (5 Ko), trop lourd pour être copié ici : https://cdn.example/a/video.mp4");
+    }
+}
