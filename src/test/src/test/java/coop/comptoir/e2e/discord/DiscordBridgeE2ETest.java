@@ -161,7 +161,7 @@ class DiscordBridgeE2ETest {
         FakeMessage posted = onDiscord(general, "Bonjour depuis Matrix");
         assertThat(posted.authorName()).isEqualTo("Alice Matrix");
         assertThat(discord.webhooks(general.id())).singleElement().satisfies(w -> assertThat(w.name()).isEqualTo("Comptoir"));
-        RecordedCall execute = discord.requests("POST", "/webhooks/\\d+/[^/]+").get(0);
+        RecordedCall execute = discord.awaitRequest(c -> c.is("POST", "/webhooks/\\d+/[^/]+"), WAIT);
         assertThat(execute.json().path("username").asText()).isEqualTo("Alice Matrix");
         assertThat(execute.json().path("allowed_mentions").path("parse")).isEmpty();
 
@@ -230,8 +230,8 @@ class DiscordBridgeE2ETest {
         alice.sendText(generalRoom, "Attention @room @everyone @here");
         FakeMessage posted = onDiscord(general, "Attention");
         assertThat(posted.content()).doesNotContain("@everyone").doesNotContain("@here");
-        RecordedCall call = discord.requests("POST", "/webhooks/\\d+/[^/]+").stream()
-                .filter(c -> c.json().path("content").asText().contains("Attention")).findFirst().orElseThrow();
+        RecordedCall call = discord.awaitRequest(c -> c.is("POST", "/webhooks/\\d+/[^/]+")
+                && c.json() != null && c.json().path("content").asText().contains("Attention"), WAIT);
         assertThat(call.json().path("allowed_mentions").path("parse")).isEmpty();
         assertThat(posted.json()).doesNotContain("\"mention_everyone\":true");
 
@@ -301,8 +301,7 @@ class DiscordBridgeE2ETest {
         FakeMessage posted = discord.awaitMessageIn(fils.id(), m -> m.isWebhookMessage() && !m.attachments().isEmpty(), WAIT);
         assertThat(posted.attachments()).singleElement().satisfies(a -> assertThat(a.filename()).isEqualTo("courses.txt"));
         assertThat(posted.authorName()).isEqualTo("Alice Matrix");
-        RecordedCall upload = discord.requests("POST", "/webhooks/\\d+/[^/]+").stream().filter(c -> !c.files().isEmpty())
-                .findFirst().orElseThrow();
+        RecordedCall upload = discord.awaitRequest(c -> c.is("POST", "/webhooks/\\d+/[^/]+") && !c.files().isEmpty(), WAIT);
         assertThat(upload.files().get(0).bytes()).isEqualTo(list);
     }
 
@@ -315,7 +314,7 @@ class DiscordBridgeE2ETest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void messagesWrittenDuringAnOutageArriveInOrderAfterIt() throws Exception {
         discord.outage(true);
         try {
@@ -334,7 +333,7 @@ class DiscordBridgeE2ETest {
     }
 
     @Test
-    @Order(11)
+    @Order(10)
     void messagesPostedWhileComptoirIsDownArriveInOrderAfterARestart() throws Exception {
         discord.userSays(crash.id(), dAlice.id(), "avant la coupure");
         onMatrix(crashRoom, dAlice, "avant la coupure");
