@@ -70,10 +70,10 @@ public record DiscordConfig(String token, String guildId, List<Link> links, Stri
         List<ConfigException> out = new ArrayList<>();
         if (token == null || token.isBlank()) {
             out.add(new ConfigException(path + ".token", "missing (the bot token, e.g. token: ${DISCORD_TOKEN})"));
-        } else if (!token.strip().equals(token) || token.chars().anyMatch(Character::isWhitespace)) {
-            out.add(new ConfigException(path + ".token", "must not contain spaces or line breaks"));
         } else if (token.startsWith("Bot ")) {
             out.add(new ConfigException(path + ".token", "give the token alone, without the \"Bot \" prefix"));
+        } else if (token.chars().anyMatch(Character::isWhitespace)) {
+            out.add(new ConfigException(path + ".token", "must not contain spaces or line breaks"));
         }
         if (guildId != null && !isSnowflake(guildId)) {
             out.add(new ConfigException(path + ".guild_id", "expected a Discord server ID (digits only)"));
