@@ -69,12 +69,12 @@ class ImportTest {
 
     @Test
     void importsTheHistoryOnceWithAuthorsTimesRepliesAndThreadsSkippingWhatTheLiveBridgeCarried() throws Exception {
-        rig.remote(remoteMessage("6", CAROL, "h6"));
+        rig.remote(remoteMessage("7", BOB, "h7"));
         await("live", () -> bodies().size() == 1);
         rig.matrixMessage(ADMIN, "!bridge import");
         await("done", () -> rig.matrix.noticesIn(ROOM).size() >= 1 && progress().startsWith("Import terminé"));
         assertThat(progress()).isEqualTo("Import terminé : 6 messages copiés depuis Discord.");
-        assertThat(bodies()).containsExactly("h6", "h1", "h2", "h3 répond à h2", "h4", "h5 dans le fil de h4", "h7");
+        assertThat(bodies()).containsExactly("h7", "h1", "h2", "h3 répond à h2", "h4", "h5 dans le fil de h4", "h6");
         List<FakeMatrix.Sent> sent = rig.matrix.messagesIn(ROOM);
         assertThat(sent.get(1).ts()).isEqualTo(1_600_000_001_000L);
         assertThat(sent.get(2).sender().value()).isEqualTo("@_discord_43:coop.example");
