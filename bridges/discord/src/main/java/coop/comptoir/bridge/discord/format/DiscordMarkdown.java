@@ -25,7 +25,7 @@ public final class DiscordMarkdown {
 
     /** Discord's own rule for bare links. */
     static final Pattern URL = Pattern.compile("https?://[^\\s<]+[^<.,:;\"')\\]\\s]");
-    private static final Pattern MASS_MENTION = Pattern.compile("@(everyone|here)\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern MASS_MENTION = Pattern.compile("@(everyone|here)", Pattern.CASE_INSENSITIVE);
     private static final Pattern LINE_START = Pattern.compile("(#{1,3}|-#|[-+*]|>{1,3}|\\d{1,9}\\.)(?=\\s|$)");
 
     /**

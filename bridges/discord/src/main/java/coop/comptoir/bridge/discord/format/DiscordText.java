@@ -13,15 +13,15 @@ import java.util.Set;
  * mentions can ping, whatever the text says (the text is defused as well), and only the Discord
  * users whose ghost was actually mentioned on Matrix are pinged.
  *
- * @param content markdown, at most {@link DiscordSplitter#MAX_LENGTH} characters only if it was
- *                split; use {@link #split()} before sending
+ * @param content markdown; it may be longer than Discord accepts, so send the parts of
+ *                {@link #split()}
  * @param userIds Discord user IDs (snowflakes) for {@code allowed_mentions.users}; each one
  *                appears as {@code <@id>} in the content
  */
 public record DiscordText(String content, Set<String> userIds) {
     public DiscordText {
         content = Objects.requireNonNullElse(content, "");
-        userIds = Set.copyOf(new LinkedHashSet<>(userIds));
+        userIds = userIds == null ? Set.of() : Set.copyOf(userIds);
     }
 
     /** {@code allowed_mentions.parse}: always empty, so nothing is pinged from the text alone. */

@@ -212,7 +212,8 @@ final class HtmlToDiscord {
         if (lang.isEmpty()) {
             lang = language(pre);
         }
-        return "```" + lang + "\n" + text.replace("```", "`\u200B``") + "\n```";
+        String safe = DiscordMarkdown.defuseMassMentions(text.replace("```", "`\u200B``"));
+        return "```" + lang + "\n" + safe + "\n```";
     }
 
     private static String language(Element e) {
@@ -271,7 +272,7 @@ final class HtmlToDiscord {
                 sb.setLength(sb.length() - 1);
             }
         }
-        if (last == ' ' || last == '\n') {
+        if (sb.length() > 0 && (last == ' ' || last == '\n')) {
             int i = 0;
             while (i < piece.length() && piece.charAt(i) == ' ') {
                 i++;
@@ -345,7 +346,8 @@ final class HtmlToDiscord {
         return lead + mark + core + mark + trail;
     }
 
-    private static String inlineCode(String code) {
+    private static String inlineCode(String raw) {
+        String code = DiscordMarkdown.defuseMassMentions(raw);
         if (code.isBlank()) {
             return code.isEmpty() ? "" : " ";
         }
@@ -376,7 +378,7 @@ final class HtmlToDiscord {
             String url = href.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E");
             String plainLabel = a.text().strip();
             if (label.isEmpty() || sameUrl(plainLabel, href)) {
-                return url;
+                return DiscordMarkdown.defuseMassMentions(url);
             }
             if (ctx.link()) {
                 return label;
@@ -430,9 +432,9 @@ final class HtmlToDiscord {
         }
         String lower = src.toLowerCase(Locale.ROOT);
         if (lower.startsWith("https://") || lower.startsWith("http://")) {
-            return src;
+            return DiscordMarkdown.defuseMassMentions(src);
         }
-        return "[image]";
+        return "(image)";
     }
 
     // ---- helpers

@@ -157,12 +157,13 @@ final class MatrixRenderer {
 
     private Out link(Md.Link l) {
         String href = escape(l.url());
+        String shown = defuse(l.url());
         if (l.label() == null) {
-            return new Out("<a href=\"" + href + "\">" + href + "</a>", l.url());
+            return new Out("<a href=\"" + href + "\">" + escape(shown) + "</a>", shown);
         }
         rich = true;
         Out label = sequence(l.label());
-        String body = label.body().equals(l.url()) ? l.url() : label.body() + " (" + l.url() + ")";
+        String body = label.body().equals(shown) ? shown : label.body() + " (" + shown + ")";
         return new Out("<a href=\"" + href + "\">" + label.html() + "</a>", body);
     }
 
@@ -265,7 +266,6 @@ final class MatrixRenderer {
                 case '<' -> out.append("&lt;");
                 case '>' -> out.append("&gt;");
                 case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
                 default -> out.append(c);
             }
         }

@@ -1,0 +1,186 @@
+package coop.comptoir.bridge.discord.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import coop.comptoir.api.id.MxcUri;
+import coop.comptoir.api.id.UserId;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Mentions both ways, and the guards against mass pings. */
+class MentionsTest {
+    private static final String ALICE_PILL = "<a href=\"https://matrix.to/#/@_discord_111:example.org\">Alice</a>";
+
+    private static DiscordText toDiscord(String html, Set<UserId> mentions) {
+        return Fixtures.TO_DISCORD.convert(MatrixText.ofContent("x", MatrixText.HTML_FORMAT, html, mentions));
+    }
+
+    @Test
+    void aGhostPillPingsOnlyWhenIntended() {
+        assertThat(toDiscord("hey " + ALICE_PILL, Set.of(Fixtures.ALICE)).userIds()).containsExactly("111");
+        assertThat(toDiscord("hey " + ALICE_PILL, Set.of()).userIds()).isEmpty();
+        assertThat(toDiscord("hey " + ALICE_PILL, Set.of(Fixtures.BOB)).userIds()).isEmpty();
+        assertThat(toDiscord("hey " + ALICE_PILL, null).userIds()).containsExactly("111");
+        assertThat(toDiscord("hey " + ALICE_PILL, Set.of()).content()).isEqualTo("hey <@111>");
+    }
+
+    @Test
+    void aMentionedGhostWithoutPillIsNotAllowed() {
+        // m.mentions of a reply names the replied-to sender without a pill: nothing to ping in the text
+        assertThat(toDiscord("d'accord", Set.of(Fixtures.ALICE)).userIds()).isEmpty();
+    }
+
+    @Test
+    void matrixUsersBecomeTextNamesThatCannotPing() {
+        DiscordText out = toDiscord("<a href=\"https://matrix.to/#/%40bob%3Aexample.org\">B</a> "
+                + "<a href=\"https://matrix.to/#/@nobody:example.org\"></a>", Set.of(Fixtures.BOB));
+        assertThat(out.content()).isEqualTo("@Bob @nobody:example.org");
+        assertThat(out.userIds()).isEmpty();
+    }
+
+    @Test
+    void everyoneAndHereNeverPingFromMatrix() {
+        DiscordText out = toDiscord("<b>@everyone</b> @here @Everyone <a href=\"https://matrix.to/#/@x:example.org\">here</a>", null);
+
+        assertThat(out.content()).doesNotContainPattern("@(?i)(everyone|here)");
+        assertThat(out.content()).contains("@\u200Beveryone", "@\u200Bhere", "@\u200BEveryone");
+        assertThat(out.allowedMentionsParse()).isEmpty();
+        assertThat(out.everyoneMentionAllowed()).isFalse();
+
+        DiscordText plain = Fixtures.TO_DISCORD.convert(MatrixText.plain("@everyone @here"));
+        assertThat(plain.content()).doesNotContainPattern("@(everyone|here)");
+    }
+
+    @Test
+    void discordUsersBecomePillsAndMentions() {
+        MatrixText out = Fixtures.TO_MATRIX.convert("<@111> <@!222> <@333> <@999> <@&700>");
+
+        assertThat(out.mentions()).containsExactlyInAnyOrder(Fixtures.ALICE, Fixtures.BOB, Fixtures.ZOE);
+        assertThat(out.formattedBody()).contains(
+                "<a href=\"https://matrix.to/#/@_discord_111:example.org\">Alice</a>",
+                "<a href=\"https://matrix.to/#/@bob:example.org\">Bob</a>",
+                "<a href=\"https://matrix.to/#/@_discord_333:example.org\">Zoé</a>");
+        assertThat(out.body()).isEqualTo("Alice Bob Zoé @999 @Bénévoles");
+    }
+
+    @Test
+    void discordMassMentionsNeverReachTheRoom() {
+        MatrixText out = Fixtures.TO_MATRIX.convert("@everyone @here @room **@room** `@room` >>> @room");
+
+        assertThat(out.roomMention()).isFalse();
+        assertThat(out.mentions()).isEmpty();
+        assertThat(out.body()).doesNotContainPattern("(?i)@room");
+        assertThat(out.formattedBody()).doesNotContainPattern("(?i)@room\\b(?![^<]*</code>)");
+        assertThat(out.body()).contains("@everyone", "@here");
+    }
+
+    @Test
+    void aDisplayNameCannotSmuggleAMassMention() {
+        DiscordResolver sneaky = new DiscordResolver() {
+            @Override
+            public Optional<MatrixUser> user(String id) {
+                return Optional.of(new MatrixUser(UserId.of("@_discord_" + id + ":example.org"), "@room <b>x</b>"));
+            }
+
+            @Override
+            public Optional<Channel> channel(String id) {
+                return Optional.of(new Channel("@room", null));
+            }
+
+            @Override
+            public Optional<String> roleName(String id) {
+                return Optional.of("room");
+            }
+        };
+        MatrixText out = new DiscordToMatrix(sneaky).convert("<@1> <#2> <@&3>");
+
+        assertThat(out.body()).doesNotContainPattern("(?i)@room");
+        assertThat(out.formattedBody()).doesNotContainPattern("(?i)@room").doesNotContain("<b>");
+    }
+
+    @Test
+    void matrixRoomMentionHasNoDiscordMeaning() {
+        MatrixText roomPing = new MatrixText("@room venez", null, Set.of());
+        assertThat(Fixtures.TO_DISCORD.convert(roomPing).content()).isEqualTo("@room venez");
+        assertThat(Fixtures.TO_DISCORD.convert(roomPing).userIds()).isEmpty();
+    }
+
+    @Test
+    void ghostsNaming() {
+        DiscordGhosts ghosts = new DiscordGhosts("example.org");
+
+        assertThat(ghosts.ghost("123").value()).isEqualTo("@_discord_123:example.org");
+        assertThat(ghosts.discordUserId(UserId.of("@_discord_123:example.org"))).contains("123");
+        assertThat(ghosts.discordUserId(UserId.of("@_discord_123:other.org"))).isEmpty();
+        assertThat(ghosts.discordUserId(UserId.of("@_discord_abc:example.org"))).isEmpty();
+        assertThat(ghosts.discordUserId(UserId.of("@alice:example.org"))).isEmpty();
+    }
+
+    @Test
+    void permalinksInAllSpellings() {
+        assertThat(MatrixLinks.parse("https://matrix.to/#/@alice:example.org")).contains(new MatrixLinks.UserTarget(UserId.of("@alice:example.org")));
+        assertThat(MatrixLinks.parse("https://matrix.to/#/%40alice%3Aexample.org?via=x")).contains(new MatrixLinks.UserTarget(UserId.of("@alice:example.org")));
+        assertThat(MatrixLinks.parse("matrix:u/alice:example.org?action=chat")).contains(new MatrixLinks.UserTarget(UserId.of("@alice:example.org")));
+        assertThat(MatrixLinks.parse("matrix:r/general:example.org")).contains(new MatrixLinks.RoomTarget("#general:example.org"));
+        assertThat(MatrixLinks.parse("matrix:roomid/abc:example.org")).contains(new MatrixLinks.RoomTarget("!abc:example.org"));
+        assertThat(MatrixLinks.parse("https://matrix.to/#/!abc:example.org/$event")).isEmpty();
+        assertThat(MatrixLinks.parse("matrix:roomid/abc:example.org/e/event")).isEmpty();
+        assertThat(MatrixLinks.parse("https://matrix.to/#/@bad user")).isEmpty();
+        assertThat(MatrixLinks.parse("https://example.org/#/@alice:example.org")).isEmpty();
+    }
+
+    @Test
+    void aFailingResolverMeansUnknown() {
+        MentionResolver broken = new MentionResolver() {
+            @Override
+            public Optional<String> discordUserId(UserId user) {
+                throw new IllegalStateException("cache down");
+            }
+
+            @Override
+            public Optional<String> displayName(UserId user) {
+                return null;
+            }
+
+            @Override
+            public Optional<String> discordChannelId(String roomIdOrAlias) {
+                throw new IllegalStateException("cache down");
+            }
+
+            @Override
+            public Optional<CustomEmoji> discordEmoji(MxcUri mxc) {
+                throw new IllegalStateException("cache down");
+            }
+        };
+        DiscordText out = new MatrixToDiscord(broken).convert(MatrixText.ofContent("x", MatrixText.HTML_FORMAT,
+                ALICE_PILL + " <a href=\"https://matrix.to/#/#a:example.org\">#a</a> <img data-mx-emoticon src=\"mxc://example.org/party\" alt=\":p:\">", null));
+        assertThat(out.content()).isEqualTo("@Alice #a :p:");
+
+        DiscordResolver brokenToo = new DiscordResolver() {
+            @Override
+            public Optional<MatrixUser> user(String id) {
+                throw new IllegalStateException("cache down");
+            }
+
+            @Override
+            public Optional<Channel> channel(String id) {
+                return null;
+            }
+
+            @Override
+            public Optional<String> roleName(String id) {
+                throw new IllegalStateException();
+            }
+        };
+        assertThat(new DiscordToMatrix(brokenToo).convert("<@1> <#2> <@&3> <:e:4>").body()).isEqualTo("@1 #2 @&3 :e:");
+    }
+
+    @Test
+    void plainTextFallbackHelpers() {
+        assertThat(MatrixToDiscord.stripReplyFallback("> <@bob:example.org> salut\n> ça va\n\noui")).isEqualTo("oui");
+        assertThat(MatrixToDiscord.stripReplyFallback("> une citation\nsans ligne vide")).isEqualTo("> une citation\nsans ligne vide");
+        assertThat(MatrixToDiscord.fromPlain("*a* @everyone")).isEqualTo("\\*a\\* @\u200Beveryone");
+        assertThat(DiscordMarkdown.escape("1. x\n> y")).isEqualTo("1\\. x\n\\> y");
+    }
+}
