@@ -273,7 +273,10 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         } catch (BridgeException e) {
             throw e;
         } catch (RuntimeException e) {
-            forgetWebhookIfGone(e, target.getId());
+            if (forgetWebhookIfGone(e, target.getId())) {
+                // someone deleted the webhook on Discord: the next attempt makes a new one
+                throw BridgeException.retryable("the bridge's webhook in " + where + " was deleted; making a new one", null, null);
+            }
             throw Failures.map(e, "posting in " + where);
         }
     }
@@ -300,12 +303,18 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             MessageChannel postedIn = thread.<MessageChannel>map(id -> jda().getThreadChannelById(id)).orElse(target);
             String reply = newContent.replyTo().map(r -> replyLine(target, postedIn == null ? target : postedIn, r.value()))
                     .orElse("");
+            Webhooks.Hook hook = webhooks.forChannel(target);
+            if (reply.isEmpty()) {
+                // Matrix edits carry no reply: keep the quote line the message was posted with
+                var current = hook.client().retrieveMessageById(message.value());
+                thread.ifPresent(current::setThreadId);
+                reply = Rendering.leadingReplyLine(current.complete().getContentRaw());
+            }
             TextConverter.Outgoing out = convert(newContent.content(), reply);
             String first = out.pieces().get(0);
             if (out.pieces().size() > 1) {
                 first = WebhookNames.truncate(first, TextConverter.DISCORD_MAX - 1) + "\u2026";
             }
-            Webhooks.Hook hook = webhooks.forChannel(target);
             WebhookMessageEditAction<Message> action = hook.client().editMessageById(message.value(), first)
                     .setAllowedMentions(EnumSet.noneOf(Message.MentionType.class))
                     .mentionUsers(out.pingedUsers());
@@ -347,6 +356,10 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
                 .orElse(target);
         if (holder == null) {
             holder = target;
+        }
+        if (!Rendering.looksLikeEmoji(key)) {
+            log.debug("Reaction {} is not an emoji: not carried to Discord", key);
+            return;
         }
         String slot = message.value() + " " + key;
         try {
@@ -810,10 +823,12 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         return body.isEmpty() || files.stream().anyMatch(f -> f.fileName().equals(body));
     }
 
-    private void forgetWebhookIfGone(RuntimeException e, String channelId) {
+    private boolean forgetWebhookIfGone(RuntimeException e, String channelId) {
         if (e instanceof ErrorResponseException er && er.getErrorResponse() == ErrorResponse.UNKNOWN_WEBHOOK) {
             webhooks.forget(channelId);
+            return true;
         }
+        return false;
     }
 
     /** Discord's CDN address rewritten to the configured one (tests against a local server). */

@@ -94,6 +94,29 @@ final class Rendering {
         return first;
     }
 
+    /** The reply line a bridged message starts with, or "" (to keep it through an edit). */
+    static String leadingReplyLine(String content) {
+        if (content == null || !content.startsWith("> \u21AA ")) {
+            return "";
+        }
+        int end = content.indexOf('\n');
+        return end < 0 ? content : content.substring(0, end);
+    }
+
+    /**
+     * Whether a Matrix reaction key can be a Discord unicode reaction: short, and no ASCII letter or
+     * digit (Matrix also allows free text like "+1" and custom {@code mxc://} images).
+     */
+    static boolean looksLikeEmoji(String key) {
+        if (key == null || key.isBlank() || key.length() > 32) {
+            return false;
+        }
+        if (key.indexOf('\u20E3') > 0) {
+            return true; // keycaps: 1️⃣ #️⃣
+        }
+        return key.chars().noneMatch(c -> c < 0x80 && (Character.isLetterOrDigit(c) || c == ':' || c == '/' || c == ' '));
+    }
+
     static String jumpUrl(String guildId, String channelId, String messageId) {
         return "https://discord.com/channels/" + guildId + "/" + channelId + "/" + messageId;
     }

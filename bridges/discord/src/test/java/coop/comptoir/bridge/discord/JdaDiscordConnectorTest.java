@@ -212,6 +212,11 @@ class JdaDiscordConnectorTest {
                 .contains("https://discord.com/channels/" + general.guildId() + "/" + general.id() + "/" + question.id())
                 .endsWith("\nJe peux aussi");
         assertThat(posted.referencedId()).isNull();
+
+        // an edit from Matrix has no reply: the quote line stays
+        connector.edit(channel, out, text("Je peux aussi, dès 18 h"));
+        assertThat(discord.findMessage(out.value()).orElseThrow().content()).startsWith("> \u21AA **Alice**")
+                .endsWith("\nJe peux aussi, dès 18 h");
     }
 
     @Test
@@ -252,6 +257,8 @@ class JdaDiscordConnectorTest {
         host.await(RemoteEvent.Message.class, e -> e.id().value().equals(said.id()), WAIT);
         MatrixSender paul = new MatrixSender(UserId.of("@paul:comptoir.test"), "Paul", Optional.empty());
 
+        connector.react(channel, new RemoteMessageId(said.id()), MARIE, "+1", true);
+        assertThat(discord.requests("PUT", "/channels/\\d+/messages/\\d+/reactions/.*/@me")).as("not an emoji").isEmpty();
         connector.react(channel, new RemoteMessageId(said.id()), MARIE, "👍", true);
         connector.react(channel, new RemoteMessageId(said.id()), paul, "👍", true);
         assertThat(discord.requests("PUT", "/channels/\\d+/messages/\\d+/reactions/.*/@me")).hasSize(1);

@@ -38,4 +38,22 @@ class RenderingTest {
         assertThat(Rendering.excerpt("x".repeat(200), 10)).hasSize(10).endsWith("\u2026");
         assertThat(Rendering.excerpt("@everyone venez", 80)).doesNotContain("@everyone");
     }
+
+    @Test
+    void onlyEmojiReactionsAreCarried() {
+        assertThat(Rendering.looksLikeEmoji("👍")).isTrue();
+        assertThat(Rendering.looksLikeEmoji("👍🏽")).isTrue();
+        assertThat(Rendering.looksLikeEmoji("1\uFE0F\u20E3")).isTrue();
+        assertThat(Rendering.looksLikeEmoji("+1")).isFalse();
+        assertThat(Rendering.looksLikeEmoji("mxc://example.org/abc")).isFalse();
+        assertThat(Rendering.looksLikeEmoji("d'accord")).isFalse();
+        assertThat(Rendering.looksLikeEmoji("")).isFalse();
+    }
+
+    @Test
+    void theReplyLineOfAPostedMessageIsFoundAgain() {
+        assertThat(Rendering.leadingReplyLine("> \u21AA **A**: x [\u2197](u)\nla suite")).isEqualTo("> \u21AA **A**: x [\u2197](u)");
+        assertThat(Rendering.leadingReplyLine("> une citation\nrien")).isEmpty();
+        assertThat(Rendering.leadingReplyLine(null)).isEmpty();
+    }
 }
