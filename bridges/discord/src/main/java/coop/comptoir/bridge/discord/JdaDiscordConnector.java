@@ -132,7 +132,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
      * @param http    the shared client; JDA and downloads use a client derived from it
      * @param threads where the thread of each threaded message is remembered
      */
-    public JdaDiscordConnector(DiscordConfig config, OkHttpClient http, Logger log, ThreadPlaces threads) {
+    JdaDiscordConnector(DiscordConfig config, OkHttpClient http, Logger log, ThreadPlaces threads) {
         this.config = config;
         this.http = http;
         this.log = log;

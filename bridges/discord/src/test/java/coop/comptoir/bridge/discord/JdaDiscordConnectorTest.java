@@ -346,6 +346,23 @@ class JdaDiscordConnectorTest {
     }
 
     @Test
+    void aWrongTokenStopsTheStartWithoutShowingIt() {
+        String wrong = "wrong-token-0123456789abcdefghijklmnopqrstuvwxyz";
+        DiscordConfig config = new DiscordConfig(wrong, null, List.of(), null, null, null, "en", null,
+                discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl());
+        JdaDiscordConnector bad = new JdaDiscordConnector(config, http, LoggerFactory.getLogger("discord-test"),
+                ThreadPlaces.inMemory(10));
+        long started = System.nanoTime();
+        try {
+            assertThatThrownBy(() -> bad.start(new RecordingHost()))
+                    .satisfies(e -> assertThat(e.getMessage()).contains("token").doesNotContain(wrong));
+        } finally {
+            bad.close();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
     void unknownChannelsArePermanentFailures() throws Exception {
         assertThat(connector.channel(new RemoteChannelId("123"))).isEmpty();
         assertThat(connector.channel(channel)).hasValueSatisfying(c -> assertThat(c.name()).isEqualTo("general (Comptoir)"));
