@@ -106,6 +106,8 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             GatewayIntent.GUILD_MESSAGE_REACTIONS, GatewayIntent.GUILD_WEBHOOKS);
     private static final Duration READY_WAIT = Duration.ofSeconds(60);
     private static final int MAX_FILES_PER_MESSAGE = 10;
+    /** Message flag: a thread was started from this message. */
+    private static final long HAS_THREAD = 1L << 5;
 
     private final DiscordConfig config;
     private final OkHttpClient http;
@@ -225,10 +227,11 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         StandardGuildMessageChannel target = portal(channel);
         String where = "#" + target.getName();
         try {
-            Optional<ThreadChannel> thread = message.threadRoot().isPresent()
+            Optional<String> thread = message.threadRoot().isPresent()
                     ? Optional.of(threadFor(target, message.threadRoot().get().value()))
                     : Optional.empty();
-            MessageChannel postedIn = thread.<MessageChannel>map(t -> t).orElse(target);
+            MessageChannel threadChannel = thread.<MessageChannel>map(id -> jda().getThreadChannelById(id)).orElse(null);
+            MessageChannel postedIn = threadChannel == null ? target : threadChannel;
             String reply = message.replyTo().map(r -> replyLine(target, postedIn, r.value())).orElse("");
             TextConverter.Outgoing out = convert(message.content(), reply);
             List<OutgoingAttachment> files = message.attachments();
@@ -258,7 +261,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
                 List<OutgoingAttachment> batch = files.subList(i, Math.min(files.size(), i + MAX_FILES_PER_MESSAGE));
                 String id;
                 try {
-                    id = uploads.post(hook.id(), hook.client().getToken(), thread.map(ThreadChannel::getId), username, avatar, batch);
+                    id = uploads.post(hook.id(), hook.client().getToken(), thread, username, avatar, batch);
                 } catch (BridgeException e) {
                     if (e.getMessage().contains("webhook was deleted")) {
                         webhooks.forget(target.getId());
@@ -266,7 +269,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
                     }
                     throw e;
                 }
-                thread.ifPresent(t -> threads.put(id, t.getId()));
+                thread.ifPresent(t -> threads.put(id, t));
                 ids.add(new RemoteMessageId(id));
             }
             return ids;
@@ -282,16 +285,16 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
     }
 
     private RemoteMessageId post(WebhookMessageCreateAction<Message> action, String username, String avatar,
-                                 Set<String> pinged, Optional<ThreadChannel> thread, RemoteChannelId channel) {
+                                 Set<String> pinged, Optional<String> thread, RemoteChannelId channel) {
         action.setUsername(username)
                 .setAllowedMentions(EnumSet.noneOf(Message.MentionType.class))
                 .mentionUsers(pinged);
         if (avatar != null) {
             action.setAvatarUrl(avatar);
         }
-        thread.ifPresent(t -> action.setThreadId(t.getId()));
+        thread.ifPresent(action::setThreadId);
         Message posted = action.complete();
-        thread.ifPresent(t -> threads.put(posted.getId(), t.getId()));
+        thread.ifPresent(t -> threads.put(posted.getId(), t));
         return new RemoteMessageId(posted.getId());
     }
 
@@ -753,15 +756,21 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         throw BridgeException.permanent("the Discord channel " + channel.value() + " does not exist or the bot cannot see it", null);
     }
 
-    /** The thread of {@code root}: an existing thread with that ID, or one started from the message. */
-    private ThreadChannel threadFor(StandardGuildMessageChannel portal, String root) {
+    /**
+     * The thread of {@code root}: an existing thread with that ID (cached, or archived and so not in
+     * JDA's cache), or one started now from the message. Returns the thread's ID.
+     */
+    private String threadFor(StandardGuildMessageChannel portal, String root) {
         ThreadChannel existing = jda().getThreadChannelById(root);
         if (existing != null) {
-            return existing;
+            return existing.getId();
         }
         String name = "Thread";
         try {
             Message start = portal.retrieveMessageById(root).complete();
+            if (start.getStartedThread() != null || (start.getFlagsRaw() & HAS_THREAD) != 0) {
+                return root; // a thread JDA does not hold (archived): its ID is the message's
+            }
             String excerpt = Rendering.excerpt(start.getContentDisplay(), 90);
             name = excerpt.isBlank() ? "Thread" : excerpt;
         } catch (ErrorResponseException e) {
@@ -770,13 +779,10 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             }
         }
         try {
-            return portal.createThreadChannel(name, root).complete();
+            return portal.createThreadChannel(name, root).complete().getId();
         } catch (ErrorResponseException e) {
             if (e.getErrorResponse() == ErrorResponse.THREAD_WITH_THIS_MESSAGE_ALREADY_EXISTS) {
-                ThreadChannel t = jda().getThreadChannelById(root);
-                if (t != null) {
-                    return t;
-                }
+                return root;
             }
             throw e;
         }
