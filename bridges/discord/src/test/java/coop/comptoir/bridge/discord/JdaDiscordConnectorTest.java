@@ -48,6 +48,7 @@ class JdaDiscordConnectorTest {
     @BeforeEach
     void start() throws Exception {
         discord = FakeDiscord.start();
+        SpecCheck.require(discord);
         general = discord.channel("general");
         alice = discord.user("alice");
         channel = new RemoteChannelId(general.id());
