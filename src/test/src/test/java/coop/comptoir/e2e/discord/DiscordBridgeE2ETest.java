@@ -54,18 +54,20 @@ class DiscordBridgeE2ETest {
     private static FakeChannel panne;
     private static FakeChannel crash;
     private static FakeChannel archives;
+    private static FakeChannel annonces;
     private static String generalRoom;
     private static String filsRoom;
     private static String panneRoom;
     private static String crashRoom;
     private static String archivesRoom;
+    private static String annoncesRoom;
 
     @BeforeAll
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     static void start() throws Exception {
         rig = Rig.get();
         bot = rig.botUserId();
-        discord = FakeDiscord.builder().botToken(TOKEN).guild("Comptoir", "general", "fils", "panne", "crash", "archives")
+        discord = FakeDiscord.builder().botToken(TOKEN).guild("Comptoir", "general", "fils", "panne", "crash", "archives", "annonces")
                 .user("alice", "Alice").user("bob", "Bob").start();
         if (discord.spec().isEmpty()) {
             if ("true".equals(System.getenv("CI"))) {
@@ -81,6 +83,7 @@ class DiscordBridgeE2ETest {
         panne = discord.channel("panne");
         crash = discord.channel("crash");
         archives = discord.channel("archives");
+        annonces = discord.channel("annonces");
 
         alice = rig.newUser("alice");
         alice.setDisplayName("Alice Matrix");
@@ -90,6 +93,7 @@ class DiscordBridgeE2ETest {
         panneRoom = alice.createRoom(bot);
         crashRoom = alice.createRoom(bot);
         archivesRoom = alice.createRoom(bot);
+        annoncesRoom = alice.createRoom(bot);
         bob.join(generalRoom);
 
         comptoir = rig.comptoir("discord", c -> {
@@ -98,8 +102,9 @@ class DiscordBridgeE2ETest {
                     .put("max_retry_delay_seconds", 2)
                     .put("api_base_url", discord.restBaseUrl()).put("gateway_url", discord.gatewayUrl())
                     .put("cdn_url", discord.cdnBaseUrl());
+            d.putArray("links").addObject().put("room", annoncesRoom).put("channel", annonces.id());
         }).start();
-        for (String room : List.of(generalRoom, filsRoom, panneRoom, crashRoom, archivesRoom)) {
+        for (String room : List.of(generalRoom, filsRoom, panneRoom, crashRoom, archivesRoom, annoncesRoom)) {
             alice.awaitEvent(room, Events.membership(bot, "join"), WAIT);
         }
         discord.awaitConnectedClients(1, WAIT);
@@ -318,6 +323,17 @@ class DiscordBridgeE2ETest {
         String cmd = alice.sendText(generalRoom, "!bridge status");
         JsonNode answer = alice.awaitEvent(generalRoom, Events.noticeReply(bot, cmd, "connected"), WAIT);
         assertThat(answer.path("content").path("body").asText()).contains(general.id());
+    }
+
+    @Test
+    @Order(9)
+    void aLinkWrittenInTheConfigWorksAndStaysUntilTheConfigChanges() {
+        discord.userSays(annonces.id(), dAlice.id(), "Fermeture exceptionnelle lundi");
+        onMatrix(annoncesRoom, dAlice, "Fermeture exceptionnelle lundi");
+        alice.sendText(annoncesRoom, "Merci pour l'info");
+        onDiscord(annonces, "Merci pour l'info");
+        String cmd = alice.sendText(annoncesRoom, "!bridge unlink");
+        alice.awaitEvent(annoncesRoom, Events.noticeReply(bot, cmd, "configuration file"), WAIT);
     }
 
     @Test
