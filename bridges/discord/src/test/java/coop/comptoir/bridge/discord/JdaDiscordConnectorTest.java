@@ -315,6 +315,14 @@ class JdaDiscordConnectorTest {
         assertThat(upload.files()).singleElement().satisfies(f -> assertThat(f.bytes()).isEqualTo(file.data()));
         assertThat(upload.json().path("username").asText()).isEqualTo("Marie Curie");
 
+        discord.rateLimitNext(1, 0.25);
+        assertThatThrownBy(() -> connector.send(channel, new OutgoingRemoteMessage(MARIE, MatrixContent.text(""),
+                Optional.empty(), Optional.empty(), List.of(file))))
+                .isInstanceOfSatisfying(BridgeException.class, e -> {
+                    assertThat(e.isRetryable()).isTrue();
+                    assertThat(e.retryAfter()).hasValueSatisfying(d -> assertThat(d.toMillis()).isEqualTo(250));
+                });
+
         assertThat(connector.maxUploadBytes(channel)).isEqualTo(10L * 1024 * 1024);
         OutgoingAttachment big = new OutgoingAttachment("video.mp4", "video/mp4", new byte[(int) (10L * 1024 * 1024) + 1]);
         assertThatThrownBy(() -> connector.send(channel, new OutgoingRemoteMessage(MARIE, MatrixContent.text("video.mp4"),
@@ -394,6 +402,10 @@ class JdaDiscordConnectorTest {
         assertThat(missed.get(1).threadRoot()).contains(new RemoteMessageId(root.id()));
         assertThat(connector.messagesAfter(channel, Optional.of(new RemoteMessageId(root.id())), 2))
                 .extracting(m -> m.id().value()).containsExactly(one.id(), two.id());
+
+        // the cursor may be a message of a thread: snowflakes order messages in time across channels
+        assertThat(connector.messagesAfter(channel, Optional.of(new RemoteMessageId(two.id())), 100))
+                .extracting(m -> m.id().value()).containsExactly(three.id());
 
         List<RemoteEvent.Message> all = connector.messagesAfter(channel, Optional.empty(), 100);
         assertThat(all).extracting(m -> m.content().body()).containsExactly("avant", "racine", "un", "deux (fil)", "trois");
