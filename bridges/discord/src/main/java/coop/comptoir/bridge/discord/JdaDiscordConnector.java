@@ -849,9 +849,4 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
     private static String megabytes(long bytes) {
         return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
     }
-
-    /** For tests: the JDA instance once started. */
-    JDA jdaForTests() {
-        return jda;
-    }
 }
