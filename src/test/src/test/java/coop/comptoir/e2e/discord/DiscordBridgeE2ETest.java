@@ -297,12 +297,20 @@ class DiscordBridgeE2ETest {
 
     @Test
     @Order(8)
-    void filesCrossBothWays() {
+    void filesStickersAndEmbedsCross() {
         byte[] planning = "planning de novembre".getBytes(StandardCharsets.UTF_8);
         discord.userMessage(fils.id(), dAlice.id()).content("le planning").attachment("planning.txt", "text/plain", planning).send();
         JsonNode file = alice.awaitEvent(filsRoom, Events.messageFrom(ghost(dAlice)).and(Events.msgtype("m.file")), WAIT);
         assertThat(file.path("content").path("body").asText()).isEqualTo("planning.txt");
         assertThat(alice.download(file.path("content").path("url").asText())).isEqualTo(planning);
+
+        discord.userMessage(fils.id(), dBob.id()).content("Rappel").sticker("749054660769218631", "Wave", 1)
+                .embed("Assemblée générale", "Jeudi 19 h, salle 2", "https://coop.example/ag").send();
+        JsonNode rich = onMatrix(filsRoom, dBob, "Rappel");
+        assertThat(rich.path("content").path("body").asText()).contains("sticker: Wave").contains("Assemblée générale")
+                .contains("Jeudi 19 h, salle 2");
+        JsonNode sticker = alice.awaitEvent(filsRoom, Events.messageFrom(ghost(dBob)).and(Events.msgtype("m.image")), WAIT);
+        assertThat(sticker.path("content").path("url").asText()).startsWith("mxc://");
 
         byte[] list = "farine, sucre, sel".getBytes(StandardCharsets.UTF_8);
         String mxc = alice.upload(list, "text/plain", "courses.txt");
