@@ -142,6 +142,35 @@ public final class MatrixTestClient {
         return put(path("rooms", roomId, "send", type, txnId), content).path("event_id").asText();
     }
 
+    /** Redacts an event; returns the redaction's event ID. */
+    public String redact(String roomId, String eventId) {
+        String txnId = "e2e-" + transactions.incrementAndGet() + "-" + System.nanoTime();
+        return put(path("rooms", roomId, "redact", eventId, txnId), Http.object()).path("event_id").asText();
+    }
+
+    /** Uploads a file to the media repository; returns its {@code mxc://} URI. */
+    public String upload(byte[] data, String contentType, String fileName) {
+        HttpUrl url = base.newBuilder().addPathSegments("_matrix/media/v3/upload").addQueryParameter("filename", fileName).build();
+        return expectOk("POST " + url.encodedPath(), call(new Request.Builder().url(url)
+                .post(RequestBody.create(data, okhttp3.MediaType.get(contentType))))).path("content_uri").asText();
+    }
+
+    /** Downloads a file of the media repository ({@code mxc://server/id}). */
+    public byte[] download(String mxc) {
+        String[] parts = mxc.substring("mxc://".length()).split("/", 2);
+        HttpUrl url = base.newBuilder().addPathSegments("_matrix/client/v1/media/download").addPathSegment(parts[0])
+                .addPathSegment(parts[1]).build();
+        try (okhttp3.Response r = http.newCall(new Request.Builder().url(url).header("Authorization", "Bearer " + accessToken)
+                .build()).execute()) {
+            if (r.code() != 200) {
+                throw new IllegalStateException("GET " + url.encodedPath() + " answered " + r.code());
+            }
+            return r.body().bytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public void setDisplayName(String displayName) {
         put(path("profile", userId, "displayname"), Http.object().put("displayname", displayName));
     }

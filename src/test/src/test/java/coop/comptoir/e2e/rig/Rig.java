@@ -1,5 +1,6 @@
 package coop.comptoir.e2e.rig;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,8 +80,11 @@ public final class Rig {
         Files.createDirectories(registrationDir);
         Path registrationFile = registrationDir.resolve("registration.yaml");
         Path config = registrationDir.resolve("comptoir.yaml");
-        Http.YAML.writeValue(config.toFile(),
-                config(synapse, appservicePort, registrationFile, registrationDir.resolve("comptoir.db")));
+        ObjectNode registrationConfig = config(synapse, appservicePort, registrationFile, registrationDir.resolve("comptoir.db"));
+        // The bridges' ghost namespaces go in the one registration Synapse loads; their tests start them with their own config.
+        ((ArrayNode) registrationConfig.get("plugins")).addObject().put("type", "discord").put("id", "discord")
+                .put("token", "registration-only");
+        Http.YAML.writeValue(config.toFile(), registrationConfig);
         ComptoirCli.Result generated = cli.run(registrationDir, registrationDir.resolve("generate-registration.log"),
                 Duration.ofSeconds(60), "generate-registration", "--config", config.toString(),
                 "--output", registrationFile.toString());

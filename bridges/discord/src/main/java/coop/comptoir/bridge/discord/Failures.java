@@ -1,0 +1,96 @@
+package coop.comptoir.bridge.discord;
+
+import coop.comptoir.bridge.api.BridgeException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+import net.dv8tion.jda.api.exceptions.ErrorResponseException;
+import net.dv8tion.jda.api.exceptions.InsufficientPermissionException;
+import net.dv8tion.jda.api.exceptions.MissingAccessException;
+import net.dv8tion.jda.api.exceptions.PermissionException;
+import net.dv8tion.jda.api.exceptions.RateLimitedException;
+import net.dv8tion.jda.api.requests.ErrorResponse;
+
+/**
+ * JDA's failures as the engine understands them: retry later (Discord down, slow, rate-limiting)
+ * or never (forbidden, gone, too big). Messages are plain and never hold a token or a URL with one.
+ */
+final class Failures {
+    private Failures() {}
+
+    /** @param what what was being done, for the message ("posting in #general") */
+    static BridgeException map(Throwable t, String what) {
+        Throwable e = unwrap(t);
+        if (e instanceof ErrorResponseException er) {
+            return fromResponse(er, what);
+        }
+        if (e instanceof RateLimitedException rl) {
+            return BridgeException.retryable("Discord is rate-limiting " + what,
+                    Duration.ofMillis(Math.max(0, rl.getRetryAfter())), null);
+        }
+        if (e instanceof InsufficientPermissionException ip) {
+            return BridgeException.permanent("the bot lacks the " + ip.getPermission().getName()
+                    + " permission on Discord for " + what, null);
+        }
+        if (e instanceof MissingAccessException || e instanceof PermissionException) {
+            return BridgeException.permanent("the bot cannot see or use the Discord channel for " + what, null);
+        }
+        if (e instanceof IOException || e instanceof TimeoutException || e instanceof CancellationException
+                || e instanceof RejectedExecutionException || e instanceof java.io.UncheckedIOException) {
+            return BridgeException.retryable("Discord could not be reached for " + what, null, null);
+        }
+        if (e instanceof IllegalArgumentException) {
+            // JDA's own checks before any request (content too long, bad emoji, …): sending again won't help.
+            return BridgeException.permanent("Discord would refuse " + what + ": " + safe(e.getMessage()), null);
+        }
+        return BridgeException.retryable("unexpected failure " + what + " (" + e.getClass().getSimpleName() + ")", null, null);
+    }
+
+    static BridgeException fromResponse(ErrorResponseException er, String what) {
+        int status = er.getResponse() == null ? -1 : er.getResponse().code;
+        if (er.isServerError() || status >= 500 || status == -1 || er.getErrorResponse() == ErrorResponse.SERVER_ERROR) {
+            return BridgeException.retryable("Discord is unavailable (" + (status > 0 ? "HTTP " + status : "no answer")
+                    + ") for " + what, null, null);
+        }
+        if (status == 429) {
+            long after = er.getResponse().retryAfter;
+            return BridgeException.retryable("Discord is rate-limiting " + what, after > 0 ? Duration.ofMillis(after) : null, null);
+        }
+        ErrorResponse r = er.getErrorResponse();
+        String reason = switch (r) {
+            case UNKNOWN_CHANNEL -> "the Discord channel no longer exists";
+            case UNKNOWN_MESSAGE -> "the Discord message no longer exists";
+            case UNKNOWN_WEBHOOK -> "the bridge's webhook was deleted on Discord";
+            case MISSING_ACCESS -> "the bot cannot see the Discord channel";
+            case MISSING_PERMISSIONS -> "the bot lacks a permission on Discord (it needs View Channel, Send Messages, "
+                    + "Manage Webhooks, Read Message History, Add Reactions, Create Public Threads)";
+            case REQUEST_ENTITY_TOO_LARGE, FILE_UPLOAD_MAX_SIZE_EXCEEDED -> "the file is too large for Discord";
+            case MAX_WEBHOOKS -> "the Discord channel already has the most webhooks it may have";
+            case THREAD_LOCKED, ILLEGAL_OPERATION_ARCHIVED_THREAD -> "the Discord thread is locked or archived";
+            default -> "Discord refused it (" + status + ", " + safe(er.getMeaning()) + ")";
+        };
+        return BridgeException.permanent(reason + ": " + what, null);
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable e = t;
+        while ((e instanceof java.util.concurrent.CompletionException || e instanceof java.util.concurrent.ExecutionException)
+                && e.getCause() != null) {
+            e = e.getCause();
+        }
+        if (e instanceof RuntimeException && !(e instanceof ErrorResponseException) && e.getCause() instanceof IOException io) {
+            return io;
+        }
+        return e;
+    }
+
+    /** Drops anything that looks like a webhook token or a URL from a message meant for people. */
+    static String safe(String message) {
+        if (message == null) {
+            return "";
+        }
+        return message.replaceAll("https?://\\S+", "<address>").replaceAll("[A-Za-z0-9_-]{40,}", "***");
+    }
+}

@@ -1,0 +1,852 @@
+package coop.comptoir.bridge.discord;
+
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.bridge.api.BackfillCapable;
+import coop.comptoir.bridge.api.BridgeException;
+import coop.comptoir.bridge.api.BridgeHost;
+import coop.comptoir.bridge.api.DeleteCapable;
+import coop.comptoir.bridge.api.EditCapable;
+import coop.comptoir.bridge.api.MatrixContent;
+import coop.comptoir.bridge.api.MediaCapable;
+import coop.comptoir.bridge.api.NetworkConnector;
+import coop.comptoir.bridge.api.OutgoingAttachment;
+import coop.comptoir.bridge.api.OutgoingRemoteMessage;
+import coop.comptoir.bridge.api.ReactionCapable;
+import coop.comptoir.bridge.api.RemoteAttachment;
+import coop.comptoir.bridge.api.RemoteChannel;
+import coop.comptoir.bridge.api.RemoteChannelId;
+import coop.comptoir.bridge.api.RemoteEvent;
+import coop.comptoir.bridge.api.RemoteMessageId;
+import coop.comptoir.bridge.api.RemoteUser;
+import coop.comptoir.bridge.api.RemoteUserId;
+import coop.comptoir.bridge.discord.format.MatrixToDiscord;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.JDABuilder;
+import net.dv8tion.jda.api.entities.Guild;
+import net.dv8tion.jda.api.entities.Member;
+import net.dv8tion.jda.api.entities.Message;
+import net.dv8tion.jda.api.entities.MessageEmbed;
+import net.dv8tion.jda.api.entities.MessageHistory;
+import net.dv8tion.jda.api.entities.MessageType;
+import net.dv8tion.jda.api.entities.User;
+import net.dv8tion.jda.api.entities.channel.concrete.ThreadChannel;
+import net.dv8tion.jda.api.entities.channel.middleman.GuildChannel;
+import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
+import net.dv8tion.jda.api.entities.channel.middleman.MessageChannel;
+import net.dv8tion.jda.api.entities.channel.middleman.StandardGuildMessageChannel;
+import net.dv8tion.jda.api.entities.emoji.Emoji;
+import net.dv8tion.jda.api.entities.emoji.EmojiUnion;
+import net.dv8tion.jda.api.entities.sticker.Sticker;
+import net.dv8tion.jda.api.entities.sticker.StickerItem;
+import net.dv8tion.jda.api.events.message.MessageDeleteEvent;
+import net.dv8tion.jda.api.events.message.MessageReceivedEvent;
+import net.dv8tion.jda.api.events.message.MessageUpdateEvent;
+import net.dv8tion.jda.api.events.message.react.GenericMessageReactionEvent;
+import net.dv8tion.jda.api.events.message.react.MessageReactionAddEvent;
+import net.dv8tion.jda.api.events.message.react.MessageReactionRemoveEvent;
+import net.dv8tion.jda.api.events.session.ReadyEvent;
+import net.dv8tion.jda.api.events.session.SessionDisconnectEvent;
+import net.dv8tion.jda.api.events.session.SessionRecreateEvent;
+import net.dv8tion.jda.api.events.session.SessionResumeEvent;
+import net.dv8tion.jda.api.exceptions.ErrorResponseException;
+import net.dv8tion.jda.api.exceptions.InvalidTokenException;
+import net.dv8tion.jda.api.hooks.ListenerAdapter;
+import net.dv8tion.jda.api.requests.ErrorResponse;
+import net.dv8tion.jda.api.requests.GatewayIntent;
+import net.dv8tion.jda.api.requests.RestConfig;
+import net.dv8tion.jda.api.requests.restaction.WebhookMessageCreateAction;
+import net.dv8tion.jda.api.requests.restaction.WebhookMessageDeleteAction;
+import net.dv8tion.jda.api.requests.restaction.WebhookMessageEditAction;
+import net.dv8tion.jda.api.utils.ChunkingFilter;
+import net.dv8tion.jda.api.utils.Compression;
+import net.dv8tion.jda.api.utils.MemberCachePolicy;
+import net.dv8tion.jda.api.utils.SessionControllerAdapter;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.slf4j.Logger;
+
+/**
+ * The Discord side of a bridge, through JDA and a bot account.
+ *
+ * <p>Discord → Matrix: guild messages (threads included, mapped to their parent channel and the
+ * thread's root), edits, deletes and reactions are converted and handed to the host; the bot's own
+ * actions and the messages of the bridge's webhooks are left out. Matrix → Discord: messages go
+ * through one webhook per channel, showing the Matrix sender's name and avatar; reactions are the
+ * bot's. Pings are limited to the Discord users mentioned on purpose ({@code allowed_mentions}
+ * with an empty {@code parse}), so {@code @everyone} and {@code @here} never ring.
+ *
+ * <p>JDA keeps the Gateway connected and answers 429s on its own (per-route buckets,
+ * {@code retry_after}); failures it gives up on are mapped to {@link BridgeException}s.
+ */
+public final class JdaDiscordConnector implements NetworkConnector, EditCapable, DeleteCapable, ReactionCapable,
+        MediaCapable, BackfillCapable {
+    static final long DEFAULT_UPLOAD_LIMIT = 10L * 1024 * 1024;
+    static final Set<GatewayIntent> INTENTS = EnumSet.of(GatewayIntent.GUILD_MESSAGES, GatewayIntent.MESSAGE_CONTENT,
+            GatewayIntent.GUILD_MESSAGE_REACTIONS, GatewayIntent.GUILD_WEBHOOKS);
+    private static final Duration READY_WAIT = Duration.ofSeconds(60);
+    private static final int MAX_FILES_PER_MESSAGE = 10;
+    /** Message flag: a thread was started from this message. */
+    private static final long HAS_THREAD = 1L << 5;
+
+    private final DiscordConfig config;
+    private final OkHttpClient http;
+    private final Logger log;
+    private final ThreadPlaces threads;
+    private final Webhooks webhooks;
+    private final WebhookUploads uploads;
+    private final Set<String> ownDeletes = ConcurrentHashMap.newKeySet();
+    private final Map<String, Set<UserId>> matrixReactors = new ConcurrentHashMap<>();
+    private final Map<String, String> names = java.util.Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > 5000;
+        }
+    });
+    private final CountDownLatch ready = new CountDownLatch(1);
+
+    private volatile BridgeHost host;
+    private volatile TextConverter text;
+    private volatile JDA jda;
+    private volatile ExecutorService events;
+
+    /**
+     * @param http    the shared client; JDA and downloads use a client derived from it
+     * @param threads where the thread of each threaded message is remembered
+     */
+    JdaDiscordConnector(DiscordConfig config, OkHttpClient http, Logger log, ThreadPlaces threads) {
+        this.config = config;
+        this.http = http;
+        this.log = log;
+        this.threads = threads;
+        this.webhooks = new Webhooks(config.webhookName());
+        this.uploads = new WebhookUploads(http, config.apiBaseUrl() == null ? "https://discord.com/api/v10/"
+                : config.apiBaseUrl().endsWith("/") ? config.apiBaseUrl() : config.apiBaseUrl() + "/");
+    }
+
+    @Override
+    public String network() {
+        return "discord";
+    }
+
+    @Override
+    public void start(BridgeHost host) throws Exception {
+        this.host = host;
+        this.text = new FormatTextConverter(host, new FormatTextConverter.DiscordNames() {
+            @Override
+            public Optional<String> channelName(String channelId) {
+                JDA j = jda;
+                GuildChannel c = j == null || !DiscordConfig.isSnowflake(channelId) ? null : j.getGuildChannelById(channelId);
+                return Optional.ofNullable(c).map(GuildChannel::getName);
+            }
+
+            @Override
+            public Optional<String> roleName(String roleId) {
+                JDA j = jda;
+                var r = j == null || !DiscordConfig.isSnowflake(roleId) ? null : j.getRoleById(roleId);
+                return Optional.ofNullable(r).map(net.dv8tion.jda.api.entities.Role::getName);
+            }
+        }, config.language());
+        host.connectionChanged(false, "connecting to Discord");
+        events = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "discord-events");
+            t.setDaemon(true);
+            return t;
+        });
+        JDABuilder builder = JDABuilder.createLight(config.token(), INTENTS)
+                .setChunkingFilter(ChunkingFilter.NONE)
+                .setMemberCachePolicy(MemberCachePolicy.NONE)
+                .setHttpClient(http.newBuilder().build())
+                // one event thread: events stay in order, and handlers may block without stalling heartbeats
+                .setEventPool(events, true)
+                .setEnableShutdownHook(false)
+                .addEventListeners(new Listener());
+        if (config.apiBaseUrl() != null) {
+            String base = config.apiBaseUrl().endsWith("/") ? config.apiBaseUrl() : config.apiBaseUrl() + "/";
+            builder.setRestConfig(new RestConfig().setBaseUrl(base));
+        }
+        if (config.gatewayUrl() != null) {
+            String gateway = config.gatewayUrl();
+            builder.setCompression(Compression.NONE).setSessionController(new SessionControllerAdapter() {
+                @Override
+                public String getGateway() {
+                    return gateway;
+                }
+            });
+        }
+        try {
+            jda = builder.build();
+        } catch (InvalidTokenException e) {
+            throw new IllegalStateException("Discord refused the bot token (check token: in the config)");
+        }
+        if (!ready.await(READY_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+            if (jda.getStatus() == JDA.Status.SHUTDOWN || jda.getStatus() == JDA.Status.FAILED_TO_LOGIN) {
+                throw new IllegalStateException("could not log in to Discord (check the bot token)");
+            }
+            log.warn("Discord is not ready after {} s; the bridge keeps trying in the background", READY_WAIT.toSeconds());
+        }
+    }
+
+    @Override
+    public Optional<RemoteChannel> channel(RemoteChannelId id) throws BridgeException {
+        if (!DiscordConfig.isSnowflake(id.value())) {
+            return Optional.empty();
+        }
+        GuildChannel c = jda().getGuildChannelById(id.value());
+        if (!(c instanceof StandardGuildMessageChannel ch) || !inGuild(ch.getGuild())) {
+            return Optional.empty();
+        }
+        String topic = ch.getTopic() == null ? "" : ch.getTopic();
+        return Optional.of(new RemoteChannel(id, ch.getName() + " (" + ch.getGuild().getName() + ")", topic));
+    }
+
+    // ---- Matrix → Discord ----
+
+    @Override
+    public List<RemoteMessageId> send(RemoteChannelId channel, OutgoingRemoteMessage message) throws BridgeException {
+        StandardGuildMessageChannel target = portal(channel);
+        String where = "#" + target.getName();
+        try {
+            Optional<String> thread = message.threadRoot().isPresent()
+                    ? Optional.of(threadFor(target, message.threadRoot().get().value()))
+                    : Optional.empty();
+            MessageChannel threadChannel = thread.<MessageChannel>map(id -> jda().getThreadChannelById(id)).orElse(null);
+            MessageChannel postedIn = threadChannel == null ? target : threadChannel;
+            String reply = message.replyTo().map(r -> replyLine(target, postedIn, r.value())).orElse("");
+            TextConverter.Outgoing out = convert(message.content(), reply);
+            List<OutgoingAttachment> files = message.attachments();
+            long limit = maxUploadBytes(channel);
+            for (OutgoingAttachment f : files) {
+                if (f.data().length > limit) {
+                    throw BridgeException.permanent(f.fileName() + " is " + megabytes(f.data().length)
+                            + ", more than Discord accepts in " + where + " (" + megabytes(limit) + ")", null);
+                }
+            }
+            List<String> pieces = out.pieces();
+            if (!files.isEmpty() && onlyFileNames(message.content(), files) && reply.isEmpty()) {
+                pieces = List.of();
+            }
+            Webhooks.Hook hook = webhooks.forChannel(target);
+            String username = WebhookNames.sanitise(message.sender().displayName(), message.sender().id().localpart());
+            String avatar = message.sender().avatar().map(URI::toString).filter(a -> a.length() <= 2048).orElse(null);
+            List<RemoteMessageId> ids = new ArrayList<>();
+            for (String piece : pieces) {
+                if (piece.isBlank()) {
+                    continue;
+                }
+                WebhookMessageCreateAction<Message> action = hook.client().sendMessage(piece);
+                ids.add(post(action, username, avatar, out.pingedUsers(), thread, channel));
+            }
+            for (int i = 0; i < files.size(); i += MAX_FILES_PER_MESSAGE) {
+                List<OutgoingAttachment> batch = files.subList(i, Math.min(files.size(), i + MAX_FILES_PER_MESSAGE));
+                String id;
+                try {
+                    id = uploads.post(hook.id(), hook.client().getToken(), thread, username, avatar, batch);
+                } catch (BridgeException e) {
+                    if (e.getMessage().contains("webhook was deleted")) {
+                        webhooks.forget(target.getId());
+                        throw BridgeException.retryable(e.getMessage(), null, null);
+                    }
+                    throw e;
+                }
+                thread.ifPresent(t -> threads.put(id, t));
+                ids.add(new RemoteMessageId(id));
+            }
+            return ids;
+        } catch (BridgeException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (forgetWebhookIfGone(e, target.getId())) {
+                // someone deleted the webhook on Discord: the next attempt makes a new one
+                throw BridgeException.retryable("the bridge's webhook in " + where + " was deleted; making a new one", null, null);
+            }
+            throw Failures.map(e, "posting in " + where);
+        }
+    }
+
+    private RemoteMessageId post(WebhookMessageCreateAction<Message> action, String username, String avatar,
+                                 Set<String> pinged, Optional<String> thread, RemoteChannelId channel) {
+        action.setUsername(username)
+                .setAllowedMentions(EnumSet.noneOf(Message.MentionType.class))
+                .mentionUsers(pinged);
+        if (avatar != null) {
+            action.setAvatarUrl(avatar);
+        }
+        thread.ifPresent(action::setThreadId);
+        Message posted = action.complete();
+        thread.ifPresent(t -> threads.put(posted.getId(), t));
+        return new RemoteMessageId(posted.getId());
+    }
+
+    @Override
+    public void edit(RemoteChannelId channel, RemoteMessageId message, OutgoingRemoteMessage newContent) throws BridgeException {
+        StandardGuildMessageChannel target = portal(channel);
+        try {
+            Optional<String> thread = threads.threadOf(message.value());
+            MessageChannel postedIn = thread.<MessageChannel>map(id -> jda().getThreadChannelById(id)).orElse(target);
+            String reply = newContent.replyTo().map(r -> replyLine(target, postedIn == null ? target : postedIn, r.value()))
+                    .orElse("");
+            Webhooks.Hook hook = webhooks.forChannel(target);
+            if (reply.isEmpty()) {
+                // Matrix edits carry no reply: keep the quote line the message was posted with
+                var current = hook.client().retrieveMessageById(message.value());
+                thread.ifPresent(current::setThreadId);
+                reply = Rendering.leadingReplyLine(current.complete().getContentRaw());
+            }
+            TextConverter.Outgoing out = convert(newContent.content(), reply);
+            String first = out.pieces().get(0);
+            if (out.pieces().size() > 1) {
+                first = WebhookNames.truncate(first, TextConverter.DISCORD_MAX - 1) + "\u2026";
+            }
+            WebhookMessageEditAction<Message> action = hook.client().editMessageById(message.value(), first)
+                    .setAllowedMentions(EnumSet.noneOf(Message.MentionType.class))
+                    .mentionUsers(out.pingedUsers());
+            thread.ifPresent(action::setThreadId);
+            action.complete();
+        } catch (RuntimeException e) {
+            forgetWebhookIfGone(e, target.getId());
+            throw Failures.map(e, "editing a message in #" + target.getName());
+        }
+    }
+
+    @Override
+    public void delete(RemoteChannelId channel, RemoteMessageId message) throws BridgeException {
+        StandardGuildMessageChannel target = portal(channel);
+        ownDeletes.add(message.value());
+        try {
+            Optional<String> thread = threads.threadOf(message.value());
+            WebhookMessageDeleteAction action = webhooks.forChannel(target).client().deleteMessageById(message.value());
+            thread.ifPresent(action::setThreadId);
+            action.complete();
+        } catch (ErrorResponseException e) {
+            if (e.getErrorResponse() == ErrorResponse.UNKNOWN_MESSAGE) {
+                return; // already gone
+            }
+            ownDeletes.remove(message.value());
+            forgetWebhookIfGone(e, target.getId());
+            throw Failures.map(e, "deleting a message in #" + target.getName());
+        } catch (RuntimeException e) {
+            ownDeletes.remove(message.value());
+            throw Failures.map(e, "deleting a message in #" + target.getName());
+        }
+    }
+
+    @Override
+    public void react(RemoteChannelId channel, RemoteMessageId message, coop.comptoir.bridge.api.MatrixSender sender,
+                      String key, boolean add) throws BridgeException {
+        StandardGuildMessageChannel target = portal(channel);
+        MessageChannel holder = threads.threadOf(message.value()).<MessageChannel>map(id -> jda().getThreadChannelById(id))
+                .orElse(target);
+        if (holder == null) {
+            holder = target;
+        }
+        if (!Rendering.looksLikeEmoji(key)) {
+            log.debug("Reaction {} is not an emoji: not carried to Discord", key);
+            return;
+        }
+        String slot = message.value() + " " + key;
+        try {
+            if (add) {
+                Set<UserId> who = matrixReactors.computeIfAbsent(slot, k -> ConcurrentHashMap.newKeySet());
+                boolean first = who.isEmpty();
+                who.add(sender.id());
+                if (first) {
+                    holder.addReactionById(message.value(), Emoji.fromUnicode(key)).complete();
+                }
+            } else {
+                Set<UserId> who = matrixReactors.get(slot);
+                if (who != null) {
+                    who.remove(sender.id());
+                }
+                if (who == null || who.isEmpty()) {
+                    matrixReactors.remove(slot);
+                    holder.removeReactionById(message.value(), Emoji.fromUnicode(key)).complete();
+                }
+            }
+        } catch (ErrorResponseException e) {
+            if (!add && e.getErrorResponse() == ErrorResponse.UNKNOWN_MESSAGE) {
+                return;
+            }
+            throw Failures.map(e, "reacting in #" + target.getName());
+        } catch (RuntimeException e) {
+            throw Failures.map(e, "reacting in #" + target.getName());
+        }
+    }
+
+    // ---- files ----
+
+    @Override
+    public byte[] download(URI url, long maxBytes) throws BridgeException {
+        URI source = cdn(url);
+        Request request = new Request.Builder().url(source.toString()).get().build();
+        try (Response response = http.newCall(request).execute()) {
+            if (response.code() == 404 || response.code() == 403 || response.code() == 410) {
+                throw BridgeException.permanent("the Discord file is gone (HTTP " + response.code() + ")", null);
+            }
+            if (!response.isSuccessful()) {
+                throw BridgeException.retryable("the Discord file could not be fetched (HTTP " + response.code() + ")", null, null);
+            }
+            long declared = response.body().contentLength();
+            if (declared > maxBytes) {
+                throw BridgeException.permanent("the Discord file is " + megabytes(declared) + ", more than "
+                        + megabytes(maxBytes), null);
+            }
+            try (InputStream in = response.body().byteStream()) {
+                ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+                byte[] chunk = new byte[16 * 1024];
+                long total = 0;
+                int n;
+                while ((n = in.read(chunk)) != -1) {
+                    total += n;
+                    if (total > maxBytes) {
+                        throw BridgeException.permanent("the Discord file is more than " + megabytes(maxBytes), null);
+                    }
+                    buffer.write(chunk, 0, n);
+                }
+                return buffer.toByteArray();
+            }
+        } catch (IOException e) {
+            throw BridgeException.retryable("the Discord file could not be fetched (" + e.getClass().getSimpleName() + ")", null, null);
+        }
+    }
+
+    @Override
+    public long maxUploadBytes(RemoteChannelId channel) {
+        JDA j = jda;
+        GuildChannel c = j == null ? null : j.getGuildChannelById(channel.value());
+        if (c == null) {
+            return DEFAULT_UPLOAD_LIMIT;
+        }
+        return Math.max(DEFAULT_UPLOAD_LIMIT, c.getGuild().getMaxFileSize());
+    }
+
+    // ---- history ----
+
+    @Override
+    public List<RemoteEvent.Message> messagesAfter(RemoteChannelId channel, Optional<RemoteMessageId> after, int limit)
+            throws BridgeException {
+        StandardGuildMessageChannel target = portal(channel);
+        try {
+            List<Message> found = new ArrayList<>(history(target, after, limit));
+            for (ThreadChannel t : target.getThreadChannels()) {
+                found.addAll(history(t, after, limit));
+            }
+            found.sort(Comparator.comparingLong(Message::getIdLong));
+            List<RemoteEvent.Message> out = new ArrayList<>();
+            for (Message m : found) {
+                if (out.size() >= limit) {
+                    break;
+                }
+                if (!skipped(m, target)) {
+                    out.add(toRemote(m, channel));
+                }
+            }
+            return out;
+        } catch (RuntimeException e) {
+            throw Failures.map(e, "reading the history of #" + target.getName());
+        }
+    }
+
+    /**
+     * Up to {@code limit} messages of one channel (the bridge's own not counted) after {@code after},
+     * oldest first, reading pages of 100.
+     */
+    private List<Message> history(GuildMessageChannel channel, Optional<RemoteMessageId> after, int limit) {
+        StandardGuildMessageChannel portal = channel instanceof ThreadChannel t
+                ? (StandardGuildMessageChannel) t.getParentChannel() : (StandardGuildMessageChannel) channel;
+        List<Message> out = new ArrayList<>();
+        String cursor = after.map(RemoteMessageId::value).orElse("0");
+        int kept = 0;
+        while (kept < limit) {
+            List<Message> page = new ArrayList<>(MessageHistory.getHistoryAfter(channel, cursor).limit(100).complete()
+                    .getRetrievedHistory());
+            if (page.isEmpty()) {
+                break;
+            }
+            page.sort(Comparator.comparingLong(Message::getIdLong));
+            for (Message m : page) {
+                out.add(m);
+                if (!skipped(m, portal)) {
+                    kept++;
+                }
+            }
+            cursor = page.get(page.size() - 1).getId();
+            if (page.size() < 100) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        JDA j = jda;
+        if (j == null) {
+            return;
+        }
+        try {
+            j.shutdown();
+            if (!j.awaitShutdown(Duration.ofSeconds(5))) {
+                j.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            j.shutdownNow();
+        } catch (RuntimeException e) {
+            log.warn("closing the Discord connection failed: {}", e.getClass().getSimpleName());
+        }
+    }
+
+    // ---- Discord → Matrix ----
+
+    /** Whether a Discord message must not be bridged: the bridge's own, a system message. */
+    private boolean skipped(Message m, StandardGuildMessageChannel portal) {
+        String author = m.getAuthor().getId();
+        boolean webhook = m.isWebhookMessage();
+        boolean system = m.getType().isSystem() && m.getType() != MessageType.INLINE_REPLY;
+        return EchoGuard.drop(author, webhook ? author : null, jda().getSelfUser().getId(), system,
+                id -> webhooks.isOurs(portal, id));
+    }
+
+    private RemoteEvent.Message toRemote(Message m, RemoteChannelId portal) {
+        Optional<RemoteMessageId> threadRoot = m.getChannelType().isThread()
+                ? Optional.of(new RemoteMessageId(m.getChannel().getId())) : Optional.empty();
+        if (threadRoot.isPresent()) {
+            threads.put(m.getId(), m.getChannel().getId());
+        }
+        Optional<RemoteMessageId> replyTo = Optional.ofNullable(m.getMessageReference())
+                .filter(r -> m.getType() == MessageType.INLINE_REPLY || m.getType() == MessageType.DEFAULT)
+                .map(r -> new RemoteMessageId(r.getMessageId()));
+        List<RemoteAttachment> attachments = new ArrayList<>();
+        for (Message.Attachment a : m.getAttachments()) {
+            attachments.add(new RemoteAttachment(a.getFileName(),
+                    a.getContentType() == null ? "application/octet-stream" : a.getContentType().split(";")[0].strip(),
+                    a.getSize(), URI.create(a.getUrl())));
+        }
+        List<String> stickers = new ArrayList<>();
+        for (StickerItem s : m.getStickers()) {
+            stickers.add(s.getName());
+            if (s.getFormatType() != Sticker.StickerFormat.LOTTIE && s.getFormatType() != Sticker.StickerFormat.UNKNOWN) {
+                String ext = s.getFormatType() == Sticker.StickerFormat.GIF ? "gif" : "png";
+                attachments.add(new RemoteAttachment(s.getName() + "." + ext, "image/" + ext, -1,
+                        URI.create(config.cdn() + "/stickers/" + s.getId() + "." + ext)));
+            }
+        }
+        return new RemoteEvent.Message(portal, new RemoteMessageId(m.getId()), author(m),
+                m.getTimeCreated().toInstant(), content(m, stickers), replyTo, threadRoot, attachments);
+    }
+
+    private MatrixContent content(Message m, List<String> stickers) {
+        List<Rendering.Embed> embeds = new ArrayList<>();
+        for (MessageEmbed e : m.getEmbeds()) {
+            if (e.getType() != net.dv8tion.jda.api.entities.EmbedType.RICH) {
+                continue; // link previews: Matrix clients make their own
+            }
+            embeds.add(new Rendering.Embed(e.getAuthor() == null ? null : e.getAuthor().getName(), e.getTitle(), e.getUrl(),
+                    e.getDescription(), e.getFields().stream().map(f -> new Rendering.Field(f.getName(), f.getValue())).toList(),
+                    e.getFooter() == null ? null : e.getFooter().getText()));
+        }
+        Map<String, String> mentioned = new HashMap<>();
+        for (User u : m.getMentions().getUsers()) {
+            mentioned.put(u.getId(), u.getEffectiveName());
+        }
+        if (m.isFromGuild()) {
+            for (Member mem : m.getMentions().getMembers()) {
+                mentioned.put(mem.getId(), mem.getEffectiveName());
+            }
+        }
+        return text.toMatrix(Rendering.markdown(m.getContentRaw(), stickers, embeds), mentioned);
+    }
+
+    private RemoteUser author(Message m) {
+        User u = m.getAuthor();
+        Member member = m.isWebhookMessage() ? null : m.getMember();
+        String name = member != null ? member.getEffectiveName() : u.getEffectiveName();
+        names.put(u.getId(), name);
+        String avatar = member != null && member.getAvatarUrl() != null ? member.getAvatarUrl() : u.getAvatarUrl();
+        return new RemoteUser(new RemoteUserId(u.getId()), name, Optional.ofNullable(avatar).map(URI::create).map(this::cdn));
+    }
+
+    /** The portal channel of a message's channel: itself, or a thread's parent. */
+    private static Optional<StandardGuildMessageChannel> portalOf(MessageChannel c) {
+        if (c instanceof ThreadChannel t) {
+            return t.getParentChannel() instanceof StandardGuildMessageChannel p ? Optional.of(p) : Optional.empty();
+        }
+        return c instanceof StandardGuildMessageChannel s ? Optional.of(s) : Optional.empty();
+    }
+
+    private boolean linked(StandardGuildMessageChannel portal) {
+        return inGuild(portal.getGuild()) && host.roomOf(new RemoteChannelId(portal.getId())).isPresent();
+    }
+
+    private final class Listener extends ListenerAdapter {
+        @Override
+        public void onReady(ReadyEvent event) {
+            guarded("ready", () -> {
+                ready.countDown();
+                host.connectionChanged(true, "connected to Discord as " + event.getJDA().getSelfUser().getName()
+                        + " (" + event.getGuildTotalCount() + " server(s))");
+            });
+        }
+
+        @Override
+        public void onSessionResume(SessionResumeEvent event) {
+            guarded("resume", () -> host.connectionChanged(true, "connected to Discord (session resumed)"));
+        }
+
+        @Override
+        public void onSessionRecreate(SessionRecreateEvent event) {
+            guarded("recreate", () -> host.connectionChanged(true, "connected to Discord (new session)"));
+        }
+
+        @Override
+        public void onSessionDisconnect(SessionDisconnectEvent event) {
+            guarded("disconnect", () -> host.connectionChanged(false, "disconnected from Discord, reconnecting"));
+        }
+
+        @Override
+        public void onMessageReceived(MessageReceivedEvent event) {
+            guarded("message", () -> {
+                if (!event.isFromGuild()) {
+                    return;
+                }
+                Message m = event.getMessage();
+                Optional<StandardGuildMessageChannel> portal = portalOf(event.getChannel());
+                if (portal.isEmpty() || !linked(portal.get()) || skipped(m, portal.get())) {
+                    return;
+                }
+                host.receive(toRemote(m, new RemoteChannelId(portal.get().getId())));
+            });
+        }
+
+        @Override
+        public void onMessageUpdate(MessageUpdateEvent event) {
+            guarded("edit", () -> {
+                if (!event.isFromGuild()) {
+                    return;
+                }
+                Message m = event.getMessage();
+                Optional<StandardGuildMessageChannel> portal = portalOf(event.getChannel());
+                // Discord also sends updates when a thread starts or a link preview comes: only real edits count.
+                if (m.getTimeEdited() == null || portal.isEmpty() || !linked(portal.get()) || skipped(m, portal.get())) {
+                    return;
+                }
+                RemoteEvent.Message full = toRemote(m, new RemoteChannelId(portal.get().getId()));
+                Instant at = m.getTimeEdited().toInstant();
+                host.receive(new RemoteEvent.Edit(full.channel(), full.id(), full.sender(), at, full.content()));
+            });
+        }
+
+        @Override
+        public void onMessageDelete(MessageDeleteEvent event) {
+            guarded("delete", () -> {
+                if (ownDeletes.remove(event.getMessageId()) || !event.isFromGuild()) {
+                    return;
+                }
+                Optional<StandardGuildMessageChannel> portal = portalOf(event.getChannel());
+                if (portal.isPresent() && linked(portal.get())) {
+                    host.receive(new RemoteEvent.Delete(new RemoteChannelId(portal.get().getId()),
+                            new RemoteMessageId(event.getMessageId())));
+                }
+            });
+        }
+
+        @Override
+        public void onMessageReactionAdd(MessageReactionAddEvent event) {
+            guarded("reaction", () -> reaction(event, true));
+        }
+
+        @Override
+        public void onMessageReactionRemove(MessageReactionRemoveEvent event) {
+            guarded("reaction", () -> reaction(event, false));
+        }
+
+        private void reaction(GenericMessageReactionEvent event, boolean added) {
+            if (!event.isFromGuild() || event.getUserId().equals(event.getJDA().getSelfUser().getId())) {
+                return;
+            }
+            Optional<StandardGuildMessageChannel> portal = portalOf(event.getChannel());
+            if (portal.isEmpty() || !linked(portal.get())) {
+                return;
+            }
+            if (event.getChannel() instanceof ThreadChannel t) {
+                threads.put(event.getMessageId(), t.getId());
+            }
+            Member member = event.getMember();
+            String name = member != null ? member.getEffectiveName()
+                    : event.getUser() != null ? event.getUser().getEffectiveName()
+                    : names.getOrDefault(event.getUserId(), event.getUserId());
+            names.put(event.getUserId(), name);
+            String avatar = member != null ? member.getEffectiveAvatarUrl() : null;
+            RemoteUser who = new RemoteUser(new RemoteUserId(event.getUserId()), name,
+                    Optional.ofNullable(member != null && member.getUser().getAvatarUrl() != null ? avatar : null)
+                            .map(URI::create).map(JdaDiscordConnector.this::cdn));
+            EmojiUnion emoji = event.getEmoji();
+            String key;
+            Optional<RemoteAttachment> image = Optional.empty();
+            if (emoji.getType() == Emoji.Type.UNICODE) {
+                key = emoji.asUnicode().getName();
+            } else {
+                var custom = emoji.asCustom();
+                key = ":" + custom.getName() + ":";
+                String ext = custom.isAnimated() ? "gif" : "png";
+                image = Optional.of(new RemoteAttachment(custom.getName() + "." + ext, "image/" + ext, -1,
+                        URI.create(config.cdn() + "/emojis/" + custom.getId() + "." + ext)));
+            }
+            host.receive(new RemoteEvent.Reaction(new RemoteChannelId(portal.get().getId()),
+                    new RemoteMessageId(event.getMessageId()), who, key, image, added));
+        }
+
+        /** Listeners never throw: a failure is logged with what it was about and the next event goes on. */
+        private void guarded(String what, Runnable work) {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                log.warn("Discord {} event not bridged: {}", what, Failures.safe(String.valueOf(e.getMessage())), e);
+            }
+        }
+    }
+
+    // ---- helpers ----
+
+    private JDA jda() throws IllegalStateException {
+        JDA j = jda;
+        if (j == null) {
+            throw new IllegalStateException("the Discord connector is not started");
+        }
+        return j;
+    }
+
+    private boolean inGuild(Guild g) {
+        return config.guildId() == null || config.guildId().equals(g.getId());
+    }
+
+    private StandardGuildMessageChannel portal(RemoteChannelId channel) throws BridgeException {
+        JDA j = jda;
+        if (j == null || j.getStatus() != JDA.Status.CONNECTED && j.getGuildCache().isEmpty()) {
+            throw BridgeException.retryable("not connected to Discord yet", null, null);
+        }
+        GuildChannel c = j.getGuildChannelById(channel.value());
+        if (c instanceof StandardGuildMessageChannel s && inGuild(s.getGuild())) {
+            return s;
+        }
+        if (c == null && j.getGuildCache().isEmpty()) {
+            throw BridgeException.retryable("Discord servers not loaded yet", null, null);
+        }
+        throw BridgeException.permanent("the Discord channel " + channel.value() + " does not exist or the bot cannot see it", null);
+    }
+
+    /**
+     * The thread of {@code root}: an existing thread with that ID (cached, or archived and so not in
+     * JDA's cache), or one started now from the message. Returns the thread's ID.
+     */
+    private String threadFor(StandardGuildMessageChannel portal, String root) {
+        ThreadChannel existing = jda().getThreadChannelById(root);
+        if (existing != null) {
+            return existing.getId();
+        }
+        String name = "Thread";
+        try {
+            Message start = portal.retrieveMessageById(root).complete();
+            if (start.getStartedThread() != null || (start.getFlagsRaw() & HAS_THREAD) != 0) {
+                return root; // a thread JDA does not hold (archived): its ID is the message's
+            }
+            String excerpt = Rendering.excerpt(start.getContentDisplay(), 90);
+            name = excerpt.isBlank() ? "Thread" : excerpt;
+        } catch (ErrorResponseException e) {
+            if (e.getErrorResponse() != ErrorResponse.UNKNOWN_MESSAGE) {
+                throw e;
+            }
+        }
+        try {
+            return portal.createThreadChannel(name, root).complete().getId();
+        } catch (ErrorResponseException e) {
+            if (e.getErrorResponse() == ErrorResponse.THREAD_WITH_THIS_MESSAGE_ALREADY_EXISTS) {
+                return root;
+            }
+            throw e;
+        }
+    }
+
+    /** The reply line for a Matrix reply to {@code replied}, looked up where it lives. */
+    private String replyLine(StandardGuildMessageChannel portal, MessageChannel postedIn, String replied) {
+        MessageChannel holder = threads.threadOf(replied).<MessageChannel>map(id -> jda().getThreadChannelById(id))
+                .orElse(portal);
+        if (holder == null) {
+            holder = postedIn;
+        }
+        String author = null;
+        String excerpt = null;
+        try {
+            Message m = holder.retrieveMessageById(replied).complete();
+            author = m.isWebhookMessage() || m.getMember() == null ? m.getAuthor().getEffectiveName() : m.getMember().getEffectiveName();
+            excerpt = m.getContentDisplay();
+        } catch (ErrorResponseException e) {
+            if (e.isServerError()) {
+                throw e;
+            }
+        }
+        return Rendering.replyLine(author, excerpt, Rendering.jumpUrl(portal.getGuild().getId(), holder.getId(), replied));
+    }
+
+    private TextConverter.Outgoing convert(MatrixContent content, String replyLine) {
+        if (replyLine.isEmpty()) {
+            return text.toDiscord(content, TextConverter.DISCORD_MAX);
+        }
+        if (content.html().isEmpty()) {
+            // a plain reply may still carry the legacy "> <@user> quoted" fallback: the reply line replaces it
+            content = new MatrixContent(content.msgtype(), MatrixToDiscord.stripReplyFallback(content.body()),
+                    content.html(), content.mentions());
+        }
+        TextConverter.Outgoing out = text.toDiscord(content, TextConverter.DISCORD_MAX - replyLine.length() - 1);
+        List<String> pieces = new ArrayList<>(out.pieces());
+        pieces.set(0, pieces.get(0).isEmpty() ? replyLine : replyLine + "\n" + pieces.get(0));
+        return new TextConverter.Outgoing(pieces, out.pingedUsers());
+    }
+
+    private static boolean onlyFileNames(MatrixContent content, List<OutgoingAttachment> files) {
+        String body = content.body().strip();
+        return body.isEmpty() || files.stream().anyMatch(f -> f.fileName().equals(body));
+    }
+
+    private boolean forgetWebhookIfGone(RuntimeException e, String channelId) {
+        if (e instanceof ErrorResponseException er && er.getErrorResponse() == ErrorResponse.UNKNOWN_WEBHOOK) {
+            webhooks.forget(channelId);
+            return true;
+        }
+        return false;
+    }
+
+    /** Discord's CDN address rewritten to the configured one (tests against a local server). */
+    URI cdn(URI url) {
+        String s = url.toString();
+        if (config.cdnUrl() != null && s.startsWith(DiscordConfig.DISCORD_CDN)) {
+            return URI.create(config.cdn() + s.substring(DiscordConfig.DISCORD_CDN.length()));
+        }
+        return url;
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
+    }
+}

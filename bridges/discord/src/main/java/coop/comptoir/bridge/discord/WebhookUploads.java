@@ -1,0 +1,101 @@
+package coop.comptoir.bridge.discord;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import coop.comptoir.bridge.api.BridgeException;
+import coop.comptoir.bridge.api.OutgoingAttachment;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.MultipartBody;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * Files posted through a webhook ({@code POST /webhooks/{id}/{token}?wait=true}, multipart with
+ * {@code payload_json} and {@code files[n]}), written here rather than by JDA so that the request
+ * follows Discord's API description to the letter: JDA numbers {@code attachments[].id} as JSON
+ * integers where the description asks for snowflake strings. A 429 is reported with its
+ * {@code retry_after} for the engine to wait; the token is only ever in the request URL.
+ */
+final class WebhookUploads {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final MediaType APPLICATION_JSON = MediaType.get("application/json");
+    static final String USER_AGENT = "DiscordBot (https://github.com/comptoir-coop/comptoir, 0.1)";
+
+    private final OkHttpClient http;
+    private final HttpUrl base;
+
+    /** @param apiBase the REST base with its version, ending with {@code /} */
+    WebhookUploads(OkHttpClient http, String apiBase) {
+        this.http = http;
+        this.base = HttpUrl.get(apiBase);
+    }
+
+    /** Posts {@code files} in one message and returns its ID. */
+    String post(String webhookId, String token, Optional<String> threadId, String username, String avatarUrl,
+                List<OutgoingAttachment> files) throws BridgeException {
+        ObjectNode payload = JSON.createObjectNode();
+        payload.put("username", username);
+        if (avatarUrl != null) {
+            payload.put("avatar_url", avatarUrl);
+        }
+        payload.putObject("allowed_mentions").putArray("parse");
+        ArrayNode attachments = payload.putArray("attachments");
+        MultipartBody.Builder body = new MultipartBody.Builder().setType(MultipartBody.FORM);
+        for (int i = 0; i < files.size(); i++) {
+            OutgoingAttachment f = files.get(i);
+            attachments.addObject().put("id", String.valueOf(i)).put("filename", f.fileName());
+            MediaType type = MediaType.parse(f.contentType());
+            body.addFormDataPart("files[" + i + "]", f.fileName(),
+                    RequestBody.create(f.data(), type == null ? MediaType.get("application/octet-stream") : type));
+        }
+        body.addFormDataPart("payload_json", null, RequestBody.create(payload.toString(), APPLICATION_JSON));
+        HttpUrl.Builder url = base.newBuilder().addPathSegment("webhooks").addPathSegment(webhookId).addPathSegment(token)
+                .addQueryParameter("wait", "true");
+        threadId.ifPresent(t -> url.addQueryParameter("thread_id", t));
+        Request request = new Request.Builder().url(url.build()).header("User-Agent", USER_AGENT).post(body.build()).build();
+        try (Response response = http.newCall(request).execute()) {
+            String text = response.body().string();
+            if (response.isSuccessful()) {
+                return JSON.readTree(text).path("id").asText();
+            }
+            throw failure(response.code(), text);
+        } catch (IOException e) {
+            throw BridgeException.retryable("Discord could not be reached to upload a file", null, null);
+        }
+    }
+
+    private static BridgeException failure(int status, String text) {
+        JsonNode error;
+        try {
+            error = JSON.readTree(text);
+        } catch (IOException e) {
+            error = JSON.createObjectNode();
+        }
+        if (status == 429) {
+            double seconds = error.path("retry_after").asDouble(1);
+            return BridgeException.retryable("Discord is rate-limiting file uploads",
+                    Duration.ofMillis((long) Math.ceil(seconds * 1000)), null);
+        }
+        if (status >= 500) {
+            return BridgeException.retryable("Discord is unavailable (HTTP " + status + ") for a file upload", null, null);
+        }
+        int code = error.path("code").asInt();
+        String reason = switch (code) {
+            case 40005 -> "the file is too large for Discord";
+            case 10015 -> "the bridge's webhook was deleted on Discord";
+            case 10003 -> "the Discord channel no longer exists";
+            case 50013 -> "the bot lacks a permission on Discord";
+            default -> "Discord refused the file (" + status + (code != 0 ? ", code " + code : "") + ")";
+        };
+        return BridgeException.permanent(reason, null);
+    }
+}
