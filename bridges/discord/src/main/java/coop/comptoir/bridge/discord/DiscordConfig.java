@@ -31,7 +31,7 @@ import java.util.Set;
  */
 public record DiscordConfig(String token, String guildId, List<Link> links, String ghostPrefix, String ghostName,
                             String webhookName, String language, Integer maxRetryDelaySeconds, String apiBaseUrl,
-                            String gatewayUrl, String cdnUrl) {
+                            String gatewayUrl, String cdnUrl, String publicAddress) {
     static final String DISCORD_CDN = "https://cdn.discordapp.com";
 
     public DiscordConfig {
@@ -42,6 +42,7 @@ public record DiscordConfig(String token, String guildId, List<Link> links, Stri
         language = language == null ? "fr" : language.toLowerCase(Locale.ROOT);
         maxRetryDelaySeconds = maxRetryDelaySeconds == null ? 300 : maxRetryDelaySeconds;
         apiBaseUrl = blankToNull(apiBaseUrl);
+        publicAddress = blankToNull(publicAddress);
         gatewayUrl = blankToNull(gatewayUrl);
         cdnUrl = blankToNull(cdnUrl);
         guildId = blankToNull(guildId);
@@ -54,6 +55,11 @@ public record DiscordConfig(String token, String guildId, List<Link> links, Stri
      * @param channel the Discord channel's ID (right click → Copy Channel ID, with developer mode on)
      */
     public record Link(String room, String channel) {}
+
+    /** Where Discord fetches Matrix users' avatars from (see the README), if configured. */
+    java.util.Optional<java.net.URI> publicUri() {
+        return java.util.Optional.ofNullable(publicAddress).map(java.net.URI::create);
+    }
 
     Duration maxRetryDelay() {
         return Duration.ofSeconds(maxRetryDelaySeconds);
@@ -115,6 +121,7 @@ public record DiscordConfig(String token, String guildId, List<Link> links, Stri
         checkUrl(apiBaseUrl, path + ".api_base_url", List.of("http", "https"), out);
         checkUrl(gatewayUrl, path + ".gateway_url", List.of("ws", "wss"), out);
         checkUrl(cdnUrl, path + ".cdn_url", List.of("http", "https"), out);
+        checkUrl(publicAddress, path + ".public_address", List.of("http", "https"), out);
         return out;
     }
 

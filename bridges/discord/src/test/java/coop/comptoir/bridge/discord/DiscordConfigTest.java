@@ -19,7 +19,7 @@ class DiscordConfigTest {
     private static final String TOKEN = "MTA5ODc2NTQzMjEwOTg3NjU0Mw.Gabcde.s3cr3t-t0k3n-never-shown";
 
     private static DiscordConfig minimal() {
-        return new DiscordConfig(TOKEN, null, null, null, null, null, null, null, null, null, null);
+        return new DiscordConfig(TOKEN, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     @Test
@@ -41,7 +41,7 @@ class DiscordConfigTest {
     void everyProblemNamesItsKeyAndNeverTheToken() {
         DiscordConfig bad = new DiscordConfig("Bot " + TOKEN, "abc",
                 List.of(new DiscordConfig.Link("salon", "12x"), new DiscordConfig.Link("!a:b", "42"), new DiscordConfig.Link("!c:d", "42")),
-                "_Discord_", "Discord user", "Discord bridge", "de", 0, "ftp://x", "http://127.0.0.1/gateway", "not a url");
+                "_Discord_", "Discord user", "Discord bridge", "de", 0, "ftp://x", "http://127.0.0.1/gateway", "not a url", null);
         List<String> problems = bad.problems("plugins[1]").stream().map(ConfigException::getMessage).toList();
         assertThat(problems)
                 .anyMatch(p -> p.startsWith("plugins[1].token: give the token alone"))
@@ -58,7 +58,7 @@ class DiscordConfigTest {
                 .anyMatch(p -> p.startsWith("plugins[1].gateway_url:"))
                 .anyMatch(p -> p.startsWith("plugins[1].cdn_url:"))
                 .noneMatch(p -> p.contains(TOKEN));
-        DiscordConfig none = new DiscordConfig(" ", null, null, null, null, null, null, null, null, null, null);
+        DiscordConfig none = new DiscordConfig(" ", null, null, null, null, null, null, null, null, null, null, null);
         assertThat(none.problems("p")).extracting(ConfigException::getMessage)
                 .containsExactly("p.token: missing (the bot token, e.g. token: ${DISCORD_TOKEN})");
     }

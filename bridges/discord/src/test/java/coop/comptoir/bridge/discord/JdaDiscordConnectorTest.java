@@ -71,7 +71,7 @@ class JdaDiscordConnectorTest {
 
     private JdaDiscordConnector connect(RecordingHost h) throws Exception {
         DiscordConfig config = new DiscordConfig(discord.botToken(), null, List.of(), null, null, null, "en", null,
-                discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl());
+                discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl(), null);
         JdaDiscordConnector c = new JdaDiscordConnector(config, http, LoggerFactory.getLogger("discord-test"),
                 ThreadPlaces.inMemory(1000));
         c.start(h);
@@ -358,7 +358,7 @@ class JdaDiscordConnectorTest {
     void aWrongTokenStopsTheStartWithoutShowingIt() {
         String wrong = "wrong-token-0123456789abcdefghijklmnopqrstuvwxyz";
         DiscordConfig config = new DiscordConfig(wrong, null, List.of(), null, null, null, "en", null,
-                discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl());
+                discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl(), null);
         JdaDiscordConnector bad = new JdaDiscordConnector(config, http, LoggerFactory.getLogger("discord-test"),
                 ThreadPlaces.inMemory(10));
         long started = System.nanoTime();

@@ -16,6 +16,10 @@ import coop.comptoir.testing.discord.FakeMessage;
 import coop.comptoir.testing.discord.FakeUser;
 import coop.comptoir.testing.discord.RecordedCall;
 import java.nio.charset.StandardCharsets;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -57,6 +61,8 @@ class DiscordBridgeE2ETest {
     private static FakeChannel annonces;
     private static String generalRoom;
     private static String filsRoom;
+    /** A tiny PNG (the 8-byte signature and an IHDR chunk's start): enough for the type to be told. */
+    private static final byte[] AVATAR = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
     private static String panneRoom;
     private static String crashRoom;
     private static String archivesRoom;
@@ -87,6 +93,7 @@ class DiscordBridgeE2ETest {
 
         alice = rig.newUser("alice");
         alice.setDisplayName("Alice Matrix");
+        alice.setAvatarUrl(alice.upload(AVATAR, "image/png", "alice.png"));
         bob = rig.newUser("bob");
         generalRoom = alice.createRoom(bot, bob.userId());
         filsRoom = alice.createRoom(bot);
@@ -101,7 +108,8 @@ class DiscordBridgeE2ETest {
             d.put("type", "discord").put("id", "discord").put("token", TOKEN).put("language", "en")
                     .put("max_retry_delay_seconds", 2)
                     .put("api_base_url", discord.restBaseUrl()).put("gateway_url", discord.gatewayUrl())
-                    .put("cdn_url", discord.cdnBaseUrl());
+                    .put("cdn_url", discord.cdnBaseUrl())
+                    .put("public_address", rig.appserviceUrl());
             d.putArray("links").addObject().put("room", annoncesRoom).put("channel", annonces.id());
         }).start();
         for (String room : List.of(generalRoom, filsRoom, panneRoom, crashRoom, archivesRoom, annoncesRoom)) {
@@ -129,6 +137,10 @@ class DiscordBridgeE2ETest {
                 discord.close();
             }
         }
+    }
+
+    private static String comptoirPublicUrl() {
+        return rig.appserviceUrl();
     }
 
     private static String ghost(FakeUser user) {
@@ -176,6 +188,14 @@ class DiscordBridgeE2ETest {
         RecordedCall execute = discord.awaitRequest(c -> c.is("POST", "/webhooks/\\d+/[^/]+"), WAIT);
         assertThat(execute.json().path("username").asText()).isEqualTo("Alice Matrix");
         assertThat(execute.json().path("allowed_mentions").path("parse")).isEmpty();
+        // Discord fetches the sender's avatar from Comptoir, which serves it from the homeserver
+        String avatarUrl = execute.json().path("avatar_url").asText();
+        assertThat(avatarUrl).startsWith(comptoirPublicUrl() + "/_comptoir/plugins/discord/avatar/");
+        HttpResponse<byte[]> avatar = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(avatarUrl)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(avatar.statusCode()).isEqualTo(200);
+        assertThat(avatar.headers().firstValue("content-type")).contains("image/png");
+        assertThat(avatar.body()).isEqualTo(AVATAR);
 
         discord.userSays(general.id(), dAlice.id(), "**Salut** depuis Discord, " + dBob.mention());
         JsonNode m = onMatrix(generalRoom, dAlice, "depuis Discord");

@@ -175,6 +175,10 @@ public final class MatrixTestClient {
         put(path("profile", userId, "displayname"), Http.object().put("displayname", displayName));
     }
 
+    public void setAvatarUrl(String mxc) {
+        put(path("profile", userId, "avatar_url"), Http.object().put("avatar_url", mxc));
+    }
+
     /** A user's display name, or empty when the user has none or does not exist. */
     public Optional<String> displayName(String user) {
         Http.Answer answer = call(new Request.Builder().url(path("profile", user, "displayname")));

@@ -147,6 +147,11 @@ public final class Rig {
         return registration;
     }
 
+    /** Where Synapse (and the tests) reach the Comptoir processes of this rig. */
+    public String appserviceUrl() {
+        return "http://127.0.0.1:" + appservicePort;
+    }
+
     /** {@code @comptoir:comptoir.test} */
     public String botUserId() {
         return "@" + registration.senderLocalpart() + ":" + SERVER_NAME;
