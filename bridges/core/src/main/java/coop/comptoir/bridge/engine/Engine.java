@@ -117,6 +117,7 @@ final class Engine implements Plugin, BridgeHost {
             return t;
         });
         pool.setRemoveOnCancelPolicy(true);
+        pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.exec = pool;
         this.toMatrix = new ToMatrix(instance, bot, connector, portals, ghosts, links, reactions, notices, texts, clock, log);
         this.avatars = new AvatarProxy(settings.publicAddress(), ctx.routes(), bot, log);
@@ -491,16 +492,21 @@ final class Engine implements Plugin, BridgeHost {
             importer.close();
         }
         BridgeCommand.unregister(ctx, this);
+        // Let a delivery in flight finish and record its link, so a restart does not post it again;
+        // waiting retries are dropped (they stay queued in the database).
+        exec.shutdown();
+        try {
+            if (!exec.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("A {} delivery was still running at shutdown; it will be retried at the next start", texts.network());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             connector.close();
         } catch (RuntimeException e) {
             log.warn("Closing the {} connector failed", texts.network(), e);
         }
         exec.shutdownNow();
-        try {
-            exec.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
