@@ -13,26 +13,16 @@ import coop.comptoir.bridge.api.RemoteEvent;
 import coop.comptoir.bridge.api.RemoteMessageId;
 import coop.comptoir.bridge.api.RemoteUser;
 import coop.comptoir.bridge.api.RemoteUserId;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code !bridge import}: the channel's history, by batches of 3 here. */
-class ImportTest {
+class ImportTest extends LinkedEngineTest {
     static final RemoteUser CAROL = new RemoteUser(new RemoteUserId("43"), "Carol", Optional.empty());
-    @TempDir
-    Path dir;
-    TestConnector net;
-    Rig rig;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        net = new TestConnector();
+    @Override
+    void prepare(TestConnector net) {
         net.addHistory(remoteMessage("1", BOB, "h1"));
         net.addHistory(remoteMessage("2", CAROL, "h2"));
         net.addHistory(new RemoteEvent.Message(CHANNEL, new RemoteMessageId("3"), BOB, Instant.ofEpochSecond(1_600_000_003L),
@@ -42,12 +32,6 @@ class ImportTest {
                 MatrixContent.text("h5 dans le fil de h4"), Optional.empty(), Optional.of(new RemoteMessageId("4")), List.of()));
         net.addHistory(remoteMessage("6", CAROL, "h6"));
         net.addHistory(remoteMessage("7", BOB, "h7"));
-        rig = Rig.linkedOnSqlite(dir, net, Rig.settings(List.of()));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        rig.close();
     }
 
     private List<String> bodies() {

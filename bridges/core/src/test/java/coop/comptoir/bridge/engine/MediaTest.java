@@ -14,33 +14,13 @@ import coop.comptoir.bridge.api.RemoteAttachment;
 import coop.comptoir.bridge.api.RemoteEvent;
 import coop.comptoir.bridge.api.RemoteMessageId;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Files both ways; the remote side takes 100 bytes, the homeserver 1000 (see the fakes). */
-class MediaTest {
-    @TempDir
-    Path dir;
-    TestConnector net;
-    Rig rig;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        net = new TestConnector();
-        rig = Rig.linkedOnSqlite(dir, net, Rig.settings(List.of()));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        rig.close();
-    }
-
+class MediaTest extends LinkedEngineTest {
     private ObjectNode image(String name, int size) {
         MxcUri uri = rig.matrix.upload(new byte[size], "image/png", name);
         ObjectNode c = FakeMatrix.M.createObjectNode().put("msgtype", "m.image").put("body", name).put("url", uri.toString());

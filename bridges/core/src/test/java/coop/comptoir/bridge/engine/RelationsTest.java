@@ -15,34 +15,14 @@ import coop.comptoir.bridge.api.MatrixContent;
 import coop.comptoir.bridge.api.RemoteEvent;
 import coop.comptoir.bridge.api.RemoteMessageId;
 import coop.comptoir.internal.store.JdbcDatabase;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Replies, threads, edits, deletions and reactions, mapped through the message links both ways. */
-class RelationsTest {
+class RelationsTest extends LinkedEngineTest {
     static final UserId GHOST = UserId.of("@_discord_42:coop.example");
-    @TempDir
-    Path dir;
-    TestConnector net;
-    Rig rig;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        net = new TestConnector();
-        rig = Rig.linkedOnSqlite(dir, net, Rig.settings(List.of()));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        rig.close();
-    }
-
     private FakeMatrix.Sent remoteToMatrix(RemoteEvent.Message m) {
         int before = rig.matrix.messagesIn(ROOM).size();
         rig.remote(m);

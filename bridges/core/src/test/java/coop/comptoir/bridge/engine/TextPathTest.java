@@ -7,30 +7,10 @@ import static coop.comptoir.bridge.engine.Rig.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import coop.comptoir.api.id.UserId;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class TextPathTest {
-    @TempDir
-    Path dir;
-    TestConnector net;
-    Rig rig;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        net = new TestConnector();
-        rig = Rig.linkedOnSqlite(dir, net, Rig.settings(List.of()));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        rig.close();
-    }
-
+class TextPathTest extends LinkedEngineTest {
     @Test
     void aMatrixMessageIsPostedOnTheRemoteSideWithItsAuthorsName() throws Exception {
         rig.matrixMessage(ALICE, "Bonjour Discord");
