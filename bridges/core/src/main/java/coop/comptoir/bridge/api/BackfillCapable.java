@@ -12,4 +12,14 @@ public interface BackfillCapable {
      */
     List<RemoteEvent.Message> messagesAfter(RemoteChannelId channel, Optional<RemoteMessageId> after, int limit)
             throws BridgeException;
+
+    /**
+     * Where the channel stands now: {@link #messagesAfter} from this position returns only what is
+     * posted from now on. Called when a portal is linked, so that messages posted while Comptoir is
+     * down are caught up even before the first live message. Empty when the network cannot say
+     * (catch-up then starts at the first bridged message). May block.
+     */
+    default Optional<RemoteMessageId> currentPosition(RemoteChannelId channel) throws BridgeException {
+        return Optional.empty();
+    }
 }

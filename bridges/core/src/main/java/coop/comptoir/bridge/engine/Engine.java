@@ -12,6 +12,7 @@ import coop.comptoir.api.matrix.MatrixClient;
 import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginContext;
 import coop.comptoir.bridge.api.BackfillCapable;
+import coop.comptoir.bridge.api.BridgeException;
 import coop.comptoir.bridge.api.BridgeHost;
 import coop.comptoir.bridge.api.BridgeSettings;
 import coop.comptoir.bridge.api.MatrixSender;
@@ -446,6 +447,7 @@ final class Engine implements Plugin, BridgeHost {
                 log.warn("The bot could not join {} ({}): invite it, or it will not see the room's messages", link.room(), e.getMessage());
             }
             if (portals.add(new Portal(room, link.channel(), Origin.CONFIG, null, clock.instant()))) {
+                markPosition(room, link.channel());
                 inStep.add(room);
                 log.info("Portal from the config: {} ↔ {}", link.room(), link.channel());
             }
@@ -463,8 +465,23 @@ final class Engine implements Plugin, BridgeHost {
         if (!portals.add(new Portal(room, channel, Origin.COMMAND, by, clock.instant()))) {
             return false;
         }
+        markPosition(room, channel);
         inStep.add(room);
         return true;
+    }
+
+    /** A new portal starts its catch-up cursor where the channel stands, so downtime is caught up from now on. */
+    private void markPosition(RoomId room, RemoteChannelId channel) {
+        if (!(connector instanceof BackfillCapable backfill)) {
+            return;
+        }
+        try {
+            backfill.currentPosition(channel).ifPresent(position -> cursors.put(
+                    new Cursor(room, CursorTable.CATCH_UP, channel, Optional.of(position), 0, null, Optional.empty()),
+                    clock.millis()));
+        } catch (BridgeException | RuntimeException e) {
+            log.info("Where {} stands was not read ({}): catch-up starts at its first bridged message", channel, e.getMessage());
+        }
     }
 
     void unlink(RoomId room) {

@@ -11,9 +11,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import coop.comptoir.api.event.MatrixEvent;
 import coop.comptoir.api.id.EventId;
+import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.matrix.MatrixException;
 import coop.comptoir.api.store.Database;
+import coop.comptoir.bridge.api.RemoteChannelId;
 import coop.comptoir.bridge.api.RemoteEvent;
 import coop.comptoir.bridge.api.RemoteMessageId;
 import java.util.List;
@@ -190,5 +192,24 @@ abstract class DeliveryContract {
         await("caught up", () -> matrixBodies().size() == 3);
         settle();
         assertThat(matrixBodies()).containsExactly("avant", "pendant la panne", "toujours pendant");
+    }
+
+    @Test
+    void messagesPostedWhileDownAreFetchedEvenBeforeTheFirstBridgedOne() throws Exception {
+        RoomId other = RoomId.of("!atelier:" + Rig.SERVER);
+        RemoteChannelId channel = new RemoteChannelId("777");
+        rig.matrix.state.members.computeIfAbsent(other, r -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(Rig.BOT);
+        net.addHistory(new RemoteEvent.Message(channel, new RemoteMessageId("70"), BOB, java.time.Instant.now(),
+                coop.comptoir.bridge.api.MatrixContent.text("bien avant le lien"), java.util.Optional.empty(),
+                java.util.Optional.empty(), List.of()));
+        rig.engine.link(other, channel, Rig.ADMIN);
+        rig.plugin.close();
+        net.addHistory(new RemoteEvent.Message(channel, new RemoteMessageId("71"), BOB, java.time.Instant.now(),
+                coop.comptoir.bridge.api.MatrixContent.text("pendant la panne"), java.util.Optional.empty(),
+                java.util.Optional.empty(), List.of()));
+        rig.restart();
+        await("caught up", () -> rig.matrix.messagesIn(other).size() == 1);
+        settle();
+        assertThat(rig.matrix.messagesIn(other)).extracting(FakeMatrix.Sent::body).containsExactly("pendant la panne");
     }
 }

@@ -65,7 +65,8 @@ class ImportTest extends LinkedEngineTest {
 
     @Test
     void anInterruptedImportResumesAfterARestartWithoutDuplicates() throws Exception {
-        net.backfillDownFromCall = 2;
+        await("start-up catch-up", () -> net.backfillCalls.get() >= 1);
+        net.backfillDownFromCall = net.backfillCalls.get() + 2; // the import's second read fails
         rig.matrixMessage(ADMIN, "!bridge import");
         await("first batch", () -> progress().startsWith("Import : 3 messages jusqu'ici"));
         assertThat(bodies()).hasSize(3);
@@ -80,7 +81,8 @@ class ImportTest extends LinkedEngineTest {
 
     @Test
     void oneImportAtATime() throws Exception {
-        net.backfillDownFromCall = 2;
+        await("start-up catch-up", () -> net.backfillCalls.get() >= 1);
+        net.backfillDownFromCall = net.backfillCalls.get() + 2; // the import's second read fails
         rig.matrixMessage(ADMIN, "!bridge import");
         await("first batch", () -> bodies().size() == 3);
         int before = rig.matrix.noticesIn(ROOM).size();

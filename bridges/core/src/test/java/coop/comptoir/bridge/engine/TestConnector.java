@@ -152,6 +152,12 @@ class TestConnector implements NetworkConnector, EditCapable, DeleteCapable, Rea
         return new ArrayList<>(all.subList(start, Math.min(all.size(), start + limit)));
     }
 
+    @Override
+    public Optional<RemoteMessageId> currentPosition(RemoteChannelId channel) {
+        List<RemoteEvent.Message> all = history.getOrDefault(channel, List.of());
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1).id());
+    }
+
     void addHistory(RemoteEvent.Message m) {
         history.computeIfAbsent(m.channel(), c -> new CopyOnWriteArrayList<>()).add(m);
     }

@@ -81,6 +81,7 @@ import net.dv8tion.jda.api.utils.ChunkingFilter;
 import net.dv8tion.jda.api.utils.Compression;
 import net.dv8tion.jda.api.utils.MemberCachePolicy;
 import net.dv8tion.jda.api.utils.SessionControllerAdapter;
+import net.dv8tion.jda.api.utils.TimeUtil;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -465,6 +466,15 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         } catch (RuntimeException e) {
             throw Failures.map(e, "reading the history of #" + target.getName());
         }
+    }
+
+    /**
+     * Discord IDs grow with time (a snowflake holds its creation time), so the snowflake of this
+     * instant is a position after which only messages posted from now on come.
+     */
+    @Override
+    public Optional<RemoteMessageId> currentPosition(RemoteChannelId channel) {
+        return Optional.of(new RemoteMessageId(Long.toString(TimeUtil.getDiscordTimestamp(System.currentTimeMillis()))));
     }
 
     /**

@@ -380,6 +380,18 @@ class JdaDiscordConnectorTest {
     }
 
     @Test
+    void fromTheCurrentPositionOnlyLaterMessagesAreRead() throws Exception {
+        discord.userSays(general.id(), alice.id(), "déjà là");
+        Thread.sleep(3); // a snowflake holds the millisecond: the position is after that message's
+        RemoteMessageId position = connector.currentPosition(channel).orElseThrow();
+        Thread.sleep(3);
+        FakeMessage later = discord.userSays(general.id(), alice.id(), "après le lien");
+
+        assertThat(connector.messagesAfter(channel, Optional.of(position), 100))
+                .extracting(m -> m.id().value()).containsExactly(later.id());
+    }
+
+    @Test
     void missedMessagesAreFetchedInOrderWithoutTheBridgesOwn() throws Exception {
         FakeMessage before = discord.userSays(general.id(), alice.id(), "avant");
         host.await(RemoteEvent.Message.class, e -> e.id().value().equals(before.id()), WAIT);
