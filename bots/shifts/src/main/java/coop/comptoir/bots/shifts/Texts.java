@@ -1,7 +1,6 @@
 package coop.comptoir.bots.shifts;
 
 import coop.comptoir.api.id.UserId;
-import coop.comptoir.api.matrix.Html;
 import coop.comptoir.api.matrix.OutgoingMessage;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -228,7 +227,7 @@ final class Texts {
                 plain.append(m.displayName());
                 if (m.matrixId().isPresent()) {
                     UserId id = m.matrixId().get();
-                    html.append(Html.pill(id, m.displayName()));
+                    html.append(coop.comptoir.api.matrix.Html.pill(id, m.displayName()));
                     if (!mentions.contains(id)) {
                         mentions.add(id);
                     }
@@ -245,7 +244,7 @@ final class Texts {
     }
 
     static String escape(String s) {
-        return Html.escape(s);
+        return coop.comptoir.api.matrix.Html.escape(s);
     }
 
     /** A local date-time for logs. */
