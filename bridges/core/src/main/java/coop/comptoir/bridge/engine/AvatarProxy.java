@@ -12,7 +12,6 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -29,19 +28,17 @@ import org.slf4j.Logger;
 final class AvatarProxy {
     static final String ROUTE = "/avatar";
     private static final int MAX_BYTES = 5 * 1024 * 1024;
-    private static final int CACHE_ENTRIES = 128;
+    /** The cache keeps recent avatars up to this many bytes in all. */
+    private static final long CACHE_BYTES = 16L * 1024 * 1024;
 
     private final Optional<URI> publicAddress;
     private final String mountedRoute;
     private final MatrixClient matrix;
     private final Logger log;
     private final byte[] key = new byte[32];
-    private final Map<MxcUri, byte[]> cache = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<MxcUri, byte[]> eldest) {
-            return size() > CACHE_ENTRIES;
-        }
-    };
+    /** Recently served avatars, least recently used first; guarded by itself. */
+    private final LinkedHashMap<MxcUri, byte[]> cache = new LinkedHashMap<>(16, 0.75f, true);
+    private long cachedBytes;
 
     AvatarProxy(Optional<URI> publicAddress, HttpRoutes routes, MatrixClient matrix, Logger log) {
         this.publicAddress = publicAddress;
@@ -91,11 +88,21 @@ final class AvatarProxy {
             if (data.length > MAX_BYTES) {
                 return RouteResponse.error(404, "Avatar too large");
             }
-            synchronized (cache) {
-                cache.put(mxc, data);
+            remember(mxc, data);
+        }
+        return RouteResponse.file(Ghosts.imageType(data), data);
+    }
+
+    private void remember(MxcUri mxc, byte[] data) {
+        synchronized (cache) {
+            byte[] old = cache.put(mxc, data);
+            cachedBytes += data.length - (old == null ? 0 : old.length);
+            var eldest = cache.entrySet().iterator();
+            while (cachedBytes > CACHE_BYTES && eldest.hasNext()) {
+                cachedBytes -= eldest.next().getValue().length;
+                eldest.remove();
             }
         }
-        return RouteResponse.file(imageType(data), data);
     }
 
     private String sign(MxcUri mxc) {
@@ -109,21 +116,4 @@ final class AvatarProxy {
         }
     }
 
-    /** The image type from the first bytes (avatars are PNG, JPEG, GIF or WebP in practice). */
-    static String imageType(byte[] d) {
-        if (d.length >= 4 && (d[0] & 0xff) == 0x89 && d[1] == 'P' && d[2] == 'N' && d[3] == 'G') {
-            return "image/png";
-        }
-        if (d.length >= 3 && (d[0] & 0xff) == 0xff && (d[1] & 0xff) == 0xd8 && (d[2] & 0xff) == 0xff) {
-            return "image/jpeg";
-        }
-        if (d.length >= 4 && d[0] == 'G' && d[1] == 'I' && d[2] == 'F' && d[3] == '8') {
-            return "image/gif";
-        }
-        if (d.length >= 12 && d[0] == 'R' && d[1] == 'I' && d[2] == 'F' && d[3] == 'F'
-                && d[8] == 'W' && d[9] == 'E' && d[10] == 'B' && d[11] == 'P') {
-            return "image/webp";
-        }
-        return "application/octet-stream";
-    }
 }

@@ -29,7 +29,9 @@ import java.util.stream.Collectors;
  * <p>Command names are unique in a runtime, but each bridge (Discord, Rocket.Chat) is an instance
  * of its own: the first one registers the command, and every bridge of the same runtime (known by
  * its shared database) joins it; {@code link} picks the bridge by network name, the other
- * sub-commands the bridge(s) of the room.
+ * sub-commands the bridge(s) of the room. Known limit: the command belongs to the first bridge's
+ * instance, so if that one fails to start (the runtime then drops its commands), {@code !bridge}
+ * is gone for the others too until the next start.
  */
 final class BridgeCommand {
     private static final Map<Database, BridgeCommand> BY_RUNTIME = new WeakHashMap<>();
@@ -195,8 +197,7 @@ final class BridgeCommand {
         sb.append(err.map(x -> t.lastError(x.error(), t.time(x.at()))).orElse(t.noError()));
         Optional<Cursor> imp = e.cursors.get(p.room(), CursorTable.IMPORT, p.channel());
         imp.ifPresent(c -> sb.append('\n').append(Importer.DONE.equals(c.state()) ? t.importDone(c.count())
-                : t.english() ? "Import: " + t.count(c.count()) + " messages (" + c.state().toLowerCase(Locale.ROOT) + ")"
-                : "Import : " + t.count(c.count()) + " messages (" + (Importer.RUNNING.equals(c.state()) ? "en cours" : "interrompu") + ")"));
+                : t.importStatus(c.count(), Importer.RUNNING.equals(c.state()))));
         inv.reply(sb.toString());
     }
 

@@ -140,8 +140,13 @@ final class Engine implements Plugin, BridgeHost {
         ctx.events().on(EventTypes.ROOM_MESSAGE, bridged, this::onMatrixEvent);
         ctx.events().on(EventTypes.REACTION, bridged, this::onMatrixEvent);
         ctx.events().on(EventTypes.ROOM_REDACTION, bridged, this::onMatrixEvent);
-        ctx.events().on(EventTypes.ROOM_MEMBER, e -> portals.isPortal(e.roomId()),
-                e -> e.stateKey().ifPresent(k -> members.remove(e.roomId() + " " + k)));
+        ctx.events().on(EventTypes.ROOM_MEMBER, e -> portals.isPortal(e.roomId()), e -> e.stateKey().ifPresent(k -> {
+            members.remove(e.roomId() + " " + k);
+            String membership = e.content().path("membership").asText("");
+            if ((membership.equals("leave") || membership.equals("ban")) && ghostIds.isGhost(UserId.of(k))) {
+                ghosts.left(UserId.of(k), e.roomId()); // kicked or left: joins again before its next message
+            }
+        }));
     }
 
     /** Queues a Matrix event of a portal room for the remote side (once per event ID). */
@@ -175,12 +180,15 @@ final class Engine implements Plugin, BridgeHost {
         }
     }
 
-    /** Stores a remote event for delivery; {@code catchUp} events go in time order before newer live ones. */
-    private void enqueue(RemoteEvent event, boolean catchUp) {
+    /**
+     * Stores a remote event for delivery; {@code catchUp} events go in time order before newer live
+     * ones. False when it was not stored (not a portal, or the bridge is stopping).
+     */
+    private boolean enqueue(RemoteEvent event, boolean catchUp) {
         Optional<Portal> portal = portals.byChannel(event.channel());
         if (portal.isEmpty() || closed) {
-            log.debug("Dropped a remote event of {}: not a portal", event.channel());
-            return;
+            log.debug("Dropped a remote event of {}: {}", event.channel(), closed ? "the bridge is stopping" : "not a portal");
+            return false;
         }
         RoomId room = portal.get().room();
         long now = clock.millis();
@@ -188,7 +196,7 @@ final class Engine implements Plugin, BridgeHost {
         long sortKey;
         if (event instanceof RemoteEvent.Message m) {
             if (links.isLinked(m.id())) {
-                return; // already crossed, either way
+                return true; // already crossed, either way
             }
             dedup = "m:" + m.id();
             sortKey = m.timestamp().toEpochMilli();
@@ -212,6 +220,7 @@ final class Engine implements Plugin, BridgeHost {
         if (queued) {
             lanes.kick(Direction.TO_MATRIX, room);
         }
+        return true;
     }
 
     @Override
@@ -245,30 +254,44 @@ final class Engine implements Plugin, BridgeHost {
         return new MatrixSender(user, m.name(), m.avatar().flatMap(avatars::url));
     }
 
+    /** A member's profile in a room, cached until their next member event; read outside any lock. */
     private Member member(RoomId room, UserId user) {
-        return members.computeIfAbsent(room + " " + user, k -> {
-            try {
-                Optional<com.fasterxml.jackson.databind.node.ObjectNode> state =
-                        bot.getState(room, EventTypes.ROOM_MEMBER, user.value());
-                String name = state.map(c -> c.path("displayname"))
-                        .filter(n -> n.isTextual() && !n.asText().isBlank())
-                        .map(n -> n.asText())
-                        .orElse(user.localpart());
-                Optional<MxcUri> avatar = state.map(c -> c.path("avatar_url").asText(""))
-                        .filter(a -> a.startsWith("mxc://"))
-                        .flatMap(a -> {
-                            try {
-                                return Optional.of(MxcUri.parse(a));
-                            } catch (IllegalArgumentException e) {
-                                return Optional.empty();
-                            }
-                        });
-                return new Member(name, avatar);
-            } catch (RuntimeException e) {
-                log.debug("Profile of {} in {} not read: {}", user, room, e.getMessage());
-                return new Member(user.localpart(), Optional.empty());
-            }
-        });
+        String key = room + " " + user;
+        Member known = members.get(key);
+        if (known != null) {
+            return known;
+        }
+        Member read = readMember(room, user);
+        if (read != null) {
+            members.put(key, read);
+            return read;
+        }
+        return new Member(user.localpart(), Optional.empty()); // not cached: read again next time
+    }
+
+    /** The member event's name and avatar, or null when it could not be read. */
+    private Member readMember(RoomId room, UserId user) {
+        try {
+            Optional<com.fasterxml.jackson.databind.node.ObjectNode> state =
+                    bot.getState(room, EventTypes.ROOM_MEMBER, user.value());
+            String name = state.map(c -> c.path("displayname"))
+                    .filter(n -> n.isTextual() && !n.asText().isBlank())
+                    .map(n -> n.asText())
+                    .orElse(user.localpart());
+            Optional<MxcUri> avatar = state.map(c -> c.path("avatar_url").asText(""))
+                    .filter(a -> a.startsWith("mxc://"))
+                    .flatMap(a -> {
+                        try {
+                            return Optional.of(MxcUri.parse(a));
+                        } catch (IllegalArgumentException e) {
+                            return Optional.empty();
+                        }
+                    });
+            return new Member(name, avatar);
+        } catch (RuntimeException e) {
+            log.debug("Profile of {} in {} not read: {}", user, room, e.getMessage());
+            return null;
+        }
     }
 
     private record Member(String name, Optional<MxcUri> avatar) {}
@@ -338,8 +361,9 @@ final class Engine implements Plugin, BridgeHost {
             RemoteChannelId channel = portal.get().channel();
             Optional<RemoteMessageId> position = cursors.get(room, CursorTable.CATCH_UP, channel).flatMap(Cursor::position);
             if (position.isEmpty()) {
-                // Nothing was ever bridged here, so nothing can have been missed (the history is
-                // !bridge import's job): the first live message sets the cursor.
+                // The network could not say where the channel stood when it was linked, and nothing
+                // was bridged since: the first live message sets the cursor (the history is
+                // !bridge import's job).
                 inStep.add(room);
                 return;
             }
@@ -352,7 +376,9 @@ final class Engine implements Plugin, BridgeHost {
                     if (!m.channel().equals(channel)) {
                         continue;
                     }
-                    enqueue(m, true);
+                    if (!enqueue(m, true)) {
+                        return; // stopping: the cursor stays before what was not stored
+                    }
                     position = Optional.of(m.id());
                     fetched++;
                 }
@@ -407,7 +433,12 @@ final class Engine implements Plugin, BridgeHost {
         }
         // Queues to Matrix wait (until started, then for their portal's catch-up), so that missed
         // messages arrive before newer ones.
-        connector.start(this);
+        try {
+            connector.start(this);
+        } catch (Exception e) {
+            BridgeCommand.unregister(ctx, this); // the instance stays off: !bridge no longer offers it
+            throw e;
+        }
         catchUpAll();
         started = true;
         for (RoomId room : outbox.roomsWithPending(Direction.TO_REMOTE)) {

@@ -65,6 +65,11 @@ final class Ghosts {
         return ghost;
     }
 
+    /** The ghost is no longer in the room (kicked, banned or left): it joins again when it next speaks. */
+    void left(UserId ghost, RoomId room) {
+        joined.remove(ghost + " " + room);
+    }
+
     /** Registers the ghost and brings its display name and avatar up to date. */
     UserId ensureProfile(RemoteUser user) {
         UserId ghost = ids.ghostOf(user.id());

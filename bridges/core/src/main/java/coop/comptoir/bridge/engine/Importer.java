@@ -80,8 +80,12 @@ final class Importer {
         }
         try {
             Optional<Cursor> existing = cursors.get(room, CursorTable.IMPORT, channel);
-            EventId notice = bot.send(room, OutgoingMessage.notice(texts.importStarted()),
-                    Txn.of(instance, "import-start", room, cause));
+            if (existing.filter(c -> DONE.equals(c.state())).isPresent()) {
+                running.remove(room);
+                return texts.importAlreadyDone(existing.get().count());
+            }
+            String first = existing.map(Cursor::count).filter(n -> n > 0).map(texts::importResumed).orElse(texts.importStarted());
+            EventId notice = bot.send(room, OutgoingMessage.notice(first), Txn.of(instance, "import-start", room, cause));
             Cursor c = new Cursor(room, CursorTable.IMPORT, channel, existing.flatMap(Cursor::position),
                     existing.map(Cursor::count).orElse(0L), RUNNING, Optional.of(notice));
             cursors.put(c, clock.millis());

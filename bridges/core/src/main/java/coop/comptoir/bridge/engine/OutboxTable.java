@@ -63,10 +63,6 @@ final class OutboxTable {
         });
     }
 
-    boolean contains(Direction direction, String dedupKey) {
-        return Sql.one(db, "SELECT 1 FROM bridge_outbox WHERE instance = ? AND direction = ? AND dedup_key = ?",
-                rs -> true, instance, direction.name(), dedupKey).isPresent();
-    }
 
     /** The next item of a queue: the pending one first in order. */
     Optional<Row> head(Direction direction, RoomId room) {

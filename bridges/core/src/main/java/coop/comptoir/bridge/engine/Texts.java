@@ -36,6 +36,11 @@ final class Texts {
         return en ? kb + " KB" : kb + " Ko";
     }
 
+    /** "1 message", "1 200 messages" (French: "0 message" too). */
+    String messages(long n) {
+        return count(n) + (n > 1 || (en && n == 0) ? " messages" : " message");
+    }
+
     String count(long n) {
         return en ? String.format(Locale.ENGLISH, "%,d", n) : String.format(Locale.FRENCH, "%,d", n).replace('\u202f', '\u00a0');
     }
@@ -97,10 +102,6 @@ final class Texts {
                 : "Les suppressions ne sont pas transmises sur " + network + " : le message y reste.";
     }
 
-    String reactionsNotCarried() {
-        return en ? "Reactions are not carried to " + network + "."
-                : "Les réactions ne sont pas transmises sur " + network + ".";
-    }
 
     String encryptedNotCarried() {
         return en ? "Encrypted files cannot be carried to " + network + "."
@@ -205,8 +206,17 @@ final class Texts {
     }
 
     String importAlreadyDone(long count) {
-        return en ? "The history was already imported (" + count(count) + " messages)."
-                : "L'historique a déjà été importé (" + count(count) + " messages).";
+        return en ? "The history was already imported (" + messages(count) + "); new messages cross live."
+                : "L'historique a déjà été importé (" + messages(count) + ") ; les nouveaux messages passent en direct.";
+    }
+
+    String importResumed(long count) {
+        return en ? "Import: resuming after " + messages(count) + "…" : "Import : je reprends après " + messages(count) + "…";
+    }
+
+    String importStatus(long count, boolean running) {
+        return en ? "Import: " + messages(count) + " (" + (running ? "running" : "interrupted") + ")"
+                : "Import : " + messages(count) + " (" + (running ? "en cours" : "interrompu") + ")";
     }
 
     String importStarted() {
@@ -215,13 +225,13 @@ final class Texts {
     }
 
     String importProgress(long count, long lastTs) {
-        return en ? "Import: " + count(count) + " messages so far (up to " + date(lastTs) + ")…"
-                : "Import : " + count(count) + " messages jusqu'ici (jusqu'au " + date(lastTs) + ")…";
+        return en ? "Import: " + messages(count) + " so far (up to " + date(lastTs) + ")…"
+                : "Import : " + messages(count) + " jusqu'ici (jusqu'au " + date(lastTs) + ")…";
     }
 
     String importDone(long count) {
-        return en ? "Import finished: " + count(count) + " messages copied from " + network + "."
-                : "Import terminé : " + count(count) + " messages copiés depuis " + network + ".";
+        return en ? "Import finished: " + messages(count) + " copied from " + network + "."
+                : "Import terminé : " + messages(count) + (count > 1 ? " copiés" : " copié") + " depuis " + network + ".";
     }
 
     String importFailed(String reason) {

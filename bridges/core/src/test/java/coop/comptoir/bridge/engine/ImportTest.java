@@ -91,4 +91,15 @@ class ImportTest extends LinkedEngineTest {
                 .anyMatch(n -> n.body().equals("Un import est déjà en cours dans ce salon.")));
         assertThat(bodies()).doesNotHaveDuplicates();
     }
+
+    @Test
+    void aFinishedImportIsNotRunTwice() throws Exception {
+        rig.matrixMessage(ADMIN, "!bridge import");
+        await("done", () -> progress().startsWith("Import terminé"));
+        rig.matrixMessage(ADMIN, "!bridge import");
+        await("answer", () -> rig.matrix.noticesIn(ROOM).stream()
+                .anyMatch(n -> n.body().startsWith("L'historique a déjà été importé (7 messages)")));
+        Rig.settle();
+        assertThat(bodies()).hasSize(7);
+    }
 }

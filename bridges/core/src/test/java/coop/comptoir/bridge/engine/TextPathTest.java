@@ -42,4 +42,22 @@ class TextPathTest extends LinkedEngineTest {
         assertThat(rig.plugin.queryUser(UserId.of("@_discord_7:coop.example"))).isFalse();
         assertThat(rig.plugin.queryUser(UserId.of("@alice:coop.example"))).isFalse();
     }
+
+    @Test
+    void aGhostKickedFromTheRoomJoinsAgainWhenItNextSpeaks() throws Exception {
+        rig.remote(Rig.remoteMessage("1", BOB, "avant"));
+        await("first", () -> rig.matrix.messagesIn(ROOM).size() == 1);
+        UserId ghost = UserId.of("@_discord_42:coop.example");
+        rig.matrix.kick(ROOM, ghost, "calme-toi");
+        com.fasterxml.jackson.databind.node.ObjectNode kick = FakeMatrix.M.createObjectNode()
+                .put("type", "m.room.member").put("room_id", ROOM.value()).put("sender", Rig.ADMIN.value())
+                .put("state_key", ghost.value()).put("event_id", "$kick").put("origin_server_ts", 1_700_000_000_000L);
+        kick.putObject("content").put("membership", "leave");
+        rig.deliver(coop.comptoir.api.event.MatrixEvent.of(kick));
+
+        rig.remote(Rig.remoteMessage("2", BOB, "après"));
+        await("second", () -> rig.matrix.messagesIn(ROOM).size() == 2);
+        assertThat(rig.matrix.messagesIn(ROOM)).extracting(FakeMatrix.Sent::body).containsExactly("avant", "après");
+        assertThat(rig.matrix.noticesIn(ROOM)).isEmpty();
+    }
 }
