@@ -81,10 +81,15 @@ final class Texts {
     }
 
     /** What Matrix reads instead of a remote file it cannot take. */
-    String fileNotCarriedMatrix(String file, long size, String url) {
+    /** A remote file shown as a link: {@code tooLarge} when over the homeserver's limit, else it could not be fetched. */
+    String fileNotCarriedMatrix(String file, long size, String url, boolean tooLarge) {
         String s = size < 0 ? "" : " (" + size(size) + ")";
-        return en ? "📎 " + file + s + ", too large to be copied here: " + url
-                : "📎 " + file + s + ", trop lourd pour être copié ici : " + url;
+        if (tooLarge) {
+            return en ? "📎 " + file + s + ", too large to be copied here: " + url
+                    : "📎 " + file + s + ", trop lourd pour être copié ici : " + url;
+        }
+        return en ? "📎 " + file + s + ", could not be copied here: " + url
+                : "📎 " + file + s + ", n'a pas pu être copié ici : " + url;
     }
 
     String filesNotCarried() {

@@ -178,7 +178,8 @@ final class ToMatrix implements Lanes.Deliverer {
         }
         if (data == null) {
             c.put("msgtype", "m.text");
-            c.put("body", texts.fileNotCarriedMatrix(a.fileName(), a.size(), a.url().toString()));
+            boolean tooLarge = a.size() > limit;
+            c.put("body", texts.fileNotCarriedMatrix(a.fileName(), a.size(), a.url().toString(), tooLarge));
         } else {
             MxcUri mxc = as.upload(data, a.contentType(), a.fileName());
             c.put("msgtype", msgtype(a.contentType()));
