@@ -45,7 +45,12 @@ final class Failures {
             // JDA's own checks before any request (content too long, bad emoji, …): sending again won't help.
             return BridgeException.permanent("Discord would refuse " + what + ": " + safe(e.getMessage()), null);
         }
-        return BridgeException.retryable("unexpected failure " + what + " (" + e.getClass().getSimpleName() + ")", null, null);
+        if (e instanceof InterruptedException) {
+            return BridgeException.retryable("interrupted while " + what, null, null);
+        }
+        // Anything else is a bug or a state that sending again will not change: retrying it forever
+        // would hold every later message of the room behind it.
+        return BridgeException.permanent("unexpected failure " + what + " (" + e.getClass().getSimpleName() + ")", null);
     }
 
     static BridgeException fromResponse(ErrorResponseException er, String what) {

@@ -26,6 +26,16 @@ class FailuresTest {
     }
 
     @Test
+    void unexpectedExceptionsArePermanentSoTheRoomIsNotBlocked() {
+        assertThat(Failures.map(new NullPointerException("member"), "posting").isRetryable()).isFalse();
+        assertThat(Failures.map(new IllegalStateException("bad state"), "posting").isRetryable()).isFalse();
+        assertThat(Failures.map(new java.util.concurrent.CompletionException(new IllegalStateException("x")), "posting")
+                .isRetryable()).isFalse();
+        assertThat(Failures.map(new java.util.concurrent.CompletionException(new java.net.ConnectException("refused")),
+                "posting").isRetryable()).isTrue();
+    }
+
+    @Test
     void messagesNeverCarryAddressesOrTokens() {
         String token = "ba6c6d63079e407fb4c68cf7dde277c62ee55a2c49ef46e9b8a620fa88701cf0";
         String safe = Failures.safe("failed: https://discord.com/api/v10/webhooks/1/" + token + " and " + token);
