@@ -91,11 +91,51 @@ final class Failures {
         return e;
     }
 
-    /** Drops anything that looks like a webhook token or a URL from a message meant for people. */
+    private static final java.util.regex.Pattern WEBHOOK_PATH =
+            java.util.regex.Pattern.compile("(webhooks/\\d+/)[^/\\s?#\"']+");
+    private static final java.util.regex.Pattern BOT_TOKEN =
+            java.util.regex.Pattern.compile("[A-Za-z0-9_-]{20,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{20,}");
+
+    /**
+     * Drops anything that looks like a secret or an address from a message meant for people or logs:
+     * URLs, a webhook's token in a {@code webhooks/{id}/{token}} path, bot tokens (three dot-separated
+     * base64url parts) and any other long token-like run.
+     */
     static String safe(String message) {
         if (message == null) {
             return "";
         }
-        return message.replaceAll("https?://\\S+", "<address>").replaceAll("[A-Za-z0-9_-]{40,}", "***");
+        String s = WEBHOOK_PATH.matcher(message).replaceAll("$1***");
+        s = BOT_TOKEN.matcher(s).replaceAll("***");
+        return s.replaceAll("https?://\\S+", "<address>").replaceAll("[A-Za-z0-9_-]{40,}", "***");
+    }
+
+    /**
+     * A copy of {@code t} for the logs: the same classes' names, stack frames and causes, with every
+     * message passed through {@link #safe}. JDA's exceptions may quote a route with a webhook token.
+     */
+    static Throwable cleaned(Throwable t) {
+        return cleaned(t, 0);
+    }
+
+    private static Throwable cleaned(Throwable t, int depth) {
+        Throwable copy = new CleanedException(t.getClass().getName() + ": " + safe(t.getMessage()));
+        copy.setStackTrace(t.getStackTrace());
+        if (t.getCause() != null && t.getCause() != t && depth < 8) {
+            copy.initCause(cleaned(t.getCause(), depth + 1));
+        }
+        return copy;
+    }
+
+    /** Stands for a logged exception whose message was cleaned; its text starts with the original class. */
+    static final class CleanedException extends RuntimeException {
+        CleanedException(String message) {
+            super(message);
+        }
+
+        @Override
+        public String toString() {
+            return getMessage();
+        }
     }
 }

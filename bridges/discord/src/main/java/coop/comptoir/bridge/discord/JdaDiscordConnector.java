@@ -732,7 +732,9 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             try {
                 work.run();
             } catch (RuntimeException e) {
-                log.warn("Discord {} event not bridged: {}", what, Failures.safe(String.valueOf(e.getMessage())), e);
+                // never the raw exception: JDA's messages may quote a request with a token in it
+                log.warn("Discord {} event not bridged: {}: {}", what, e.getClass().getName(), Failures.safe(e.getMessage()));
+                log.debug("Discord {} event not bridged", what, Failures.cleaned(e));
             }
         }
     }

@@ -41,4 +41,26 @@ class FailuresTest {
         String safe = Failures.safe("failed: https://discord.com/api/v10/webhooks/1/" + token + " and " + token);
         assertThat(safe).doesNotContain(token).doesNotContain("discord.com/api");
     }
+
+    @Test
+    void botTokensAndWebhookTokensAreMaskedInMessagesAndLoggedExceptions() {
+        // shaped like a real bot token: base64 of the bot's ID, a timestamp, an HMAC; each part under 40 characters
+        String botToken = "MTE5ODc2NTQzMjEwOTg3NjU0Mw.GhX3kP.q9Zr7Tb2LwVx-mE4yN8sA1cD_fGhJkLpOiUtR5";
+        String webhookToken = "Xy7_short-token";
+        String message = "Request failed: Authorization: Bot " + botToken + " on Route(POST webhooks/1234567890/"
+                + webhookToken + "?wait=true)";
+        String safe = Failures.safe(message);
+        assertThat(safe).doesNotContain(botToken).doesNotContain("GhX3kP.q9Zr").doesNotContain(webhookToken)
+                .contains("webhooks/1234567890/***").startsWith("Request failed");
+
+        Throwable logged = Failures.cleaned(new IllegalStateException("outer",
+                new java.io.UncheckedIOException(new IOException(message))));
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = logged; t != null; t = t.getCause()) {
+            all.append(t).append('\n');
+            assertThat(t.getStackTrace()).isNotEmpty();
+        }
+        assertThat(all.toString()).doesNotContain(botToken).doesNotContain(webhookToken)
+                .contains("java.lang.IllegalStateException: outer").contains("java.io.IOException");
+    }
 }
