@@ -195,16 +195,29 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
                 }
             });
         }
+        boolean started = false;
         try {
-            jda = builder.build();
-        } catch (InvalidTokenException e) {
-            throw new IllegalStateException("Discord refused the bot token (check token: in the config)");
-        }
-        if (!ready.await(READY_WAIT.toSeconds(), TimeUnit.SECONDS)) {
-            if (jda.getStatus() == JDA.Status.SHUTDOWN || jda.getStatus() == JDA.Status.FAILED_TO_LOGIN) {
-                throw new IllegalStateException("could not log in to Discord (check the bot token)");
+            try {
+                jda = builder.build();
+            } catch (InvalidTokenException e) {
+                throw new IllegalStateException("Discord refused the bot token (check token: in the config)");
             }
-            log.warn("Discord is not ready after {} s; the bridge keeps trying in the background", READY_WAIT.toSeconds());
+            if (!ready.await(READY_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                if (jda.getStatus() == JDA.Status.SHUTDOWN || jda.getStatus() == JDA.Status.FAILED_TO_LOGIN) {
+                    throw new IllegalStateException("could not log in to Discord (check the bot token)");
+                }
+                log.warn("Discord is not ready after {} s; the bridge keeps trying in the background", READY_WAIT.toSeconds());
+            }
+            started = true;
+        } finally {
+            if (!started) {
+                // the start failed: nothing else will ever stop the event thread or JDA's own
+                JDA j = jda;
+                if (j != null) {
+                    j.shutdownNow();
+                }
+                events.shutdownNow();
+            }
         }
     }
 
