@@ -107,6 +107,8 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             GatewayIntent.GUILD_MESSAGE_REACTIONS, GatewayIntent.GUILD_WEBHOOKS);
     private static final Duration READY_WAIT = Duration.ofSeconds(60);
     private static final int MAX_FILES_PER_MESSAGE = 10;
+    /** Discord takes at most 100 users in {@code allowed_mentions.users}. */
+    static final int MAX_PINGED_USERS = 100;
     /** Message flag: a thread was started from this message. */
     private static final long HAS_THREAD = 1L << 5;
 
@@ -302,7 +304,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
                                  Set<String> pinged, Optional<String> thread, RemoteChannelId channel) {
         action.setUsername(username)
                 .setAllowedMentions(EnumSet.noneOf(Message.MentionType.class))
-                .mentionUsers(pinged);
+                .mentionUsers(pingable(pinged));
         if (avatar != null) {
             action.setAvatarUrl(avatar);
         }
@@ -310,6 +312,11 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         Message posted = action.complete();
         thread.ifPresent(t -> threads.put(posted.getId(), t));
         return new RemoteMessageId(posted.getId());
+    }
+
+    /** The users a message may ping: the first 100 mentioned (Discord's limit; the others are still named). */
+    static List<String> pingable(Set<String> pinged) {
+        return pinged.stream().limit(MAX_PINGED_USERS).toList();
     }
 
     @Override
@@ -334,7 +341,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             }
             WebhookMessageEditAction<Message> action = hook.client().editMessageById(message.value(), first)
                     .setAllowedMentions(EnumSet.noneOf(Message.MentionType.class))
-                    .mentionUsers(out.pingedUsers());
+                    .mentionUsers(pingable(out.pingedUsers()));
             thread.ifPresent(action::setThreadId);
             action.complete();
         } catch (RuntimeException e) {

@@ -52,9 +52,10 @@ final class WebhookUploads {
         MultipartBody.Builder body = new MultipartBody.Builder().setType(MultipartBody.FORM);
         for (int i = 0; i < files.size(); i++) {
             OutgoingAttachment f = files.get(i);
-            attachments.addObject().put("id", String.valueOf(i)).put("filename", f.fileName());
+            String filename = filename(f.fileName(), f.contentType());
+            attachments.addObject().put("id", String.valueOf(i)).put("filename", filename);
             MediaType type = MediaType.parse(f.contentType());
-            body.addFormDataPart("files[" + i + "]", f.fileName(),
+            body.addFormDataPart("files[" + i + "]", filename,
                     RequestBody.create(f.data(), type == null ? MediaType.get("application/octet-stream") : type));
         }
         body.addFormDataPart("payload_json", null, RequestBody.create(payload.toString(), APPLICATION_JSON));
@@ -71,6 +72,46 @@ final class WebhookUploads {
         } catch (IOException e) {
             throw BridgeException.retryable("Discord could not be reached to upload a file", null, null);
         }
+    }
+
+    /** Longest {@code attachments[].filename} Discord takes. */
+    static final int MAX_FILENAME = 1024;
+    private static final java.util.Map<String, String> EXTENSIONS = java.util.Map.ofEntries(
+            java.util.Map.entry("image/jpeg", "jpg"), java.util.Map.entry("image/svg+xml", "svg"),
+            java.util.Map.entry("text/plain", "txt"), java.util.Map.entry("audio/mpeg", "mp3"),
+            java.util.Map.entry("video/quicktime", "mov"), java.util.Map.entry("application/octet-stream", "bin"));
+
+    /**
+     * A file name Discord accepts (1 to 1024 characters): {@code file} with an extension from the
+     * content type when there is none, a long one shortened before its extension.
+     */
+    static String filename(String name, String contentType) {
+        String n = name == null ? "" : name.strip();
+        if (n.isEmpty()) {
+            return "file" + extension(contentType).map(e -> "." + e).orElse("");
+        }
+        if (n.codePointCount(0, n.length()) <= MAX_FILENAME) {
+            return n;
+        }
+        int dot = n.lastIndexOf('.');
+        String ext = dot > 0 && n.length() - dot <= 16 ? n.substring(dot) : "";
+        String stem = ext.isEmpty() ? n : n.substring(0, dot);
+        int keep = MAX_FILENAME - ext.codePointCount(0, ext.length());
+        return stem.substring(0, stem.offsetByCodePoints(0, keep)) + ext;
+    }
+
+    private static Optional<String> extension(String contentType) {
+        if (contentType == null) {
+            return Optional.empty();
+        }
+        String type = contentType.split(";")[0].strip().toLowerCase(java.util.Locale.ROOT);
+        String known = EXTENSIONS.get(type);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        int slash = type.indexOf('/');
+        String sub = slash < 0 ? "" : type.substring(slash + 1);
+        return sub.matches("[a-z0-9]{1,10}") ? Optional.of(sub) : Optional.empty();
     }
 
     private static BridgeException failure(int status, String text) {

@@ -334,6 +334,43 @@ class JdaDiscordConnectorTest {
     }
 
     @Test
+    void fileNamesAreKeptWithinDiscordsLimits() throws Exception {
+        byte[] data = "x".getBytes(StandardCharsets.UTF_8);
+        String longName = "compte-rendu-".repeat(100) + ".pdf";
+        List<RemoteMessageId> ids = connector.send(channel, new OutgoingRemoteMessage(MARIE, MatrixContent.text(""),
+                Optional.empty(), Optional.empty(), List.of(new OutgoingAttachment("", "image/png", data),
+                        new OutgoingAttachment(longName, "application/pdf", data))));
+        FakeMessage posted = discord.findMessage(ids.get(0).value()).orElseThrow();
+        assertThat(posted.attachments()).extracting(a -> a.filename()).first().isEqualTo("file.png");
+        assertThat(posted.attachments()).extracting(a -> a.filename()).last().satisfies(n -> {
+            assertThat(n).hasSize(1024).endsWith(".pdf").startsWith("compte-rendu-");
+        });
+        RecordedCall upload = discord.requests("POST", "/webhooks/\\d+/[^/]+").get(0);
+        assertThat(upload.json().path("attachments")).allSatisfy(a ->
+                assertThat(a.path("filename").asText().length()).isBetween(1, 1024));
+    }
+
+    @Test
+    void atMostAHundredUsersArePingedInAMessage() throws Exception {
+        StringBuilder html = new StringBuilder("Réunion :");
+        java.util.Set<UserId> mentions = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < 120; i++) {
+            String id = String.valueOf(100000000000000000L + i);
+            UserId ghost = UserId.of("@_discord_" + id + ":comptoir.test");
+            mentions.add(ghost);
+            html.append(" <a href=\"https://matrix.to/#/").append(ghost.value()).append("\">P").append(i).append("</a>");
+        }
+        MatrixContent content = new MatrixContent("m.text", "Réunion", Optional.of(html.toString()), mentions);
+        RemoteMessageId id = connector.send(channel,
+                new OutgoingRemoteMessage(MARIE, content, Optional.empty(), Optional.empty(), List.of())).get(0);
+        assertThat(discord.requests("POST", "/webhooks/\\d+/[^/]+")).isNotEmpty().allSatisfy(c ->
+                assertThat(c.json().path("allowed_mentions").path("users").size()).isEqualTo(100));
+        connector.edit(channel, id, new OutgoingRemoteMessage(MARIE, content, Optional.empty(), Optional.empty(), List.of()));
+        assertThat(discord.requests("PATCH", "/webhooks/\\d+/[^/]+/messages/\\d+")).singleElement().satisfies(c ->
+                assertThat(c.json().path("allowed_mentions").path("users").size()).isEqualTo(100));
+    }
+
+    @Test
     void aRateLimitIsWaitedOutAndAnOutageIsRetryable() throws Exception {
         connector.send(channel, text("chauffe")); // the webhook exists
         discord.rateLimitNext(1, 0.3);
