@@ -266,27 +266,34 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             String username = WebhookNames.sanitise(message.sender().displayName(), message.sender().id().localpart());
             String avatar = message.sender().avatar().map(URI::toString).filter(a -> a.length() <= 2048).orElse(null);
             List<RemoteMessageId> ids = new ArrayList<>();
-            for (String piece : pieces) {
-                if (piece.isBlank()) {
-                    continue;
-                }
-                WebhookMessageCreateAction<Message> action = hook.client().sendMessage(piece);
-                ids.add(post(action, username, avatar, out.pingedUsers(), thread, channel));
-            }
-            for (int i = 0; i < files.size(); i += MAX_FILES_PER_MESSAGE) {
-                List<OutgoingAttachment> batch = files.subList(i, Math.min(files.size(), i + MAX_FILES_PER_MESSAGE));
-                String id;
-                try {
-                    id = uploads.post(hook.id(), hook.client().getToken(), thread, username, avatar, batch);
-                } catch (BridgeException e) {
-                    if (e.getMessage().contains("webhook was deleted")) {
-                        webhooks.forget(target.getId());
-                        throw BridgeException.retryable(e.getMessage(), null, null);
+            try {
+                for (String piece : pieces) {
+                    if (piece.isBlank()) {
+                        continue;
                     }
-                    throw e;
+                    WebhookMessageCreateAction<Message> action = hook.client().sendMessage(piece);
+                    ids.add(post(action, username, avatar, out.pingedUsers(), thread, channel));
                 }
-                thread.ifPresent(t -> threads.put(id, t));
-                ids.add(new RemoteMessageId(id));
+                for (int i = 0; i < files.size(); i += MAX_FILES_PER_MESSAGE) {
+                    List<OutgoingAttachment> batch = files.subList(i, Math.min(files.size(), i + MAX_FILES_PER_MESSAGE));
+                    String id;
+                    try {
+                        id = uploads.post(hook.id(), hook.client().getToken(), thread, username, avatar, batch);
+                    } catch (BridgeException e) {
+                        if (WebhookUploads.webhookGone(e)) {
+                            webhooks.forget(target.getId());
+                            throw BridgeException.retryable(e.getMessage(), null, null);
+                        }
+                        throw e;
+                    }
+                    thread.ifPresent(t -> threads.put(id, t));
+                    ids.add(new RemoteMessageId(id));
+                }
+            } catch (BridgeException | RuntimeException e) {
+                // The message fails as a whole: what was already posted goes, so that a retry does not
+                // show it twice and a "not sent" notice is true.
+                rollBack(hook, thread, ids, where);
+                throw e;
             }
             return ids;
         } catch (BridgeException e) {
@@ -298,6 +305,29 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             }
             throw Failures.map(e, "posting in " + where);
         }
+    }
+
+    /** Deletes, as far as Discord lets it, the parts of a message posted before a later part failed. */
+    private void rollBack(Webhooks.Hook hook, Optional<String> thread, List<RemoteMessageId> posted, String where) {
+        if (posted.isEmpty()) {
+            return;
+        }
+        List<String> removed = new ArrayList<>();
+        for (RemoteMessageId id : posted) {
+            ownDeletes.add(id.value());
+            try {
+                WebhookMessageDeleteAction action = hook.client().deleteMessageById(id.value());
+                thread.ifPresent(action::setThreadId);
+                action.complete();
+                removed.add(id.value());
+            } catch (RuntimeException e) {
+                ownDeletes.remove(id.value());
+                log.debug("Could not remove part {} of a failed message in {}: {}", id.value(), where,
+                        Failures.safe(e.getMessage()));
+            }
+        }
+        log.debug("A later part of a message to {} failed: removed {} of the {} part(s) already posted {}", where,
+                removed.size(), posted.size(), removed);
     }
 
     private RemoteMessageId post(WebhookMessageCreateAction<Message> action, String username, String avatar,

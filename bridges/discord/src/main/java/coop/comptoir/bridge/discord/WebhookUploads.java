@@ -137,6 +137,24 @@ final class WebhookUploads {
             case 50013 -> "the bot lacks a permission on Discord";
             default -> "Discord refused the file (" + status + (code != 0 ? ", code " + code : "") + ")";
         };
-        return BridgeException.permanent(reason, null);
+        return BridgeException.permanent(reason, new Refused(status, code));
+    }
+
+    /** The cause of a refused upload: Discord's HTTP status and JSON error code (10015: Unknown Webhook). */
+    static final class Refused extends Exception {
+        static final int UNKNOWN_WEBHOOK = 10015;
+        final int status;
+        final int code;
+
+        Refused(int status, int code) {
+            super("HTTP " + status + ", code " + code, null, false, false);
+            this.status = status;
+            this.code = code;
+        }
+    }
+
+    /** Whether {@code e} says the webhook no longer exists on Discord. */
+    static boolean webhookGone(BridgeException e) {
+        return e.getCause() instanceof Refused r && r.code == Refused.UNKNOWN_WEBHOOK;
     }
 }

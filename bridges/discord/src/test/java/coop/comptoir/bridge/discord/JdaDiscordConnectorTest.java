@@ -43,7 +43,15 @@ class JdaDiscordConnectorTest {
     private FakeChannel general;
     private FakeUser alice;
     private RemoteChannelId channel;
-    private final OkHttpClient http = new OkHttpClient();
+    /** When set, the next file upload (the connector's own requests, not JDA's) is answered with a 429. */
+    private volatile boolean limitNextUpload;
+    private final OkHttpClient http = new OkHttpClient.Builder().addInterceptor(chain -> {
+        if (limitNextUpload && WebhookUploads.USER_AGENT.equals(chain.request().header("User-Agent"))) {
+            limitNextUpload = false;
+            discord.rateLimitNext(1, 0.05);
+        }
+        return chain.proceed(chain.request());
+    }).build();
 
     @BeforeEach
     void start() throws Exception {
@@ -368,6 +376,51 @@ class JdaDiscordConnectorTest {
         connector.edit(channel, id, new OutgoingRemoteMessage(MARIE, content, Optional.empty(), Optional.empty(), List.of()));
         assertThat(discord.requests("PATCH", "/webhooks/\\d+/[^/]+/messages/\\d+")).singleElement().satisfies(c ->
                 assertThat(c.json().path("allowed_mentions").path("users").size()).isEqualTo(100));
+    }
+
+    @Test
+    void whenTheFileFailsAfterTheTextTheTextIsRemovedSoTheRetryDoesNotDoubleIt() throws Exception {
+        connector.send(channel, text("chauffe")); // the webhook exists
+        OutgoingAttachment file = new OutgoingAttachment("planning.txt", "text/plain", "lundi".getBytes(StandardCharsets.UTF_8));
+        OutgoingRemoteMessage message = new OutgoingRemoteMessage(MARIE, MatrixContent.text("voici le planning"),
+                Optional.empty(), Optional.empty(), List.of(file));
+
+        limitNextUpload = true;
+        assertThatThrownBy(() -> connector.send(channel, message))
+                .isInstanceOfSatisfying(BridgeException.class, e -> assertThat(e.isRetryable()).isTrue());
+        assertThat(discord.messagesIn(general.id())).extracting(FakeMessage::content).doesNotContain("voici le planning");
+
+        List<RemoteMessageId> ids = connector.send(channel, message); // the engine's retry
+        assertThat(ids).hasSize(2);
+        assertThat(discord.messagesIn(general.id())).filteredOn(m -> m.content().equals("voici le planning")).hasSize(1);
+        assertThat(discord.messagesIn(general.id())).filteredOn(m -> !m.attachments().isEmpty()).hasSize(1);
+        // the removal is the bridge's own: it is not bridged back as a deletion
+        FakeMessage after = discord.userSays(general.id(), alice.id(), "merci");
+        host.await(RemoteEvent.Message.class, e -> e.id().value().equals(after.id()), WAIT);
+        assertThat(host.all(RemoteEvent.Delete.class)).isEmpty();
+    }
+
+    @Test
+    void whenTheFileIsRefusedForGoodTheTextPostedBeforeItIsRemoved() throws Exception {
+        connector.close();
+        connector = null;
+        discord.close();
+        discord = FakeDiscord.builder().uploadLimit(1024).start();
+        general = discord.channel("general");
+        alice = discord.user("alice");
+        channel = new RemoteChannelId(general.id());
+        host = new RecordingHost().link(general.id());
+        connector = connect(host);
+
+        OutgoingAttachment big = new OutgoingAttachment("photo.png", "image/png", new byte[4096]);
+        assertThatThrownBy(() -> connector.send(channel, new OutgoingRemoteMessage(MARIE, MatrixContent.text("la photo"),
+                Optional.empty(), Optional.empty(), List.of(big))))
+                .isInstanceOfSatisfying(BridgeException.class, e -> {
+                    assertThat(e.isRetryable()).isFalse();
+                    assertThat(e.getMessage()).contains("too large");
+                });
+        assertThat(discord.messagesIn(general.id())).isEmpty();
+        assertThat(discord.requests("DELETE", "/webhooks/\\d+/[^/]+/messages/\\d+")).hasSize(1);
     }
 
     @Test
