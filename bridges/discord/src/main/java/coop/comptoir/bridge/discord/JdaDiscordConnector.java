@@ -246,9 +246,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             Optional<String> thread = message.threadRoot().isPresent()
                     ? Optional.of(threadFor(target, message.threadRoot().get().value()))
                     : Optional.empty();
-            MessageChannel threadChannel = thread.<MessageChannel>map(id -> jda().getThreadChannelById(id)).orElse(null);
-            MessageChannel postedIn = threadChannel == null ? target : threadChannel;
-            String reply = message.replyTo().map(r -> replyLine(target, postedIn, r.value())).orElse("");
+            String reply = message.replyTo().map(r -> replyLine(target, r.value())).orElse("");
             TextConverter.Outgoing out = convert(message.content(), reply);
             List<OutgoingAttachment> files = message.attachments();
             long limit = maxUploadBytes(channel);
@@ -354,9 +352,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         StandardGuildMessageChannel target = portal(channel);
         try {
             Optional<String> thread = threads.threadOf(message.value());
-            MessageChannel postedIn = thread.<MessageChannel>map(id -> jda().getThreadChannelById(id)).orElse(target);
-            String reply = newContent.replyTo().map(r -> replyLine(target, postedIn == null ? target : postedIn, r.value()))
-                    .orElse("");
+            String reply = newContent.replyTo().map(r -> replyLine(target, r.value())).orElse("");
             Webhooks.Hook hook = webhooks.forChannel(target);
             if (reply.isEmpty()) {
                 // Matrix edits carry no reply: keep the quote line the message was posted with
@@ -406,15 +402,19 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
     public void react(RemoteChannelId channel, RemoteMessageId message, coop.comptoir.bridge.api.MatrixSender sender,
                       String key, boolean add) throws BridgeException {
         StandardGuildMessageChannel target = portal(channel);
-        MessageChannel holder = threads.threadOf(message.value()).<MessageChannel>map(id -> jda().getThreadChannelById(id))
-                .orElse(target);
-        if (holder == null) {
-            holder = target;
-        }
         if (!Rendering.looksLikeEmoji(key)) {
             log.debug("Reaction {} is not an emoji: not carried to Discord", key);
             return;
         }
+        Optional<String> threadId = threads.threadOf(message.value());
+        Optional<MessageChannel> inThread = threadId.flatMap(id -> Optional.ofNullable(jda().getThreadChannelById(id)));
+        if (threadId.isPresent() && inThread.isEmpty()) {
+            // JDA holds active threads only, and has no way to fetch one by ID; an archived thread takes no
+            // reactions anyway. Reacting in the portal channel instead would only get "Unknown Message".
+            throw BridgeException.permanent("the Discord thread of this message is archived or gone: reacting in #"
+                    + target.getName(), null);
+        }
+        MessageChannel holder = inThread.orElse(target);
         String slot = message.value() + " " + key;
         try {
             if (add) {
@@ -850,25 +850,30 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         }
     }
 
-    /** The reply line for a Matrix reply to {@code replied}, looked up where it lives. */
-    private String replyLine(StandardGuildMessageChannel portal, MessageChannel postedIn, String replied) {
-        MessageChannel holder = threads.threadOf(replied).<MessageChannel>map(id -> jda().getThreadChannelById(id))
-                .orElse(portal);
-        if (holder == null) {
-            holder = postedIn;
-        }
+    /**
+     * The reply line for a Matrix reply to {@code replied}, looked up where it lives. A thread JDA does
+     * not hold (archived) cannot be read: the line then has the link only.
+     */
+    private String replyLine(StandardGuildMessageChannel portal, String replied) {
+        Optional<String> threadId = threads.threadOf(replied);
+        Optional<MessageChannel> holder = threadId.isPresent()
+                ? threadId.flatMap(id -> Optional.ofNullable(jda().getThreadChannelById(id)))
+                : Optional.of(portal);
         String author = null;
         String excerpt = null;
-        try {
-            Message m = holder.retrieveMessageById(replied).complete();
-            author = m.isWebhookMessage() || m.getMember() == null ? m.getAuthor().getEffectiveName() : m.getMember().getEffectiveName();
-            excerpt = m.getContentDisplay();
-        } catch (ErrorResponseException e) {
-            if (e.isServerError()) {
-                throw e;
+        if (holder.isPresent()) {
+            try {
+                Message m = holder.get().retrieveMessageById(replied).complete();
+                author = m.isWebhookMessage() || m.getMember() == null ? m.getAuthor().getEffectiveName() : m.getMember().getEffectiveName();
+                excerpt = m.getContentDisplay();
+            } catch (ErrorResponseException e) {
+                if (e.isServerError()) {
+                    throw e;
+                }
             }
         }
-        return Rendering.replyLine(author, excerpt, Rendering.jumpUrl(portal.getGuild().getId(), holder.getId(), replied));
+        return Rendering.replyLine(author, excerpt, Rendering.jumpUrl(portal.getGuild().getId(),
+                threadId.orElse(portal.getId()), replied));
     }
 
     private TextConverter.Outgoing convert(MatrixContent content, String replyLine) {

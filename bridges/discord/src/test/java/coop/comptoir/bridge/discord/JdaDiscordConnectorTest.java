@@ -43,6 +43,7 @@ class JdaDiscordConnectorTest {
     private FakeChannel general;
     private FakeUser alice;
     private RemoteChannelId channel;
+    private ThreadPlaces places;
     /** When set, the next file upload (the connector's own requests, not JDA's) is answered with a 429. */
     private volatile boolean limitNextUpload;
     private final OkHttpClient http = new OkHttpClient.Builder().addInterceptor(chain -> {
@@ -80,8 +81,8 @@ class JdaDiscordConnectorTest {
     private JdaDiscordConnector connect(RecordingHost h) throws Exception {
         DiscordConfig config = new DiscordConfig(discord.botToken(), null, List.of(), null, null, null, "en", null,
                 discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl(), null);
-        JdaDiscordConnector c = new JdaDiscordConnector(config, http, LoggerFactory.getLogger("discord-test"),
-                ThreadPlaces.inMemory(1000));
+        places = ThreadPlaces.inMemory(1000);
+        JdaDiscordConnector c = new JdaDiscordConnector(config, http, LoggerFactory.getLogger("discord-test"), places);
         c.start(h);
         return c;
     }
@@ -258,6 +259,26 @@ class JdaDiscordConnectorTest {
                 Optional.empty(), Optional.of(new RemoteMessageId(other.id())), List.of())).get(0);
         assertThat(discord.findMessage(started.value()).orElseThrow().channelId()).isEqualTo(other.id());
         assertThat(discord.requests("POST", "/channels/\\d+/messages/\\d+/threads")).hasSize(1);
+    }
+
+    @Test
+    void aReactionInAThreadJdaDoesNotHoldFailsClearlyInsteadOfGoingToTheChannel() throws Exception {
+        FakeMessage said = discord.userSays(general.id(), alice.id(), "dans un fil archivé");
+        host.await(RemoteEvent.Message.class, e -> e.id().value().equals(said.id()), WAIT);
+        places.put(said.id(), "1100000000000000001"); // a thread JDA does not have in its cache
+
+        assertThatThrownBy(() -> connector.react(channel, new RemoteMessageId(said.id()), MARIE, "👍", true))
+                .isInstanceOfSatisfying(BridgeException.class, e -> {
+                    assertThat(e.isRetryable()).isFalse();
+                    assertThat(e.getMessage()).contains("thread");
+                });
+        assertThat(discord.requests("PUT", "/channels/\\d+/messages/\\d+/reactions/.*")).isEmpty();
+
+        // a reply to it still links to where it lives
+        RemoteMessageId out = connector.send(channel, new OutgoingRemoteMessage(MARIE, MatrixContent.text("oui"),
+                Optional.of(new RemoteMessageId(said.id())), Optional.empty(), List.of())).get(0);
+        assertThat(discord.findMessage(out.value()).orElseThrow().content())
+                .contains("/" + general.guildId() + "/1100000000000000001/" + said.id()).endsWith("\noui");
     }
 
     @Test
