@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -127,6 +128,14 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         }
     });
     private final CountDownLatch ready = new CountDownLatch(1);
+    /** A Gateway drop shorter than this, ended by a RESUME, is not reported to the host (see {@link Listener}). */
+    static final Duration DISCONNECT_GRACE = Duration.ofSeconds(15);
+    volatile Duration disconnectGrace = DISCONNECT_GRACE;
+    private final Object link = new Object();
+    /** The drop not reported yet (its grace running), or null. Guarded by {@link #link}. */
+    private Object pendingDrop;
+    /** Whether the host was told the connection is down. Guarded by {@link #link}. */
+    private boolean reportedDown;
 
     private volatile BridgeHost host;
     private volatile TextConverter text;
@@ -660,28 +669,77 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
     }
 
     private final class Listener extends ListenerAdapter {
+        /*
+         * The host catches up every portal each time it is told the connection is up. A RESUME replays
+         * the events missed meanwhile, so a short drop ended by a resume is not reported at all; only a
+         * new session (READY, or a session recreated after an invalid one) or the end of a drop long
+         * enough to have been reported tells the host, and so catches up.
+         */
         @Override
         public void onReady(ReadyEvent event) {
             guarded("ready", () -> {
-                ready.countDown();
-                host.connectionChanged(true, "connected to Discord as " + event.getJDA().getSelfUser().getName()
-                        + " (" + event.getGuildTotalCount() + " server(s))");
+                try {
+                    up("connected to Discord as " + event.getJDA().getSelfUser().getName()
+                            + " (" + event.getGuildTotalCount() + " server(s))");
+                } finally {
+                    ready.countDown();
+                }
             });
         }
 
         @Override
         public void onSessionResume(SessionResumeEvent event) {
-            guarded("resume", () -> host.connectionChanged(true, "connected to Discord (session resumed)"));
+            guarded("resume", () -> {
+                synchronized (link) {
+                    if (pendingDrop != null) {
+                        pendingDrop = null;
+                        log.debug("Discord session resumed; the events missed are replayed, no catch-up needed");
+                        return;
+                    }
+                }
+                up("connected to Discord (session resumed)");
+            });
         }
 
         @Override
         public void onSessionRecreate(SessionRecreateEvent event) {
-            guarded("recreate", () -> host.connectionChanged(true, "connected to Discord (new session)"));
+            guarded("recreate", () -> up("connected to Discord (new session)"));
         }
 
         @Override
         public void onSessionDisconnect(SessionDisconnectEvent event) {
-            guarded("disconnect", () -> host.connectionChanged(false, "disconnected from Discord, reconnecting"));
+            guarded("disconnect", () -> {
+                Object drop = new Object();
+                synchronized (link) {
+                    if (reportedDown) {
+                        return;
+                    }
+                    pendingDrop = drop;
+                }
+                Duration grace = disconnectGrace;
+                CompletableFuture.runAsync(() -> reportDrop(drop),
+                        CompletableFuture.delayedExecutor(grace.toMillis(), TimeUnit.MILLISECONDS));
+            });
+        }
+
+        private void reportDrop(Object drop) {
+            synchronized (link) {
+                if (pendingDrop != drop) {
+                    return; // resumed or reconnected meanwhile
+                }
+                pendingDrop = null;
+                reportedDown = true;
+                // under the lock: a reconnection reported meanwhile cannot come before this
+                guarded("disconnect", () -> host.connectionChanged(false, "disconnected from Discord, reconnecting"));
+            }
+        }
+
+        private void up(String detail) {
+            synchronized (link) {
+                pendingDrop = null;
+                reportedDown = false;
+                host.connectionChanged(true, detail);
+            }
         }
 
         @Override

@@ -536,16 +536,42 @@ class JdaDiscordConnectorTest {
     }
 
     @Test
-    void aDroppedGatewayIsReportedAndResumed() {
+    void aShortDropEndedByAResumeIsNotReportedSoNoCatchUpRuns() {
+        List<String> before = List.copyOf(host.connection);
         discord.disconnect();
+        discord.awaitGatewayFrame(f -> f.toClient() && "RESUMED".equals(f.type()), WAIT);
+        FakeMessage said = discord.userSays(general.id(), alice.id(), "toujours là ?");
+        host.await(RemoteEvent.Message.class, e -> e.id().value().equals(said.id()), WAIT);
+        assertThat(host.connection).isEqualTo(before);
+    }
+
+    @Test
+    void aLongDropIsReportedAndItsEndToo() {
+        connector.disconnectGrace = Duration.ofMillis(200);
+        discord.outage(true);
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (host.connection.stream().noneMatch(s -> s.contains("resumed") || s.contains("new session"))
-                && System.nanoTime() < deadline) {
+        while (host.connection.stream().noneMatch(s -> s.startsWith("down: disconnected")) && System.nanoTime() < deadline) {
             RecordingHost.sleep(20);
         }
-        assertThat(host.connection).anyMatch(s -> s.startsWith("down:"));
+        discord.outage(false);
+        while (!host.connection.get(host.connection.size() - 1).startsWith("up:") && System.nanoTime() < deadline) {
+            RecordingHost.sleep(20);
+        }
+        assertThat(host.connection).anyMatch(s -> s.startsWith("down: disconnected"));
         assertThat(host.connection).last().satisfies(s -> assertThat(s).startsWith("up:"));
         FakeMessage said = discord.userSays(general.id(), alice.id(), "toujours là ?");
         host.await(RemoteEvent.Message.class, e -> e.id().value().equals(said.id()), WAIT);
+    }
+
+    @Test
+    void aNewSessionIsReportedSoTheHostCatchesUp() {
+        int before = host.connection.size();
+        discord.sendInvalidSession(false);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (host.connection.size() == before && System.nanoTime() < deadline) {
+            RecordingHost.sleep(20);
+        }
+        assertThat(host.connection.subList(before, host.connection.size())).last()
+                .satisfies(s -> assertThat(s).startsWith("up: connected to Discord"));
     }
 }
