@@ -153,7 +153,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         this.threads = threads;
         this.webhooks = new Webhooks(config.webhookName());
         this.uploads = new WebhookUploads(http, config.apiBaseUrl() == null ? "https://discord.com/api/v10/"
-                : config.apiBaseUrl().endsWith("/") ? config.apiBaseUrl() : config.apiBaseUrl() + "/");
+                : config.apiBaseUrl().endsWith("/") ? config.apiBaseUrl() : config.apiBaseUrl() + "/", french());
     }
 
     @Override
@@ -261,8 +261,11 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             long limit = maxUploadBytes(channel);
             for (OutgoingAttachment f : files) {
                 if (f.data().length > limit) {
-                    throw BridgeException.permanent(f.fileName() + " is " + megabytes(f.data().length)
-                            + ", more than Discord accepts in " + where + " (" + megabytes(limit) + ")", null);
+                    throw BridgeException.permanent(french()
+                            ? f.fileName() + " fait " + megabytes(f.data().length) + ", c'est plus que ce que Discord accepte dans "
+                                    + where + " (" + megabytes(limit) + ")"
+                            : f.fileName() + " is " + megabytes(f.data().length) + ", more than Discord accepts in " + where
+                                    + " (" + megabytes(limit) + ")", null);
                 }
             }
             List<String> pieces = out.pieces();
@@ -310,7 +313,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
                 // someone deleted the webhook on Discord: the next attempt makes a new one
                 throw BridgeException.retryable("the bridge's webhook in " + where + " was deleted; making a new one", null, null);
             }
-            throw Failures.map(e, "posting in " + where);
+            throw failed(e, "posting in " + where);
         }
     }
 
@@ -381,7 +384,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             action.complete();
         } catch (RuntimeException e) {
             forgetWebhookIfGone(e, target.getId());
-            throw Failures.map(e, "editing a message in #" + target.getName());
+            throw failed(e, "editing a message in #" + target.getName());
         }
     }
 
@@ -400,10 +403,10 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             }
             ownDeletes.remove(message.value());
             forgetWebhookIfGone(e, target.getId());
-            throw Failures.map(e, "deleting a message in #" + target.getName());
+            throw failed(e, "deleting a message in #" + target.getName());
         } catch (RuntimeException e) {
             ownDeletes.remove(message.value());
-            throw Failures.map(e, "deleting a message in #" + target.getName());
+            throw failed(e, "deleting a message in #" + target.getName());
         }
     }
 
@@ -447,9 +450,9 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             if (!add && e.getErrorResponse() == ErrorResponse.UNKNOWN_MESSAGE) {
                 return;
             }
-            throw Failures.map(e, "reacting in #" + target.getName());
+            throw failed(e, "reacting in #" + target.getName());
         } catch (RuntimeException e) {
-            throw Failures.map(e, "reacting in #" + target.getName());
+            throw failed(e, "reacting in #" + target.getName());
         }
     }
 
@@ -523,7 +526,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             }
             return out;
         } catch (RuntimeException e) {
-            throw Failures.map(e, "reading the history of #" + target.getName());
+            throw failed(e, "reading the history of #" + target.getName());
         }
     }
 
@@ -873,7 +876,9 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         if (c == null && j.getGuildCache().isEmpty()) {
             throw BridgeException.retryable("Discord servers not loaded yet", null, null);
         }
-        throw BridgeException.permanent("the Discord channel " + channel.value() + " does not exist or the bot cannot see it", null);
+        throw BridgeException.permanent(french()
+                ? "le salon Discord " + channel.value() + " n'existe pas, ou le bot ne peut pas le voir"
+                : "the Discord channel " + channel.value() + " does not exist or the bot cannot see it", null);
     }
 
     /**
@@ -971,7 +976,17 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         return url;
     }
 
-    private static String megabytes(long bytes) {
-        return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
+    private String megabytes(long bytes) {
+        double mb = bytes / (1024.0 * 1024.0);
+        return french() ? String.format(java.util.Locale.FRENCH, "%.1f Mo", mb) : String.format(java.util.Locale.ROOT, "%.1f MB", mb);
+    }
+
+    /** Whether the failures people can fix are told in French (the config's {@code language: fr}). */
+    private boolean french() {
+        return "fr".equals(config.language());
+    }
+
+    private BridgeException failed(RuntimeException e, String what) {
+        return Failures.map(e, what, french());
     }
 }

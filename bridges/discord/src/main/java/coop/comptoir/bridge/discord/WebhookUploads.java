@@ -32,11 +32,16 @@ final class WebhookUploads {
 
     private final OkHttpClient http;
     private final HttpUrl base;
+    private final boolean french;
 
-    /** @param apiBase the REST base with its version, ending with {@code /} */
-    WebhookUploads(OkHttpClient http, String apiBase) {
+    /**
+     * @param apiBase the REST base with its version, ending with {@code /}
+     * @param french  whether the failures people can fix are told in French
+     */
+    WebhookUploads(OkHttpClient http, String apiBase, boolean french) {
         this.http = http;
         this.base = HttpUrl.get(apiBase);
+        this.french = french;
     }
 
     /** Posts {@code files} in one message and returns its ID. */
@@ -114,7 +119,7 @@ final class WebhookUploads {
         return sub.matches("[a-z0-9]{1,10}") ? Optional.of(sub) : Optional.empty();
     }
 
-    private static BridgeException failure(int status, String text) {
+    private BridgeException failure(int status, String text) {
         JsonNode error;
         try {
             error = JSON.readTree(text);
@@ -130,11 +135,15 @@ final class WebhookUploads {
             return BridgeException.retryable("Discord is unavailable (HTTP " + status + ") for a file upload", null, null);
         }
         int code = error.path("code").asInt();
+        if (status == 413) {
+            code = 40005;
+        }
         String reason = switch (code) {
-            case 40005 -> "the file is too large for Discord";
+            case 40005 -> Failures.text(french, Failures.Text.FILE_TOO_LARGE);
             case 10015 -> "the bridge's webhook was deleted on Discord";
-            case 10003 -> "the Discord channel no longer exists";
-            case 50013 -> "the bot lacks a permission on Discord";
+            case 10003 -> Failures.text(french, Failures.Text.UNKNOWN_CHANNEL);
+            case 50013 -> Failures.text(french, Failures.Text.MISSING_PERMISSION);
+            case 50001 -> Failures.text(french, Failures.Text.MISSING_ACCESS);
             default -> "Discord refused the file (" + status + (code != 0 ? ", code " + code : "") + ")";
         };
         return BridgeException.permanent(reason, new Refused(status, code));

@@ -63,4 +63,16 @@ class FailuresTest {
         assertThat(all.toString()).doesNotContain(botToken).doesNotContain(webhookToken)
                 .contains("java.lang.IllegalStateException: outer").contains("java.io.IOException");
     }
+
+    @Test
+    void theFailuresPeopleCanFixAreToldInTheirLanguage() {
+        IllegalArgumentException tooLong = new IllegalArgumentException("Content may not be longer than 2000 characters");
+        assertThat(Failures.map(tooLong, "posting in #general", true).getMessage())
+                .isEqualTo("le message est trop long pour Discord");
+        assertThat(Failures.map(tooLong, "posting in #general", false).getMessage())
+                .isEqualTo("the message is too long for Discord: posting in #general");
+        assertThat(Failures.text(true, Failures.Text.MISSING_PERMISSION)).startsWith("il manque une permission au bot");
+        assertThat(Failures.text(true, Failures.Text.FILE_TOO_LARGE)).isEqualTo("le fichier est trop lourd pour Discord");
+        assertThat(Failures.text(false, Failures.Text.UNKNOWN_CHANNEL)).isEqualTo("the Discord channel no longer exists");
+    }
 }

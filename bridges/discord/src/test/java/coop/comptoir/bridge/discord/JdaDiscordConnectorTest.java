@@ -79,7 +79,11 @@ class JdaDiscordConnectorTest {
     }
 
     private JdaDiscordConnector connect(RecordingHost h) throws Exception {
-        DiscordConfig config = new DiscordConfig(discord.botToken(), null, List.of(), null, null, null, "en", null,
+        return connect(h, "en");
+    }
+
+    private JdaDiscordConnector connect(RecordingHost h, String language) throws Exception {
+        DiscordConfig config = new DiscordConfig(discord.botToken(), null, List.of(), null, null, null, language, null,
                 discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl(), null);
         places = ThreadPlaces.inMemory(1000);
         JdaDiscordConnector c = new JdaDiscordConnector(config, http, LoggerFactory.getLogger("discord-test"), places);
@@ -488,6 +492,20 @@ class JdaDiscordConnectorTest {
         assertThat(connector.channel(channel)).hasValueSatisfying(c -> assertThat(c.name()).isEqualTo("general (Comptoir)"));
         assertThatThrownBy(() -> connector.send(new RemoteChannelId("123"), text("perdu")))
                 .isInstanceOfSatisfying(BridgeException.class, e -> assertThat(e.isRetryable()).isFalse());
+    }
+
+    @Test
+    void failuresAreToldInFrenchToAFrenchBridge() throws Exception {
+        connector.close();
+        connector = connect(host, "fr");
+        assertThatThrownBy(() -> connector.send(new RemoteChannelId("123"), text("perdu")))
+                .isInstanceOfSatisfying(BridgeException.class, e -> assertThat(e.getMessage())
+                        .isEqualTo("le salon Discord 123 n'existe pas, ou le bot ne peut pas le voir"));
+        OutgoingAttachment big = new OutgoingAttachment("video.mp4", "video/mp4", new byte[(int) (10L * 1024 * 1024) + 1]);
+        assertThatThrownBy(() -> connector.send(channel, new OutgoingRemoteMessage(MARIE, MatrixContent.text("video.mp4"),
+                Optional.empty(), Optional.empty(), List.of(big))))
+                .isInstanceOfSatisfying(BridgeException.class, e -> assertThat(e.getMessage())
+                        .isEqualTo("video.mp4 fait 10,0 Mo, c'est plus que ce que Discord accepte dans #general (10,0 Mo)"));
     }
 
     @Test
