@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -107,6 +108,8 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             GatewayIntent.GUILD_MESSAGE_REACTIONS, GatewayIntent.GUILD_WEBHOOKS);
     private static final Duration READY_WAIT = Duration.ofSeconds(60);
     private static final int MAX_FILES_PER_MESSAGE = 10;
+    /** Discord takes at most 100 users in {@code allowed_mentions.users}. */
+    static final int MAX_PINGED_USERS = 100;
     /** Message flag: a thread was started from this message. */
     private static final long HAS_THREAD = 1L << 5;
 
@@ -125,6 +128,14 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         }
     });
     private final CountDownLatch ready = new CountDownLatch(1);
+    /** A Gateway drop shorter than this, ended by a RESUME, is not reported to the host (see {@link Listener}). */
+    static final Duration DISCONNECT_GRACE = Duration.ofSeconds(15);
+    volatile Duration disconnectGrace = DISCONNECT_GRACE;
+    private final Object link = new Object();
+    /** The drop not reported yet (its grace running), or null. Guarded by {@link #link}. */
+    private Object pendingDrop;
+    /** Whether the host was told the connection is down. Guarded by {@link #link}. */
+    private boolean reportedDown;
 
     private volatile BridgeHost host;
     private volatile TextConverter text;
@@ -142,7 +153,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         this.threads = threads;
         this.webhooks = new Webhooks(config.webhookName());
         this.uploads = new WebhookUploads(http, config.apiBaseUrl() == null ? "https://discord.com/api/v10/"
-                : config.apiBaseUrl().endsWith("/") ? config.apiBaseUrl() : config.apiBaseUrl() + "/");
+                : config.apiBaseUrl().endsWith("/") ? config.apiBaseUrl() : config.apiBaseUrl() + "/", french());
     }
 
     @Override
@@ -195,16 +206,29 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
                 }
             });
         }
+        boolean started = false;
         try {
-            jda = builder.build();
-        } catch (InvalidTokenException e) {
-            throw new IllegalStateException("Discord refused the bot token (check token: in the config)");
-        }
-        if (!ready.await(READY_WAIT.toSeconds(), TimeUnit.SECONDS)) {
-            if (jda.getStatus() == JDA.Status.SHUTDOWN || jda.getStatus() == JDA.Status.FAILED_TO_LOGIN) {
-                throw new IllegalStateException("could not log in to Discord (check the bot token)");
+            try {
+                jda = builder.build();
+            } catch (InvalidTokenException e) {
+                throw new IllegalStateException("Discord refused the bot token (check token: in the config)");
             }
-            log.warn("Discord is not ready after {} s; the bridge keeps trying in the background", READY_WAIT.toSeconds());
+            if (!ready.await(READY_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                if (jda.getStatus() == JDA.Status.SHUTDOWN || jda.getStatus() == JDA.Status.FAILED_TO_LOGIN) {
+                    throw new IllegalStateException("could not log in to Discord (check the bot token)");
+                }
+                log.warn("Discord is not ready after {} s; the bridge keeps trying in the background", READY_WAIT.toSeconds());
+            }
+            started = true;
+        } finally {
+            if (!started) {
+                // the start failed: nothing else will ever stop the event thread or JDA's own
+                JDA j = jda;
+                if (j != null) {
+                    j.shutdownNow();
+                }
+                events.shutdownNow();
+            }
         }
     }
 
@@ -231,16 +255,17 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             Optional<String> thread = message.threadRoot().isPresent()
                     ? Optional.of(threadFor(target, message.threadRoot().get().value()))
                     : Optional.empty();
-            MessageChannel threadChannel = thread.<MessageChannel>map(id -> jda().getThreadChannelById(id)).orElse(null);
-            MessageChannel postedIn = threadChannel == null ? target : threadChannel;
-            String reply = message.replyTo().map(r -> replyLine(target, postedIn, r.value())).orElse("");
+            String reply = message.replyTo().map(r -> replyLine(target, r.value())).orElse("");
             TextConverter.Outgoing out = convert(message.content(), reply);
             List<OutgoingAttachment> files = message.attachments();
             long limit = maxUploadBytes(channel);
             for (OutgoingAttachment f : files) {
                 if (f.data().length > limit) {
-                    throw BridgeException.permanent(f.fileName() + " is " + megabytes(f.data().length)
-                            + ", more than Discord accepts in " + where + " (" + megabytes(limit) + ")", null);
+                    throw BridgeException.permanent(french()
+                            ? f.fileName() + " fait " + megabytes(f.data().length) + ", c'est plus que ce que Discord accepte dans "
+                                    + where + " (" + megabytes(limit) + ")"
+                            : f.fileName() + " is " + megabytes(f.data().length) + ", more than Discord accepts in " + where
+                                    + " (" + megabytes(limit) + ")", null);
                 }
             }
             List<String> pieces = out.pieces();
@@ -251,27 +276,34 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             String username = WebhookNames.sanitise(message.sender().displayName(), message.sender().id().localpart());
             String avatar = message.sender().avatar().map(URI::toString).filter(a -> a.length() <= 2048).orElse(null);
             List<RemoteMessageId> ids = new ArrayList<>();
-            for (String piece : pieces) {
-                if (piece.isBlank()) {
-                    continue;
-                }
-                WebhookMessageCreateAction<Message> action = hook.client().sendMessage(piece);
-                ids.add(post(action, username, avatar, out.pingedUsers(), thread, channel));
-            }
-            for (int i = 0; i < files.size(); i += MAX_FILES_PER_MESSAGE) {
-                List<OutgoingAttachment> batch = files.subList(i, Math.min(files.size(), i + MAX_FILES_PER_MESSAGE));
-                String id;
-                try {
-                    id = uploads.post(hook.id(), hook.client().getToken(), thread, username, avatar, batch);
-                } catch (BridgeException e) {
-                    if (e.getMessage().contains("webhook was deleted")) {
-                        webhooks.forget(target.getId());
-                        throw BridgeException.retryable(e.getMessage(), null, null);
+            try {
+                for (String piece : pieces) {
+                    if (piece.isBlank()) {
+                        continue;
                     }
-                    throw e;
+                    WebhookMessageCreateAction<Message> action = hook.client().sendMessage(piece);
+                    ids.add(post(action, username, avatar, out.pingedUsers(), thread, channel));
                 }
-                thread.ifPresent(t -> threads.put(id, t));
-                ids.add(new RemoteMessageId(id));
+                for (int i = 0; i < files.size(); i += MAX_FILES_PER_MESSAGE) {
+                    List<OutgoingAttachment> batch = files.subList(i, Math.min(files.size(), i + MAX_FILES_PER_MESSAGE));
+                    String id;
+                    try {
+                        id = uploads.post(hook.id(), hook.client().getToken(), thread, username, avatar, batch);
+                    } catch (BridgeException e) {
+                        if (WebhookUploads.webhookGone(e)) {
+                            webhooks.forget(target.getId());
+                            throw BridgeException.retryable(e.getMessage(), null, null);
+                        }
+                        throw e;
+                    }
+                    thread.ifPresent(t -> threads.put(id, t));
+                    ids.add(new RemoteMessageId(id));
+                }
+            } catch (BridgeException | RuntimeException e) {
+                // The message fails as a whole: what was already posted goes, so that a retry does not
+                // show it twice and a "not sent" notice is true.
+                rollBack(hook, thread, ids, where);
+                throw e;
             }
             return ids;
         } catch (BridgeException e) {
@@ -281,15 +313,38 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
                 // someone deleted the webhook on Discord: the next attempt makes a new one
                 throw BridgeException.retryable("the bridge's webhook in " + where + " was deleted; making a new one", null, null);
             }
-            throw Failures.map(e, "posting in " + where);
+            throw failed(e, "posting in " + where);
         }
+    }
+
+    /** Deletes, as far as Discord lets it, the parts of a message posted before a later part failed. */
+    private void rollBack(Webhooks.Hook hook, Optional<String> thread, List<RemoteMessageId> posted, String where) {
+        if (posted.isEmpty()) {
+            return;
+        }
+        List<String> removed = new ArrayList<>();
+        for (RemoteMessageId id : posted) {
+            ownDeletes.add(id.value());
+            try {
+                WebhookMessageDeleteAction action = hook.client().deleteMessageById(id.value());
+                thread.ifPresent(action::setThreadId);
+                action.complete();
+                removed.add(id.value());
+            } catch (RuntimeException e) {
+                ownDeletes.remove(id.value());
+                log.debug("Could not remove part {} of a failed message in {}: {}", id.value(), where,
+                        Failures.safe(e.getMessage()));
+            }
+        }
+        log.debug("A later part of a message to {} failed: removed {} of the {} part(s) already posted {}", where,
+                removed.size(), posted.size(), removed);
     }
 
     private RemoteMessageId post(WebhookMessageCreateAction<Message> action, String username, String avatar,
                                  Set<String> pinged, Optional<String> thread, RemoteChannelId channel) {
         action.setUsername(username)
                 .setAllowedMentions(EnumSet.noneOf(Message.MentionType.class))
-                .mentionUsers(pinged);
+                .mentionUsers(pingable(pinged));
         if (avatar != null) {
             action.setAvatarUrl(avatar);
         }
@@ -299,14 +354,17 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         return new RemoteMessageId(posted.getId());
     }
 
+    /** The users a message may ping: the first 100 mentioned (Discord's limit; the others are still named). */
+    static List<String> pingable(Set<String> pinged) {
+        return pinged.stream().limit(MAX_PINGED_USERS).toList();
+    }
+
     @Override
     public void edit(RemoteChannelId channel, RemoteMessageId message, OutgoingRemoteMessage newContent) throws BridgeException {
         StandardGuildMessageChannel target = portal(channel);
         try {
             Optional<String> thread = threads.threadOf(message.value());
-            MessageChannel postedIn = thread.<MessageChannel>map(id -> jda().getThreadChannelById(id)).orElse(target);
-            String reply = newContent.replyTo().map(r -> replyLine(target, postedIn == null ? target : postedIn, r.value()))
-                    .orElse("");
+            String reply = newContent.replyTo().map(r -> replyLine(target, r.value())).orElse("");
             Webhooks.Hook hook = webhooks.forChannel(target);
             if (reply.isEmpty()) {
                 // Matrix edits carry no reply: keep the quote line the message was posted with
@@ -321,12 +379,12 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             }
             WebhookMessageEditAction<Message> action = hook.client().editMessageById(message.value(), first)
                     .setAllowedMentions(EnumSet.noneOf(Message.MentionType.class))
-                    .mentionUsers(out.pingedUsers());
+                    .mentionUsers(pingable(out.pingedUsers()));
             thread.ifPresent(action::setThreadId);
             action.complete();
         } catch (RuntimeException e) {
             forgetWebhookIfGone(e, target.getId());
-            throw Failures.map(e, "editing a message in #" + target.getName());
+            throw failed(e, "editing a message in #" + target.getName());
         }
     }
 
@@ -345,10 +403,10 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             }
             ownDeletes.remove(message.value());
             forgetWebhookIfGone(e, target.getId());
-            throw Failures.map(e, "deleting a message in #" + target.getName());
+            throw failed(e, "deleting a message in #" + target.getName());
         } catch (RuntimeException e) {
             ownDeletes.remove(message.value());
-            throw Failures.map(e, "deleting a message in #" + target.getName());
+            throw failed(e, "deleting a message in #" + target.getName());
         }
     }
 
@@ -356,15 +414,19 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
     public void react(RemoteChannelId channel, RemoteMessageId message, coop.comptoir.bridge.api.MatrixSender sender,
                       String key, boolean add) throws BridgeException {
         StandardGuildMessageChannel target = portal(channel);
-        MessageChannel holder = threads.threadOf(message.value()).<MessageChannel>map(id -> jda().getThreadChannelById(id))
-                .orElse(target);
-        if (holder == null) {
-            holder = target;
-        }
         if (!Rendering.looksLikeEmoji(key)) {
             log.debug("Reaction {} is not an emoji: not carried to Discord", key);
             return;
         }
+        Optional<String> threadId = threads.threadOf(message.value());
+        Optional<MessageChannel> inThread = threadId.flatMap(id -> Optional.ofNullable(jda().getThreadChannelById(id)));
+        if (threadId.isPresent() && inThread.isEmpty()) {
+            // JDA holds active threads only, and has no way to fetch one by ID; an archived thread takes no
+            // reactions anyway. Reacting in the portal channel instead would only get "Unknown Message".
+            throw BridgeException.permanent("the Discord thread of this message is archived or gone: reacting in #"
+                    + target.getName(), null);
+        }
+        MessageChannel holder = inThread.orElse(target);
         String slot = message.value() + " " + key;
         try {
             if (add) {
@@ -388,9 +450,9 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             if (!add && e.getErrorResponse() == ErrorResponse.UNKNOWN_MESSAGE) {
                 return;
             }
-            throw Failures.map(e, "reacting in #" + target.getName());
+            throw failed(e, "reacting in #" + target.getName());
         } catch (RuntimeException e) {
-            throw Failures.map(e, "reacting in #" + target.getName());
+            throw failed(e, "reacting in #" + target.getName());
         }
     }
 
@@ -464,7 +526,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             }
             return out;
         } catch (RuntimeException e) {
-            throw Failures.map(e, "reading the history of #" + target.getName());
+            throw failed(e, "reading the history of #" + target.getName());
         }
     }
 
@@ -610,28 +672,77 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
     }
 
     private final class Listener extends ListenerAdapter {
+        /*
+         * The host catches up every portal each time it is told the connection is up. A RESUME replays
+         * the events missed meanwhile, so a short drop ended by a resume is not reported at all; only a
+         * new session (READY, or a session recreated after an invalid one) or the end of a drop long
+         * enough to have been reported tells the host, and so catches up.
+         */
         @Override
         public void onReady(ReadyEvent event) {
             guarded("ready", () -> {
-                ready.countDown();
-                host.connectionChanged(true, "connected to Discord as " + event.getJDA().getSelfUser().getName()
-                        + " (" + event.getGuildTotalCount() + " server(s))");
+                try {
+                    up("connected to Discord as " + event.getJDA().getSelfUser().getName()
+                            + " (" + event.getGuildTotalCount() + " server(s))");
+                } finally {
+                    ready.countDown();
+                }
             });
         }
 
         @Override
         public void onSessionResume(SessionResumeEvent event) {
-            guarded("resume", () -> host.connectionChanged(true, "connected to Discord (session resumed)"));
+            guarded("resume", () -> {
+                synchronized (link) {
+                    if (pendingDrop != null) {
+                        pendingDrop = null;
+                        log.debug("Discord session resumed; the events missed are replayed, no catch-up needed");
+                        return;
+                    }
+                }
+                up("connected to Discord (session resumed)");
+            });
         }
 
         @Override
         public void onSessionRecreate(SessionRecreateEvent event) {
-            guarded("recreate", () -> host.connectionChanged(true, "connected to Discord (new session)"));
+            guarded("recreate", () -> up("connected to Discord (new session)"));
         }
 
         @Override
         public void onSessionDisconnect(SessionDisconnectEvent event) {
-            guarded("disconnect", () -> host.connectionChanged(false, "disconnected from Discord, reconnecting"));
+            guarded("disconnect", () -> {
+                Object drop = new Object();
+                synchronized (link) {
+                    if (reportedDown) {
+                        return;
+                    }
+                    pendingDrop = drop;
+                }
+                Duration grace = disconnectGrace;
+                CompletableFuture.runAsync(() -> reportDrop(drop),
+                        CompletableFuture.delayedExecutor(grace.toMillis(), TimeUnit.MILLISECONDS));
+            });
+        }
+
+        private void reportDrop(Object drop) {
+            synchronized (link) {
+                if (pendingDrop != drop) {
+                    return; // resumed or reconnected meanwhile
+                }
+                pendingDrop = null;
+                reportedDown = true;
+                // under the lock: a reconnection reported meanwhile cannot come before this
+                guarded("disconnect", () -> host.connectionChanged(false, "disconnected from Discord, reconnecting"));
+            }
+        }
+
+        private void up(String detail) {
+            synchronized (link) {
+                pendingDrop = null;
+                reportedDown = false;
+                host.connectionChanged(true, detail);
+            }
         }
 
         @Override
@@ -732,7 +843,9 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             try {
                 work.run();
             } catch (RuntimeException e) {
-                log.warn("Discord {} event not bridged: {}", what, Failures.safe(String.valueOf(e.getMessage())), e);
+                // never the raw exception: JDA's messages may quote a request with a token in it
+                log.warn("Discord {} event not bridged: {}: {}", what, e.getClass().getName(), Failures.safe(e.getMessage()));
+                log.debug("Discord {} event not bridged", what, Failures.cleaned(e));
             }
         }
     }
@@ -763,7 +876,9 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         if (c == null && j.getGuildCache().isEmpty()) {
             throw BridgeException.retryable("Discord servers not loaded yet", null, null);
         }
-        throw BridgeException.permanent("the Discord channel " + channel.value() + " does not exist or the bot cannot see it", null);
+        throw BridgeException.permanent(french()
+                ? "le salon Discord " + channel.value() + " n'existe pas, ou le bot ne peut pas le voir"
+                : "the Discord channel " + channel.value() + " does not exist or the bot cannot see it", null);
     }
 
     /**
@@ -798,25 +913,30 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         }
     }
 
-    /** The reply line for a Matrix reply to {@code replied}, looked up where it lives. */
-    private String replyLine(StandardGuildMessageChannel portal, MessageChannel postedIn, String replied) {
-        MessageChannel holder = threads.threadOf(replied).<MessageChannel>map(id -> jda().getThreadChannelById(id))
-                .orElse(portal);
-        if (holder == null) {
-            holder = postedIn;
-        }
+    /**
+     * The reply line for a Matrix reply to {@code replied}, looked up where it lives. A thread JDA does
+     * not hold (archived) cannot be read: the line then has the link only.
+     */
+    private String replyLine(StandardGuildMessageChannel portal, String replied) {
+        Optional<String> threadId = threads.threadOf(replied);
+        Optional<MessageChannel> holder = threadId.isPresent()
+                ? threadId.flatMap(id -> Optional.ofNullable(jda().getThreadChannelById(id)))
+                : Optional.of(portal);
         String author = null;
         String excerpt = null;
-        try {
-            Message m = holder.retrieveMessageById(replied).complete();
-            author = m.isWebhookMessage() || m.getMember() == null ? m.getAuthor().getEffectiveName() : m.getMember().getEffectiveName();
-            excerpt = m.getContentDisplay();
-        } catch (ErrorResponseException e) {
-            if (e.isServerError()) {
-                throw e;
+        if (holder.isPresent()) {
+            try {
+                Message m = holder.get().retrieveMessageById(replied).complete();
+                author = m.isWebhookMessage() || m.getMember() == null ? m.getAuthor().getEffectiveName() : m.getMember().getEffectiveName();
+                excerpt = m.getContentDisplay();
+            } catch (ErrorResponseException e) {
+                if (e.isServerError()) {
+                    throw e;
+                }
             }
         }
-        return Rendering.replyLine(author, excerpt, Rendering.jumpUrl(portal.getGuild().getId(), holder.getId(), replied));
+        return Rendering.replyLine(author, excerpt, Rendering.jumpUrl(portal.getGuild().getId(),
+                threadId.orElse(portal.getId()), replied));
     }
 
     private TextConverter.Outgoing convert(MatrixContent content, String replyLine) {
@@ -856,7 +976,17 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         return url;
     }
 
-    private static String megabytes(long bytes) {
-        return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
+    private String megabytes(long bytes) {
+        double mb = bytes / (1024.0 * 1024.0);
+        return french() ? String.format(java.util.Locale.FRENCH, "%.1f Mo", mb) : String.format(java.util.Locale.ROOT, "%.1f MB", mb);
+    }
+
+    /** Whether the failures people can fix are told in French (the config's {@code language: fr}). */
+    private boolean french() {
+        return "fr".equals(config.language());
+    }
+
+    private BridgeException failed(RuntimeException e, String what) {
+        return Failures.map(e, what, french());
     }
 }

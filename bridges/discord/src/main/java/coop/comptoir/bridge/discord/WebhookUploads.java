@@ -32,11 +32,16 @@ final class WebhookUploads {
 
     private final OkHttpClient http;
     private final HttpUrl base;
+    private final boolean french;
 
-    /** @param apiBase the REST base with its version, ending with {@code /} */
-    WebhookUploads(OkHttpClient http, String apiBase) {
+    /**
+     * @param apiBase the REST base with its version, ending with {@code /}
+     * @param french  whether the failures people can fix are told in French
+     */
+    WebhookUploads(OkHttpClient http, String apiBase, boolean french) {
         this.http = http;
         this.base = HttpUrl.get(apiBase);
+        this.french = french;
     }
 
     /** Posts {@code files} in one message and returns its ID. */
@@ -52,9 +57,10 @@ final class WebhookUploads {
         MultipartBody.Builder body = new MultipartBody.Builder().setType(MultipartBody.FORM);
         for (int i = 0; i < files.size(); i++) {
             OutgoingAttachment f = files.get(i);
-            attachments.addObject().put("id", String.valueOf(i)).put("filename", f.fileName());
+            String filename = filename(f.fileName(), f.contentType());
+            attachments.addObject().put("id", String.valueOf(i)).put("filename", filename);
             MediaType type = MediaType.parse(f.contentType());
-            body.addFormDataPart("files[" + i + "]", f.fileName(),
+            body.addFormDataPart("files[" + i + "]", filename,
                     RequestBody.create(f.data(), type == null ? MediaType.get("application/octet-stream") : type));
         }
         body.addFormDataPart("payload_json", null, RequestBody.create(payload.toString(), APPLICATION_JSON));
@@ -73,7 +79,47 @@ final class WebhookUploads {
         }
     }
 
-    private static BridgeException failure(int status, String text) {
+    /** Longest {@code attachments[].filename} Discord takes. */
+    static final int MAX_FILENAME = 1024;
+    private static final java.util.Map<String, String> EXTENSIONS = java.util.Map.ofEntries(
+            java.util.Map.entry("image/jpeg", "jpg"), java.util.Map.entry("image/svg+xml", "svg"),
+            java.util.Map.entry("text/plain", "txt"), java.util.Map.entry("audio/mpeg", "mp3"),
+            java.util.Map.entry("video/quicktime", "mov"), java.util.Map.entry("application/octet-stream", "bin"));
+
+    /**
+     * A file name Discord accepts (1 to 1024 characters): {@code file} with an extension from the
+     * content type when there is none, a long one shortened before its extension.
+     */
+    static String filename(String name, String contentType) {
+        String n = name == null ? "" : name.strip();
+        if (n.isEmpty()) {
+            return "file" + extension(contentType).map(e -> "." + e).orElse("");
+        }
+        if (n.codePointCount(0, n.length()) <= MAX_FILENAME) {
+            return n;
+        }
+        int dot = n.lastIndexOf('.');
+        String ext = dot > 0 && n.length() - dot <= 16 ? n.substring(dot) : "";
+        String stem = ext.isEmpty() ? n : n.substring(0, dot);
+        int keep = MAX_FILENAME - ext.codePointCount(0, ext.length());
+        return stem.substring(0, stem.offsetByCodePoints(0, keep)) + ext;
+    }
+
+    private static Optional<String> extension(String contentType) {
+        if (contentType == null) {
+            return Optional.empty();
+        }
+        String type = contentType.split(";")[0].strip().toLowerCase(java.util.Locale.ROOT);
+        String known = EXTENSIONS.get(type);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        int slash = type.indexOf('/');
+        String sub = slash < 0 ? "" : type.substring(slash + 1);
+        return sub.matches("[a-z0-9]{1,10}") ? Optional.of(sub) : Optional.empty();
+    }
+
+    private BridgeException failure(int status, String text) {
         JsonNode error;
         try {
             error = JSON.readTree(text);
@@ -89,13 +135,35 @@ final class WebhookUploads {
             return BridgeException.retryable("Discord is unavailable (HTTP " + status + ") for a file upload", null, null);
         }
         int code = error.path("code").asInt();
+        if (status == 413) {
+            code = 40005;
+        }
         String reason = switch (code) {
-            case 40005 -> "the file is too large for Discord";
+            case 40005 -> Failures.text(french, Failures.Text.FILE_TOO_LARGE);
             case 10015 -> "the bridge's webhook was deleted on Discord";
-            case 10003 -> "the Discord channel no longer exists";
-            case 50013 -> "the bot lacks a permission on Discord";
+            case 10003 -> Failures.text(french, Failures.Text.UNKNOWN_CHANNEL);
+            case 50013 -> Failures.text(french, Failures.Text.MISSING_PERMISSION);
+            case 50001 -> Failures.text(french, Failures.Text.MISSING_ACCESS);
             default -> "Discord refused the file (" + status + (code != 0 ? ", code " + code : "") + ")";
         };
-        return BridgeException.permanent(reason, null);
+        return BridgeException.permanent(reason, new Refused(status, code));
+    }
+
+    /** The cause of a refused upload: Discord's HTTP status and JSON error code (10015: Unknown Webhook). */
+    static final class Refused extends Exception {
+        static final int UNKNOWN_WEBHOOK = 10015;
+        final int status;
+        final int code;
+
+        Refused(int status, int code) {
+            super("HTTP " + status + ", code " + code, null, false, false);
+            this.status = status;
+            this.code = code;
+        }
+    }
+
+    /** Whether {@code e} says the webhook no longer exists on Discord. */
+    static boolean webhookGone(BridgeException e) {
+        return e.getCause() instanceof Refused r && r.code == Refused.UNKNOWN_WEBHOOK;
     }
 }

@@ -91,11 +91,6 @@ final class Webhooks {
         return ours.contains(webhookId);
     }
 
-    /** Whether the webhook is known to be the bridge's, without asking Discord. */
-    boolean knownOurs(String webhookId) {
-        return ours.contains(webhookId);
-    }
-
     private List<Webhook> learn(IWebhookContainer channel, String selfId) {
         List<Webhook> mine = channel.retrieveWebhooks().complete().stream()
                 .filter(w -> isBridgeWebhook(w.getName(), ownerId(w), selfId, name))

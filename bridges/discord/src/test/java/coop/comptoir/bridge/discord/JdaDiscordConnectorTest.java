@@ -43,7 +43,16 @@ class JdaDiscordConnectorTest {
     private FakeChannel general;
     private FakeUser alice;
     private RemoteChannelId channel;
-    private final OkHttpClient http = new OkHttpClient();
+    private ThreadPlaces places;
+    /** When set, the next file upload (the connector's own requests, not JDA's) is answered with a 429. */
+    private volatile boolean limitNextUpload;
+    private final OkHttpClient http = new OkHttpClient.Builder().addInterceptor(chain -> {
+        if (limitNextUpload && WebhookUploads.USER_AGENT.equals(chain.request().header("User-Agent"))) {
+            limitNextUpload = false;
+            discord.rateLimitNext(1, 0.05);
+        }
+        return chain.proceed(chain.request());
+    }).build();
 
     @BeforeEach
     void start() throws Exception {
@@ -70,10 +79,14 @@ class JdaDiscordConnectorTest {
     }
 
     private JdaDiscordConnector connect(RecordingHost h) throws Exception {
-        DiscordConfig config = new DiscordConfig(discord.botToken(), null, List.of(), null, null, null, "en", null,
+        return connect(h, "en");
+    }
+
+    private JdaDiscordConnector connect(RecordingHost h, String language) throws Exception {
+        DiscordConfig config = new DiscordConfig(discord.botToken(), null, List.of(), null, null, null, language, null,
                 discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl(), null);
-        JdaDiscordConnector c = new JdaDiscordConnector(config, http, LoggerFactory.getLogger("discord-test"),
-                ThreadPlaces.inMemory(1000));
+        places = ThreadPlaces.inMemory(1000);
+        JdaDiscordConnector c = new JdaDiscordConnector(config, http, LoggerFactory.getLogger("discord-test"), places);
         c.start(h);
         return c;
     }
@@ -253,6 +266,26 @@ class JdaDiscordConnectorTest {
     }
 
     @Test
+    void aReactionInAThreadJdaDoesNotHoldFailsClearlyInsteadOfGoingToTheChannel() throws Exception {
+        FakeMessage said = discord.userSays(general.id(), alice.id(), "dans un fil archivé");
+        host.await(RemoteEvent.Message.class, e -> e.id().value().equals(said.id()), WAIT);
+        places.put(said.id(), "1100000000000000001"); // a thread JDA does not have in its cache
+
+        assertThatThrownBy(() -> connector.react(channel, new RemoteMessageId(said.id()), MARIE, "👍", true))
+                .isInstanceOfSatisfying(BridgeException.class, e -> {
+                    assertThat(e.isRetryable()).isFalse();
+                    assertThat(e.getMessage()).contains("thread");
+                });
+        assertThat(discord.requests("PUT", "/channels/\\d+/messages/\\d+/reactions/.*")).isEmpty();
+
+        // a reply to it still links to where it lives
+        RemoteMessageId out = connector.send(channel, new OutgoingRemoteMessage(MARIE, MatrixContent.text("oui"),
+                Optional.of(new RemoteMessageId(said.id())), Optional.empty(), List.of())).get(0);
+        assertThat(discord.findMessage(out.value()).orElseThrow().content())
+                .contains("/" + general.guildId() + "/1100000000000000001/" + said.id()).endsWith("\noui");
+    }
+
+    @Test
     void reactionsGoBothWays() throws Exception {
         FakeMessage said = discord.userSays(general.id(), alice.id(), "Livraison arrivée");
         host.await(RemoteEvent.Message.class, e -> e.id().value().equals(said.id()), WAIT);
@@ -334,6 +367,88 @@ class JdaDiscordConnectorTest {
     }
 
     @Test
+    void fileNamesAreKeptWithinDiscordsLimits() throws Exception {
+        byte[] data = "x".getBytes(StandardCharsets.UTF_8);
+        String longName = "compte-rendu-".repeat(100) + ".pdf";
+        List<RemoteMessageId> ids = connector.send(channel, new OutgoingRemoteMessage(MARIE, MatrixContent.text(""),
+                Optional.empty(), Optional.empty(), List.of(new OutgoingAttachment("", "image/png", data),
+                        new OutgoingAttachment(longName, "application/pdf", data))));
+        FakeMessage posted = discord.findMessage(ids.get(0).value()).orElseThrow();
+        assertThat(posted.attachments()).extracting(a -> a.filename()).first().isEqualTo("file.png");
+        assertThat(posted.attachments()).extracting(a -> a.filename()).last().satisfies(n -> {
+            assertThat(n).hasSize(1024).endsWith(".pdf").startsWith("compte-rendu-");
+        });
+        RecordedCall upload = discord.requests("POST", "/webhooks/\\d+/[^/]+").get(0);
+        assertThat(upload.json().path("attachments")).allSatisfy(a ->
+                assertThat(a.path("filename").asText().length()).isBetween(1, 1024));
+    }
+
+    @Test
+    void atMostAHundredUsersArePingedInAMessage() throws Exception {
+        StringBuilder html = new StringBuilder("Réunion :");
+        java.util.Set<UserId> mentions = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < 120; i++) {
+            String id = String.valueOf(100000000000000000L + i);
+            UserId ghost = UserId.of("@_discord_" + id + ":comptoir.test");
+            mentions.add(ghost);
+            html.append(" <a href=\"https://matrix.to/#/").append(ghost.value()).append("\">P").append(i).append("</a>");
+        }
+        MatrixContent content = new MatrixContent("m.text", "Réunion", Optional.of(html.toString()), mentions);
+        RemoteMessageId id = connector.send(channel,
+                new OutgoingRemoteMessage(MARIE, content, Optional.empty(), Optional.empty(), List.of())).get(0);
+        assertThat(discord.requests("POST", "/webhooks/\\d+/[^/]+")).isNotEmpty().allSatisfy(c ->
+                assertThat(c.json().path("allowed_mentions").path("users").size()).isEqualTo(100));
+        connector.edit(channel, id, new OutgoingRemoteMessage(MARIE, content, Optional.empty(), Optional.empty(), List.of()));
+        assertThat(discord.requests("PATCH", "/webhooks/\\d+/[^/]+/messages/\\d+")).singleElement().satisfies(c ->
+                assertThat(c.json().path("allowed_mentions").path("users").size()).isEqualTo(100));
+    }
+
+    @Test
+    void whenTheFileFailsAfterTheTextTheTextIsRemovedSoTheRetryDoesNotDoubleIt() throws Exception {
+        connector.send(channel, text("chauffe")); // the webhook exists
+        OutgoingAttachment file = new OutgoingAttachment("planning.txt", "text/plain", "lundi".getBytes(StandardCharsets.UTF_8));
+        OutgoingRemoteMessage message = new OutgoingRemoteMessage(MARIE, MatrixContent.text("voici le planning"),
+                Optional.empty(), Optional.empty(), List.of(file));
+
+        limitNextUpload = true;
+        assertThatThrownBy(() -> connector.send(channel, message))
+                .isInstanceOfSatisfying(BridgeException.class, e -> assertThat(e.isRetryable()).isTrue());
+        assertThat(discord.messagesIn(general.id())).extracting(FakeMessage::content).doesNotContain("voici le planning");
+
+        List<RemoteMessageId> ids = connector.send(channel, message); // the engine's retry
+        assertThat(ids).hasSize(2);
+        assertThat(discord.messagesIn(general.id())).filteredOn(m -> m.content().equals("voici le planning")).hasSize(1);
+        assertThat(discord.messagesIn(general.id())).filteredOn(m -> !m.attachments().isEmpty()).hasSize(1);
+        // the removal is the bridge's own: it is not bridged back as a deletion
+        FakeMessage after = discord.userSays(general.id(), alice.id(), "merci");
+        host.await(RemoteEvent.Message.class, e -> e.id().value().equals(after.id()), WAIT);
+        assertThat(host.all(RemoteEvent.Delete.class)).isEmpty();
+    }
+
+    @Test
+    void whenTheFileIsRefusedForGoodTheTextPostedBeforeItIsRemoved() throws Exception {
+        connector.close();
+        connector = null;
+        discord.close();
+        discord = FakeDiscord.builder().uploadLimit(1024).start();
+        general = discord.channel("general");
+        alice = discord.user("alice");
+        channel = new RemoteChannelId(general.id());
+        host = new RecordingHost().link(general.id());
+        connector = connect(host);
+
+        OutgoingAttachment big = new OutgoingAttachment("photo.png", "image/png", new byte[4096]);
+        assertThatThrownBy(() -> connector.send(channel, new OutgoingRemoteMessage(MARIE, MatrixContent.text("la photo"),
+                Optional.empty(), Optional.empty(), List.of(big))))
+                .isInstanceOfSatisfying(BridgeException.class, e -> {
+                    assertThat(e.isRetryable()).isFalse();
+                    assertThat(e.getMessage()).contains("too large");
+                });
+        assertThat(discord.messagesIn(general.id())).isEmpty();
+        assertThat(discord.requests("DELETE", "/webhooks/\\d+/[^/]+/messages/\\d+")).hasSize(1);
+    }
+
+    @Test
     void aRateLimitIsWaitedOutAndAnOutageIsRetryable() throws Exception {
         connector.send(channel, text("chauffe")); // the webhook exists
         discord.rateLimitNext(1, 0.3);
@@ -377,6 +492,20 @@ class JdaDiscordConnectorTest {
         assertThat(connector.channel(channel)).hasValueSatisfying(c -> assertThat(c.name()).isEqualTo("general (Comptoir)"));
         assertThatThrownBy(() -> connector.send(new RemoteChannelId("123"), text("perdu")))
                 .isInstanceOfSatisfying(BridgeException.class, e -> assertThat(e.isRetryable()).isFalse());
+    }
+
+    @Test
+    void failuresAreToldInFrenchToAFrenchBridge() throws Exception {
+        connector.close();
+        connector = connect(host, "fr");
+        assertThatThrownBy(() -> connector.send(new RemoteChannelId("123"), text("perdu")))
+                .isInstanceOfSatisfying(BridgeException.class, e -> assertThat(e.getMessage())
+                        .isEqualTo("le salon Discord 123 n'existe pas, ou le bot ne peut pas le voir"));
+        OutgoingAttachment big = new OutgoingAttachment("video.mp4", "video/mp4", new byte[(int) (10L * 1024 * 1024) + 1]);
+        assertThatThrownBy(() -> connector.send(channel, new OutgoingRemoteMessage(MARIE, MatrixContent.text("video.mp4"),
+                Optional.empty(), Optional.empty(), List.of(big))))
+                .isInstanceOfSatisfying(BridgeException.class, e -> assertThat(e.getMessage())
+                        .isEqualTo("video.mp4 fait 10,0 Mo, c'est plus que ce que Discord accepte dans #general (10,0 Mo)"));
     }
 
     @Test
@@ -425,16 +554,42 @@ class JdaDiscordConnectorTest {
     }
 
     @Test
-    void aDroppedGatewayIsReportedAndResumed() {
+    void aShortDropEndedByAResumeIsNotReportedSoNoCatchUpRuns() {
+        List<String> before = List.copyOf(host.connection);
         discord.disconnect();
+        discord.awaitGatewayFrame(f -> f.toClient() && "RESUMED".equals(f.type()), WAIT);
+        FakeMessage said = discord.userSays(general.id(), alice.id(), "toujours là ?");
+        host.await(RemoteEvent.Message.class, e -> e.id().value().equals(said.id()), WAIT);
+        assertThat(host.connection).isEqualTo(before);
+    }
+
+    @Test
+    void aLongDropIsReportedAndItsEndToo() {
+        connector.disconnectGrace = Duration.ofMillis(200);
+        discord.outage(true);
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (host.connection.stream().noneMatch(s -> s.contains("resumed") || s.contains("new session"))
-                && System.nanoTime() < deadline) {
+        while (host.connection.stream().noneMatch(s -> s.startsWith("down: disconnected")) && System.nanoTime() < deadline) {
             RecordingHost.sleep(20);
         }
-        assertThat(host.connection).anyMatch(s -> s.startsWith("down:"));
+        discord.outage(false);
+        while (!host.connection.get(host.connection.size() - 1).startsWith("up:") && System.nanoTime() < deadline) {
+            RecordingHost.sleep(20);
+        }
+        assertThat(host.connection).anyMatch(s -> s.startsWith("down: disconnected"));
         assertThat(host.connection).last().satisfies(s -> assertThat(s).startsWith("up:"));
         FakeMessage said = discord.userSays(general.id(), alice.id(), "toujours là ?");
         host.await(RemoteEvent.Message.class, e -> e.id().value().equals(said.id()), WAIT);
+    }
+
+    @Test
+    void aNewSessionIsReportedSoTheHostCatchesUp() {
+        int before = host.connection.size();
+        discord.sendInvalidSession(false);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (host.connection.size() == before && System.nanoTime() < deadline) {
+            RecordingHost.sleep(20);
+        }
+        assertThat(host.connection.subList(before, host.connection.size())).last()
+                .satisfies(s -> assertThat(s).startsWith("up: connected to Discord"));
     }
 }
