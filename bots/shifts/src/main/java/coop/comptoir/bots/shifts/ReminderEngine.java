@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -39,7 +40,8 @@ import org.slf4j.Logger;
  * left it or opted out) cancels them.
  *
  * <p>{@link #tick} (from a short cron job) sends what is due by the plugin's clock: it claims a row
- * with a compare-and-set ({@code pending → sending}, one winner even across processes), sends with
+ * with a compare-and-set ({@code pending → sending} while still due, one winner even across
+ * processes), reads it again (another process may have re-planned it since), sends with
  * a transaction ID derived from the row (a retry after a crash between sending and recording is
  * answered by the homeserver with the event it already has), then records the event. Late but
  * before the shift: sent with a note of the delay (only the latest of several late reminders of
@@ -249,22 +251,29 @@ final class ReminderEngine {
             }
             List<Row> due = store.duePending(now, BATCH);
             // Of several late reminders of one shift to one target, only the latest is worth sending.
-            Map<String, Row> latest = new LinkedHashMap<>();
+            Map<String, List<Row>> groups = new LinkedHashMap<>();
             for (Row r : due) {
                 String group = r.kind().equals(HELP) ? r.key() : r.kind() + "|" + r.shiftId() + "|" + r.target();
-                Row before = latest.put(group, r);
-                if (before != null && store.move(before.key(), ShiftsStore.PENDING, ShiftsStore.DROPPED, null)) {
-                    log.info("Reminder {} dropped: a later reminder of the same shift is due too ({})", before.key(), r.key());
-                }
+                groups.computeIfAbsent(group, g -> new ArrayList<>()).add(r);
             }
-            for (Row r : latest.values()) {
-                if (store.move(r.key(), ShiftsStore.PENDING, ShiftsStore.SENDING, now)) {
-                    deliver(r, now);
+            for (List<Row> group : groups.values()) {
+                Row latest = group.get(group.size() - 1);
+                // Another process may have re-planned the row since it was read: what goes out is the row as claimed.
+                Optional<Row> claimed = store.claim(latest.key(), ShiftsStore.PENDING, ShiftsStore.SENDING, now);
+                if (claimed.isEmpty()) {
+                    continue;
                 }
+                for (Row before : group.subList(0, group.size() - 1)) {
+                    if (store.dropIfUnchanged(before)) {
+                        log.info("Reminder {} dropped: a later reminder of the same shift is due too ({})", before.key(), latest.key());
+                    }
+                }
+                deliver(claimed.get(), now);
             }
             for (Row r : store.staleMessages(now, BATCH)) {
-                if (store.move(r.key(), ShiftsStore.SENT, ShiftsStore.EDITING, now)) {
-                    edit(r);
+                Optional<Row> claimed = store.claim(r.key(), ShiftsStore.SENT, ShiftsStore.EDITING, now);
+                if (claimed.isPresent()) {
+                    edit(claimed.get());
                 }
             }
         }
@@ -356,8 +365,9 @@ final class ReminderEngine {
         }
     }
 
+    /** {@code r} as claimed: its attempts count this one. */
     private void failed(Row r, String from, String back, RuntimeException e) {
-        if (r.attempts() + 1 >= MAX_ATTEMPTS) {
+        if (r.attempts() >= MAX_ATTEMPTS) {
             store.move(r.key(), from, from.equals(ShiftsStore.SENDING) ? ShiftsStore.FAILED : back, null);
             log.error("Reminder {} to {} failed {} times, giving up: {}", r.key(), r.target(), MAX_ATTEMPTS, e.getMessage());
         } else {

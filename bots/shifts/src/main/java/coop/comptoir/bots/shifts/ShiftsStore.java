@@ -357,6 +357,52 @@ final class ShiftsStore {
         });
     }
 
+    /**
+     * Claims a row ({@code from → to}, {@code to} being sending or editing) and reads it again: the
+     * row as claimed, or empty if another process took it, or changed it since it was read so that
+     * it is not due any more (a pending row is claimed only when {@code due_ms <= now}). What the
+     * caller sends is the row returned, never the one it read before: a poll of another process may
+     * have changed its time, room or title in between.
+     */
+    Optional<Row> claim(String key, String from, String to, Instant now) {
+        boolean won = db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE shifts_reminder SET state = ?, claimed_ms = ?, "
+                    + "attempts = attempts + 1 WHERE instance = ? AND rkey = ? AND state = ?"
+                    + (to.equals(SENDING) ? " AND due_ms <= ?" : ""))) {
+                ps.setString(1, to);
+                ps.setLong(2, now.toEpochMilli());
+                ps.setString(3, instance);
+                ps.setString(4, key);
+                ps.setString(5, from);
+                if (to.equals(SENDING)) {
+                    ps.setLong(6, now.toEpochMilli());
+                }
+                return ps.executeUpdate() == 1;
+            }
+        });
+        // Once claimed, only the claimant moves the row (other processes change no more than its want).
+        return won ? reminder(key).filter(r -> r.state().equals(to)) : Optional.empty();
+    }
+
+    /**
+     * Drops a pending row if it still has the due time and start it was read with; false if it
+     * changed (another process re-planned it) or left pending.
+     */
+    boolean dropIfUnchanged(Row read) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE shifts_reminder SET state = ? WHERE instance = ? AND rkey = ? "
+                    + "AND state = ? AND due_ms = ? AND start_ms = ?")) {
+                ps.setString(1, DROPPED);
+                ps.setString(2, instance);
+                ps.setString(3, read.key());
+                ps.setString(4, PENDING);
+                ps.setLong(5, read.due().toEpochMilli());
+                ps.setLong(6, read.start().toEpochMilli());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
     /** A claimed message went out: remember its event and what it shows. */
     boolean sent(String key, String from, EventId event, String shown) {
         return db.withConnection(c -> {

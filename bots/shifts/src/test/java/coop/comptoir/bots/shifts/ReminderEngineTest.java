@@ -8,8 +8,12 @@ import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.store.Database;
 import coop.comptoir.bots.shifts.Fakes.Matrix;
 import coop.comptoir.bots.shifts.Fakes.TestClock;
+import coop.comptoir.bots.shifts.ShiftsStore.Row;
 import coop.comptoir.internal.store.JdbcDatabase;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -68,9 +72,13 @@ class ReminderEngineTest {
     }
 
     static ReminderEngine engine(Database db, Matrix matrix, java.time.Clock clock, String helpRoom) {
+        return engine(db, matrix, clock, helpRoom, TEAM_ROOM);
+    }
+
+    static ReminderEngine engine(Database db, Matrix matrix, java.time.Clock clock, String helpRoom, RoomId teamRoom) {
         return new ReminderEngine(new ShiftsStore(db, "shifts"), matrix, clock, Texts.of("fr", "tu"),
                 new ReminderEngine.Settings("shifts", PARIS, List.of(Duration.ofHours(48), Duration.ofHours(2)),
-                        List.of(Duration.ofHours(24)), helpRoom, Duration.ofHours(48), "rappels", s -> TEAM_ROOM.value()),
+                        List.of(Duration.ofHours(24)), helpRoom, Duration.ofHours(48), "rappels", s -> teamRoom.value()),
                 LoggerFactory.getLogger("shifts-test"));
     }
 
@@ -302,6 +310,101 @@ class ReminderEngineTest {
         store.optIn(ALICE, false);
         at(START.toInstant().plus(Duration.ofDays(6)), e);
         assertThat(matrix.messages(dm)).hasSize(2);
+    }
+
+    /**
+     * Process A's view of the database: {@link #beforeNextClaim} runs (as process B) just before A's
+     * next claim, between A's read of the due rows and its compare-and-set.
+     */
+    static final class Interleaved implements Database {
+        private final Database real;
+        volatile Runnable beforeNextClaim;
+
+        Interleaved(Database real) {
+            this.real = real;
+        }
+
+        private Connection watch(Connection c) {
+            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                    (proxy, method, args) -> {
+                        Runnable hook = beforeNextClaim;
+                        if (method.getName().equals("prepareStatement") && hook != null
+                                && ((String) args[0]).contains("claimed_ms = ?")) {
+                            beforeNextClaim = null;
+                            hook.run();
+                        }
+                        try {
+                            return method.invoke(c, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+
+        @Override public Dialect dialect() { return real.dialect(); }
+        @Override public void migrate(String component, List<Migration> migrations) { real.migrate(component, migrations); }
+        @Override public <T> T inTransaction(SqlFunction<T> work) { return real.inTransaction(c -> work.apply(watch(c))); }
+        @Override public <T> T withConnection(SqlFunction<T> work) { return real.withConnection(c -> work.apply(watch(c))); }
+    }
+
+    @Test
+    void aClaimTakesARowOnlyWhileDueAndGivesItAsItIsNow() {
+        ShiftsStore store = new ShiftsStore(db, "shifts");
+        poll(engine(), shift("yaml:samedi:2026-03-14", START, 4, ALICE));
+        Row read = store.duePending(DUE_48H, 10).get(0);
+        // re-planned by another process after the read: an hour later, so no longer due
+        Row later = new Row(read.key(), read.kind(), read.shiftId(), read.target(), read.title(), read.due().plusSeconds(3600),
+                read.start().plusSeconds(3600), read.end().plusSeconds(3600), read.state(), 0, null, null, null, 0);
+        assertThat(store.update(read.key(), ShiftsStore.PENDING, ShiftsStore.PENDING, later)).isTrue();
+        assertThat(store.claim(read.key(), ShiftsStore.PENDING, ShiftsStore.SENDING, DUE_48H)).isEmpty();
+        assertThat(store.dropIfUnchanged(read)).isFalse();
+        // re-planned to another room, still due: the claim gives the new room
+        Row elsewhere = new Row(read.key(), read.kind(), read.shiftId(), "!ailleurs:coop.example", read.title(), read.due(),
+                read.start(), read.end(), read.state(), 0, null, null, null, 0);
+        assertThat(store.update(read.key(), ShiftsStore.PENDING, ShiftsStore.PENDING, elsewhere)).isTrue();
+        assertThat(store.claim(read.key(), ShiftsStore.PENDING, ShiftsStore.SENDING, DUE_48H)).hasValueSatisfying(r -> {
+            assertThat(r.target()).isEqualTo("!ailleurs:coop.example");
+            assertThat(r.state()).isEqualTo(ShiftsStore.SENDING);
+            assertThat(r.attempts()).isEqualTo(1);
+        });
+        assertThat(store.claim(read.key(), ShiftsStore.PENDING, ShiftsStore.SENDING, DUE_48H)).as("taken once").isEmpty();
+    }
+
+    /** Two processes need PostgreSQL (SQLite allows one per file). */
+    @Test
+    void aReminderReplannedByAnotherProcessBetweenReadAndClaimGoesOutAsReplanned() throws Exception {
+        try (TestDb.Schema schema = TestDb.postgres()) {
+            JdbcDatabase mine = schema.open();
+            JdbcDatabase other = schema.open();
+            opened.add(mine);
+            opened.add(other);
+            replannedBetweenReadAndClaim(new Interleaved(mine), other);
+        }
+    }
+
+    private void replannedBetweenReadAndClaim(Interleaved viewOfA, JdbcDatabase other) {
+        ReminderEngine a = engine(viewOfA, matrix, clock, null);
+        ReminderEngine b = engine(other, matrix, clock, null);
+        poll(a, shift("yaml:samedi:2026-03-14", START, 4, ALICE));
+
+        // B moves the shift an hour later while A is about to claim the 48h reminder: no longer due, not sent
+        clock.set(DUE_48H);
+        viewOfA.beforeNextClaim = () -> poll(b, shift("yaml:samedi:2026-03-14", START.plusHours(1), 4, ALICE));
+        a.tick();
+        assertThat(matrix.sent).isEmpty();
+
+        // due again; B (with a new room for the team) moves it 10 minutes earlier, still due: A sends
+        // what B planned (room and time), not the row it read
+        poll(a, shift("yaml:samedi:2026-03-14", START, 4, ALICE));
+        clock.set(DUE_48H.plus(Duration.ofMinutes(5)));
+        RoomId newRoom = RoomId.of("!nouvelle-equipe:coop.example");
+        ReminderEngine moved = engine(other, matrix, clock, null, newRoom);
+        viewOfA.beforeNextClaim = () -> poll(moved, shift("yaml:samedi:2026-03-14", START.minusMinutes(10), 4, ALICE));
+        a.tick();
+        assertThat(matrix.messages(TEAM_ROOM)).isEmpty();
+        assertThat(matrix.messages(newRoom)).singleElement().satisfies(m -> assertThat(m.body())
+                .contains("8h50–11h50").endsWith("(rappel envoyé avec 15 min de retard)"));
+        assertThat(viewOfA.beforeNextClaim).as("the hook ran").isNull();
     }
 
     /** Closes the database (SQLite allows one process per file) and opens it again, as a restart does. */
