@@ -128,11 +128,14 @@ final class ShiftsPlugin implements Plugin {
         poll();
     }
 
+    /**
+     * Stops this process's handlers. The jobs stay: on PostgreSQL they belong to every process of
+     * the cluster (cancelling them here would stop the reminders of the others), and on SQLite they
+     * live in memory and end with the process.
+     */
     @Override
     public void close() {
         closed = true;
-        ctx.scheduler().cancel(POLL);
-        ctx.scheduler().cancel(TICK);
     }
 
     // ---- jobs

@@ -107,6 +107,17 @@ class ShiftsPluginTest {
     }
 
     @Test
+    void closingOneProcessLeavesTheSharedJobsToTheOthersAndRunsNothingMore() throws Exception {
+        start(section(scheduleFile("\"@alice:coop.example\""), "reminders: [48h]\n"));
+        plugin.close();
+        assertThat(jobs.crons).as("on PostgreSQL the cluster's other processes still fire them")
+                .containsKeys("poll", "tick");
+        clock.set(Instant.parse("2026-03-12T08:00:00Z"));
+        jobs.fire("tick");
+        assertThat(matrix.sent).isEmpty();
+    }
+
+    @Test
     void theTickSendsTheTeamReminderWhenThePluginClockReachesIt() throws Exception {
         start(section(scheduleFile("\"@alice:coop.example\""), "reminders: [48h]\n"));
         clock.set(Instant.parse("2026-03-12T07:59:59Z"));
