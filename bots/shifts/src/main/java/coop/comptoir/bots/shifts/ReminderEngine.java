@@ -361,14 +361,21 @@ final class ReminderEngine {
             log.info("Edited the call for help {} ({})", r.key(), WANT_FULL.equals(want) ? "full"
                     : WANT_CANCELLED.equals(want) ? "cancelled" : "seats changed");
         } catch (MatrixException | IllegalArgumentException e) {
-            failed(r, ShiftsStore.EDITING, ShiftsStore.SENT, e);
+            if (r.attempts() >= MAX_ATTEMPTS) {
+                // Counted as shown, so that it is not tried again on every tick; a later change is edited again.
+                store.abandonEdit(r.key(), want);
+                log.error("Edit of the call for help {} in {} failed {} times, giving up until it changes again: {}",
+                        r.key(), r.target(), MAX_ATTEMPTS, e.getMessage());
+            } else {
+                failed(r, ShiftsStore.EDITING, ShiftsStore.SENT, e);
+            }
         }
     }
 
     /** {@code r} as claimed: its attempts count this one. */
     private void failed(Row r, String from, String back, RuntimeException e) {
         if (r.attempts() >= MAX_ATTEMPTS) {
-            store.move(r.key(), from, from.equals(ShiftsStore.SENDING) ? ShiftsStore.FAILED : back, null);
+            store.move(r.key(), from, ShiftsStore.FAILED, null);
             log.error("Reminder {} to {} failed {} times, giving up: {}", r.key(), r.target(), MAX_ATTEMPTS, e.getMessage());
         } else {
             store.move(r.key(), from, back, null);

@@ -426,6 +426,24 @@ final class ShiftsStore {
     }
 
     /**
+     * An edit that failed too often: the message keeps its event and counts as showing {@code shown},
+     * so that it is not tried again on every tick; a later change of {@code want} is edited again.
+     */
+    boolean abandonEdit(String key, String shown) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE shifts_reminder SET state = ?, shown = ?, attempts = 0 "
+                    + "WHERE instance = ? AND rkey = ? AND state = ?")) {
+                ps.setString(1, SENT);
+                ps.setString(2, shown);
+                ps.setString(3, instance);
+                ps.setString(4, key);
+                ps.setString(5, EDITING);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /**
      * Claims taken before {@code before} by a process that did not finish (it crashed): they go
      * back, to be sent again with the same transaction ID (which the homeserver deduplicates).
      */

@@ -272,6 +272,27 @@ class ReminderEngineTest {
     }
 
     @Test
+    void anEditThatKeepsFailingIsGivenUpUntilTheSeatsChangeAgain() {
+        ReminderEngine e = engine(db, matrix, clock, HELP_ROOM.value());
+        poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE));
+        at(DUE_48H, e);
+        assertThat(matrix.messages(HELP_ROOM)).hasSize(1);
+
+        poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE, BOB));
+        matrix.failNext = 100;
+        for (int i = 0; i < 12; i++) {
+            clock.advance(Duration.ofSeconds(30));
+            e.tick();
+        }
+        assertThat(100 - matrix.failNext).as("edit attempts").isEqualTo(ReminderEngine.MAX_ATTEMPTS);
+
+        matrix.failNext = 0;
+        poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE, BOB, UserId.of("@carla:coop.example")));
+        e.tick();
+        assertThat(matrix.edits(HELP_ROOM)).singleElement().satisfies(m -> assertThat(m.body()).startsWith("🙋 Il manque 1 personne"));
+    }
+
+    @Test
     void aCallForHelpIsNotPostedForAShiftFullByItsDueTimeAndSaysSoWhenCancelled() {
         ReminderEngine e = engine(db, matrix, clock, HELP_ROOM.value());
         poll(e, shift("yaml:samedi:2026-03-14", START, 2, ALICE), shift("yaml:dimanche:2026-03-15", START.plusDays(1), 2, BOB));
