@@ -326,7 +326,7 @@ final class ReminderEngine {
                 }
             }
             EventId event = matrix.send(room, message, txnId(r.key(), Long.toString(r.start().toEpochMilli())));
-            store.sent(r.key(), ShiftsStore.SENDING, event, shown);
+            store.sent(r.key(), ShiftsStore.SENDING, event, retried(r) ? null : shown);
             if (late != null) {
                 log.info("Sent reminder {} to {} late by {} (due {})", r.key(), room, Durations.format(late), r.due());
             } else {
@@ -357,7 +357,7 @@ final class ReminderEngine {
         try {
             RoomId room = resolve(r.target());
             matrix.edit(room, r.event(), message, txnId(r.key(), "edit-" + r.edits()));
-            store.sent(r.key(), ShiftsStore.EDITING, r.event(), want);
+            store.sent(r.key(), ShiftsStore.EDITING, r.event(), retried(r) ? null : want);
             log.info("Edited the call for help {} ({})", r.key(), WANT_FULL.equals(want) ? "full"
                     : WANT_CANCELLED.equals(want) ? "cancelled" : "seats changed");
         } catch (MatrixException | IllegalArgumentException e) {
@@ -370,6 +370,16 @@ final class ReminderEngine {
                 failed(r, ShiftsStore.EDITING, ShiftsStore.SENT, e);
             }
         }
+    }
+
+    /**
+     * Whether an earlier attempt of this claim may have reached the homeserver (an error after the
+     * send, or a process that stopped). The retry reuses its transaction ID, so the homeserver may
+     * answer with the event of that attempt, whose text is older: what the message shows is then
+     * unknown, recorded as such (null), and the next tick edits it to the current text.
+     */
+    private static boolean retried(Row claimed) {
+        return claimed.attempts() > 1;
     }
 
     /** {@code r} as claimed: its attempts count this one. */

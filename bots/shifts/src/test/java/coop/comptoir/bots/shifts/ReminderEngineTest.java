@@ -272,6 +272,22 @@ class ReminderEngineTest {
     }
 
     @Test
+    void aCallForHelpRetriedAfterALostAnswerIsEditedToTheCurrentSeats() {
+        ReminderEngine e = engine(db, matrix, clock, HELP_ROOM.value());
+        poll(e, shift("yaml:samedi:2026-03-14", START, 3, ALICE));
+        matrix.loseAnswers = 1;
+        at(DUE_48H, e);
+        assertThat(matrix.messages(HELP_ROOM)).singleElement().satisfies(m -> assertThat(m.body()).contains("Il manque 2 personnes"));
+
+        // Bob signs up before the retry: the homeserver answers it with the first event, which says 2
+        poll(e, shift("yaml:samedi:2026-03-14", START, 3, ALICE, BOB));
+        at(DUE_48H.plusSeconds(30), e);
+        at(DUE_48H.plusSeconds(60), e);
+        assertThat(matrix.messages(HELP_ROOM)).hasSize(1);
+        assertThat(matrix.edits(HELP_ROOM)).singleElement().satisfies(m -> assertThat(m.body()).contains("Il manque 1 personne"));
+    }
+
+    @Test
     void anEditThatKeepsFailingIsGivenUpUntilTheSeatsChangeAgain() {
         ReminderEngine e = engine(db, matrix, clock, HELP_ROOM.value());
         poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE));
