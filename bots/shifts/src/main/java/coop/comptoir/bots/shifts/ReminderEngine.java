@@ -165,7 +165,7 @@ final class ReminderEngine {
 
     private static Row row(String key, String kind, Shift s, String target, Instant due, String want) {
         return new Row(key, kind, s.id(), target, s.title(), due, s.start().toInstant(), s.end().toInstant(),
-                ShiftsStore.PENDING, 0, null, want, null, 0);
+                ShiftsStore.PENDING, 0, null, want, null, 0, 0);
     }
 
     /** What the call for help of a shift should say, in short: {@code full} or the free seats and times. */
@@ -325,7 +325,7 @@ final class ReminderEngine {
                     message = texts.understaffed(s);
                 }
             }
-            EventId event = matrix.send(room, message, txnId(r.key(), Long.toString(r.start().toEpochMilli())));
+            EventId event = matrix.send(room, message, txnId(r.key(), sendVersion(r)));
             store.sent(r.key(), ShiftsStore.SENDING, event, retried(r) ? null : shown);
             if (late != null) {
                 log.info("Sent reminder {} to {} late by {} (due {})", r.key(), room, Durations.format(late), r.due());
@@ -420,6 +420,18 @@ final class ReminderEngine {
             log.info("Opened a direct chat with {} for personal reminders", user);
         }
         return kept;
+    }
+
+    /**
+     * The version of a row's send in its transaction ID: the same for the retries of one send, new
+     * for each send (a shift moved from A to B and back to A is reminded three times; with the same
+     * ID the homeserver would answer the third with the first event and send nothing). The first
+     * send keeps the former form (the start time alone), so that a retry pending across an upgrade
+     * is still recognised.
+     */
+    static String sendVersion(Row r) {
+        String start = Long.toString(r.start().toEpochMilli());
+        return r.sends() == 0 ? start : start + "|" + r.sends();
     }
 
     /** Stable per instance, row and version: the homeserver answers a repeat with the first event. */

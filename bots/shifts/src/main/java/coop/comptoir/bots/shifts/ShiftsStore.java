@@ -91,9 +91,15 @@ final class ShiftsStore {
               PRIMARY KEY (instance, name)
             )""";
 
-    /** One reminder: a message due at {@code due} about the shift starting at {@code start}. */
+    /** Counts the sends of each row, part of its transaction ID (a row sent again after a move gets a new one). */
+    private static final String V2 = "ALTER TABLE shifts_reminder ADD COLUMN sends INTEGER NOT NULL DEFAULT 0";
+
+    /**
+     * One reminder: a message due at {@code due} about the shift starting at {@code start}.
+     * {@code sends} counts the times it went out (it goes again when its shift moves).
+     */
     record Row(String key, String kind, String shiftId, String target, String title, Instant due, Instant start,
-               Instant end, String state, int attempts, EventId event, String want, String shown, int edits) {}
+               Instant end, String state, int attempts, EventId event, String want, String shown, int edits, int sends) {}
 
     private final Database db;
     private final String instance;
@@ -101,7 +107,8 @@ final class ShiftsStore {
     ShiftsStore(Database db, String instance) {
         this.db = db;
         this.instance = instance;
-        db.migrate("shifts", List.of(Migration.both(1, "schedule, reminders, opt-ins, direct rooms, flags", V1)));
+        db.migrate("shifts", List.of(Migration.both(1, "schedule, reminders, opt-ins, direct rooms, flags", V1),
+                Migration.both(2, "send counter of reminders", V2)));
     }
 
     // ---- schedule
@@ -201,13 +208,14 @@ final class ShiftsStore {
     // ---- reminders
 
     private static final String ROW_COLUMNS = "rkey, kind, shift_id, target, title, due_ms, start_ms, end_ms, state, "
-            + "attempts, event_id, want, shown, edits";
+            + "attempts, event_id, want, shown, edits, sends";
 
     private static Row row(ResultSet rs) throws SQLException {
         String ev = rs.getString(11);
         return new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)),
-                rs.getString(9), rs.getInt(10), ev == null ? null : EventId.of(ev), rs.getString(12), rs.getString(13), rs.getInt(14));
+                rs.getString(9), rs.getInt(10), ev == null ? null : EventId.of(ev), rs.getString(12), rs.getString(13), rs.getInt(14),
+                rs.getInt(15));
     }
 
     private List<Row> rows(String where, Binder binder) {
@@ -403,11 +411,12 @@ final class ShiftsStore {
         });
     }
 
-    /** A claimed message went out: remember its event and what it shows. */
+    /** A claimed message went out (or was edited): remember its event and what it shows, and count it. */
     boolean sent(String key, String from, EventId event, String shown) {
         return db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE shifts_reminder SET state = ?, event_id = ?, shown = ?, "
-                    + "attempts = 0, edits = edits + CASE WHEN ? = 'editing' THEN 1 ELSE 0 END "
+                    + "attempts = 0, edits = edits + CASE WHEN ? = 'editing' THEN 1 ELSE 0 END, "
+                    + "sends = sends + CASE WHEN state = 'sending' THEN 1 ELSE 0 END "
                     + "WHERE instance = ? AND rkey = ? AND state = ?")) {
                 ps.setString(1, SENT);
                 ps.setString(2, event.value());

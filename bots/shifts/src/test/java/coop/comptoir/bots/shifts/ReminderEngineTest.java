@@ -242,6 +242,20 @@ class ReminderEngineTest {
     }
 
     @Test
+    void aShiftMovedAwayAndBackIsRemindedAgainEachTime() {
+        ReminderEngine e = engine();
+        poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE));
+        at(DUE_48H, e);
+        poll(e, shift("yaml:samedi:2026-03-14", START.plusHours(1), 4, ALICE));
+        at(DUE_48H.plus(Duration.ofHours(1)), e);
+        poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE));
+        at(DUE_48H.plus(Duration.ofHours(1)).plusSeconds(30), e);
+        assertThat(matrix.messages(TEAM_ROOM)).extracting(Matrix.Sent::body).hasSize(3)
+                .satisfiesExactly(m -> assertThat(m).contains("9h00–12h00"), m -> assertThat(m).contains("10h00–13h00"),
+                        m -> assertThat(m).contains("9h00–12h00").contains("de retard"));
+    }
+
+    @Test
     void theCallForHelpIsPostedOnceThenEditedAsSeatsFill() {
         ReminderEngine e = engine(db, matrix, clock, HELP_ROOM.value());
         Shift s = shift("yaml:samedi:2026-03-14", START, 3, ALICE);
@@ -391,13 +405,13 @@ class ReminderEngineTest {
         Row read = store.duePending(DUE_48H, 10).get(0);
         // re-planned by another process after the read: an hour later, so no longer due
         Row later = new Row(read.key(), read.kind(), read.shiftId(), read.target(), read.title(), read.due().plusSeconds(3600),
-                read.start().plusSeconds(3600), read.end().plusSeconds(3600), read.state(), 0, null, null, null, 0);
+                read.start().plusSeconds(3600), read.end().plusSeconds(3600), read.state(), 0, null, null, null, 0, 0);
         assertThat(store.update(read.key(), ShiftsStore.PENDING, ShiftsStore.PENDING, later)).isTrue();
         assertThat(store.claim(read.key(), ShiftsStore.PENDING, ShiftsStore.SENDING, DUE_48H)).isEmpty();
         assertThat(store.dropIfUnchanged(read)).isFalse();
         // re-planned to another room, still due: the claim gives the new room
         Row elsewhere = new Row(read.key(), read.kind(), read.shiftId(), "!ailleurs:coop.example", read.title(), read.due(),
-                read.start(), read.end(), read.state(), 0, null, null, null, 0);
+                read.start(), read.end(), read.state(), 0, null, null, null, 0, 0);
         assertThat(store.update(read.key(), ShiftsStore.PENDING, ShiftsStore.PENDING, elsewhere)).isTrue();
         assertThat(store.claim(read.key(), ShiftsStore.PENDING, ShiftsStore.SENDING, DUE_48H)).hasValueSatisfying(r -> {
             assertThat(r.target()).isEqualTo("!ailleurs:coop.example");
