@@ -245,9 +245,12 @@ final class ReminderEngine {
     void tick() {
         synchronized (lock) {
             Instant now = clock.instant();
-            int released = store.releaseStale(now.minus(LEASE));
-            if (released > 0) {
-                log.warn("{} reminder(s) claimed by a process that stopped: sending them again", released);
+            ShiftsStore.Released released = store.releaseStale(now.minus(LEASE), MAX_ATTEMPTS);
+            if (released.again() > 0) {
+                log.warn("{} reminder(s) claimed by a process that stopped: sending them again", released.again());
+            }
+            for (String key : released.givenUp()) {
+                log.error("Reminder {} was claimed {} times by processes that never finished it: giving up", key, MAX_ATTEMPTS);
             }
             List<Row> due = store.duePending(now, BATCH);
             // Of several late reminders of one shift to one target, only the latest is worth sending.
@@ -279,7 +282,16 @@ final class ReminderEngine {
         }
     }
 
+    /** Sends a claimed reminder; a failure puts it back for the next tick (or gives up), never throws. */
     private void deliver(Row r, Instant now) {
+        try {
+            send(r, now);
+        } catch (RuntimeException e) {
+            failed(r, e, null);
+        }
+    }
+
+    private void send(Row r, Instant now) {
         if (!now.isBefore(r.start())) {
             store.move(r.key(), ShiftsStore.SENDING, ShiftsStore.DROPPED, null);
             log.info("Reminder {} dropped: it was due at {} but the shift started at {} (now {})", r.key(), r.due(), r.start(), now);
@@ -295,80 +307,70 @@ final class ReminderEngine {
         Duration lateBy = Duration.between(r.due(), now);
         Duration late = lateBy.compareTo(LATE_AFTER) > 0 ? lateBy : null;
         String shown = null;
-        try {
-            RoomId room;
-            OutgoingMessage message;
-            switch (r.kind()) {
-                case TEAM -> {
-                    room = resolve(r.target());
-                    message = texts.teamReminder(s, late);
-                }
-                case DIRECT -> {
-                    UserId user = UserId.of(r.target());
-                    boolean stillThere = s.members().stream().anyMatch(m -> m.matrixId().filter(user::equals).isPresent());
-                    if (!stillThere || !store.isOptedIn(user)) {
-                        store.move(r.key(), ShiftsStore.SENDING, ShiftsStore.CANCELLED, null);
-                        log.info("Reminder {} cancelled: {} opted out or left the shift", r.key(), user);
-                        return;
-                    }
-                    room = directRoom(user);
-                    message = texts.personalReminder(s, settings.optInCommand(), late);
-                }
-                default -> {
-                    shown = want(s);
-                    if (WANT_FULL.equals(shown)) {
-                        store.move(r.key(), ShiftsStore.SENDING, ShiftsStore.FULL, null);
-                        log.info("No call for help for shift {}: it is full", s.id());
-                        return;
-                    }
-                    room = resolve(r.target());
-                    message = texts.understaffed(s);
-                }
+        RoomId room;
+        OutgoingMessage message;
+        switch (r.kind()) {
+            case TEAM -> {
+                room = resolve(r.target());
+                message = texts.teamReminder(s, late);
             }
-            EventId event = matrix.send(room, message, txnId(r.key(), sendVersion(r)));
-            store.sent(r.key(), ShiftsStore.SENDING, event, retried(r) ? null : shown);
-            if (late != null) {
-                log.info("Sent reminder {} to {} late by {} (due {})", r.key(), room, Durations.format(late), r.due());
-            } else {
-                log.info("Sent reminder {} to {}", r.key(), room);
+            case DIRECT -> {
+                UserId user = UserId.of(r.target());
+                boolean stillThere = s.members().stream().anyMatch(m -> m.matrixId().filter(user::equals).isPresent());
+                if (!stillThere || !store.isOptedIn(user)) {
+                    store.move(r.key(), ShiftsStore.SENDING, ShiftsStore.CANCELLED, null);
+                    log.info("Reminder {} cancelled: {} opted out or left the shift", r.key(), user);
+                    return;
+                }
+                room = directRoom(user);
+                message = texts.personalReminder(s, settings.optInCommand(), late);
             }
-        } catch (MatrixException | IllegalArgumentException e) {
-            failed(r, ShiftsStore.SENDING, ShiftsStore.PENDING, e);
+            default -> {
+                shown = want(s);
+                if (WANT_FULL.equals(shown)) {
+                    store.move(r.key(), ShiftsStore.SENDING, ShiftsStore.FULL, null);
+                    log.info("No call for help for shift {}: it is full", s.id());
+                    return;
+                }
+                room = resolve(r.target());
+                message = texts.understaffed(s);
+            }
+        }
+        EventId event = matrix.send(room, message, txnId(r.key(), sendVersion(r)));
+        store.sent(r.key(), ShiftsStore.SENDING, event, retried(r) ? null : shown);
+        if (late != null) {
+            log.info("Sent reminder {} to {} late by {} (due {})", r.key(), room, Durations.format(late), r.due());
+        } else {
+            log.info("Sent reminder {} to {}", r.key(), room);
         }
     }
 
+    /** Edits a claimed call for help to what it should say now; a failure is retried (or given up), never throws. */
     private void edit(Row r) {
         String want = r.want();
-        OutgoingMessage message;
-        if (WANT_CANCELLED.equals(want)) {
-            ZonedDateTime start = r.start().atZone(settings.zone());
-            ZonedDateTime end = r.end().atZone(settings.zone());
-            Shift gone = new Shift(r.shiftId(), r.title(), Optional.empty(), start, end, 0, 0, List.of());
-            message = texts.understaffedCancelled(r.title(), texts.when(gone));
-        } else {
-            Optional<Shift> s = store.shift(r.shiftId(), settings.zone());
-            if (s.isEmpty()) {
-                store.move(r.key(), ShiftsStore.EDITING, ShiftsStore.SENT, null);
-                return;
-            }
-            want = want(s.get());
-            message = WANT_FULL.equals(want) ? texts.understaffedFull(s.get()) : texts.understaffed(s.get());
-        }
         try {
+            OutgoingMessage message;
+            if (WANT_CANCELLED.equals(want)) {
+                ZonedDateTime start = r.start().atZone(settings.zone());
+                ZonedDateTime end = r.end().atZone(settings.zone());
+                Shift gone = new Shift(r.shiftId(), r.title(), Optional.empty(), start, end, 0, 0, List.of());
+                message = texts.understaffedCancelled(r.title(), texts.when(gone));
+            } else {
+                Optional<Shift> s = store.shift(r.shiftId(), settings.zone());
+                if (s.isEmpty()) {
+                    store.move(r.key(), ShiftsStore.EDITING, ShiftsStore.SENT, null);
+                    return;
+                }
+                want = want(s.get());
+                message = WANT_FULL.equals(want) ? texts.understaffedFull(s.get()) : texts.understaffed(s.get());
+            }
             RoomId room = resolve(r.target());
             matrix.edit(room, r.event(), message, txnId(r.key(), "edit-" + r.edits()));
             store.sent(r.key(), ShiftsStore.EDITING, r.event(), retried(r) ? null : want);
             log.info("Edited the call for help {} ({})", r.key(), WANT_FULL.equals(want) ? "full"
                     : WANT_CANCELLED.equals(want) ? "cancelled" : "seats changed");
-        } catch (MatrixException | IllegalArgumentException e) {
-            if (r.attempts() >= MAX_ATTEMPTS) {
-                // Counted as shown, so that it is not tried again on every tick; a later change is edited again.
-                store.abandonEdit(r.key(), want);
-                log.error("Edit of the call for help {} in {} failed {} times, giving up until it changes again: {}",
-                        r.key(), r.target(), MAX_ATTEMPTS, e.getMessage());
-            } else {
-                failed(r, ShiftsStore.EDITING, ShiftsStore.SENT, e);
-            }
+        } catch (RuntimeException e) {
+            failed(r, e, want);
         }
     }
 
@@ -382,15 +384,44 @@ final class ReminderEngine {
         return claimed.attempts() > 1;
     }
 
-    /** {@code r} as claimed: its attempts count this one. */
-    private void failed(Row r, String from, String back, RuntimeException e) {
-        if (r.attempts() >= MAX_ATTEMPTS) {
-            store.move(r.key(), from, ShiftsStore.FAILED, null);
-            log.error("Reminder {} to {} failed {} times, giving up: {}", r.key(), r.target(), MAX_ATTEMPTS, e.getMessage());
-        } else {
-            store.move(r.key(), from, back, null);
-            log.warn("Reminder {} to {} not sent, will retry: {}", r.key(), r.target(), e.getMessage());
+    /**
+     * A claimed send or edit failed: back for the next tick, or given up after {@link #MAX_ATTEMPTS}
+     * (a reminder fails; an edit counts {@code wanted} as shown, so that only a later change is
+     * tried again). Never throws: if even that cannot be recorded, the claim ends with its lease.
+     *
+     * @param r      the row as claimed (its attempts count this one)
+     * @param wanted for an edit, what it tried to show
+     */
+    private void failed(Row r, RuntimeException e, String wanted) {
+        boolean editing = r.state().equals(ShiftsStore.EDITING);
+        String reason = reason(e);
+        try {
+            if (r.attempts() >= MAX_ATTEMPTS) {
+                if (editing) {
+                    store.abandonEdit(r.key(), wanted);
+                    log.error("Edit of the call for help {} in {} failed {} times, giving up until it changes again: {}",
+                            r.key(), r.target(), MAX_ATTEMPTS, reason);
+                } else {
+                    store.move(r.key(), ShiftsStore.SENDING, ShiftsStore.FAILED, null);
+                    log.error("Reminder {} to {} failed {} times, giving up: {}", r.key(), r.target(), MAX_ATTEMPTS, reason);
+                }
+            } else {
+                store.move(r.key(), r.state(), editing ? ShiftsStore.SENT : ShiftsStore.PENDING, null);
+                log.warn("Reminder {} to {} not {}, will retry: {}", r.key(), r.target(), editing ? "edited" : "sent", reason);
+            }
+        } catch (RuntimeException again) {
+            log.error("Reminder {} to {} failed ({}) and the failure could not be recorded ({}): retried when its claim expires",
+                    r.key(), r.target(), reason, reason(again));
         }
+        if (!(e instanceof MatrixException || e instanceof IllegalArgumentException)) {
+            log.warn("Unexpected error for reminder {}", r.key(), e);
+        }
+    }
+
+    /** A homeserver error says what happened; anything else is named by its class too. */
+    private static String reason(RuntimeException e) {
+        return e instanceof MatrixException ? e.getMessage()
+                : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     // ---- rooms

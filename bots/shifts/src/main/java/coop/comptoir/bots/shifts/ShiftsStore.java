@@ -452,12 +452,37 @@ final class ShiftsStore {
         });
     }
 
+    /** What {@link #releaseStale} did: how many rows go again, and the keys of those given up. */
+    record Released(int again, List<String> givenUp) {}
+
     /**
-     * Claims taken before {@code before} by a process that did not finish (it crashed): they go
-     * back, to be sent again with the same transaction ID (which the homeserver deduplicates).
+     * Claims taken before {@code before} by a process that did not finish (it crashed, or the error
+     * could not be recorded): they go back, to be sent again with the same transaction ID (which the
+     * homeserver deduplicates), unless they were claimed {@code maxAttempts} times already. Then a
+     * reminder fails, and an edit counts as shown (a later change is edited again).
      */
-    int releaseStale(Instant before) {
-        return db.withConnection(c -> {
+    Released releaseStale(Instant before, int maxAttempts) {
+        return db.inTransaction(c -> {
+            List<String> givenUp = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE shifts_reminder SET state = CASE WHEN state = ? THEN ? ELSE ? END, "
+                    + "shown = CASE WHEN state = ? THEN want ELSE shown END, attempts = CASE WHEN state = ? THEN 0 ELSE attempts END "
+                    + "WHERE instance = ? AND state IN (?, ?) AND claimed_ms < ? AND attempts >= ? RETURNING rkey")) {
+                ps.setString(1, SENDING);
+                ps.setString(2, FAILED);
+                ps.setString(3, SENT);
+                ps.setString(4, EDITING);
+                ps.setString(5, EDITING);
+                ps.setString(6, instance);
+                ps.setString(7, SENDING);
+                ps.setString(8, EDITING);
+                ps.setLong(9, before.toEpochMilli());
+                ps.setInt(10, maxAttempts);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        givenUp.add(rs.getString(1));
+                    }
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement("UPDATE shifts_reminder SET state = CASE WHEN state = ? THEN ? ELSE ? END "
                     + "WHERE instance = ? AND state IN (?, ?) AND claimed_ms < ?")) {
                 ps.setString(1, SENDING);
@@ -467,7 +492,7 @@ final class ShiftsStore {
                 ps.setString(5, SENDING);
                 ps.setString(6, EDITING);
                 ps.setLong(7, before.toEpochMilli());
-                return ps.executeUpdate();
+                return new Released(ps.executeUpdate(), List.copyOf(givenUp));
             }
         });
     }

@@ -105,6 +105,8 @@ final class Fakes {
         volatile int failNext;
         /** Does the work, then fails this many calls with a network error (the answer is lost). */
         volatile int loseAnswers;
+        /** Calls to these rooms throw this (as a bug would): not a homeserver error. */
+        final Map<RoomId, RuntimeException> broken = new HashMap<>();
 
         synchronized List<Sent> in(RoomId room) {
             return sent.stream().filter(s -> s.room.equals(room)).toList();
@@ -119,6 +121,9 @@ final class Fakes {
         }
 
         private synchronized EventId record(RoomId room, OutgoingMessage m, String txnId, EventId replaces) {
+            if (broken.containsKey(room)) {
+                throw broken.get(room);
+            }
             if (failNext > 0) {
                 failNext--;
                 throw new MatrixException(502, "M_UNKNOWN", "bad gateway");

@@ -76,9 +76,14 @@ class ReminderEngineTest {
     }
 
     static ReminderEngine engine(Database db, Matrix matrix, java.time.Clock clock, String helpRoom, RoomId teamRoom) {
+        return engine(db, matrix, clock, helpRoom, s -> teamRoom.value());
+    }
+
+    static ReminderEngine engine(Database db, Matrix matrix, java.time.Clock clock, String helpRoom,
+                                 java.util.function.Function<Shift, String> teamRoom) {
         return new ReminderEngine(new ShiftsStore(db, "shifts"), matrix, clock, Texts.of("fr", "tu"),
                 new ReminderEngine.Settings("shifts", PARIS, List.of(Duration.ofHours(48), Duration.ofHours(2)),
-                        List.of(Duration.ofHours(24)), helpRoom, Duration.ofHours(48), "rappels", s -> teamRoom.value()),
+                        List.of(Duration.ofHours(24)), helpRoom, Duration.ofHours(48), "rappels", teamRoom),
                 LoggerFactory.getLogger("shifts-test"));
     }
 
@@ -198,6 +203,44 @@ class ReminderEngineTest {
         assertThat(matrix.sent).isEmpty();
         at(DUE_48H.plusSeconds(30), e);
         assertThat(matrix.messages(TEAM_ROOM)).hasSize(1);
+    }
+
+    @Test
+    void anUnexpectedErrorForOneReminderNeitherStopsTheOthersNorLeavesItClaimed() {
+        RoomId other = RoomId.of("!autre:coop.example");
+        ReminderEngine e = engine(db, matrix, clock, null, s -> s.id().startsWith("yaml:a") ? other.value() : TEAM_ROOM.value());
+        poll(e, shift("yaml:a:2026-03-14", START, 4, ALICE), shift("yaml:b:2026-03-14", START.plusMinutes(1), 4, ALICE));
+        matrix.broken.put(other, new IllegalStateException("a bug"));
+        at(DUE_48H.plusSeconds(60), e);
+        assertThat(matrix.messages(TEAM_ROOM)).as("the other reminder still goes").hasSize(1);
+        assertThat(new ShiftsStore(db, "shifts").reminder("team|yaml:a:2026-03-14|172800"))
+                .hasValueSatisfying(r -> assertThat(r.state()).isEqualTo(ShiftsStore.PENDING));
+
+        matrix.broken.clear();
+        at(DUE_48H.plusSeconds(90), e);
+        assertThat(matrix.messages(other)).hasSize(1);
+    }
+
+    @Test
+    void aReminderWhoseClaimsNeverFinishIsGivenUpAfterTheLastAttempt() {
+        ShiftsStore store = new ShiftsStore(db, "shifts");
+        ReminderEngine e = engine();
+        poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE));
+        String key = "team|yaml:samedi:2026-03-14|172800";
+        Instant t = DUE_48H;
+        for (int i = 1; i <= ReminderEngine.MAX_ATTEMPTS; i++) {
+            assertThat(store.move(key, ShiftsStore.PENDING, ShiftsStore.SENDING, t)).as("claim %d", i).isTrue();
+            t = t.plus(ReminderEngine.LEASE).plusSeconds(1);
+            ShiftsStore.Released released = store.releaseStale(t.minus(ReminderEngine.LEASE), ReminderEngine.MAX_ATTEMPTS);
+            if (i < ReminderEngine.MAX_ATTEMPTS) {
+                assertThat(released).isEqualTo(new ShiftsStore.Released(1, List.of()));
+            } else {
+                assertThat(released).isEqualTo(new ShiftsStore.Released(0, List.of(key)));
+            }
+        }
+        assertThat(store.reminder(key)).hasValueSatisfying(r -> assertThat(r.state()).isEqualTo(ShiftsStore.FAILED));
+        at(t, e);
+        assertThat(matrix.messages(TEAM_ROOM)).isEmpty();
     }
 
     @Test
