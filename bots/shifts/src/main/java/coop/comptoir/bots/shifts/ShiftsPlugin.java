@@ -7,6 +7,7 @@ import coop.comptoir.api.matrix.MatrixException;
 import coop.comptoir.api.matrix.OutgoingMessage;
 import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginContext;
+import coop.comptoir.bots.shifts.source.ShiftSource;
 import coop.comptoir.bots.shifts.source.ShiftSourceException;
 import java.io.IOException;
 import java.time.Instant;
@@ -162,14 +163,23 @@ final class ShiftsPlugin implements Plugin {
         }
     }
 
+    /**
+     * The source failed. Its own errors (ShiftSourceException, IOException) are worded by the source
+     * without secrets; any other exception's message may come from a library and quote a credential
+     * (OkHttp quotes a bad header value): the admins read "unexpected error", the log its class and
+     * its message with the source's secrets masked.
+     */
     private void sourceDown(Exception e) {
-        String reason = e instanceof ShiftSourceException ? e.getMessage()
-                : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        ShiftSource source = settings.source();
+        String masked = source.mask(e.getMessage());
+        String reason = e instanceof ShiftSourceException ? masked
+                : e.getClass().getSimpleName() + (masked == null ? "" : ": " + masked);
+        String told = e instanceof RuntimeException ? texts.unexpectedError() : reason;
         if (store.raise(SOURCE_DOWN, ctx.clock().instant().toString())) {
             log.warn("Shift source {} unavailable, keeping the last good schedule until it works again: {}",
-                    settings.source().describe(), reason);
+                    source.describe(), reason);
             String since = store.flag(SOURCE_DOWN).orElse("");
-            tellAdmins(texts.sourceDown(settings.source().describe(), reason), "down|" + since);
+            tellAdmins(texts.sourceDown(source.describe(), told), "down|" + since);
         } else {
             log.debug("Shift source still unavailable: {}", reason);
         }

@@ -194,6 +194,11 @@ final class Texts {
                 + ". Je garde le dernier planning connu et vous préviendrai quand elle refonctionnera.";
     }
 
+    /** The reason given to the admins for an error that is not the source's own (details only in the log). */
+    String unexpectedError() {
+        return en ? "unexpected error (see the log)" : "erreur inattendue (voir le journal)";
+    }
+
     String sourceBack(String source) {
         return en ? "✅ Shift source working again (" + source + ")." : "✅ La source des services refonctionne (" + source + ").";
     }

@@ -14,6 +14,7 @@ import coop.comptoir.bots.shifts.Fakes.Jobs;
 import coop.comptoir.bots.shifts.Fakes.Matrix;
 import coop.comptoir.bots.shifts.Fakes.Section;
 import coop.comptoir.bots.shifts.Fakes.TestClock;
+import coop.comptoir.bots.shifts.source.ShiftSource;
 import coop.comptoir.internal.store.JdbcDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,6 +154,49 @@ class ShiftsPluginTest {
         jobs.fire("poll");
         assertThat(matrix.messages(ADMINS)).hasSize(2);
         assertThat(matrix.messages(ADMINS).get(1).body()).isEqualTo("✅ La source des services refonctionne (YAML " + file + ").");
+    }
+
+    @Test
+    void anUnexpectedSourceErrorReachesTheAdminsWithoutItsMessageAndTheLogMasked() throws Exception {
+        db = TestDb.sqlite(dir);
+        Section section = Section.of(section(scheduleFile("\"@alice:coop.example\""), ""));
+        ShiftsPluginFactory.Settings s = ShiftsPluginFactory.settings(section, null, null);
+        ShiftSource failing = new ShiftSource() {
+            @Override
+            public List<Shift> fetch(Instant from, Instant to) {
+                throw new IllegalArgumentException("Unexpected char 0x0a at 6 in X-Api-Key value: s3cret-token\n");
+            }
+
+            @Override
+            public String describe() {
+                return "iCalendar https://cloud.example.coop";
+            }
+
+            @Override
+            public String mask(String text) {
+                return text.replace("s3cret-token", "***");
+            }
+        };
+        ShiftsPluginFactory.Settings broken = new ShiftsPluginFactory.Settings(s.config(), s.zone(), s.cycle(), failing, s.poll(),
+                s.tick(), s.horizon(), s.teams(), s.reminders(), s.personal(), s.helpBefore(), s.pollCron(), s.tickCron());
+        Context context = new Context("shifts", section, matrix, db, jobs, commands, clock);
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) context.log();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            plugin = new ShiftsPlugin(context, broken);
+            plugin.start();
+            jobs.fire("poll");
+        } finally {
+            logger.detachAppender(logged);
+        }
+        assertThat(matrix.messages(ADMINS)).singleElement().satisfies(m -> assertThat(m.body()).isEqualTo(
+                "⚠️ Source des services indisponible (iCalendar https://cloud.example.coop) : erreur inattendue (voir le journal). "
+                        + "Je garde le dernier planning connu et vous préviendrai quand elle refonctionnera."));
+        assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .anySatisfy(line -> assertThat(line).contains("IllegalArgumentException: Unexpected char 0x0a at 6 in X-Api-Key value: ***"))
+                .noneSatisfy(line -> assertThat(line).contains("s3cret"));
     }
 
     @Test

@@ -100,6 +100,12 @@ public final class IcalShiftSource implements ShiftSource {
     }
 
     @Override
+    public String mask(String text) {
+        IcalSourceConfig.Auth auth = config.auth();
+        return auth == null ? text : Safe.mask(text, auth.token(), auth.password());
+    }
+
+    @Override
     public List<Shift> fetch(Instant from, Instant to) throws IOException, ShiftSourceException {
         Calendar cal = config.url() != null && !config.url().isBlank() ? readUrl() : readFile();
         return expand(cal, from, to);
@@ -112,14 +118,19 @@ public final class IcalShiftSource implements ShiftSource {
                 .header("Accept", "text/calendar, */*;q=0.5");
         IcalSourceConfig.Auth auth = config.auth();
         if (auth != null) {
-            if (auth.token() != null) {
-                if (auth.header() != null) {
-                    b.header(auth.header(), auth.token());
+            try {
+                if (auth.token() != null) {
+                    if (auth.header() != null) {
+                        b.header(auth.header(), auth.token());
+                    } else {
+                        b.header("Authorization", "Bearer " + auth.token());
+                    }
                 } else {
-                    b.header("Authorization", "Bearer " + auth.token());
+                    b.header("Authorization", Credentials.basic(auth.username(), auth.password(), StandardCharsets.UTF_8));
                 }
-            } else {
-                b.header("Authorization", Credentials.basic(auth.username(), auth.password(), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                // OkHttp's message quotes the header value: never passed on.
+                throw new ShiftSourceException(described + ": auth: the token has a character not allowed in an HTTP header");
             }
         }
         if (calendar != null) {

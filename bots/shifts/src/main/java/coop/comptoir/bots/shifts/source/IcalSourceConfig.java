@@ -112,6 +112,10 @@ public record IcalSourceConfig(String url, String file, Auth auth, String zone, 
                 out.add(new ConfigException(ap, "basic authentication needs both username and password"));
             } else if (token && blank(auth.token())) {
                 out.add(new ConfigException(ap + ".token", "empty"));
+            } else if (token && !headerSafe(auth.token())) {
+                // Never the value: OkHttp would quote it in its error, hence this check before any request.
+                out.add(new ConfigException(ap + ".token", "has a space, a line break, a control or a non-ASCII character, "
+                        + "not allowed in an HTTP header (check the value or the variable it comes from)"));
             }
             if (auth.header() != null && (basic || !auth.header().matches("[A-Za-z0-9-]+"))) {
                 out.add(new ConfigException(ap + ".header", basic ? "only with a token" : "not a header name"));
@@ -162,6 +166,11 @@ public record IcalSourceConfig(String url, String file, Auth auth, String zone, 
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /** Visible ASCII only: what a token may hold in an HTTP header. */
+    private static boolean headerSafe(String s) {
+        return s.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f);
     }
 
     private static boolean blank(String s) {

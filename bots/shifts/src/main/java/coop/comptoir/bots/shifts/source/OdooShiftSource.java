@@ -87,6 +87,11 @@ public final class OdooShiftSource implements ShiftSource {
     }
 
     @Override
+    public String mask(String text) {
+        return Safe.mask(text, config.password());
+    }
+
+    @Override
     public List<Shift> fetch(Instant from, Instant to) throws IOException, ShiftSourceException {
         if (uid == null) {
             uid = authenticate();

@@ -115,6 +115,28 @@ class IcalFeedHttpTest {
     }
 
     @Test
+    void aTokenThatCannotBeAHeaderValueIsRefusedWithoutQuotingIt() {
+        String url = server.url("/shifts.ics").toString();
+        for (String token : List.of("tok-secret\n", "tok secret", "tok-sécret")) {
+            IcalSourceConfig config = new IcalSourceConfig(url, null, new IcalSourceConfig.Auth(null, null, token, "X-Api-Key"),
+                    null, null, null, null, 2);
+            assertThat(config.problems("plugins[0].source")).extracting(ConfigException::getMessage).singleElement().asString()
+                    .startsWith("plugins[0].source.auth.token: has a space, a line break").doesNotContain("secret").doesNotContain("sécret");
+            assertThat(Safe.mask("value: " + token, token)).isEqualTo("value: ***");
+            if (token.contains(" ")) {
+                continue; // OkHttp itself accepts a space in a header value
+            }
+            // and should such a source be built anyway, its error does not quote the token either
+            IcalShiftSource source = new IcalShiftSource(config, IcalShiftSourceTest.PARIS, new OkHttpClient(),
+                    LoggerFactory.getLogger(getClass()));
+            assertThatThrownBy(() -> source.fetch(FROM, TO)).isInstanceOf(ShiftSourceException.class)
+                    .hasMessageContaining("auth: the token has a character not allowed").hasMessageNotContaining("secret")
+                    .hasMessageNotContaining("sécret");
+            assertThat(source.mask("value: " + token)).isEqualTo("value: ***");
+        }
+    }
+
+    @Test
     void configProblemsNameTheirKeyAndNeverTheSecret() {
         IcalSourceConfig neither = new IcalSourceConfig(null, " ", null, null, null, null, null, null);
         assertThat(neither.problems("s")).extracting(ConfigException::getMessage)
