@@ -87,7 +87,12 @@ public final class IcalShiftSource implements ShiftSource {
         this.config = config;
         this.coopZone = coopZone;
         this.floatingZone = config.floatingZone(coopZone);
-        this.http = http.newBuilder().callTimeout(java.time.Duration.ofSeconds(config.timeoutSeconds())).build();
+        OkHttpClient.Builder client = http.newBuilder().callTimeout(java.time.Duration.ofSeconds(config.timeoutSeconds()));
+        if (config.auth() != null) {
+            // The credentials go to the configured address only: a redirect could lead them to any host, or to http.
+            client.followRedirects(false).followSslRedirects(false);
+        }
+        this.http = client.build();
         this.log = log;
         this.described = config.url() != null && !config.url().isBlank()
                 ? "iCalendar " + origin(config.url().trim())
@@ -147,6 +152,10 @@ public final class IcalShiftSource implements ShiftSource {
         try (Response r = http.newCall(b.build()).execute()) {
             if (r.code() == 304 && calendar != null) {
                 return calendar;
+            }
+            if (r.isRedirect()) {
+                throw new IOException(described + ": HTTP " + r.code() + " (a redirect, not followed with credentials: "
+                        + "set url to the feed's final address)");
             }
             if (!r.isSuccessful()) {
                 throw new IOException(described + ": HTTP " + r.code());

@@ -94,6 +94,9 @@ public record IcalSourceConfig(String url, String file, Auth auth, String zone, 
                     out.add(new ConfigException(path + ".url", "must be an http(s) address"));
                 } else if (u.getRawUserInfo() != null) {
                     out.add(new ConfigException(path + ".url", "put credentials in auth, not in the address"));
+                } else if (auth != null && Safe.plainHttpToRemote(u)) {
+                    out.add(new ConfigException(path + ".auth", "credentials are sent over https only: "
+                            + "url is an http:// address (use the feed's https:// address)"));
                 }
             } catch (IllegalArgumentException e) {
                 out.add(new ConfigException(path + ".url", "not a valid address"));

@@ -76,7 +76,9 @@ public final class OdooShiftSource implements ShiftSource {
     public OdooShiftSource(OdooSourceConfig config, ZoneId coopZone, OkHttpClient http, Logger log) {
         this.config = config;
         this.coopZone = coopZone;
-        this.http = http.newBuilder().callTimeout(Duration.ofSeconds(config.timeoutSeconds())).build();
+        // Every call carries the password: a redirect (307/308 send the body again) could lead it to any host.
+        this.http = http.newBuilder().callTimeout(Duration.ofSeconds(config.timeoutSeconds()))
+                .followRedirects(false).followSslRedirects(false).build();
         this.log = log;
         this.described = "Odoo " + origin(config.base()) + " (database " + config.database() + ")";
     }
@@ -281,6 +283,10 @@ public final class OdooShiftSource implements ShiftSource {
                 .post(RequestBody.create(JSON.writeValueAsBytes(body), JSON_TYPE)).build();
         JsonNode answer;
         try (Response r = http.newCall(request).execute()) {
+            if (r.isRedirect()) {
+                throw new IOException(described + ": " + what + ": HTTP " + r.code()
+                        + " (a redirect, not followed with the password: set url to the final address)");
+            }
             if (!r.isSuccessful()) {
                 throw new IOException(described + ": " + what + ": HTTP " + r.code());
             }
