@@ -103,9 +103,10 @@ public final class ShiftsPluginFactory implements PluginFactory {
         ShiftSource source = null;
         if (cycle != null) {
             try {
-                source = ShiftSources.create(c.source(), log == null
-                        ? new ShiftSources.Context(path + ".source", zone, cycle, http)
-                        : new ShiftSources.Context(path + ".source", zone, cycle, http, log));
+                // From raw(): values from the environment stay marked, hence hidden in the binder's errors.
+                source = ShiftSources.create(section.raw().get("source"), log == null
+                        ? new ShiftSources.Context(section, path + ".source", zone, cycle, http)
+                        : new ShiftSources.Context(section, path + ".source", zone, cycle, http, log));
             } catch (ConfigException e) {
                 errors.add(e);
             }

@@ -20,7 +20,6 @@ import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.matrix.MatrixClient;
 import coop.comptoir.api.matrix.MatrixException;
 import coop.comptoir.api.matrix.OutgoingMessage;
-import coop.comptoir.api.plugin.ConfigException;
 import coop.comptoir.api.plugin.PluginConfig;
 import coop.comptoir.api.plugin.PluginContext;
 import coop.comptoir.api.schedule.Scheduler;
@@ -197,7 +196,7 @@ final class Fakes {
         @Override public JsonNode request(String method, String path, JsonNode body) { throw new UnsupportedOperationException(); }
     }
 
-    /** A plugin section from YAML, bound with Jackson (the runtime's binder is internal). */
+    /** A plugin section from YAML, bound by the runtime's binder. */
     record Section(String path, JsonNode raw) implements PluginConfig {
         static Section of(String yaml) {
             try {
@@ -214,11 +213,13 @@ final class Fakes {
 
         @Override
         public <T> T bind(Class<T> type) {
-            try {
-                return YAML.treeToValue(raw, type);
-            } catch (Exception e) {
-                throw new ConfigException(path, e.getMessage());
-            }
+            return bind(raw, path, type);
+        }
+
+        /** The runtime's own binder. */
+        @Override
+        public <T> T bind(JsonNode subtree, String at, Class<T> type) {
+            return coop.comptoir.bots.shifts.source.Sections.of(path, raw).bind(subtree, at, type);
         }
     }
 

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -274,6 +275,29 @@ class ShiftsPluginTest {
         assertThat(error(base + "anchor: 2026-03-02\ncommands: {reminders: [rappels], shifts: [rappels]}"))
                 .isEqualTo("plugins[0].commands.shifts[0]: rappels is used twice");
         assertThat(error(base + "anchor: 2026-03-02\nunderstaffed: {room: \"#benevoles:coop.example\", before: 36h}")).isEqualTo("no error");
+    }
+
+    @Test
+    void aSourceSecretNeverShowsInConfigErrorsOrInTheConfigRecords() {
+        Map<String, String> env = Map.of("ICAL_TOKEN", "s3cret-token", "ODOO_PASSWORD", "s3cret-password");
+        var section = coop.comptoir.bots.shifts.source.Sections.parse("""
+                anchor: 2026-03-02
+                source: {type: ical, url: "https://cloud.example.coop/x.ics", auth: "${ICAL_TOKEN}"}
+                """, env);
+        assertThatThrownBy(() -> ShiftsPluginFactory.settings(section, null, null)).isInstanceOf(ConfigException.class)
+                .hasMessage("plugins[0].source.auth: expected a mapping, got a string (value hidden)");
+
+        var ical = coop.comptoir.bots.shifts.source.Sections.parse("""
+                anchor: 2026-03-02
+                source: {type: ical, url: "https://cloud.example.coop/x.ics", auth: {token: "${ICAL_TOKEN}"}}
+                """, env);
+        assertThat(ical.bind(ShiftsConfig.class).toString()).contains("source={type=ical, keys=[type, url, auth]}")
+                .doesNotContain("s3cret");
+        var auth = new coop.comptoir.bots.shifts.source.IcalSourceConfig.Auth("me", "s3cret-password", "s3cret-token", null);
+        assertThat(auth.toString()).isEqualTo("Auth[username=me, password=***, token=***, header=null]");
+        var odoo = new coop.comptoir.bots.shifts.source.OdooSourceConfig("https://odoo.example.coop", "cagette", "bot",
+                "s3cret-password", null, null, null, null);
+        assertThat(odoo.toString()).contains("login=bot, password=***").doesNotContain("s3cret");
     }
 
     @Test

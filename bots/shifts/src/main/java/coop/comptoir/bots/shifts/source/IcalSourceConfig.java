@@ -41,7 +41,14 @@ public record IcalSourceConfig(String url, String file, Auth auth, String zone, 
      * {@code token} sent as {@code Authorization: Bearer <token>}, or as the raw value of {@code header}
      * when one is named (e.g. {@code X-Api-Key}).
      */
-    public record Auth(String username, String password, String token, String header) {}
+    public record Auth(String username, String password, String token, String header) {
+        /** Never the password or the token. */
+        @Override
+        public String toString() {
+            return "Auth[username=" + username + ", password=" + (password == null ? null : Safe.MASK)
+                    + ", token=" + (token == null ? null : Safe.MASK) + ", header=" + header + "]";
+        }
+    }
 
     /**
      * Where the team of an event is read.

@@ -141,6 +141,14 @@ public record OdooSourceConfig(String url, String database, String login, @JsonA
         return out;
     }
 
+    /** Never the password. */
+    @Override
+    public String toString() {
+        return "OdooSourceConfig[url=" + url + ", database=" + database + ", login=" + login + ", password="
+                + (password == null ? null : Safe.MASK) + ", members=" + members + ", team=" + team
+                + ", registrationStates=" + registrationStates + ", timeoutSeconds=" + timeoutSeconds + "]";
+    }
+
     /** The base URL without a trailing slash. */
     String base() {
         String u = url.trim();
