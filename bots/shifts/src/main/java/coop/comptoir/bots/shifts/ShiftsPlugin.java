@@ -30,7 +30,7 @@ import org.slf4j.Logger;
  * clock with the due times, so a test that moves the clock sees reminders go at the new time.
  */
 final class ShiftsPlugin implements Plugin {
-    private static final String POLL = "poll", TICK = "tick";
+    private static final String POLL = "poll", TICK = "tick", FIRST_POLL = "first-poll";
     private static final String SOURCE_DOWN = "source-down";
 
     private final PluginContext ctx;
@@ -59,6 +59,10 @@ final class ShiftsPlugin implements Plugin {
                 log);
         ctx.scheduler().handler(POLL, (key, due, data) -> poll());
         ctx.scheduler().handler(TICK, (key, due, data) -> tick());
+        ctx.scheduler().handler(FIRST_POLL, (key, due, data) -> {
+            poll();
+            tick();
+        });
         ctx.scheduler().cron(POLL, POLL, settings.pollCron(), ZoneOffset.UTC, Map.of());
         ctx.scheduler().cron(TICK, TICK, settings.tickCron(), ZoneOffset.UTC, Map.of());
         registerCommands();
@@ -126,7 +130,10 @@ final class ShiftsPlugin implements Plugin {
                 settings.personal().stream().map(Durations::format).toList(),
                 config.understaffed() == null ? "" : ", calls for help " + Durations.format(settings.helpBefore()) + " before in "
                         + config.understaffed().room(), settings.zone(), settings.cycle().anchor());
-        poll();
+        // Not here: a source may take long (Odoo: several calls, each up to its timeout) and would
+        // hold up the plugins started after this one. A one-off job now (on the scheduler's real
+        // time), then a tick, so that what is due goes out right after the schedule is read.
+        ctx.scheduler().once(FIRST_POLL, FIRST_POLL, Instant.now(), Map.of());
     }
 
     /**

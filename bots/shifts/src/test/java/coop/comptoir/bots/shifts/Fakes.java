@@ -234,9 +234,12 @@ final class Fakes {
             handlers.put(name, handler);
         }
 
+        final Map<String, Instant> onces = new LinkedHashMap<>();
+
         @Override
         public void once(String key, String handlerName, Instant when, Map<String, String> data) {
-            throw new UnsupportedOperationException();
+            onces.put(key, when);
+            handlerOf.put(key, handlerName);
         }
 
         @Override
@@ -248,7 +251,7 @@ final class Fakes {
         @Override
         public boolean cancel(String key) {
             handlerOf.remove(key);
-            return crons.remove(key) != null;
+            return crons.remove(key) != null | onces.remove(key) != null;
         }
 
         @Override
@@ -256,8 +259,13 @@ final class Fakes {
             return Optional.empty();
         }
 
+        /** Runs a job; a one-off job is then gone. */
         void fire(String key) throws Exception {
-            handlers.get(handlerOf.get(key)).run(key, Instant.now(), Map.of());
+            String handler = handlerOf.get(key);
+            if (onces.remove(key) != null) {
+                handlerOf.remove(key);
+            }
+            handlers.get(handler).run(key, Instant.now(), Map.of());
         }
     }
 

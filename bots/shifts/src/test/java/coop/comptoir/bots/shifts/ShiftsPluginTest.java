@@ -92,6 +92,7 @@ class ShiftsPluginTest {
         factory.validate(s);
         plugin = factory.create(new Context("shifts", s, matrix, db, jobs, commands, clock));
         plugin.start();
+        jobs.fire("first-poll"); // as the scheduler does right after start
         return plugin;
     }
 
@@ -106,6 +107,23 @@ class ShiftsPluginTest {
         start(section(scheduleFile("\"@alice:coop.example\""), ""));
         assertThat(jobs.crons).containsEntry("tick", "0/5 * * * * ?").containsEntry("poll", "0 0/1 * * * ?");
         assertThat(matrix.joined).containsExactly("!equipe:coop.example", "!admins:coop.example");
+    }
+
+    @Test
+    void startReadsNoSourceButSchedulesAFirstPollNowFollowedByATick() throws Exception {
+        db = TestDb.sqlite(dir);
+        Section s = Section.of(section(scheduleFile("\"@alice:coop.example\""), "reminders: [48h]\n"));
+        plugin = new ShiftsPluginFactory().create(new Context("shifts", s, matrix, db, jobs, commands, clock));
+        clock.set(Instant.parse("2026-03-12T08:00:00Z"));
+        Instant before = Instant.now();
+        plugin.start();
+        assertThat(new ShiftsStore(db, "shifts").shifts(Instant.EPOCH, Instant.parse("2027-01-01T00:00:00Z"), java.time.ZoneOffset.UTC))
+                .as("nothing read yet").isEmpty();
+        assertThat(jobs.onces).hasEntrySatisfying("first-poll", when -> assertThat(when).isBetween(before, Instant.now()));
+
+        jobs.fire("first-poll");
+        assertThat(matrix.messages(TEAM)).as("read, then what is due sent at once").hasSize(1);
+        assertThat(jobs.onces).isEmpty();
     }
 
     @Test
