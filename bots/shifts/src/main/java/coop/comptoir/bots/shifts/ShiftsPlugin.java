@@ -3,6 +3,7 @@ package coop.comptoir.bots.shifts;
 import coop.comptoir.api.command.Command;
 import coop.comptoir.api.command.CommandInvocation;
 import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.matrix.Html;
 import coop.comptoir.api.matrix.MatrixException;
 import coop.comptoir.api.matrix.OutgoingMessage;
 import coop.comptoir.api.plugin.Plugin;
@@ -258,17 +259,17 @@ final class ShiftsPlugin implements Plugin {
             }
         }
         StringBuilder plain = new StringBuilder(t.weekToday(settings.cycle().letter(today)));
-        StringBuilder html = new StringBuilder("<p>").append(Texts.escape(t.weekToday(settings.cycle().letter(today)))).append("</p>");
+        StringBuilder html = new StringBuilder("<p>").append(Html.escape(t.weekToday(settings.cycle().letter(today)))).append("</p>");
         if (mine.isEmpty()) {
-            plain.append('\n').append(t.noShifts(settings.horizon().toDays()));
-            html.append("<p>").append(Texts.escape(t.noShifts(settings.horizon().toDays()))).append("</p>");
+            plain.append('\n').append(t.noShifts(settings.horizon()));
+            html.append("<p>").append(Html.escape(t.noShifts(settings.horizon()))).append("</p>");
         } else {
             plain.append('\n').append(t.nextShiftsTitle());
-            html.append("<p>").append(Texts.escape(t.nextShiftsTitle())).append("</p><ul>");
+            html.append("<p>").append(Html.escape(t.nextShiftsTitle())).append("</p><ul>");
             for (Shift s : mine) {
                 String line = t.shiftLine(s, settings.cycle().letter(s.start().toLocalDate()));
                 plain.append("\n• ").append(line);
-                html.append("<li>").append(Texts.escape(line)).append("</li>");
+                html.append("<li>").append(Html.escape(line)).append("</li>");
             }
             html.append("</ul>");
         }

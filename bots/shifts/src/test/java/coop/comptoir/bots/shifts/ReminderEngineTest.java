@@ -134,9 +134,9 @@ class ReminderEngineTest {
 
         at(DUE_48H, e);
         assertThat(matrix.messages(TEAM_ROOM)).singleElement().satisfies(m -> {
-            assertThat(m.body()).isEqualTo("⏰ Rappel : service « Samedi matin » samedi 14 mars, 9h00–12h00.\n"
+            assertThat(m.body()).isEqualTo("⏰ Rappel : service « Samedi matin » le samedi 14 mars, 9h00–12h00.\n"
                     + "Inscrit·es : alice, bob. Il reste 2 places libres.\n"
-                    + "Si tu ne peux pas venir, préviens l’équipe au plus vite. Merci !");
+                    + "Si vous ne pouvez pas venir, prévenez l’équipe au plus vite. Merci !");
             assertThat(m.message().htmlBody()).contains("<a href=\"https://matrix.to/#/@alice:coop.example\">alice</a>");
             assertThat(m.message().mentions()).containsExactlyInAnyOrder(ALICE, BOB);
             assertThat(m.message().msgtype()).isEqualTo("m.notice");
@@ -305,7 +305,7 @@ class ReminderEngineTest {
         poll(e, s);
         at(DUE_48H, e);
         assertThat(matrix.messages(HELP_ROOM)).singleElement().satisfies(m -> assertThat(m.body())
-                .isEqualTo("🙋 Il manque 2 personnes samedi 14 mars, 9h00–12h00 (« Samedi matin »). "
+                .isEqualTo("🙋 Il manque 2 personnes le samedi 14 mars, 9h00–12h00 (« Samedi matin »). "
                         + "Tu peux venir ? Inscris-toi et préviens l’équipe !"));
         EventId original = matrix.messages(HELP_ROOM).get(0).event();
 
@@ -315,7 +315,7 @@ class ReminderEngineTest {
         e.tick();
         assertThat(matrix.edits(HELP_ROOM)).singleElement().satisfies(m -> {
             assertThat(m.replaces()).isEqualTo(original);
-            assertThat(m.body()).startsWith("🙋 Il manque 1 personne samedi");
+            assertThat(m.body()).startsWith("🙋 Il manque 1 personne le samedi");
         });
 
         clock.advance(Duration.ofHours(1));
@@ -395,8 +395,8 @@ class ReminderEngineTest {
         RoomId dm = store.directRoom(ALICE).orElseThrow();
         assertThat(matrix.messages(dm)).extracting(Matrix.Sent::body).containsExactly(
                 "Coucou ! C’est ici que je t’enverrai tes rappels de service. 🌱",
-                "Coucou ! Petit rappel : tu es inscrit·e au service « Samedi matin » samedi 14 mars, 9h00–12h00. "
-                        + "Merci et à bientôt au magasin ! (Pour ne plus recevoir ces messages : !rappels off)");
+                "Coucou ! Petit rappel : tu es inscrit·e au service « Samedi matin » le samedi 14 mars, 9h00–12h00. "
+                        + "Merci et à bientôt au magasin !\n(Pour ne plus recevoir ces messages : !rappels off)");
         assertThat(store.directRoom(BOB)).isEmpty();
 
         // opted out before the next shift's reminder: nothing more

@@ -147,7 +147,7 @@ class ShiftsPluginTest {
         jobs.fire("tick");
         jobs.fire("tick");
         assertThat(matrix.messages(TEAM)).singleElement().satisfies(m -> {
-            assertThat(m.body()).startsWith("⏰ Rappel : service « Samedi matin » samedi 14 mars, 9h00–12h00.");
+            assertThat(m.body()).startsWith("⏰ Rappel : service « Samedi matin » le samedi 14 mars, 9h00–12h00.");
             assertThat(m.message().mentions()).containsExactly(ALICE);
         });
     }
@@ -172,7 +172,7 @@ class ShiftsPluginTest {
         jobs.fire("poll");
         jobs.fire("poll");
         assertThat(matrix.messages(ADMINS)).hasSize(2);
-        assertThat(matrix.messages(ADMINS).get(1).body()).isEqualTo("✅ La source des services refonctionne (YAML " + file + ").");
+        assertThat(matrix.messages(ADMINS).get(1).body()).isEqualTo("✅ La source des services fonctionne de nouveau (YAML " + file + ").");
     }
 
     @Test
@@ -212,7 +212,7 @@ class ShiftsPluginTest {
         }
         assertThat(matrix.messages(ADMINS)).singleElement().satisfies(m -> assertThat(m.body()).isEqualTo(
                 "⚠️ Source des services indisponible (iCalendar https://cloud.example.coop) : erreur inattendue (voir le journal). "
-                        + "Je garde le dernier planning connu et vous préviendrai quand elle refonctionnera."));
+                        + "Je garde le dernier planning connu et vous préviendrai quand elle fonctionnera de nouveau."));
         assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
                 .anySatisfy(line -> assertThat(line).contains("IllegalArgumentException: Unexpected char 0x0a at 6 in X-Api-Key value: ***"))
                 .noneSatisfy(line -> assertThat(line).contains("s3cret"));
@@ -240,7 +240,7 @@ class ShiftsPluginTest {
         jobs.fire("tick");
         RoomId dm = matrix.sent.get(0).room();
         assertThat(matrix.messages(dm)).extracting(Matrix.Sent::body).last().asString()
-                .startsWith("Coucou ! Petit rappel : tu es inscrit·e au service « Samedi matin » samedi 14 mars");
+                .startsWith("Coucou ! Petit rappel : tu es inscrit·e au service « Samedi matin » le samedi 14 mars");
 
         Invocation off = commands.run("rappels", "off", ALICE, Locale.FRENCH);
         assertThat(off.replies).containsExactly("C’est noté : plus de rappels en message privé (!rappels on pour les réactiver).");
@@ -254,8 +254,27 @@ class ShiftsPluginTest {
         assertThat(commands.run("services", "", ALICE, Locale.FRENCH).replies.get(0)).contains("Vos prochains services :");
         Texts en = Texts.of("en", "tu");
         assertThat(en.teamReminder(ReminderEngineTest.shift("x", ReminderEngineTest.START, 3, ALICE), java.time.Duration.ofMinutes(12)).body())
-                .isEqualTo("⏰ Reminder: shift “Samedi matin” on Saturday 14 March, 9:00–12:00.\nRegistered: alice. 2 seats are still free.\n"
+                .isEqualTo("⏰ Reminder: shift “Samedi matin” on Saturday 14 March, 9:00–12:00.\nSigned up: alice. 2 seats are still free.\n"
                         + "If you cannot come, please tell the team as soon as possible. Thank you! (reminder sent 12 min late)");
+    }
+
+    @Test
+    void theLateNoteComesBeforeHowToOptOutAndNoShiftsCountsDaysOrHours() {
+        Shift s = ReminderEngineTest.shift("x", ReminderEngineTest.START, 3, ALICE);
+        assertThat(Texts.of("fr", "vous").personalReminder(s, "rappels", java.time.Duration.ofMinutes(12)).body()).isEqualTo(
+                "Bonjour ! Petit rappel : vous êtes inscrit·e au service « Samedi matin » le samedi 14 mars, 9h00–12h00. "
+                        + "Merci et à bientôt au magasin ! (rappel envoyé avec 12 min de retard)\n"
+                        + "(Pour ne plus recevoir ces messages : !rappels off)");
+        assertThat(Texts.of("en", "tu").personalReminder(s, "reminders", null).body()).isEqualTo(
+                "Hello! A little reminder: you are signed up for the shift “Samedi matin” on Saturday 14 March, 9:00–12:00. "
+                        + "Thank you, see you at the shop!\n(To stop these messages: !reminders off)");
+        Texts fr = Texts.of("fr", "tu");
+        assertThat(fr.noShifts(java.time.Duration.ofDays(14))).isEqualTo("Je ne te trouve inscrit·e à aucun service dans les 14 prochains jours.");
+        assertThat(fr.noShifts(java.time.Duration.ofDays(1))).isEqualTo("Je ne te trouve inscrit·e à aucun service dans les 24 prochaines heures.");
+        assertThat(fr.noShifts(java.time.Duration.ofHours(1))).isEqualTo("Je ne te trouve inscrit·e à aucun service dans la prochaine heure.");
+        assertThat(Texts.of("en", "tu").noShifts(java.time.Duration.ofHours(36))).isEqualTo("I cannot find you in any shift in the next 36 hours.");
+        assertThat(Texts.of("fr", "vous").teamReminder(s, null).body()).as("a team is addressed as a group whatever the address")
+                .isEqualTo(fr.teamReminder(s, null).body()).contains("Si vous ne pouvez pas venir");
     }
 
     private static String error(String yaml) {
