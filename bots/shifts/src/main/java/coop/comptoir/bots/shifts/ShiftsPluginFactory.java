@@ -37,8 +37,7 @@ public final class ShiftsPluginFactory implements PluginFactory {
     }
 
     /** The section checked and compiled. */
-    record Settings(ShiftsConfig config, ZoneId zone, WeekCycle cycle, ShiftSource source, Duration poll, Duration tick,
-                    Duration horizon, Map<String, String> teams, List<Duration> reminders, List<Duration> personal,
+    record Settings(ShiftsConfig config, ZoneId zone, WeekCycle cycle, ShiftSource source, Duration horizon, Map<String, String> teams, List<Duration> reminders, List<Duration> personal,
                     Duration helpBefore, String pollCron, String tickCron) {}
 
     /**
@@ -116,7 +115,7 @@ public final class ShiftsPluginFactory implements PluginFactory {
             errors.subList(1, errors.size()).forEach(first::addSuppressed);
             throw first;
         }
-        return new Settings(c, zone, cycle, source, poll, tick, horizon, Map.copyOf(teams), reminders, personal, helpBefore,
+        return new Settings(c, zone, cycle, source, horizon, Map.copyOf(teams), reminders, personal, helpBefore,
                 pollCron, tickCron);
     }
 

@@ -4,8 +4,6 @@ import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.matrix.Html;
 import coop.comptoir.api.matrix.OutgoingMessage;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,10 +32,6 @@ final class Texts {
         return new Texts("en".equals(language), "vous".equals(address));
     }
 
-    boolean english() {
-        return en;
-    }
-
     /** "samedi 28 mars, 9h00–12h00" */
     String when(Shift s) {
         return day.format(s.start()) + ", " + time.format(s.start()) + "–" + time.format(s.end());
@@ -46,10 +40,6 @@ final class Texts {
     /** Within a sentence: "le samedi 28 mars, 9h00–12h00", "on Saturday 28 March, 9:00–12:00". */
     private String on(Shift s) {
         return (en ? "on " : "le ") + when(s);
-    }
-
-    String date(LocalDate d) {
-        return day.format(d);
     }
 
     /**
@@ -262,10 +252,5 @@ final class Texts {
             OutgoingMessage m = OutgoingMessage.noticeHtml(plain.toString(), html.toString());
             return mentions.isEmpty() ? m : m.mentioning(mentions.toArray(UserId[]::new));
         }
-    }
-
-    /** A local date-time for logs. */
-    static String log(ZonedDateTime t) {
-        return t.toLocalDateTime() + " " + t.getZone();
     }
 }

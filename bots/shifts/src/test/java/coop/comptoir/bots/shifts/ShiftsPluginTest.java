@@ -196,8 +196,8 @@ class ShiftsPluginTest {
                 return text.replace("s3cret-token", "***");
             }
         };
-        ShiftsPluginFactory.Settings broken = new ShiftsPluginFactory.Settings(s.config(), s.zone(), s.cycle(), failing, s.poll(),
-                s.tick(), s.horizon(), s.teams(), s.reminders(), s.personal(), s.helpBefore(), s.pollCron(), s.tickCron());
+        ShiftsPluginFactory.Settings broken = new ShiftsPluginFactory.Settings(s.config(), s.zone(), s.cycle(), failing,
+                s.horizon(), s.teams(), s.reminders(), s.personal(), s.helpBefore(), s.pollCron(), s.tickCron());
         Context context = new Context("shifts", section, matrix, db, jobs, commands, clock);
         ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) context.log();
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
