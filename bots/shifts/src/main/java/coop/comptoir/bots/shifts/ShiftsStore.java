@@ -527,7 +527,15 @@ final class ShiftsStore {
     }
 
     boolean isOptedIn(UserId user) {
-        return optedIn().contains(user);
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM shifts_optin WHERE instance = ? AND user_id = ? AND enabled = 1")) {
+                ps.setString(1, instance);
+                ps.setString(2, user.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
     }
 
     Optional<RoomId> directRoom(UserId user) {
