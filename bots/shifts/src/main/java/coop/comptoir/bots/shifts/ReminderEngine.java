@@ -112,6 +112,13 @@ final class ReminderEngine {
     void plan(List<Shift> shifts, Instant from, Instant to) {
         synchronized (lock) {
             store.replaceSchedule(shifts, from, to);
+            planReminders(shifts, from, to);
+        }
+    }
+
+    /** Updates the reminders of {@code shifts}, the schedule for {@code [from, to)}. */
+    private void planReminders(List<Shift> shifts, Instant from, Instant to) {
+        synchronized (lock) {
             store.forgetRemindersBefore(from.minus(KEEP));
             Set<UserId> optedIn = store.optedIn();
             Map<String, Row> existing = store.remindersFrom(from);
@@ -476,10 +483,10 @@ final class ReminderEngine {
         }
     }
 
-    /** For the commands: re-plans from the stored schedule, e.g. after an opt-in. */
+    /** For the commands: re-plans the reminders from the stored schedule (left as it is), e.g. after an opt-in. */
     void replan(Instant from, Instant to) {
         synchronized (lock) {
-            plan(store.shifts(from, to, settings.zone()), from, to);
+            planReminders(store.shifts(from, to, settings.zone()), from, to);
         }
     }
 }
