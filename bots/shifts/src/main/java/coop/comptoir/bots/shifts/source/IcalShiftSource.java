@@ -5,7 +5,6 @@ import coop.comptoir.bots.shifts.Shift;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.StringReader;
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -95,7 +94,7 @@ public final class IcalShiftSource implements ShiftSource {
         this.http = client.build();
         this.log = log;
         this.described = config.url() != null && !config.url().isBlank()
-                ? "iCalendar " + origin(config.url().trim())
+                ? "iCalendar " + Safe.origin(config.url().trim())
                 : "iCalendar file " + config.file().trim();
     }
 
@@ -598,15 +597,5 @@ public final class IcalShiftSource implements ShiftSource {
             b.append(" (").append(summary.trim()).append(')');
         }
         return b.toString();
-    }
-
-    /** {@code https://host[:port]}: the path and query may hold a share token. */
-    private static String origin(String url) {
-        try {
-            URI u = URI.create(url);
-            return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
-        } catch (IllegalArgumentException e) {
-            return "(invalid address)";
-        }
     }
 }

@@ -8,7 +8,6 @@ import coop.comptoir.api.id.UserId;
 import coop.comptoir.bots.shifts.Shift;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -80,7 +79,7 @@ public final class OdooShiftSource implements ShiftSource {
         this.http = http.newBuilder().callTimeout(Duration.ofSeconds(config.timeoutSeconds()))
                 .followRedirects(false).followSslRedirects(false).build();
         this.log = log;
-        this.described = "Odoo " + origin(config.base()) + " (database " + config.database() + ")";
+        this.described = "Odoo " + Safe.origin(config.base()) + " (database " + config.database() + ")";
     }
 
     @Override
@@ -402,14 +401,5 @@ public final class OdooShiftSource implements ShiftSource {
     private static String firstLine(String s) {
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    private static String origin(String url) {
-        try {
-            URI u = URI.create(url);
-            return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
-        } catch (IllegalArgumentException e) {
-            return "(invalid address)";
-        }
     }
 }

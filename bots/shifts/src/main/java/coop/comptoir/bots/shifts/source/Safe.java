@@ -18,6 +18,16 @@ final class Safe {
         return "http".equalsIgnoreCase(u.getScheme()) && !loopback(u.getHost());
     }
 
+    /** {@code https://host[:port]} of an address: its path, query and user info may hold a token. */
+    static String origin(String url) {
+        try {
+            URI u = URI.create(url);
+            return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
+        } catch (IllegalArgumentException e) {
+            return "(invalid address)";
+        }
+    }
+
     static boolean loopback(String host) {
         if (host == null) {
             return false;
