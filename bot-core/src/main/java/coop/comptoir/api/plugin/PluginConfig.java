@@ -23,4 +23,21 @@ public interface PluginConfig {
      * @throws ConfigException when a value is missing, of the wrong type or unknown
      */
     <T> T bind(Class<T> type);
+
+    /**
+     * Binds a sub-tree of this section with the same rules and messages as {@link #bind(Class)}:
+     * for a mapping whose record depends on a key (a {@code source:} with its {@code type}), kept
+     * as a {@code JsonNode} in the section's record. Take the sub-tree from {@link #raw()} (a value
+     * from the environment, {@code ${TOKEN}}, then stays hidden in errors), without keys the
+     * record does not have.
+     *
+     * @param subtree the mapping (or value) to bind
+     * @param path    its key path, e.g. {@code plugins[1].source}, which every error names
+     * @throws ConfigException when a value is missing, of the wrong type or unknown
+     * @throws UnsupportedOperationException from implementations other than the runtime's (which
+     *                                       implements it), unless they override it
+     */
+    default <T> T bind(JsonNode subtree, String path, Class<T> type) {
+        throw new UnsupportedOperationException("bind(subtree, path, type) is not implemented by " + getClass().getName());
+    }
 }

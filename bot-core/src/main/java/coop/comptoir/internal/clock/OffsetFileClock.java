@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,10 +20,11 @@ import org.slf4j.LoggerFactory;
  * production.
  *
  * <p>The file holds one offset: an ISO-8601 duration ({@code PT47H59M30S}, {@code -PT5M}) or a
- * whole number of milliseconds ({@code 172770000}). A missing or empty file means no offset. The
- * file is read again when its modification time or size changes (looked at most every
- * {@value #CHECK_EVERY_MS} ms), so a test moves the clock by rewriting it. An unreadable offset
- * keeps the previous one and is logged.
+ * whole number of milliseconds ({@code 172770000}). A missing file means no offset. The file is
+ * read at most every {@value #CHECK_EVERY_MS} ms and its content compared with the last one, so a
+ * test moves the clock by rewriting it (best by writing another file and moving it in place). An
+ * empty file (one being rewritten: truncated, not yet written) keeps the offset in force (none at
+ * first); an unreadable offset keeps it too, and is logged once.
  *
  * <p>Only the plugins' clock is shifted: Quartz, the transaction journal and the core commands keep
  * the system time. A plugin that wants a job at a time of this clock polls it from a short cron job.
@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class OffsetFileClock extends Clock {
     public static final String ENV = "COMPTOIR_CLOCK_FILE";
     static final long CHECK_EVERY_MS = 50;
+    private static final long MAX_BYTES = 1024;
     private static final Logger log = LoggerFactory.getLogger(OffsetFileClock.class);
 
     private final Path file;
@@ -39,7 +40,8 @@ public final class OffsetFileClock extends Clock {
     private final ZoneId zone;
     private volatile State state;
 
-    private record State(Duration offset, long checkedAtMillis, long modified, long size) {}
+    /** @param text the file's content when last read (trimmed; null: no file), to see a change */
+    private record State(Duration offset, long checkedAtMillis, String text) {}
 
     private OffsetFileClock(Path file, Clock base, ZoneId zone, State state) {
         this.file = Objects.requireNonNull(file, "file");
@@ -50,7 +52,7 @@ public final class OffsetFileClock extends Clock {
 
     /** A clock over {@code base} shifted by the offset in {@code file}, read now. */
     public static OffsetFileClock of(Path file, Clock base) {
-        OffsetFileClock c = new OffsetFileClock(file, base, base.getZone(), new State(Duration.ZERO, Long.MIN_VALUE, -1, -1));
+        OffsetFileClock c = new OffsetFileClock(file, base, base.getZone(), new State(Duration.ZERO, Long.MIN_VALUE, null));
         c.refresh(true);
         return c;
     }
@@ -105,36 +107,42 @@ public final class OffsetFileClock extends Clock {
         }
         synchronized (this) {
             s = state;
-            long modified;
-            long size;
+            // The file is tiny: its content, not its time stamp and size (a rewrite within the same
+            // millisecond, or to the same length, changes neither), says whether it changed.
+            String text;
             try {
-                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-                modified = a.lastModifiedTime().toMillis();
-                size = a.size();
+                if (Files.size(file) > MAX_BYTES) {
+                    throw new IOException("larger than " + MAX_BYTES + " bytes");
+                }
+                text = Files.readString(file).trim();
             } catch (NoSuchFileException e) {
-                modified = 0;
-                size = 0;
+                text = null;
             } catch (IOException e) {
-                state = new State(s.offset(), now, s.modified(), s.size());
+                if (!("io:" + e.getMessage()).equals(s.text())) {
+                    log.warn("Test clock file {} unreadable, keeping the offset {}: {}", file, s.offset(), e.getMessage());
+                }
+                state = new State(s.offset(), now, "io:" + e.getMessage());
                 return;
             }
-            if (modified == s.modified() && size == s.size()) {
-                state = new State(s.offset(), now, modified, size);
+            if (text != null && text.isEmpty()) {
+                // Being rewritten (truncated, not yet written): the offset in force stays.
+                state = new State(s.offset(), now, s.text());
+                return;
+            }
+            if (java.util.Objects.equals(text, s.text())) {
+                state = new State(s.offset(), now, s.text());
                 return;
             }
             Duration offset = s.offset();
             try {
-                String text = size == 0 ? "" : Files.readString(file).trim();
-                offset = parse(text);
+                offset = text == null ? Duration.ZERO : parse(text);
                 if (!offset.equals(s.offset())) {
                     log.info("Test clock offset from {}: {} (plugin time now {})", file, offset, base.instant().plus(offset));
                 }
-            } catch (NoSuchFileException e) {
-                offset = Duration.ZERO;
-            } catch (IOException | IllegalArgumentException e) {
+            } catch (IllegalArgumentException e) {
                 log.warn("Test clock file {} unreadable, keeping the offset {}: {}", file, offset, e.getMessage());
             }
-            state = new State(offset, now, modified, size);
+            state = new State(offset, now, text);
         }
     }
 

@@ -45,8 +45,14 @@ public final class PluginConfigImpl implements PluginConfig {
      */
     @Override
     public <T> T bind(Class<T> type) {
+        return bind(section.settings(), section.path(), type);
+    }
+
+    /** {@inheritDoc} Errors are reported as by {@link #bind(Class)}. */
+    @Override
+    public <T> T bind(JsonNode subtree, String path, Class<T> type) {
         List<ConfigException> errors = new ArrayList<>();
-        T value = TreeBinder.bind(section.settings(), type, section.path(), errors);
+        T value = TreeBinder.bind(subtree, type, path, errors);
         if (!errors.isEmpty()) {
             ConfigException first = errors.get(0);
             errors.subList(1, errors.size()).forEach(first::addSuppressed);

@@ -28,7 +28,7 @@ class OffsetFileClockTest {
     }
 
     @Test
-    void aMissingOrEmptyFileMeansNoOffset() throws Exception {
+    void aMissingFileMeansNoOffsetAndSoDoesAnEmptyOneAtFirst() throws Exception {
         Path file = dir.resolve("clock");
         OffsetFileClock c = OffsetFileClock.of(file, base);
         assertThat(c.instant()).isEqualTo(BASE);
@@ -48,6 +48,34 @@ class OffsetFileClockTest {
         Thread.sleep(OffsetFileClock.CHECK_EVERY_MS + 20);
         assertThat(c.instant()).isEqualTo(BASE.minusSeconds(300));
         assertThat(c.millis()).isEqualTo(BASE.minusSeconds(300).toEpochMilli());
+    }
+
+    @Test
+    void anEmptyFileBeingRewrittenKeepsTheOffsetAndAMissingOneMeansNone() throws Exception {
+        Path file = dir.resolve("clock");
+        Files.writeString(file, "PT1H");
+        OffsetFileClock c = OffsetFileClock.of(file, base);
+        Files.writeString(file, "");
+        Thread.sleep(OffsetFileClock.CHECK_EVERY_MS + 20);
+        assertThat(c.offset()).as("truncated, not yet written").isEqualTo(Duration.ofHours(1));
+        Files.writeString(file, "PT2H");
+        Thread.sleep(OffsetFileClock.CHECK_EVERY_MS + 20);
+        assertThat(c.offset()).isEqualTo(Duration.ofHours(2));
+        Files.delete(file);
+        Thread.sleep(OffsetFileClock.CHECK_EVERY_MS + 20);
+        assertThat(c.offset()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void aChangeIsSeenEvenWithTheSameTimeStampAndSize() throws Exception {
+        Path file = dir.resolve("clock");
+        Files.writeString(file, "PT1H");
+        FileTime stamp = Files.getLastModifiedTime(file);
+        OffsetFileClock c = OffsetFileClock.of(file, base);
+        Files.writeString(file, "PT3H");
+        Files.setLastModifiedTime(file, stamp);
+        Thread.sleep(OffsetFileClock.CHECK_EVERY_MS + 20);
+        assertThat(c.offset()).isEqualTo(Duration.ofHours(3));
     }
 
     @Test

@@ -61,6 +61,28 @@ class PluginConfigImplTest {
         assertThat(config.raw().has("type")).as("type, id and enabled are not settings").isFalse();
     }
 
+    record Source(String url, Auth auth) {}
+
+    record Auth(String token) {}
+
+    @Test
+    void aSubTreeBindsWithTheSameRulesAndKeepsEnvironmentValuesHidden() {
+        PluginConfig config = section("""
+                source: {url: "https://a.org/x", auth: "${TOKEN}"}
+                other: {url: "https://a.org/y", auth: {token: "${TOKEN}"}, colour: red}
+                """, Map.of("TOKEN", "s3cret-from-env"));
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> config.bind(config.raw().get("source"), "plugins[1].source", Source.class));
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).isEqualTo("plugins[1].source.auth: expected a mapping, got a string (value hidden)");
+        assertThat(ConfigErrors.flatten(catchThrowableOfType(ConfigException.class,
+                () -> config.bind(config.raw().get("other"), "plugins[1].other", Source.class))).stream().map(Throwable::getMessage))
+                .containsExactly("plugins[1].other.colour: unknown key (allowed: url, auth)");
+        com.fasterxml.jackson.databind.node.ObjectNode good = (com.fasterxml.jackson.databind.node.ObjectNode) config.raw().get("other");
+        good.remove("colour");
+        assertThat(config.bind(good, "plugins[1].other", Source.class)).isEqualTo(new Source("https://a.org/y", new Auth("s3cret-from-env")));
+    }
+
     @Test
     void reportsEveryErrorWithItsFullPath() {
         PluginConfig config = section("""

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -39,7 +40,8 @@ import org.slf4j.Logger;
  * left it or opted out) cancels them.
  *
  * <p>{@link #tick} (from a short cron job) sends what is due by the plugin's clock: it claims a row
- * with a compare-and-set ({@code pending → sending}, one winner even across processes), sends with
+ * with a compare-and-set ({@code pending → sending} while still due, one winner even across
+ * processes), reads it again (another process may have re-planned it since), sends with
  * a transaction ID derived from the row (a retry after a crash between sending and recording is
  * answered by the homeserver with the event it already has), then records the event. Late but
  * before the shift: sent with a note of the delay (only the latest of several late reminders of
@@ -110,6 +112,13 @@ final class ReminderEngine {
     void plan(List<Shift> shifts, Instant from, Instant to) {
         synchronized (lock) {
             store.replaceSchedule(shifts, from, to);
+            planReminders(shifts, from, to);
+        }
+    }
+
+    /** Updates the reminders of {@code shifts}, the schedule for {@code [from, to)}. */
+    private void planReminders(List<Shift> shifts, Instant from, Instant to) {
+        synchronized (lock) {
             store.forgetRemindersBefore(from.minus(KEEP));
             Set<UserId> optedIn = store.optedIn();
             Map<String, Row> existing = store.remindersFrom(from);
@@ -163,7 +172,7 @@ final class ReminderEngine {
 
     private static Row row(String key, String kind, Shift s, String target, Instant due, String want) {
         return new Row(key, kind, s.id(), target, s.title(), due, s.start().toInstant(), s.end().toInstant(),
-                ShiftsStore.PENDING, 0, null, want, null, 0);
+                ShiftsStore.PENDING, 0, null, want, null, 0, 0);
     }
 
     /** What the call for help of a shift should say, in short: {@code full} or the free seats and times. */
@@ -243,34 +252,53 @@ final class ReminderEngine {
     void tick() {
         synchronized (lock) {
             Instant now = clock.instant();
-            int released = store.releaseStale(now.minus(LEASE));
-            if (released > 0) {
-                log.warn("{} reminder(s) claimed by a process that stopped: sending them again", released);
+            ShiftsStore.Released released = store.releaseStale(now.minus(LEASE), MAX_ATTEMPTS);
+            if (released.again() > 0) {
+                log.warn("{} reminder(s) claimed by a process that stopped: sending them again", released.again());
+            }
+            for (String key : released.givenUp()) {
+                log.error("Reminder {} was claimed {} times by processes that never finished it: giving up", key, MAX_ATTEMPTS);
             }
             List<Row> due = store.duePending(now, BATCH);
             // Of several late reminders of one shift to one target, only the latest is worth sending.
-            Map<String, Row> latest = new LinkedHashMap<>();
+            Map<String, List<Row>> groups = new LinkedHashMap<>();
             for (Row r : due) {
                 String group = r.kind().equals(HELP) ? r.key() : r.kind() + "|" + r.shiftId() + "|" + r.target();
-                Row before = latest.put(group, r);
-                if (before != null && store.move(before.key(), ShiftsStore.PENDING, ShiftsStore.DROPPED, null)) {
-                    log.info("Reminder {} dropped: a later reminder of the same shift is due too ({})", before.key(), r.key());
-                }
+                groups.computeIfAbsent(group, g -> new ArrayList<>()).add(r);
             }
-            for (Row r : latest.values()) {
-                if (store.move(r.key(), ShiftsStore.PENDING, ShiftsStore.SENDING, now)) {
-                    deliver(r, now);
+            for (List<Row> group : groups.values()) {
+                Row latest = group.get(group.size() - 1);
+                // Another process may have re-planned the row since it was read: what goes out is the row as claimed.
+                Optional<Row> claimed = store.claim(latest.key(), ShiftsStore.PENDING, ShiftsStore.SENDING, now);
+                if (claimed.isEmpty()) {
+                    continue;
                 }
+                for (Row before : group.subList(0, group.size() - 1)) {
+                    if (store.dropIfUnchanged(before)) {
+                        log.info("Reminder {} dropped: a later reminder of the same shift is due too ({})", before.key(), latest.key());
+                    }
+                }
+                deliver(claimed.get(), now);
             }
             for (Row r : store.staleMessages(now, BATCH)) {
-                if (store.move(r.key(), ShiftsStore.SENT, ShiftsStore.EDITING, now)) {
-                    edit(r);
+                Optional<Row> claimed = store.claim(r.key(), ShiftsStore.SENT, ShiftsStore.EDITING, now);
+                if (claimed.isPresent()) {
+                    edit(claimed.get());
                 }
             }
         }
     }
 
+    /** Sends a claimed reminder; a failure puts it back for the next tick (or gives up), never throws. */
     private void deliver(Row r, Instant now) {
+        try {
+            send(r, now);
+        } catch (RuntimeException e) {
+            failed(r, e, null);
+        }
+    }
+
+    private void send(Row r, Instant now) {
         if (!now.isBefore(r.start())) {
             store.move(r.key(), ShiftsStore.SENDING, ShiftsStore.DROPPED, null);
             log.info("Reminder {} dropped: it was due at {} but the shift started at {} (now {})", r.key(), r.due(), r.start(), now);
@@ -286,84 +314,121 @@ final class ReminderEngine {
         Duration lateBy = Duration.between(r.due(), now);
         Duration late = lateBy.compareTo(LATE_AFTER) > 0 ? lateBy : null;
         String shown = null;
-        try {
-            RoomId room;
-            OutgoingMessage message;
-            switch (r.kind()) {
-                case TEAM -> {
-                    room = resolve(r.target());
-                    message = texts.teamReminder(s, late);
-                }
-                case DIRECT -> {
-                    UserId user = UserId.of(r.target());
-                    boolean stillThere = s.members().stream().anyMatch(m -> m.matrixId().filter(user::equals).isPresent());
-                    if (!stillThere || !store.isOptedIn(user)) {
-                        store.move(r.key(), ShiftsStore.SENDING, ShiftsStore.CANCELLED, null);
-                        log.info("Reminder {} cancelled: {} opted out or left the shift", r.key(), user);
-                        return;
-                    }
-                    room = directRoom(user);
-                    message = texts.personalReminder(s, settings.optInCommand(), late);
-                }
-                default -> {
-                    shown = want(s);
-                    if (WANT_FULL.equals(shown)) {
-                        store.move(r.key(), ShiftsStore.SENDING, ShiftsStore.FULL, null);
-                        log.info("No call for help for shift {}: it is full", s.id());
-                        return;
-                    }
-                    room = resolve(r.target());
-                    message = texts.understaffed(s);
-                }
+        RoomId room;
+        OutgoingMessage message;
+        switch (r.kind()) {
+            case TEAM -> {
+                room = resolve(r.target());
+                message = texts.teamReminder(s, late);
             }
-            EventId event = matrix.send(room, message, txnId(r.key(), Long.toString(r.start().toEpochMilli())));
-            store.sent(r.key(), ShiftsStore.SENDING, event, shown);
-            if (late != null) {
-                log.info("Sent reminder {} to {} late by {} (due {})", r.key(), room, Durations.format(late), r.due());
-            } else {
-                log.info("Sent reminder {} to {}", r.key(), room);
+            case DIRECT -> {
+                UserId user = UserId.of(r.target());
+                boolean stillThere = s.members().stream().anyMatch(m -> m.matrixId().filter(user::equals).isPresent());
+                if (!stillThere || !store.isOptedIn(user)) {
+                    store.move(r.key(), ShiftsStore.SENDING, ShiftsStore.CANCELLED, null);
+                    log.info("Reminder {} cancelled: {} opted out or left the shift", r.key(), user);
+                    return;
+                }
+                room = directRoom(user);
+                message = texts.personalReminder(s, settings.optInCommand(), late);
             }
-        } catch (MatrixException | IllegalArgumentException e) {
-            failed(r, ShiftsStore.SENDING, ShiftsStore.PENDING, e);
+            default -> {
+                shown = want(s);
+                if (WANT_FULL.equals(shown)) {
+                    store.move(r.key(), ShiftsStore.SENDING, ShiftsStore.FULL, null);
+                    log.info("No call for help for shift {}: it is full", s.id());
+                    return;
+                }
+                room = resolve(r.target());
+                message = texts.understaffed(s);
+            }
+        }
+        EventId event = matrix.send(room, message, txnId(r.key(), sendVersion(r)));
+        store.sent(r.key(), ShiftsStore.SENDING, event, retried(r) ? null : shown);
+        if (late != null) {
+            log.info("Sent reminder {} to {} late by {} (due {})", r.key(), room, Durations.format(late), r.due());
+        } else {
+            log.info("Sent reminder {} to {}", r.key(), room);
         }
     }
 
+    /** Edits a claimed call for help to what it should say now; a failure is retried (or given up), never throws. */
     private void edit(Row r) {
         String want = r.want();
-        OutgoingMessage message;
-        if (WANT_CANCELLED.equals(want)) {
-            ZonedDateTime start = r.start().atZone(settings.zone());
-            ZonedDateTime end = r.end().atZone(settings.zone());
-            Shift gone = new Shift(r.shiftId(), r.title(), Optional.empty(), start, end, 0, 0, List.of());
-            message = texts.understaffedCancelled(r.title(), texts.when(gone));
-        } else {
-            Optional<Shift> s = store.shift(r.shiftId(), settings.zone());
-            if (s.isEmpty()) {
-                store.move(r.key(), ShiftsStore.EDITING, ShiftsStore.SENT, null);
-                return;
-            }
-            want = want(s.get());
-            message = WANT_FULL.equals(want) ? texts.understaffedFull(s.get()) : texts.understaffed(s.get());
-        }
         try {
+            OutgoingMessage message;
+            if (WANT_CANCELLED.equals(want)) {
+                ZonedDateTime start = r.start().atZone(settings.zone());
+                ZonedDateTime end = r.end().atZone(settings.zone());
+                Shift gone = new Shift(r.shiftId(), r.title(), Optional.empty(), start, end, 0, 0, List.of());
+                message = texts.understaffedCancelled(r.title(), texts.when(gone));
+            } else {
+                Optional<Shift> s = store.shift(r.shiftId(), settings.zone());
+                if (s.isEmpty()) {
+                    store.move(r.key(), ShiftsStore.EDITING, ShiftsStore.SENT, null);
+                    return;
+                }
+                want = want(s.get());
+                message = WANT_FULL.equals(want) ? texts.understaffedFull(s.get()) : texts.understaffed(s.get());
+            }
             RoomId room = resolve(r.target());
             matrix.edit(room, r.event(), message, txnId(r.key(), "edit-" + r.edits()));
-            store.sent(r.key(), ShiftsStore.EDITING, r.event(), want);
+            store.sent(r.key(), ShiftsStore.EDITING, r.event(), retried(r) ? null : want);
             log.info("Edited the call for help {} ({})", r.key(), WANT_FULL.equals(want) ? "full"
                     : WANT_CANCELLED.equals(want) ? "cancelled" : "seats changed");
-        } catch (MatrixException | IllegalArgumentException e) {
-            failed(r, ShiftsStore.EDITING, ShiftsStore.SENT, e);
+        } catch (RuntimeException e) {
+            failed(r, e, want);
         }
     }
 
-    private void failed(Row r, String from, String back, RuntimeException e) {
-        if (r.attempts() + 1 >= MAX_ATTEMPTS) {
-            store.move(r.key(), from, from.equals(ShiftsStore.SENDING) ? ShiftsStore.FAILED : back, null);
-            log.error("Reminder {} to {} failed {} times, giving up: {}", r.key(), r.target(), MAX_ATTEMPTS, e.getMessage());
-        } else {
-            store.move(r.key(), from, back, null);
-            log.warn("Reminder {} to {} not sent, will retry: {}", r.key(), r.target(), e.getMessage());
+    /**
+     * Whether an earlier attempt of this claim may have reached the homeserver (an error after the
+     * send, or a process that stopped). The retry reuses its transaction ID, so the homeserver may
+     * answer with the event of that attempt, whose text is older: what the message shows is then
+     * unknown, recorded as such (null), and the next tick edits it to the current text.
+     */
+    private static boolean retried(Row claimed) {
+        return claimed.attempts() > 1;
+    }
+
+    /**
+     * A claimed send or edit failed: back for the next tick, or given up after {@link #MAX_ATTEMPTS}
+     * (a reminder fails; an edit counts {@code wanted} as shown, so that only a later change is
+     * tried again). Never throws: if even that cannot be recorded, the claim ends with its lease.
+     *
+     * @param r      the row as claimed (its attempts count this one)
+     * @param wanted for an edit, what it tried to show
+     */
+    private void failed(Row r, RuntimeException e, String wanted) {
+        boolean editing = r.state().equals(ShiftsStore.EDITING);
+        String reason = reason(e);
+        try {
+            if (r.attempts() >= MAX_ATTEMPTS) {
+                if (editing) {
+                    store.abandonEdit(r.key(), wanted);
+                    log.error("Edit of the call for help {} in {} failed {} times, giving up until it changes again: {}",
+                            r.key(), r.target(), MAX_ATTEMPTS, reason);
+                } else {
+                    store.move(r.key(), ShiftsStore.SENDING, ShiftsStore.FAILED, null);
+                    log.error("Reminder {} to {} failed {} times, giving up: {}", r.key(), r.target(), MAX_ATTEMPTS, reason);
+                }
+            } else {
+                store.move(r.key(), r.state(), editing ? ShiftsStore.SENT : ShiftsStore.PENDING, null);
+                log.warn("Reminder {} to {} not {}, will retry: {}", r.key(), r.target(), editing ? "edited" : "sent", reason);
+            }
+        } catch (RuntimeException again) {
+            log.error("Reminder {} to {} failed ({}) and the failure could not be recorded ({}): retried when its claim expires",
+                    r.key(), r.target(), reason, reason(again));
         }
+        if (!(e instanceof MatrixException || e instanceof IllegalArgumentException)) {
+            log.warn("Unexpected error for reminder {}", r.key(), e);
+        }
+    }
+
+    /** A homeserver error says what happened; anything else is named by its class too. */
+    private static String reason(RuntimeException e) {
+        return e instanceof MatrixException ? e.getMessage()
+                : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     // ---- rooms
@@ -395,6 +460,18 @@ final class ReminderEngine {
         return kept;
     }
 
+    /**
+     * The version of a row's send in its transaction ID: the same for the retries of one send, new
+     * for each send (a shift moved from A to B and back to A is reminded three times; with the same
+     * ID the homeserver would answer the third with the first event and send nothing). The first
+     * send keeps the former form (the start time alone), so that a retry pending across an upgrade
+     * is still recognised.
+     */
+    static String sendVersion(Row r) {
+        String start = Long.toString(r.start().toEpochMilli());
+        return r.sends() == 0 ? start : start + "|" + r.sends();
+    }
+
     /** Stable per instance, row and version: the homeserver answers a repeat with the first event. */
     String txnId(String key, String version) {
         try {
@@ -406,10 +483,10 @@ final class ReminderEngine {
         }
     }
 
-    /** For the commands: re-plans from the stored schedule, e.g. after an opt-in. */
+    /** For the commands: re-plans the reminders from the stored schedule (left as it is), e.g. after an opt-in. */
     void replan(Instant from, Instant to) {
         synchronized (lock) {
-            plan(store.shifts(from, to, settings.zone()), from, to);
+            planReminders(store.shifts(from, to, settings.zone()), from, to);
         }
     }
 }

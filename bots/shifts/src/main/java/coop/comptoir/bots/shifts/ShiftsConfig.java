@@ -56,6 +56,18 @@ public record ShiftsConfig(
         commands = commands == null ? new Commands(null, null) : commands;
     }
 
+    /** The source by its type and keys only: its values may be credentials. */
+    @Override
+    public String toString() {
+        String src = source == null ? "null" : "{type=" + source.path("type").asText("?") + ", keys="
+                + source.properties().stream().map(java.util.Map.Entry::getKey).toList() + "}";
+        return "ShiftsConfig[zone=" + zone + ", language=" + language + ", address=" + address + ", anchor=" + anchor
+                + ", source=" + src + ", pollInterval=" + pollInterval + ", tick=" + tick + ", horizon=" + horizon
+                + ", teams=" + teams + ", defaultRoom=" + defaultRoom + ", reminders=" + reminders
+                + ", personalReminders=" + personalReminders + ", understaffed=" + understaffed + ", adminRoom=" + adminRoom
+                + ", commands=" + commands + "]";
+    }
+
     /**
      * @param room   the volunteers room, where the call is posted and then edited
      * @param before how long before a shift free seats call for help (default 48h)

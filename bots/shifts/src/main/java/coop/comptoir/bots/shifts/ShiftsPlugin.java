@@ -3,10 +3,12 @@ package coop.comptoir.bots.shifts;
 import coop.comptoir.api.command.Command;
 import coop.comptoir.api.command.CommandInvocation;
 import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.matrix.Html;
 import coop.comptoir.api.matrix.MatrixException;
 import coop.comptoir.api.matrix.OutgoingMessage;
 import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginContext;
+import coop.comptoir.bots.shifts.source.ShiftSource;
 import coop.comptoir.bots.shifts.source.ShiftSourceException;
 import java.io.IOException;
 import java.time.Instant;
@@ -29,7 +31,7 @@ import org.slf4j.Logger;
  * clock with the due times, so a test that moves the clock sees reminders go at the new time.
  */
 final class ShiftsPlugin implements Plugin {
-    private static final String POLL = "poll", TICK = "tick";
+    private static final String POLL = "poll", TICK = "tick", FIRST_POLL = "first-poll";
     private static final String SOURCE_DOWN = "source-down";
 
     private final PluginContext ctx;
@@ -58,6 +60,10 @@ final class ShiftsPlugin implements Plugin {
                 log);
         ctx.scheduler().handler(POLL, (key, due, data) -> poll());
         ctx.scheduler().handler(TICK, (key, due, data) -> tick());
+        ctx.scheduler().handler(FIRST_POLL, (key, due, data) -> {
+            poll();
+            tick();
+        });
         ctx.scheduler().cron(POLL, POLL, settings.pollCron(), ZoneOffset.UTC, Map.of());
         ctx.scheduler().cron(TICK, TICK, settings.tickCron(), ZoneOffset.UTC, Map.of());
         registerCommands();
@@ -125,14 +131,20 @@ final class ShiftsPlugin implements Plugin {
                 settings.personal().stream().map(Durations::format).toList(),
                 config.understaffed() == null ? "" : ", calls for help " + Durations.format(settings.helpBefore()) + " before in "
                         + config.understaffed().room(), settings.zone(), settings.cycle().anchor());
-        poll();
+        // Not here: a source may take long (Odoo: several calls, each up to its timeout) and would
+        // hold up the plugins started after this one. A one-off job now (on the scheduler's real
+        // time), then a tick, so that what is due goes out right after the schedule is read.
+        ctx.scheduler().once(FIRST_POLL, FIRST_POLL, Instant.now(), Map.of());
     }
 
+    /**
+     * Stops this process's handlers. The jobs stay: on PostgreSQL they belong to every process of
+     * the cluster (cancelling them here would stop the reminders of the others), and on SQLite they
+     * live in memory and end with the process.
+     */
     @Override
     public void close() {
         closed = true;
-        ctx.scheduler().cancel(POLL);
-        ctx.scheduler().cancel(TICK);
     }
 
     // ---- jobs
@@ -159,14 +171,23 @@ final class ShiftsPlugin implements Plugin {
         }
     }
 
+    /**
+     * The source failed. Its own errors (ShiftSourceException, IOException) are worded by the source
+     * without secrets; any other exception's message may come from a library and quote a credential
+     * (OkHttp quotes a bad header value): the admins read "unexpected error", the log its class and
+     * its message with the source's secrets masked.
+     */
     private void sourceDown(Exception e) {
-        String reason = e instanceof ShiftSourceException ? e.getMessage()
-                : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        ShiftSource source = settings.source();
+        String masked = source.mask(e.getMessage());
+        String reason = e instanceof ShiftSourceException ? masked
+                : e.getClass().getSimpleName() + (masked == null ? "" : ": " + masked);
+        String told = e instanceof RuntimeException ? texts.unexpectedError() : reason;
         if (store.raise(SOURCE_DOWN, ctx.clock().instant().toString())) {
             log.warn("Shift source {} unavailable, keeping the last good schedule until it works again: {}",
-                    settings.source().describe(), reason);
+                    source.describe(), reason);
             String since = store.flag(SOURCE_DOWN).orElse("");
-            tellAdmins(texts.sourceDown(settings.source().describe(), reason), "down|" + since);
+            tellAdmins(texts.sourceDown(source.describe(), told), "down|" + since);
         } else {
             log.debug("Shift source still unavailable: {}", reason);
         }
@@ -238,17 +259,17 @@ final class ShiftsPlugin implements Plugin {
             }
         }
         StringBuilder plain = new StringBuilder(t.weekToday(settings.cycle().letter(today)));
-        StringBuilder html = new StringBuilder("<p>").append(Texts.escape(t.weekToday(settings.cycle().letter(today)))).append("</p>");
+        StringBuilder html = new StringBuilder("<p>").append(Html.escape(t.weekToday(settings.cycle().letter(today)))).append("</p>");
         if (mine.isEmpty()) {
-            plain.append('\n').append(t.noShifts(settings.horizon().toDays()));
-            html.append("<p>").append(Texts.escape(t.noShifts(settings.horizon().toDays()))).append("</p>");
+            plain.append('\n').append(t.noShifts(settings.horizon()));
+            html.append("<p>").append(Html.escape(t.noShifts(settings.horizon()))).append("</p>");
         } else {
             plain.append('\n').append(t.nextShiftsTitle());
-            html.append("<p>").append(Texts.escape(t.nextShiftsTitle())).append("</p><ul>");
+            html.append("<p>").append(Html.escape(t.nextShiftsTitle())).append("</p><ul>");
             for (Shift s : mine) {
                 String line = t.shiftLine(s, settings.cycle().letter(s.start().toLocalDate()));
                 plain.append("\n• ").append(line);
-                html.append("<li>").append(Texts.escape(line)).append("</li>");
+                html.append("<li>").append(Html.escape(line)).append("</li>");
             }
             html.append("</ul>");
         }

@@ -37,8 +37,7 @@ public final class ShiftsPluginFactory implements PluginFactory {
     }
 
     /** The section checked and compiled. */
-    record Settings(ShiftsConfig config, ZoneId zone, WeekCycle cycle, ShiftSource source, Duration poll, Duration tick,
-                    Duration horizon, Map<String, String> teams, List<Duration> reminders, List<Duration> personal,
+    record Settings(ShiftsConfig config, ZoneId zone, WeekCycle cycle, ShiftSource source, Duration horizon, Map<String, String> teams, List<Duration> reminders, List<Duration> personal,
                     Duration helpBefore, String pollCron, String tickCron) {}
 
     /**
@@ -103,9 +102,10 @@ public final class ShiftsPluginFactory implements PluginFactory {
         ShiftSource source = null;
         if (cycle != null) {
             try {
-                source = ShiftSources.create(c.source(), log == null
-                        ? new ShiftSources.Context(path + ".source", zone, cycle, http)
-                        : new ShiftSources.Context(path + ".source", zone, cycle, http, log));
+                // From raw(): values from the environment stay marked, hence hidden in the binder's errors.
+                source = ShiftSources.create(section.raw().get("source"), log == null
+                        ? new ShiftSources.Context(section, path + ".source", zone, cycle, http)
+                        : new ShiftSources.Context(section, path + ".source", zone, cycle, http, log));
             } catch (ConfigException e) {
                 errors.add(e);
             }
@@ -115,7 +115,7 @@ public final class ShiftsPluginFactory implements PluginFactory {
             errors.subList(1, errors.size()).forEach(first::addSuppressed);
             throw first;
         }
-        return new Settings(c, zone, cycle, source, poll, tick, horizon, Map.copyOf(teams), reminders, personal, helpBefore,
+        return new Settings(c, zone, cycle, source, horizon, Map.copyOf(teams), reminders, personal, helpBefore,
                 pollCron, tickCron);
     }
 

@@ -91,9 +91,15 @@ final class ShiftsStore {
               PRIMARY KEY (instance, name)
             )""";
 
-    /** One reminder: a message due at {@code due} about the shift starting at {@code start}. */
+    /** Counts the sends of each row, part of its transaction ID (a row sent again after a move gets a new one). */
+    private static final String V2 = "ALTER TABLE shifts_reminder ADD COLUMN sends INTEGER NOT NULL DEFAULT 0";
+
+    /**
+     * One reminder: a message due at {@code due} about the shift starting at {@code start}.
+     * {@code sends} counts the times it went out (it goes again when its shift moves).
+     */
     record Row(String key, String kind, String shiftId, String target, String title, Instant due, Instant start,
-               Instant end, String state, int attempts, EventId event, String want, String shown, int edits) {}
+               Instant end, String state, int attempts, EventId event, String want, String shown, int edits, int sends) {}
 
     private final Database db;
     private final String instance;
@@ -101,7 +107,8 @@ final class ShiftsStore {
     ShiftsStore(Database db, String instance) {
         this.db = db;
         this.instance = instance;
-        db.migrate("shifts", List.of(Migration.both(1, "schedule, reminders, opt-ins, direct rooms, flags", V1)));
+        db.migrate("shifts", List.of(Migration.both(1, "schedule, reminders, opt-ins, direct rooms, flags", V1),
+                Migration.both(2, "send counter of reminders", V2)));
     }
 
     // ---- schedule
@@ -201,13 +208,14 @@ final class ShiftsStore {
     // ---- reminders
 
     private static final String ROW_COLUMNS = "rkey, kind, shift_id, target, title, due_ms, start_ms, end_ms, state, "
-            + "attempts, event_id, want, shown, edits";
+            + "attempts, event_id, want, shown, edits, sends";
 
     private static Row row(ResultSet rs) throws SQLException {
         String ev = rs.getString(11);
         return new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)),
-                rs.getString(9), rs.getInt(10), ev == null ? null : EventId.of(ev), rs.getString(12), rs.getString(13), rs.getInt(14));
+                rs.getString(9), rs.getInt(10), ev == null ? null : EventId.of(ev), rs.getString(12), rs.getString(13), rs.getInt(14),
+                rs.getInt(15));
     }
 
     private List<Row> rows(String where, Binder binder) {
@@ -357,11 +365,58 @@ final class ShiftsStore {
         });
     }
 
-    /** A claimed message went out: remember its event and what it shows. */
+    /**
+     * Claims a row ({@code from → to}, {@code to} being sending or editing) and reads it again: the
+     * row as claimed, or empty if another process took it, or changed it since it was read so that
+     * it is not due any more (a pending row is claimed only when {@code due_ms <= now}). What the
+     * caller sends is the row returned, never the one it read before: a poll of another process may
+     * have changed its time, room or title in between.
+     */
+    Optional<Row> claim(String key, String from, String to, Instant now) {
+        boolean won = db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE shifts_reminder SET state = ?, claimed_ms = ?, "
+                    + "attempts = attempts + 1 WHERE instance = ? AND rkey = ? AND state = ?"
+                    + (to.equals(SENDING) ? " AND due_ms <= ?" : ""))) {
+                ps.setString(1, to);
+                ps.setLong(2, now.toEpochMilli());
+                ps.setString(3, instance);
+                ps.setString(4, key);
+                ps.setString(5, from);
+                if (to.equals(SENDING)) {
+                    ps.setLong(6, now.toEpochMilli());
+                }
+                return ps.executeUpdate() == 1;
+            }
+        });
+        // Once claimed, only the claimant moves the row (other processes change no more than its want).
+        return won ? reminder(key).filter(r -> r.state().equals(to)) : Optional.empty();
+    }
+
+    /**
+     * Drops a pending row if it still has the due time and start it was read with; false if it
+     * changed (another process re-planned it) or left pending.
+     */
+    boolean dropIfUnchanged(Row read) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE shifts_reminder SET state = ? WHERE instance = ? AND rkey = ? "
+                    + "AND state = ? AND due_ms = ? AND start_ms = ?")) {
+                ps.setString(1, DROPPED);
+                ps.setString(2, instance);
+                ps.setString(3, read.key());
+                ps.setString(4, PENDING);
+                ps.setLong(5, read.due().toEpochMilli());
+                ps.setLong(6, read.start().toEpochMilli());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** A claimed message went out (or was edited): remember its event and what it shows, and count it. */
     boolean sent(String key, String from, EventId event, String shown) {
         return db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE shifts_reminder SET state = ?, event_id = ?, shown = ?, "
-                    + "attempts = 0, edits = edits + CASE WHEN ? = 'editing' THEN 1 ELSE 0 END "
+                    + "attempts = 0, edits = edits + CASE WHEN ? = 'editing' THEN 1 ELSE 0 END, "
+                    + "sends = sends + CASE WHEN state = 'sending' THEN 1 ELSE 0 END "
                     + "WHERE instance = ? AND rkey = ? AND state = ?")) {
                 ps.setString(1, SENT);
                 ps.setString(2, event.value());
@@ -380,11 +435,54 @@ final class ShiftsStore {
     }
 
     /**
-     * Claims taken before {@code before} by a process that did not finish (it crashed): they go
-     * back, to be sent again with the same transaction ID (which the homeserver deduplicates).
+     * An edit that failed too often: the message keeps its event and counts as showing {@code shown},
+     * so that it is not tried again on every tick; a later change of {@code want} is edited again.
      */
-    int releaseStale(Instant before) {
+    boolean abandonEdit(String key, String shown) {
         return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE shifts_reminder SET state = ?, shown = ?, attempts = 0 "
+                    + "WHERE instance = ? AND rkey = ? AND state = ?")) {
+                ps.setString(1, SENT);
+                ps.setString(2, shown);
+                ps.setString(3, instance);
+                ps.setString(4, key);
+                ps.setString(5, EDITING);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** What {@link #releaseStale} did: how many rows go again, and the keys of those given up. */
+    record Released(int again, List<String> givenUp) {}
+
+    /**
+     * Claims taken before {@code before} by a process that did not finish (it crashed, or the error
+     * could not be recorded): they go back, to be sent again with the same transaction ID (which the
+     * homeserver deduplicates), unless they were claimed {@code maxAttempts} times already. Then a
+     * reminder fails, and an edit counts as shown (a later change is edited again).
+     */
+    Released releaseStale(Instant before, int maxAttempts) {
+        return db.inTransaction(c -> {
+            List<String> givenUp = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE shifts_reminder SET state = CASE WHEN state = ? THEN ? ELSE ? END, "
+                    + "shown = CASE WHEN state = ? THEN want ELSE shown END, attempts = CASE WHEN state = ? THEN 0 ELSE attempts END "
+                    + "WHERE instance = ? AND state IN (?, ?) AND claimed_ms < ? AND attempts >= ? RETURNING rkey")) {
+                ps.setString(1, SENDING);
+                ps.setString(2, FAILED);
+                ps.setString(3, SENT);
+                ps.setString(4, EDITING);
+                ps.setString(5, EDITING);
+                ps.setString(6, instance);
+                ps.setString(7, SENDING);
+                ps.setString(8, EDITING);
+                ps.setLong(9, before.toEpochMilli());
+                ps.setInt(10, maxAttempts);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        givenUp.add(rs.getString(1));
+                    }
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement("UPDATE shifts_reminder SET state = CASE WHEN state = ? THEN ? ELSE ? END "
                     + "WHERE instance = ? AND state IN (?, ?) AND claimed_ms < ?")) {
                 ps.setString(1, SENDING);
@@ -394,7 +492,7 @@ final class ShiftsStore {
                 ps.setString(5, SENDING);
                 ps.setString(6, EDITING);
                 ps.setLong(7, before.toEpochMilli());
-                return ps.executeUpdate();
+                return new Released(ps.executeUpdate(), List.copyOf(givenUp));
             }
         });
     }
@@ -429,7 +527,15 @@ final class ShiftsStore {
     }
 
     boolean isOptedIn(UserId user) {
-        return optedIn().contains(user);
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM shifts_optin WHERE instance = ? AND user_id = ? AND enabled = 1")) {
+                ps.setString(1, instance);
+                ps.setString(2, user.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
     }
 
     Optional<RoomId> directRoom(UserId user) {

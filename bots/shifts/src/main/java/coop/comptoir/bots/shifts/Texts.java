@@ -1,10 +1,9 @@
 package coop.comptoir.bots.shifts;
 
 import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.matrix.Html;
 import coop.comptoir.api.matrix.OutgoingMessage;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,29 +32,29 @@ final class Texts {
         return new Texts("en".equals(language), "vous".equals(address));
     }
 
-    boolean english() {
-        return en;
-    }
-
     /** "samedi 28 mars, 9h00–12h00" */
     String when(Shift s) {
         return day.format(s.start()) + ", " + time.format(s.start()) + "–" + time.format(s.end());
     }
 
-    String date(LocalDate d) {
-        return day.format(d);
+    /** Within a sentence: "le samedi 28 mars, 9h00–12h00", "on Saturday 28 March, 9:00–12:00". */
+    private String on(Shift s) {
+        return (en ? "on " : "le ") + when(s);
     }
 
-    /** The reminder to a team's room, before a shift. */
+    /**
+     * The reminder to a team's room, before a shift. It speaks to a group: in French the plural
+     * {@code vous}, whatever the address chosen for one person.
+     */
     OutgoingMessage teamReminder(Shift s, Duration late) {
-        Html h = new Html();
-        h.text(en ? "⏰ Reminder: shift " + quote(s.title()) + " on " + when(s) + "."
-                : "⏰ Rappel : service " + quote(s.title()) + " " + when(s) + ".");
+        Body h = new Body();
+        h.text(en ? "⏰ Reminder: shift " + quote(s.title()) + " " + on(s) + "."
+                : "⏰ Rappel : service " + quote(s.title()) + " " + on(s) + ".");
         h.newline();
         if (s.members().isEmpty()) {
             h.text(en ? "Nobody has signed up yet." : "Personne n’est encore inscrit·e.");
         } else {
-            h.text(en ? "Registered: " : "Inscrit·es : ");
+            h.text(en ? "Signed up: " : "Inscrit·es : ");
             h.members(s.members());
             h.text(".");
         }
@@ -65,8 +64,7 @@ final class Texts {
         }
         h.newline();
         h.text(en ? "If you cannot come, please tell the team as soon as possible. Thank you!"
-                : vous ? "Si vous ne pouvez pas venir, prévenez l’équipe au plus vite. Merci !"
-                : "Si tu ne peux pas venir, préviens l’équipe au plus vite. Merci !");
+                : "Si vous ne pouvez pas venir, prévenez l’équipe au plus vite. Merci !");
         lateNote(h, late);
         return h.message();
     }
@@ -78,20 +76,23 @@ final class Texts {
         return free == 0 ? "L’équipe est au complet." : free == 1 ? "Il reste 1 place libre." : "Il reste " + free + " places libres.";
     }
 
-    /** The personal reminder, in a direct chat. */
+    /** The personal reminder, in a direct chat; how to opt out on its own line, last. */
     OutgoingMessage personalReminder(Shift s, String optOutCommand, Duration late) {
-        Html h = new Html();
+        Body h = new Body();
         if (en) {
-            h.text("Hello! A little reminder: you are registered for the shift " + quote(s.title()) + " on " + when(s)
-                    + ". Thank you, see you at the shop! (To stop these messages: !" + optOutCommand + " off)");
+            h.text("Hello! A little reminder: you are signed up for the shift " + quote(s.title()) + " " + on(s)
+                    + ". Thank you, see you at the shop!");
         } else if (vous) {
-            h.text("Bonjour ! Petit rappel : vous êtes inscrit·e au service " + quote(s.title()) + " " + when(s)
-                    + ". Merci et à bientôt au magasin ! (Pour ne plus recevoir ces messages : !" + optOutCommand + " off)");
+            h.text("Bonjour ! Petit rappel : vous êtes inscrit·e au service " + quote(s.title()) + " " + on(s)
+                    + ". Merci et à bientôt au magasin !");
         } else {
-            h.text("Coucou ! Petit rappel : tu es inscrit·e au service " + quote(s.title()) + " " + when(s)
-                    + ". Merci et à bientôt au magasin ! (Pour ne plus recevoir ces messages : !" + optOutCommand + " off)");
+            h.text("Coucou ! Petit rappel : tu es inscrit·e au service " + quote(s.title()) + " " + on(s)
+                    + ". Merci et à bientôt au magasin !");
         }
         lateNote(h, late);
+        h.newline();
+        h.text(en ? "(To stop these messages: !" + optOutCommand + " off)"
+                : "(Pour ne plus recevoir ces messages : !" + optOutCommand + " off)");
         return h.message();
     }
 
@@ -100,10 +101,10 @@ final class Texts {
         int n = s.seatsFree();
         String what = quote(s.title());
         if (en) {
-            return OutgoingMessage.notice("🙋 " + (n == 1 ? "1 person" : n + " people") + " missing on " + when(s) + " (" + what
+            return OutgoingMessage.notice("🙋 " + (n == 1 ? "1 person" : n + " people") + " missing " + on(s) + " (" + what
                     + "). Can you come? Sign up and tell the team!");
         }
-        return OutgoingMessage.notice("🙋 Il manque " + (n == 1 ? "1 personne" : n + " personnes") + " " + when(s) + " (" + what
+        return OutgoingMessage.notice("🙋 Il manque " + (n == 1 ? "1 personne" : n + " personnes") + " " + on(s) + " (" + what
                 + "). " + (vous ? "Vous pouvez venir ? Inscrivez-vous et prévenez l’équipe !"
                 : "Tu peux venir ? Inscris-toi et préviens l’équipe !"));
     }
@@ -120,7 +121,7 @@ final class Texts {
                 : "❌ Service annulé : " + when + " (" + quote(title) + "). Plus besoin de renfort, merci !");
     }
 
-    private void lateNote(Html h, Duration late) {
+    private void lateNote(Body h, Duration late) {
         if (late == null) {
             return;
         }
@@ -175,10 +176,15 @@ final class Texts {
         return en ? "Your next shifts:" : vous ? "Vos prochains services :" : "Tes prochains services :";
     }
 
-    String noShifts(long days) {
-        return en ? "I cannot find you in any shift in the next " + days + " days."
-                : vous ? "Je ne vous trouve inscrit·e à aucun service dans les " + days + " prochains jours."
-                : "Je ne te trouve inscrit·e à aucun service dans les " + days + " prochains jours.";
+    /** @param horizon how far ahead shifts are read (at least an hour) */
+    String noShifts(Duration horizon) {
+        long days = horizon.toDays();
+        long hours = Math.max(1, horizon.toHours());
+        String within = en
+                ? (days >= 2 ? "the next " + days + " days" : hours == 1 ? "the next hour" : "the next " + hours + " hours")
+                : (days >= 2 ? "les " + days + " prochains jours" : hours == 1 ? "la prochaine heure" : "les " + hours + " prochaines heures");
+        return en ? "I cannot find you in any shift in " + within + "."
+                : (vous ? "Je ne vous trouve" : "Je ne te trouve") + " inscrit·e à aucun service dans " + within + ".";
     }
 
     String shiftLine(Shift s, char letter) {
@@ -191,11 +197,16 @@ final class Texts {
         return en ? "⚠️ Shift source unavailable (" + source + "): " + reason
                 + ". I keep the last known schedule and will tell you when it works again."
                 : "⚠️ Source des services indisponible (" + source + ") : " + reason
-                + ". Je garde le dernier planning connu et vous préviendrai quand elle refonctionnera.";
+                + ". Je garde le dernier planning connu et vous préviendrai quand elle fonctionnera de nouveau.";
+    }
+
+    /** The reason given to the admins for an error that is not the source's own (details only in the log). */
+    String unexpectedError() {
+        return en ? "unexpected error (see the log)" : "erreur inattendue (voir le journal)";
     }
 
     String sourceBack(String source) {
-        return en ? "✅ Shift source working again (" + source + ")." : "✅ La source des services refonctionne (" + source + ").";
+        return en ? "✅ Shift source working again (" + source + ")." : "✅ La source des services fonctionne de nouveau (" + source + ").";
     }
 
     private String quote(String s) {
@@ -203,14 +214,14 @@ final class Texts {
     }
 
     /** Builds the plain and HTML bodies side by side. */
-    private static final class Html {
+    private static final class Body {
         private final StringBuilder plain = new StringBuilder();
         private final StringBuilder html = new StringBuilder();
         private final List<UserId> mentions = new ArrayList<>();
 
         void text(String s) {
             plain.append(s);
-            html.append(escape(s));
+            html.append(Html.escape(s));
         }
 
         void newline() {
@@ -227,12 +238,12 @@ final class Texts {
                 plain.append(m.displayName());
                 if (m.matrixId().isPresent()) {
                     UserId id = m.matrixId().get();
-                    html.append(coop.comptoir.api.matrix.Html.pill(id, m.displayName()));
+                    html.append(Html.pill(id, m.displayName()));
                     if (!mentions.contains(id)) {
                         mentions.add(id);
                     }
                 } else {
-                    html.append(escape(m.displayName()));
+                    html.append(Html.escape(m.displayName()));
                 }
             }
         }
@@ -241,14 +252,5 @@ final class Texts {
             OutgoingMessage m = OutgoingMessage.noticeHtml(plain.toString(), html.toString());
             return mentions.isEmpty() ? m : m.mentioning(mentions.toArray(UserId[]::new));
         }
-    }
-
-    static String escape(String s) {
-        return coop.comptoir.api.matrix.Html.escape(s);
-    }
-
-    /** A local date-time for logs. */
-    static String log(ZonedDateTime t) {
-        return t.toLocalDateTime() + " " + t.getZone();
     }
 }

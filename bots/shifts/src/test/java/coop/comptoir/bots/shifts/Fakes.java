@@ -20,7 +20,6 @@ import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.matrix.MatrixClient;
 import coop.comptoir.api.matrix.MatrixException;
 import coop.comptoir.api.matrix.OutgoingMessage;
-import coop.comptoir.api.plugin.ConfigException;
 import coop.comptoir.api.plugin.PluginConfig;
 import coop.comptoir.api.plugin.PluginContext;
 import coop.comptoir.api.schedule.Scheduler;
@@ -105,6 +104,8 @@ final class Fakes {
         volatile int failNext;
         /** Does the work, then fails this many calls with a network error (the answer is lost). */
         volatile int loseAnswers;
+        /** Calls to these rooms throw this (as a bug would): not a homeserver error. */
+        final Map<RoomId, RuntimeException> broken = new HashMap<>();
 
         synchronized List<Sent> in(RoomId room) {
             return sent.stream().filter(s -> s.room.equals(room)).toList();
@@ -119,6 +120,9 @@ final class Fakes {
         }
 
         private synchronized EventId record(RoomId room, OutgoingMessage m, String txnId, EventId replaces) {
+            if (broken.containsKey(room)) {
+                throw broken.get(room);
+            }
             if (failNext > 0) {
                 failNext--;
                 throw new MatrixException(502, "M_UNKNOWN", "bad gateway");
@@ -192,7 +196,7 @@ final class Fakes {
         @Override public JsonNode request(String method, String path, JsonNode body) { throw new UnsupportedOperationException(); }
     }
 
-    /** A plugin section from YAML, bound with Jackson (the runtime's binder is internal). */
+    /** A plugin section from YAML, bound by the runtime's binder. */
     record Section(String path, JsonNode raw) implements PluginConfig {
         static Section of(String yaml) {
             try {
@@ -209,11 +213,13 @@ final class Fakes {
 
         @Override
         public <T> T bind(Class<T> type) {
-            try {
-                return YAML.treeToValue(raw, type);
-            } catch (Exception e) {
-                throw new ConfigException(path, e.getMessage());
-            }
+            return bind(raw, path, type);
+        }
+
+        /** The runtime's own binder. */
+        @Override
+        public <T> T bind(JsonNode subtree, String at, Class<T> type) {
+            return coop.comptoir.bots.shifts.source.Sections.of(path, raw).bind(subtree, at, type);
         }
     }
 
@@ -228,9 +234,12 @@ final class Fakes {
             handlers.put(name, handler);
         }
 
+        final Map<String, Instant> onces = new LinkedHashMap<>();
+
         @Override
         public void once(String key, String handlerName, Instant when, Map<String, String> data) {
-            throw new UnsupportedOperationException();
+            onces.put(key, when);
+            handlerOf.put(key, handlerName);
         }
 
         @Override
@@ -242,7 +251,7 @@ final class Fakes {
         @Override
         public boolean cancel(String key) {
             handlerOf.remove(key);
-            return crons.remove(key) != null;
+            return crons.remove(key) != null | onces.remove(key) != null;
         }
 
         @Override
@@ -250,8 +259,13 @@ final class Fakes {
             return Optional.empty();
         }
 
+        /** Runs a job; a one-off job is then gone. */
         void fire(String key) throws Exception {
-            handlers.get(handlerOf.get(key)).run(key, Instant.now(), Map.of());
+            String handler = handlerOf.get(key);
+            if (onces.remove(key) != null) {
+                handlerOf.remove(key);
+            }
+            handlers.get(handler).run(key, Instant.now(), Map.of());
         }
     }
 

@@ -8,8 +8,12 @@ import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.store.Database;
 import coop.comptoir.bots.shifts.Fakes.Matrix;
 import coop.comptoir.bots.shifts.Fakes.TestClock;
+import coop.comptoir.bots.shifts.ShiftsStore.Row;
 import coop.comptoir.internal.store.JdbcDatabase;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -68,9 +72,18 @@ class ReminderEngineTest {
     }
 
     static ReminderEngine engine(Database db, Matrix matrix, java.time.Clock clock, String helpRoom) {
+        return engine(db, matrix, clock, helpRoom, TEAM_ROOM);
+    }
+
+    static ReminderEngine engine(Database db, Matrix matrix, java.time.Clock clock, String helpRoom, RoomId teamRoom) {
+        return engine(db, matrix, clock, helpRoom, s -> teamRoom.value());
+    }
+
+    static ReminderEngine engine(Database db, Matrix matrix, java.time.Clock clock, String helpRoom,
+                                 java.util.function.Function<Shift, String> teamRoom) {
         return new ReminderEngine(new ShiftsStore(db, "shifts"), matrix, clock, Texts.of("fr", "tu"),
                 new ReminderEngine.Settings("shifts", PARIS, List.of(Duration.ofHours(48), Duration.ofHours(2)),
-                        List.of(Duration.ofHours(24)), helpRoom, Duration.ofHours(48), "rappels", s -> TEAM_ROOM.value()),
+                        List.of(Duration.ofHours(24)), helpRoom, Duration.ofHours(48), "rappels", teamRoom),
                 LoggerFactory.getLogger("shifts-test"));
     }
 
@@ -121,9 +134,9 @@ class ReminderEngineTest {
 
         at(DUE_48H, e);
         assertThat(matrix.messages(TEAM_ROOM)).singleElement().satisfies(m -> {
-            assertThat(m.body()).isEqualTo("⏰ Rappel : service « Samedi matin » samedi 14 mars, 9h00–12h00.\n"
+            assertThat(m.body()).isEqualTo("⏰ Rappel : service « Samedi matin » le samedi 14 mars, 9h00–12h00.\n"
                     + "Inscrit·es : alice, bob. Il reste 2 places libres.\n"
-                    + "Si tu ne peux pas venir, préviens l’équipe au plus vite. Merci !");
+                    + "Si vous ne pouvez pas venir, prévenez l’équipe au plus vite. Merci !");
             assertThat(m.message().htmlBody()).contains("<a href=\"https://matrix.to/#/@alice:coop.example\">alice</a>");
             assertThat(m.message().mentions()).containsExactlyInAnyOrder(ALICE, BOB);
             assertThat(m.message().msgtype()).isEqualTo("m.notice");
@@ -193,6 +206,44 @@ class ReminderEngineTest {
     }
 
     @Test
+    void anUnexpectedErrorForOneReminderNeitherStopsTheOthersNorLeavesItClaimed() {
+        RoomId other = RoomId.of("!autre:coop.example");
+        ReminderEngine e = engine(db, matrix, clock, null, s -> s.id().startsWith("yaml:a") ? other.value() : TEAM_ROOM.value());
+        poll(e, shift("yaml:a:2026-03-14", START, 4, ALICE), shift("yaml:b:2026-03-14", START.plusMinutes(1), 4, ALICE));
+        matrix.broken.put(other, new IllegalStateException("a bug"));
+        at(DUE_48H.plusSeconds(60), e);
+        assertThat(matrix.messages(TEAM_ROOM)).as("the other reminder still goes").hasSize(1);
+        assertThat(new ShiftsStore(db, "shifts").reminder("team|yaml:a:2026-03-14|172800"))
+                .hasValueSatisfying(r -> assertThat(r.state()).isEqualTo(ShiftsStore.PENDING));
+
+        matrix.broken.clear();
+        at(DUE_48H.plusSeconds(90), e);
+        assertThat(matrix.messages(other)).hasSize(1);
+    }
+
+    @Test
+    void aReminderWhoseClaimsNeverFinishIsGivenUpAfterTheLastAttempt() {
+        ShiftsStore store = new ShiftsStore(db, "shifts");
+        ReminderEngine e = engine();
+        poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE));
+        String key = "team|yaml:samedi:2026-03-14|172800";
+        Instant t = DUE_48H;
+        for (int i = 1; i <= ReminderEngine.MAX_ATTEMPTS; i++) {
+            assertThat(store.move(key, ShiftsStore.PENDING, ShiftsStore.SENDING, t)).as("claim %d", i).isTrue();
+            t = t.plus(ReminderEngine.LEASE).plusSeconds(1);
+            ShiftsStore.Released released = store.releaseStale(t.minus(ReminderEngine.LEASE), ReminderEngine.MAX_ATTEMPTS);
+            if (i < ReminderEngine.MAX_ATTEMPTS) {
+                assertThat(released).isEqualTo(new ShiftsStore.Released(1, List.of()));
+            } else {
+                assertThat(released).isEqualTo(new ShiftsStore.Released(0, List.of(key)));
+            }
+        }
+        assertThat(store.reminder(key)).hasValueSatisfying(r -> assertThat(r.state()).isEqualTo(ShiftsStore.FAILED));
+        at(t, e);
+        assertThat(matrix.messages(TEAM_ROOM)).isEmpty();
+    }
+
+    @Test
     void aReminderStillDueWhenTheShiftHasStartedIsDropped() {
         ReminderEngine e = engine();
         poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE));
@@ -234,13 +285,27 @@ class ReminderEngineTest {
     }
 
     @Test
+    void aShiftMovedAwayAndBackIsRemindedAgainEachTime() {
+        ReminderEngine e = engine();
+        poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE));
+        at(DUE_48H, e);
+        poll(e, shift("yaml:samedi:2026-03-14", START.plusHours(1), 4, ALICE));
+        at(DUE_48H.plus(Duration.ofHours(1)), e);
+        poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE));
+        at(DUE_48H.plus(Duration.ofHours(1)).plusSeconds(30), e);
+        assertThat(matrix.messages(TEAM_ROOM)).extracting(Matrix.Sent::body).hasSize(3)
+                .satisfiesExactly(m -> assertThat(m).contains("9h00–12h00"), m -> assertThat(m).contains("10h00–13h00"),
+                        m -> assertThat(m).contains("9h00–12h00").contains("de retard"));
+    }
+
+    @Test
     void theCallForHelpIsPostedOnceThenEditedAsSeatsFill() {
         ReminderEngine e = engine(db, matrix, clock, HELP_ROOM.value());
         Shift s = shift("yaml:samedi:2026-03-14", START, 3, ALICE);
         poll(e, s);
         at(DUE_48H, e);
         assertThat(matrix.messages(HELP_ROOM)).singleElement().satisfies(m -> assertThat(m.body())
-                .isEqualTo("🙋 Il manque 2 personnes samedi 14 mars, 9h00–12h00 (« Samedi matin »). "
+                .isEqualTo("🙋 Il manque 2 personnes le samedi 14 mars, 9h00–12h00 (« Samedi matin »). "
                         + "Tu peux venir ? Inscris-toi et préviens l’équipe !"));
         EventId original = matrix.messages(HELP_ROOM).get(0).event();
 
@@ -250,7 +315,7 @@ class ReminderEngineTest {
         e.tick();
         assertThat(matrix.edits(HELP_ROOM)).singleElement().satisfies(m -> {
             assertThat(m.replaces()).isEqualTo(original);
-            assertThat(m.body()).startsWith("🙋 Il manque 1 personne samedi");
+            assertThat(m.body()).startsWith("🙋 Il manque 1 personne le samedi");
         });
 
         clock.advance(Duration.ofHours(1));
@@ -261,6 +326,43 @@ class ReminderEngineTest {
         assertThat(matrix.edits(HELP_ROOM)).hasSize(2);
         assertThat(matrix.edits(HELP_ROOM).get(1).body()).isEqualTo("✅ Complet, merci ! samedi 14 mars, 9h00–12h00 (« Samedi matin »)");
         assertThat(matrix.messages(HELP_ROOM)).as("never re-posted").hasSize(1);
+    }
+
+    @Test
+    void aCallForHelpRetriedAfterALostAnswerIsEditedToTheCurrentSeats() {
+        ReminderEngine e = engine(db, matrix, clock, HELP_ROOM.value());
+        poll(e, shift("yaml:samedi:2026-03-14", START, 3, ALICE));
+        matrix.loseAnswers = 1;
+        at(DUE_48H, e);
+        assertThat(matrix.messages(HELP_ROOM)).singleElement().satisfies(m -> assertThat(m.body()).contains("Il manque 2 personnes"));
+
+        // Bob signs up before the retry: the homeserver answers it with the first event, which says 2
+        poll(e, shift("yaml:samedi:2026-03-14", START, 3, ALICE, BOB));
+        at(DUE_48H.plusSeconds(30), e);
+        at(DUE_48H.plusSeconds(60), e);
+        assertThat(matrix.messages(HELP_ROOM)).hasSize(1);
+        assertThat(matrix.edits(HELP_ROOM)).singleElement().satisfies(m -> assertThat(m.body()).contains("Il manque 1 personne"));
+    }
+
+    @Test
+    void anEditThatKeepsFailingIsGivenUpUntilTheSeatsChangeAgain() {
+        ReminderEngine e = engine(db, matrix, clock, HELP_ROOM.value());
+        poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE));
+        at(DUE_48H, e);
+        assertThat(matrix.messages(HELP_ROOM)).hasSize(1);
+
+        poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE, BOB));
+        matrix.failNext = 100;
+        for (int i = 0; i < 12; i++) {
+            clock.advance(Duration.ofSeconds(30));
+            e.tick();
+        }
+        assertThat(100 - matrix.failNext).as("edit attempts").isEqualTo(ReminderEngine.MAX_ATTEMPTS);
+
+        matrix.failNext = 0;
+        poll(e, shift("yaml:samedi:2026-03-14", START, 4, ALICE, BOB, UserId.of("@carla:coop.example")));
+        e.tick();
+        assertThat(matrix.edits(HELP_ROOM)).singleElement().satisfies(m -> assertThat(m.body()).startsWith("🙋 Il manque 1 personne"));
     }
 
     @Test
@@ -293,8 +395,8 @@ class ReminderEngineTest {
         RoomId dm = store.directRoom(ALICE).orElseThrow();
         assertThat(matrix.messages(dm)).extracting(Matrix.Sent::body).containsExactly(
                 "Coucou ! C’est ici que je t’enverrai tes rappels de service. 🌱",
-                "Coucou ! Petit rappel : tu es inscrit·e au service « Samedi matin » samedi 14 mars, 9h00–12h00. "
-                        + "Merci et à bientôt au magasin ! (Pour ne plus recevoir ces messages : !rappels off)");
+                "Coucou ! Petit rappel : tu es inscrit·e au service « Samedi matin » le samedi 14 mars, 9h00–12h00. "
+                        + "Merci et à bientôt au magasin !\n(Pour ne plus recevoir ces messages : !rappels off)");
         assertThat(store.directRoom(BOB)).isEmpty();
 
         // opted out before the next shift's reminder: nothing more
@@ -302,6 +404,101 @@ class ReminderEngineTest {
         store.optIn(ALICE, false);
         at(START.toInstant().plus(Duration.ofDays(6)), e);
         assertThat(matrix.messages(dm)).hasSize(2);
+    }
+
+    /**
+     * Process A's view of the database: {@link #beforeNextClaim} runs (as process B) just before A's
+     * next claim, between A's read of the due rows and its compare-and-set.
+     */
+    static final class Interleaved implements Database {
+        private final Database real;
+        volatile Runnable beforeNextClaim;
+
+        Interleaved(Database real) {
+            this.real = real;
+        }
+
+        private Connection watch(Connection c) {
+            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                    (proxy, method, args) -> {
+                        Runnable hook = beforeNextClaim;
+                        if (method.getName().equals("prepareStatement") && hook != null
+                                && ((String) args[0]).contains("claimed_ms = ?")) {
+                            beforeNextClaim = null;
+                            hook.run();
+                        }
+                        try {
+                            return method.invoke(c, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+
+        @Override public Dialect dialect() { return real.dialect(); }
+        @Override public void migrate(String component, List<Migration> migrations) { real.migrate(component, migrations); }
+        @Override public <T> T inTransaction(SqlFunction<T> work) { return real.inTransaction(c -> work.apply(watch(c))); }
+        @Override public <T> T withConnection(SqlFunction<T> work) { return real.withConnection(c -> work.apply(watch(c))); }
+    }
+
+    @Test
+    void aClaimTakesARowOnlyWhileDueAndGivesItAsItIsNow() {
+        ShiftsStore store = new ShiftsStore(db, "shifts");
+        poll(engine(), shift("yaml:samedi:2026-03-14", START, 4, ALICE));
+        Row read = store.duePending(DUE_48H, 10).get(0);
+        // re-planned by another process after the read: an hour later, so no longer due
+        Row later = new Row(read.key(), read.kind(), read.shiftId(), read.target(), read.title(), read.due().plusSeconds(3600),
+                read.start().plusSeconds(3600), read.end().plusSeconds(3600), read.state(), 0, null, null, null, 0, 0);
+        assertThat(store.update(read.key(), ShiftsStore.PENDING, ShiftsStore.PENDING, later)).isTrue();
+        assertThat(store.claim(read.key(), ShiftsStore.PENDING, ShiftsStore.SENDING, DUE_48H)).isEmpty();
+        assertThat(store.dropIfUnchanged(read)).isFalse();
+        // re-planned to another room, still due: the claim gives the new room
+        Row elsewhere = new Row(read.key(), read.kind(), read.shiftId(), "!ailleurs:coop.example", read.title(), read.due(),
+                read.start(), read.end(), read.state(), 0, null, null, null, 0, 0);
+        assertThat(store.update(read.key(), ShiftsStore.PENDING, ShiftsStore.PENDING, elsewhere)).isTrue();
+        assertThat(store.claim(read.key(), ShiftsStore.PENDING, ShiftsStore.SENDING, DUE_48H)).hasValueSatisfying(r -> {
+            assertThat(r.target()).isEqualTo("!ailleurs:coop.example");
+            assertThat(r.state()).isEqualTo(ShiftsStore.SENDING);
+            assertThat(r.attempts()).isEqualTo(1);
+        });
+        assertThat(store.claim(read.key(), ShiftsStore.PENDING, ShiftsStore.SENDING, DUE_48H)).as("taken once").isEmpty();
+    }
+
+    /** Two processes need PostgreSQL (SQLite allows one per file). */
+    @Test
+    void aReminderReplannedByAnotherProcessBetweenReadAndClaimGoesOutAsReplanned() throws Exception {
+        try (TestDb.Schema schema = TestDb.postgres()) {
+            JdbcDatabase mine = schema.open();
+            JdbcDatabase other = schema.open();
+            opened.add(mine);
+            opened.add(other);
+            replannedBetweenReadAndClaim(new Interleaved(mine), other);
+        }
+    }
+
+    private void replannedBetweenReadAndClaim(Interleaved viewOfA, JdbcDatabase other) {
+        ReminderEngine a = engine(viewOfA, matrix, clock, null);
+        ReminderEngine b = engine(other, matrix, clock, null);
+        poll(a, shift("yaml:samedi:2026-03-14", START, 4, ALICE));
+
+        // B moves the shift an hour later while A is about to claim the 48h reminder: no longer due, not sent
+        clock.set(DUE_48H);
+        viewOfA.beforeNextClaim = () -> poll(b, shift("yaml:samedi:2026-03-14", START.plusHours(1), 4, ALICE));
+        a.tick();
+        assertThat(matrix.sent).isEmpty();
+
+        // due again; B (with a new room for the team) moves it 10 minutes earlier, still due: A sends
+        // what B planned (room and time), not the row it read
+        poll(a, shift("yaml:samedi:2026-03-14", START, 4, ALICE));
+        clock.set(DUE_48H.plus(Duration.ofMinutes(5)));
+        RoomId newRoom = RoomId.of("!nouvelle-equipe:coop.example");
+        ReminderEngine moved = engine(other, matrix, clock, null, newRoom);
+        viewOfA.beforeNextClaim = () -> poll(moved, shift("yaml:samedi:2026-03-14", START.minusMinutes(10), 4, ALICE));
+        a.tick();
+        assertThat(matrix.messages(TEAM_ROOM)).isEmpty();
+        assertThat(matrix.messages(newRoom)).singleElement().satisfies(m -> assertThat(m.body())
+                .contains("8h50–11h50").endsWith("(rappel envoyé avec 15 min de retard)"));
+        assertThat(viewOfA.beforeNextClaim).as("the hook ran").isNull();
     }
 
     /** Closes the database (SQLite allows one process per file) and opens it again, as a restart does. */

@@ -14,6 +14,7 @@ import coop.comptoir.bots.shifts.Fakes.Jobs;
 import coop.comptoir.bots.shifts.Fakes.Matrix;
 import coop.comptoir.bots.shifts.Fakes.Section;
 import coop.comptoir.bots.shifts.Fakes.TestClock;
+import coop.comptoir.bots.shifts.source.ShiftSource;
 import coop.comptoir.internal.store.JdbcDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +92,7 @@ class ShiftsPluginTest {
         factory.validate(s);
         plugin = factory.create(new Context("shifts", s, matrix, db, jobs, commands, clock));
         plugin.start();
+        jobs.fire("first-poll"); // as the scheduler does right after start
         return plugin;
     }
 
@@ -107,6 +110,34 @@ class ShiftsPluginTest {
     }
 
     @Test
+    void startReadsNoSourceButSchedulesAFirstPollNowFollowedByATick() throws Exception {
+        db = TestDb.sqlite(dir);
+        Section s = Section.of(section(scheduleFile("\"@alice:coop.example\""), "reminders: [48h]\n"));
+        plugin = new ShiftsPluginFactory().create(new Context("shifts", s, matrix, db, jobs, commands, clock));
+        clock.set(Instant.parse("2026-03-12T08:00:00Z"));
+        Instant before = Instant.now();
+        plugin.start();
+        assertThat(new ShiftsStore(db, "shifts").shifts(Instant.EPOCH, Instant.parse("2027-01-01T00:00:00Z"), java.time.ZoneOffset.UTC))
+                .as("nothing read yet").isEmpty();
+        assertThat(jobs.onces).hasEntrySatisfying("first-poll", when -> assertThat(when).isBetween(before, Instant.now()));
+
+        jobs.fire("first-poll");
+        assertThat(matrix.messages(TEAM)).as("read, then what is due sent at once").hasSize(1);
+        assertThat(jobs.onces).isEmpty();
+    }
+
+    @Test
+    void closingOneProcessLeavesTheSharedJobsToTheOthersAndRunsNothingMore() throws Exception {
+        start(section(scheduleFile("\"@alice:coop.example\""), "reminders: [48h]\n"));
+        plugin.close();
+        assertThat(jobs.crons).as("on PostgreSQL the cluster's other processes still fire them")
+                .containsKeys("poll", "tick");
+        clock.set(Instant.parse("2026-03-12T08:00:00Z"));
+        jobs.fire("tick");
+        assertThat(matrix.sent).isEmpty();
+    }
+
+    @Test
     void theTickSendsTheTeamReminderWhenThePluginClockReachesIt() throws Exception {
         start(section(scheduleFile("\"@alice:coop.example\""), "reminders: [48h]\n"));
         clock.set(Instant.parse("2026-03-12T07:59:59Z"));
@@ -116,7 +147,7 @@ class ShiftsPluginTest {
         jobs.fire("tick");
         jobs.fire("tick");
         assertThat(matrix.messages(TEAM)).singleElement().satisfies(m -> {
-            assertThat(m.body()).startsWith("⏰ Rappel : service « Samedi matin » samedi 14 mars, 9h00–12h00.");
+            assertThat(m.body()).startsWith("⏰ Rappel : service « Samedi matin » le samedi 14 mars, 9h00–12h00.");
             assertThat(m.message().mentions()).containsExactly(ALICE);
         });
     }
@@ -141,7 +172,50 @@ class ShiftsPluginTest {
         jobs.fire("poll");
         jobs.fire("poll");
         assertThat(matrix.messages(ADMINS)).hasSize(2);
-        assertThat(matrix.messages(ADMINS).get(1).body()).isEqualTo("✅ La source des services refonctionne (YAML " + file + ").");
+        assertThat(matrix.messages(ADMINS).get(1).body()).isEqualTo("✅ La source des services fonctionne de nouveau (YAML " + file + ").");
+    }
+
+    @Test
+    void anUnexpectedSourceErrorReachesTheAdminsWithoutItsMessageAndTheLogMasked() throws Exception {
+        db = TestDb.sqlite(dir);
+        Section section = Section.of(section(scheduleFile("\"@alice:coop.example\""), ""));
+        ShiftsPluginFactory.Settings s = ShiftsPluginFactory.settings(section, null, null);
+        ShiftSource failing = new ShiftSource() {
+            @Override
+            public List<Shift> fetch(Instant from, Instant to) {
+                throw new IllegalArgumentException("Unexpected char 0x0a at 6 in X-Api-Key value: s3cret-token\n");
+            }
+
+            @Override
+            public String describe() {
+                return "iCalendar https://cloud.example.coop";
+            }
+
+            @Override
+            public String mask(String text) {
+                return text.replace("s3cret-token", "***");
+            }
+        };
+        ShiftsPluginFactory.Settings broken = new ShiftsPluginFactory.Settings(s.config(), s.zone(), s.cycle(), failing,
+                s.horizon(), s.teams(), s.reminders(), s.personal(), s.helpBefore(), s.pollCron(), s.tickCron());
+        Context context = new Context("shifts", section, matrix, db, jobs, commands, clock);
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) context.log();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            plugin = new ShiftsPlugin(context, broken);
+            plugin.start();
+            jobs.fire("poll");
+        } finally {
+            logger.detachAppender(logged);
+        }
+        assertThat(matrix.messages(ADMINS)).singleElement().satisfies(m -> assertThat(m.body()).isEqualTo(
+                "⚠️ Source des services indisponible (iCalendar https://cloud.example.coop) : erreur inattendue (voir le journal). "
+                        + "Je garde le dernier planning connu et vous préviendrai quand elle fonctionnera de nouveau."));
+        assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .anySatisfy(line -> assertThat(line).contains("IllegalArgumentException: Unexpected char 0x0a at 6 in X-Api-Key value: ***"))
+                .noneSatisfy(line -> assertThat(line).contains("s3cret"));
     }
 
     @Test
@@ -166,7 +240,7 @@ class ShiftsPluginTest {
         jobs.fire("tick");
         RoomId dm = matrix.sent.get(0).room();
         assertThat(matrix.messages(dm)).extracting(Matrix.Sent::body).last().asString()
-                .startsWith("Coucou ! Petit rappel : tu es inscrit·e au service « Samedi matin » samedi 14 mars");
+                .startsWith("Coucou ! Petit rappel : tu es inscrit·e au service « Samedi matin » le samedi 14 mars");
 
         Invocation off = commands.run("rappels", "off", ALICE, Locale.FRENCH);
         assertThat(off.replies).containsExactly("C’est noté : plus de rappels en message privé (!rappels on pour les réactiver).");
@@ -180,8 +254,27 @@ class ShiftsPluginTest {
         assertThat(commands.run("services", "", ALICE, Locale.FRENCH).replies.get(0)).contains("Vos prochains services :");
         Texts en = Texts.of("en", "tu");
         assertThat(en.teamReminder(ReminderEngineTest.shift("x", ReminderEngineTest.START, 3, ALICE), java.time.Duration.ofMinutes(12)).body())
-                .isEqualTo("⏰ Reminder: shift “Samedi matin” on Saturday 14 March, 9:00–12:00.\nRegistered: alice. 2 seats are still free.\n"
+                .isEqualTo("⏰ Reminder: shift “Samedi matin” on Saturday 14 March, 9:00–12:00.\nSigned up: alice. 2 seats are still free.\n"
                         + "If you cannot come, please tell the team as soon as possible. Thank you! (reminder sent 12 min late)");
+    }
+
+    @Test
+    void theLateNoteComesBeforeHowToOptOutAndNoShiftsCountsDaysOrHours() {
+        Shift s = ReminderEngineTest.shift("x", ReminderEngineTest.START, 3, ALICE);
+        assertThat(Texts.of("fr", "vous").personalReminder(s, "rappels", java.time.Duration.ofMinutes(12)).body()).isEqualTo(
+                "Bonjour ! Petit rappel : vous êtes inscrit·e au service « Samedi matin » le samedi 14 mars, 9h00–12h00. "
+                        + "Merci et à bientôt au magasin ! (rappel envoyé avec 12 min de retard)\n"
+                        + "(Pour ne plus recevoir ces messages : !rappels off)");
+        assertThat(Texts.of("en", "tu").personalReminder(s, "reminders", null).body()).isEqualTo(
+                "Hello! A little reminder: you are signed up for the shift “Samedi matin” on Saturday 14 March, 9:00–12:00. "
+                        + "Thank you, see you at the shop!\n(To stop these messages: !reminders off)");
+        Texts fr = Texts.of("fr", "tu");
+        assertThat(fr.noShifts(java.time.Duration.ofDays(14))).isEqualTo("Je ne te trouve inscrit·e à aucun service dans les 14 prochains jours.");
+        assertThat(fr.noShifts(java.time.Duration.ofDays(1))).isEqualTo("Je ne te trouve inscrit·e à aucun service dans les 24 prochaines heures.");
+        assertThat(fr.noShifts(java.time.Duration.ofHours(1))).isEqualTo("Je ne te trouve inscrit·e à aucun service dans la prochaine heure.");
+        assertThat(Texts.of("en", "tu").noShifts(java.time.Duration.ofHours(36))).isEqualTo("I cannot find you in any shift in the next 36 hours.");
+        assertThat(Texts.of("fr", "vous").teamReminder(s, null).body()).as("a team is addressed as a group whatever the address")
+                .isEqualTo(fr.teamReminder(s, null).body()).contains("Si vous ne pouvez pas venir");
     }
 
     private static String error(String yaml) {
@@ -219,6 +312,29 @@ class ShiftsPluginTest {
         assertThat(error(base + "anchor: 2026-03-02\ncommands: {reminders: [rappels], shifts: [rappels]}"))
                 .isEqualTo("plugins[0].commands.shifts[0]: rappels is used twice");
         assertThat(error(base + "anchor: 2026-03-02\nunderstaffed: {room: \"#benevoles:coop.example\", before: 36h}")).isEqualTo("no error");
+    }
+
+    @Test
+    void aSourceSecretNeverShowsInConfigErrorsOrInTheConfigRecords() {
+        Map<String, String> env = Map.of("ICAL_TOKEN", "s3cret-token", "ODOO_PASSWORD", "s3cret-password");
+        var section = coop.comptoir.bots.shifts.source.Sections.parse("""
+                anchor: 2026-03-02
+                source: {type: ical, url: "https://cloud.example.coop/x.ics", auth: "${ICAL_TOKEN}"}
+                """, env);
+        assertThatThrownBy(() -> ShiftsPluginFactory.settings(section, null, null)).isInstanceOf(ConfigException.class)
+                .hasMessage("plugins[0].source.auth: expected a mapping, got a string (value hidden)");
+
+        var ical = coop.comptoir.bots.shifts.source.Sections.parse("""
+                anchor: 2026-03-02
+                source: {type: ical, url: "https://cloud.example.coop/x.ics", auth: {token: "${ICAL_TOKEN}"}}
+                """, env);
+        assertThat(ical.bind(ShiftsConfig.class).toString()).contains("source={type=ical, keys=[type, url, auth]}")
+                .doesNotContain("s3cret");
+        var auth = new coop.comptoir.bots.shifts.source.IcalSourceConfig.Auth("me", "s3cret-password", "s3cret-token", null);
+        assertThat(auth.toString()).isEqualTo("Auth[username=me, password=***, token=***, header=null]");
+        var odoo = new coop.comptoir.bots.shifts.source.OdooSourceConfig("https://odoo.example.coop", "cagette", "bot",
+                "s3cret-password", null, null, null, null);
+        assertThat(odoo.toString()).contains("login=bot, password=***").doesNotContain("s3cret");
     }
 
     @Test

@@ -162,7 +162,7 @@ class ShiftsE2ETest {
         assertThat(r.path("origin_server_ts").asLong()).as("not before the due time")
                 .isGreaterThanOrEqualTo(dueReal.toEpochMilli() - 500);
         assertThat(r.path("content").path("body").asText())
-                .startsWith("⏰ Rappel : service « Service r » samedi 6 juin, 9h00–12h00.")
+                .startsWith("⏰ Rappel : service « Service r » le samedi 6 juin, 9h00–12h00.")
                 .doesNotContain("retard");
         assertThat(r.path("content").path("formatted_body").asText())
                 .contains("<a href=\"https://matrix.to/#/" + alice.userId() + "\">")
@@ -229,7 +229,7 @@ class ShiftsE2ETest {
         clock.set(Instant.parse("2026-06-07T07:00:01Z"));
         JsonNode personal = dave.awaitEvent(dm, Events.newMessageFrom(bot, "Petit rappel"), WAIT);
         assertThat(personal.path("content").path("body").asText())
-                .startsWith("Coucou ! Petit rappel : tu es inscrit·e au service « Service d » dimanche 7 juin, 10h00–12h00.");
+                .startsWith("Coucou ! Petit rappel : tu es inscrit·e au service « Service d » le dimanche 7 juin, 10h00–12h00.");
 
         String list = dave.sendText(roomD, "!services");
         JsonNode answer = dave.awaitEvent(roomD, Events.noticeReply(bot, list, "semaine"), WAIT);

@@ -5,7 +5,6 @@ import coop.comptoir.bots.shifts.Shift;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.StringReader;
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,16 +86,27 @@ public final class IcalShiftSource implements ShiftSource {
         this.config = config;
         this.coopZone = coopZone;
         this.floatingZone = config.floatingZone(coopZone);
-        this.http = http.newBuilder().callTimeout(java.time.Duration.ofSeconds(config.timeoutSeconds())).build();
+        OkHttpClient.Builder client = http.newBuilder().callTimeout(java.time.Duration.ofSeconds(config.timeoutSeconds()));
+        if (config.auth() != null) {
+            // The credentials go to the configured address only: a redirect could lead them to any host, or to http.
+            client.followRedirects(false).followSslRedirects(false);
+        }
+        this.http = client.build();
         this.log = log;
         this.described = config.url() != null && !config.url().isBlank()
-                ? "iCalendar " + origin(config.url().trim())
+                ? "iCalendar " + Safe.origin(config.url().trim())
                 : "iCalendar file " + config.file().trim();
     }
 
     @Override
     public String describe() {
         return described;
+    }
+
+    @Override
+    public String mask(String text) {
+        IcalSourceConfig.Auth auth = config.auth();
+        return auth == null ? text : Safe.mask(text, auth.token(), auth.password());
     }
 
     @Override
@@ -112,14 +122,19 @@ public final class IcalShiftSource implements ShiftSource {
                 .header("Accept", "text/calendar, */*;q=0.5");
         IcalSourceConfig.Auth auth = config.auth();
         if (auth != null) {
-            if (auth.token() != null) {
-                if (auth.header() != null) {
-                    b.header(auth.header(), auth.token());
+            try {
+                if (auth.token() != null) {
+                    if (auth.header() != null) {
+                        b.header(auth.header(), auth.token());
+                    } else {
+                        b.header("Authorization", "Bearer " + auth.token());
+                    }
                 } else {
-                    b.header("Authorization", "Bearer " + auth.token());
+                    b.header("Authorization", Credentials.basic(auth.username(), auth.password(), StandardCharsets.UTF_8));
                 }
-            } else {
-                b.header("Authorization", Credentials.basic(auth.username(), auth.password(), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                // OkHttp's message quotes the header value: never passed on.
+                throw new ShiftSourceException(described + ": auth: the token has a character not allowed in an HTTP header");
             }
         }
         if (calendar != null) {
@@ -136,6 +151,10 @@ public final class IcalShiftSource implements ShiftSource {
         try (Response r = http.newCall(b.build()).execute()) {
             if (r.code() == 304 && calendar != null) {
                 return calendar;
+            }
+            if (r.isRedirect()) {
+                throw new IOException(described + ": HTTP " + r.code() + " (a redirect, not followed with credentials: "
+                        + "set url to the feed's final address)");
             }
             if (!r.isSuccessful()) {
                 throw new IOException(described + ": HTTP " + r.code());
@@ -578,15 +597,5 @@ public final class IcalShiftSource implements ShiftSource {
             b.append(" (").append(summary.trim()).append(')');
         }
         return b.toString();
-    }
-
-    /** {@code https://host[:port]}: the path and query may hold a share token. */
-    private static String origin(String url) {
-        try {
-            URI u = URI.create(url);
-            return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
-        } catch (IllegalArgumentException e) {
-            return "(invalid address)";
-        }
     }
 }

@@ -41,7 +41,14 @@ public record IcalSourceConfig(String url, String file, Auth auth, String zone, 
      * {@code token} sent as {@code Authorization: Bearer <token>}, or as the raw value of {@code header}
      * when one is named (e.g. {@code X-Api-Key}).
      */
-    public record Auth(String username, String password, String token, String header) {}
+    public record Auth(String username, String password, String token, String header) {
+        /** Never the password or the token. */
+        @Override
+        public String toString() {
+            return "Auth[username=" + username + ", password=" + (password == null ? null : Safe.MASK)
+                    + ", token=" + (token == null ? null : Safe.MASK) + ", header=" + header + "]";
+        }
+    }
 
     /**
      * Where the team of an event is read.
@@ -94,6 +101,9 @@ public record IcalSourceConfig(String url, String file, Auth auth, String zone, 
                     out.add(new ConfigException(path + ".url", "must be an http(s) address"));
                 } else if (u.getRawUserInfo() != null) {
                     out.add(new ConfigException(path + ".url", "put credentials in auth, not in the address"));
+                } else if (auth != null && Safe.plainHttpToRemote(u)) {
+                    out.add(new ConfigException(path + ".auth", "credentials are sent over https only: "
+                            + "url is an http:// address (use the feed's https:// address)"));
                 }
             } catch (IllegalArgumentException e) {
                 out.add(new ConfigException(path + ".url", "not a valid address"));
@@ -112,6 +122,10 @@ public record IcalSourceConfig(String url, String file, Auth auth, String zone, 
                 out.add(new ConfigException(ap, "basic authentication needs both username and password"));
             } else if (token && blank(auth.token())) {
                 out.add(new ConfigException(ap + ".token", "empty"));
+            } else if (token && !headerSafe(auth.token())) {
+                // Never the value: OkHttp would quote it in its error, hence this check before any request.
+                out.add(new ConfigException(ap + ".token", "has a space, a line break, a control or a non-ASCII character, "
+                        + "not allowed in an HTTP header (check the value or the variable it comes from)"));
             }
             if (auth.header() != null && (basic || !auth.header().matches("[A-Za-z0-9-]+"))) {
                 out.add(new ConfigException(ap + ".header", basic ? "only with a token" : "not a header name"));
@@ -162,6 +176,11 @@ public record IcalSourceConfig(String url, String file, Auth auth, String zone, 
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /** Visible ASCII only: what a token may hold in an HTTP header. */
+    private static boolean headerSafe(String s) {
+        return s.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f);
     }
 
     private static boolean blank(String s) {

@@ -8,7 +8,6 @@ import coop.comptoir.api.id.UserId;
 import coop.comptoir.bots.shifts.Shift;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -76,14 +75,21 @@ public final class OdooShiftSource implements ShiftSource {
     public OdooShiftSource(OdooSourceConfig config, ZoneId coopZone, OkHttpClient http, Logger log) {
         this.config = config;
         this.coopZone = coopZone;
-        this.http = http.newBuilder().callTimeout(Duration.ofSeconds(config.timeoutSeconds())).build();
+        // Every call carries the password: a redirect (307/308 send the body again) could lead it to any host.
+        this.http = http.newBuilder().callTimeout(Duration.ofSeconds(config.timeoutSeconds()))
+                .followRedirects(false).followSslRedirects(false).build();
         this.log = log;
-        this.described = "Odoo " + origin(config.base()) + " (database " + config.database() + ")";
+        this.described = "Odoo " + Safe.origin(config.base()) + " (database " + config.database() + ")";
     }
 
     @Override
     public String describe() {
         return described;
+    }
+
+    @Override
+    public String mask(String text) {
+        return Safe.mask(text, config.password());
     }
 
     @Override
@@ -276,6 +282,10 @@ public final class OdooShiftSource implements ShiftSource {
                 .post(RequestBody.create(JSON.writeValueAsBytes(body), JSON_TYPE)).build();
         JsonNode answer;
         try (Response r = http.newCall(request).execute()) {
+            if (r.isRedirect()) {
+                throw new IOException(described + ": " + what + ": HTTP " + r.code()
+                        + " (a redirect, not followed with the password: set url to the final address)");
+            }
             if (!r.isSuccessful()) {
                 throw new IOException(described + ": " + what + ": HTTP " + r.code());
             }
@@ -391,14 +401,5 @@ public final class OdooShiftSource implements ShiftSource {
     private static String firstLine(String s) {
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    private static String origin(String url) {
-        try {
-            URI u = URI.create(url);
-            return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
-        } catch (IllegalArgumentException e) {
-            return "(invalid address)";
-        }
     }
 }

@@ -83,6 +83,9 @@ public record OdooSourceConfig(String url, String database, String login, @JsonA
                     out.add(new ConfigException(path + ".url", "must be an http(s) address"));
                 } else if (u.getRawUserInfo() != null) {
                     out.add(new ConfigException(path + ".url", "put credentials in login and password, not in the address"));
+                } else if (Safe.plainHttpToRemote(u)) {
+                    out.add(new ConfigException(path + ".url", "must be an https:// address: the password is sent with "
+                            + "every call (http:// only to this machine)"));
                 }
             } catch (IllegalArgumentException e) {
                 out.add(new ConfigException(path + ".url", "not a valid address"));
@@ -136,6 +139,14 @@ public record OdooSourceConfig(String url, String database, String login, @JsonA
             out.add(new ConfigException(path + ".timeout_seconds", "must be at least 1"));
         }
         return out;
+    }
+
+    /** Never the password. */
+    @Override
+    public String toString() {
+        return "OdooSourceConfig[url=" + url + ", database=" + database + ", login=" + login + ", password="
+                + (password == null ? null : Safe.MASK) + ", members=" + members + ", team=" + team
+                + ", registrationStates=" + registrationStates + ", timeoutSeconds=" + timeoutSeconds + "]";
     }
 
     /** The base URL without a trailing slash. */

@@ -24,4 +24,12 @@ public interface ShiftSource {
 
     /** A short description for logs and admin notices ("iCalendar https://…/shifts.ics"); no secrets. */
     String describe();
+
+    /**
+     * {@code text} (e.g. the message of an unexpected exception, which a library may have filled
+     * with a header value) with this source's secrets replaced by {@code ***}; null stays null.
+     */
+    default String mask(String text) {
+        return text;
+    }
 }

@@ -1,7 +1,9 @@
 package coop.comptoir.bots.shifts.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import coop.comptoir.api.plugin.ConfigException;
+import coop.comptoir.api.plugin.PluginConfig;
 import coop.comptoir.bots.shifts.WeekCycle;
 import java.time.ZoneId;
 import java.util.List;
@@ -17,14 +19,16 @@ public final class ShiftSources {
     /**
      * What a source may need besides its own settings.
      *
-     * @param path   the key path of the {@code source:} mapping, for errors
-     * @param zone   the coop's time zone
-     * @param cycle  the coop's ABCD cycle
-     * @param http   the runtime's shared HTTP client (derive with {@code newBuilder()})
+     * @param section the plugin's section: its binder reads the {@code source:} mapping, with the
+     *                runtime's rules and messages (values from the environment never shown)
+     * @param path    the key path of the {@code source:} mapping, for errors
+     * @param zone    the coop's time zone
+     * @param cycle   the coop's ABCD cycle
+     * @param http    the runtime's shared HTTP client (derive with {@code newBuilder()})
      */
-    public record Context(String path, ZoneId zone, WeekCycle cycle, okhttp3.OkHttpClient http, Logger log) {
-        public Context(String path, ZoneId zone, WeekCycle cycle, okhttp3.OkHttpClient http) {
-            this(path, zone, cycle, http, LoggerFactory.getLogger(ShiftSources.class));
+    public record Context(PluginConfig section, String path, ZoneId zone, WeekCycle cycle, okhttp3.OkHttpClient http, Logger log) {
+        public Context(PluginConfig section, String path, ZoneId zone, WeekCycle cycle, okhttp3.OkHttpClient http) {
+            this(section, path, zone, cycle, http, LoggerFactory.getLogger(ShiftSources.class));
         }
     }
 
@@ -32,6 +36,7 @@ public final class ShiftSources {
      * Binds and checks the sub-tree, and makes the source. Does no I/O (a file or feed is read at
      * the first {@link ShiftSource#fetch}).
      *
+     * @param tree the {@code source:} mapping, from the section's {@link PluginConfig#raw()}
      * @throws ConfigException naming the key path and the reason
      */
     public static ShiftSource create(JsonNode tree, Context ctx) {
@@ -40,20 +45,27 @@ public final class ShiftSources {
         }
         String type = tree.path("type").asText("");
         return switch (type) {
-            case "yaml" -> new YamlShiftSource(SourceBinder.bind(tree, ctx.path(), YamlShiftSource.Config.class), ctx);
+            case "yaml" -> new YamlShiftSource(bind(tree, ctx, YamlShiftSource.Config.class), ctx);
             case "ical" -> {
-                IcalSourceConfig config = SourceBinder.bind(tree, ctx.path(), IcalSourceConfig.class);
+                IcalSourceConfig config = bind(tree, ctx, IcalSourceConfig.class);
                 throwAll(config.problems(ctx.path()));
                 yield new IcalShiftSource(config, ctx.zone(), http(ctx), ctx.log());
             }
             case "odoo" -> {
-                OdooSourceConfig config = SourceBinder.bind(tree, ctx.path(), OdooSourceConfig.class);
+                OdooSourceConfig config = bind(tree, ctx, OdooSourceConfig.class);
                 throwAll(config.problems(ctx.path()));
                 yield new OdooShiftSource(config, ctx.zone(), http(ctx), ctx.log());
             }
             case "" -> throw new ConfigException(ctx.path() + ".type", "missing: yaml, ical or odoo");
             default -> throw new ConfigException(ctx.path() + ".type", "\"" + type + "\" is not a source type (yaml, ical or odoo)");
         };
+    }
+
+    /** The mapping without its {@code type}, bound by the runtime's binder. */
+    private static <T> T bind(JsonNode tree, Context ctx, Class<T> type) {
+        ObjectNode settings = ((ObjectNode) tree).deepCopy();
+        settings.remove("type");
+        return ctx.section().bind(settings, ctx.path(), type);
     }
 
     private static void throwAll(List<ConfigException> problems) {

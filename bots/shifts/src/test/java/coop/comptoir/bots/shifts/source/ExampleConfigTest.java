@@ -21,9 +21,15 @@ class ExampleConfigTest {
         return YAML.readTree(Path.of("../../config", file).toFile()).path("plugins").path(0).path("source");
     }
 
+    private static <T> T bind(JsonNode source, Class<T> type) {
+        com.fasterxml.jackson.databind.node.ObjectNode settings = (com.fasterxml.jackson.databind.node.ObjectNode) source.deepCopy();
+        settings.remove("type");
+        return Sections.of("plugins[0]", settings).bind(settings, "plugins[0].source", type);
+    }
+
     @Test
     void theIcalExampleIsComplete() throws Exception {
-        IcalSourceConfig c = SourceBinder.bind(source("shifts-ical.example.yaml"), "plugins[0].source", IcalSourceConfig.class);
+        IcalSourceConfig c = bind(source("shifts-ical.example.yaml"), IcalSourceConfig.class);
 
         assertThat(c.problems("plugins[0].source")).isEmpty();
         assertThat(c.auth().password()).isEqualTo("${ICAL_PASSWORD}");
@@ -32,7 +38,7 @@ class ExampleConfigTest {
 
     @Test
     void theOdooExampleIsComplete() throws Exception {
-        OdooSourceConfig c = SourceBinder.bind(source("shifts-odoo.example.yaml"), "plugins[0].source", OdooSourceConfig.class);
+        OdooSourceConfig c = bind(source("shifts-odoo.example.yaml"), OdooSourceConfig.class);
 
         assertThat(c.problems("plugins[0].source")).isEmpty();
         assertThat(c.password()).isEqualTo("${ODOO_PASSWORD}");

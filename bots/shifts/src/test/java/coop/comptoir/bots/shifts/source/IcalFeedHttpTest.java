@@ -115,6 +115,56 @@ class IcalFeedHttpTest {
     }
 
     @Test
+    void aTokenThatCannotBeAHeaderValueIsRefusedWithoutQuotingIt() {
+        String url = server.url("/shifts.ics").toString();
+        for (String token : List.of("tok-secret\n", "tok secret", "tok-sécret")) {
+            IcalSourceConfig config = new IcalSourceConfig(url, null, new IcalSourceConfig.Auth(null, null, token, "X-Api-Key"),
+                    null, null, null, null, 2);
+            assertThat(config.problems("plugins[0].source")).extracting(ConfigException::getMessage).singleElement().asString()
+                    .startsWith("plugins[0].source.auth.token: has a space, a line break").doesNotContain("secret").doesNotContain("sécret");
+            assertThat(Safe.mask("value: " + token, token)).isEqualTo("value: ***");
+            if (token.contains(" ")) {
+                continue; // OkHttp itself accepts a space in a header value
+            }
+            // and should such a source be built anyway, its error does not quote the token either
+            IcalShiftSource source = new IcalShiftSource(config, IcalShiftSourceTest.PARIS, new OkHttpClient(),
+                    LoggerFactory.getLogger(getClass()));
+            assertThatThrownBy(() -> source.fetch(FROM, TO)).isInstanceOf(ShiftSourceException.class)
+                    .hasMessageContaining("auth: the token has a character not allowed").hasMessageNotContaining("secret")
+                    .hasMessageNotContaining("sécret");
+            assertThat(source.mask("value: " + token)).isEqualTo("value: ***");
+        }
+    }
+
+    @Test
+    void withCredentialsARedirectIsNotFollowed() throws Exception {
+        server.enqueue(new MockResponse(302, Headers.of("Location", server.url("/elsewhere.ics").toString()), ""));
+        IcalShiftSource source = source(new IcalSourceConfig.Auth(null, null, "tok-123", null));
+
+        assertThatThrownBy(() -> source.fetch(FROM, TO)).isInstanceOf(IOException.class).hasMessageEndingWith(
+                ": HTTP 302 (a redirect, not followed with credentials: set url to the feed's final address)");
+        assertThat(server.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void credentialsGoOverHttpsOnlyOrToThisMachine() {
+        IcalSourceConfig.Auth token = new IcalSourceConfig.Auth(null, null, "tok-secret", null);
+        IcalSourceConfig.Auth basic = new IcalSourceConfig.Auth("me", "hunter2-secret", null, null);
+        for (IcalSourceConfig.Auth auth : List.of(token, basic)) {
+            assertThat(new IcalSourceConfig("http://cloud.example.coop/x.ics", null, auth, null, null, null, null, null)
+                    .problems("plugins[0].source")).extracting(ConfigException::getMessage).containsExactly(
+                            "plugins[0].source.auth: credentials are sent over https only: url is an http:// address "
+                                    + "(use the feed's https:// address)");
+            assertThat(new IcalSourceConfig("https://cloud.example.coop/x.ics", null, auth, null, null, null, null, null)
+                    .problems("s")).isEmpty();
+            assertThat(new IcalSourceConfig("http://127.0.0.1:8080/x.ics", null, auth, null, null, null, null, null)
+                    .problems("s")).isEmpty();
+        }
+        assertThat(new IcalSourceConfig("http://cloud.example.coop/x.ics", null, null, null, null, null, null, null)
+                .problems("s")).as("a public feed over http").isEmpty();
+    }
+
+    @Test
     void configProblemsNameTheirKeyAndNeverTheSecret() {
         IcalSourceConfig neither = new IcalSourceConfig(null, " ", null, null, null, null, null, null);
         assertThat(neither.problems("s")).extracting(ConfigException::getMessage)

@@ -235,6 +235,31 @@ class OdooShiftSourceTest {
     }
 
     @Test
+    void theCallsCarryingThePasswordFollowNoRedirect() throws Exception {
+        try (MockWebServer moved = new MockWebServer()) {
+            moved.enqueue(new MockResponse(307, Headers.of("Location", server.url("/jsonrpc").toString()), ""));
+            moved.start();
+            OdooShiftSource source = new OdooShiftSource(new OdooSourceConfig(moved.url("/").toString(), "cagette", FakeOdoo.LOGIN,
+                    FakeOdoo.PASSWORD, null, null, null, 2), PARIS, new OkHttpClient(), LoggerFactory.getLogger(getClass()));
+            assertThatThrownBy(() -> source.fetch(FROM, TO)).isInstanceOf(IOException.class)
+                    .hasMessageEndingWith("login: HTTP 307 (a redirect, not followed with the password: set url to the final address)");
+            assertThat(odoo.calls).as("the password never reached the redirect's target").isEmpty();
+        }
+    }
+
+    @Test
+    void thePasswordGoesOverHttpsOnlyOrToThisMachine() {
+        for (String url : List.of("http://odoo.example.coop", "http://192.168.1.10:8069", "http://127.example.coop")) {
+            assertThat(new OdooSourceConfig(url, "cagette", "bot", "hunter2-secret", null, null, null, null).problems("p.source"))
+                    .as(url).extracting(ConfigException::getMessage).containsExactly("p.source.url: must be an https:// address: "
+                            + "the password is sent with every call (http:// only to this machine)");
+        }
+        for (String url : List.of("https://odoo.example.coop", "http://localhost:8069", "http://127.0.0.1:8069", "http://[::1]:8069")) {
+            assertThat(new OdooSourceConfig(url, "cagette", "bot", "pw", null, null, null, null).problems("p.source")).as(url).isEmpty();
+        }
+    }
+
+    @Test
     void configProblemsNameTheirKeyAndNeverThePassword() {
         OdooSourceConfig empty = new OdooSourceConfig(null, null, null, null, null, null, null, null);
         assertThat(empty.problems("s")).extracting(ConfigException::path).containsExactly("s.url", "s.database", "s.login", "s.password");

@@ -33,7 +33,7 @@ class YamlShiftSourceTest {
     Path dir;
 
     private static ShiftSources.Context ctx() {
-        return new ShiftSources.Context("plugins[0].source", PARIS, CYCLE, null);
+        return Sections.context(PARIS, CYCLE);
     }
 
     private static ShiftSource inline(String yaml) throws IOException {
