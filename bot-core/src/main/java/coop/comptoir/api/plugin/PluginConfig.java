@@ -34,10 +34,6 @@ public interface PluginConfig {
      * @param subtree the mapping (or value) to bind
      * @param path    its key path, e.g. {@code plugins[1].source}, which every error names
      * @throws ConfigException when a value is missing, of the wrong type or unknown
-     * @throws UnsupportedOperationException from implementations other than the runtime's (which
-     *                                       implements it), unless they override it
      */
-    default <T> T bind(JsonNode subtree, String path, Class<T> type) {
-        throw new UnsupportedOperationException("bind(subtree, path, type) is not implemented by " + getClass().getName());
-    }
+    <T> T bind(JsonNode subtree, String path, Class<T> type);
 }

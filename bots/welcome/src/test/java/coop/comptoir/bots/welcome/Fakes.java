@@ -54,10 +54,15 @@ final class Fakes {
 
         @Override
         public <T> T bind(Class<T> type) {
+            return bind(raw, path, type);
+        }
+
+        @Override
+        public <T> T bind(JsonNode subtree, String at, Class<T> type) {
             try {
-                return YAML.treeToValue(raw, type);
+                return YAML.treeToValue(subtree, type);
             } catch (Exception e) {
-                throw new ConfigException(path, e.getMessage());
+                throw new ConfigException(at, e.getMessage());
             }
         }
     }
