@@ -129,7 +129,7 @@ final class MatrixTransport {
     }
 
     /** The whole body, if it is at most {@code maxBytes} long; stops reading as soon as it is known to be longer. */
-    static byte[] readAtMost(ResponseBody body, int status, long maxBytes) throws IOException {
+    private static byte[] readAtMost(ResponseBody body, int status, long maxBytes) throws IOException {
         long declared = body.contentLength();
         if (declared > maxBytes) {
             throw new MediaTooLargeException(status, maxBytes, declared);
