@@ -89,8 +89,19 @@ public interface MatrixClient {
 
     MxcUri upload(byte[] data, String contentType, String fileName);
 
-    /** Downloads media through the authenticated endpoint ({@code /_matrix/client/v1/media/download}). */
-    byte[] download(MxcUri uri);
+    /**
+     * Downloads media through the authenticated endpoint ({@code /_matrix/client/v1/media/download}),
+     * reading at most {@code maxBytes}: the download stops as soon as the file is known to be larger
+     * (a larger {@code Content-Length}, or more bytes than that arriving, with or without a declared
+     * length), so a large file never fills the memory. Pass the limit of what the file is for (the
+     * remote network's upload limit, an avatar's size); there is no unbounded variant. Blocks; failures
+     * are retried like other calls.
+     *
+     * @throws MediaTooLargeException when the file is larger than {@code maxBytes}
+     * @throws MatrixException        when the homeserver refuses ({@code M_NOT_FOUND}) or cannot be reached
+     * @throws IllegalArgumentException when {@code maxBytes} is negative
+     */
+    byte[] download(MxcUri uri, long maxBytes);
 
     /**
      * Asks the homeserver to call this appservice's {@code /ping}; returns the round trip in ms.

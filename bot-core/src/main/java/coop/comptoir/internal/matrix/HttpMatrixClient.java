@@ -347,8 +347,12 @@ public final class HttpMatrixClient implements MatrixClient {
     }
 
     @Override
-    public byte[] download(MxcUri uri) {
-        return new Call("GET", DOWNLOAD, uri.serverName(), uri.mediaId()).fetchBytes();
+    public byte[] download(MxcUri uri, long maxBytes) {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
+        }
+        Call call = new Call("GET", DOWNLOAD, uri.serverName(), uri.mediaId());
+        return transport.execute(call.method, call.template, call.url.build(), null, true, maxBytes);
     }
 
     /** {@inheritDoc} {@code transactionId} may be {@code null}. Only rate limits are retried. */

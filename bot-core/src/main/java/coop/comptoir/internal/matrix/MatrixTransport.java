@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import coop.comptoir.api.matrix.MatrixException;
+import coop.comptoir.api.matrix.MediaTooLargeException;
 import java.io.IOException;
 import java.time.Duration;
 import okhttp3.HttpUrl;
@@ -11,6 +12,9 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +24,10 @@ import org.slf4j.LoggerFactory;
  */
 final class MatrixTransport {
     private static final Logger LOG = LoggerFactory.getLogger(MatrixTransport.class);
+    /** An error answer is read up to this many bytes (enough for any errcode and message); the rest is ignored. */
+    static final int MAX_ERROR_BYTES = 64 * 1024;
+    /** Bytes read at a time from an answer's body. */
+    private static final int CHUNK = 8 * 1024;
 
     private final String authorization;
     private final OkHttpClient http;
@@ -51,6 +59,18 @@ final class MatrixTransport {
      * @throws MatrixException the homeserver's error, or {@link MatrixException#NETWORK}
      */
     byte[] execute(String method, String template, HttpUrl url, RequestBody body, boolean retryFailures) {
+        return execute(method, template, url, body, retryFailures, Long.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #execute(String, String, HttpUrl, RequestBody, boolean)}, but the 2xx answer's body
+     * is read up to {@code maxBytes} only: a larger declared {@code Content-Length} stops before the
+     * body, a body that grows past the limit stops there, and the connection is dropped rather than
+     * drained. Not retried.
+     *
+     * @throws MediaTooLargeException when the body is longer than {@code maxBytes}
+     */
+    byte[] execute(String method, String template, HttpUrl url, RequestBody body, boolean retryFailures, long maxBytes) {
         Request request = new Request.Builder()
                 .url(url)
                 .header("Authorization", authorization)
@@ -60,8 +80,18 @@ final class MatrixTransport {
             MatrixException failure;
             Duration delay;
             long start = System.nanoTime();
-            try (Response response = http.newCall(request).execute()) {
-                byte[] answer = response.body().bytes();
+            okhttp3.Call call = http.newCall(request);
+            try (Response response = call.execute()) {
+                byte[] answer;
+                try {
+                    answer = response.isSuccessful() ? readAtMost(response.body(), response.code(), maxBytes)
+                            : readPrefix(response.body(), MAX_ERROR_BYTES, call);
+                } catch (MediaTooLargeException e) {
+                    // Closing an unread body would drain it for a while: drop the connection instead.
+                    call.cancel();
+                    report(method, template, response.code(), System.nanoTime() - start);
+                    throw e;
+                }
                 report(method, template, response.code(), System.nanoTime() - start);
                 if (response.isSuccessful()) {
                     return answer;
@@ -96,6 +126,36 @@ final class MatrixTransport {
                 throw new MatrixException("interrupted before retrying " + method + " " + template, e);
             }
         }
+    }
+
+    /** The whole body, if it is at most {@code maxBytes} long; stops reading as soon as it is known to be longer. */
+    private static byte[] readAtMost(ResponseBody body, int status, long maxBytes) throws IOException {
+        long declared = body.contentLength();
+        if (declared > maxBytes) {
+            throw new MediaTooLargeException(status, maxBytes, declared);
+        }
+        BufferedSource source = body.source();
+        Buffer buffer = new Buffer();
+        while (source.read(buffer, CHUNK) != -1) {
+            if (buffer.size() > maxBytes) {
+                throw new MediaTooLargeException(status, maxBytes, declared);
+            }
+        }
+        return buffer.readByteArray();
+    }
+
+    /** The first {@code limit} bytes of the body at most; when there are more, {@code call} is cancelled, leaving them unread. */
+    private static byte[] readPrefix(ResponseBody body, long limit, okhttp3.Call call) throws IOException {
+        BufferedSource source = body.source();
+        Buffer buffer = new Buffer();
+        while (buffer.size() <= limit && source.read(buffer, CHUNK) != -1) {
+            // keep reading
+        }
+        if (buffer.size() > limit) {
+            call.cancel();
+            return buffer.readByteArray(limit);
+        }
+        return buffer.readByteArray();
     }
 
     private Duration rateLimitDelay(String retryAfter, JsonNode error, int attempt) {

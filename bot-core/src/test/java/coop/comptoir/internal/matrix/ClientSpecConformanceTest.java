@@ -253,7 +253,7 @@ class ClientSpecConformanceTest {
         bot.as(ghost).setAvatarUrl(MxcUri.parse("mxc://example.org/avatar"));
         bot.powerLevel(room, ghost);
         bot.as(ghost).upload("data".getBytes(StandardCharsets.UTF_8), "text/plain", "notes.txt");
-        bot.download(MxcUri.parse("mxc://example.org/media1"));
+        bot.download(MxcUri.parse("mxc://example.org/media1"), 1024);
         bot.ping("comptoir", "p1");
         bot.request("GET", "/_matrix/client/v3/account/whoami", null);
     }

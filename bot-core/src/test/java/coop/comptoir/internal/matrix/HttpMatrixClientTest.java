@@ -385,7 +385,7 @@ class HttpMatrixClientTest {
         hs.answer(new MockResponse(200, Headers.of("Content-Type", "image/png"), "PNGDATA"));
 
         MxcUri uri = client.upload("PNGDATA".getBytes(StandardCharsets.UTF_8), "image/png", "logo caisse.png");
-        byte[] data = client.download(uri);
+        byte[] data = client.download(uri, 7);
 
         assertThat(uri).isEqualTo(new MxcUri("example.org", "AbC123"));
         assertThat(new String(data, StandardCharsets.UTF_8)).isEqualTo("PNGDATA");

@@ -191,7 +191,7 @@ final class Fakes {
         @Override public void setAvatarUrl(MxcUri avatar) {}
         @Override public long powerLevel(RoomId room, UserId user) { return 0; }
         @Override public MxcUri upload(byte[] data, String contentType, String fileName) { throw new UnsupportedOperationException(); }
-        @Override public byte[] download(MxcUri uri) { throw new UnsupportedOperationException(); }
+        @Override public byte[] download(MxcUri uri, long maxBytes) { throw new UnsupportedOperationException(); }
         @Override public long ping(String appserviceId, String transactionId) { return 0; }
         @Override public JsonNode request(String method, String path, JsonNode body) { throw new UnsupportedOperationException(); }
     }

@@ -88,23 +88,26 @@ final class Ghosts {
         String mxc = stored == null ? null : stored.avatarMxc();
         String storedSource = stored == null ? null : stored.avatarSource();
         boolean changed = false;
+        boolean refused = false;
         if (stored == null || !name.equals(stored.displayName())) {
             as.setDisplayName(name);
             changed = true;
         }
         if (source != null && !source.equals(storedSource)) {
-            MxcUri uploaded = avatar(as, user.avatar().get());
-            if (uploaded != null) {
-                as.setAvatarUrl(uploaded);
-                mxc = uploaded.toString();
+            Avatar fetched = avatar(as, user.avatar().get());
+            if (fetched.uploaded() != null) {
+                as.setAvatarUrl(fetched.uploaded());
+                mxc = fetched.uploaded().toString();
                 storedSource = source;
                 changed = true;
             }
+            refused = fetched.refused();
         }
         if (changed || stored == null) {
             table.put(new Ghost(user.id(), name, storedSource, mxc, clock.millis()));
         }
-        synced.put(ghost, Objects.equals(storedSource, source) ? wanted : new Profile(name, storedSource));
+        // an avatar refused for good (too large, gone) is not fetched again for each message, only once it changes
+        synced.put(ghost, Objects.equals(storedSource, source) || refused ? wanted : new Profile(name, storedSource));
         return ghost;
     }
 
@@ -130,20 +133,23 @@ final class Ghosts {
         return true;
     }
 
-    private MxcUri avatar(MatrixClient as, URI source) {
+    /** A remote avatar copied to the homeserver ({@code uploaded}), refused for good, or neither (try again later). */
+    private record Avatar(MxcUri uploaded, boolean refused) {}
+
+    private Avatar avatar(MatrixClient as, URI source) {
         if (!(connector instanceof MediaCapable media)) {
-            return null;
+            return new Avatar(null, true);
         }
         try {
             byte[] data = media.download(source, MAX_AVATAR_BYTES);
-            return as.upload(data, imageType(data), "avatar");
+            return new Avatar(as.upload(data, imageType(data), "avatar"), false);
         } catch (BridgeException e) {
             if (e.isRetryable()) {
                 log.debug("Avatar {} not fetched now ({}); trying again with the next message", source, e.getMessage());
-            } else {
-                log.info("Avatar {} not copied: {}", source, e.getMessage());
+                return new Avatar(null, false);
             }
-            return null;
+            log.info("Avatar {} not copied: {}", source, e.getMessage());
+            return new Avatar(null, true);
         }
     }
 

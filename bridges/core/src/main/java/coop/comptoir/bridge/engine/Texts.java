@@ -67,17 +67,20 @@ final class Texts {
                 : "Un message de " + network + " n'a pas pu être copié ici : " + reason;
     }
 
+    /** {@code size} is -1 when only "more than {@code max}" is known. */
     String fileTooBigForRemote(String file, long size, long max) {
-        return en ? "The file \"" + file + "\" (" + size(size) + ") is too large for " + network + " (" + size(max)
+        String s = size < 0 ? "" : " (" + size(size) + ")";
+        return en ? "The file \"" + file + "\"" + s + " is too large for " + network + " (" + size(max)
                 + " at most): only its name was sent there."
-                : "Le fichier « " + file + " » (" + size(size) + ") est trop lourd pour " + network + " (" + size(max)
+                : "Le fichier « " + file + " »" + s + " est trop lourd pour " + network + " (" + size(max)
                 + " au plus) : seul son nom y a été transmis.";
     }
 
-    /** What the remote side reads instead of a file it cannot take. */
+    /** What the remote side reads instead of a file it cannot take; {@code size} is -1 when unknown. */
     String fileNotCarriedRemote(String file, long size) {
-        return en ? "📎 " + file + " (" + size(size) + ", too large to be copied from Matrix)"
-                : "📎 " + file + " (" + size(size) + ", trop lourd pour être copié depuis Matrix)";
+        String s = size < 0 ? "" : size(size) + ", ";
+        return en ? "📎 " + file + " (" + s + "too large to be copied from Matrix)"
+                : "📎 " + file + " (" + s + "trop lourd pour être copié depuis Matrix)";
     }
 
     /** What Matrix reads instead of a remote file it cannot take. */

@@ -164,7 +164,8 @@ final class ToMatrix implements Lanes.Deliverer {
 
     private ObjectNode attachment(MatrixClient as, RemoteAttachment a) throws BridgeException {
         ObjectNode c = EventCodec.JSON.createObjectNode();
-        long limit = maxUpload();
+        // the connector's download stops at the limit, whatever size the remote side announced
+        long limit = Math.min(maxUpload(), ToRemote.MAX_FILE_BYTES);
         byte[] data = null;
         if (connector instanceof MediaCapable media && (a.size() < 0 || a.size() <= limit)) {
             try {

@@ -10,6 +10,7 @@ import coop.comptoir.api.id.MxcUri;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.matrix.MatrixClient;
+import coop.comptoir.api.matrix.MediaTooLargeException;
 import coop.comptoir.bridge.api.BridgeException;
 import coop.comptoir.bridge.api.DeleteCapable;
 import coop.comptoir.bridge.api.EditCapable;
@@ -42,6 +43,11 @@ import org.slf4j.Logger;
  */
 final class ToRemote implements Lanes.Deliverer {
     static final Set<String> MEDIA = Set.of("m.image", "m.file", "m.video", "m.audio");
+    /**
+     * The largest file the bridge carries, either way, whatever the other side would take: a file is
+     * held in memory while it crosses. Discord's largest limit (a server at boost level 3) fits.
+     */
+    static final long MAX_FILE_BYTES = 100L * 1024 * 1024;
     private static final Pattern MX_REPLY = Pattern.compile("(?s)^\\s*<mx-reply>.*?</mx-reply>");
 
     private final MatrixClient bot;
@@ -128,12 +134,21 @@ final class ToRemote implements Lanes.Deliverer {
                 content = MatrixContent.text(join(caption, "📎 " + name));
                 afterSend = () -> notices.oncePerRoom(room, "files", texts.filesNotCarried());
             } else {
-                long max = media.maxUploadBytes(channel);
-                byte[] data = size > max ? null : bot.download(MxcUri.parse(c.get("url").asText()));
-                long actual = data == null ? size : data.length;
-                if (data == null || data.length > max) {
-                    content = MatrixContent.text(join(caption, texts.fileNotCarriedRemote(name, actual)));
-                    afterSend = () -> notices.about(room, ev.eventId(), "too-big", texts.fileTooBigForRemote(name, actual, max));
+                long max = Math.min(media.maxUploadBytes(channel), MAX_FILE_BYTES);
+                // info.size is the sender's word: a small one is not believed, the download stops at the limit
+                byte[] data = null;
+                long known = size;
+                if (size <= max) {
+                    try {
+                        data = bot.download(MxcUri.parse(c.get("url").asText()), max);
+                    } catch (MediaTooLargeException e) {
+                        known = e.declaredSize();
+                    }
+                }
+                if (data == null) {
+                    long shown = known;
+                    content = MatrixContent.text(join(caption, texts.fileNotCarriedRemote(name, shown)));
+                    afterSend = () -> notices.about(room, ev.eventId(), "too-big", texts.fileTooBigForRemote(name, shown, max));
                 } else {
                     content = new MatrixContent("m.text", caption, Optional.empty(), Set.of());
                     attachments = List.of(new OutgoingAttachment(name, type, data));

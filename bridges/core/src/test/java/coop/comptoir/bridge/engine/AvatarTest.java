@@ -11,6 +11,14 @@ import coop.comptoir.api.id.MxcUri;
 import coop.comptoir.bridge.api.BridgeSettings;
 import coop.comptoir.internal.store.JdbcDatabase;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +37,15 @@ class AvatarTest {
     Rig rig;
 
     private void start(Optional<URI> publicAddress) throws Exception {
+        start(publicAddress, PNG);
+    }
+
+    private void start(Optional<URI> publicAddress, byte[] alicesAvatar) throws Exception {
         BridgeSettings base = Rig.settings(List.of());
         BridgeSettings settings = new BridgeSettings(base.ghostPrefix(), base.ghostNameTemplate(), base.links(),
                 base.maxRetryDelay(), base.language(), publicAddress);
         rig = new Rig(() -> JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), null, null, "normal", 2), net, settings, 3);
-        MxcUri avatar = rig.matrix.upload(PNG, "image/png", "alice.png");
+        MxcUri avatar = rig.matrix.upload(alicesAvatar, "image/png", "alice.png");
         rig.matrix.state.roomAvatars.put(ROOM + " " + ALICE.value(), avatar.toString());
         rig.link();
         rig.start();
@@ -62,6 +74,87 @@ class AvatarTest {
         assertThat(get(tampered.equals(avatar.getPath()) ? avatar.getPath().replaceFirst("/avatar/.", "/avatar/y") : tampered)
                 .status()).isEqualTo(404);
         assertThat(get(avatar.getPath().replaceAll("/[^/]+$", "/other-media")).status()).isEqualTo(404);
+    }
+
+    @Test
+    void anAvatarAskedTwiceIsDownloadedOnce() throws Exception {
+        URI avatar = avatarOfAlice(PNG);
+
+        assertThat(get(avatar.getPath()).body()).isEqualTo(PNG);
+        assertThat(get(avatar.getPath()).body()).isEqualTo(PNG);
+        assertThat(rig.matrix.state.downloads).hasSize(1);
+    }
+
+    @Test
+    void anAvatarTooLargeIsRefusedOnceAndNotDownloadedAgain() throws Exception {
+        byte[] huge = Arrays.copyOf(PNG, AvatarProxy.MAX_BYTES + 1);
+        URI avatar = avatarOfAlice(huge);
+
+        assertThat(get(avatar.getPath()).status()).isEqualTo(404);
+        assertThat(get(avatar.getPath()).status()).isEqualTo(404);
+        assertThat(get(avatar.getPath()).status()).isEqualTo(404);
+        assertThat(rig.matrix.state.downloads).singleElement()
+                .satisfies(d -> assertThat(d).endsWith(" " + AvatarProxy.MAX_BYTES));
+    }
+
+    @Test
+    void onlyImagesAreServed() throws Exception {
+        URI avatar = avatarOfAlice("<html><script>alert(1)</script></html>".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(get(avatar.getPath()).status()).isEqualTo(404);
+        assertThat(get(avatar.getPath()).status()).isEqualTo(404);
+        assertThat(rig.matrix.state.downloads).hasSize(1);
+    }
+
+    @Test
+    void aHomeserverOutageIsNotRememberedAsARefusal() throws Exception {
+        URI avatar = avatarOfAlice(PNG);
+        rig.matrix.state.downloadOutages.set(1);
+
+        assertThat(get(avatar.getPath()).status()).isEqualTo(502);
+        assertThat(get(avatar.getPath()).body()).isEqualTo(PNG);
+        assertThat(rig.matrix.state.downloads).hasSize(2);
+    }
+
+    @Test
+    void anAvatarGoneFromTheHomeserverIsRefusedOnce() throws Exception {
+        URI avatar = avatarOfAlice(PNG);
+        rig.matrix.state.media.clear();
+
+        assertThat(get(avatar.getPath()).status()).isEqualTo(404);
+        assertThat(get(avatar.getPath()).status()).isEqualTo(404);
+        assertThat(rig.matrix.state.downloads).hasSize(1);
+    }
+
+    @Test
+    void requestsAtTheSameTimeShareOneDownload() throws Exception {
+        URI avatar = avatarOfAlice(PNG);
+        CountDownLatch gate = new CountDownLatch(1);
+        rig.matrix.state.downloadGate = gate;
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<RouteResponse>> answers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                answers.add(pool.submit(() -> get(avatar.getPath())));
+            }
+            await("the first download started", () -> !rig.matrix.state.downloads.isEmpty());
+            Thread.sleep(200); // the others arrive meanwhile
+            gate.countDown();
+            for (Future<RouteResponse> a : answers) {
+                assertThat(a.get(10, TimeUnit.SECONDS).body()).isEqualTo(PNG);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(rig.matrix.state.downloads).hasSize(1);
+    }
+
+    /** Starts the bridge with Alice's avatar, lets her speak and returns the avatar address handed to the remote side. */
+    private URI avatarOfAlice(byte[] image) throws Exception {
+        start(Optional.of(URI.create("https://comptoir.example.coop/")), image);
+        rig.matrixMessage(ALICE, "Coucou");
+        await("posted", () -> net.posted.size() == 1);
+        return net.posted.get(0).message().sender().avatar().orElseThrow();
     }
 
     @Test

@@ -58,6 +58,16 @@ final class FakeMatrix implements MatrixClient {
         /** Avatar (mxc URI) by "room user", as in the member event. */
         final Map<String, String> roomAvatars = new ConcurrentHashMap<>();
         final Map<String, byte[]> media = new ConcurrentHashMap<>();
+        /** Every download asked for, as "mxc limit", in order. */
+        final List<String> downloads = new CopyOnWriteArrayList<>();
+        /** The bytes downloads read, as a reader stopping at its limit would (nothing when a length over it is declared). */
+        final java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
+        /** Whether downloads declare their length (as Synapse does), or send it unannounced. */
+        volatile boolean declaresLength = true;
+        /** The next downloads that fail as an outage (HTTP 503). */
+        final AtomicInteger downloadOutages = new AtomicInteger();
+        /** When set, downloads wait for it to open. */
+        volatile java.util.concurrent.CountDownLatch downloadGate;
         final Map<RoomAlias, RoomId> aliases = new ConcurrentHashMap<>();
         final AtomicInteger failures = new AtomicInteger();
         final AtomicInteger counter = new AtomicInteger();
@@ -284,11 +294,28 @@ final class FakeMatrix implements MatrixClient {
     }
 
     @Override
-    public byte[] download(MxcUri uri) {
+    public byte[] download(MxcUri uri, long maxBytes) {
+        state.downloads.add(uri + " " + maxBytes);
+        var gate = state.downloadGate;
+        if (gate != null) {
+            try {
+                gate.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (state.downloadOutages.get() > 0 && state.downloadOutages.getAndDecrement() > 0) {
+            throw new MatrixException(503, "M_UNKNOWN", "the media store is down");
+        }
         byte[] d = state.media.get(uri.toString());
         if (d == null) {
             throw new MatrixException(404, "M_NOT_FOUND", "no media");
         }
+        if (d.length > maxBytes) {
+            state.bytesRead.addAndGet(state.declaresLength ? 0 : maxBytes + 1);
+            throw new coop.comptoir.api.matrix.MediaTooLargeException(200, maxBytes, state.declaresLength ? d.length : -1);
+        }
+        state.bytesRead.addAndGet(d.length);
         return d.clone();
     }
 

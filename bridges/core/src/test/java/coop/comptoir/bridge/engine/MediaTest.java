@@ -13,6 +13,8 @@ import coop.comptoir.bridge.api.MatrixContent;
 import coop.comptoir.bridge.api.RemoteAttachment;
 import coop.comptoir.bridge.api.RemoteEvent;
 import coop.comptoir.bridge.api.RemoteMessageId;
+import coop.comptoir.bridge.api.RemoteUser;
+import coop.comptoir.bridge.api.RemoteUserId;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -22,9 +24,14 @@ import org.junit.jupiter.api.Test;
 /** Files both ways; the remote side takes 100 bytes, the homeserver 1000 (see the fakes). */
 class MediaTest extends LinkedEngineTest {
     private ObjectNode image(String name, int size) {
+        return image(name, size, size);
+    }
+
+    /** An image of {@code size} bytes whose event claims {@code claimed} bytes. */
+    private ObjectNode image(String name, int size, int claimed) {
         MxcUri uri = rig.matrix.upload(new byte[size], "image/png", name);
         ObjectNode c = FakeMatrix.M.createObjectNode().put("msgtype", "m.image").put("body", name).put("url", uri.toString());
-        c.putObject("info").put("mimetype", "image/png").put("size", size);
+        c.putObject("info").put("mimetype", "image/png").put("size", claimed);
         return c;
     }
 
@@ -51,6 +58,61 @@ class MediaTest extends LinkedEngineTest {
     }
 
     @Test
+    void aFileClaimingToBeSmallIsStillNamedNotCarriedAndNeverReadWhole() throws Exception {
+        rig.deliver(rig.event("m.room.message", ALICE, image("plan.png", 5000, 10)));
+        await("posted", () -> net.posted.size() == 1);
+        await("notice", () -> rig.matrix.noticesIn(ROOM).size() == 1);
+
+        assertThat(net.posted.get(0).message().attachments()).isEmpty();
+        assertThat(net.posted.get(0).body()).isEqualTo("📎 plan.png (5 Ko, trop lourd pour être copié depuis Matrix)");
+        assertThat(rig.matrix.noticesIn(ROOM).get(0).body())
+                .isEqualTo("Le fichier « plan.png » (5 Ko) est trop lourd pour Discord (1 Ko au plus) : seul son nom y a été transmis.");
+        assertThat(rig.matrix.state.downloads).singleElement().satisfies(d -> assertThat(d).endsWith(" 100"));
+        assertThat(rig.matrix.state.bytesRead).hasValue(0);
+    }
+
+    @Test
+    void aFileOfUnannouncedSizeIsReadOnlyUpToTheLimit() throws Exception {
+        rig.matrix.state.declaresLength = false;
+        ObjectNode file = image("plan.png", 5000, 10);
+        ((ObjectNode) file.get("info")).remove("size");
+        rig.deliver(rig.event("m.room.message", ALICE, file));
+        await("notice", () -> rig.matrix.noticesIn(ROOM).size() == 1);
+
+        assertThat(net.posted.get(0).body()).isEqualTo("📎 plan.png (trop lourd pour être copié depuis Matrix)");
+        assertThat(rig.matrix.noticesIn(ROOM).get(0).body())
+                .isEqualTo("Le fichier « plan.png » est trop lourd pour Discord (1 Ko au plus) : seul son nom y a été transmis.");
+        assertThat(rig.matrix.state.bytesRead.get()).isLessThanOrEqualTo(101);
+    }
+
+    @Test
+    void aFileTheHomeserverCannotGiveIsNotCalledTooLarge() throws Exception {
+        ObjectNode c = FakeMatrix.M.createObjectNode().put("msgtype", "m.file").put("body", "perdu.pdf")
+                .put("url", "mxc://coop.example/gone");
+        c.putObject("info").put("size", 10);
+        rig.deliver(rig.event("m.room.message", ALICE, c));
+        await("notice", () -> rig.matrix.noticesIn(ROOM).size() == 1);
+
+        assertThat(rig.matrix.noticesIn(ROOM).get(0).body()).startsWith("Ce message n'a pas pu être transmis sur Discord")
+                .doesNotContain("trop lourd");
+        assertThat(net.posted).isEmpty();
+    }
+
+    @Test
+    void aRemoteAvatarRefusedForGoodIsNotFetchedAgainForEachMessage() {
+        URI avatar = URI.create("https://cdn.example/avatars/42/huge.png");
+        net.files.put(avatar, new byte[(int) Ghosts.MAX_AVATAR_BYTES + 1]);
+        RemoteUser carl = new RemoteUser(new RemoteUserId("43"), "Carl", Optional.of(avatar));
+        for (int i = 1; i <= 3; i++) {
+            rig.remote(new RemoteEvent.Message(CHANNEL, new RemoteMessageId("c" + i), carl, Instant.now(),
+                    MatrixContent.text("message " + i), Optional.empty(), Optional.empty(), List.of()));
+        }
+        await("three messages", () -> rig.matrix.messagesIn(ROOM).size() == 3);
+
+        assertThat(net.downloads).containsExactly(avatar);
+    }
+
+    @Test
     void aRemoteAttachmentIsReuploadedAndSentByTheGhost() {
         URI url = URI.create("https://cdn.example/a/chat.jpg");
         net.files.put(url, new byte[]{(byte) 0xff, (byte) 0xd8, 1, 2});
@@ -61,7 +123,7 @@ class MediaTest extends LinkedEngineTest {
         assertThat(parts.get(0).body()).isEqualTo("regardez");
         assertThat(parts.get(1).msgtype()).isEqualTo("m.image");
         assertThat(parts.get(1).body()).isEqualTo("chat.jpg");
-        assertThat(rig.matrix.download(MxcUri.parse(parts.get(1).content().path("url").asText()))).hasSize(4);
+        assertThat(rig.matrix.download(MxcUri.parse(parts.get(1).content().path("url").asText()), 4)).hasSize(4);
         assertThat(parts.get(1).content().path("m.mentions").has("room")).isFalse();
     }
 

@@ -47,6 +47,8 @@ class TestConnector implements NetworkConnector, EditCapable, DeleteCapable, Rea
     final Map<RemoteChannelId, RemoteChannel> channels = new ConcurrentHashMap<>();
     final Map<RemoteChannelId, List<RemoteEvent.Message>> history = new ConcurrentHashMap<>();
     final Map<URI, byte[]> files = new ConcurrentHashMap<>();
+    /** Every file download asked for, in order. */
+    final List<URI> downloads = new CopyOnWriteArrayList<>();
     final AtomicInteger failures = new AtomicInteger();
     final AtomicInteger backfillFailures = new AtomicInteger();
     final AtomicInteger backfillCalls = new AtomicInteger();
@@ -118,6 +120,7 @@ class TestConnector implements NetworkConnector, EditCapable, DeleteCapable, Rea
 
     @Override
     public byte[] download(URI url, long maxBytes) throws BridgeException {
+        downloads.add(url);
         byte[] d = files.get(url);
         if (d == null) {
             throw BridgeException.permanent("gone", null);

@@ -20,9 +20,7 @@ import coop.comptoir.bridge.api.RemoteMessageId;
 import coop.comptoir.bridge.api.RemoteUser;
 import coop.comptoir.bridge.api.RemoteUserId;
 import coop.comptoir.bridge.discord.format.MatrixToDiscord;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,6 +84,8 @@ import net.dv8tion.jda.api.utils.TimeUtil;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import okio.Buffer;
+import okio.BufferedSource;
 import org.slf4j.Logger;
 
 /**
@@ -458,11 +458,17 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
 
     // ---- files ----
 
+    /**
+     * {@inheritDoc} Reads at most {@code maxBytes} (and a read buffer) whatever size Discord
+     * announces: a larger {@code Content-Length} stops before the body, a body growing past the limit
+     * stops there, and the connection is dropped rather than drained.
+     */
     @Override
     public byte[] download(URI url, long maxBytes) throws BridgeException {
         URI source = cdn(url);
         Request request = new Request.Builder().url(source.toString()).get().build();
-        try (Response response = http.newCall(request).execute()) {
+        okhttp3.Call call = http.newCall(request);
+        try (Response response = call.execute()) {
             if (response.code() == 404 || response.code() == 403 || response.code() == 410) {
                 throw BridgeException.permanent("the Discord file is gone (HTTP " + response.code() + ")", null);
             }
@@ -471,23 +477,19 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             }
             long declared = response.body().contentLength();
             if (declared > maxBytes) {
+                call.cancel(); // closing the unread body would drain it for a while
                 throw BridgeException.permanent("the Discord file is " + megabytes(declared) + ", more than "
                         + megabytes(maxBytes), null);
             }
-            try (InputStream in = response.body().byteStream()) {
-                ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-                byte[] chunk = new byte[16 * 1024];
-                long total = 0;
-                int n;
-                while ((n = in.read(chunk)) != -1) {
-                    total += n;
-                    if (total > maxBytes) {
-                        throw BridgeException.permanent("the Discord file is more than " + megabytes(maxBytes), null);
-                    }
-                    buffer.write(chunk, 0, n);
+            BufferedSource in = response.body().source();
+            Buffer buffer = new Buffer();
+            while (in.read(buffer, 16 * 1024) != -1) {
+                if (buffer.size() > maxBytes) {
+                    call.cancel();
+                    throw BridgeException.permanent("the Discord file is more than " + megabytes(maxBytes), null);
                 }
-                return buffer.toByteArray();
             }
+            return buffer.readByteArray();
         } catch (IOException e) {
             throw BridgeException.retryable("the Discord file could not be fetched (" + e.getClass().getSimpleName() + ")", null, null);
         }
