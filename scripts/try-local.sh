@@ -146,7 +146,9 @@ cat >&2 <<INFO
   Password    $password
 
   Log in with any Matrix client (e.g. Element: "Edit" the homeserver, enter the URL above),
-  create a room, invite @comptoir:$server_name and say !ping
+  create a room WITHOUT end-to-end encryption (Element: in the "New room" dialog, turn off
+  "Enable end-to-end encryption": Comptoir cannot read encrypted rooms yet),
+  invite @comptoir:$server_name and say !ping
   Ctrl-C stops Comptoir and Synapse. Files: $dir
 
 INFO

@@ -19,6 +19,7 @@ import coop.comptoir.internal.config.ComptoirConfig;
 import coop.comptoir.internal.config.PluginCatalog;
 import coop.comptoir.internal.core.CorePlugin;
 import coop.comptoir.internal.dispatch.Dispatcher;
+import coop.comptoir.internal.encryption.EncryptedRooms;
 import coop.comptoir.internal.matrix.HttpMatrixClient;
 import coop.comptoir.internal.matrix.RetryPolicy;
 import coop.comptoir.internal.metrics.Metrics;
@@ -119,6 +120,8 @@ public final class ComptoirRuntime implements AutoCloseable {
                 config.commands().admins().stream().map(UserId::of).collect(Collectors.toSet()),
                 config.commands().language(), matrix, as.displayName());
         dispatcher.subscribe("commands", EventTypes.ROOM_MESSAGE, false, router::mightBeCommand, router::onMessage);
+        new EncryptedRooms(database, matrix, this::isGhost, config.commands().language(), config.commands().prefix(), clock)
+                .subscribe(dispatcher);
 
         addInstance(CorePlugin.INSTANCE_ID, null, Namespaces.NONE, clock, ctx -> new CorePlugin(ctx));
         for (PluginCatalog.Instance i : catalog.instances(config)) {
@@ -301,6 +304,11 @@ public final class ComptoirRuntime implements AutoCloseable {
     private boolean queryAlias(RoomAlias alias) throws Exception {
         Instance owner = owner(alias.value(), Instance::aliases);
         return owner != null && owner.plugin.queryAlias(alias);
+    }
+
+    /** Whether a plugin instance owns the user (a ghost of a bridge, …); read by event filters. */
+    private boolean isGhost(UserId user) {
+        return owner(user.value(), Instance::users) != null;
     }
 
     /** The first instance whose namespace (users or aliases) matches {@code id}, or null. */

@@ -1,6 +1,7 @@
 package coop.comptoir.api.matrix;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import coop.comptoir.api.id.EventId;
 import coop.comptoir.api.id.MxcUri;
@@ -51,8 +52,31 @@ public interface MatrixClient {
 
     RoomId resolveAlias(RoomAlias alias);
 
-    /** Creates a room; {@code request} is the body of {@code POST /createRoom} (name, preset, invite, …). */
+    /**
+     * Creates a room; {@code request} is the body of {@code POST /createRoom} (name, preset, invite, …).
+     *
+     * <p>Comptoir reads plain events only, so the rooms it creates are not end-to-end encrypted: a
+     * request whose {@code initial_state} holds {@code m.room.encryption} is refused. If the
+     * homeserver encrypts the room anyway (Synapse's {@code encryption_enabled_by_default_for_room_type}),
+     * the room is created and returned, and a warning says that Comptoir cannot read it.
+     *
+     * @throws IllegalArgumentException if the request asks for encryption (nothing is sent)
+     */
     RoomId createRoom(ObjectNode request);
+
+    /**
+     * Opens a direct chat with {@code user} (preset {@code trusted_private_chat}, {@code is_direct},
+     * {@code user} invited) and returns it. Not end-to-end encrypted, like every room created by
+     * {@link #createRoom}, so that Comptoir can read what the member answers there. Blocks; each call
+     * creates a new room.
+     */
+    default RoomId createDirectChat(UserId user) {
+        ObjectNode request = JsonNodeFactory.instance.objectNode()
+                .put("preset", "trusted_private_chat")
+                .put("is_direct", true);
+        request.putArray("invite").add(user.value());
+        return createRoom(request);
+    }
 
     EventId send(RoomId room, OutgoingMessage message, String txnId);
 

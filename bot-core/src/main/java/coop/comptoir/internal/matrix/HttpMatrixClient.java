@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  * for the server's {@code Retry-After} header, else its {@code retry_after_ms}, else the backoff; 5xx
  * answers and network errors wait for the backoff. Other errors are thrown at once.
  *
+ * <p>Rooms created here are never end-to-end encrypted: Comptoir reads plain events only.
+ *
  * <p>Two calls deviate on purpose: {@link #createRoom} and {@link #ping} retry rate limits only, since
  * repeating a room creation that may have succeeded creates a second room, and a failed ping is an
  * answer about this appservice, not a hiccup of the homeserver.
@@ -46,6 +48,7 @@ public final class HttpMatrixClient implements MatrixClient {
     /** Local errcode for a 2xx answer that does not hold what the spec promises. */
     public static final String BAD_RESPONSE = "BAD_RESPONSE";
 
+    private static final String ENCRYPTION = "m.room.encryption";
     private static final MediaType JSON = MediaType.get("application/json");
     private static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
 
@@ -171,11 +174,35 @@ public final class HttpMatrixClient implements MatrixClient {
         return RoomId.of(text(new Call("GET", ALIAS, alias.value()).fetch(), "room_id"));
     }
 
-    /** {@inheritDoc} Not repeated after a 5xx or a network error: the room may exist already. */
+    /**
+     * {@inheritDoc} Not repeated after a 5xx or a network error: the room may exist already. One more
+     * request after the creation reads whether the homeserver encrypted the room anyway.
+     */
     @Override
     public RoomId createRoom(ObjectNode request) {
         Objects.requireNonNull(request, "request");
-        return RoomId.of(text(new Call("POST", CREATE_ROOM).rateLimitRetriesOnly().body(request).fetch(), "room_id"));
+        for (JsonNode initial : request.path("initial_state")) {
+            if (ENCRYPTION.equals(initial.path("type").asText())) {
+                throw new IllegalArgumentException("createRoom: Comptoir cannot read end-to-end encrypted rooms yet,"
+                        + " so the rooms it creates are not encrypted (remove " + ENCRYPTION + " from initial_state)");
+            }
+        }
+        RoomId room = RoomId.of(text(new Call("POST", CREATE_ROOM).rateLimitRetriesOnly().body(request).fetch(), "room_id"));
+        warnIfEncrypted(room);
+        return room;
+    }
+
+    /** A homeserver may encrypt new rooms whatever the request says (Synapse: encryption_enabled_by_default_for_room_type). */
+    private void warnIfEncrypted(RoomId room) {
+        try {
+            if (getState(room, ENCRYPTION, "").isPresent()) {
+                LOG.warn("The homeserver made the new room {} end-to-end encrypted although Comptoir did not ask for it"
+                        + " (Synapse: encryption_enabled_by_default_for_room_type): Comptoir can post there but cannot read"
+                        + " what members write, so their commands get no answer", room);
+            }
+        } catch (MatrixException e) {
+            LOG.warn("Could not read whether the new room {} is encrypted: {}", room, e.getMessage());
+        }
     }
 
     @Override

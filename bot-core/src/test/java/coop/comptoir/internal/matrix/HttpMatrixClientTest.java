@@ -214,6 +214,7 @@ class HttpMatrixClientTest {
     @Test
     void createRoomAndResolveAlias() {
         hs.answer(200, "{\"room_id\":\"!new:example.org\"}");
+        hs.answer(404, NOT_ENCRYPTED);
         hs.answer(200, "{\"room_id\":\"!aliased:example.org\",\"servers\":[\"example.org\"]}");
         String request = "{\"name\":\"Caisse\",\"preset\":\"private_chat\",\"invite\":[\"@a:example.org\"]}";
 
@@ -221,7 +222,55 @@ class HttpMatrixClientTest {
         assertThat(client.resolveAlias(RoomAlias.of("#caisse:example.org"))).isEqualTo(RoomId.of("!aliased:example.org"));
 
         assertRequest("POST", "/_matrix/client/v3/createRoom", request);
+        assertRequest("GET", "/_matrix/client/v3/rooms/!new:example.org/state/m.room.encryption/", null);
         assertRequest("GET", "/_matrix/client/v3/directory/room/%23caisse:example.org", null);
+    }
+
+    private static final String NOT_ENCRYPTED = "{\"errcode\":\"M_NOT_FOUND\",\"error\":\"Event not found.\"}";
+
+    @Test
+    void aDirectChatIsATrustedPrivateChatWithTheMemberInvitedAndNoEncryption() {
+        hs.answer(200, "{\"room_id\":\"!dm:example.org\"}");
+        hs.answer(404, NOT_ENCRYPTED);
+
+        assertThat(client.createDirectChat(UserId.of("@zoe:example.org"))).isEqualTo(RoomId.of("!dm:example.org"));
+
+        assertRequest("POST", "/_matrix/client/v3/createRoom",
+                "{\"preset\":\"trusted_private_chat\",\"is_direct\":true,\"invite\":[\"@zoe:example.org\"]}");
+    }
+
+    @Test
+    void createRoomRefusesToAskForEncryptionItCouldNotRead() {
+        String request = "{\"preset\":\"private_chat\",\"initial_state\":[{\"type\":\"m.room.encryption\",\"state_key\":\"\","
+                + "\"content\":{\"algorithm\":\"m.megolm.v1.aes-sha2\"}}]}";
+
+        assertThatThrownBy(() -> client.createRoom(object(request)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot read end-to-end encrypted rooms");
+        assertThat(hs.server.getRequestCount()).isZero();
+    }
+
+    @Test
+    void aRoomTheHomeserverEncryptsAnywayIsKeptWithAWarning() {
+        hs.answer(200, "{\"room_id\":\"!forced:example.org\"}");
+        hs.answer(200, "{\"algorithm\":\"m.megolm.v1.aes-sha2\"}");
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(HttpMatrixClient.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            assertThat(client.createDirectChat(UserId.of("@zoe:example.org"))).isEqualTo(RoomId.of("!forced:example.org"));
+        } finally {
+            logger.detachAppender(logs);
+        }
+
+        assertThat(logs.list).singleElement().satisfies(e -> {
+            assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+            assertThat(e.getFormattedMessage()).contains("!forced:example.org", "end-to-end encrypted",
+                    "encryption_enabled_by_default_for_room_type", "cannot read");
+        });
     }
 
     @Test

@@ -1,7 +1,5 @@
 package coop.comptoir.bots.shifts;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import coop.comptoir.api.id.EventId;
 import coop.comptoir.api.id.RoomAlias;
 import coop.comptoir.api.id.RoomId;
@@ -447,11 +445,8 @@ final class ReminderEngine {
         if (known.isPresent()) {
             return known.get();
         }
-        ObjectNode request = JsonNodeFactory.instance.objectNode();
-        request.put("preset", "trusted_private_chat");
-        request.put("is_direct", true);
-        request.putArray("invite").add(user.value());
-        RoomId created = matrix.createRoom(request);
+        // Not encrypted, so that Comptoir reads what the member answers there (!rappels off, !services).
+        RoomId created = matrix.createDirectChat(user);
         RoomId kept = store.saveDirectRoom(user, created);
         if (kept.equals(created)) {
             matrix.send(created, OutgoingMessage.notice(texts.directChatHello()), txnId("hello|" + user.value(), created.value()));

@@ -1,8 +1,6 @@
 package coop.comptoir.bots.welcome;
 
 import coop.comptoir.api.matrix.Html;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import coop.comptoir.api.command.Command;
 import coop.comptoir.api.command.CommandInvocation;
 import coop.comptoir.api.command.Permission;
@@ -217,11 +215,8 @@ final class WelcomePlugin implements Plugin {
             return;
         }
         try {
-            ObjectNode request = JsonNodeFactory.instance.objectNode()
-                    .put("preset", "trusted_private_chat")
-                    .put("is_direct", true);
-            request.putArray("invite").add(person.id().value());
-            RoomId dm = ctx.matrix().createRoom(request);
+            // Not encrypted, so that Comptoir reads what the newcomer answers there (!faq, !salons).
+            RoomId dm = ctx.matrix().createDirectChat(person.id());
             Template.Rendered guide = texts.get().directMessage().in(language).render(values(List.of(person), language));
             ctx.matrix().send(dm, OutgoingMessage.noticeHtml(guide.plain(), guide.html()),
                     "welcome-guide-" + stableId(person.id().value()));

@@ -227,22 +227,19 @@ class WelcomePluginTest {
     @Test
     void roomGreetingAndGuideInADirectChatOnce() throws Exception {
         RoomId dm = RoomId.of("!dm:cagette.test");
-        when(matrix.createRoom(any())).thenReturn(dm);
+        when(matrix.createDirectChat(any())).thenReturn(dm);
         plugin("");
 
         join(QUIET, "@zoe:cagette.test", "Zoé");
         afterWindow();
 
         assertThat(sentTo(QUIET).get(0).body()).isEqualTo("Coucou Zoé, le wiki : https://wiki.cagette.test");
-        ArgumentCaptor<ObjectNode> request = ArgumentCaptor.forClass(ObjectNode.class);
-        verify(matrix).createRoom(request.capture());
-        assertThat(request.getValue().path("is_direct").asBoolean()).isTrue();
-        assertThat(request.getValue().path("invite").get(0).asText()).isEqualTo("@zoe:cagette.test");
+        verify(matrix).createDirectChat(UserId.of("@zoe:cagette.test"));
         assertThat(sentTo(dm).get(0).body()).startsWith("Bonjour Zoé ! Voici quelques repères pour bien démarrer chez La Cagette");
 
         join(HELP, "@zoe:cagette.test", "Zoé");
         afterWindow();
-        verify(matrix, times(1)).createRoom(any());
+        verify(matrix, times(1)).createDirectChat(any());
     }
 
     @Test

@@ -142,6 +142,20 @@ public final class MatrixTestClient {
         return put(path("rooms", roomId, "send", type, txnId), content).path("event_id").asText();
     }
 
+    /** Sends a state event; returns its event ID. */
+    public String sendState(String roomId, String type, String stateKey, JsonNode content) {
+        return put(path("rooms", roomId, "state", type, stateKey), content).path("event_id").asText();
+    }
+
+    /** The content of a state event of the room, or empty when the room has none of that type and key. */
+    public Optional<JsonNode> state(String roomId, String type, String stateKey) {
+        Http.Answer answer = call(new Request.Builder().url(path("rooms", roomId, "state", type, stateKey)));
+        if (answer.status() == 404 && "M_NOT_FOUND".equals(answer.errcode())) {
+            return Optional.empty();
+        }
+        return Optional.of(expectOk("GET state " + type + " of " + roomId, answer));
+    }
+
     /** Redacts an event; returns the redaction's event ID. */
     public String redact(String roomId, String eventId) {
         String txnId = "e2e-" + transactions.incrementAndGet() + "-" + System.nanoTime();
