@@ -69,6 +69,7 @@ final class Engine implements Plugin, BridgeHost {
     final Texts texts;
     final GhostIds ghostIds;
     final Portals portals;
+    final RoomRules rooms;
     final MessageLinkTable links;
     final ReactionLinkTable reactions;
     final OutboxTable outbox;
@@ -104,6 +105,7 @@ final class Engine implements Plugin, BridgeHost {
         this.ghostIds = new GhostIds(settings.ghostPrefix(), ctx.serverName());
         Schema.migrate(ctx.database());
         this.portals = new Portals(new PortalTable(ctx.database(), instance));
+        this.rooms = new RoomRules(bot);
         this.links = new MessageLinkTable(ctx.database(), instance);
         this.reactions = new ReactionLinkTable(ctx.database(), instance);
         this.outbox = new OutboxTable(ctx.database(), instance);
@@ -120,9 +122,10 @@ final class Engine implements Plugin, BridgeHost {
         pool.setRemoveOnCancelPolicy(true);
         pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.exec = pool;
-        this.toMatrix = new ToMatrix(instance, bot, connector, portals, ghosts, links, reactions, notices, texts, clock, log);
+        this.toMatrix = new ToMatrix(instance, bot, connector, portals, ghosts, links, reactions, notices, texts,
+                settings.redactMatrixOriginals(), clock, log);
         this.avatars = new AvatarProxy(settings.publicAddress(), ctx.routes(), bot, log);
-        this.toRemote = new ToRemote(bot, connector, portals, links, reactions, notices, texts, this::sender, clock, log);
+        this.toRemote = new ToRemote(bot, connector, portals, rooms, links, reactions, notices, texts, this::sender, clock, log);
         this.lanes = new Lanes(outbox, Map.of(Direction.TO_MATRIX, toMatrix, Direction.TO_REMOTE, toRemote), exec, clock,
                 settings.maxRetryDelay(), (d, room) -> d == Direction.TO_MATRIX && (!started || catchingUp.contains(room)), log);
         this.importer = connector instanceof BackfillCapable bf

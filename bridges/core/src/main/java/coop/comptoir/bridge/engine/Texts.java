@@ -107,6 +107,11 @@ final class Texts {
                 : "Les suppressions ne sont pas transmises sur " + network + " : le message y reste.";
     }
 
+    /** Told under a Matrix message whose remote copy was deleted there, when the original is kept. */
+    String deletedRemotely() {
+        return en ? "This message was deleted on " + network + "; it stays visible here."
+                : "Ce message a été supprimé sur " + network + " ; il reste visible ici.";
+    }
 
     String encryptedNotCarried() {
         return en ? "Encrypted files cannot be carried to " + network + "."

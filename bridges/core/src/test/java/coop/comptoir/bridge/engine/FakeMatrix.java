@@ -59,6 +59,8 @@ final class FakeMatrix implements MatrixClient {
         final Map<String, String> roomAvatars = new ConcurrentHashMap<>();
         final Map<String, byte[]> media = new ConcurrentHashMap<>();
         final Map<RoomAlias, RoomId> aliases = new ConcurrentHashMap<>();
+        /** Other state events' content by "room|type|state key" (m.room.create, m.room.power_levels, m.room.encryption…). */
+        final Map<String, ObjectNode> roomState = new ConcurrentHashMap<>();
         final AtomicInteger failures = new AtomicInteger();
         final AtomicInteger counter = new AtomicInteger();
         volatile MatrixException failure;
@@ -209,8 +211,20 @@ final class FakeMatrix implements MatrixClient {
         throw new UnsupportedOperationException();
     }
 
+    /** Sets a state event's content in a room. */
+    void putState(RoomId room, String type, String stateKey, ObjectNode content) {
+        state.roomState.put(room + "|" + type + "|" + stateKey, content);
+    }
+
     @Override
     public Optional<ObjectNode> getState(RoomId room, String type, String stateKey) {
+        ObjectNode other = state.roomState.get(room + "|" + type + "|" + stateKey);
+        if (other != null) {
+            return Optional.of(other.deepCopy());
+        }
+        if (!"m.room.member".equals(type)) {
+            return Optional.empty();
+        }
         String name = state.roomDisplayNames.get(room + " " + stateKey);
         if (name == null) {
             return Optional.empty();
