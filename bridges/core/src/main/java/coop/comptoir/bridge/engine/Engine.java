@@ -57,6 +57,7 @@ import org.slf4j.Logger;
  */
 final class Engine implements Plugin, BridgeHost {
     static final int BATCH = 100;
+    static final String ENCRYPTION = "m.room.encryption";
     private static final Duration KEEP_DONE = Duration.ofDays(7);
 
     final PluginContext ctx;
@@ -105,7 +106,7 @@ final class Engine implements Plugin, BridgeHost {
         this.ghostIds = new GhostIds(settings.ghostPrefix(), ctx.serverName());
         Schema.migrate(ctx.database());
         this.portals = new Portals(new PortalTable(ctx.database(), instance));
-        this.rooms = new RoomRules(bot);
+        this.rooms = new RoomRules(bot, texts.network(), log);
         this.links = new MessageLinkTable(ctx.database(), instance);
         this.reactions = new ReactionLinkTable(ctx.database(), instance);
         this.outbox = new OutboxTable(ctx.database(), instance);
@@ -143,6 +144,7 @@ final class Engine implements Plugin, BridgeHost {
         ctx.events().on(EventTypes.ROOM_MESSAGE, bridged, this::onMatrixEvent);
         ctx.events().on(EventTypes.REACTION, bridged, this::onMatrixEvent);
         ctx.events().on(EventTypes.ROOM_REDACTION, bridged, this::onMatrixEvent);
+        ctx.events().on(ENCRYPTION, e -> portals.isPortal(e.roomId()) && e.isState(), e -> rooms.noteEncryptedPortal(e.roomId()));
         ctx.events().on(EventTypes.ROOM_MEMBER, e -> portals.isPortal(e.roomId()), e -> e.stateKey().ifPresent(k -> {
             members.remove(e.roomId() + " " + k);
             String membership = e.content().path("membership").asText("");
@@ -430,6 +432,7 @@ final class Engine implements Plugin, BridgeHost {
     @Override
     public void start() throws Exception {
         resolveStaticLinks();
+        portals.all().forEach(p -> rooms.portalEncrypted(p.room())); // logs the encrypted ones
         int purged = outbox.purgeDone(clock.millis() - KEEP_DONE.toMillis());
         if (purged > 0) {
             log.debug("Forgot {} delivered queue item(s) older than {}", purged, KEEP_DONE);
@@ -479,6 +482,11 @@ final class Engine implements Plugin, BridgeHost {
                 bot.join(room.value());
             } catch (RuntimeException e) {
                 log.warn("The bot could not join {} ({}): invite it, or it will not see the room's messages", link.room(), e.getMessage());
+            }
+            if (rooms.portalEncrypted(room)) {
+                log.error("Static link {} ↔ {} skipped: the room is encrypted and the bot cannot read encrypted messages yet; "
+                        + "link an unencrypted room", link.room(), link.channel());
+                continue;
             }
             if (portals.add(new Portal(room, link.channel(), Origin.CONFIG, null, clock.instant()))) {
                 markPosition(room, link.channel());

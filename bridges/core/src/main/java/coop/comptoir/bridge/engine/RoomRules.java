@@ -7,7 +7,9 @@ import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.matrix.MatrixClient;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
 
 /**
  * What the bridge reads of a room's state to judge what may cross: the room version (where a
@@ -19,10 +21,16 @@ final class RoomRules {
     static final long DEFAULT_REDACT = 50;
 
     private final MatrixClient bot;
+    private final String network;
+    private final Logger log;
     private final Map<RoomId, String> versions = new ConcurrentHashMap<>();
+    /** Portal rooms known to be encrypted, each logged once. */
+    private final Set<RoomId> encryptedPortals = ConcurrentHashMap.newKeySet();
 
-    RoomRules(MatrixClient bot) {
+    RoomRules(MatrixClient bot, String network, Logger log) {
         this.bot = bot;
+        this.network = network;
+        this.log = log;
     }
 
     /** The room version from {@code m.room.create} ("1" when it says none); it never changes, so it is read once. */
@@ -50,6 +58,33 @@ final class RoomRules {
 
     /** Whether the room is encrypted ({@code m.room.encryption} in its state): the bot cannot read it. */
     boolean encrypted(RoomId room) {
-        return bot.getState(room, "m.room.encryption", "").isPresent();
+        return bot.getState(room, Engine.ENCRYPTION, "").isPresent();
+    }
+
+    /**
+     * Whether a portal's room (or a room about to be one) is encrypted, logged once per room.
+     * Never throws: a state that cannot be read (the bot not joined yet) counts as not encrypted.
+     */
+    boolean portalEncrypted(RoomId room) {
+        if (encryptedPortals.contains(room)) {
+            return true; // encryption cannot be turned off
+        }
+        try {
+            if (encrypted(room)) {
+                noteEncryptedPortal(room);
+                return true;
+            }
+        } catch (RuntimeException e) {
+            log.debug("Whether {} is encrypted was not read: {}", room, e.getMessage());
+        }
+        return false;
+    }
+
+    /** Records (and logs, the first time) that a portal's room is encrypted. */
+    void noteEncryptedPortal(RoomId room) {
+        if (encryptedPortals.add(room)) {
+            log.warn("Room {} is encrypted: the bot cannot read encrypted messages yet, so nothing crosses from it to {}. "
+                    + "Link an unencrypted room instead", room, network);
+        }
     }
 }
