@@ -4,7 +4,6 @@ import coop.comptoir.api.event.EventSubscriptions.EventFilter;
 import coop.comptoir.api.event.EventTypes;
 import coop.comptoir.api.event.MatrixEvent;
 import coop.comptoir.api.event.Message;
-import coop.comptoir.api.id.MxcUri;
 import coop.comptoir.api.id.RoomAlias;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
@@ -82,7 +81,7 @@ final class Engine implements Plugin, BridgeHost {
     final Lanes lanes;
     final Importer importer;
     private final ScheduledExecutorService exec;
-    private final Map<String, Member> members = new ConcurrentHashMap<>();
+    private final Members members;
     private final AvatarProxy avatars;
     /** Portals whose queue to Matrix waits for their catch-up. */
     private final Set<RoomId> catchingUp = ConcurrentHashMap.newKeySet();
@@ -107,6 +106,7 @@ final class Engine implements Plugin, BridgeHost {
         Schema.migrate(ctx.database());
         this.portals = new Portals(new PortalTable(ctx.database(), instance));
         this.rooms = new RoomRules(bot, texts.network(), log);
+        this.members = new Members(bot, log);
         this.links = new MessageLinkTable(ctx.database(), instance);
         this.reactions = new ReactionLinkTable(ctx.database(), instance);
         this.outbox = new OutboxTable(ctx.database(), instance);
@@ -146,7 +146,7 @@ final class Engine implements Plugin, BridgeHost {
         ctx.events().on(EventTypes.ROOM_REDACTION, bridged, this::onMatrixEvent);
         ctx.events().on(ENCRYPTION, e -> portals.isPortal(e.roomId()) && e.isState(), e -> rooms.noteEncryptedPortal(e.roomId()));
         ctx.events().on(EventTypes.ROOM_MEMBER, e -> portals.isPortal(e.roomId()), e -> e.stateKey().ifPresent(k -> {
-            members.remove(e.roomId() + " " + k);
+            members.changed(e.roomId(), k);
             String membership = e.content().path("membership").asText("");
             if ((membership.equals("leave") || membership.equals("ban")) && ghostIds.isGhost(UserId.of(k))) {
                 ghosts.left(UserId.of(k), e.roomId()); // kicked or left: joins again before its next message
@@ -250,56 +250,16 @@ final class Engine implements Plugin, BridgeHost {
 
     @Override
     public String displayName(RoomId room, UserId user) {
-        return member(room, user).name();
+        return members.profile(room, user).name();
     }
 
-    /** A Matrix sender as the remote side shows them: room display name, and avatar if it can be served. */
+    /**
+     * A Matrix sender as the remote side shows them: room display name (with their user ID when
+     * another member bears the same name), and avatar if it can be served.
+     */
     MatrixSender sender(RoomId room, UserId user) {
-        Member m = member(room, user);
-        return new MatrixSender(user, m.name(), m.avatar().flatMap(avatars::url));
+        return new MatrixSender(user, members.shownName(room, user), members.profile(room, user).avatar().flatMap(avatars::url));
     }
-
-    /** A member's profile in a room, cached until their next member event; read outside any lock. */
-    private Member member(RoomId room, UserId user) {
-        String key = room + " " + user;
-        Member known = members.get(key);
-        if (known != null) {
-            return known;
-        }
-        Member read = readMember(room, user);
-        if (read != null) {
-            members.put(key, read);
-            return read;
-        }
-        return new Member(user.localpart(), Optional.empty()); // not cached: read again next time
-    }
-
-    /** The member event's name and avatar, or null when it could not be read. */
-    private Member readMember(RoomId room, UserId user) {
-        try {
-            Optional<com.fasterxml.jackson.databind.node.ObjectNode> state =
-                    bot.getState(room, EventTypes.ROOM_MEMBER, user.value());
-            String name = state.map(c -> c.path("displayname"))
-                    .filter(n -> n.isTextual() && !n.asText().isBlank())
-                    .map(n -> n.asText())
-                    .orElse(user.localpart());
-            Optional<MxcUri> avatar = state.map(c -> c.path("avatar_url").asText(""))
-                    .filter(a -> a.startsWith("mxc://"))
-                    .flatMap(a -> {
-                        try {
-                            return Optional.of(MxcUri.parse(a));
-                        } catch (IllegalArgumentException e) {
-                            return Optional.empty();
-                        }
-                    });
-            return new Member(name, avatar);
-        } catch (RuntimeException e) {
-            log.debug("Profile of {} in {} not read: {}", user, room, e.getMessage());
-            return null;
-        }
-    }
-
-    private record Member(String name, Optional<MxcUri> avatar) {}
 
     @Override
     public void connectionChanged(boolean connected, String detail) {

@@ -199,6 +199,23 @@ class ActingForOthersTest extends LinkedEngineTest {
         assertThat(rig.matrix.noticesIn(ROOM)).isEmpty();
     }
 
+    @Test
+    void aMemberWhoTakesSomeoneElsesNameIsToldApartOnTheRemoteSide() throws Exception {
+        rig.matrix.state.members.get(ROOM).addAll(List.of(ALICE, MALLORY));
+        rig.matrix.state.roomDisplayNames.put(ROOM + " " + MALLORY.value(), "Al\u200Bice "); // looks the same
+        post(MALLORY, "c'est moi, Alice", 1);
+        assertThat(net.posted.get(0).message().sender().displayName()).isEqualTo("Al\u200Bice (@mallory:evil.example)");
+
+        rig.matrix.state.roomDisplayNames.put(ROOM + " " + MALLORY.value(), "Mallory");
+        ObjectNode member = FakeMatrix.M.createObjectNode().put("membership", "join").put("displayname", "Mallory");
+        ObjectNode json = rig.event("m.room.member", MALLORY, member).json().deepCopy().put("state_key", MALLORY.value());
+        rig.deliver(coop.comptoir.api.event.MatrixEvent.of(json));
+        post(MALLORY, "pardon", 2);
+        post(ALICE, "bon", 3);
+        assertThat(net.posted.get(1).message().sender().displayName()).isEqualTo("Mallory");
+        assertThat(net.posted.get(2).message().sender().displayName()).isEqualTo("Alice");
+    }
+
     private boolean redacted(EventId event) {
         return rig.matrix.sentIn(ROOM).stream()
                 .anyMatch(s -> s.type().equals("m.room.redaction") && s.content().path("redacts").asText().equals(event.value()));

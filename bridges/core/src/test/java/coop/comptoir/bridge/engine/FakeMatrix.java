@@ -316,6 +316,20 @@ final class FakeMatrix implements MatrixClient {
         if (path.endsWith("/media/config")) {
             return M.createObjectNode().put("m.upload.size", 1000);
         }
+        if (method.equals("GET") && path.endsWith("/joined_members")) {
+            String room = java.net.URLDecoder.decode(path.split("/")[5], java.nio.charset.StandardCharsets.UTF_8);
+            ObjectNode joined = M.createObjectNode();
+            for (UserId u : state.members.getOrDefault(RoomId.of(room), Set.of())) {
+                ObjectNode m = joined.putObject(u.value());
+                String name = state.roomDisplayNames.getOrDefault(room + " " + u.value(), state.displayNames.get(u));
+                if (name != null) {
+                    m.put("display_name", name);
+                }
+            }
+            ObjectNode out = M.createObjectNode();
+            out.set("joined", joined);
+            return out;
+        }
         throw new UnsupportedOperationException(path);
     }
 

@@ -67,6 +67,7 @@ class DiscordBridgeSecurityE2ETest {
         toBeEncrypted = discord.channel("chiffre");
 
         alice = rig.newUser("alice");
+        alice.setDisplayName("Alice");
         mallory = rig.newUser("mallory");
         mallory.setDisplayName("Mallory");
         publicRoom = alice.createRoom(bot, mallory.userId());
@@ -173,6 +174,19 @@ class DiscordBridgeSecurityE2ETest {
         onDiscord(publicChannel, "après la tentative"); // same queue: the edit was handled before
         assertThat(discord.findMessage(copy.id()).orElseThrow().content()).isEqualTo("Réunion à 18h");
         assertThat(discord.findMessage(copy.id()).orElseThrow().isEdited()).isFalse();
+    }
+
+    @Test
+    void aMemberWhoTakesSomeoneElsesNameIsToldApartOnDiscord() {
+        mallory.setDisplayName("Alice");
+        try {
+            mallory.awaitEvent(publicRoom, Events.membership(mallory.userId(), "join")
+                    .and(e -> "Alice".equals(e.path("content").path("displayname").asText())), WAIT);
+            mallory.sendText(publicRoom, "c'est moi, Alice");
+            assertThat(onDiscord(publicChannel, "c'est moi, Alice").authorName()).isEqualTo("Alice (" + mallory.userId() + ")");
+        } finally {
+            mallory.setDisplayName("Mallory");
+        }
     }
 
     @Test
