@@ -421,7 +421,8 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         Optional<String> threadId = threads.threadOf(message.value());
         Optional<MessageChannel> inThread = threadId.flatMap(id -> Optional.ofNullable(jda().getThreadChannelById(id)));
         if (inThread.isPresent() && !inPortal(target, (ThreadChannel) inThread.get())) {
-            throw BridgeException.permanent("the message is not in #" + target.getName(), null);
+            throw BridgeException.permanent(french() ? "ce message n'est pas dans #" + target.getName()
+                    : "the message is not in #" + target.getName(), null);
         }
         if (threadId.isPresent() && inThread.isEmpty()) {
             // JDA holds active threads only, and has no way to fetch one by ID; an archived thread takes no
@@ -898,7 +899,8 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         ThreadChannel existing = jda().getThreadChannelById(root);
         if (existing != null) {
             if (!inPortal(portal, existing)) {
-                throw BridgeException.permanent("the thread is not in #" + portal.getName(), null);
+                throw BridgeException.permanent(french() ? "ce fil n'est pas dans #" + portal.getName()
+                        : "the thread is not in #" + portal.getName(), null);
             }
             return existing.getId();
         }
