@@ -24,6 +24,17 @@ public interface CommandInvocation {
     /** Everything after the name, trimmed. */
     String argumentText();
 
+    /**
+     * Whether the sender holds {@code permission} here, by the router's rule (configured admins
+     * always; {@link Permission#CONFIGURED_ADMINS} nobody else; otherwise the sender's power level in
+     * this room). For a command whose sub-commands need more than the command itself. May block (it
+     * may read the room's power levels). Implementations outside the router answer only
+     * {@link Permission#EVERYONE}.
+     */
+    default boolean senderHas(Permission permission) {
+        return permission.isEveryone();
+    }
+
     /** The arguments split on white space. */
     List<String> arguments();
 

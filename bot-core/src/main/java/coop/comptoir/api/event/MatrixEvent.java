@@ -114,12 +114,46 @@ public final class MatrixEvent {
         return stateKey().map(k -> new Membership(UserId.of(k), content(), json.path("unsigned").path("prev_content")));
     }
 
-    /** The event a redaction removes ({@code redacts} at the top level before room v11, in content from v11). */
-    public Optional<EventId> redacts() {
+    /**
+     * The event a redaction removes, read where the room version puts it: the top-level
+     * {@code redacts} in room versions 1 to 10, {@code content.redacts} from version 11 on. Servers
+     * authorise only that field; the other is a copy for clients, and an event from another
+     * homeserver may put anything there. For a room version not known here, the answer is given
+     * only when both places agree (or one is absent). Empty for other event types, or when the
+     * authorised field is missing or malformed.
+     *
+     * @param roomVersion the room's version, from its {@code m.room.create} state ({@code room_version}, "1" when absent)
+     */
+    public Optional<EventId> redacts(String roomVersion) {
         if (!EventTypes.ROOM_REDACTION.equals(type)) {
             return Optional.empty();
         }
-        return optText(content(), "redacts").or(() -> optText(json, "redacts")).map(EventId::new);
+        Optional<String> top = optText(json, "redacts");
+        Optional<String> inContent = optText(content(), "redacts");
+        Optional<String> chosen = switch (redactsPlace(roomVersion)) {
+            case TOP_LEVEL -> top;
+            case CONTENT -> inContent;
+            case UNKNOWN -> top.isPresent() && inContent.isPresent() && !top.equals(inContent) ? Optional.empty()
+                    : top.or(() -> inContent);
+        };
+        return chosen.flatMap(id -> {
+            try {
+                return Optional.of(new EventId(id));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    private enum RedactsPlace { TOP_LEVEL, CONTENT, UNKNOWN }
+
+    /** Room versions 1–10 keep {@code redacts} at the top level; 11 and later numbered versions in content (MSC2174). */
+    private static RedactsPlace redactsPlace(String roomVersion) {
+        String v = roomVersion == null || roomVersion.isEmpty() ? "1" : roomVersion;
+        if (v.length() > 6 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return RedactsPlace.UNKNOWN;
+        }
+        return Integer.parseInt(v) <= 10 ? RedactsPlace.TOP_LEVEL : RedactsPlace.CONTENT;
     }
 
     /** The annotation of an {@code m.reaction}: the event reacted to and the key (an emoji). */

@@ -3,6 +3,7 @@ package coop.comptoir.internal.command;
 import coop.comptoir.api.command.Command;
 import coop.comptoir.api.command.CommandInvocation;
 import coop.comptoir.api.command.CommandRouter;
+import coop.comptoir.api.command.Permission;
 import coop.comptoir.api.event.MatrixEvent;
 import coop.comptoir.api.event.Message;
 import coop.comptoir.api.id.UserId;
@@ -176,7 +177,7 @@ public final class CommandRouterImpl {
             return;
         }
         if (!allowed(r.command, event)) {
-            inv.reply(Texts.notAllowed(inv.locale(), r.command.permission().minPowerLevel()));
+            inv.reply(Texts.notAllowed(inv.locale(), r.command.permission()));
             return;
         }
         try {
@@ -192,10 +193,17 @@ public final class CommandRouterImpl {
     }
 
     private boolean allowed(Command c, MatrixEvent event) {
-        if (c.permission().isEveryone() || admins.contains(event.sender())) {
+        return allowed(c.permission(), event);
+    }
+
+    private boolean allowed(Permission p, MatrixEvent event) {
+        if (p.isEveryone() || admins.contains(event.sender())) {
             return true;
         }
-        return matrix.powerLevel(event.roomId(), event.sender()) >= c.permission().minPowerLevel();
+        if (p.configuredAdminsOnly()) {
+            return false;
+        }
+        return matrix.powerLevel(event.roomId(), event.sender()) >= p.minPowerLevel();
     }
 
     private void help(CommandInvocation inv) {
@@ -269,6 +277,11 @@ public final class CommandRouterImpl {
         @Override
         public Locale locale() {
             return locale;
+        }
+
+        @Override
+        public boolean senderHas(Permission permission) {
+            return allowed(permission, event);
         }
 
         @Override

@@ -12,9 +12,12 @@ final class Texts {
                 : "Je ne connais pas « " + name + " ». Tapez " + prefix + "aide pour voir ce que je sais faire.";
     }
 
-    /** The refusal for a command that needs power level {@code minPowerLevel}: admins (100) or moderators. */
-    static String notAllowed(Locale l, long minPowerLevel) {
-        if (minPowerLevel >= 100) {
+    /** The refusal for a command the sender may not run: Comptoir's admins, the room's admins (100) or moderators. */
+    static String notAllowed(Locale l, coop.comptoir.api.command.Permission p) {
+        if (p.configuredAdminsOnly()) {
+            return configuredAdminsOnly(l);
+        }
+        if (p.minPowerLevel() >= 100) {
             return l == Locale.ENGLISH
                     ? "Sorry, this command is for the room's administrators (power level 100)."
                     : "Désolé, cette commande est réservée aux administratrices et administrateurs du salon (niveau 100).";
@@ -28,5 +31,12 @@ final class Texts {
         return l == Locale.ENGLISH
                 ? "Oops, something went wrong. The tech team can find the details in the logs."
                 : "Oups, quelque chose s'est mal passé. L'équipe technique trouvera les détails dans les journaux.";
+    }
+
+    /** The refusal for what only Comptoir's configured administrators ({@code commands.admins}) may do. */
+    static String configuredAdminsOnly(Locale l) {
+        return l == Locale.ENGLISH
+                ? "Sorry, this is for Comptoir's administrators (commands.admins in the configuration)."
+                : "Désolé, c'est réservé aux administratrices et administrateurs de Comptoir (commands.admins dans la configuration).";
     }
 }

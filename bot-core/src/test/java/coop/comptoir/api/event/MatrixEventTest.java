@@ -64,7 +64,33 @@ class MatrixEventTest {
                 {"type":"m.room.redaction","room_id":"!r:x.org","sender":"@a:x.org","event_id":"$6","redacts":"$2","content":{}}""");
         MatrixEvent v11 = parse("""
                 {"type":"m.room.redaction","room_id":"!r:x.org","sender":"@a:x.org","event_id":"$7","content":{"redacts":"$3"}}""");
-        assertThat(v10.redacts()).contains(EventId.of("$2"));
-        assertThat(v11.redacts()).contains(EventId.of("$3"));
+        assertThat(v10.redacts("10")).contains(EventId.of("$2"));
+        assertThat(v11.redacts("11")).contains(EventId.of("$3"));
+    }
+
+    @Test
+    void aRedactionIsReadOnlyWhereTheRoomVersionAuthorisesIt() throws Exception {
+        // what a server may send over federation: it authorised the top level (v1–10) or the content (v11+)
+        MatrixEvent incoherent = parse("""
+                {"type":"m.room.redaction","room_id":"!r:x.org","sender":"@m:evil.org","event_id":"$8",
+                 "redacts":"$own","content":{"redacts":"$victim"}}""");
+        assertThat(incoherent.redacts("10")).contains(EventId.of("$own"));
+        assertThat(incoherent.redacts("1")).contains(EventId.of("$own"));
+        assertThat(incoherent.redacts("11")).contains(EventId.of("$victim"));
+        assertThat(incoherent.redacts("12")).contains(EventId.of("$victim"));
+        assertThat(incoherent.redacts("org.example.custom")).as("unknown version, places disagree").isEmpty();
+
+        MatrixEvent contentOnly = parse("""
+                {"type":"m.room.redaction","room_id":"!r:x.org","sender":"@m:evil.org","event_id":"$9",
+                 "content":{"redacts":"$victim"}}""");
+        assertThat(contentOnly.redacts("10")).as("v10 authorises only the top level").isEmpty();
+        assertThat(contentOnly.redacts("org.example.custom")).contains(EventId.of("$victim"));
+        MatrixEvent topOnly = parse("""
+                {"type":"m.room.redaction","room_id":"!r:x.org","sender":"@m:evil.org","event_id":"$10","redacts":"$victim",
+                 "content":{}}""");
+        assertThat(topOnly.redacts("11")).as("v11 authorises only the content").isEmpty();
+        MatrixEvent malformed = parse("""
+                {"type":"m.room.redaction","room_id":"!r:x.org","sender":"@m:evil.org","event_id":"$11","redacts":"nope"}""");
+        assertThat(malformed.redacts("10")).isEmpty();
     }
 }

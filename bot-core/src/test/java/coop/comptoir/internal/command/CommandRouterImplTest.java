@@ -88,6 +88,30 @@ class CommandRouterImplTest {
     }
 
     @Test
+    void configuredAdminsOnlyIsRefusedToRoomAdminsAndRoomCreatorsAlike() {
+        router.forInstance("test").register(Command.of("relier", "relie", "links", inv -> calls.add("relier"))
+                .withPermission(Permission.CONFIGURED_ADMINS));
+        router.forInstance("test").register(Command.of("pont", "pont", "bridge", inv -> calls.add(
+                "pont " + inv.senderHas(Permission.CONFIGURED_ADMINS) + " " + inv.senderHas(Permission.ADMIN)))
+                .withPermission(Permission.ADMIN));
+        // a room admin, and a room creator in room version 12 (infinite power)
+        when(matrix.powerLevel(ROOM, UserId.of("@owner:coop.example"))).thenReturn(100L);
+        when(matrix.powerLevel(ROOM, UserId.of("@creator:elsewhere.example"))).thenReturn(Long.MAX_VALUE);
+        router.onMessage(message("@owner:coop.example", "!relier 1"));
+        router.onMessage(message("@creator:elsewhere.example", "!relier 2"));
+        assertThat(calls).isEmpty();
+        ArgumentCaptor<OutgoingMessage> sent = ArgumentCaptor.forClass(OutgoingMessage.class);
+        verify(matrix, org.mockito.Mockito.times(2)).send(eq(ROOM), sent.capture(), anyString());
+        assertThat(sent.getAllValues()).extracting(OutgoingMessage::body).containsOnly(
+                "Désolé, c'est réservé aux administratrices et administrateurs de Comptoir (commands.admins dans la configuration).");
+
+        router.onMessage(message("@admin:coop.example", "!relier 3"));
+        router.onMessage(message("@owner:coop.example", "!pont"));
+        router.onMessage(message("@admin:coop.example", "!pont x"));
+        assertThat(calls).containsExactly("relier", "pont false true", "pont true true");
+    }
+
+    @Test
     void helpListsCommandsInTheAskedLanguageAndHidesWhatTheSenderCannotUse() {
         when(matrix.powerLevel(any(), any())).thenReturn(0L);
         router.onMessage(message("@alice:coop.example", "!aide"));

@@ -20,9 +20,14 @@ import java.util.Optional;
  * @param publicAddress       where the remote network can reach Comptoir from the internet
  *                            ({@code https://comptoir.example.coop}, proxied to Comptoir's port),
  *                            to fetch Matrix users' avatars; without it senders show no avatar
+ * @param redactMatrixOriginals when the remote copy of a message written on Matrix is deleted
+ *                            there (by a remote moderator), also redact the Matrix original with the
+ *                            bot's power. Off by default: a remote deletion then redacts only the
+ *                            bridge's own copies of remote messages, and the room is told
  */
 public record BridgeSettings(String ghostPrefix, String ghostNameTemplate, List<StaticLink> links,
-                             Duration maxRetryDelay, String language, Optional<URI> publicAddress) {
+                             Duration maxRetryDelay, String language, Optional<URI> publicAddress,
+                             boolean redactMatrixOriginals) {
     public BridgeSettings {
         Objects.requireNonNull(ghostPrefix, "ghostPrefix");
         Objects.requireNonNull(ghostNameTemplate, "ghostNameTemplate");
@@ -35,6 +40,12 @@ public record BridgeSettings(String ghostPrefix, String ghostNameTemplate, List<
             }
         });
         links = List.copyOf(links);
+    }
+
+    /** Remote deletions redact only the bridge's own copies. */
+    public BridgeSettings(String ghostPrefix, String ghostNameTemplate, List<StaticLink> links,
+                          Duration maxRetryDelay, String language, Optional<URI> publicAddress) {
+        this(ghostPrefix, ghostNameTemplate, links, maxRetryDelay, language, publicAddress, false);
     }
 
     /** Without a public address (no avatars for Matrix senders). */

@@ -22,9 +22,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 /**
- * The {@code !bridge} command (alias {@code !pont}), for room admins (power level 100, or
- * {@code commands.admins}): {@code link <network> <channel-id>}, {@code unlink}, {@code status},
- * {@code import}.
+ * The {@code !bridge} command (alias {@code !pont}): {@code link <network> <channel-id>},
+ * {@code unlink}, {@code status}, {@code import}. {@code status} and {@code unlink} are for room
+ * admins (power level 100) and Comptoir's configured administrators; {@code link} and
+ * {@code import} for the configured administrators only ({@link Permission#CONFIGURED_ADMINS}),
+ * since anyone is admin of a room they create (a direct chat with the bot included) and a
+ * federated server's admin of its rooms, while what they reach is a remote channel and its history.
+ * The refusal comes before any look-up, so it tells nothing about the channel asked for.
  *
  * <p>Command names are unique in a runtime, but each bridge (Discord, Rocket.Chat) is an instance
  * of its own: the first one registers the command, and every bridge of the same runtime (known by
@@ -90,6 +94,10 @@ final class BridgeCommand {
 
     private void link(CommandInvocation inv, List<String> args) {
         Engine first = engines.get(0);
+        if (!inv.senderHas(Permission.CONFIGURED_ADMINS)) {
+            inv.reply(first.texts.linkForConfiguredAdmins());
+            return;
+        }
         Engine engine;
         String channelArg;
         if (args.size() == 3) {
@@ -109,6 +117,10 @@ final class BridgeCommand {
         }
         Texts t = engine.texts;
         RoomId room = inv.room();
+        if (engine.rooms.encrypted(room)) {
+            inv.reply(t.encryptedRoomNotLinked());
+            return;
+        }
         for (Engine e : engines) {
             Optional<Portal> existing = e.portals.byRoom(room);
             if (existing.isPresent()) {
@@ -195,6 +207,9 @@ final class BridgeCommand {
                 .append('\n');
         Optional<LastError> err = e.outbox.lastError(p.room());
         sb.append(err.map(x -> t.lastError(x.error(), t.time(x.at()))).orElse(t.noError()));
+        if (e.rooms.portalEncrypted(p.room())) {
+            sb.append('\n').append(t.encryptedPortal());
+        }
         Optional<Cursor> imp = e.cursors.get(p.room(), CursorTable.IMPORT, p.channel());
         imp.ifPresent(c -> sb.append('\n').append(Importer.DONE.equals(c.state()) ? t.importDone(c.count())
                 : t.importStatus(c.count(), Importer.RUNNING.equals(c.state()))));
@@ -202,6 +217,10 @@ final class BridgeCommand {
     }
 
     private void importHistory(CommandInvocation inv, Engine e, Portal p) {
+        if (!inv.senderHas(Permission.CONFIGURED_ADMINS)) {
+            inv.reply(e.texts.linkForConfiguredAdmins());
+            return;
+        }
         if (e.importer == null) {
             inv.reply(e.texts.importNotSupported());
             return;

@@ -4,7 +4,6 @@ import coop.comptoir.api.event.EventSubscriptions.EventFilter;
 import coop.comptoir.api.event.EventTypes;
 import coop.comptoir.api.event.MatrixEvent;
 import coop.comptoir.api.event.Message;
-import coop.comptoir.api.id.MxcUri;
 import coop.comptoir.api.id.RoomAlias;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
@@ -57,6 +56,7 @@ import org.slf4j.Logger;
  */
 final class Engine implements Plugin, BridgeHost {
     static final int BATCH = 100;
+    static final String ENCRYPTION = "m.room.encryption";
     private static final Duration KEEP_DONE = Duration.ofDays(7);
 
     final PluginContext ctx;
@@ -69,6 +69,7 @@ final class Engine implements Plugin, BridgeHost {
     final Texts texts;
     final GhostIds ghostIds;
     final Portals portals;
+    final RoomRules rooms;
     final MessageLinkTable links;
     final ReactionLinkTable reactions;
     final OutboxTable outbox;
@@ -80,7 +81,7 @@ final class Engine implements Plugin, BridgeHost {
     final Lanes lanes;
     final Importer importer;
     private final ScheduledExecutorService exec;
-    private final Map<String, Member> members = new ConcurrentHashMap<>();
+    private final Members members;
     private final AvatarProxy avatars;
     /** Portals whose queue to Matrix waits for their catch-up. */
     private final Set<RoomId> catchingUp = ConcurrentHashMap.newKeySet();
@@ -104,6 +105,8 @@ final class Engine implements Plugin, BridgeHost {
         this.ghostIds = new GhostIds(settings.ghostPrefix(), ctx.serverName());
         Schema.migrate(ctx.database());
         this.portals = new Portals(new PortalTable(ctx.database(), instance));
+        this.rooms = new RoomRules(bot, texts.network(), log);
+        this.members = new Members(bot, log);
         this.links = new MessageLinkTable(ctx.database(), instance);
         this.reactions = new ReactionLinkTable(ctx.database(), instance);
         this.outbox = new OutboxTable(ctx.database(), instance);
@@ -120,9 +123,10 @@ final class Engine implements Plugin, BridgeHost {
         pool.setRemoveOnCancelPolicy(true);
         pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.exec = pool;
-        this.toMatrix = new ToMatrix(instance, bot, connector, portals, ghosts, links, reactions, notices, texts, clock, log);
+        this.toMatrix = new ToMatrix(instance, bot, connector, portals, ghosts, links, reactions, notices, texts,
+                settings.redactMatrixOriginals(), clock, log);
         this.avatars = new AvatarProxy(settings.publicAddress(), ctx.routes(), bot, log);
-        this.toRemote = new ToRemote(bot, connector, portals, links, reactions, notices, texts, this::sender, clock, log);
+        this.toRemote = new ToRemote(bot, connector, portals, rooms, links, reactions, notices, texts, this::sender, clock, log);
         this.lanes = new Lanes(outbox, Map.of(Direction.TO_MATRIX, toMatrix, Direction.TO_REMOTE, toRemote), exec, clock,
                 settings.maxRetryDelay(), (d, room) -> d == Direction.TO_MATRIX && (!started || catchingUp.contains(room)), log);
         this.importer = connector instanceof BackfillCapable bf
@@ -140,8 +144,9 @@ final class Engine implements Plugin, BridgeHost {
         ctx.events().on(EventTypes.ROOM_MESSAGE, bridged, this::onMatrixEvent);
         ctx.events().on(EventTypes.REACTION, bridged, this::onMatrixEvent);
         ctx.events().on(EventTypes.ROOM_REDACTION, bridged, this::onMatrixEvent);
+        ctx.events().on(ENCRYPTION, e -> portals.isPortal(e.roomId()) && e.isState(), e -> rooms.noteEncryptedPortal(e.roomId()));
         ctx.events().on(EventTypes.ROOM_MEMBER, e -> portals.isPortal(e.roomId()), e -> e.stateKey().ifPresent(k -> {
-            members.remove(e.roomId() + " " + k);
+            members.changed(e.roomId(), k);
             String membership = e.content().path("membership").asText("");
             if ((membership.equals("leave") || membership.equals("ban")) && ghostIds.isGhost(UserId.of(k))) {
                 ghosts.left(UserId.of(k), e.roomId()); // kicked or left: joins again before its next message
@@ -245,56 +250,16 @@ final class Engine implements Plugin, BridgeHost {
 
     @Override
     public String displayName(RoomId room, UserId user) {
-        return member(room, user).name();
+        return members.profile(room, user).name();
     }
 
-    /** A Matrix sender as the remote side shows them: room display name, and avatar if it can be served. */
+    /**
+     * A Matrix sender as the remote side shows them: room display name (with their user ID when
+     * another member bears the same name), and avatar if it can be served.
+     */
     MatrixSender sender(RoomId room, UserId user) {
-        Member m = member(room, user);
-        return new MatrixSender(user, m.name(), m.avatar().flatMap(avatars::url));
+        return new MatrixSender(user, members.shownName(room, user), members.profile(room, user).avatar().flatMap(avatars::url));
     }
-
-    /** A member's profile in a room, cached until their next member event; read outside any lock. */
-    private Member member(RoomId room, UserId user) {
-        String key = room + " " + user;
-        Member known = members.get(key);
-        if (known != null) {
-            return known;
-        }
-        Member read = readMember(room, user);
-        if (read != null) {
-            members.put(key, read);
-            return read;
-        }
-        return new Member(user.localpart(), Optional.empty()); // not cached: read again next time
-    }
-
-    /** The member event's name and avatar, or null when it could not be read. */
-    private Member readMember(RoomId room, UserId user) {
-        try {
-            Optional<com.fasterxml.jackson.databind.node.ObjectNode> state =
-                    bot.getState(room, EventTypes.ROOM_MEMBER, user.value());
-            String name = state.map(c -> c.path("displayname"))
-                    .filter(n -> n.isTextual() && !n.asText().isBlank())
-                    .map(n -> n.asText())
-                    .orElse(user.localpart());
-            Optional<MxcUri> avatar = state.map(c -> c.path("avatar_url").asText(""))
-                    .filter(a -> a.startsWith("mxc://"))
-                    .flatMap(a -> {
-                        try {
-                            return Optional.of(MxcUri.parse(a));
-                        } catch (IllegalArgumentException e) {
-                            return Optional.empty();
-                        }
-                    });
-            return new Member(name, avatar);
-        } catch (RuntimeException e) {
-            log.debug("Profile of {} in {} not read: {}", user, room, e.getMessage());
-            return null;
-        }
-    }
-
-    private record Member(String name, Optional<MxcUri> avatar) {}
 
     @Override
     public void connectionChanged(boolean connected, String detail) {
@@ -427,6 +392,7 @@ final class Engine implements Plugin, BridgeHost {
     @Override
     public void start() throws Exception {
         resolveStaticLinks();
+        portals.all().forEach(p -> rooms.portalEncrypted(p.room())); // logs the encrypted ones
         int purged = outbox.purgeDone(clock.millis() - KEEP_DONE.toMillis());
         if (purged > 0) {
             log.debug("Forgot {} delivered queue item(s) older than {}", purged, KEEP_DONE);
@@ -476,6 +442,11 @@ final class Engine implements Plugin, BridgeHost {
                 bot.join(room.value());
             } catch (RuntimeException e) {
                 log.warn("The bot could not join {} ({}): invite it, or it will not see the room's messages", link.room(), e.getMessage());
+            }
+            if (rooms.portalEncrypted(room)) {
+                log.error("Static link {} ↔ {} skipped: the room is encrypted and the bot cannot read encrypted messages yet; "
+                        + "link an unencrypted room", link.room(), link.channel());
+                continue;
             }
             if (portals.add(new Portal(room, link.channel(), Origin.CONFIG, null, clock.instant()))) {
                 markPosition(room, link.channel());

@@ -57,14 +57,30 @@ final class MessageLinkTable {
                 MessageLinkTable::map, instance, remote.value());
     }
 
-    /** The first Matrix event of a remote message, for replies, threads, edits and reactions. */
-    Optional<EventId> eventOf(RemoteMessageId remote) {
-        return byRemote(remote).stream().findFirst().map(Link::event);
+    /**
+     * The links of an event made in {@code room}, first part first. Relations (edits, redactions,
+     * replies, threads, reactions) are followed only inside the room they were written in: an event
+     * ID from another room, even another portal's, is no target.
+     */
+    List<Link> byEvent(RoomId room, EventId event) {
+        return Sql.list(db, "SELECT " + COLUMNS + " FROM bridge_message WHERE instance = ? AND room_id = ? AND event_id = ? "
+                + "ORDER BY part", MessageLinkTable::map, instance, room.value(), event.value());
     }
 
-    /** The first remote message of a Matrix event. */
-    Optional<RemoteMessageId> remoteOf(EventId event) {
-        return byEvent(event).stream().findFirst().map(Link::remote);
+    /** The links of a remote message made in {@code room}, first part first (see {@link #byEvent(RoomId, EventId)}). */
+    List<Link> byRemote(RoomId room, RemoteMessageId remote) {
+        return Sql.list(db, "SELECT " + COLUMNS + " FROM bridge_message WHERE instance = ? AND room_id = ? AND remote_id = ? "
+                + "ORDER BY part", MessageLinkTable::map, instance, room.value(), remote.value());
+    }
+
+    /** The first Matrix event of a remote message in {@code room}, for replies, threads, edits and reactions. */
+    Optional<EventId> eventOf(RoomId room, RemoteMessageId remote) {
+        return byRemote(room, remote).stream().findFirst().map(Link::event);
+    }
+
+    /** The first remote message of a Matrix event of {@code room}. */
+    Optional<RemoteMessageId> remoteOf(RoomId room, EventId event) {
+        return byEvent(room, event).stream().findFirst().map(Link::remote);
     }
 
     boolean isLinked(EventId event) {

@@ -110,6 +110,11 @@ final class Texts {
                 : "Les suppressions ne sont pas transmises sur " + network + " : le message y reste.";
     }
 
+    /** Told under a Matrix message whose remote copy was deleted there, when the original is kept. */
+    String deletedRemotely() {
+        return en ? "This message was deleted on " + network + "; it stays visible here."
+                : "Ce message a été supprimé sur " + network + " ; il reste visible ici.";
+    }
 
     String encryptedNotCarried() {
         return en ? "Encrypted files cannot be carried to " + network + "."
@@ -126,6 +131,30 @@ final class Texts {
     String usage() {
         return en ? "Usage: !bridge link <network> <channel-id> | !bridge unlink | !bridge status | !bridge import"
                 : "Utilisation : !bridge link <réseau> <id-du-salon> | !bridge unlink | !bridge status | !bridge import";
+    }
+
+    /** The refusal of link and import to anyone but Comptoir's configured administrators; says nothing of the channel. */
+    String linkForConfiguredAdmins() {
+        return en ? "Sorry: linking a room and importing a history are for Comptoir's administrators"
+                + " (commands.admins in the configuration)."
+                : "Désolé : relier un salon et importer un historique sont réservés aux administratrices et administrateurs"
+                + " de Comptoir (commands.admins dans la configuration).";
+    }
+
+    String encryptedRoomNotLinked() {
+        return en ? "This room is encrypted, and I cannot read encrypted messages yet: nothing written here would reach "
+                + network + ". Create a room without encryption (turn off end-to-end encryption when creating it: it cannot"
+                + " be turned off afterwards), invite me there and type !bridge link in it."
+                : "Ce salon est chiffré, et je ne sais pas encore lire les messages chiffrés : rien de ce qui s'écrit ici"
+                + " n'arriverait sur " + network + ". Créez un salon sans chiffrement (désactivez le chiffrement de bout en bout"
+                + " à la création : on ne peut plus le retirer ensuite), invitez-moi et tapez-y !bridge link.";
+    }
+
+    String encryptedPortal() {
+        return en ? "⚠ This room is encrypted: I cannot read encrypted messages yet, so nothing from here reaches " + network
+                + " any more. Link an unencrypted room instead (!bridge unlink here, then !bridge link in the new room)."
+                : "⚠ Ce salon est chiffré : je ne sais pas encore lire les messages chiffrés, donc plus rien d'ici n'arrive sur "
+                + network + ". Reliez plutôt un salon sans chiffrement (!bridge unlink ici, puis !bridge link dans le nouveau salon).";
     }
 
     String linked(String channelName) {

@@ -32,6 +32,11 @@ import org.slf4j.Logger;
  * threads mapped through the message links, files uploaded), edits as {@code m.replace}, deletions
  * as redactions, reactions as the ghost's {@code m.reaction}. Transaction IDs come from the remote
  * IDs, so a message sent again after a crash is not doubled. Content never notifies the whole room.
+ * Replies, threads, edits, deletions and reactions follow the links of the same room only.
+ *
+ * <p>A remote deletion redacts the bridge's own copies (the ghosts' messages); a Matrix user's
+ * original is redacted with the bot's power only when {@code redactMatrixOriginals} is set, and
+ * otherwise stays, with a notice saying its remote copy is gone.
  */
 final class ToMatrix implements Lanes.Deliverer {
     /** Used when the homeserver does not say how large an upload may be. */
@@ -46,13 +51,15 @@ final class ToMatrix implements Lanes.Deliverer {
     private final ReactionLinkTable reactions;
     private final Notices notices;
     private final Texts texts;
+    private final boolean redactMatrixOriginals;
     private final Clock clock;
     private final Logger log;
     private final Map<RoomId, ReentrantLock> roomLocks = new ConcurrentHashMap<>();
     private volatile Long maxUpload;
 
     ToMatrix(String instance, MatrixClient bot, NetworkConnector connector, Portals portals, Ghosts ghosts,
-             MessageLinkTable links, ReactionLinkTable reactions, Notices notices, Texts texts, Clock clock, Logger log) {
+             MessageLinkTable links, ReactionLinkTable reactions, Notices notices, Texts texts, boolean redactMatrixOriginals,
+             Clock clock, Logger log) {
         this.instance = instance;
         this.bot = bot;
         this.connector = connector;
@@ -62,6 +69,7 @@ final class ToMatrix implements Lanes.Deliverer {
         this.reactions = reactions;
         this.notices = notices;
         this.texts = texts;
+        this.redactMatrixOriginals = redactMatrixOriginals;
         this.clock = clock;
         this.log = log;
     }
@@ -119,8 +127,8 @@ final class ToMatrix implements Lanes.Deliverer {
         }
         UserId ghost = ghosts.ensure(m.sender(), room);
         MatrixClient as = bot.as(ghost).withTimestamp(m.timestamp().toEpochMilli());
-        Optional<EventId> thread = m.threadRoot().flatMap(links::eventOf);
-        Optional<EventId> reply = m.replyTo().flatMap(links::eventOf);
+        Optional<EventId> thread = m.threadRoot().flatMap(r -> links.eventOf(room, r));
+        Optional<EventId> reply = m.replyTo().flatMap(r -> links.eventOf(room, r));
         int part = 0;
         if (hasText) {
             if (!done.contains(part)) {
@@ -238,7 +246,7 @@ final class ToMatrix implements Lanes.Deliverer {
     }
 
     private void edit(RoomId room, RemoteEvent.Edit e) {
-        Optional<Link> target = links.byRemote(e.id()).stream().filter(l -> l.direction() == Direction.TO_MATRIX).findFirst();
+        Optional<Link> target = links.byRemote(room, e.id()).stream().filter(l -> l.direction() == Direction.TO_MATRIX).findFirst();
         if (target.isEmpty()) {
             log.debug("Edit of {} ignored: that message was not bridged", e.id());
             return;
@@ -249,27 +257,33 @@ final class ToMatrix implements Lanes.Deliverer {
     }
 
     private void delete(RoomId room, RemoteEvent.Delete d) {
-        List<Link> targets = links.byRemote(d.id());
+        List<Link> targets = links.byRemote(room, d.id());
         if (targets.isEmpty()) {
-            log.debug("Deletion of {} ignored: that message was not bridged", d.id());
+            log.debug("Deletion of {} ignored: that message was not bridged in this room", d.id());
             return;
         }
         for (Link l : targets) {
-            // A ghost removes its own message; a Matrix user's message is removed by the bot (moderator).
-            MatrixClient as = l.direction() == Direction.TO_MATRIX ? bot.as(l.sender()) : bot;
-            as.redact(room, l.event(), null, Txn.of(instance, "d", l.event()));
+            if (l.direction() == Direction.TO_MATRIX) {
+                bot.as(l.sender()).redact(room, l.event(), null, Txn.of(instance, "d", l.event())); // a ghost removes its own
+            } else if (redactMatrixOriginals) {
+                bot.redact(room, l.event(), null, Txn.of(instance, "d", l.event()));
+            } else { // one notice per message, whichever of its parts went (the transaction ID is the same)
+                log.info("The {} copy of {} was deleted there; the original stays (redact_matrix_originals is off)",
+                        texts.network(), l.event());
+                notices.about(room, l.event(), "deleted-remotely", texts.deletedRemotely());
+            }
         }
         links.deleteByRemote(d.id());
     }
 
     private void reaction(RoomId room, RemoteEvent.Reaction r, long rowId) {
-        Optional<EventId> target = links.eventOf(r.message());
+        Optional<EventId> target = links.eventOf(room, r.message());
         if (target.isEmpty()) {
             log.debug("Reaction on {} ignored: that message was not bridged", r.message());
             return;
         }
         String reactor = r.sender().id().value();
-        Optional<ReactionLink> existing = reactions.byRemote(r.message(), reactor, r.key());
+        Optional<ReactionLink> existing = reactions.byRemote(r.message(), reactor, r.key()).filter(x -> x.room().equals(room));
         if (r.added()) {
             if (existing.isPresent()) {
                 return;

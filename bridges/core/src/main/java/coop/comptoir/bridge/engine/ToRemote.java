@@ -38,8 +38,13 @@ import org.slf4j.Logger;
 /**
  * Matrix events to the remote network: messages (text and files) through {@code send}, edits,
  * deletions and reactions through the capabilities the connector has, with reply, thread and edit
- * targets mapped through the message links. What the network cannot take is skipped, and the
- * room told once.
+ * targets mapped through the message links of the same room. What the network cannot take is
+ * skipped, and the room told once.
+ *
+ * <p>Nobody acts for someone else through the bridge: an edit is carried only from the original's
+ * sender (Matrix clients ignore the others), a redaction only from the sender of what it removes or
+ * from someone with the room's {@code redact} power level, its target read where the room version
+ * authorises it. Relations never reach into another room.
  */
 final class ToRemote implements Lanes.Deliverer {
     static final Set<String> MEDIA = Set.of("m.image", "m.file", "m.video", "m.audio");
@@ -53,6 +58,7 @@ final class ToRemote implements Lanes.Deliverer {
     private final MatrixClient bot;
     private final NetworkConnector connector;
     private final Portals portals;
+    private final RoomRules rooms;
     private final MessageLinkTable links;
     private final ReactionLinkTable reactions;
     private final Notices notices;
@@ -61,11 +67,13 @@ final class ToRemote implements Lanes.Deliverer {
     private final Clock clock;
     private final Logger log;
 
-    ToRemote(MatrixClient bot, NetworkConnector connector, Portals portals, MessageLinkTable links, ReactionLinkTable reactions,
-             Notices notices, Texts texts, BiFunction<RoomId, UserId, MatrixSender> senders, Clock clock, Logger log) {
+    ToRemote(MatrixClient bot, NetworkConnector connector, Portals portals, RoomRules rooms, MessageLinkTable links,
+             ReactionLinkTable reactions, Notices notices, Texts texts, BiFunction<RoomId, UserId, MatrixSender> senders,
+             Clock clock, Logger log) {
         this.bot = bot;
         this.connector = connector;
         this.portals = portals;
+        this.rooms = rooms;
         this.links = links;
         this.reactions = reactions;
         this.notices = notices;
@@ -114,9 +122,10 @@ final class ToRemote implements Lanes.Deliverer {
         }
         Message msg = ev.message().orElseThrow();
         RoomId room = ev.roomId();
-        Optional<RemoteMessageId> thread = rel.filter(Relation::isThread).map(Relation::eventId).flatMap(links::remoteOf);
+        Optional<RemoteMessageId> thread = rel.filter(Relation::isThread).map(Relation::eventId)
+                .flatMap(e -> links.remoteOf(room, e));
         Optional<RemoteMessageId> reply = rel.filter(r -> r.inReplyTo() != null && !r.isFallingBack())
-                .map(Relation::inReplyTo).flatMap(links::remoteOf);
+                .map(Relation::inReplyTo).flatMap(e -> links.remoteOf(room, e));
         List<OutgoingAttachment> attachments = List.of();
         MatrixContent content;
         Runnable afterSend = () -> {};
@@ -209,9 +218,15 @@ final class ToRemote implements Lanes.Deliverer {
             notices.oncePerRoom(room, "edits", texts.editsNotCarried());
             return;
         }
-        Optional<Link> target = links.byEvent(rel.eventId()).stream().filter(l -> l.direction() == Direction.TO_REMOTE).findFirst();
+        Optional<Link> target = links.byEvent(room, rel.eventId()).stream().filter(l -> l.direction() == Direction.TO_REMOTE)
+                .findFirst();
         if (target.isEmpty()) {
-            log.debug("Edit {} of {} not carried: that message did not cross", ev.eventId(), rel.eventId());
+            log.debug("Edit {} of {} not carried: that message did not cross from this room", ev.eventId(), rel.eventId());
+            return;
+        }
+        if (!target.get().sender().equals(ev.sender())) {
+            // Matrix clients show only the original sender's edits; the remote copy must not differ
+            log.info("Edit {} by {} not carried: {} was sent by someone else", ev.eventId(), ev.sender(), rel.eventId());
             return;
         }
         Message msg = ev.message().orElseThrow();
@@ -231,7 +246,7 @@ final class ToRemote implements Lanes.Deliverer {
             log.debug("{} has no reactions: {} not carried", texts.network(), ev.eventId());
             return;
         }
-        Optional<RemoteMessageId> target = links.remoteOf(rel.get().eventId());
+        Optional<RemoteMessageId> target = links.remoteOf(room, rel.get().eventId());
         if (target.isEmpty()) {
             log.debug("Reaction {} not carried: its message did not cross", ev.eventId());
             return;
@@ -245,13 +260,18 @@ final class ToRemote implements Lanes.Deliverer {
     }
 
     private void redaction(MatrixEvent ev, RemoteChannelId channel) throws BridgeException {
-        Optional<EventId> redacted = ev.redacts();
+        RoomId room = ev.roomId();
+        Optional<EventId> redacted = ev.redacts(rooms.version(room));
         if (redacted.isEmpty()) {
+            log.debug("Redaction {} not carried: no target where room version {} puts it", ev.eventId(), rooms.version(room));
             return;
         }
-        RoomId room = ev.roomId();
-        Optional<ReactionLink> reaction = reactions.byEvent(redacted.get()).filter(r -> r.direction() == Direction.TO_REMOTE);
+        Optional<ReactionLink> reaction = reactions.byEvent(redacted.get())
+                .filter(r -> r.direction() == Direction.TO_REMOTE && r.room().equals(room));
         if (reaction.isPresent()) {
+            if (!mayRedact(ev, reaction.get().reactor(), redacted.get())) {
+                return;
+            }
             if (connector instanceof ReactionCapable reactor) {
                 ReactionLink r = reaction.get();
                 reactor.react(channel, r.remoteMessage(), sender(room, UserId.of(r.reactor())), r.key(), false);
@@ -259,9 +279,12 @@ final class ToRemote implements Lanes.Deliverer {
             reactions.delete(redacted.get());
             return;
         }
-        List<Link> targets = links.byEvent(redacted.get()).stream().filter(l -> l.direction() == Direction.TO_REMOTE).toList();
+        List<Link> targets = links.byEvent(room, redacted.get()).stream().filter(l -> l.direction() == Direction.TO_REMOTE).toList();
         if (targets.isEmpty()) {
-            log.debug("Redaction {} not carried: {} did not cross from Matrix", ev.eventId(), redacted.get());
+            log.debug("Redaction {} not carried: {} did not cross from Matrix in this room", ev.eventId(), redacted.get());
+            return;
+        }
+        if (!mayRedact(ev, targets.get(0).sender().value(), redacted.get())) {
             return;
         }
         if (!(connector instanceof DeleteCapable deleter)) {
@@ -273,5 +296,19 @@ final class ToRemote implements Lanes.Deliverer {
             deleter.delete(channel, l.remote());
         }
         links.deleteByEvent(redacted.get());
+    }
+
+    /**
+     * Whether the redaction's sender may remove what {@code author} sent: their own, or with the
+     * room's {@code redact} power level. The homeserver checks this for its own users, but a
+     * redaction from another server reaches the bridge whether or not it is allowed to apply.
+     */
+    private boolean mayRedact(MatrixEvent redaction, String author, EventId target) {
+        if (redaction.sender().value().equals(author) || rooms.mayRedactOthers(redaction.roomId(), redaction.sender())) {
+            return true;
+        }
+        log.info("Redaction {} by {} not carried: {} was sent by someone else, and the room's redact power level is not reached",
+                redaction.eventId(), redaction.sender(), target);
+        return false;
     }
 }

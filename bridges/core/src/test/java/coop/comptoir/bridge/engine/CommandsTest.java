@@ -4,6 +4,7 @@ import static coop.comptoir.bridge.engine.Rig.ADMIN;
 import static coop.comptoir.bridge.engine.Rig.ALICE;
 import static coop.comptoir.bridge.engine.Rig.BOB;
 import static coop.comptoir.bridge.engine.Rig.ROOM;
+import static coop.comptoir.bridge.engine.Rig.ROOM_ADMIN;
 import static coop.comptoir.bridge.engine.Rig.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,12 +28,27 @@ class CommandsTest {
     Rig rig;
 
     void start(List<BridgeSettings.StaticLink> links) throws Exception {
+        start(links, false);
+    }
+
+    void start(List<BridgeSettings.StaticLink> links, boolean encrypted) throws Exception {
         net.channels.put(new RemoteChannelId("777"), new RemoteChannel(new RemoteChannelId("777"), "general", ""));
         rig = new Rig(() -> JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), null, null, "normal", 2), net,
                 Rig.settings(links), 3);
         rig.matrix.state.aliases.put(RoomAlias.of("#cafe:coop.example"), ROOM);
+        if (encrypted) {
+            encrypt();
+        }
         rig.start();
     }
+
+    private void encrypt() {
+        rig.matrix.putState(ROOM, "m.room.encryption", "", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                .put("algorithm", "m.megolm.v1.aes-sha2"));
+    }
+
+    static final String FOR_ADMINS = "Désolé : relier un salon et importer un historique sont réservés aux administratrices"
+            + " et administrateurs de Comptoir (commands.admins dans la configuration).";
 
     @AfterEach
     void tearDown() throws Exception {
@@ -57,6 +73,47 @@ class CommandsTest {
         start(List.of());
         assertThat(answer(ALICE, "!bridge link discord 777"))
                 .isEqualTo("Désolé, cette commande est réservée aux administratrices et administrateurs du salon (niveau 100).");
+        assertThat(rig.engine.channelOf(ROOM)).isEmpty();
+    }
+
+    @Test
+    void linkingAndImportingAreForComptoirsAdministratorsAndTheRefusalTellsNothingOfTheChannel() throws Exception {
+        start(List.of());
+        // a room admin (as anyone is in a room they created, a direct chat with the bot included)
+        assertThat(answer(ROOM_ADMIN, "!bridge link discord 777")).isEqualTo(FOR_ADMINS);
+        assertThat(answer(ROOM_ADMIN, "!bridge link discord 404")).isEqualTo(FOR_ADMINS);
+        assertThat(answer(ROOM_ADMIN, "!bridge link 777")).isEqualTo(FOR_ADMINS);
+        assertThat(rig.engine.channelOf(ROOM)).isEmpty();
+        assertThat(net.channelLookups).hasValue(0);
+
+        assertThat(answer(ADMIN, "!bridge link discord 777")).isEqualTo("Salon relié à #general sur Discord.");
+        assertThat(answer(ROOM_ADMIN, "!bridge import")).isEqualTo(FOR_ADMINS);
+        Rig.settle();
+        assertThat(net.backfillCalls).hasValue(0);
+        // what stays in the room is still the room admins' business
+        assertThat(answer(ROOM_ADMIN, "!bridge status")).startsWith("Salon Discord 777 — connecté");
+        assertThat(answer(ROOM_ADMIN, "!bridge unlink")).isEqualTo("Salon délié de Discord : plus rien ne passe.");
+    }
+
+    @Test
+    void anEncryptedRoomIsNotLinkedAndAPortalThatBecameEncryptedSaysSo() throws Exception {
+        start(List.of());
+        encrypt();
+        assertThat(answer("!bridge link discord 777")).startsWith("Ce salon est chiffré, et je ne sais pas encore lire les"
+                + " messages chiffrés : rien de ce qui s'écrit ici n'arriverait sur Discord. Créez un salon sans chiffrement");
+        assertThat(rig.engine.channelOf(ROOM)).isEmpty();
+
+        rig.matrix.state.roomState.clear();
+        assertThat(answer("!bridge link discord 777")).isEqualTo("Salon relié à #general sur Discord.");
+        assertThat(answer("!bridge status")).doesNotContain("chiffré");
+        encrypt();
+        assertThat(answer("!bridge status")).contains("\n⚠ Ce salon est chiffré : je ne sais pas encore lire les messages"
+                + " chiffrés, donc plus rien d'ici n'arrive sur Discord.");
+    }
+
+    @Test
+    void anEncryptedRoomWrittenInTheConfigIsNotLinked() throws Exception {
+        start(List.of(new BridgeSettings.StaticLink("#cafe:coop.example", new RemoteChannelId("777"))), true);
         assertThat(rig.engine.channelOf(ROOM)).isEmpty();
     }
 

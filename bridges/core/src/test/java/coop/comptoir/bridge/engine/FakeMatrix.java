@@ -69,6 +69,8 @@ final class FakeMatrix implements MatrixClient {
         /** When set, downloads wait for it to open. */
         volatile java.util.concurrent.CountDownLatch downloadGate;
         final Map<RoomAlias, RoomId> aliases = new ConcurrentHashMap<>();
+        /** Other state events' content by "room|type|state key" (m.room.create, m.room.power_levels, m.room.encryption…). */
+        final Map<String, ObjectNode> roomState = new ConcurrentHashMap<>();
         final AtomicInteger failures = new AtomicInteger();
         final AtomicInteger counter = new AtomicInteger();
         volatile MatrixException failure;
@@ -219,8 +221,20 @@ final class FakeMatrix implements MatrixClient {
         throw new UnsupportedOperationException();
     }
 
+    /** Sets a state event's content in a room. */
+    void putState(RoomId room, String type, String stateKey, ObjectNode content) {
+        state.roomState.put(room + "|" + type + "|" + stateKey, content);
+    }
+
     @Override
     public Optional<ObjectNode> getState(RoomId room, String type, String stateKey) {
+        ObjectNode other = state.roomState.get(room + "|" + type + "|" + stateKey);
+        if (other != null) {
+            return Optional.of(other.deepCopy());
+        }
+        if (!"m.room.member".equals(type)) {
+            return Optional.empty();
+        }
         String name = state.roomDisplayNames.get(room + " " + stateKey);
         if (name == null) {
             return Optional.empty();
@@ -328,6 +342,20 @@ final class FakeMatrix implements MatrixClient {
     public JsonNode request(String method, String path, JsonNode body) {
         if (path.endsWith("/media/config")) {
             return M.createObjectNode().put("m.upload.size", 1000);
+        }
+        if (method.equals("GET") && path.endsWith("/joined_members")) {
+            String room = java.net.URLDecoder.decode(path.split("/")[5], java.nio.charset.StandardCharsets.UTF_8);
+            ObjectNode joined = M.createObjectNode();
+            for (UserId u : state.members.getOrDefault(RoomId.of(room), Set.of())) {
+                ObjectNode m = joined.putObject(u.value());
+                String name = state.roomDisplayNames.getOrDefault(room + " " + u.value(), state.displayNames.get(u));
+                if (name != null) {
+                    m.put("display_name", name);
+                }
+            }
+            ObjectNode out = M.createObjectNode();
+            out.set("joined", joined);
+            return out;
         }
         throw new UnsupportedOperationException(path);
     }

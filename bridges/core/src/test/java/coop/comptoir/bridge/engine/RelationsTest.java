@@ -99,7 +99,7 @@ class RelationsTest extends LinkedEngineTest {
 
         EventId mine = rig.matrixMessage(ALICE, "à effacer");
         await("posted", () -> net.posted.size() == 1);
-        rig.deliver(rig.event("m.room.redaction", ALICE, FakeMatrix.M.createObjectNode().put("redacts", mine.value())));
+        rig.redaction(ROOM, ALICE, mine, null);
         await("deleted", () -> net.deleted.size() == 1);
         assertThat(net.deleted).containsExactly(net.posted.get(0).id());
     }
@@ -125,7 +125,7 @@ class RelationsTest extends LinkedEngineTest {
         assertThat(net.reacted.get(0).id()).isEqualTo(new RemoteMessageId("1"));
         assertThat(net.reacted.get(0).add()).isTrue();
         assertThat(net.reacted.get(0).sender().displayName()).isEqualTo("Alice");
-        rig.deliver(rig.event("m.room.redaction", ALICE, FakeMatrix.M.createObjectNode().put("redacts", thumbs.value())));
+        rig.redaction(ROOM, ALICE, thumbs, null);
         await("unreacted", () -> net.reacted.size() == 2);
         assertThat(net.reacted.get(1).add()).isFalse();
     }

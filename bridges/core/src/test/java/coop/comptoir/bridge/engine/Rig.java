@@ -49,7 +49,10 @@ final class Rig implements AutoCloseable {
     static final String SERVER = "coop.example";
     static final UserId BOT = UserId.of("@comptoir:" + SERVER);
     static final UserId ALICE = UserId.of("@alice:" + SERVER);
+    /** One of Comptoir's configured administrators ({@code commands.admins}), also admin of the room. */
     static final UserId ADMIN = UserId.of("@admin:" + SERVER);
+    /** An admin of the room (power level 100) who is not among Comptoir's configured administrators. */
+    static final UserId ROOM_ADMIN = UserId.of("@owner:" + SERVER);
     static final RoomId ROOM = RoomId.of("!cafe:" + SERVER);
     static final RemoteChannelId CHANNEL = new RemoteChannelId("555");
     static final RemoteUser BOB = new RemoteUser(new RemoteUserId("42"), "Bob", Optional.empty());
@@ -92,7 +95,9 @@ final class Rig implements AutoCloseable {
         this.importBatch = importBatch;
         matrix.state.members.computeIfAbsent(ROOM, r -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(BOT);
         matrix.state.power.put(ROOM + " " + ADMIN, 100L);
+        matrix.state.power.put(ROOM + " " + ROOM_ADMIN, 100L);
         matrix.state.roomDisplayNames.put(ROOM + " " + ALICE.value(), "Alice");
+        roomVersion(ROOM, "10"); // Synapse's default
         build();
     }
 
@@ -113,7 +118,7 @@ final class Rig implements AutoCloseable {
         db = databases.get();
         opened.add(db);
         events = new Events();
-        router = new CommandRouterImpl("!", Set.of(), "fr", matrix, "Comptoir");
+        router = new CommandRouterImpl("!", Set.of(ADMIN), "fr", matrix, "Comptoir");
         Context ctx = new Context(db, events, router.forInstance("discord"), matrix, routes);
         plugin = EngineFactory.create(ctx, connector, settings, importBatch);
         engine = (Engine) plugin;
@@ -142,7 +147,11 @@ final class Rig implements AutoCloseable {
     // --- Matrix side ----------------------------------------------------------------------------
 
     MatrixEvent event(String type, UserId sender, ObjectNode content) {
-        ObjectNode json = FakeMatrix.M.createObjectNode().put("type", type).put("room_id", ROOM.value())
+        return event(ROOM, type, sender, content);
+    }
+
+    MatrixEvent event(RoomId room, String type, UserId sender, ObjectNode content) {
+        ObjectNode json = FakeMatrix.M.createObjectNode().put("type", type).put("room_id", room.value())
                 .put("sender", sender.value()).put("event_id", "$in" + eventIds.incrementAndGet())
                 .put("origin_server_ts", 1_700_000_000_000L);
         json.set("content", content);
@@ -151,7 +160,32 @@ final class Rig implements AutoCloseable {
 
     /** A text message from a Matrix user, handled as the runtime would (commands, then subscriptions). */
     EventId matrixMessage(UserId sender, String body) throws Exception {
-        return deliver(event("m.room.message", sender, text(body)));
+        return matrixMessage(ROOM, sender, body);
+    }
+
+    EventId matrixMessage(RoomId room, UserId sender, String body) throws Exception {
+        return deliver(event(room, "m.room.message", sender, text(body)));
+    }
+
+    /**
+     * A redaction as a server may send it: {@code topLevel} and {@code inContent} are the two places
+     * of {@code redacts} (null: absent); which one counts depends on the room version.
+     */
+    EventId redaction(RoomId room, UserId sender, EventId topLevel, EventId inContent) throws Exception {
+        ObjectNode content = FakeMatrix.M.createObjectNode();
+        if (inContent != null) {
+            content.put("redacts", inContent.value());
+        }
+        ObjectNode json = event(room, "m.room.redaction", sender, content).json().deepCopy();
+        if (topLevel != null) {
+            json.put("redacts", topLevel.value());
+        }
+        return deliver(MatrixEvent.of(json));
+    }
+
+    /** Sets the room's version ({@code m.room.create}). */
+    void roomVersion(RoomId room, String version) {
+        matrix.putState(room, "m.room.create", "", FakeMatrix.M.createObjectNode().put("room_version", version));
     }
 
     static ObjectNode text(String body) {

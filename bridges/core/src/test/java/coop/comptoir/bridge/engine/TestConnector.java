@@ -52,6 +52,8 @@ class TestConnector implements NetworkConnector, EditCapable, DeleteCapable, Rea
     final AtomicInteger failures = new AtomicInteger();
     final AtomicInteger backfillFailures = new AtomicInteger();
     final AtomicInteger backfillCalls = new AtomicInteger();
+    /** How often the bridge asked whether a channel exists. */
+    final AtomicInteger channelLookups = new AtomicInteger();
     /** From this call on (1-based), reading the history fails as an outage. */
     volatile int backfillDownFromCall = Integer.MAX_VALUE;
     final AtomicInteger sendCalls = new AtomicInteger();
@@ -73,6 +75,7 @@ class TestConnector implements NetworkConnector, EditCapable, DeleteCapable, Rea
 
     @Override
     public Optional<RemoteChannel> channel(RemoteChannelId id) {
+        channelLookups.incrementAndGet();
         return Optional.ofNullable(channels.get(id));
     }
 

@@ -41,7 +41,8 @@ public final class DiscordBridgeFactory implements PluginFactory {
         List<BridgeSettings.StaticLink> links = c.links().stream()
                 .map(l -> new BridgeSettings.StaticLink(l.room(), new RemoteChannelId(l.channel())))
                 .toList();
-        return new BridgeSettings(c.ghostPrefix(), c.ghostName(), links, c.maxRetryDelay(), c.language(), c.publicUri());
+        return new BridgeSettings(c.ghostPrefix(), c.ghostName(), links, c.maxRetryDelay(), c.language(), c.publicUri(),
+                c.redactMatrixOriginals());
     }
 
     static DiscordConfig bind(PluginConfig config) {

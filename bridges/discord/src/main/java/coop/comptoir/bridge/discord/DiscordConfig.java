@@ -14,7 +14,8 @@ import java.util.Set;
  *
  * @param token                 the bot token; write {@code ${DISCORD_TOKEN}} and keep it in the environment.
  *                              Never logged, never shown in an error
- * @param guildId               only bridge this server's channels (optional: every server the bot is in)
+ * @param guildId               the Discord server whose channels may be bridged (required): a channel of
+ *                              any other server the bot is in is never linked nor read
  * @param links                 portals written in the config, besides those made with {@code !bridge link}
  * @param ghostPrefix           localpart prefix of the Discord users' ghosts (default {@code _discord_})
  * @param ghostName             display name of a ghost, {@code {name}} being the Discord name
@@ -28,10 +29,14 @@ import java.util.Set;
  * @param gatewayUrl            for tests against a local server only: the Gateway WebSocket address
  * @param cdnUrl                for tests against a local server only: where avatars and custom emoji are
  *                              fetched instead of {@code https://cdn.discordapp.com}
+ * @param publicAddress         where Discord fetches Matrix users' avatars from (optional)
+ * @param redactMatrixOriginals when a Discord moderator deletes the copy of a message written on Matrix,
+ *                              also redact the original on Matrix with the bot's power (default false:
+ *                              only the bridge's own copies of Discord messages are redacted)
  */
 public record DiscordConfig(String token, String guildId, List<Link> links, String ghostPrefix, String ghostName,
                             String webhookName, String language, Integer maxRetryDelaySeconds, String apiBaseUrl,
-                            String gatewayUrl, String cdnUrl, String publicAddress) {
+                            String gatewayUrl, String cdnUrl, String publicAddress, Boolean redactMatrixOriginals) {
     static final String DISCORD_CDN = "https://cdn.discordapp.com";
 
     public DiscordConfig {
@@ -46,6 +51,7 @@ public record DiscordConfig(String token, String guildId, List<Link> links, Stri
         gatewayUrl = blankToNull(gatewayUrl);
         cdnUrl = blankToNull(cdnUrl);
         guildId = blankToNull(guildId);
+        redactMatrixOriginals = redactMatrixOriginals != null && redactMatrixOriginals;
     }
 
     /**
@@ -81,7 +87,10 @@ public record DiscordConfig(String token, String guildId, List<Link> links, Stri
         } else if (token.chars().anyMatch(Character::isWhitespace)) {
             out.add(new ConfigException(path + ".token", "must not contain spaces or line breaks"));
         }
-        if (guildId != null && !isSnowflake(guildId)) {
+        if (guildId == null) {
+            out.add(new ConfigException(path + ".guild_id", "missing: the ID of the Discord server to bridge (Developer Mode on"
+                    + " → right click on the server → Copy Server ID); only its channels can be linked"));
+        } else if (!isSnowflake(guildId)) {
             out.add(new ConfigException(path + ".guild_id", "expected a Discord server ID (digits only)"));
         }
         Set<String> channels = new HashSet<>();
@@ -151,6 +160,7 @@ public record DiscordConfig(String token, String guildId, List<Link> links, Stri
     @Override
     public String toString() {
         return "DiscordConfig[guildId=" + guildId + ", links=" + links + ", ghostPrefix=" + ghostPrefix
-                + ", webhookName=" + webhookName + ", language=" + language + ", token=***]";
+                + ", webhookName=" + webhookName + ", language=" + language + ", redactMatrixOriginals=" + redactMatrixOriginals
+                + ", token=***]";
     }
 }

@@ -420,6 +420,10 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         }
         Optional<String> threadId = threads.threadOf(message.value());
         Optional<MessageChannel> inThread = threadId.flatMap(id -> Optional.ofNullable(jda().getThreadChannelById(id)));
+        if (inThread.isPresent() && !inPortal(target, (ThreadChannel) inThread.get())) {
+            throw BridgeException.permanent(french() ? "ce message n'est pas dans #" + target.getName()
+                    : "the message is not in #" + target.getName(), null);
+        }
         if (threadId.isPresent() && inThread.isEmpty()) {
             // JDA holds active threads only, and has no way to fetch one by ID; an archived thread takes no
             // reactions anyway. Reacting in the portal channel instead would only get "Unknown Message".
@@ -862,8 +866,14 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         return j;
     }
 
+    /** Whether a server is the one configured ({@code guild_id}): no other server's channel is ever bridged. */
     private boolean inGuild(Guild g) {
-        return config.guildId() == null || config.guildId().equals(g.getId());
+        return config.guildId() != null && config.guildId().equals(g.getId());
+    }
+
+    /** Whether a thread belongs to the portal channel. */
+    private static boolean inPortal(StandardGuildMessageChannel portal, ThreadChannel thread) {
+        return thread.getParentChannel().getId().equals(portal.getId());
     }
 
     private StandardGuildMessageChannel portal(RemoteChannelId channel) throws BridgeException {
@@ -887,9 +897,13 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
      * The thread of {@code root}: an existing thread with that ID (cached, or archived and so not in
      * JDA's cache), or one started now from the message. Returns the thread's ID.
      */
-    private String threadFor(StandardGuildMessageChannel portal, String root) {
+    private String threadFor(StandardGuildMessageChannel portal, String root) throws BridgeException {
         ThreadChannel existing = jda().getThreadChannelById(root);
         if (existing != null) {
+            if (!inPortal(portal, existing)) {
+                throw BridgeException.permanent(french() ? "ce fil n'est pas dans #" + portal.getName()
+                        : "the thread is not in #" + portal.getName(), null);
+            }
             return existing.getId();
         }
         String name = "Thread";
@@ -921,8 +935,10 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
      */
     private String replyLine(StandardGuildMessageChannel portal, String replied) {
         Optional<String> threadId = threads.threadOf(replied);
+        // only a message of this channel or of its threads is quoted: never one of another channel
         Optional<MessageChannel> holder = threadId.isPresent()
-                ? threadId.flatMap(id -> Optional.ofNullable(jda().getThreadChannelById(id)))
+                ? threadId.flatMap(id -> Optional.ofNullable(jda().getThreadChannelById(id))).filter(t -> inPortal(portal, t))
+                        .map(t -> (MessageChannel) t)
                 : Optional.of(portal);
         String author = null;
         String excerpt = null;

@@ -18,8 +18,10 @@ import org.junit.jupiter.api.Test;
 class DiscordConfigTest {
     private static final String TOKEN = "MTA5ODc2NTQzMjEwOTg3NjU0Mw.Gabcde.s3cr3t-t0k3n-never-shown";
 
+    private static final String GUILD = "123456789012345678";
+
     private static DiscordConfig minimal() {
-        return new DiscordConfig(TOKEN, null, null, null, null, null, null, null, null, null, null, null);
+        return new DiscordConfig(TOKEN, GUILD, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     @Test
@@ -34,6 +36,7 @@ class DiscordConfigTest {
         BridgeSettings s = DiscordBridgeFactory.settings(c);
         assertThat(s.ghostPrefix()).isEqualTo("_discord_");
         assertThat(s.maxRetryDelay().toSeconds()).isEqualTo(300);
+        assertThat(s.redactMatrixOriginals()).isFalse();
         assertThat(c.toString()).doesNotContain(TOKEN);
     }
 
@@ -41,7 +44,7 @@ class DiscordConfigTest {
     void everyProblemNamesItsKeyAndNeverTheToken() {
         DiscordConfig bad = new DiscordConfig("Bot " + TOKEN, "abc",
                 List.of(new DiscordConfig.Link("salon", "12x"), new DiscordConfig.Link("!a:b", "42"), new DiscordConfig.Link("!c:d", "42")),
-                "_Discord_", "Discord user", "Discord bridge", "de", 0, "ftp://x", "http://127.0.0.1/gateway", "not a url", null);
+                "_Discord_", "Discord user", "Discord bridge", "de", 0, "ftp://x", "http://127.0.0.1/gateway", "not a url", null, null);
         List<String> problems = bad.problems("plugins[1]").stream().map(ConfigException::getMessage).toList();
         assertThat(problems)
                 .anyMatch(p -> p.startsWith("plugins[1].token: give the token alone"))
@@ -58,9 +61,19 @@ class DiscordConfigTest {
                 .anyMatch(p -> p.startsWith("plugins[1].gateway_url:"))
                 .anyMatch(p -> p.startsWith("plugins[1].cdn_url:"))
                 .noneMatch(p -> p.contains(TOKEN));
-        DiscordConfig none = new DiscordConfig(" ", null, null, null, null, null, null, null, null, null, null, null);
+        DiscordConfig none = new DiscordConfig(" ", GUILD, null, null, null, null, null, null, null, null, null, null, null);
         assertThat(none.problems("p")).extracting(ConfigException::getMessage)
                 .containsExactly("p.token: missing (the bot token, e.g. token: ${DISCORD_TOKEN})");
+    }
+
+    @Test
+    void theDiscordServerMustBeNamed() {
+        // without it, any server the bot is in (one it was invited to by someone else too) would be reachable
+        DiscordConfig noGuild = new DiscordConfig(TOKEN, null, null, null, null, null, null, null, null, null, null, null, null);
+        assertThat(noGuild.problems("plugins[0]")).extracting(ConfigException::getMessage).singleElement()
+                .satisfies(p -> assertThat(p).startsWith("plugins[0].guild_id: missing: the ID of the Discord server to bridge"));
+        DiscordConfig on = new DiscordConfig(TOKEN, GUILD, null, null, null, null, null, null, null, null, null, null, true);
+        assertThat(DiscordBridgeFactory.settings(on).redactMatrixOriginals()).isTrue();
     }
 
     @Test

@@ -83,8 +83,8 @@ class JdaDiscordConnectorTest {
     }
 
     private JdaDiscordConnector connect(RecordingHost h, String language) throws Exception {
-        DiscordConfig config = new DiscordConfig(discord.botToken(), null, List.of(), null, null, null, language, null,
-                discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl(), null);
+        DiscordConfig config = new DiscordConfig(discord.botToken(), discord.guild().id(), List.of(), null, null, null, language,
+                null, discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl(), null, null);
         places = ThreadPlaces.inMemory(1000);
         JdaDiscordConnector c = new JdaDiscordConnector(config, http, LoggerFactory.getLogger("discord-test"), places);
         c.start(h);
@@ -472,8 +472,8 @@ class JdaDiscordConnectorTest {
     @Test
     void aWrongTokenStopsTheStartWithoutShowingIt() {
         String wrong = "wrong-token-0123456789abcdefghijklmnopqrstuvwxyz";
-        DiscordConfig config = new DiscordConfig(wrong, null, List.of(), null, null, null, "en", null,
-                discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl(), null);
+        DiscordConfig config = new DiscordConfig(wrong, discord.guild().id(), List.of(), null, null, null, "en", null,
+                discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl(), null, null);
         JdaDiscordConnector bad = new JdaDiscordConnector(config, http, LoggerFactory.getLogger("discord-test"),
                 ThreadPlaces.inMemory(10));
         long started = System.nanoTime();

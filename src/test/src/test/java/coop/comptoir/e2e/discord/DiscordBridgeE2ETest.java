@@ -104,8 +104,10 @@ class DiscordBridgeE2ETest {
         bob.join(generalRoom);
 
         comptoir = rig.comptoir("discord", c -> {
+            c.putObject("commands").putArray("admins").add(alice.userId()); // only Comptoir's admins link rooms
             ObjectNode d = ((ArrayNode) c.withArray("plugins")).addObject();
             d.put("type", "discord").put("id", "discord").put("token", TOKEN).put("language", "en")
+                    .put("guild_id", general.guildId())
                     .put("max_retry_delay_seconds", 2)
                     .put("api_base_url", discord.restBaseUrl()).put("gateway_url", discord.gatewayUrl())
                     .put("cdn_url", discord.cdnBaseUrl())
@@ -166,9 +168,10 @@ class DiscordBridgeE2ETest {
 
     @Test
     @Order(1)
-    void onlyARoomAdminLinksARoom() {
+    void onlyComptoirsAdministratorsLinkARoom() {
         String refused = bob.sendText(generalRoom, "!bridge link discord " + general.id());
         // the command router answers in its own language: both say which power level it takes
+        // (DiscordBridgeSecurityE2ETest: a room admin who is not among commands.admins is refused too)
         alice.awaitEvent(generalRoom, Events.noticeReply(bot, refused, "100"), WAIT);
         String unknown = alice.sendText(generalRoom, "!bridge link discord 123456");
         alice.awaitEvent(generalRoom, Events.noticeReply(bot, unknown, "cannot find the channel 123456"), WAIT);
