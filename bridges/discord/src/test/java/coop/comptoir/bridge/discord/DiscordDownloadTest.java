@@ -45,7 +45,7 @@ class DiscordDownloadTest {
                 .socketFactory(new CountingSockets(socketBytes))
                 .build();
         DiscordConfig config = new DiscordConfig("token", null, List.of(), null, null, null, "fr", null,
-                null, null, null, null);
+                null, null, null, null, null);
         connector = new JdaDiscordConnector(config, http, LoggerFactory.getLogger("test"), ThreadPlaces.inMemory(10));
     }
 
