@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * URLs may be logged); a client derived with {@link #as(UserId)} adds {@code ?user_id=} (identity
  * assertion). Transient failures are retried according to the {@link RetryPolicy}: rate limits wait
  * for the server's {@code Retry-After} header, else its {@code retry_after_ms}, else the backoff; 5xx
- * answers and network errors wait for the backoff. Other errors are thrown at once.
+ * answers and network errors wait for the backoff; the waits of one call are capped in all
+ * ({@link RetryPolicy#maxWait()}). Other errors are thrown at once.
  *
  * <p>Two calls deviate on purpose: {@link #createRoom} and {@link #ping} retry rate limits only, since
  * repeating a room creation that may have succeeded creates a second room, and a failed ping is an
