@@ -13,6 +13,7 @@ import coop.comptoir.api.plugin.PluginConfig;
 import coop.comptoir.api.plugin.PluginFactory;
 import coop.comptoir.internal.appservice.AppserviceServer;
 import coop.comptoir.internal.appservice.PluginRoutes;
+import coop.comptoir.internal.appservice.TransactionBody;
 import coop.comptoir.internal.appservice.TransactionJournal;
 import coop.comptoir.internal.command.CommandRouterImpl;
 import coop.comptoir.internal.config.ComptoirConfig;
@@ -205,28 +206,9 @@ public final class ComptoirRuntime implements AutoCloseable {
         @SuppressWarnings("unchecked")
         List<MatrixEvent> events = (List<MatrixEvent>) s.attachment();
         if (events == null) {
-            events = readBack(s);
+            events = TransactionBody.readStored(mapper, s.txnId(), s.body());
         }
         dispatcher.submit(s.seq(), events);
-    }
-
-    private List<MatrixEvent> readBack(TransactionJournal.Stored s) {
-        List<MatrixEvent> out = new ArrayList<>();
-        try {
-            var root = mapper.readTree(s.body());
-            for (String key : new String[] {"events", "ephemeral", "de.sorunome.msc2409.ephemeral"}) {
-                for (var n : root.path(key)) {
-                    try {
-                        out.add(MatrixEvent.of(n));
-                    } catch (IllegalArgumentException e) {
-                        log.warn("Skipped an unreadable stored event of transaction {}: {}", s.txnId(), e.getMessage());
-                    }
-                }
-            }
-        } catch (Exception e) {
-            log.error("Stored transaction {} cannot be read back; skipped", s.txnId(), e);
-        }
-        return out;
     }
 
     /** Registers the bot, sets its name, and waits until the homeserver reaches us. Retries until it does. */

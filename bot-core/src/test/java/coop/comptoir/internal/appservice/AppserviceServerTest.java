@@ -171,6 +171,34 @@ class AppserviceServerTest {
     }
 
     @Test
+    void aReusedTransactionIdWithOtherEventsIsHandledAndReportedLoudly() throws Exception {
+        ch.qos.logback.classic.Logger journalLog =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(TransactionJournal.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        journalLog.addAppender(logged);
+        try {
+            assertThat(call("PUT", "/_matrix/app/v1/transactions/12", HS_TOKEN, txn("$before")).statusCode()).isEqualTo(200);
+            waitFor(() -> handled.contains("$before"));
+            // The homeserver was restored from a backup: it numbers its transactions from 12 again.
+            assertThat(call("PUT", "/_matrix/app/v1/transactions/12", HS_TOKEN, txn("$after")).statusCode()).isEqualTo(200);
+            waitFor(() -> handled.contains("$after"));
+            // ...and retries that new transaction 12 like any other: handled once.
+            assertThat(call("PUT", "/_matrix/app/v1/transactions/12", HS_TOKEN, txn("$after")).statusCode()).isEqualTo(200);
+            Thread.sleep(100);
+            assertThat(handled).containsExactly("$before", "$after");
+            assertThat(logged.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                    .singleElement().satisfies(e -> {
+                        assertThat(e.getFormattedMessage()).contains("12");
+                        assertThat(e.getFormattedMessage()).doesNotContain("$after").doesNotContain("m.text");
+                    });
+        } finally {
+            journalLog.detachAppender(logged);
+        }
+    }
+
+    @Test
     void aRetryAfterARestartIsRecognised() throws Exception {
         assertThat(call("PUT", "/_matrix/app/v1/transactions/9", HS_TOKEN, txn("$x")).statusCode()).isEqualTo(200);
         waitFor(() -> done.size() == 1);
@@ -186,7 +214,7 @@ class AppserviceServerTest {
     @Test
     void whatWasStoredButNotHandledIsGivenBackAfterACrash() throws Exception {
         // Simulate a crash between storage and handling: store directly, never dispatch.
-        TransactionJournal.Appended a = journal.append("77", txn("$late").getBytes(), null).get(5, TimeUnit.SECONDS);
+        TransactionJournal.Appended a = journal.append("77", "fingerprint", txn("$late").getBytes(), null).get(5, TimeUnit.SECONDS);
         assertThat(a.duplicate()).isFalse();
         server.close();
         journal.close();
