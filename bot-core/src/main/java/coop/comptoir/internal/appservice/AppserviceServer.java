@@ -42,7 +42,9 @@ import org.xnio.Options;
  * txnId with other events (a homeserver restored from a backup) is handled, and logged loudly (see
  * {@link TransactionBody} for what "other" means). The envelope must be right ({@code events} an
  * array, else 400 {@code M_BAD_JSON}); a single event that cannot be read is logged and skipped, so
- * one odd event never blocks the homeserver's queue.
+ * one odd event never blocks the homeserver's queue. When too many events wait to be handled, a
+ * transaction is refused with 503 {@code M_LIMIT_EXCEEDED} and {@code Retry-After}, not stored: the
+ * homeserver keeps it and sends it again.
  */
 public final class AppserviceServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AppserviceServer.class);
@@ -51,6 +53,8 @@ public final class AppserviceServer implements AutoCloseable {
     private static final HttpString GET = new HttpString("GET");
     private static final HttpString POST = new HttpString("POST");
     private static final ByteBuffer EMPTY_OBJECT = ByteBuffer.wrap("{}".getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
+    /** What a transaction refused because too many events wait is told: try again in this many seconds. */
+    static final int BUSY_RETRY_SECONDS = 5;
 
     /** Answers the homeserver's user and alias queries (may block; runs on a worker thread). */
     public interface Queries {
@@ -73,6 +77,7 @@ public final class AppserviceServer implements AutoCloseable {
     private final LongSupplier handledEvents;
     private final TxnGapGuard gapGuard;
     private final PluginRoutes routes;
+    private final BooleanSupplier backlogFull;
     private Undertow server;
 
     public AppserviceServer(Settings settings, String hsToken, ObjectMapper mapper, TransactionJournal journal,
@@ -85,6 +90,18 @@ public final class AppserviceServer implements AutoCloseable {
     public AppserviceServer(Settings settings, String hsToken, ObjectMapper mapper, TransactionJournal journal,
                             Queries queries, Executor blockingWork, Metrics metrics, BooleanSupplier ready,
                             LongSupplier handledEvents, PluginRoutes routes) {
+        this(settings, hsToken, mapper, journal, queries, blockingWork, metrics, ready, handledEvents, routes, () -> false);
+    }
+
+    /**
+     * @param backlogFull whether too many events wait to be handled: a transaction is then refused
+     *                    with 503 and {@code Retry-After}, without being stored, and the homeserver
+     *                    sends it again later
+     */
+    public AppserviceServer(Settings settings, String hsToken, ObjectMapper mapper, TransactionJournal journal,
+                            Queries queries, Executor blockingWork, Metrics metrics, BooleanSupplier ready,
+                            LongSupplier handledEvents, PluginRoutes routes, BooleanSupplier backlogFull) {
+        this.backlogFull = backlogFull;
         this.routes = routes;
         this.settings = settings;
         this.hsToken = hsToken.getBytes(StandardCharsets.UTF_8);
@@ -300,6 +317,17 @@ public final class AppserviceServer implements AutoCloseable {
         if (length > settings.maxBodyBytes()) {
             metrics.transactions.labelValues("too_large").inc();
             error(ex, 413, "M_TOO_LARGE", "Transaction body is larger than " + settings.maxBodyBytes() + " bytes");
+            return;
+        }
+        if (backlogFull.getAsBoolean()) {
+            // Refused before reading the body: the heap does not grow, nothing is stored.
+            metrics.transactions.labelValues("busy").inc();
+            log.warn("Too many events wait to be handled: transaction {} refused for now (503); the homeserver will send"
+                    + " it again", txnId);
+            ex.setStatusCode(503);
+            ex.getResponseHeaders().put(Headers.RETRY_AFTER, Integer.toString(BUSY_RETRY_SECONDS));
+            json(ex, "{\"errcode\":\"M_LIMIT_EXCEEDED\",\"error\":\"Too many events wait to be handled; please retry"
+                    + " later\",\"retry_after_ms\":" + BUSY_RETRY_SECONDS * 1000 + "}");
             return;
         }
         ex.setMaxEntitySize(settings.maxBodyBytes());

@@ -8,6 +8,7 @@ import coop.comptoir.api.event.MatrixEvent;
 import coop.comptoir.api.id.RoomAlias;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.internal.dispatch.Dispatcher;
+import coop.comptoir.internal.dispatch.Retries;
 import coop.comptoir.internal.metrics.Metrics;
 import coop.comptoir.internal.store.JdbcDatabase;
 import java.net.URI;
@@ -34,6 +35,10 @@ class AppserviceServerTest {
     private final List<String> handled = new CopyOnWriteArrayList<>();
     private final List<Long> done = new CopyOnWriteArrayList<>();
     private final ExecutorService pool = Executors.newFixedThreadPool(2);
+    /** Events waiting beyond which transactions are refused. */
+    private long maxPending = 1000;
+    /** Handlers of events whose ID starts with {@code $slow} wait for this. */
+    private final java.util.concurrent.CountDownLatch slow = new java.util.concurrent.CountDownLatch(1);
 
     @TempDir
     Path dir;
@@ -59,11 +64,25 @@ class AppserviceServerTest {
 
     private void startServer() {
         metrics = new Metrics();
-        Dispatcher d = new Dispatcher(pool, metrics, UserId.of("@comptoir:coop.example"), seq -> {
-            done.add(seq);
-            journal.markHandled(seq);
+        Dispatcher d = new Dispatcher(pool, metrics, UserId.of("@comptoir:coop.example"), Retries.DEFAULT, maxPending,
+                new Dispatcher.Journal() {
+                    @Override
+                    public void batchDone(long seq) {
+                        done.add(seq);
+                        journal.markHandled(seq);
+                    }
+
+                    @Override
+                    public void saveProgress(long seq, String progress) {
+                        journal.saveProgress(seq, progress);
+                    }
+                });
+        d.subscribe("t", null, false, e -> true, e -> {
+            if (e.eventId().value().startsWith("$slow")) {
+                slow.await();
+            }
+            handled.add(e.eventId().value());
         });
-        d.subscribe("t", null, false, e -> true, e -> handled.add(e.eventId().value()));
         journal = new TransactionJournal(db, Clock.systemUTC(), l -> l.forEach(s -> {
             @SuppressWarnings("unchecked")
             List<MatrixEvent> events = (List<MatrixEvent>) s.attachment();
@@ -83,12 +102,13 @@ class AppserviceServerTest {
                     public boolean queryAlias(RoomAlias alias) {
                         return false;
                     }
-                }, pool, metrics, () -> true, d::handledCount, routes);
+                }, pool, metrics, () -> true, d::handledCount, routes, d::backlogFull);
         server.start();
     }
 
     @AfterEach
     void stop() {
+        slow.countDown();
         server.close();
         journal.close();
         db.close();
@@ -196,6 +216,29 @@ class AppserviceServerTest {
         } finally {
             journalLog.detachAppender(logged);
         }
+    }
+
+    @Test
+    void whileTooManyEventsWaitTransactionsAreRefusedWithoutBeingStored() throws Exception {
+        server.close();
+        journal.close();
+        maxPending = 2;
+        startServer();
+        assertThat(call("PUT", "/_matrix/app/v1/transactions/20", HS_TOKEN, txn("$slow1", "$slow2")).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> busy = call("PUT", "/_matrix/app/v1/transactions/21", HS_TOKEN, txn("$next"));
+        assertThat(busy.statusCode()).isEqualTo(503);
+        assertThat(errcode(busy)).isEqualTo("M_LIMIT_EXCEEDED");
+        assertThat(busy.headers().firstValue("Retry-After")).contains(Integer.toString(AppserviceServer.BUSY_RETRY_SECONDS));
+        assertThat(metrics.transactions.labelValues("busy").get()).isEqualTo(1.0);
+        assertThat(journal.unhandled()).extracting(TransactionJournal.Stored::txnId).containsExactly("20");
+
+        slow.countDown();
+        waitFor(() -> done.size() == 1);
+        // The homeserver sends 21 again: it was not stored, so it is handled now, not taken for a duplicate.
+        assertThat(call("PUT", "/_matrix/app/v1/transactions/21", HS_TOKEN, txn("$next")).statusCode()).isEqualTo(200);
+        waitFor(() -> handled.contains("$next"));
+        assertThat(handled).containsExactly("$slow1", "$slow2", "$next");
     }
 
     @Test
