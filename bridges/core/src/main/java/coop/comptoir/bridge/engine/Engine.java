@@ -27,7 +27,9 @@ import coop.comptoir.bridge.engine.PortalTable.Portal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,7 +82,14 @@ final class Engine implements Plugin, BridgeHost {
     final Lanes lanes;
     final Importer importer;
     private final ScheduledExecutorService exec;
-    private final Map<String, Member> members = new ConcurrentHashMap<>();
+    /** Members' names and avatars kept at most ({@code room user} keys), least recently used dropped first. */
+    static final int MEMBERS_CACHED = 10_000;
+    private final Map<String, Member> members = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Member> eldest) {
+            return size() > MEMBERS_CACHED;
+        }
+    });
     private final AvatarProxy avatars;
     /** Portals whose queue to Matrix waits for their catch-up. */
     private final Set<RoomId> catchingUp = ConcurrentHashMap.newKeySet();
