@@ -9,7 +9,6 @@ import coop.comptoir.internal.metrics.Metrics;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -70,48 +69,6 @@ public final class Dispatcher {
      */
     record Subscription(String instanceId, String key, String type, boolean includeOwn, EventFilter filter,
                         EventHandler handler) {}
-
-    /** An event and the subscriptions that want it; {@code ok} and {@code attempts} change under the batch's lock. */
-    private static final class Item {
-        final MatrixEvent event;
-        final int index;
-        final List<Subscription> subscribers;
-        final Batch batch;
-        Set<String> ok;
-        int attempts;
-
-        Item(MatrixEvent event, int index, List<Subscription> subscribers, Batch batch) {
-            this.event = event;
-            this.index = index;
-            this.subscribers = subscribers;
-            this.batch = batch;
-        }
-    }
-
-    private static final class Batch {
-        final long seq;
-        final long created = System.nanoTime();
-        final AtomicInteger remaining = new AtomicInteger();
-        /** Guarded by this: indexes done, items partly done, and whether that changed since last saved. */
-        final BitSet done;
-        final Set<Item> partial = new HashSet<>();
-        int version;
-        int savedVersion;
-
-        Batch(long seq, BitSet done) {
-            this.seq = seq;
-            this.done = (BitSet) done.clone();
-        }
-
-        synchronized String progress() {
-            Map<Integer, Progress.Partial> parts = new HashMap<>();
-            for (Item i : partial) {
-                parts.put(i.index, new Progress.Partial(i.attempts, Set.copyOf(i.ok)));
-            }
-            savedVersion = version;
-            return new Progress(done, parts).encode();
-        }
-    }
 
     private final Executor workers;
     private final Metrics metrics;
@@ -206,7 +163,7 @@ public final class Dispatcher {
     public void submit(long seq, List<MatrixEvent> events, String progress) {
         Progress saved = Progress.decode(seq, progress);
         Batch batch = new Batch(seq, saved.done());
-        Map<String, List<Item>> byRoom = null;
+        Map<String, List<Batch.Item>> byRoom = null;
         int wanted = 0;
         for (int i = 0; i < events.size(); i++) {
             if (saved.isDone(i)) {
@@ -218,7 +175,7 @@ public final class Dispatcher {
                 countHandled();
                 continue;
             }
-            Item item = new Item(e, i, subs, batch);
+            Batch.Item item = new Batch.Item(e, i, subs, batch);
             Progress.Partial part = saved.partial().get(i);
             if (part != null) {
                 item.ok = new HashSet<>(part.ok());
@@ -242,7 +199,7 @@ public final class Dispatcher {
     }
 
     /** Adds items to a room's queue, creating it if needed, and starts it if it was idle. */
-    private void enqueue(String room, List<Item> items) {
+    private void enqueue(String room, List<Batch.Item> items) {
         Lane[] start = new Lane[1];
         lanes.compute(room, (k, lane) -> {
             Lane l = lane == null ? new Lane(k) : lane;
@@ -381,7 +338,7 @@ public final class Dispatcher {
      * Calls the subscriptions not done with the item yet. Returns null when the item is done (or
      * skipped after its last attempt), else how long its room waits before trying it again.
      */
-    private Duration deliver(Item item) {
+    private Duration deliver(Batch.Item item) {
         MatrixEvent event = item.event;
         List<Subscription> owed = null;
         Throwable last = null;
@@ -440,7 +397,7 @@ public final class Dispatcher {
     }
 
     /** Notes that the item failed for {@code owed} and succeeded for the others; returns its failed attempts. */
-    private static int recordFailure(Item item, List<Subscription> owed) {
+    private static int recordFailure(Batch.Item item, List<Subscription> owed) {
         Batch b = item.batch;
         synchronized (b) {
             Set<String> ok = new HashSet<>();
@@ -457,7 +414,7 @@ public final class Dispatcher {
         }
     }
 
-    private void complete(Item item) {
+    private void complete(Batch.Item item) {
         countHandled();
         metrics.dispatchQueue.set(pending.decrementAndGet());
         Batch b = item.batch;
@@ -499,11 +456,11 @@ public final class Dispatcher {
     private final class Lane implements Runnable {
         private final String room;
         /** Guarded by this. */
-        private final ArrayDeque<Item> queue = new ArrayDeque<>();
+        private final ArrayDeque<Batch.Item> queue = new ArrayDeque<>();
         /** Guarded by this: a run is queued, under way or waiting for a retry. */
         private boolean scheduled;
         /** Only touched by the lane's run (one at a time; hand-overs go through the executor). */
-        private Item retrying;
+        private Batch.Item retrying;
         /** Guarded by this: waiting for the timer of a retry. */
         private boolean parked;
 
@@ -512,7 +469,7 @@ public final class Dispatcher {
         }
 
         /** Adds items; true if the caller must start the queue. Called inside {@code lanes.compute}. */
-        synchronized boolean add(List<Item> items) {
+        synchronized boolean add(List<Batch.Item> items) {
             queue.addAll(items);
             if (scheduled) {
                 return false;
@@ -534,7 +491,7 @@ public final class Dispatcher {
             parked = on;
         }
 
-        private synchronized Item next() {
+        private synchronized Batch.Item next() {
             return queue.poll();
         }
 
@@ -554,7 +511,7 @@ public final class Dispatcher {
                 if (stopping) {
                     return;
                 }
-                Item item = retrying != null ? retrying : next();
+                Batch.Item item = retrying != null ? retrying : next();
                 if (item == null) {
                     break;
                 }

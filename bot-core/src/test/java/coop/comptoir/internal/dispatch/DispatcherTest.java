@@ -2,10 +2,18 @@ package coop.comptoir.internal.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import coop.comptoir.api.event.MatrixEvent;
+import coop.comptoir.api.event.RetryLaterException;
 import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.store.Database;
 import coop.comptoir.internal.metrics.Metrics;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,8 +24,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class DispatcherTest {
     private static final ObjectMapper M = new ObjectMapper();
@@ -87,13 +97,13 @@ class DispatcherTest {
         Dispatcher d = new Dispatcher(pool, metrics, BOT, done::add);
         List<String> bridge = new CopyOnWriteArrayList<>();
         List<String> other = new CopyOnWriteArrayList<>();
-        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
         Map<String, Long> at = new ConcurrentHashMap<>();
         d.subscribe("bridge", "m.room.message", false, e -> true, e -> {
             String b = e.message().orElseThrow().body();
             if (b.equals("1") && failures.getAndIncrement() == 0) {
-                throw new coop.comptoir.api.store.Database.StoreException("outbox not written",
-                        new java.sql.SQLException("database is locked"));
+                throw new Database.StoreException("outbox not written",
+                        new SQLException("database is locked"));
             }
             bridge.add(b);
             at.put(b, System.nanoTime());
@@ -112,7 +122,7 @@ class DispatcherTest {
     }
 
     /** Retries 20 ms apart, three attempts in all. */
-    private static final Retries FAST = new Retries(3, java.time.Duration.ofMillis(20), java.time.Duration.ofMillis(40));
+    private static final Retries FAST = new Retries(3, Duration.ofMillis(20), Duration.ofMillis(40));
 
     /** What a dispatcher reports, for the tests that look at saved progress. */
     private final Map<Long, String> progress = new ConcurrentHashMap<>();
@@ -128,8 +138,8 @@ class DispatcherTest {
         }
     };
 
-    private static coop.comptoir.api.store.Database.StoreException storeFailure(String sqlState) {
-        return new coop.comptoir.api.store.Database.StoreException("write failed", new java.sql.SQLException("failed", sqlState));
+    private static Database.StoreException storeFailure(String sqlState) {
+        return new Database.StoreException("write failed", new SQLException("failed", sqlState));
     }
 
     @Test
@@ -137,12 +147,12 @@ class DispatcherTest {
         Metrics metrics = new Metrics();
         Dispatcher d = new Dispatcher(pool, metrics, BOT, FAST, 1000, journal);
         List<String> calls = new CopyOnWriteArrayList<>();
-        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(2);
+        AtomicInteger left = new AtomicInteger(2);
         d.subscribe("first", "m.room.message", false, e -> true, e -> calls.add("first " + e.message().orElseThrow().body()));
         d.subscribe("picky", "m.room.message", false, e -> true, e -> {
             calls.add("picky " + e.message().orElseThrow().body());
             if (left.getAndDecrement() > 0) {
-                throw new coop.comptoir.api.event.RetryLaterException("the shop's API is down");
+                throw new RetryLaterException("the shop's API is down");
             }
         });
         d.subscribe("last", "m.room.message", false, e -> true, e -> calls.add("last " + e.message().orElseThrow().body()));
@@ -159,8 +169,8 @@ class DispatcherTest {
         Metrics metrics = new Metrics();
         Dispatcher d = new Dispatcher(pool, metrics, BOT, FAST, 1000, journal);
         List<String> got = new CopyOnWriteArrayList<>();
-        ch.qos.logback.classic.Logger dispatchLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Dispatcher.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        Logger dispatchLog = (Logger) LoggerFactory.getLogger(Dispatcher.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
         logged.start();
         dispatchLog.addAppender(logged);
         try {
@@ -178,7 +188,7 @@ class DispatcherTest {
             assertThat(metrics.eventsSkipped.labelValues("bridge").get()).isEqualTo(1.0);
             assertThat(d.pendingCount()).isZero();
             MatrixEvent poison = msg("!a:example.org", 1, "@alice:example.org");
-            assertThat(logged.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR).singleElement()
+            assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.ERROR).singleElement()
                     .satisfies(e -> assertThat(e.getFormattedMessage())
                             .contains("bridge", poison.eventId().value(), "!a:example.org", "3 attempts"));
         } finally {
@@ -229,8 +239,8 @@ class DispatcherTest {
         List<MatrixEvent> events = List.of(msg("!a:example.org", 1, "@alice:example.org"),
                 msg("!b:example.org", 2, "@bob:example.org"), msg("!a:example.org", 3, "@alice:example.org"));
         List<String> before = new CopyOnWriteArrayList<>();
-        Dispatcher first = new Dispatcher(pool, new Metrics(), BOT, new Retries(3, java.time.Duration.ofSeconds(30),
-                java.time.Duration.ofSeconds(30)), 1000, journal);
+        Dispatcher first = new Dispatcher(pool, new Metrics(), BOT, new Retries(3, Duration.ofSeconds(30),
+                Duration.ofSeconds(30)), 1000, journal);
         first.subscribe("steady", "m.room.message", false, e -> true, e -> before.add("steady " + e.message().orElseThrow().body()));
         first.subscribe("flaky", "m.room.message", false, e -> true, e -> {
             before.add("flaky " + e.message().orElseThrow().body());
@@ -240,7 +250,7 @@ class DispatcherTest {
         });
         first.submit(4, events);
         waitFor(() -> before.contains("steady 2") && progress.containsKey(4L) && first.settled());
-        first.stop(java.time.Duration.ofSeconds(1));
+        first.stop(Duration.ofSeconds(1));
         assertThat(done).isEmpty();
 
         List<String> after = new CopyOnWriteArrayList<>();
