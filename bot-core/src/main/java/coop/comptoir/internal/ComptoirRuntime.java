@@ -114,7 +114,8 @@ public final class ComptoirRuntime implements AutoCloseable {
                 });
 
         this.workers = Executors.newFixedThreadPool(8, named("comptoir-dispatch"));
-        this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("comptoir-housekeeping"));
+        // Two threads: becomeReady() holds one until the homeserver answers; the periodic tasks need the other.
+        this.housekeeping = Executors.newScheduledThreadPool(2, named("comptoir-housekeeping"));
         TransactionJournal[] journalRef = new TransactionJournal[1];
         this.dispatcher = new Dispatcher(workers, metrics, bot, Retries.DEFAULT, as.maxPendingEvents(), new Dispatcher.Journal() {
             @Override
