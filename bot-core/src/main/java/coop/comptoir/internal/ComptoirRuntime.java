@@ -13,12 +13,14 @@ import coop.comptoir.api.plugin.PluginConfig;
 import coop.comptoir.api.plugin.PluginFactory;
 import coop.comptoir.internal.appservice.AppserviceServer;
 import coop.comptoir.internal.appservice.PluginRoutes;
+import coop.comptoir.internal.appservice.TransactionBody;
 import coop.comptoir.internal.appservice.TransactionJournal;
 import coop.comptoir.internal.command.CommandRouterImpl;
 import coop.comptoir.internal.config.ComptoirConfig;
 import coop.comptoir.internal.config.PluginCatalog;
 import coop.comptoir.internal.core.CorePlugin;
 import coop.comptoir.internal.dispatch.Dispatcher;
+import coop.comptoir.internal.dispatch.Retries;
 import coop.comptoir.internal.encryption.EncryptedRooms;
 import coop.comptoir.internal.matrix.HttpMatrixClient;
 import coop.comptoir.internal.matrix.RetryPolicy;
@@ -27,7 +29,6 @@ import coop.comptoir.internal.schedule.QuartzService;
 import coop.comptoir.internal.store.JdbcDatabase;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,9 +55,15 @@ import org.slf4j.LoggerFactory;
  * queued again before the listener opens (so they keep their order); then the listener; then, in the
  * background, the bot user is registered and the homeserver is asked to ping Comptoir. Once that
  * ping succeeds, {@code /health} says ready and the plugins' {@code start()} run.
+ *
+ * <p>Back-pressure: when {@code appservice.max_pending_events} events wait to be handled, new
+ * transactions are refused (503) until the handlers catch up. Handlers that ask for a retry keep
+ * their transaction unhandled; its progress is saved so that a restart goes on where it stopped.
  */
 public final class ComptoirRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ComptoirRuntime.class);
+    /** Transactions still being handled after this long have their progress saved, for a restart. */
+    private static final Duration PROGRESS_AFTER = Duration.ofSeconds(1);
 
     private record Instance(String id, Plugin plugin, List<Pattern> users, List<Pattern> aliases) {}
 
@@ -108,9 +115,20 @@ public final class ComptoirRuntime implements AutoCloseable {
                 });
 
         this.workers = Executors.newFixedThreadPool(8, named("comptoir-dispatch"));
-        this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("comptoir-housekeeping"));
+        // Two threads: becomeReady() holds one until the homeserver answers; the periodic tasks need the other.
+        this.housekeeping = Executors.newScheduledThreadPool(2, named("comptoir-housekeeping"));
         TransactionJournal[] journalRef = new TransactionJournal[1];
-        this.dispatcher = new Dispatcher(workers, metrics, bot, seq -> journalRef[0].markHandled(seq));
+        this.dispatcher = new Dispatcher(workers, metrics, bot, Retries.DEFAULT, as.maxPendingEvents(), new Dispatcher.Journal() {
+            @Override
+            public void batchDone(long seq) {
+                journalRef[0].markHandled(seq);
+            }
+
+            @Override
+            public void saveProgress(long seq, String progress) {
+                journalRef[0].saveProgress(seq, progress);
+            }
+        });
         this.journal = new TransactionJournal(database, clock, stored -> stored.forEach(this::submit));
         journalRef[0] = journal;
 
@@ -140,7 +158,7 @@ public final class ComptoirRuntime implements AutoCloseable {
                     public boolean queryAlias(RoomAlias alias) throws Exception {
                         return ComptoirRuntime.this.queryAlias(alias);
                     }
-                }, workers, metrics, () -> ready, dispatcher::handledCount, pluginRoutes);
+                }, workers, metrics, () -> ready, dispatcher::handledCount, pluginRoutes, dispatcher::backlogFull);
     }
 
     @FunctionalInterface
@@ -202,34 +220,16 @@ public final class ComptoirRuntime implements AutoCloseable {
         quartz.start();
         housekeeping.execute(this::becomeReady);
         housekeeping.scheduleWithFixedDelay(this::prune, 1, 60, TimeUnit.MINUTES);
+        housekeeping.scheduleWithFixedDelay(() -> dispatcher.saveProgress(PROGRESS_AFTER), 1, 1, TimeUnit.SECONDS);
     }
 
     private void submit(TransactionJournal.Stored s) {
         @SuppressWarnings("unchecked")
         List<MatrixEvent> events = (List<MatrixEvent>) s.attachment();
         if (events == null) {
-            events = readBack(s);
+            events = TransactionBody.readStored(mapper, s.txnId(), s.body());
         }
-        dispatcher.submit(s.seq(), events);
-    }
-
-    private List<MatrixEvent> readBack(TransactionJournal.Stored s) {
-        List<MatrixEvent> out = new ArrayList<>();
-        try {
-            var root = mapper.readTree(s.body());
-            for (String key : new String[] {"events", "ephemeral", "de.sorunome.msc2409.ephemeral"}) {
-                for (var n : root.path(key)) {
-                    try {
-                        out.add(MatrixEvent.of(n));
-                    } catch (IllegalArgumentException e) {
-                        log.warn("Skipped an unreadable stored event of transaction {}: {}", s.txnId(), e.getMessage());
-                    }
-                }
-            }
-        } catch (Exception e) {
-            log.error("Stored transaction {} cannot be read back; skipped", s.txnId(), e);
-        }
-        return out;
+        dispatcher.submit(s.seq(), events, s.progress());
     }
 
     /** Registers the bot, sets its name, and waits until the homeserver reaches us. Retries until it does. */
@@ -351,9 +351,12 @@ public final class ComptoirRuntime implements AutoCloseable {
         log.info("Stopping Comptoir");
         server.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (dispatcher.pendingCount() > 0 && System.nanoTime() < deadline) {
+        while (!dispatcher.settled() && System.nanoTime() < deadline) {
             sleep(20);
         }
+        // What is left (events waiting for a retry, and those behind them) is replayed at the next
+        // start, without what is done already.
+        dispatcher.stop(Duration.ofSeconds(5));
         journal.close();
         for (Instance i : instances.values()) {
             try {

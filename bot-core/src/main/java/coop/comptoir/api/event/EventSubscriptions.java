@@ -5,6 +5,12 @@ package coop.comptoir.api.event;
  * room at a time, rooms in parallel), on a runtime thread; they may block on Matrix calls. A handler
  * that throws is logged with the plugin, room and event, and the others still run.
  *
+ * <p>A handler that throws {@link RetryLaterException} or a
+ * {@link coop.comptoir.api.store.Database.StoreException} gets the same event again later, alone
+ * (handlers that succeeded are not called again), while the later events of that room wait; after
+ * {@value RetryLaterException#MAX_ATTEMPTS} attempts the event is skipped and reported. See
+ * {@link RetryLaterException}.
+ *
  * <p>Events sent by the bot itself are not delivered, except to {@link #onAnyIncludingOwn}.
  */
 public interface EventSubscriptions {
@@ -39,6 +45,11 @@ public interface EventSubscriptions {
         boolean accepts(MatrixEvent event);
     }
 
+    /**
+     * Handles one event. Called on a runtime thread, one event of a room at a time; may block.
+     * May throw: {@link RetryLaterException} (or a {@code StoreException}) to be called again with
+     * the same event later, anything else to be logged and not called again for this event.
+     */
     @FunctionalInterface
     interface EventHandler {
         void handle(MatrixEvent event) throws Exception;

@@ -16,7 +16,8 @@ import java.util.Optional;
  * homeserver answered; rate limits ({@code M_LIMIT_EXCEEDED}), 5xx answers and network errors are
  * retried inside the call (with the server's {@code retry_after_ms} / {@code Retry-After}, else
  * exponential backoff); what is still failing then, or fails for good, is thrown as a
- * {@link MatrixException} carrying the errcode.
+ * {@link MatrixException} carrying the errcode. One call waits 5 minutes at most in all: a server
+ * asking for a longer wait gets its {@code M_LIMIT_EXCEEDED} thrown at once.
  *
  * <p>Two calls are not repeated after a 5xx or a network error, because a repeat could do the work
  * twice or hide the answer: {@link #createRoom} (a second room) and {@link #ping} (its 502 is the

@@ -1,8 +1,6 @@
 package coop.comptoir.internal.appservice;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import coop.comptoir.api.event.MatrixEvent;
 import coop.comptoir.api.http.HttpRoutes;
@@ -18,13 +16,11 @@ import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.SameThreadExecutor;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,9 +38,13 @@ import org.xnio.Options;
  * separate admin listener.
  *
  * <p>A transaction is parsed on the I/O thread, stored through the {@link TransactionJournal}, and
- * acknowledged once stored. A retried txnId is acknowledged without being handled again. The
- * envelope must be right ({@code events} an array, else 400 {@code M_BAD_JSON}); a single event that
- * cannot be read is logged and skipped, so one odd event never blocks the homeserver's queue.
+ * acknowledged once stored. A retried txnId is acknowledged without being handled again; the same
+ * txnId with other events (a homeserver restored from a backup) is handled, and logged loudly (see
+ * {@link TransactionBody} for what "other" means). The envelope must be right ({@code events} an
+ * array, else 400 {@code M_BAD_JSON}); a single event that cannot be read is logged and skipped, so
+ * one odd event never blocks the homeserver's queue. When too many events wait to be handled, a
+ * transaction is refused with 503 {@code M_LIMIT_EXCEEDED} and {@code Retry-After}, not stored: the
+ * homeserver keeps it and sends it again.
  */
 public final class AppserviceServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AppserviceServer.class);
@@ -53,6 +53,8 @@ public final class AppserviceServer implements AutoCloseable {
     private static final HttpString GET = new HttpString("GET");
     private static final HttpString POST = new HttpString("POST");
     private static final ByteBuffer EMPTY_OBJECT = ByteBuffer.wrap("{}".getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
+    /** What a transaction refused because too many events wait is told: try again in this many seconds. */
+    static final int BUSY_RETRY_SECONDS = 5;
 
     /** Answers the homeserver's user and alias queries (may block; runs on a worker thread). */
     public interface Queries {
@@ -75,6 +77,7 @@ public final class AppserviceServer implements AutoCloseable {
     private final LongSupplier handledEvents;
     private final TxnGapGuard gapGuard;
     private final PluginRoutes routes;
+    private final BooleanSupplier backlogFull;
     private Undertow server;
 
     public AppserviceServer(Settings settings, String hsToken, ObjectMapper mapper, TransactionJournal journal,
@@ -87,6 +90,18 @@ public final class AppserviceServer implements AutoCloseable {
     public AppserviceServer(Settings settings, String hsToken, ObjectMapper mapper, TransactionJournal journal,
                             Queries queries, Executor blockingWork, Metrics metrics, BooleanSupplier ready,
                             LongSupplier handledEvents, PluginRoutes routes) {
+        this(settings, hsToken, mapper, journal, queries, blockingWork, metrics, ready, handledEvents, routes, () -> false);
+    }
+
+    /**
+     * @param backlogFull whether too many events wait to be handled: a transaction is then refused
+     *                    with 503 and {@code Retry-After}, without being stored, and the homeserver
+     *                    sends it again later
+     */
+    public AppserviceServer(Settings settings, String hsToken, ObjectMapper mapper, TransactionJournal journal,
+                            Queries queries, Executor blockingWork, Metrics metrics, BooleanSupplier ready,
+                            LongSupplier handledEvents, PluginRoutes routes, BooleanSupplier backlogFull) {
+        this.backlogFull = backlogFull;
         this.routes = routes;
         this.settings = settings;
         this.hsToken = hsToken.getBytes(StandardCharsets.UTF_8);
@@ -304,24 +319,36 @@ public final class AppserviceServer implements AutoCloseable {
             error(ex, 413, "M_TOO_LARGE", "Transaction body is larger than " + settings.maxBodyBytes() + " bytes");
             return;
         }
+        if (backlogFull.getAsBoolean()) {
+            // Refused before reading the body: the heap does not grow, nothing is stored.
+            metrics.transactions.labelValues("busy").inc();
+            log.warn("Too many events wait to be handled: transaction {} refused for now (503); the homeserver will send"
+                    + " it again", txnId);
+            ex.setStatusCode(503);
+            ex.getResponseHeaders().put(Headers.RETRY_AFTER, Integer.toString(BUSY_RETRY_SECONDS));
+            json(ex, "{\"errcode\":\"M_LIMIT_EXCEEDED\",\"error\":\"Too many events wait to be handled; please retry"
+                    + " later\",\"retry_after_ms\":" + BUSY_RETRY_SECONDS * 1000 + "}");
+            return;
+        }
         ex.setMaxEntitySize(settings.maxBodyBytes());
         long started = System.nanoTime();
         ex.getRequestReceiver().receiveFullBytes((e, body) -> {
-            List<MatrixEvent> events;
+            TransactionBody.Parsed parsed;
             try {
-                events = parse(txnId, body);
-            } catch (BadTransaction bad) {
-                metrics.transactions.labelValues(bad.errcode.equals("M_NOT_JSON") ? "not_json" : "bad_json").inc();
+                parsed = TransactionBody.parse(mapper, txnId, body);
+            } catch (TransactionBody.BadTransaction bad) {
+                metrics.transactions.labelValues(bad.errcode().equals("M_NOT_JSON") ? "not_json" : "bad_json").inc();
                 log.warn("Refused transaction {}: {}", txnId, bad.getMessage());
-                error(e, 400, bad.errcode, bad.getMessage());
+                error(e, 400, bad.errcode(), bad.getMessage());
                 return;
             }
+            List<MatrixEvent> events = parsed.events();
             if (!gapGuard.admit(txnId)) {
                 metrics.transactions.labelValues("gap").inc();
                 error(e, 503, "M_UNKNOWN", "An earlier transaction is missing; please send it first");
                 return;
             }
-            e.dispatch(SameThreadExecutor.INSTANCE, () -> journal.append(txnId, body, events).whenComplete((r, err) -> {
+            e.dispatch(SameThreadExecutor.INSTANCE, () -> journal.append(txnId, parsed.fingerprint(), body, events).whenComplete((r, err) -> {
                 if (err != null) {
                     metrics.transactions.labelValues("error").inc();
                     error(e, 500, "M_UNKNOWN", "Could not store the transaction; please retry");
@@ -332,7 +359,7 @@ public final class AppserviceServer implements AutoCloseable {
                     metrics.transactions.labelValues("duplicate").inc();
                     log.debug("Transaction {} was already stored; acknowledged again", txnId);
                 } else {
-                    metrics.transactions.labelValues("ok").inc();
+                    metrics.transactions.labelValues(r.reusedId() ? "reused_id" : "ok").inc();
                     metrics.eventsReceived.inc(events.size());
                 }
                 json(e, "{}");
@@ -346,57 +373,6 @@ public final class AppserviceServer implements AutoCloseable {
                 error(e, 400, "M_NOT_JSON", "Could not read the body");
             }
         });
-    }
-
-    static final class BadTransaction extends Exception {
-        final String errcode;
-
-        BadTransaction(String errcode, String message) {
-            super(message);
-            this.errcode = errcode;
-        }
-    }
-
-    /** Reads the events of a transaction body (persistent ones, then ephemeral ones). */
-    List<MatrixEvent> parse(String txnId, byte[] body) throws BadTransaction {
-        JsonNode root;
-        try {
-            root = mapper.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new BadTransaction("M_NOT_JSON", "Body is not valid JSON");
-        } catch (IOException e) {
-            throw new BadTransaction("M_NOT_JSON", "Body could not be read");
-        }
-        if (root == null || !root.isObject()) {
-            throw new BadTransaction("M_BAD_JSON", "Body must be a JSON object");
-        }
-        JsonNode events = root.get("events");
-        if (events == null || !events.isArray()) {
-            throw new BadTransaction("M_BAD_JSON", "'events' must be an array");
-        }
-        List<MatrixEvent> out = new ArrayList<>(events.size());
-        readEvents(txnId, events, out);
-        for (String key : new String[] {"ephemeral", "de.sorunome.msc2409.ephemeral"}) {
-            JsonNode eph = root.get(key);
-            if (eph != null) {
-                if (!eph.isArray()) {
-                    throw new BadTransaction("M_BAD_JSON", "'" + key + "' must be an array");
-                }
-                readEvents(txnId, eph, out);
-            }
-        }
-        return out;
-    }
-
-    private static void readEvents(String txnId, JsonNode array, List<MatrixEvent> out) {
-        for (JsonNode n : array) {
-            try {
-                out.add(MatrixEvent.of(n));
-            } catch (IllegalArgumentException e) {
-                log.warn("Skipped an unreadable event in transaction {} ({}): {}", txnId,
-                        n.path("event_id").asText("no event_id"), e.getMessage());
-            }
-        }
     }
 
     private void query(HttpServerExchange ex, String route, String param) {

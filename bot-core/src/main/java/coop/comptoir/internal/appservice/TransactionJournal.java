@@ -4,11 +4,16 @@ import coop.comptoir.api.store.Database;
 import coop.comptoir.api.store.Database.Migration;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,9 +32,16 @@ import org.slf4j.LoggerFactory;
  * stores it, with no hand-over to another thread; under concurrent load, many transactions share a
  * commit. A background thread writes the "handled" marks that no request carried along.
  *
- * <p>The txnId is unique in the table, so a transaction retried after it was stored is recognised
- * and acknowledged without being handled again, also across restarts. Handled transactions keep
- * only their ID, for {@link #RETENTION}.
+ * <p>A transaction is known by its txnId and the fingerprint of its body ({@link TransactionBody}):
+ * one retried after it was stored is recognised and acknowledged without being handled again, also
+ * across restarts. The same txnId with another fingerprint is a new transaction (a homeserver
+ * restored from a backup numbers its transactions again): it is stored and handled, with a warning.
+ * Rows stored before fingerprints were kept have none: their txnId alone counts, as it did then.
+ * Handled transactions keep only their ID and fingerprint, for {@link #RETENTION}.
+ *
+ * <p>While a transaction is not handled yet, the dispatcher may save its progress (which events, or
+ * which plugins for one event, are done): {@link #saveProgress}. A replay after a restart gets it
+ * back with the transaction, so what was done is not done again.
  */
 public final class TransactionJournal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TransactionJournal.class);
@@ -55,27 +67,61 @@ public final class TransactionJournal implements AutoCloseable {
               received_at BIGINT NOT NULL,
               handled SMALLINT NOT NULL DEFAULT 0
             )
-            """));
+            """),
+            new Migration(2, "appservice transactions known by ID and fingerprint",
+                    // SQLite cannot drop a column's UNIQUE: the table is rebuilt.
+                    """
+                    CREATE TABLE core_txn_v2 (
+                      seq INTEGER PRIMARY KEY,
+                      txn_id TEXT NOT NULL,
+                      body_hash TEXT,
+                      body BLOB,
+                      received_at INTEGER NOT NULL,
+                      handled INTEGER NOT NULL DEFAULT 0
+                    );
+                    INSERT INTO core_txn_v2 (seq, txn_id, body, received_at, handled)
+                      SELECT seq, txn_id, body, received_at, handled FROM core_txn;
+                    DROP TABLE core_txn;
+                    ALTER TABLE core_txn_v2 RENAME TO core_txn;
+                    CREATE UNIQUE INDEX core_txn_id_hash ON core_txn (txn_id, body_hash)
+                    """,
+                    """
+                    ALTER TABLE core_txn ADD COLUMN body_hash TEXT;
+                    ALTER TABLE core_txn DROP CONSTRAINT core_txn_txn_id_key;
+                    CREATE UNIQUE INDEX core_txn_id_hash ON core_txn (txn_id, body_hash)
+                    """),
+            Migration.both(3, "progress of transactions being handled",
+                    "ALTER TABLE core_txn ADD COLUMN progress TEXT"));
 
     /**
      * A transaction as stored: {@code seq} orders transactions; {@code attachment} is what the caller
-     * passed to {@link #append} (the parsed events), null for transactions read back from the database.
+     * passed to {@link #append} (the parsed events), null for transactions read back from the database;
+     * {@code progress} is what {@link #saveProgress} last saved for it, or null.
      */
-    public record Stored(long seq, String txnId, byte[] body, Object attachment) {}
+    public record Stored(long seq, String txnId, byte[] body, Object attachment, String progress) {}
 
-    /** Outcome of {@link #append}: the stored transaction, or null if that txnId was already stored. */
-    public record Appended(Stored stored) {
+    /**
+     * Outcome of {@link #append}: the stored transaction, or null if that transaction was already
+     * stored; {@code reusedId} when its txnId was already known with other events.
+     */
+    public record Appended(Stored stored, boolean reusedId) {
         public boolean duplicate() {
             return stored == null;
         }
     }
 
-    private record Pending(String txnId, byte[] body, Object attachment, CompletableFuture<Appended> result) {}
+    private record Pending(String txnId, String fingerprint, byte[] body, Object attachment,
+                           CompletableFuture<Appended> result) {}
+
+    /** What is known of a txnId before storing it. */
+    private enum Known { NEW, SAME, OTHER }
 
     private final Database db;
     private final Clock clock;
     private final LinkedBlockingQueue<Pending> appends = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<Long> handled = new LinkedBlockingQueue<>();
+    /** Latest progress per transaction, not yet written. */
+    private final ConcurrentHashMap<Long, String> progress = new ConcurrentHashMap<>();
     private final Consumer<List<Stored>> onCommitted;
     private final Thread writer;
     private final ReentrantLock commitLock = new ReentrantLock();
@@ -98,14 +144,19 @@ public final class TransactionJournal implements AutoCloseable {
         writer.start();
     }
 
-    /** Stores a transaction; the future completes once it is committed (or known as a duplicate). */
-    public CompletableFuture<Appended> append(String txnId, byte[] body, Object attachment) {
+    /**
+     * Stores a transaction; the future completes once it is committed (or known as a duplicate).
+     *
+     * @param fingerprint what tells this body from another one under the same txnId ({@link TransactionBody})
+     */
+    public CompletableFuture<Appended> append(String txnId, String fingerprint, byte[] body, Object attachment) {
+        Objects.requireNonNull(fingerprint, "fingerprint");
         CompletableFuture<Appended> f = new CompletableFuture<>();
         if (!running) {
             f.completeExceptionally(new IllegalStateException("journal closed"));
             return f;
         }
-        appends.add(new Pending(txnId, body, attachment, f));
+        appends.add(new Pending(txnId, fingerprint, body, attachment, f));
         // Commit now unless someone else is committing: that one picks this up when it is done.
         commitIfFree();
         return f;
@@ -116,15 +167,23 @@ public final class TransactionJournal implements AutoCloseable {
         handled.add(seq);
     }
 
+    /**
+     * Saves the progress of a transaction not handled yet (written with the next batch; a later call
+     * for the same transaction replaces an earlier one not written yet). Never blocks.
+     */
+    public void saveProgress(long seq, String state) {
+        progress.put(seq, state);
+    }
+
     /** Transactions stored but not handled, oldest first. */
     public List<Stored> unhandled() {
         return db.withConnection(c -> {
             List<Stored> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT seq, txn_id, body FROM core_txn WHERE handled = 0 ORDER BY seq")) {
+                    "SELECT seq, txn_id, body, progress FROM core_txn WHERE handled = 0 ORDER BY seq")) {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new Stored(rs.getLong(1), rs.getString(2), rs.getBytes(3), null));
+                        out.add(new Stored(rs.getLong(1), rs.getString(2), rs.getBytes(3), null, rs.getString(4)));
                     }
                 }
             }
@@ -149,7 +208,8 @@ public final class TransactionJournal implements AutoCloseable {
     public int prune() {
         long cutoff = clock.millis() - RETENTION.toMillis();
         return db.inTransaction(c -> {
-            try (PreparedStatement bodies = c.prepareStatement("UPDATE core_txn SET body = NULL WHERE handled = 1 AND body IS NOT NULL");
+            try (PreparedStatement bodies = c.prepareStatement(
+                    "UPDATE core_txn SET body = NULL, progress = NULL WHERE handled = 1 AND body IS NOT NULL");
                  PreparedStatement old = c.prepareStatement("DELETE FROM core_txn WHERE handled = 1 AND received_at < ?")) {
                 bodies.executeUpdate();
                 old.setLong(1, cutoff);
@@ -167,7 +227,7 @@ public final class TransactionJournal implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             }
-            if (!handled.isEmpty() && commitLock.tryLock()) {
+            if ((!handled.isEmpty() || !progress.isEmpty()) && commitLock.tryLock()) {
                 try {
                     commitWaiting();
                 } finally {
@@ -208,37 +268,54 @@ public final class TransactionJournal implements AutoCloseable {
         List<Long> done = new ArrayList<>();
         appends.drainTo(batch, 1000);
         handled.drainTo(done, 10_000);
-        if (batch.isEmpty() && done.isEmpty()) {
+        Map<Long, String> states = new HashMap<>();
+        for (Long seq : List.copyOf(progress.keySet())) {
+            String state = progress.remove(seq);
+            if (state != null) {
+                states.put(seq, state);
+            }
+        }
+        if (batch.isEmpty() && done.isEmpty() && states.isEmpty()) {
             return;
         }
         try {
-            commit(batch, done);
+            commit(batch, done, states);
         } catch (RuntimeException e) {
             log.error("Could not store {} transaction(s); the homeserver will retry them", batch.size(), e);
             for (Pending p : batch) {
                 p.result.completeExceptionally(e);
             }
-            // handled marks are kept for the next attempt
+            // handled marks and progress are kept for the next attempt (a newer progress wins)
             handled.addAll(done);
+            states.forEach(progress::putIfAbsent);
         }
     }
 
-    private void commit(List<Pending> batch, List<Long> done) {
+    private void commit(List<Pending> batch, List<Long> done, Map<Long, String> states) {
         long now = clock.millis();
         List<Stored> stored = new ArrayList<>(batch.size());
         Appended[] results = new Appended[batch.size()];
         db.inTransaction(c -> {
             if (!batch.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO core_txn (txn_id, body, received_at) VALUES (?, ?, ?) "
-                                + "ON CONFLICT (txn_id) DO NOTHING RETURNING seq")) {
+                try (PreparedStatement find = c.prepareStatement("SELECT body_hash FROM core_txn WHERE txn_id = ?");
+                     PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO core_txn (txn_id, body_hash, body, received_at) VALUES (?, ?, ?, ?) "
+                                + "ON CONFLICT (txn_id, body_hash) DO NOTHING RETURNING seq")) {
                     for (int i = 0; i < batch.size(); i++) {
                         Pending p = batch.get(i);
+                        Known known = known(find, p);
+                        if (known == Known.SAME) {
+                            results[i] = new Appended(null, false);
+                            continue;
+                        }
                         ps.setString(1, p.txnId);
-                        ps.setBytes(2, p.body);
-                        ps.setLong(3, now);
+                        ps.setString(2, p.fingerprint);
+                        ps.setBytes(3, p.body);
+                        ps.setLong(4, now);
                         try (ResultSet rs = ps.executeQuery()) {
-                            results[i] = rs.next() ? new Appended(new Stored(rs.getLong(1), p.txnId, p.body, p.attachment)) : new Appended(null);
+                            results[i] = rs.next()
+                                    ? new Appended(new Stored(rs.getLong(1), p.txnId, p.body, p.attachment, null), known == Known.OTHER)
+                                    : new Appended(null, false);
                         }
                     }
                 }
@@ -252,11 +329,26 @@ public final class TransactionJournal implements AutoCloseable {
                     ps.executeBatch();
                 }
             }
+            if (!states.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE core_txn SET progress = ? WHERE seq = ? AND handled = 0")) {
+                    for (Map.Entry<Long, String> e : states.entrySet()) {
+                        ps.setString(1, e.getValue());
+                        ps.setLong(2, e.getKey());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
             return null;
         });
         for (int i = 0; i < batch.size(); i++) {
             if (!results[i].duplicate()) {
                 stored.add(results[i].stored());
+                if (results[i].reusedId()) {
+                    log.warn("Transaction {} was received before with other events: the homeserver uses its transaction IDs"
+                            + " again (was it restored from a backup?). Handling it as a new transaction; check that"
+                            + " nothing was lost or repeated around that time", batch.get(i).txnId);
+                }
             }
         }
         if (!stored.isEmpty()) {
@@ -269,6 +361,22 @@ public final class TransactionJournal implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).result.complete(results[i]);
         }
+    }
+
+    /** Whether the txnId is new, known with the same fingerprint (or stored without one), or only with others. */
+    private static Known known(PreparedStatement find, Pending p) throws SQLException {
+        find.setString(1, p.txnId);
+        boolean any = false;
+        try (ResultSet rs = find.executeQuery()) {
+            while (rs.next()) {
+                String hash = rs.getString(1);
+                if (hash == null || hash.equals(p.fingerprint)) {
+                    return Known.SAME;
+                }
+                any = true;
+            }
+        }
+        return any ? Known.OTHER : Known.NEW;
     }
 
     /** Writes what is waiting, then stops the writer. */

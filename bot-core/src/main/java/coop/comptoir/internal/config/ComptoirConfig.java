@@ -49,6 +49,11 @@ public record ComptoirConfig(
             @JsonProperty("display_name") String displayName,
             /** Largest transaction body accepted, in bytes. */
             @JsonProperty("max_body_bytes") long maxBodyBytes,
+            /**
+             * Events received and not handled yet beyond which new transactions are refused (503)
+             * until the handlers catch up: the homeserver sends them again later.
+             */
+            @JsonProperty("max_pending_events") long maxPendingEvents,
             /** Fail start-up when the homeserver cannot reach Comptoir (ping), instead of retrying. */
             @JsonProperty("require_ping") boolean requirePing) {
 
@@ -63,7 +68,8 @@ public record ComptoirConfig(
             return "Appservice[id=" + id + ", bind=" + bind + ", port=" + port + ", publicUrl=" + publicUrl
                     + ", registration=" + registration + ", asToken=" + hidden(asToken) + ", hsToken=" + hidden(hsToken)
                     + ", senderLocalpart=" + senderLocalpart + ", displayName=" + displayName
-                    + ", maxBodyBytes=" + maxBodyBytes + ", requirePing=" + requirePing + "]";
+                    + ", maxBodyBytes=" + maxBodyBytes + ", maxPendingEvents=" + maxPendingEvents
+                    + ", requirePing=" + requirePing + "]";
         }
     }
 

@@ -51,6 +51,7 @@ public final class ConfigLoader {
               sender_localpart: comptoir
               display_name: Comptoir
               max_body_bytes: 10485760
+              max_pending_events: 10000
               require_ping: false
             database:
               url: jdbc:sqlite:comptoir.db
@@ -136,7 +137,7 @@ public final class ConfigLoader {
         String hsToken = token("hs_token", as.hsToken(), registration.hsToken(), file, errors);
         ConfigErrors.throwIfAny(null, errors);
         Appservice filled = new Appservice(as.id(), as.bind(), as.port(), as.publicUrl(), as.registration(),
-                asToken, hsToken, as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.requirePing());
+                asToken, hsToken, as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing());
         return new ComptoirConfig(config.homeserver(), filled, config.database(), config.scheduler(),
                 config.commands(), config.admin(), config.plugins());
     }
@@ -207,7 +208,7 @@ public final class ConfigLoader {
             String registration = as.registration().isBlank() ? as.registration()
                     : baseDir.resolve(as.registration()).normalize().toString();
             as = new Appservice(as.id(), as.bind(), as.port(), publicUrl, registration, as.asToken(), as.hsToken(),
-                    as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.requirePing());
+                    as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing());
         }
         Database db = c.database();
         if (db != null) {

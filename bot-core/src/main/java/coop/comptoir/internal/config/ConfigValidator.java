@@ -73,6 +73,9 @@ final class ConfigValidator {
         if (as.maxBodyBytes() < MIN_BODY_BYTES) {
             error("appservice.max_body_bytes", "must be at least " + MIN_BODY_BYTES);
         }
+        if (as.maxPendingEvents() < 1) {
+            error("appservice.max_pending_events", "must be at least 1");
+        }
         if (as.asToken() != null && as.asToken().isBlank()) {
             error("appservice.as_token", "empty (leave it out to read it from the registration file)");
         }

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * URLs may be logged); a client derived with {@link #as(UserId)} adds {@code ?user_id=} (identity
  * assertion). Transient failures are retried according to the {@link RetryPolicy}: rate limits wait
  * for the server's {@code Retry-After} header, else its {@code retry_after_ms}, else the backoff; 5xx
- * answers and network errors wait for the backoff. Other errors are thrown at once.
+ * answers and network errors wait for the backoff; the waits of one call are capped in all
+ * ({@link RetryPolicy#maxWait()}). Other errors are thrown at once.
  *
  * <p>Rooms created here are never end-to-end encrypted: Comptoir reads plain events only.
  *

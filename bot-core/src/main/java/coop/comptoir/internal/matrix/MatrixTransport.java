@@ -53,7 +53,8 @@ final class MatrixTransport {
      * <p>A rate limit (429 or {@code M_LIMIT_EXCEEDED}) waits for {@code Retry-After} (seconds), else
      * {@code retry_after_ms}, else the backoff. A 5xx or a network error waits for the backoff, unless
      * {@code retryFailures} is false (then it is thrown at once). Any other error is thrown at once.
-     * When the attempts are spent, the last failure is thrown.
+     * When the attempts are spent, or the next wait would take the call past
+     * {@link RetryPolicy#maxWait()} in all, the last failure is thrown.
      *
      * @param template the path with placeholders: for logs and metrics, which must not hold IDs
      * @throws MatrixException the homeserver's error, or {@link MatrixException#NETWORK}
@@ -76,6 +77,7 @@ final class MatrixTransport {
                 .header("Authorization", authorization)
                 .method(method, body)
                 .build();
+        Duration waited = Duration.ZERO;
         for (int attempt = 1; ; attempt++) {
             MatrixException failure;
             Duration delay;
@@ -116,11 +118,18 @@ final class MatrixTransport {
             if (attempt >= retry.maxAttempts()) {
                 throw failure;
             }
+            if (waited.plus(delay).compareTo(retry.maxWait()) > 0) {
+                LOG.warn("Matrix request {} {} failed ({}); waiting {} ms more would pass the {} s a call may wait:"
+                                + " giving up", method, template, failure.getMessage(), delay.toMillis(),
+                        retry.maxWait().toSeconds());
+                throw failure;
+            }
             LOG.warn("Matrix request {} {} failed ({}), retrying in {} ms (attempt {}/{})",
                     method, template, failure.status() == 0 ? failure.getCause() : failure.getMessage(),
                     delay.toMillis(), attempt + 1, retry.maxAttempts());
             try {
                 retry.sleeper().sleep(delay);
+                waited = waited.plus(delay);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new MatrixException("interrupted before retrying " + method + " " + template, e);

@@ -18,7 +18,11 @@ public final class Metrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final ExpositionFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    /** Transactions from the homeserver, by result: ok, duplicate, gap, bad_json, not_json, too_large, unauthorized, forbidden, error. */
+    /**
+     * Transactions from the homeserver, by result: ok, duplicate, reused_id (an ID seen before with
+     * other events, handled), busy (503: too many events waiting), gap, bad_json, not_json,
+     * too_large, unauthorized, forbidden, error.
+     */
     public final Counter transactions = Counter.builder().name("comptoir_transactions_total")
             .help("Transactions received from the homeserver, by result").labelNames("result").register(registry);
     public final Counter eventsReceived = Counter.builder().name("comptoir_events_received_total")
@@ -27,6 +31,10 @@ public final class Metrics {
             .help("Events delivered to the handlers").register(registry);
     public final Counter handlerErrors = Counter.builder().name("comptoir_handler_errors_total")
             .help("Handlers that threw, by plugin instance").labelNames("plugin").register(registry);
+    public final Counter eventRetries = Counter.builder().name("comptoir_event_retries_total")
+            .help("Events a handler asked to get again later, by plugin instance").labelNames("plugin").register(registry);
+    public final Counter eventsSkipped = Counter.builder().name("comptoir_events_skipped_total")
+            .help("Events given up after the last retry, by plugin instance").labelNames("plugin").register(registry);
     public final Histogram handlerSeconds = Histogram.builder().name("comptoir_handler_duration_seconds")
             .help("Time a plugin instance spent on one event").labelNames("plugin")
             .classicOnly().classicUpperBounds(0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30).register(registry);

@@ -8,6 +8,7 @@ import coop.comptoir.api.event.MatrixEvent;
 import coop.comptoir.api.id.RoomAlias;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.internal.dispatch.Dispatcher;
+import coop.comptoir.internal.dispatch.Retries;
 import coop.comptoir.internal.metrics.Metrics;
 import coop.comptoir.internal.store.JdbcDatabase;
 import java.net.URI;
@@ -34,6 +35,10 @@ class AppserviceServerTest {
     private final List<String> handled = new CopyOnWriteArrayList<>();
     private final List<Long> done = new CopyOnWriteArrayList<>();
     private final ExecutorService pool = Executors.newFixedThreadPool(2);
+    /** Events waiting beyond which transactions are refused. */
+    private long maxPending = 1000;
+    /** Handlers of events whose ID starts with {@code $slow} wait for this. */
+    private final java.util.concurrent.CountDownLatch slow = new java.util.concurrent.CountDownLatch(1);
 
     @TempDir
     Path dir;
@@ -59,11 +64,25 @@ class AppserviceServerTest {
 
     private void startServer() {
         metrics = new Metrics();
-        Dispatcher d = new Dispatcher(pool, metrics, UserId.of("@comptoir:coop.example"), seq -> {
-            done.add(seq);
-            journal.markHandled(seq);
+        Dispatcher d = new Dispatcher(pool, metrics, UserId.of("@comptoir:coop.example"), Retries.DEFAULT, maxPending,
+                new Dispatcher.Journal() {
+                    @Override
+                    public void batchDone(long seq) {
+                        done.add(seq);
+                        journal.markHandled(seq);
+                    }
+
+                    @Override
+                    public void saveProgress(long seq, String progress) {
+                        journal.saveProgress(seq, progress);
+                    }
+                });
+        d.subscribe("t", null, false, e -> true, e -> {
+            if (e.eventId().value().startsWith("$slow")) {
+                slow.await();
+            }
+            handled.add(e.eventId().value());
         });
-        d.subscribe("t", null, false, e -> true, e -> handled.add(e.eventId().value()));
         journal = new TransactionJournal(db, Clock.systemUTC(), l -> l.forEach(s -> {
             @SuppressWarnings("unchecked")
             List<MatrixEvent> events = (List<MatrixEvent>) s.attachment();
@@ -83,12 +102,13 @@ class AppserviceServerTest {
                     public boolean queryAlias(RoomAlias alias) {
                         return false;
                     }
-                }, pool, metrics, () -> true, d::handledCount, routes);
+                }, pool, metrics, () -> true, d::handledCount, routes, d::backlogFull);
         server.start();
     }
 
     @AfterEach
     void stop() {
+        slow.countDown();
         server.close();
         journal.close();
         db.close();
@@ -171,6 +191,57 @@ class AppserviceServerTest {
     }
 
     @Test
+    void aReusedTransactionIdWithOtherEventsIsHandledAndReportedLoudly() throws Exception {
+        ch.qos.logback.classic.Logger journalLog =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(TransactionJournal.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        journalLog.addAppender(logged);
+        try {
+            assertThat(call("PUT", "/_matrix/app/v1/transactions/12", HS_TOKEN, txn("$before")).statusCode()).isEqualTo(200);
+            waitFor(() -> handled.contains("$before"));
+            // The homeserver was restored from a backup: it numbers its transactions from 12 again.
+            assertThat(call("PUT", "/_matrix/app/v1/transactions/12", HS_TOKEN, txn("$after")).statusCode()).isEqualTo(200);
+            waitFor(() -> handled.contains("$after"));
+            // ...and retries that new transaction 12 like any other: handled once.
+            assertThat(call("PUT", "/_matrix/app/v1/transactions/12", HS_TOKEN, txn("$after")).statusCode()).isEqualTo(200);
+            Thread.sleep(100);
+            assertThat(handled).containsExactly("$before", "$after");
+            assertThat(logged.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                    .singleElement().satisfies(e -> {
+                        assertThat(e.getFormattedMessage()).contains("12");
+                        assertThat(e.getFormattedMessage()).doesNotContain("$after").doesNotContain("m.text");
+                    });
+        } finally {
+            journalLog.detachAppender(logged);
+        }
+    }
+
+    @Test
+    void whileTooManyEventsWaitTransactionsAreRefusedWithoutBeingStored() throws Exception {
+        server.close();
+        journal.close();
+        maxPending = 2;
+        startServer();
+        assertThat(call("PUT", "/_matrix/app/v1/transactions/20", HS_TOKEN, txn("$slow1", "$slow2")).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> busy = call("PUT", "/_matrix/app/v1/transactions/21", HS_TOKEN, txn("$next"));
+        assertThat(busy.statusCode()).isEqualTo(503);
+        assertThat(errcode(busy)).isEqualTo("M_LIMIT_EXCEEDED");
+        assertThat(busy.headers().firstValue("Retry-After")).contains(Integer.toString(AppserviceServer.BUSY_RETRY_SECONDS));
+        assertThat(metrics.transactions.labelValues("busy").get()).isEqualTo(1.0);
+        assertThat(journal.unhandled()).extracting(TransactionJournal.Stored::txnId).containsExactly("20");
+
+        slow.countDown();
+        waitFor(() -> done.size() == 1);
+        // The homeserver sends 21 again: it was not stored, so it is handled now, not taken for a duplicate.
+        assertThat(call("PUT", "/_matrix/app/v1/transactions/21", HS_TOKEN, txn("$next")).statusCode()).isEqualTo(200);
+        waitFor(() -> handled.contains("$next"));
+        assertThat(handled).containsExactly("$slow1", "$slow2", "$next");
+    }
+
+    @Test
     void aRetryAfterARestartIsRecognised() throws Exception {
         assertThat(call("PUT", "/_matrix/app/v1/transactions/9", HS_TOKEN, txn("$x")).statusCode()).isEqualTo(200);
         waitFor(() -> done.size() == 1);
@@ -186,7 +257,7 @@ class AppserviceServerTest {
     @Test
     void whatWasStoredButNotHandledIsGivenBackAfterACrash() throws Exception {
         // Simulate a crash between storage and handling: store directly, never dispatch.
-        TransactionJournal.Appended a = journal.append("77", txn("$late").getBytes(), null).get(5, TimeUnit.SECONDS);
+        TransactionJournal.Appended a = journal.append("77", "fingerprint", txn("$late").getBytes(), null).get(5, TimeUnit.SECONDS);
         assertThat(a.duplicate()).isFalse();
         server.close();
         journal.close();

@@ -58,6 +58,7 @@ class ConfigLoaderTest {
         assertThat(as.senderLocalpart()).isEqualTo("comptoir");
         assertThat(as.displayName()).isEqualTo("Comptoir");
         assertThat(as.maxBodyBytes()).isEqualTo(10L * 1024 * 1024);
+        assertThat(as.maxPendingEvents()).isEqualTo(10_000);
         assertThat(as.requirePing()).isFalse();
         assertThat(c.database().url()).isEqualTo("jdbc:sqlite:" + dir.resolve("comptoir.db"));
         assertThat(c.database().sqliteSynchronous()).isEqualTo("normal");
@@ -162,7 +163,7 @@ class ConfigLoaderTest {
     void refusesUnknownKeysNamingTheAllowedOnes() {
         assertThat(errors("homeserver: {server_name: a.org}\nappservice:\n  prot: 8080\n"))
                 .containsExactly("appservice.prot: unknown key (allowed: id, bind, port, public_url, registration, as_token,"
-                        + " hs_token, sender_localpart, display_name, max_body_bytes, require_ping)");
+                        + " hs_token, sender_localpart, display_name, max_body_bytes, max_pending_events, require_ping)");
         assertThat(errors("homeserver: {server_name: a.org}\nhomeservre: {}\n"))
                 .containsExactly("homeservre: unknown key (allowed: homeserver, appservice, database, scheduler, commands, admin, plugins)");
     }
@@ -196,7 +197,7 @@ class ConfigLoaderTest {
     void validatesValues() {
         assertThat(errors("""
                 homeserver: {server_name: a.org, url: 'ftp://a.org'}
-                appservice: {port: 0, public_url: nowhere, sender_localpart: Bot, id: 'a b', max_body_bytes: 100}
+                appservice: {port: 0, public_url: nowhere, sender_localpart: Bot, id: 'a b', max_body_bytes: 100, max_pending_events: 0}
                 database: {sqlite_synchronous: 'off', pool_size: 0}
                 scheduler: {threads: 0, clustered: true}
                 commands: {prefix: '! ', admins: ['@alice:a.org', 'bob'], language: de}
@@ -208,6 +209,7 @@ class ConfigLoaderTest {
                 "appservice.public_url: expected an http:// or https:// URL",
                 "appservice.sender_localpart: use only lower-case letters, digits and . _ = - / +",
                 "appservice.max_body_bytes: must be at least 65536",
+                "appservice.max_pending_events: must be at least 1",
                 "database.sqlite_synchronous: expected normal or full",
                 "database.pool_size: must be between 1 and 64",
                 "scheduler.threads: must be between 1 and 64",

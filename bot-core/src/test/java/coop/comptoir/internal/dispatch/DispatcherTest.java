@@ -2,10 +2,18 @@ package coop.comptoir.internal.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import coop.comptoir.api.event.MatrixEvent;
+import coop.comptoir.api.event.RetryLaterException;
 import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.store.Database;
 import coop.comptoir.internal.metrics.Metrics;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,8 +24,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class DispatcherTest {
     private static final ObjectMapper M = new ObjectMapper();
@@ -79,6 +89,179 @@ class DispatcherTest {
         waitFor(() -> done.contains(1L));
         assertThat(got).containsExactly("1", "2");
         assertThat(metrics.handlerErrors.labelValues("broken").get()).isEqualTo(2.0);
+    }
+
+    @Test
+    void aStoreFailureIsRetriedInRoomOrderWhileOtherRoomsGoOn() throws Exception {
+        Metrics metrics = new Metrics();
+        Dispatcher d = new Dispatcher(pool, metrics, BOT, done::add);
+        List<String> bridge = new CopyOnWriteArrayList<>();
+        List<String> other = new CopyOnWriteArrayList<>();
+        AtomicInteger failures = new AtomicInteger();
+        Map<String, Long> at = new ConcurrentHashMap<>();
+        d.subscribe("bridge", "m.room.message", false, e -> true, e -> {
+            String b = e.message().orElseThrow().body();
+            if (b.equals("1") && failures.getAndIncrement() == 0) {
+                throw new Database.StoreException("outbox not written",
+                        new SQLException("database is locked"));
+            }
+            bridge.add(b);
+            at.put(b, System.nanoTime());
+        });
+        d.subscribe("other", "m.room.message", false, e -> true, e -> other.add(e.message().orElseThrow().body()));
+        d.submit(1, List.of(msg("!a:example.org", 1, "@alice:example.org"), msg("!b:example.org", 2, "@bob:example.org")));
+        d.submit(2, List.of(msg("!a:example.org", 3, "@alice:example.org")));
+
+        waitFor(() -> done.contains(1L) && done.contains(2L));
+        assertThat(bridge).as("the failed event is handled on retry, before the next one of its room")
+                .containsSubsequence("1", "3").containsExactlyInAnyOrder("1", "2", "3");
+        assertThat(at.get("2")).as("the other room did not wait for the retry").isLessThan(at.get("1"));
+        assertThat(other).as("a plugin that succeeded is not called again").containsExactlyInAnyOrder("1", "2", "3");
+        assertThat(done).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(d.handledCount()).isEqualTo(3);
+    }
+
+    /** Retries 20 ms apart, three attempts in all. */
+    private static final Retries FAST = new Retries(3, Duration.ofMillis(20), Duration.ofMillis(40));
+
+    /** What a dispatcher reports, for the tests that look at saved progress. */
+    private final Map<Long, String> progress = new ConcurrentHashMap<>();
+    private final Dispatcher.Journal journal = new Dispatcher.Journal() {
+        @Override
+        public void batchDone(long seq) {
+            done.add(seq);
+        }
+
+        @Override
+        public void saveProgress(long seq, String state) {
+            progress.put(seq, state);
+        }
+    };
+
+    private static Database.StoreException storeFailure(String sqlState) {
+        return new Database.StoreException("write failed", new SQLException("failed", sqlState));
+    }
+
+    @Test
+    void aHandlerAskingForARetryGetsTheEventAgainAlone() throws Exception {
+        Metrics metrics = new Metrics();
+        Dispatcher d = new Dispatcher(pool, metrics, BOT, FAST, 1000, journal);
+        List<String> calls = new CopyOnWriteArrayList<>();
+        AtomicInteger left = new AtomicInteger(2);
+        d.subscribe("first", "m.room.message", false, e -> true, e -> calls.add("first " + e.message().orElseThrow().body()));
+        d.subscribe("picky", "m.room.message", false, e -> true, e -> {
+            calls.add("picky " + e.message().orElseThrow().body());
+            if (left.getAndDecrement() > 0) {
+                throw new RetryLaterException("the shop's API is down");
+            }
+        });
+        d.subscribe("last", "m.room.message", false, e -> true, e -> calls.add("last " + e.message().orElseThrow().body()));
+        d.submit(1, List.of(msg("!a:example.org", 1, "@alice:example.org"), msg("!a:example.org", 2, "@alice:example.org")));
+
+        waitFor(() -> done.contains(1L));
+        assertThat(calls).containsExactly("first 1", "picky 1", "last 1", "picky 1", "picky 1", "first 2", "picky 2", "last 2");
+        assertThat(metrics.eventRetries.labelValues("picky").get()).isEqualTo(2.0);
+        assertThat(metrics.eventsSkipped.labelValues("picky").get()).isZero();
+    }
+
+    @Test
+    void aPoisonEventIsSkippedAfterTheLastAttemptAndReported() throws Exception {
+        Metrics metrics = new Metrics();
+        Dispatcher d = new Dispatcher(pool, metrics, BOT, FAST, 1000, journal);
+        List<String> got = new CopyOnWriteArrayList<>();
+        Logger dispatchLog = (Logger) LoggerFactory.getLogger(Dispatcher.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        dispatchLog.addAppender(logged);
+        try {
+            d.subscribe("bridge", "m.room.message", false, e -> true, e -> {
+                got.add(e.message().orElseThrow().body());
+                if (e.message().orElseThrow().body().equals("1")) {
+                    throw storeFailure("08006");
+                }
+            });
+            d.submit(1, List.of(msg("!a:example.org", 1, "@alice:example.org")));
+            d.submit(2, List.of(msg("!a:example.org", 2, "@alice:example.org")));
+
+            waitFor(() -> done.contains(1L) && done.contains(2L));
+            assertThat(got).containsExactly("1", "1", "1", "2");
+            assertThat(metrics.eventsSkipped.labelValues("bridge").get()).isEqualTo(1.0);
+            assertThat(d.pendingCount()).isZero();
+            MatrixEvent poison = msg("!a:example.org", 1, "@alice:example.org");
+            assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.ERROR).singleElement()
+                    .satisfies(e -> assertThat(e.getFormattedMessage())
+                            .contains("bridge", poison.eventId().value(), "!a:example.org", "3 attempts"));
+        } finally {
+            dispatchLog.detachAppender(logged);
+        }
+    }
+
+    @Test
+    void aConstraintViolationIsNotRetried() throws Exception {
+        Dispatcher d = new Dispatcher(pool, new Metrics(), BOT, FAST, 1000, journal);
+        List<String> got = new CopyOnWriteArrayList<>();
+        d.subscribe("p", "m.room.message", false, e -> true, e -> {
+            got.add(e.message().orElseThrow().body());
+            throw storeFailure("23505");
+        });
+        d.submit(1, List.of(msg("!a:example.org", 1, "@alice:example.org")));
+        waitFor(() -> done.contains(1L));
+        assertThat(got).containsExactly("1");
+    }
+
+    @Test
+    void theQueuesOfRoomsThatWentQuietAreDropped() throws Exception {
+        Dispatcher d = new Dispatcher(pool, new Metrics(), BOT, FAST, 100_000, journal);
+        d.subscribe("p", "m.room.message", false, e -> true, e -> { });
+        for (int r = 0; r < 2000; r++) {
+            d.submit(r, List.of(msg("!room" + r + ":example.org", r, "@alice:example.org")));
+        }
+        waitFor(() -> done.size() == 2000);
+        waitFor(() -> d.roomsQueued() == 0);
+    }
+
+    @Test
+    void theBacklogIsFullAtItsLimitAndFreesAsEventsAreHandled() throws Exception {
+        Dispatcher d = new Dispatcher(pool, new Metrics(), BOT, FAST, 3, journal);
+        CountDownLatch go = new CountDownLatch(1);
+        d.subscribe("slow", "m.room.message", false, e -> true, e -> go.await());
+        d.submit(1, List.of(msg("!a:example.org", 1, "@alice:example.org"), msg("!a:example.org", 2, "@alice:example.org")));
+        assertThat(d.backlogFull()).isFalse();
+        d.submit(2, List.of(msg("!b:example.org", 3, "@bob:example.org")));
+        assertThat(d.backlogFull()).isTrue();
+        go.countDown();
+        waitFor(() -> done.contains(1L) && done.contains(2L));
+        assertThat(d.backlogFull()).isFalse();
+    }
+
+    @Test
+    void afterARestartOnlyWhatWasNotDoneRunsAgain() throws Exception {
+        List<MatrixEvent> events = List.of(msg("!a:example.org", 1, "@alice:example.org"),
+                msg("!b:example.org", 2, "@bob:example.org"), msg("!a:example.org", 3, "@alice:example.org"));
+        List<String> before = new CopyOnWriteArrayList<>();
+        Dispatcher first = new Dispatcher(pool, new Metrics(), BOT, new Retries(3, Duration.ofSeconds(30),
+                Duration.ofSeconds(30)), 1000, journal);
+        first.subscribe("steady", "m.room.message", false, e -> true, e -> before.add("steady " + e.message().orElseThrow().body()));
+        first.subscribe("flaky", "m.room.message", false, e -> true, e -> {
+            before.add("flaky " + e.message().orElseThrow().body());
+            if (e.message().orElseThrow().body().equals("1")) {
+                throw storeFailure("57P01");
+            }
+        });
+        first.submit(4, events);
+        waitFor(() -> before.contains("steady 2") && progress.containsKey(4L) && first.settled());
+        first.stop(Duration.ofSeconds(1));
+        assertThat(done).isEmpty();
+
+        List<String> after = new CopyOnWriteArrayList<>();
+        Dispatcher second = new Dispatcher(pool, new Metrics(), BOT, FAST, 1000, journal);
+        second.subscribe("steady", "m.room.message", false, e -> true, e -> after.add("steady " + e.message().orElseThrow().body()));
+        second.subscribe("flaky", "m.room.message", false, e -> true, e -> after.add("flaky " + e.message().orElseThrow().body()));
+        second.submit(4, events, progress.get(4L));
+
+        waitFor(() -> done.contains(4L));
+        assertThat(after).as("event 1 again for flaky only; event 2 was done; event 3 waited behind 1")
+                .containsExactly("flaky 1", "steady 3", "flaky 3");
     }
 
     @Test

@@ -74,6 +74,40 @@ class HttpMatrixClientRetryTest {
     }
 
     @Test
+    void aRetryAfterOfADayFailsTheCallInsteadOfParkingTheThread() {
+        hs.answer(new MockResponse.Builder().code(429).setHeader("Retry-After", "86400").body(RATE_LIMITED + "}").build());
+        hs.answer(200, "{\"event_id\":\"$ok\"}");
+
+        assertThatThrownBy(this::send).isInstanceOfSatisfying(MatrixException.class, e -> {
+            assertThat(e.errcode()).isEqualTo("M_LIMIT_EXCEEDED");
+            assertThat(e.isTransient()).isTrue();
+        });
+        assertThat(hs.sleeps).as("no wait at all: the server asked for more than allowed").isEmpty();
+        assertThat(hs.server.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aHugeRetryAfterMsFailsTheCallToo() {
+        hs.answer(429, RATE_LIMITED + ",\"retry_after_ms\":86400000}");
+
+        assertThatThrownBy(this::send).isInstanceOfSatisfying(MatrixException.class,
+                e -> assertThat(e.errcode()).isEqualTo("M_LIMIT_EXCEEDED"));
+        assertThat(hs.sleeps).isEmpty();
+    }
+
+    @Test
+    void theWaitsOfOneCallAreCappedInTotal() {
+        hs.answer(new MockResponse.Builder().code(429).setHeader("Retry-After", "200").body(RATE_LIMITED + "}").build());
+        hs.answer(new MockResponse.Builder().code(429).setHeader("Retry-After", "200").body(RATE_LIMITED + "}").build());
+        hs.answer(200, "{\"event_id\":\"$ok\"}");
+
+        assertThatThrownBy(this::send).isInstanceOf(MatrixException.class);
+        assertThat(hs.sleeps).as("200 s once; 200 s more would pass the 5 minutes a call may wait")
+                .containsExactly(Duration.ofSeconds(200));
+        assertThat(hs.server.getRequestCount()).isEqualTo(2);
+    }
+
+    @Test
     void rateLimitWithoutHintBacksOff() {
         hs.answer(429, RATE_LIMITED + "}");
         hs.answer(200, "{\"event_id\":\"$ok\"}");

@@ -9,12 +9,13 @@ import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.matrix.MatrixClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 
@@ -36,9 +37,22 @@ final class Members {
 
     private final MatrixClient bot;
     private final Logger log;
-    private final Map<String, Profile> profiles = new ConcurrentHashMap<>();
+    /** Profiles kept at most ({@code room user} keys), least recently used dropped first. */
+    static final int PROFILES_CACHED = 10_000;
+    /** Rooms whose members' names are kept at most, least recently used dropped first. */
+    static final int ROOMS_CACHED = 1_000;
+    private final Map<String, Profile> profiles = lru(PROFILES_CACHED);
     /** The names shown for each joined member of a room, normalised; dropped at any member event of the room. */
-    private final Map<RoomId, Map<UserId, String>> names = new ConcurrentHashMap<>();
+    private final Map<RoomId, Map<UserId, String>> names = lru(ROOMS_CACHED);
+
+    private static <K, V> Map<K, V> lru(int max) {
+        return Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > max;
+            }
+        });
+    }
 
     Members(MatrixClient bot, Logger log) {
         this.bot = bot;

@@ -21,6 +21,20 @@ class TextPathTest extends LinkedEngineTest {
     }
 
     @Test
+    void theCacheOfMembersNamesIsBounded() {
+        UserId zoe = UserId.of("@zoe:coop.example");
+        rig.matrix.state.roomDisplayNames.put(ROOM + " " + zoe, "Zoé");
+        assertThat(rig.engine.displayName(ROOM, zoe)).isEqualTo("Zoé");
+        // A name changed without a member event reaching the bridge: the cache still answers.
+        rig.matrix.state.roomDisplayNames.put(ROOM + " " + zoe, "Zoé L.");
+        assertThat(rig.engine.displayName(ROOM, zoe)).isEqualTo("Zoé");
+        for (int i = 0; i < Members.PROFILES_CACHED; i++) {
+            rig.engine.displayName(ROOM, UserId.of("@member" + i + ":coop.example"));
+        }
+        assertThat(rig.engine.displayName(ROOM, zoe)).as("the least recently used entries leave the cache").isEqualTo("Zoé L.");
+    }
+
+    @Test
     void aRemoteMessageIsSentByTheAuthorsGhostWithoutRoomMention() {
         rig.remote(Rig.remoteMessage("1", BOB, "Salut @room"));
         await("sent", () -> rig.matrix.messagesIn(ROOM).size() == 1);
