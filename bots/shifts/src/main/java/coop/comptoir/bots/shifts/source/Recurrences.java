@@ -51,6 +51,11 @@ final class Recurrences {
     static final long KEPT_BEFORE = 50_000;
     /** ical4j gives up after this many steps in a row without an instance (its maxincrementcount). */
     private static final long EMPTY_STEPS = 1_000;
+    /**
+     * Instances ical4j may give just outside {@code [from, to)}: one at {@code to} (its window is
+     * closed), one in the second of {@code from} (it compares to the second).
+     */
+    private static final int BOUNDARY = 2;
 
     /** The event recurs more than allowed in the window, or too densely to be expanded. */
     static final class TooOften extends Exception {
@@ -182,7 +187,10 @@ final class Recurrences {
         Recur<Temporal> get();
     }
 
-    /** A rule's dates around the window, at most {@code perEvent + 1}, once its cost is known to be bearable. */
+    /**
+     * A rule's dates around the window, once its cost is known to be bearable; {@link TooOften} when
+     * ical4j stops at the maximum asked for: the rule has more, the list would be cut.
+     */
     private List<Temporal> dates(RuleOf property, Temporal seed, Instant from, Instant to, String name)
             throws TooOften, ReadTooCostly, BadProperty {
         Recur<Temporal> recur;
@@ -206,16 +214,22 @@ final class Recurrences {
         if (readSteps > READ_STEPS) {
             throw new ReadTooCostly();
         }
+        int max = perEvent + BOUNDARY + 1;
+        List<Temporal> dates;
         try {
-            return recur.getDates(seed, lo, hi, perEvent + 1);
+            dates = recur.getDates(seed, lo, hi, max);
         } catch (RuntimeException ex) {
             throw new BadProperty(name, ex);
         }
+        if (dates.size() >= max) {
+            throw new TooOften();
+        }
+        return dates;
     }
 
     /**
      * The steps ical4j would take for {@code recur} from {@code seed} through {@code [lo, hi]}, with
-     * at most {@code perEvent + 1} instances; {@link TooOften} if a step or the instances kept before
+     * at most {@code perEvent + 1} instances (give or take the boundaries); {@link TooOften} if a step or the instances kept before
      * the window would be too many.
      */
     long cost(Recur<?> recur, Temporal seed, Temporal lo, Temporal hi) throws TooOften {

@@ -158,6 +158,19 @@ class IcalHostileRulesTest {
     }
 
     @Test
+    void aWindowStartingWithinTheSecondOfAnInstanceDoesNotLetTheFirstFiveHundredThrough() throws Exception {
+        // ical4j compares to the second: an instance at 06:00:00 counts as in a window from 06:00:00.131
+        IcalShiftSource source = source(feed(event("flood@coop.example", "Ping", "20260605T000000Z", "FREQ=MINUTELY")),
+                Limits.DEFAULT);
+        Instant from = Instant.parse("2026-06-06T05:59:57.020Z");
+        for (int poll = 0; poll < 40; poll++, from = from.plusMillis(1000 + 37 * poll)) {
+            Fetched read = source.read(from, from.plus(Duration.ofDays(2)));
+            assertThat(read.shifts()).as("read from " + from).isEmpty();
+            assertThat(read.leftOut()).as("read from " + from).hasSize(1);
+        }
+    }
+
+    @Test
     void aMovedInstanceOfAnEventLeftOutIsLeftOutToo() throws Exception {
         String moved = """
                 BEGIN:VEVENT
