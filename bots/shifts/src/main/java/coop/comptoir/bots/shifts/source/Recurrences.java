@@ -118,9 +118,6 @@ final class Recurrences {
             for (Temporal d : dates(rule::getRecur, dtstart, from, to, Property.RRULE)) {
                 add(found, d, null, duration, from, to, Property.RRULE);
             }
-            if (found.size() > perEvent) {
-                throw new TooOften();
-            }
         }
         for (RDate<Temporal> rdate : e.<RDate<Temporal>>getProperties(Property.RDATE)) {
             try {
@@ -135,9 +132,6 @@ final class Recurrences {
                 }
             } catch (RuntimeException ex) {
                 throw new BadProperty(Property.RDATE, ex);
-            }
-            if (found.size() > perEvent) {
-                throw new TooOften();
             }
         }
         if (found.isEmpty()) {
@@ -170,7 +164,7 @@ final class Recurrences {
     }
 
     private void add(TreeMap<Instant, Instance> found, Temporal start, Temporal end, TemporalAmount duration, Instant from,
-                     Instant to, String property) throws BadProperty {
+                     Instant to, String property) throws BadProperty, TooOften {
         try {
             Instant s = instant(start);
             if (s.isBefore(from) || !s.isBefore(to) || found.containsKey(s)) {
@@ -179,6 +173,9 @@ final class Recurrences {
             found.put(s, new Instance(s, instant(end != null ? end : start.plus(duration))));
         } catch (RuntimeException ex) {
             throw new BadProperty(property, ex);
+        }
+        if (found.size() > perEvent) {
+            throw new TooOften();
         }
     }
 

@@ -112,8 +112,8 @@ final class ShiftCollector {
         if (text.length() <= max) {
             return text;
         }
-        int end = max - 1;
-        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+        int end = Math.max(0, max - 1);
+        if (end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) {
             end--;
         }
         return text.substring(0, end) + "…";

@@ -141,6 +141,24 @@ class IcalHostileRulesTest {
     }
 
     @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void manyCostlyRulesTogetherFailTheReadInsteadOfRunningForMinutes() throws Exception {
+        // each steps through 15 days of seconds before the window (1.3 million steps, allowed alone);
+        // forty of them would keep the poll busy for minutes
+        String[] events = new String[40];
+        for (int i = 0; i < events.length; i++) {
+            events[i] = event("costly-" + i + "@coop.example", "Ping", "20260214T000000Z", "FREQ=SECONDLY;BYMONTH=1");
+        }
+        ShiftSource source = source(feed(events), Limits.DEFAULT);
+        long start = System.nanoTime();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> source.fetch(FROM, TO)).isInstanceOf(ShiftSourceException.class)
+                .hasMessageStartingWith("the recurring events are too many or too dense to expand in one read (over 20000000 steps, "
+                        + "reached at event \"costly-");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
     void whatIsLeftOutNamesTheEventAndTheLimit() throws Exception {
         IcalShiftSource source = source(feed(SATURDAYS, event("flood@coop.example", "Ping pong", "20260228T230000Z", "FREQ=MINUTELY"),
                 event("hourly@coop.example", "Chaque heure", "20260301T000000Z", "FREQ=HOURLY")), new Limits(300, 5000));
