@@ -67,7 +67,8 @@ final class ReminderEngine {
      * @param helpRoom      the volunteers room (ID or alias), or null: no calls for help
      * @param helpBefore    how long before a shift free seats call for help
      * @param optInCommand  named in personal reminders, to opt out
-     * @param teamRoom      the room (ID or alias) of a shift's reminders, or null when it has none
+     * @param teamRoom      the room (ID or alias) of a shift's reminders, or null when it has none; only
+     *                      rooms of the config, never one read from the source
      */
     record Settings(String instance, ZoneId zone, List<Duration> team, List<Duration> personal, String helpRoom,
                     Duration helpBefore, String optInCommand, Function<Shift, String> teamRoom) {}
@@ -79,7 +80,6 @@ final class ReminderEngine {
     private final Settings settings;
     private final Logger log;
     private final Map<String, RoomId> resolved = new ConcurrentHashMap<>();
-    private final Set<String> unroutedLogged = ConcurrentHashMap.newKeySet();
     private final Object lock = new Object();
 
     ReminderEngine(ShiftsStore store, MatrixClient matrix, Clock clock, Texts texts, Settings settings, Logger log) {
@@ -125,13 +125,9 @@ final class ReminderEngine {
                 if (!s.start().toInstant().isAfter(from)) {
                     continue;
                 }
+                // No room (a team not under teams, no default_room): no team reminder; the plugin tells the admins.
                 String room = settings.teamRoom().apply(s);
-                if (room == null) {
-                    if (unroutedLogged.add(s.team().orElse(""))) {
-                        log.warn("No room for the reminders of team '{}' (shift {}): add it under teams, or set default_room",
-                                s.team().orElse("(none)"), s.id());
-                    }
-                } else {
+                if (room != null) {
                     for (Duration d : settings.team()) {
                         put(desired, row(TEAM + "|" + s.id() + "|" + d.toSeconds(), TEAM, s, room, due(s.start(), d), null));
                     }

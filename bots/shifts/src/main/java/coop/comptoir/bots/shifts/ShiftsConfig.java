@@ -18,13 +18,16 @@ import java.util.Map;
  * @param pollInterval      how often the source is read (default 5m)
  * @param tick              how often due reminders are looked for (default 30s); divides a minute or an hour
  * @param horizon           how far ahead shifts are read (default 14d)
- * @param teams             team key → room ID or alias of the team
- * @param defaultRoom       the room of shifts whose team has no room (optional)
+ * @param teams             team key → room ID or alias of the team: the only rooms team reminders go to
+ *                          (a room address written in the source is never used as one)
+ * @param defaultRoom       the room of shifts whose team is not a key of {@code teams} (optional: without
+ *                          it, they get no team reminder and the admins are told)
  * @param reminders         before each shift, reminders in the team's room (default [48h, 2h])
  * @param personalReminders before each shift, direct messages to members who opted in (default [24h])
  * @param understaffed      calls for help when seats are still free (optional)
  * @param adminRoom         where source outages are reported, once until they end (optional)
  * @param commands          command names (first) and aliases: {@code reminders} and {@code shifts}
+ * @param limits            how much one read of the source may hold
  */
 public record ShiftsConfig(
         String zone,
@@ -41,7 +44,8 @@ public record ShiftsConfig(
         List<String> personalReminders,
         Understaffed understaffed,
         String adminRoom,
-        Commands commands) {
+        Commands commands,
+        Limits limits) {
 
     public ShiftsConfig {
         zone = zone == null ? "Europe/Paris" : zone;
@@ -54,6 +58,7 @@ public record ShiftsConfig(
         reminders = reminders == null ? List.of("48h", "2h") : List.copyOf(reminders);
         personalReminders = personalReminders == null ? List.of("24h") : List.copyOf(personalReminders);
         commands = commands == null ? new Commands(null, null) : commands;
+        limits = limits == null ? new Limits(null, null) : limits;
     }
 
     /** The source by its type and keys only: its values may be credentials. */
@@ -65,7 +70,7 @@ public record ShiftsConfig(
                 + ", source=" + src + ", pollInterval=" + pollInterval + ", tick=" + tick + ", horizon=" + horizon
                 + ", teams=" + teams + ", defaultRoom=" + defaultRoom + ", reminders=" + reminders
                 + ", personalReminders=" + personalReminders + ", understaffed=" + understaffed + ", adminRoom=" + adminRoom
-                + ", commands=" + commands + "]";
+                + ", commands=" + commands + ", limits=" + limits + "]";
     }
 
     /**
@@ -75,6 +80,23 @@ public record ShiftsConfig(
     public record Understaffed(@JsonProperty(required = true) String room, String before) {
         public Understaffed {
             before = before == null ? "48h" : before;
+        }
+    }
+
+    /**
+     * What one read of the source may hold, so that a calendar editor (or a slip: FREQ=MINUTELY for
+     * WEEKLY) cannot exhaust memory or flood the database and the rooms. The admins are told once
+     * what was left out.
+     *
+     * @param occurrencesPerEvent instances of one recurring event within the horizon (default 500): an
+     *                            iCalendar event with more is left out whole
+     * @param shifts              shifts of one read (default 5000): beyond, the earliest are kept
+     */
+    public record Limits(Integer occurrencesPerEvent, Integer shifts) {
+        public Limits {
+            occurrencesPerEvent = occurrencesPerEvent == null
+                    ? coop.comptoir.bots.shifts.source.Limits.DEFAULT.perEvent() : occurrencesPerEvent;
+            shifts = shifts == null ? coop.comptoir.bots.shifts.source.Limits.DEFAULT.shifts() : shifts;
         }
     }
 

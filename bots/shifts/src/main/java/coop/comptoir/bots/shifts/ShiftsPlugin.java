@@ -8,6 +8,8 @@ import coop.comptoir.api.matrix.MatrixException;
 import coop.comptoir.api.matrix.OutgoingMessage;
 import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginContext;
+import coop.comptoir.bots.shifts.source.Fetched;
+import coop.comptoir.bots.shifts.source.LeftOut;
 import coop.comptoir.bots.shifts.source.ShiftSource;
 import coop.comptoir.bots.shifts.source.ShiftSourceException;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +43,8 @@ final class ShiftsPlugin implements Plugin {
     private final Logger log;
     private final Texts texts;
     private final ShiftsStore store;
+    private final ShiftsFlags flags;
+    private final Told told;
     private final ReminderEngine engine;
     private final Object pollLock = new Object();
     private volatile boolean started;
@@ -52,6 +57,8 @@ final class ShiftsPlugin implements Plugin {
         this.log = ctx.log();
         this.texts = Texts.of(config.language(), config.address());
         this.store = new ShiftsStore(ctx.database(), ctx.instanceId());
+        this.flags = new ShiftsFlags(ctx.database(), ctx.instanceId());
+        this.told = new Told(flags);
         String optIn = config.commands().reminders().isEmpty() ? "rappels" : config.commands().reminders().get(0);
         this.engine = new ReminderEngine(store, ctx.matrix(), ctx.clock(), texts,
                 new ReminderEngine.Settings(ctx.instanceId(), settings.zone(), settings.reminders(), settings.personal(),
@@ -69,19 +76,15 @@ final class ShiftsPlugin implements Plugin {
         registerCommands();
     }
 
-    /** The room of a shift's team: its mapping, the team key itself when it is a room address, else the default room. */
+    /**
+     * The room of a shift's team: the room configured for its key under {@code teams}, else the
+     * default room, else none (null). Only configured rooms: whoever edits the source (a calendar, a
+     * template, Odoo) chooses the team, never the room, so a room address written there is a team key
+     * like any other, never a destination.
+     */
     String teamRoom(Shift s) {
-        if (s.team().isPresent()) {
-            String team = s.team().get();
-            String mapped = settings.teams().get(team);
-            if (mapped != null) {
-                return mapped;
-            }
-            if (ShiftsPluginFactory.isRoomAddress(team)) {
-                return team;
-            }
-        }
-        return config.defaultRoom();
+        String mapped = s.team().map(settings.teams()::get).orElse(null);
+        return mapped != null ? mapped : config.defaultRoom();
     }
 
     private void registerCommands() {
@@ -156,20 +159,60 @@ final class ShiftsPlugin implements Plugin {
         synchronized (pollLock) {
             Instant from = ctx.clock().instant();
             Instant to = from.plus(settings.horizon());
-            List<Shift> shifts;
+            Fetched fetched;
             try {
-                shifts = settings.source().fetch(from, to);
+                fetched = settings.source().read(from, to);
             } catch (IOException | ShiftSourceException | RuntimeException e) {
                 sourceDown(e);
                 return;
             }
-            engine.plan(shifts, from, to);
-            store.lower(SOURCE_DOWN).ifPresent(since -> {
+            // Up to where the read is complete: beyond, the stored schedule and its reminders stay as they were.
+            engine.plan(fetched.shifts(), from, fetched.until());
+            flags.lower(SOURCE_DOWN).ifPresent(since -> {
                 log.info("Shift source {} works again; reminders follow its schedule", settings.source().describe());
                 tellAdmins(texts.sourceBack(settings.source().describe()), "back|" + since);
             });
+            tellProblems(fetched, from);
         }
     }
+
+    /**
+     * What the read left out, and the teams whose shifts have no room: the admins (and the log) hear
+     * of each once, while it lasts.
+     */
+    private void tellProblems(Fetched fetched, Instant from) {
+        Map<String, Problem> problems = new LinkedHashMap<>();
+        for (LeftOut l : fetched.leftOut()) {
+            problems.put(l.key(), new Problem(texts.leftOut(l, settings.horizon(), fetched.until().atZone(settings.zone())),
+                    l.kind() + " " + l.subject() + " (limit " + l.limit() + ")"));
+        }
+        int more = fetched.moreLeftOut();
+        Set<String> teams = new LinkedHashSet<>();
+        for (Shift s : fetched.shifts()) {
+            if (teamRoom(s) == null && teams.add(s.team().orElse(""))) {
+                if (teams.size() > coop.comptoir.bots.shifts.source.Limits.NAMED) {
+                    more++;
+                    continue;
+                }
+                String team = s.team().orElse("");
+                problems.put("team|" + team, new Problem(texts.teamWithoutRoom(team),
+                        "no room for team '" + team + "' (not under teams, and no default_room)"));
+            }
+        }
+        if (more > 0) {
+            problems.put("more", new Problem(texts.moreLeftOut(more), more + " more"));
+        }
+        List<Problem> fresh = told.fresh(problems);
+        if (fresh.isEmpty()) {
+            return;
+        }
+        log.warn("Shift source {}: left out or without a room (the admins are told once): {}", settings.source().describe(),
+                String.join("; ", fresh.stream().map(Problem::logged).toList()));
+        tellAdmins(texts.problems(settings.source().describe(), fresh.stream().map(Problem::told).toList()), "problems|" + from);
+    }
+
+    /** A problem of the schedule: what the admins read, and the log line (in English). */
+    private record Problem(String told, String logged) {}
 
     /**
      * The source failed. Its own errors (ShiftSourceException, IOException) are worded by the source
@@ -183,10 +226,10 @@ final class ShiftsPlugin implements Plugin {
         String reason = e instanceof ShiftSourceException ? masked
                 : e.getClass().getSimpleName() + (masked == null ? "" : ": " + masked);
         String told = e instanceof RuntimeException ? texts.unexpectedError() : reason;
-        if (store.raise(SOURCE_DOWN, ctx.clock().instant().toString())) {
+        if (flags.raise(SOURCE_DOWN, ctx.clock().instant().toString())) {
             log.warn("Shift source {} unavailable, keeping the last good schedule until it works again: {}",
                     source.describe(), reason);
-            String since = store.flag(SOURCE_DOWN).orElse("");
+            String since = flags.flag(SOURCE_DOWN).orElse("");
             tellAdmins(texts.sourceDown(source.describe(), told), "down|" + since);
         } else {
             log.debug("Shift source still unavailable: {}", reason);

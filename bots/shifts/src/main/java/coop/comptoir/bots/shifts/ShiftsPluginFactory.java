@@ -96,6 +96,7 @@ public final class ShiftsPluginFactory implements PluginFactory {
                 errors.add(new ConfigException(path + ".understaffed.before", "must be positive"));
             }
         }
+        coop.comptoir.bots.shifts.source.Limits limits = limits(c.limits(), path + ".limits", errors);
         Set<String> names = new HashSet<>();
         commands(c.commands().reminders(), path + ".commands.reminders", names, errors);
         commands(c.commands().shifts(), path + ".commands.shifts", names, errors);
@@ -103,9 +104,8 @@ public final class ShiftsPluginFactory implements PluginFactory {
         if (cycle != null) {
             try {
                 // From raw(): values from the environment stay marked, hence hidden in the binder's errors.
-                source = ShiftSources.create(section.raw().get("source"), log == null
-                        ? new ShiftSources.Context(section, path + ".source", zone, cycle, http)
-                        : new ShiftSources.Context(section, path + ".source", zone, cycle, http, log));
+                source = ShiftSources.create(section.raw().get("source"), new ShiftSources.Context(section, path + ".source",
+                        zone, cycle, http, log == null ? org.slf4j.LoggerFactory.getLogger(ShiftSources.class) : log, limits));
             } catch (ConfigException e) {
                 errors.add(e);
             }
@@ -117,6 +117,23 @@ public final class ShiftsPluginFactory implements PluginFactory {
         }
         return new Settings(c, zone, cycle, source, horizon, Map.copyOf(teams), reminders, personal, helpBefore,
                 pollCron, tickCron);
+    }
+
+    /** At most this many shifts or instances a read: the limits guard memory, they are not a switch to turn off. */
+    static final int MAX_LIMIT = 100_000;
+
+    private static coop.comptoir.bots.shifts.source.Limits limits(ShiftsConfig.Limits l, String path, List<ConfigException> errors) {
+        int perEvent = l.occurrencesPerEvent();
+        int shifts = l.shifts();
+        if (perEvent < 1 || perEvent > MAX_LIMIT) {
+            errors.add(new ConfigException(path + ".occurrences_per_event", "between 1 and " + MAX_LIMIT));
+            perEvent = coop.comptoir.bots.shifts.source.Limits.DEFAULT.perEvent();
+        }
+        if (shifts < 1 || shifts > MAX_LIMIT) {
+            errors.add(new ConfigException(path + ".shifts", "between 1 and " + MAX_LIMIT));
+            shifts = coop.comptoir.bots.shifts.source.Limits.DEFAULT.shifts();
+        }
+        return new coop.comptoir.bots.shifts.source.Limits(perEvent, shifts);
     }
 
     private static Duration duration(String text, String path, List<ConfigException> errors) {

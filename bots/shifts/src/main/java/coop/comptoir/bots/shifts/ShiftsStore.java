@@ -27,7 +27,7 @@ import java.util.Set;
 /**
  * What the shifts plugin keeps, per instance, in the shared database: the last good schedule (so a
  * source outage or a restart changes nothing), the reminders with their state, who opted in to
- * personal reminders and their direct chats, and small flags (a source outage already reported).
+ * personal reminders and their direct chats; its small flags are read and set by {@link ShiftsFlags}.
  *
  * <p>Reminder rows move {@code pending → sending → sent} (or {@code dropped}, {@code cancelled},
  * {@code failed}, {@code full}); every move is a compare-and-set on the state, so with several
@@ -562,49 +562,5 @@ final class ShiftsStore {
             }
         });
         return directRoom(user).orElse(room);
-    }
-
-    // ---- flags
-
-    /** Sets a flag unless it is set; true if this call set it. */
-    boolean raise(String name, String value) {
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO shifts_flag (instance, name, value) VALUES (?, ?, ?) "
-                    + "ON CONFLICT (instance, name) DO NOTHING")) {
-                ps.setString(1, instance);
-                ps.setString(2, name);
-                ps.setString(3, value);
-                return ps.executeUpdate() == 1;
-            }
-        });
-    }
-
-    /** Clears a flag; its value if this call cleared it. */
-    Optional<String> lower(String name) {
-        return db.inTransaction(c -> {
-            Optional<String> value = flag(c, name);
-            if (value.isEmpty()) {
-                return value;
-            }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM shifts_flag WHERE instance = ? AND name = ?")) {
-                ps.setString(1, instance);
-                ps.setString(2, name);
-                return ps.executeUpdate() == 1 ? value : Optional.<String>empty();
-            }
-        });
-    }
-
-    Optional<String> flag(String name) {
-        return db.withConnection(c -> flag(c, name));
-    }
-
-    private Optional<String> flag(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT value FROM shifts_flag WHERE instance = ? AND name = ?")) {
-            ps.setString(1, instance);
-            ps.setString(2, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
-            }
-        }
     }
 }

@@ -3,7 +3,9 @@ package coop.comptoir.bots.shifts;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.matrix.Html;
 import coop.comptoir.api.matrix.OutgoingMessage;
+import coop.comptoir.bots.shifts.source.LeftOut;
 import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +17,13 @@ import java.util.Locale;
  * pills; those with a Matrix ID are also in {@code m.mentions}.
  */
 final class Texts {
+    /**
+     * Members named in a team reminder, each with a pill and a mention when their Matrix ID is
+     * known; the others are counted ("et 12 autres"). Whoever edits the source may list anyone: this
+     * bounds the pings of one message (and only members of the room are notified by a mention).
+     */
+    static final int LISTED = 20;
+
     private final boolean en;
     private final boolean vous;
     private final DateTimeFormatter day;
@@ -55,7 +64,12 @@ final class Texts {
             h.text(en ? "Nobody has signed up yet." : "Personne n’est encore inscrit·e.");
         } else {
             h.text(en ? "Signed up: " : "Inscrit·es : ");
-            h.members(s.members());
+            List<Shift.Member> shown = s.members().subList(0, Math.min(LISTED, s.members().size()));
+            h.members(shown);
+            int others = s.members().size() - shown.size();
+            if (others > 0) {
+                h.text(en ? " and " + others + (others == 1 ? " other" : " others") : " et " + others + (others == 1 ? " autre" : " autres"));
+            }
             h.text(".");
         }
         if (s.seatsMax() > 0) {
@@ -178,13 +192,18 @@ final class Texts {
 
     /** @param horizon how far ahead shifts are read (at least an hour) */
     String noShifts(Duration horizon) {
-        long days = horizon.toDays();
-        long hours = Math.max(1, horizon.toHours());
-        String within = en
-                ? (days >= 2 ? "the next " + days + " days" : hours == 1 ? "the next hour" : "the next " + hours + " hours")
-                : (days >= 2 ? "les " + days + " prochains jours" : hours == 1 ? "la prochaine heure" : "les " + hours + " prochaines heures");
+        String within = within(horizon);
         return en ? "I cannot find you in any shift in " + within + "."
                 : (vous ? "Je ne vous trouve" : "Je ne te trouve") + " inscrit·e à aucun service dans " + within + ".";
+    }
+
+    /** "the next 14 days", "les 14 prochains jours", "la prochaine heure". */
+    private String within(Duration horizon) {
+        long days = horizon.toDays();
+        long hours = Math.max(1, horizon.toHours());
+        return en
+                ? (days >= 2 ? "the next " + days + " days" : hours == 1 ? "the next hour" : "the next " + hours + " hours")
+                : (days >= 2 ? "les " + days + " prochains jours" : hours == 1 ? "la prochaine heure" : "les " + hours + " prochaines heures");
     }
 
     String shiftLine(Shift s, char letter) {
@@ -207,6 +226,45 @@ final class Texts {
 
     String sourceBack(String source) {
         return en ? "✅ Shift source working again (" + source + ")." : "✅ La source des services fonctionne de nouveau (" + source + ").";
+    }
+
+    /** One problem of the schedule, a line of {@link #problems}. */
+    String leftOut(LeftOut l, Duration horizon, ZonedDateTime until) {
+        String within = within(horizon);
+        return switch (l.kind()) {
+            case RECURS_TOO_OFTEN -> en
+                    ? "• " + l.subject() + ": recurs more than " + l.limit() + " times in " + within
+                    + " (or too densely to be computed): ignored. Please check its recurrence rule (RRULE)."
+                    : "• " + l.subject() + " : se répète plus de " + l.limit() + " fois dans " + within
+                    + " (ou trop serré pour être calculé) : ignoré. Merci de vérifier sa répétition (RRULE).";
+            case TOO_MANY_SHIFTS -> en
+                    ? "• more than " + l.limit() + " shifts in " + within + ": I only follow those starting before "
+                    + day.format(until) + ", " + time.format(until) + "."
+                    : "• plus de " + l.limit() + " services dans " + within + " : je ne suis que ceux qui commencent avant le "
+                    + day.format(until) + ", " + time.format(until) + ".";
+            case TOO_MANY_MEMBERS -> en
+                    ? "• " + l.subject() + ": more than " + l.limit() + " members; only the first " + l.limit() + " are kept."
+                    : "• " + l.subject() + " : plus de " + l.limit() + " participant·es ; seul·es les " + l.limit()
+                    + " premier·es sont gardé·es.";
+        };
+    }
+
+    /** A line of {@link #problems}: shifts of a team without a room get no team reminder. */
+    String teamWithoutRoom(String team) {
+        String t = team.isEmpty() ? (en ? "(none)" : "(aucune)") : quote(team);
+        return en ? "• team " + t + ": not under teams, and no default_room: its shifts get no team reminder."
+                : "• équipe " + t + " : absente de teams et pas de default_room : ses services n’ont pas de rappel d’équipe.";
+    }
+
+    String moreLeftOut(int n) {
+        return en ? "• and " + n + " more (see the log)." : "• et " + n + " de plus (voir le journal).";
+    }
+
+    /** To the admins: what of the schedule needs a look; told once per problem. */
+    String problems(String source, List<String> lines) {
+        return (en ? "⚠️ Shift schedule (" + source + "), please check:\n"
+                : "⚠️ Planning des services (" + source + "), à vérifier :\n") + String.join("\n", lines)
+                + (en ? "\nThe rest of the schedule is followed as usual." : "\nLe reste du planning est suivi normalement.");
     }
 
     private String quote(String s) {

@@ -182,7 +182,7 @@ class ShiftsPluginTest {
         ShiftsPluginFactory.Settings s = ShiftsPluginFactory.settings(section, null, null);
         ShiftSource failing = new ShiftSource() {
             @Override
-            public List<Shift> fetch(Instant from, Instant to) {
+            public coop.comptoir.bots.shifts.source.Fetched read(Instant from, Instant to) {
                 throw new IllegalArgumentException("Unexpected char 0x0a at 6 in X-Api-Key value: s3cret-token\n");
             }
 

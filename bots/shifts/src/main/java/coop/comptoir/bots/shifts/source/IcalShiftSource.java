@@ -15,10 +15,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.Temporal;
+import java.time.temporal.TemporalAmount;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,8 +30,8 @@ import net.fortuna.ical4j.data.ParserException;
 import net.fortuna.ical4j.model.Calendar;
 import net.fortuna.ical4j.model.Component;
 import net.fortuna.ical4j.model.Parameter;
-import net.fortuna.ical4j.model.Period;
 import net.fortuna.ical4j.model.Property;
+import net.fortuna.ical4j.model.TemporalAmountAdapter;
 import net.fortuna.ical4j.model.component.VEvent;
 import net.fortuna.ical4j.model.property.Attendee;
 import net.fortuna.ical4j.model.property.DateListProperty;
@@ -50,7 +49,8 @@ import org.slf4j.Logger;
  * changes): one event per shift, recurring events expanded (RRULE, RDATE, EXDATE, and instances
  * overridden or cancelled through RECURRENCE-ID), in the zones the feed names (VTIMEZONE, TZID, UTC;
  * floating times in the configured zone). All-day events are not shifts: they are skipped and
- * logged once.
+ * logged once. Expanding is bounded ({@link Recurrences}, {@link Limits}): a calendar editor cannot
+ * make a read run out of memory or time.
  *
  * <p>A shift's id is {@code ical:<UID>:<original start instant>}, e.g.
  * {@code ical:samedi-a@coop:2026-03-07T08:00:00Z}: a moved instance keeps the id of the date it
@@ -60,6 +60,7 @@ public final class IcalShiftSource implements ShiftSource {
     private static final long MAX_BYTES = 8L * 1024 * 1024;
 
     private final IcalSourceConfig config;
+    private final Limits limits;
     private final ZoneId coopZone;
     private final ZoneId floatingZone;
     private final OkHttpClient http;
@@ -81,9 +82,11 @@ public final class IcalShiftSource implements ShiftSource {
      * @param http     the plugin's shared client ({@code context.http()}); derived here with the
      *                 configured timeout
      * @param log      where skipped events are reported (the plugin's logger); never gets a credential
+     * @param limits   how much one read may hold
      */
-    public IcalShiftSource(IcalSourceConfig config, ZoneId coopZone, OkHttpClient http, Logger log) {
+    public IcalShiftSource(IcalSourceConfig config, ZoneId coopZone, OkHttpClient http, Logger log, Limits limits) {
         this.config = config;
+        this.limits = limits;
         this.coopZone = coopZone;
         this.floatingZone = config.floatingZone(coopZone);
         OkHttpClient.Builder client = http.newBuilder().callTimeout(java.time.Duration.ofSeconds(config.timeoutSeconds()));
@@ -98,6 +101,11 @@ public final class IcalShiftSource implements ShiftSource {
                 : "iCalendar file " + config.file().trim();
     }
 
+    /** With the {@link Limits#DEFAULT default limits}. */
+    public IcalShiftSource(IcalSourceConfig config, ZoneId coopZone, OkHttpClient http, Logger log) {
+        this(config, coopZone, http, log, Limits.DEFAULT);
+    }
+
     @Override
     public String describe() {
         return described;
@@ -109,8 +117,12 @@ public final class IcalShiftSource implements ShiftSource {
         return auth == null ? text : Safe.mask(text, auth.token(), auth.password());
     }
 
+    /**
+     * {@inheritDoc} A recurring event with more than {@link Limits#perEvent} instances in the window,
+     * or too dense to expand within bounds, is left out whole (with its moved instances).
+     */
     @Override
-    public List<Shift> fetch(Instant from, Instant to) throws IOException, ShiftSourceException {
+    public Fetched read(Instant from, Instant to) throws IOException, ShiftSourceException {
         Calendar cal = config.url() != null && !config.url().isBlank() ? readUrl() : readFile();
         return expand(cal, from, to);
     }
@@ -226,77 +238,19 @@ public final class IcalShiftSource implements ShiftSource {
         try {
             return new CalendarBuilder().build(new StringReader(text));
         } catch (ParserException e) {
-            throw new ShiftSourceException(Located.at(text, e.getLineNo()).describe(reason(e)), e);
+            throw new ShiftSourceException(IcalErrors.Located.at(text, e.getLineNo()).describe(reason(e)), e);
         } catch (IOException | RuntimeException e) {
             throw new ShiftSourceException("not an iCalendar feed: " + reason(e), e);
         }
     }
 
-    /** The deepest message of {@code e}, without ical4j's prefixes and class names. */
     private static String reason(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        java.util.regex.Matcher enumConstant = java.util.regex.Pattern
-                .compile("No enum constant [\\w.]*\\.(\\w+)\\.(\\w+)").matcher(m);
-        if (enumConstant.find()) {
-            String what = enumConstant.group(1).equals("Frequency") ? "FREQ" : enumConstant.group(1);
-            return "unknown " + what + " \"" + enumConstant.group(2) + "\"";
-        }
-        return m.replaceFirst("^Error at line \\d+:", "").trim();
-    }
-
-    /** Where a parse error is: the event (UID, SUMMARY) and the property at a physical line. */
-    private record Located(String uid, String summary, String property, int line) {
-        static Located at(String text, int lineNo) {
-            String[] lines = text.split("\r?\n", -1);
-            int i = Math.min(Math.max(lineNo, 1), lines.length) - 1;
-            while (i > 0 && (lines[i].startsWith(" ") || lines[i].startsWith("\t"))) {
-                i--;
-            }
-            String property = lines.length == 0 ? "" : lines[i].split("[;:]", 2)[0].toUpperCase(Locale.ROOT);
-            int begin = i;
-            while (begin >= 0 && !lines[begin].trim().equalsIgnoreCase("BEGIN:VEVENT")) {
-                begin--;
-            }
-            if (begin < 0) {
-                return new Located(null, null, property, lineNo);
-            }
-            String uid = null;
-            String summary = null;
-            for (int j = begin + 1; j < lines.length && !lines[j].trim().equalsIgnoreCase("END:VEVENT"); j++) {
-                StringBuilder logical = new StringBuilder(lines[j]);
-                while (j + 1 < lines.length && (lines[j + 1].startsWith(" ") || lines[j + 1].startsWith("\t"))) {
-                    logical.append(lines[++j].substring(1));
-                }
-                String l = logical.toString();
-                String name = l.split("[;:]", 2)[0].toUpperCase(Locale.ROOT);
-                int colon = l.indexOf(':');
-                if (colon < 0) {
-                    continue;
-                }
-                if (name.equals("UID") && uid == null) {
-                    uid = l.substring(colon + 1).trim();
-                } else if (name.equals("SUMMARY") && summary == null) {
-                    summary = l.substring(colon + 1).trim().replace("\\,", ",").replace("\\;", ";");
-                }
-            }
-            return new Located(uid, summary, property, lineNo);
-        }
-
-        String describe(String reason) {
-            if (uid == null && summary == null) {
-                return "line " + line + (property.isEmpty() ? "" : " (" + property + ")") + ": " + reason;
-            }
-            return eventName(uid, summary) + ": " + property + ": " + reason;
-        }
+        return IcalErrors.reason(e);
     }
 
     // ---- expanding -------------------------------------------------------------------------------
 
-    private List<Shift> expand(Calendar cal, Instant from, Instant to) throws ShiftSourceException {
+    private Fetched expand(Calendar cal, Instant from, Instant to) throws ShiftSourceException {
         Map<String, List<VEvent>> byUid = new LinkedHashMap<>();
         for (VEvent e : cal.<VEvent>getComponents(Component.VEVENT)) {
             String uid = text(e, Property.UID);
@@ -305,7 +259,8 @@ public final class IcalShiftSource implements ShiftSource {
             }
             byUid.computeIfAbsent(uid, k -> new ArrayList<>()).add(e);
         }
-        List<Shift> out = new ArrayList<>();
+        ShiftCollector out = new ShiftCollector(limits, described);
+        Recurrences recurrences = new Recurrences(limits.perEvent(), floatingZone);
         for (var entry : byUid.entrySet()) {
             Event master = null;
             List<Event> overrides = new ArrayList<>();
@@ -321,15 +276,18 @@ public final class IcalShiftSource implements ShiftSource {
             for (Event o : overrides) {
                 overridden.add(o.recurrenceId());
             }
-            if (master != null) {
-                master.occurrences(from, to, overridden, out);
+            if (master != null && !master.occurrences(from, to, overridden, recurrences, out)) {
+                continue; // left out whole, its moved instances too
+            }
+            if (overrides.size() > limits.perEvent()) {
+                out.leaveOut(LeftOut.Kind.RECURS_TOO_OFTEN, overrides.get(0).name(), limits.perEvent());
+                continue;
             }
             for (Event o : overrides) {
                 o.single(o.recurrenceId(), from, to, out);
             }
         }
-        out.sort(Comparator.comparing(Shift::start).thenComparing(Shift::id));
-        return out;
+        return out.finish(to);
     }
 
     /** One VEVENT, read field by field so that an error names the field. */
@@ -339,6 +297,8 @@ public final class IcalShiftSource implements ShiftSource {
         private final String summary;
         private final Temporal start;
         private final Instant recurrenceId;
+        /** What all its instances share, read at the first one. */
+        private Shift first;
 
         Event(String uid, VEvent e) throws ShiftSourceException {
             this.uid = uid;
@@ -356,6 +316,11 @@ public final class IcalShiftSource implements ShiftSource {
             return recurrenceId;
         }
 
+        /** How admins read it: {@code event "uid" (summary)}. */
+        String name() {
+            return eventName(uid, summary);
+        }
+
         boolean skipped() throws ShiftSourceException {
             String status = text(e, Property.STATUS);
             if (status != null && status.trim().equalsIgnoreCase("CANCELLED")) {
@@ -363,7 +328,7 @@ public final class IcalShiftSource implements ShiftSource {
             }
             if (start instanceof LocalDate) {
                 if (allDayLogged.add(uid + "|" + recurrenceId)) {
-                    log.info("{}: {} is an all-day event, not a shift: ignored", described, eventName(uid, summary));
+                    log.info("{}: {} is an all-day event, not a shift: ignored", described, name());
                 }
                 return true;
             }
@@ -377,33 +342,53 @@ public final class IcalShiftSource implements ShiftSource {
             return false;
         }
 
-        /** The master's instances starting in {@code [from, to)}, except those overridden. */
-        void occurrences(Instant from, Instant to, Set<Instant> overridden, List<Shift> out) throws ShiftSourceException {
+        /**
+         * The master's instances starting in {@code [from, to)}, except those overridden; false
+         * when the event recurs too often and is left out.
+         */
+        boolean occurrences(Instant from, Instant to, Set<Instant> overridden, Recurrences recurrences, ShiftCollector out)
+                throws ShiftSourceException {
             if (skipped()) {
-                return;
+                return true;
             }
             checkRecurrenceFields();
-            // Widened by a day: ical4j keeps periods overlapping the window; the start decides below.
-            Period<? extends Temporal> window = start instanceof LocalDateTime
-                    ? new Period<>(LocalDateTime.ofInstant(from, floatingZone).minusDays(1), LocalDateTime.ofInstant(to, floatingZone).plusDays(1))
-                    : new Period<>(from.atZone(ZoneOffset.UTC).minusDays(1), to.atZone(ZoneOffset.UTC).plusDays(1));
-            java.util.Set<Period<Temporal>> periods;
+            List<Recurrences.Instance> instances;
             try {
-                periods = e.calculateRecurrenceSet(window);
-            } catch (RuntimeException ex) {
-                throw fail(e.getProperty(Property.RRULE).isPresent() ? Property.RRULE : Property.DTSTART, reason(ex));
+                instances = recurrences.of(e, start, duration(), from, to);
+            } catch (Recurrences.TooOften ex) {
+                log.debug("{}: {} recurs too often (over {} instances in the window, or too densely): left out",
+                        described, name(), limits.perEvent());
+                out.leaveOut(LeftOut.Kind.RECURS_TOO_OFTEN, name(), limits.perEvent());
+                return false;
+            } catch (Recurrences.ReadTooCostly ex) {
+                throw new ShiftSourceException("the recurring events are too many or too dense to expand in one read (over "
+                        + Recurrences.READ_STEPS + " steps, reached at " + name() + "): check their RRULE");
+            } catch (Recurrences.BadProperty ex) {
+                throw fail(ex.property, reason(ex.getCause()));
             }
-            for (Period<Temporal> p : periods) {
-                Instant s = instant(p.getStart());
-                if (s.isBefore(from) || !s.isBefore(to) || overridden.contains(s)) {
-                    continue;
+            for (Recurrences.Instance i : instances) {
+                if (!overridden.contains(i.start())) {
+                    out.add(shift(i.start(), i.start(), i.end()), name());
                 }
-                out.add(shift(s, s, instant(p.getEnd())));
+            }
+            return true;
+        }
+
+        /** How long each instance lasts: DURATION, else DTEND − DTSTART (as ical4j reads them). */
+        private TemporalAmount duration() throws ShiftSourceException {
+            Optional<net.fortuna.ical4j.model.property.Duration> d = e.getProperty(Property.DURATION);
+            try {
+                if (d.isPresent()) {
+                    return d.get().getDuration();
+                }
+                return TemporalAmountAdapter.between(start, date(Property.DTEND)).getDuration();
+            } catch (RuntimeException ex) {
+                throw fail(d.isPresent() ? Property.DURATION : Property.DTEND, reason(ex));
             }
         }
 
         /** An overriding instance: one shift, with the id of the instance it replaces. */
-        void single(Instant original, Instant from, Instant to, List<Shift> out) throws ShiftSourceException {
+        void single(Instant original, Instant from, Instant to, ShiftCollector out) throws ShiftSourceException {
             if (skipped()) {
                 return;
             }
@@ -423,7 +408,7 @@ public final class IcalShiftSource implements ShiftSource {
                     throw fail(Property.DURATION, reason(ex));
                 }
             }
-            out.add(shift(original, s, end));
+            out.add(shift(original, s, end), name());
         }
 
         private void checkRecurrenceFields() throws ShiftSourceException {
@@ -445,6 +430,15 @@ public final class IcalShiftSource implements ShiftSource {
             if (!end.isAfter(s)) {
                 throw fail(Property.DTEND, "not after DTSTART");
             }
+            if (first == null) {
+                first = describedShift(s, end);
+            }
+            return new Shift("ical:" + uid + ":" + original, first.title(), first.team(), s.atZone(coopZone), end.atZone(coopZone),
+                    first.seatsMax(), first.seatsFree(), first.members());
+        }
+
+        /** Title, team, seats and members, the same for every instance. */
+        private Shift describedShift(Instant s, Instant end) throws ShiftSourceException {
             String title = summary == null || summary.isBlank() ? uid : summary.trim();
             Optional<String> team = Optional.empty();
             IcalSourceConfig.Team t = config.team();
@@ -463,8 +457,7 @@ public final class IcalShiftSource implements ShiftSource {
             List<Shift.Member> members = members();
             int seatsMax = seats();
             int seatsFree = Math.max(0, seatsMax - members.size());
-            return new Shift("ical:" + uid + ":" + original, title, team, s.atZone(coopZone), end.atZone(coopZone),
-                    seatsMax, seatsFree, members);
+            return new Shift("ical:" + uid, title, team, s.atZone(coopZone), end.atZone(coopZone), seatsMax, seatsFree, members);
         }
 
         private Optional<String> firstCategory() {
@@ -528,7 +521,7 @@ public final class IcalShiftSource implements ShiftSource {
                     try {
                         id = Optional.of(UserId.of(mxid));
                     } catch (IllegalArgumentException ex) {
-                        log.warn("{}: {}: ATTENDEE {} is not a valid Matrix ID", described, eventName(uid, summary), mxid);
+                        log.warn("{}: {}: ATTENDEE {} is not a valid Matrix ID", described, name(), mxid);
                     }
                 }
             }
@@ -560,7 +553,7 @@ public final class IcalShiftSource implements ShiftSource {
         }
 
         private ShiftSourceException fail(String field, String reason) {
-            return new ShiftSourceException(eventName(uid, summary) + ": " + field + ": " + reason);
+            return new ShiftSourceException(name() + ": " + field + ": " + reason);
         }
     }
 
@@ -587,15 +580,7 @@ public final class IcalShiftSource implements ShiftSource {
         return e.getProperty(name).map(Property::getValue).orElse(null);
     }
 
-    /** {@code event "uid@coop" (Samedi matin)}. */
-    static String eventName(String uid, String summary) {
-        StringBuilder b = new StringBuilder("event");
-        if (uid != null) {
-            b.append(" \"").append(uid).append('"');
-        }
-        if (summary != null && !summary.isBlank()) {
-            b.append(" (").append(summary.trim()).append(')');
-        }
-        return b.toString();
+    private static String eventName(String uid, String summary) {
+        return IcalErrors.eventName(uid, summary);
     }
 }

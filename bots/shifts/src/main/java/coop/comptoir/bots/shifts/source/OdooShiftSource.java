@@ -18,7 +18,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -45,7 +44,8 @@ import org.slf4j.Logger;
  * {@code date_begin_tz}/{@code date_end_tz} (local wall time) are used only when the UTC fields are
  * empty. A shift's id is {@code odoo:shift.shift:<id>}.
  *
- * <p>The password (or API key) goes in request bodies only: never in a log line or an exception.
+ * <p>Every {@code search_read} has a {@code limit} ({@link Limits}). The password (or API key) goes
+ * in request bodies only: never in a log line or an exception.
  */
 public final class OdooShiftSource implements ShiftSource {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,6 +57,7 @@ public final class OdooShiftSource implements ShiftSource {
     private static final String[] WEEK_LETTERS = {"A", "B", "C", "D"};
 
     private final OdooSourceConfig config;
+    private final Limits limits;
     private final ZoneId coopZone;
     private final OkHttpClient http;
     private final Logger log;
@@ -71,15 +72,22 @@ public final class OdooShiftSource implements ShiftSource {
      * @param http     the plugin's shared client ({@code context.http()}); derived here with the
      *                 configured timeout
      * @param log      where odd records are reported (the plugin's logger); never gets the password
+     * @param limits   how much one read may hold: {@code search_read} asks for no more
      */
-    public OdooShiftSource(OdooSourceConfig config, ZoneId coopZone, OkHttpClient http, Logger log) {
+    public OdooShiftSource(OdooSourceConfig config, ZoneId coopZone, OkHttpClient http, Logger log, Limits limits) {
         this.config = config;
+        this.limits = limits;
         this.coopZone = coopZone;
         // Every call carries the password: a redirect (307/308 send the body again) could lead it to any host.
         this.http = http.newBuilder().callTimeout(Duration.ofSeconds(config.timeoutSeconds()))
                 .followRedirects(false).followSslRedirects(false).build();
         this.log = log;
         this.described = "Odoo " + Safe.origin(config.base()) + " (database " + config.database() + ")";
+    }
+
+    /** With the {@link Limits#DEFAULT default limits}. */
+    public OdooShiftSource(OdooSourceConfig config, ZoneId coopZone, OkHttpClient http, Logger log) {
+        this(config, coopZone, http, log, Limits.DEFAULT);
     }
 
     @Override
@@ -92,26 +100,41 @@ public final class OdooShiftSource implements ShiftSource {
         return Safe.mask(text, config.password());
     }
 
+    /**
+     * {@inheritDoc} At most {@link Limits#shifts} shifts are asked for (the earliest); with more in
+     * the window, the schedule is complete up to the start of the first one not read. More than
+     * {@link Limits#MEMBERS} registrations a shift on average is an error.
+     */
     @Override
-    public List<Shift> fetch(Instant from, Instant to) throws IOException, ShiftSourceException {
+    public Fetched read(Instant from, Instant to) throws IOException, ShiftSourceException {
         if (uid == null) {
             uid = authenticate();
         }
-        ArrayNode shifts = searchRead("shift.shift", domain(
+        ArrayNode found = searchRead("shift.shift", domain(
                         leaf("date_begin", ">=", odooTime(from)),
                         leaf("date_begin", "<", odooTime(to)),
                         leaf("state", "!=", "cancel")),
-                SHIFT_FIELDS, "date_begin, id");
+                SHIFT_FIELDS, "date_begin, id", limits.shifts() + 1);
+        ShiftCollector out = new ShiftCollector(limits, described);
+        List<JsonNode> shifts = new ArrayList<>();
+        found.forEach(shifts::add);
+        // One more than the limit was asked for: if it came, it marks where the schedule stops being complete.
+        JsonNode beyond = shifts.size() > limits.shifts() ? shifts.remove(shifts.size() - 1) : null;
         if (shifts.isEmpty()) {
-            return List.of();
+            return out.finish(to);
         }
         ArrayNode shiftIds = JSON.createArrayNode();
         shifts.forEach(s -> shiftIds.add(s.path("id").asLong()));
         ArrayNode states = JSON.createArrayNode();
         config.registrationStates().forEach(states::add);
+        int maxRegistrations = shifts.size() * Limits.MEMBERS;
         ArrayNode registrations = searchRead("shift.registration",
                 domain(leaf("shift_id", "in", shiftIds), leaf("state", "in", states)),
-                List.of("shift_id", "partner_id", "state"), "id");
+                List.of("shift_id", "partner_id", "state"), "id", maxRegistrations + 1);
+        if (registrations.size() > maxRegistrations) {
+            throw new ShiftSourceException(described + ": shift.registration search_read: more than " + maxRegistrations
+                    + " registrations for " + shifts.size() + " shifts (" + Limits.MEMBERS + " a shift at most): check registration_states");
+        }
         Map<Long, JsonNode> partners = partners(registrations);
 
         Map<Long, List<Shift.Member>> members = new HashMap<>();
@@ -124,12 +147,14 @@ public final class OdooShiftSource implements ShiftSource {
             JsonNode partner = partners.get(pair.path(0).asLong());
             members.computeIfAbsent(shiftId, k -> new ArrayList<>()).add(member(pair, partner));
         }
-        List<Shift> out = new ArrayList<>();
         for (JsonNode s : shifts) {
-            out.add(shift(s, members.getOrDefault(s.path("id").asLong(), List.of())));
+            Shift shift = shift(s, members.getOrDefault(s.path("id").asLong(), List.of()));
+            out.add(shift, "shift.shift " + s.path("id").asLong() + " (" + shift.title() + ")");
         }
-        out.sort(Comparator.comparing(Shift::start).thenComparing(Shift::id));
-        return out;
+        if (beyond != null) {
+            out.add(shift(beyond, List.of()), "shift.shift " + beyond.path("id").asLong());
+        }
+        return out.finish(to);
     }
 
     // ---- records → shifts ------------------------------------------------------------------------
@@ -239,7 +264,7 @@ public final class OdooShiftSource implements ShiftSource {
             fields.add(config.members().field());
         }
         Map<Long, JsonNode> out = new LinkedHashMap<>();
-        for (JsonNode p : searchRead("res.partner", domain(leaf("id", "in", idList)), fields, "id")) {
+        for (JsonNode p : searchRead("res.partner", domain(leaf("id", "in", idList)), fields, "id", ids.size())) {
             out.put(p.path("id").asLong(), p);
         }
         return out;
@@ -257,7 +282,8 @@ public final class OdooShiftSource implements ShiftSource {
         return result.asInt();
     }
 
-    private ArrayNode searchRead(String model, ArrayNode domain, Collection<String> fields, String order)
+    /** {@code search_read} of at most {@code limit} records. */
+    private ArrayNode searchRead(String model, ArrayNode domain, Collection<String> fields, String order, int limit)
             throws IOException, ShiftSourceException {
         ArrayNode args = JSON.createArrayNode().add(config.database()).add(uid).add(config.password()).add(model).add("search_read");
         args.addArray().add(domain);
@@ -265,6 +291,7 @@ public final class OdooShiftSource implements ShiftSource {
         ArrayNode f = kwargs.putArray("fields");
         fields.forEach(f::add);
         kwargs.put("order", order);
+        kwargs.put("limit", limit);
         kwargs.putObject("context").put("active_test", false);
         JsonNode result = call("object", "execute_kw", args, model + " search_read");
         if (!result.isArray()) {

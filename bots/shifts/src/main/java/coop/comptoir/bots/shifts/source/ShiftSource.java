@@ -12,15 +12,21 @@ import java.util.List;
 public interface ShiftSource {
 
     /**
-     * The shifts starting in {@code [from, to)}, sorted by start. Called from one thread at a time;
-     * may block on the network or disk.
+     * The shifts starting in {@code [from, to)}, sorted by start, within the source's {@link Limits}:
+     * what it left out is in the answer, and the shifts are complete up to {@link Fetched#until()}.
+     * Called from one thread at a time; may block on the network or disk.
      *
      * @throws IOException          when the source cannot be reached or read (the plugin keeps the
      *                              last good schedule and tells the admins once)
      * @throws ShiftSourceException when the data is there but wrong: the message names the entry
      *                              (event UID, template name, record id) and the field
      */
-    List<Shift> fetch(Instant from, Instant to) throws IOException, ShiftSourceException;
+    Fetched read(Instant from, Instant to) throws IOException, ShiftSourceException;
+
+    /** The shifts of {@link #read}, for tools and tests. */
+    default List<Shift> fetch(Instant from, Instant to) throws IOException, ShiftSourceException {
+        return read(from, to).shifts();
+    }
 
     /** A short description for logs and admin notices ("iCalendar https://…/shifts.ics"); no secrets. */
     String describe();

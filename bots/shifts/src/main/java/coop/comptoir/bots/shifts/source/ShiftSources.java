@@ -25,10 +25,13 @@ public final class ShiftSources {
      * @param zone    the coop's time zone
      * @param cycle   the coop's ABCD cycle
      * @param http    the runtime's shared HTTP client (derive with {@code newBuilder()})
+     * @param log     the plugin's logger
+     * @param limits  how much one read may hold
      */
-    public record Context(PluginConfig section, String path, ZoneId zone, WeekCycle cycle, okhttp3.OkHttpClient http, Logger log) {
+    public record Context(PluginConfig section, String path, ZoneId zone, WeekCycle cycle, okhttp3.OkHttpClient http, Logger log,
+                          Limits limits) {
         public Context(PluginConfig section, String path, ZoneId zone, WeekCycle cycle, okhttp3.OkHttpClient http) {
-            this(section, path, zone, cycle, http, LoggerFactory.getLogger(ShiftSources.class));
+            this(section, path, zone, cycle, http, LoggerFactory.getLogger(ShiftSources.class), Limits.DEFAULT);
         }
     }
 
@@ -49,12 +52,12 @@ public final class ShiftSources {
             case "ical" -> {
                 IcalSourceConfig config = bind(tree, ctx, IcalSourceConfig.class);
                 throwAll(config.problems(ctx.path()));
-                yield new IcalShiftSource(config, ctx.zone(), http(ctx), ctx.log());
+                yield new IcalShiftSource(config, ctx.zone(), http(ctx), ctx.log(), ctx.limits());
             }
             case "odoo" -> {
                 OdooSourceConfig config = bind(tree, ctx, OdooSourceConfig.class);
                 throwAll(config.problems(ctx.path()));
-                yield new OdooShiftSource(config, ctx.zone(), http(ctx), ctx.log());
+                yield new OdooShiftSource(config, ctx.zone(), http(ctx), ctx.log(), ctx.limits());
             }
             case "" -> throw new ConfigException(ctx.path() + ".type", "missing: yaml, ical or odoo");
             default -> throw new ConfigException(ctx.path() + ".type", "\"" + type + "\" is not a source type (yaml, ical or odoo)");

@@ -18,7 +18,6 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,7 +48,7 @@ import java.util.regex.Pattern;
  *     weekday: samedi             # French or English, full or 3 letters
  *     start: "09:00"              # or 9h, 9h30
  *     end: "12:00"
- *     team: samedi-matin          # routed to a room by the plugin's teams (or a room address)
+ *     team: samedi-matin          # routed to a room by the plugin's teams (else default_room)
  *     seats: 6
  *     members: ["@alice:coop.example", {name: Bob, matrix_id: "@bob:coop.example"}, Carla]
  *     cancelled: [2026-04-04]     # dates when it does not take place
@@ -90,10 +89,14 @@ public final class YamlShiftSource implements ShiftSource {
         }
     }
 
+    /** A schedule file larger than this is refused: it is read at every poll. */
+    static final long MAX_BYTES = 1024 * 1024;
+
     private final Path file;
     private final List<Template> inline;
     private final ZoneId zone;
     private final WeekCycle cycle;
+    private final Limits limits;
 
     /**
      * Checks the config; inline templates are parsed now.
@@ -103,6 +106,7 @@ public final class YamlShiftSource implements ShiftSource {
     public YamlShiftSource(Config config, ShiftSources.Context ctx) {
         this.zone = ctx.zone();
         this.cycle = ctx.cycle();
+        this.limits = ctx.limits();
         boolean hasFile = config.file() != null && !config.file().isBlank();
         boolean hasTemplates = config.templates() != null;
         if (hasFile == hasTemplates) {
@@ -131,10 +135,14 @@ public final class YamlShiftSource implements ShiftSource {
         }
     }
 
+    /** {@inheritDoc} Beyond {@link Limits#shifts}, the earliest shifts are kept. */
     @Override
-    public List<Shift> fetch(Instant from, Instant to) throws IOException, ShiftSourceException {
+    public Fetched read(Instant from, Instant to) throws IOException, ShiftSourceException {
         List<Template> templates = inline;
         if (templates == null) {
+            if (Files.size(file) > MAX_BYTES) {
+                throw new ShiftSourceException(file + ": larger than " + MAX_BYTES / 1024 + " KiB: not a schedule of templates");
+            }
             JsonNode root;
             try {
                 root = YAML.readTree(Files.readString(file));
@@ -143,7 +151,9 @@ public final class YamlShiftSource implements ShiftSource {
             }
             templates = document(root, file.toString());
         }
-        return expand(templates, from, to, zone, cycle);
+        ShiftCollector out = new ShiftCollector(limits, describe());
+        expand(templates, from, to, zone, cycle, out);
+        return out.finish(to);
     }
 
     /** One line: where and what, without the parser's multi-line excerpt. */
@@ -371,9 +381,8 @@ public final class YamlShiftSource implements ShiftSource {
         }
     }
 
-    /** The templates' shifts starting in {@code [from, to)}, sorted by start. */
-    static List<Shift> expand(List<Template> templates, Instant from, Instant to, ZoneId zone, WeekCycle cycle) {
-        List<Shift> out = new ArrayList<>();
+    /** The templates' shifts starting in {@code [from, to)}, into {@code out}. */
+    private static void expand(List<Template> templates, Instant from, Instant to, ZoneId zone, WeekCycle cycle, ShiftCollector out) {
         // Local dates around the window: a shift's date may differ from the UTC date of its start.
         LocalDate first = from.atZone(zone).toLocalDate().minusDays(1);
         LocalDate last = to.atZone(zone).toLocalDate().plusDays(2);
@@ -390,12 +399,11 @@ public final class YamlShiftSource implements ShiftSource {
                         continue;
                     }
                     int free = Math.max(0, t.seats() - t.members().size());
-                    out.add(new Shift("yaml:" + t.name() + ":" + d, t.title(), t.team(), start, end, t.seats(), free, t.members()));
+                    out.add(new Shift("yaml:" + t.name() + ":" + d, t.title(), t.team(), start, end, t.seats(), free, t.members()),
+                            "template \"" + t.name() + "\"");
                 }
             }
         }
-        out.sort(Comparator.comparing((Shift s) -> s.start().toInstant()).thenComparing(Shift::id));
-        return out;
     }
 
     private static Map<String, DayOfWeek> days() {

@@ -26,7 +26,7 @@ import okhttp3.Headers;
  * {@code shift.shift}, {@code shift.registration} and {@code res.partner}: {@code common.login} and
  * {@code common.authenticate}, {@code object.execute_kw} with {@code search_read} (domains in Polish
  * notation with {@code & | !} and the operators {@code = != in not in > >= < <=}, {@code fields},
- * {@code order}), and errors shaped as Odoo's ({@code error.data.name}, {@code error.data.message}).
+ * {@code order}, {@code limit}), and errors shaped as Odoo's ({@code error.data.name}, {@code error.data.message}).
  * Like coop_shift, {@code seats_available} is computed from the registrations.
  */
 final class FakeOdoo extends Dispatcher {
@@ -213,6 +213,11 @@ final class FakeOdoo extends Dispatcher {
             by = by == null ? c : by.thenComparing(c);
         }
         rows.sort(by);
+        // Odoo's limit: 0 or absent reads every record
+        int limit = kwargs.path("limit").asInt(0);
+        if (limit > 0 && rows.size() > limit) {
+            rows = rows.subList(0, limit);
+        }
         ArrayNode out = JSON.createArrayNode();
         for (ObjectNode r : rows) {
             ObjectNode o = out.addObject().put("id", r.get("id").asLong());

@@ -280,4 +280,45 @@ class OdooShiftSourceTest {
                 new OdooSourceConfig.Members("phone", null, null), null, null, null).problems("s"))
                 .extracting(ConfigException::getMessage).containsExactly("s.members.by: email or field");
     }
+
+    @Test
+    void everySearchReadAsksForABoundedNumberOfRecords() throws Exception {
+        source().fetch(FROM, TO);
+
+        java.util.Map<String, Integer> limits = new java.util.LinkedHashMap<>();
+        odoo.calls.stream().filter(c -> c.path("method").asText().equals("execute_kw"))
+                .forEach(c -> limits.put(c.path("args").path(3).asText(), c.path("args").path(6).path("limit").asInt(0)));
+        // one more shift than kept, to know whether there are more; 100 registrations a shift; the partners asked for
+        assertThat(limits).containsExactly(java.util.Map.entry("shift.shift", 5001), java.util.Map.entry("shift.registration", 301),
+                java.util.Map.entry("res.partner", 4));
+    }
+
+    @Test
+    void beyondTheLimitTheEarliestShiftsAreKeptAndTheScheduleIsCompleteUpToTheNextOne() throws Exception {
+        OdooSourceConfig config = new OdooSourceConfig(server.url("/").toString(), FakeOdoo.DATABASE, FakeOdoo.LOGIN, FakeOdoo.PASSWORD,
+                new OdooSourceConfig.Members("email", null, EMAILS), null, null, null);
+        OdooShiftSource source = new OdooShiftSource(config, PARIS, new OkHttpClient(), LoggerFactory.getLogger(getClass()),
+                new Limits(500, 2));
+
+        Fetched read = source.read(FROM, TO);
+
+        assertThat(read.shifts()).extracting(Shift::id).containsExactly("odoo:shift.shift:1", "odoo:shift.shift:6");
+        assertThat(read.until()).isEqualTo(Instant.parse("2026-10-31T08:00:00Z"));
+        assertThat(read.leftOut()).containsExactly(new LeftOut(LeftOut.Kind.TOO_MANY_SHIFTS, source.describe(), 2));
+    }
+
+    @Test
+    void moreRegistrationsThanAHundredAShiftIsAnErrorNotATruncatedList() throws Exception {
+        for (int i = 0; i < 101; i++) {
+            odoo.registration(5000 + i, 1, 101, "Alice Martin", "open");
+        }
+        OdooSourceConfig config = new OdooSourceConfig(server.url("/").toString(), FakeOdoo.DATABASE, FakeOdoo.LOGIN, FakeOdoo.PASSWORD,
+                null, null, null, null);
+        OdooShiftSource source = new OdooShiftSource(config, PARIS, new OkHttpClient(), LoggerFactory.getLogger(getClass()),
+                new Limits(500, 1));
+
+        assertThatThrownBy(() -> source.read(FROM, TO)).isInstanceOf(ShiftSourceException.class)
+                .hasMessage(source.describe() + ": shift.registration search_read: more than 100 registrations for 1 shifts "
+                        + "(100 a shift at most): check registration_states");
+    }
 }

@@ -198,4 +198,37 @@ class YamlShiftSourceTest {
         JsonNode unused = YAML.readTree("a: 1");
         assertThat(unused).isNotNull();
     }
+
+    @Test
+    void aScheduleFileOfMoreThanAMegabyteIsRefusedBeforeItIsParsed() throws Exception {
+        Path file = dir.resolve("shifts.yaml");
+        Files.writeString(file, "templates:\n  - {name: lundi, weeks: A, weekday: lundi, start: \"18:00\", end: \"21:00\"}\n"
+                + ("# " + "x".repeat(1000) + "\n").repeat(1100));
+        ShiftSource source = inline("{type: yaml, file: \"" + file + "\"}");
+
+        assertThatThrownBy(() -> source.fetch(paris("2026-03-01T00:00"), paris("2026-03-03T00:00")))
+                .isInstanceOf(ShiftSourceException.class)
+                .hasMessage(file + ": larger than 1024 KiB: not a schedule of templates");
+    }
+
+    @Test
+    void manyTemplatesOverALongHorizonKeepTheEarliestShiftsWithinTheLimit() throws Exception {
+        StringBuilder yaml = new StringBuilder("type: yaml\ntemplates:\n");
+        for (int i = 0; i < 50; i++) {
+            yaml.append("  - {name: t").append(i).append(", weeks: ABCD, weekday: lundi, start: \"")
+                    .append(String.format("%02d", i % 24)).append(":00\", end: \"").append(String.format("%02d", i % 24)).append(":30\"}\n");
+        }
+        ShiftSources.Context ctx = ctx();
+        ShiftSources.Context limited = new ShiftSources.Context(ctx.section(), ctx.path(), ctx.zone(), ctx.cycle(), ctx.http(), ctx.log(),
+                new Limits(500, 120));
+        ShiftSource source = ShiftSources.create(YAML.readTree(yaml.toString()), limited);
+
+        Fetched read = source.read(paris("2026-03-01T00:00"), paris("2027-03-01T00:00"));
+
+        // 50 a Monday: two Mondays, then Monday 16 up to 8:00 (hours 0 and 1 three times, the others twice)
+        assertThat(read.shifts()).hasSize(120).extracting(s -> s.start().toLocalDate())
+                .containsOnly(LocalDate.of(2026, 3, 2), LocalDate.of(2026, 3, 9), LocalDate.of(2026, 3, 16));
+        assertThat(read.until()).isEqualTo(paris("2026-03-16T09:00"));
+        assertThat(read.leftOut()).extracting(LeftOut::kind).containsExactly(LeftOut.Kind.TOO_MANY_SHIFTS);
+    }
 }
