@@ -53,6 +53,10 @@ final class ForumPlugin implements Plugin {
         this.announcer = new Announcer(ctx.matrix(), store, routing, texts,
                 config.base(), ctx.instanceId(), config.catchUpLimit(), log);
         this.discourse = new DiscourseClient(ctx.http(), config.base(), config.apiKey(), config.apiUsername());
+        if ("system".equalsIgnoreCase(config.apiUsername())) {
+            log.warn("api_username is system, an administrator: the key reads every category. Prefer a member who reads "
+                    + "only what may be announced");
+        }
         this.signature = config.webhook() == null ? null : new WebhookSignature(config.webhook().secret());
         if (signature != null) {
             ctx.routes().post(WEBHOOK_PATH, this::webhook);
