@@ -66,7 +66,12 @@ final class DiscourseClient {
         if (raw.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(json(path, raw.get()));
+        try {
+            return Optional.of(json(path, raw.get()));
+        } catch (ForumUnavailable e) {
+            forget(path); // the same broken answer must not become a quiet 304 next time
+            throw e;
+        }
     }
 
     /**

@@ -77,7 +77,8 @@ public record ForumConfig(String url, String apiKey, String apiUsername, Webhook
 
     /**
      * A route: topics of a category (all categories when {@code category_id} is absent), optionally
-     * only with one of {@code tags}, are announced in every room of {@code rooms}.
+     * only with one of {@code tags}, are announced in every room of {@code rooms}. Without
+     * {@code category_id}, only categories everyone may read: a read-restricted one needs a route naming it.
      *
      * @param categorySlug  the category's slug, used by the {@code !forum} command
      * @param categoryName  shown in announcements (default: the slug)
