@@ -229,7 +229,7 @@ final class ForumPlugin implements Plugin {
             if (r == null || !announcer.visibleIn(r.categoryId(), inv.room())) {
                 List<String> known = routing.categoryRoutes().stream().filter(x -> announcer.visibleIn(x.categoryId(), inv.room()))
                         .map(x -> x.categorySlug() != null ? x.categorySlug() : String.valueOf(x.categoryId())).distinct().toList();
-                inv.reply(String.format(t.unknownCategory(), inv.argumentText(), String.join(", ", known)));
+                inv.reply(t.unknownCategory(inv.argumentText(), known));
                 return;
             }
             category = r.categoryId();
