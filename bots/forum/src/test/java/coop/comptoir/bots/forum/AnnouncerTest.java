@@ -244,6 +244,22 @@ class AnnouncerTest {
     }
 
     @Test
+    void postsHiddenByFlagsOrDeletedAreNeitherPostedNorQuoted() throws Exception {
+        Announcer a = announcer(5);
+        a.topics(List.of(topic(1, "Pain")), true, null);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        a.reply(Discourse.post(json.readTree("{\"id\": 12, \"topic_id\": 1, \"post_number\": 2, \"post_type\": 1,"
+                + "\"user_id\": 4, \"username\": \"troll\", \"cooked\": \"<p>insulte</p>\", \"category_id\": 5, \"hidden\": true}")));
+        a.reply(Discourse.post(json.readTree("{\"id\": 13, \"topic_id\": 1, \"post_number\": 3, \"post_type\": 1,"
+                + "\"user_id\": 4, \"username\": \"bob\", \"cooked\": \"<p>effacé</p>\", \"category_id\": 5,"
+                + "\"deleted_at\": \"2026-11-02T10:00:00Z\"}")));
+        a.firstPost(Discourse.post(json.readTree("{\"id\": 10, \"topic_id\": 1, \"post_number\": 1, \"post_type\": 1,"
+                + "\"user_id\": 3, \"username\": \"alice\", \"cooked\": \"<p>masqué</p>\", \"category_id\": 5, \"hidden\": true}")));
+        assertThat(sent).hasSize(1);
+        verify(matrix, never()).edit(any(), any(), any(), anyString());
+    }
+
+    @Test
     void aDeletedTopicsAnnouncementIsRedacted() {
         Announcer a = announcer(5);
         a.topics(List.of(topic(1, "Pain")), true, null);
