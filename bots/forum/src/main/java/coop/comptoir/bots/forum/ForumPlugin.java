@@ -3,8 +3,11 @@ package coop.comptoir.bots.forum;
 import com.fasterxml.jackson.databind.JsonNode;
 import coop.comptoir.api.command.Command;
 import coop.comptoir.api.command.CommandInvocation;
+import coop.comptoir.api.http.RouteRequest;
+import coop.comptoir.api.http.RouteResponse;
 import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginContext;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +35,7 @@ final class ForumPlugin implements Plugin {
     private final Announcer announcer;
     private final ForumStore store;
     private final DiscourseClient discourse;
+    private final WebhookSignature signature;
     private final Categories categories;
     private final WebhookHandler webhooks;
     private final Texts texts;
@@ -66,10 +70,11 @@ final class ForumPlugin implements Plugin {
         this.store = new ForumStore(ctx.database(), ctx.instanceId());
         this.announcer = new Announcer(ctx.matrix(), store, routing, texts,
                 config.base(), ctx.instanceId(), config.catchUpLimit(), log);
-        this.webhooks = config.webhook() == null ? null : new WebhookHandler(new WebhookSignature(config.webhook().secret()),
-                announcer, categories, store, discourse, ctx.clock(), log);
-        if (webhooks != null) {
-            ctx.routes().post(WEBHOOK_PATH, webhooks::handle);
+        this.signature = config.webhook() == null ? null : new WebhookSignature(config.webhook().secret());
+        this.webhooks = signature == null ? null
+                : new WebhookHandler(signature, announcer, categories, store, discourse, ctx.clock(), log);
+        if (signature != null) {
+            ctx.routes().post(WEBHOOK_PATH, this::webhook);
             log.info("Discourse webhooks accepted at {}", ctx.routes().mountedPath(WEBHOOK_PATH));
         }
         if (config.polling() != null) {
@@ -99,6 +104,13 @@ final class ForumPlugin implements Plugin {
                 ctx.scheduler().cancel(POLL + "-" + i);
             }
         }
+    }
+
+    // --- push -------------------------------------------------------------------------------
+
+    /** One webhook delivery: checked and handled by {@link WebhookHandler}. Blocks while rooms are written to. */
+    RouteResponse webhook(RouteRequest req) throws IOException {
+        return webhooks.handle(req);
     }
 
     // --- pull -------------------------------------------------------------------------------
