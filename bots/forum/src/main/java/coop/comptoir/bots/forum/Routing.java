@@ -159,13 +159,20 @@ final class Routing {
         if (!onForum(feed) || byRoom.isEmpty()) {
             return new ArrayList<>(byRoom.values());
         }
-        Long itemCategory = categories.byName(category).map(Categories.Category::id).orElse(null);
-        Set<String> named = explicitRooms(itemCategory);
         boolean ownFeed = feedCategory(feed) != null;
+        Long itemCategory = null;
+        Set<String> named = null;
         Boolean open = null;
         List<Target> out = new ArrayList<>();
         for (Target t : byRoom.values()) {
-            boolean allowed = named.contains(t.room()) || ownFeed && feed.rooms().contains(t.room());
+            boolean allowed = ownFeed && feed.rooms().contains(t.room());
+            if (!allowed) {
+                if (named == null) {
+                    itemCategory = categories.byName(category).map(Categories.Category::id).orElse(null);
+                    named = explicitRooms(itemCategory);
+                }
+                allowed = named.contains(t.room());
+            }
             if (!allowed) {
                 if (open == null) {
                     open = isPublic(itemCategory);
