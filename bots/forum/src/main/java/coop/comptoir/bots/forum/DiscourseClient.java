@@ -169,6 +169,10 @@ final class DiscourseClient {
             throw new ForumUnavailable(path + ": HTTP " + r.code() + " (a redirect, not followed with the API key: "
                     + "set url to the forum's final address)");
         }
+        if (r.code() == 403 && req.header("Api-Key") != null && req.header("Api-Username") == null) {
+            throw new ForumUnavailable(path + ": HTTP 403 (an \"all users\" API key needs api_username; "
+                    + "a single-user key does not)");
+        }
         if (!r.isSuccessful()) {
             throw new ForumUnavailable(path + ": HTTP " + r.code());
         }

@@ -101,6 +101,10 @@ class DiscourseClientTest {
         assertThat(first.getHeaders().get("Api-Key")).isEqualTo("secret-key");
         assertThat(first.getHeaders().get("Api-Username")).as("no administrator by default").isNull();
         assertThat(server.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Api-Username")).isEqualTo("annonces");
+
+        server.enqueue(new MockResponse(403, Headers.of(), "{}"));
+        assertThatThrownBy(() -> singleUserKey.get("/latest.json")).as("an \"all users\" key without user")
+                .hasMessageContaining("api_username").hasMessageNotContaining("secret-key");
     }
 
     @Test
