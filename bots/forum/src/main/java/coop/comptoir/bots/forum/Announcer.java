@@ -9,12 +9,16 @@ import coop.comptoir.bots.forum.ForumStore.TopicState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongFunction;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -58,7 +62,10 @@ final class Announcer {
     /**
      * New or changed topics (one from a webhook, a page from a poll). Topics a room has not had are
      * announced there, at most {@code catch_up_limit} per room (the most recent), the rest counted
-     * in one summary; topics already announced are edited if their title changed.
+     * in one summary; topics already announced are edited if their title changed, and withdrawn from
+     * the rooms they no longer go to (moved to another category, a tag removed, made read-restricted).
+     * A read-restricted category reaches only the rooms naming it ({@link Routing}). May block while
+     * the forum is asked about a category; throws {@link Categories.Unknown} when it cannot tell.
      *
      * @param allowNew      false for edit events: a topic never announced is not announced now
      * @param firstPost     fetches a topic's first post for its excerpt when none is known yet (may return null)
@@ -67,7 +74,11 @@ final class Announcer {
      */
     synchronized void topics(List<Discourse.Topic> topics, boolean allowNew, LongFunction<Discourse.Post> firstPost,
                              Instant notBefore) {
-        topics(topics, allowNew, firstPost, notBefore, t -> routing.targets(t.categoryId(), t.tags()));
+        topics(topics, allowNew, firstPost, notBefore, t -> {
+            List<Routing.Target> targets = routing.targets(t.categoryId(), t.tags());
+            Lazy<Set<RoomId>> matching = new Lazy<>(() -> resolve(routing.matchingRooms(t.categoryId(), t.tags())));
+            return new Placement(targets, room -> matching.get().contains(room), true);
+        });
     }
 
     /**
@@ -107,7 +118,11 @@ final class Announcer {
         topics(topics, true, null, notBefore, t -> {
             String label = knownCategory.get(t.id());
             List<Routing.Target> out = targets.apply(byId.get(t.id()));
-            return label == null ? out : out.stream().map(x -> new Routing.Target(x.room(), x.replies(), label)).toList();
+            List<Routing.Target> labelled = label == null ? out
+                    : out.stream().map(x -> new Routing.Target(x.room(), x.replies(), label)).toList();
+            // A feed knows no tags, and names categories loosely: it edits where it would announce, withdraws nothing.
+            Lazy<Set<RoomId>> rooms = new Lazy<>(() -> resolve(labelled.stream().map(Routing.Target::room).toList()));
+            return new Placement(labelled, room -> rooms.get().contains(room), false);
         });
     }
 
@@ -121,8 +136,15 @@ final class Announcer {
         return a != null ? a : b;
     }
 
+    /**
+     * Where a topic goes now ({@code targets}, already limited to rooms that may show it), and which
+     * rooms holding an announcement of it may keep it ({@code stays}): the others are withdrawn when
+     * {@code withdrawOthers}, else only left unedited.
+     */
+    private record Placement(List<Routing.Target> targets, Predicate<RoomId> stays, boolean withdrawOthers) {}
+
     private void topics(List<Discourse.Topic> topics, boolean allowNew, LongFunction<Discourse.Post> firstPost,
-                        Instant notBefore, Function<Discourse.Topic, List<Routing.Target>> targetsOf) {
+                        Instant notBefore, Function<Discourse.Topic, Placement> placementOf) {
         Map<RoomId, List<Discourse.Topic>> pending = new LinkedHashMap<>();
         for (Discourse.Topic t : topics) {
             if (!t.announceable()) {
@@ -132,18 +154,19 @@ final class Announcer {
                 }
                 continue;
             }
-            List<Routing.Target> targets = targetsOf.apply(t);
-            if (targets.isEmpty()) {
+            Placement placement = placementOf.apply(t);
+            List<Routing.Target> targets = placement.targets();
+            List<Announcement> done = store.announcements(t.id());
+            if (targets.isEmpty() && done.stream().allMatch(a -> a.event() == null)) {
                 continue;
             }
             TopicState known = store.topic(t.id()).orElse(null);
-            TopicState state = new TopicState(t.id(), t.title(), t.slug(), t.author(), targets.get(0).categoryLabel(),
-                    null, null).over(known);
+            TopicState state = new TopicState(t.id(), t.title(), t.slug(), t.author(),
+                    targets.isEmpty() ? null : targets.get(0).categoryLabel(), null, null).over(known);
             if (!state.equals(known)) {
                 store.saveTopic(state);
             }
-            List<Announcement> done = store.announcements(t.id());
-            editWhereChanged(state, done);
+            editWhereChanged(state, done, placement.stays(), placement.withdrawOthers());
             for (Routing.Target target : targets) {
                 RoomId room = room(target.room());
                 if (allowNew && done.stream().noneMatch(a -> a.room().equals(room))) {
@@ -170,8 +193,16 @@ final class Announcer {
         }
     }
 
-    /** A first post was created or edited: its excerpt goes into the topic's announcements. */
+    /**
+     * A first post was created or edited: its excerpt goes into the topic's announcements, in the
+     * rooms that may still show its category; from the others, the announcement is withdrawn.
+     * May block while the forum is asked about the category; throws {@link Categories.Unknown} when it cannot tell.
+     */
     synchronized void firstPost(Discourse.Post p) {
+        if (p.privateMessage()) {
+            destroyed(p.topicId());
+            return;
+        }
         if (!p.announceable() || p.postNumber() != 1) {
             return;
         }
@@ -181,11 +212,20 @@ final class Announcer {
                 known == null ? p.topicSlug() : null, known == null ? p.username() : null,
                 known == null ? routing.categoryLabel(p.categoryId()) : null, excerpt.html(), excerpt.text()).over(known);
         store.saveTopic(state);
-        editWhereChanged(state, store.announcements(p.topicId()));
+        Lazy<Set<RoomId>> named = new Lazy<>(() -> resolve(routing.explicitRooms(p.categoryId())));
+        Lazy<Boolean> open = new Lazy<>(() -> routing.isPublic(p.categoryId()));
+        editWhereChanged(state, store.announcements(p.topicId()), room -> named.get().contains(room) || open.get(), true);
     }
 
-    /** A reply: posted in the thread of the topic's announcement, in rooms whose route wants replies. */
+    /**
+     * A reply: posted in the thread of the topic's announcement, in rooms whose route wants replies
+     * and may show the topic's category. May block; throws {@link Categories.Unknown} like {@link #firstPost}.
+     */
     synchronized void reply(Discourse.Post p) {
+        if (p.privateMessage()) {
+            destroyed(p.topicId());
+            return;
+        }
         if (!p.announceable() || p.postNumber() <= 1) {
             return;
         }
@@ -213,11 +253,35 @@ final class Announcer {
     synchronized void destroyed(long topicId) {
         for (Announcement a : store.announcements(topicId)) {
             if (a.event() != null) {
-                matrix.redact(a.room(), a.event(), null, txn("t" + topicId + "-del", a.room(), ""));
-                store.saveAnnouncement(new Announcement(topicId, a.room(), null, null));
-                log.info("Redacted the announcement of deleted topic {} in {}", topicId, a.room());
+                withdraw(a, "deleted or hidden");
             }
         }
+    }
+
+    /**
+     * A reply was deleted on the forum: what was posted of it is redacted. Its rows stay, so it is
+     * never posted again; a repeated call repeats the same redaction (same transaction ID).
+     */
+    synchronized void replyDestroyed(long postId) {
+        for (Map.Entry<RoomId, EventId> e : store.replies(postId).entrySet()) {
+            matrix.redact(e.getKey(), e.getValue(), null, txn("p" + postId + "-del", e.getKey(), ""));
+            log.info("Redacted reply {} in {} (deleted on the forum)", postId, e.getKey());
+        }
+    }
+
+    /** Redacts one announcement; the room keeps a row without event, so the topic is not announced there again. */
+    private void withdraw(Announcement a, String why) {
+        matrix.redact(a.room(), a.event(), null, txn("t" + a.topicId() + "-del", a.room(), ""));
+        store.saveAnnouncement(new Announcement(a.topicId(), a.room(), null, null));
+        log.info("Withdrew the announcement of topic {} in {} ({})", a.topicId(), a.room(), why);
+    }
+
+    /**
+     * Whether topics of this category may be shown in {@code room}: a route or feed names the category
+     * for that room, or everyone may read it. May block; throws {@link Categories.Unknown} when the forum cannot tell.
+     */
+    boolean visibleIn(Long categoryId, RoomId room) {
+        return resolve(routing.explicitRooms(categoryId)).contains(room) || routing.isPublic(categoryId);
     }
 
     /** The message announcing a topic. */
@@ -288,10 +352,20 @@ final class Announcer {
         log.info("Catch-up in {}: {} older topic(s) summed up in one message", room, older.size());
     }
 
-    private void editWhereChanged(TopicState state, List<Announcement> done) {
+    /**
+     * Edits the announcements whose room may keep the topic ({@code stays}) and whose text changed;
+     * the others are withdrawn when {@code withdrawOthers}, else left as they are (never edited).
+     */
+    private void editWhereChanged(TopicState state, List<Announcement> done, Predicate<RoomId> stays, boolean withdrawOthers) {
         OutgoingMessage m = null;
         for (Announcement a : done) {
             if (a.event() == null) {
+                continue;
+            }
+            if (!stays.test(a.room())) {
+                if (withdrawOthers) {
+                    withdraw(a, "no longer routed there");
+                }
                 continue;
             }
             if (m == null) {
@@ -307,6 +381,34 @@ final class Announcer {
 
     private RoomId room(String ref) {
         return rooms.computeIfAbsent(ref, matrix::join);
+    }
+
+    /** The rooms behind configured references (joined, as for an announcement). */
+    private Set<RoomId> resolve(java.util.Collection<String> refs) {
+        Set<RoomId> out = new HashSet<>();
+        for (String ref : refs) {
+            out.add(room(ref));
+        }
+        return out;
+    }
+
+    /** A value computed once, on first use (the forum is asked only when needed). */
+    private static final class Lazy<T> implements Supplier<T> {
+        private Supplier<T> compute;
+        private T value;
+
+        Lazy(Supplier<T> compute) {
+            this.compute = compute;
+        }
+
+        @Override
+        public T get() {
+            if (compute != null) {
+                value = compute.get();
+                compute = null;
+            }
+            return value;
+        }
     }
 
     private String txn(String what, RoomId room, String content) {

@@ -29,11 +29,18 @@ final class Discourse {
         }
     }
 
-    /** A post as far as announcements need it. */
+    /** A post as far as announcements need it; {@code hidden}: hidden by flags, or deleted. */
     record Post(long id, long topicId, int postNumber, int postType, Long userId, String username, String cooked,
-                String topicTitle, String topicSlug, Long categoryId, boolean privateMessage) {
+                String topicTitle, String topicSlug, Long categoryId, boolean privateMessage, boolean hidden) {
+        /** A post shown to everyone who may read its topic. */
+        Post(long id, long topicId, int postNumber, int postType, Long userId, String username, String cooked,
+             String topicTitle, String topicSlug, Long categoryId, boolean privateMessage) {
+            this(id, topicId, postNumber, postType, userId, username, cooked, topicTitle, topicSlug, categoryId,
+                    privateMessage, false);
+        }
+
         boolean announceable() {
-            return !privateMessage && postType == POST_TYPE_REGULAR && !isSystem(userId, username);
+            return !privateMessage && !hidden && postType == POST_TYPE_REGULAR && !isSystem(userId, username);
         }
     }
 
@@ -56,7 +63,8 @@ final class Discourse {
         return new Post(p.path("id").asLong(), p.path("topic_id").asLong(), p.path("post_number").asInt(1),
                 p.path("post_type").asInt(POST_TYPE_REGULAR), longOrNull(p, "user_id"), text(p, "username"),
                 text(p, "cooked"), text(p, "topic_title"), text(p, "topic_slug"), longOrNull(p, "category_id"),
-                "private_message".equals(text(p, "topic_archetype")));
+                "private_message".equals(text(p, "topic_archetype")),
+                p.path("hidden").asBoolean(false) || text(p, "deleted_at") != null);
     }
 
     /** The topics of {@code /latest.json} or {@code /c/{slug}/{id}.json}, with their original posters. */

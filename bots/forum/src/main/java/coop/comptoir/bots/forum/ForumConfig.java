@@ -9,8 +9,10 @@ import java.util.List;
  * One forum instance's config section. Keys are snake_case in YAML ({@code catch_up_limit}).
  *
  * @param url           the Discourse base URL, e.g. {@code https://forum.example.coop}
- * @param apiKey        sent as {@code Api-Key} when polling (optional; public categories need none)
- * @param apiUsername   sent as {@code Api-Username} with the key (default {@code system})
+ * @param apiKey        sent as {@code Api-Key} to the forum (optional; public categories need none); only over
+ *                      https, or to this machine
+ * @param apiUsername   sent as {@code Api-Username} with the key; none by default (a single-user key acts as
+ *                      its user). Never defaults to an administrator.
  * @param webhook       push mode: Discourse calls Comptoir (optional)
  * @param polling       pull mode: Comptoir reads {@code /latest.json} or category feeds (optional)
  * @param catchUpLimit  at most this many announcements per room at once, then one summary (default 5)
@@ -22,7 +24,7 @@ public record ForumConfig(String url, String apiKey, String apiUsername, Webhook
                           Integer catchUpLimit, String language, String command, List<Route> routes) {
 
     public ForumConfig {
-        apiUsername = apiUsername == null || apiUsername.isBlank() ? "system" : apiUsername;
+        apiUsername = apiUsername == null || apiUsername.isBlank() ? null : apiUsername;
         catchUpLimit = catchUpLimit == null ? 5 : catchUpLimit;
         language = language == null ? "fr" : language;
         command = command == null ? "forum" : command;
@@ -75,7 +77,8 @@ public record ForumConfig(String url, String apiKey, String apiUsername, Webhook
 
     /**
      * A route: topics of a category (all categories when {@code category_id} is absent), optionally
-     * only with one of {@code tags}, are announced in every room of {@code rooms}.
+     * only with one of {@code tags}, are announced in every room of {@code rooms}. Without
+     * {@code category_id}, only categories everyone may read: a read-restricted one needs a route naming it.
      *
      * @param categorySlug  the category's slug, used by the {@code !forum} command
      * @param categoryName  shown in announcements (default: the slug)
@@ -99,6 +102,7 @@ public record ForumConfig(String url, String apiKey, String apiUsername, Webhook
     /** Every problem, each with its key path under {@code path}. */
     List<ConfigException> problems(String path) {
         List<ConfigException> out = new ArrayList<>();
+        boolean keyed = apiKey != null && !apiKey.isBlank();
         if (url == null || url.isBlank()) {
             out.add(new ConfigException(path + ".url", "missing (the forum's address, e.g. https://forum.example.coop)"));
         } else {
@@ -106,10 +110,20 @@ public record ForumConfig(String url, String apiKey, String apiUsername, Webhook
                 URI u = URI.create(url);
                 if (!("https".equals(u.getScheme()) || "http".equals(u.getScheme())) || u.getHost() == null) {
                     out.add(new ConfigException(path + ".url", "must be an http(s) address"));
+                } else if (keyed && !DiscourseClient.keySafeTo(u)) {
+                    out.add(new ConfigException(path + ".url", "must be an https address when api_key is set (the key "
+                            + "would cross the network in clear); http is accepted for this machine only"));
                 }
             } catch (IllegalArgumentException e) {
                 out.add(new ConfigException(path + ".url", "not a valid address"));
             }
+        }
+        if (keyed && !DiscourseClient.headerSafe(apiKey)) {
+            out.add(new ConfigException(path + ".api_key", "has a character not allowed in an HTTP header (a line break or "
+                    + "a non-ASCII character?)"));
+        }
+        if (apiUsername != null && !DiscourseClient.headerSafe(apiUsername)) {
+            out.add(new ConfigException(path + ".api_username", "has a character not allowed in an HTTP header"));
         }
         if (webhook == null && polling == null) {
             out.add(new ConfigException(path, "enable webhook, polling, or both"));

@@ -1,7 +1,6 @@
 package coop.comptoir.bots.forum;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import coop.comptoir.api.command.Command;
 import coop.comptoir.api.command.CommandInvocation;
 import coop.comptoir.api.http.RouteRequest;
@@ -14,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 
@@ -23,7 +23,6 @@ import org.slf4j.Logger;
  */
 final class ForumPlugin implements Plugin {
     static final String WEBHOOK_PATH = "/webhook";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String POLL = "poll";
     private static final String XML_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8";
     /** Longest wait between two polls of a failing forum. */
@@ -37,6 +36,8 @@ final class ForumPlugin implements Plugin {
     private final ForumStore store;
     private final DiscourseClient discourse;
     private final WebhookSignature signature;
+    private final Categories categories;
+    private final WebhookHandler webhooks;
     private final Texts texts;
     private final Map<Integer, Integer> failures = new ConcurrentHashMap<>();
     private final FeedTopics feedTopics;
@@ -47,13 +48,31 @@ final class ForumPlugin implements Plugin {
         this.config = config;
         this.log = ctx.log();
         this.texts = Texts.of(config.language());
-        this.routing = new Routing(config.routes());
+        this.discourse = new DiscourseClient(ctx.http(), config.base(), config.apiKey(), config.apiUsername());
+        if ("system".equalsIgnoreCase(config.apiUsername())) {
+            log.warn("api_username is system, an administrator: the key reads every category. Prefer a member who reads "
+                    + "only what may be announced");
+        }
+        this.categories = new Categories(new Categories.Source() {
+            @Override
+            public Optional<JsonNode> site() throws DiscourseClient.ForumUnavailable {
+                return discourse.readFeed("/site.json");
+            }
+
+            @Override
+            public Optional<JsonNode> category(long id) throws DiscourseClient.ForumUnavailable {
+                return discourse.getIfVisible("/c/" + id + "/show.json");
+            }
+        }, ctx.clock());
+        this.routing = new Routing(config.routes(), config.polling() == null ? List.of() : config.polling().feeds(),
+                config.base(), categories);
         this.feedTopics = new FeedTopics(config.base());
         this.store = new ForumStore(ctx.database(), ctx.instanceId());
         this.announcer = new Announcer(ctx.matrix(), store, routing, texts,
                 config.base(), ctx.instanceId(), config.catchUpLimit(), log);
-        this.discourse = new DiscourseClient(ctx.http(), config.base(), config.apiKey(), config.apiUsername());
         this.signature = config.webhook() == null ? null : new WebhookSignature(config.webhook().secret());
+        this.webhooks = signature == null ? null
+                : new WebhookHandler(signature, announcer, categories, store, discourse, ctx.clock(), log);
         if (signature != null) {
             ctx.routes().post(WEBHOOK_PATH, this::webhook);
             log.info("Discourse webhooks accepted at {}", ctx.routes().mountedPath(WEBHOOK_PATH));
@@ -89,43 +108,9 @@ final class ForumPlugin implements Plugin {
 
     // --- push -------------------------------------------------------------------------------
 
+    /** One webhook delivery: checked and handled by {@link WebhookHandler}. Blocks while rooms are written to. */
     RouteResponse webhook(RouteRequest req) throws IOException {
-        byte[] body = req.body();
-        WebhookSignature.Verdict verdict = signature.check(req.header("X-Discourse-Event-Signature").orElse(null), body);
-        if (verdict == WebhookSignature.Verdict.MISSING) {
-            log.warn("Refused a webhook delivery without signature");
-            return RouteResponse.error(401, "Missing X-Discourse-Event-Signature");
-        }
-        if (verdict == WebhookSignature.Verdict.WRONG) {
-            log.warn("Refused a webhook delivery with a wrong signature (is the secret the same in Discourse and Comptoir?)");
-            return RouteResponse.error(403, "Bad signature");
-        }
-        String event = req.header("X-Discourse-Event").orElse("");
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (IOException e) {
-            return RouteResponse.error(400, "Body is not JSON");
-        }
-        if (root == null || !root.isObject()) {
-            return RouteResponse.error(400, "Body is not a JSON object");
-        }
-        switch (event) {
-            case "ping" -> log.info("Discourse pinged the webhook");
-            case "topic_created" -> announcer.topics(List.of(Discourse.webhookTopic(root.path("topic"))), true, null);
-            case "topic_edited" -> announcer.topics(List.of(Discourse.webhookTopic(root.path("topic"))), false, null);
-            case "topic_destroyed" -> announcer.destroyed(root.path("topic").path("id").asLong());
-            case "post_created", "post_edited" -> {
-                Discourse.Post p = Discourse.post(root.path("post"));
-                if (p.postNumber() == 1) {
-                    announcer.firstPost(p);
-                } else if (event.equals("post_created")) {
-                    announcer.reply(p);
-                }
-            }
-            default -> log.debug("Ignored webhook event {}", event);
-        }
-        return RouteResponse.ok();
+        return webhooks.handle(req);
     }
 
     // --- pull -------------------------------------------------------------------------------
@@ -148,11 +133,11 @@ final class ForumPlugin implements Plugin {
             if (before != null) {
                 log.info("Forum reachable again ({}), after {} failed attempt(s)", feed.path(), before);
             }
-        } catch (DiscourseClient.ForumUnavailable | FeedParser.NotAFeed e) {
+        } catch (DiscourseClient.ForumUnavailable | FeedParser.NotAFeed | Categories.Unknown e) {
             int n = failures.merge(feedIndex, 1, Integer::sum);
             if (n == 1) {
                 log.warn("Forum unavailable: {}{}; retrying with growing delays until it answers",
-                        e instanceof FeedParser.NotAFeed ? feed.path() + ": " : "", e.getMessage());
+                        e instanceof DiscourseClient.ForumUnavailable ? "" : feed.path() + ": ", e.getMessage());
             }
             long factor = 1L << Math.min(n - 1, 10);
             next = interval.multipliedBy(factor);
@@ -172,7 +157,13 @@ final class ForumPlugin implements Plugin {
         var page = discourse.readFeed(feed.path());
         if (page.isPresent()) {
             Instant baseline = store.baseline(feed.path()).orElse(null);
-            announcer.topics(Discourse.topicList(page.get()), true, this::firstPostOrNull, baseline);
+            try {
+                announcer.topics(Discourse.topicList(page.get()), true, this::firstPostOrNull, baseline);
+            } catch (Categories.Unknown e) {
+                // Not kept as "seen": what could not be decided is decided at the next read, not skipped by a 304.
+                discourse.forget(feed.path());
+                throw e;
+            }
             if (baseline == null) {
                 store.setBaseline(feed.path(), now);
             }
@@ -201,7 +192,12 @@ final class ForumPlugin implements Plugin {
             }
         }
         Instant baseline = store.baseline(feed.path()).orElse(null);
-        announcer.feedItems(entries, e -> routing.feedTargets(feed, e.category()), baseline);
+        try {
+            announcer.feedItems(entries, e -> routing.feedTargets(feed, e.category()), baseline);
+        } catch (Categories.Unknown e) {
+            discourse.forget(feed.path());
+            throw e;
+        }
         if (baseline == null) {
             store.setBaseline(feed.path(), now);
         }
@@ -222,16 +218,30 @@ final class ForumPlugin implements Plugin {
 
     // --- command ----------------------------------------------------------------------------
 
+    /**
+     * {@code !forum [category]}: the last topics, of the categories this room may see (public ones,
+     * and those a route or feed names for this room). A category this room may not see is answered
+     * as unknown, and left out of the list of known ones.
+     */
     private void command(CommandInvocation inv) {
         Texts t = inv.locale().getLanguage().equals("en") ? Texts.EN : texts;
+        try {
+            listTopics(inv, t);
+        } catch (Categories.Unknown e) {
+            log.warn("Command {}: {}", inv.name(), e.getMessage());
+            inv.reply(t.forumDown());
+        }
+    }
+
+    private void listTopics(CommandInvocation inv, Texts t) {
         String path = "/latest.json";
         Long category = null;
         if (!inv.argumentText().isEmpty()) {
             ForumConfig.Route r = routing.byName(inv.argumentText());
-            if (r == null) {
-                List<String> known = config.routes().stream().filter(x -> x.categoryId() != null)
+            if (r == null || !announcer.visibleIn(r.categoryId(), inv.room())) {
+                List<String> known = routing.categoryRoutes().stream().filter(x -> announcer.visibleIn(x.categoryId(), inv.room()))
                         .map(x -> x.categorySlug() != null ? x.categorySlug() : String.valueOf(x.categoryId())).distinct().toList();
-                inv.reply(String.format(t.unknownCategory(), inv.argumentText(), String.join(", ", known)));
+                inv.reply(t.unknownCategory(inv.argumentText(), known));
                 return;
             }
             category = r.categoryId();
@@ -249,7 +259,8 @@ final class ForumPlugin implements Plugin {
         }
         Long wanted = category;
         List<Discourse.Topic> shown = topics.stream().filter(Discourse.Topic::announceable)
-                .filter(x -> wanted == null || wanted.equals(x.categoryId())).limit(5).toList();
+                .filter(x -> wanted == null || wanted.equals(x.categoryId()))
+                .filter(x -> announcer.visibleIn(x.categoryId(), inv.room())).limit(5).toList();
         if (shown.isEmpty()) {
             inv.reply(t.noTopics());
             return;

@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * What the forum plugin remembers, per instance: the last known state of each topic (to edit its
  * announcements), which topic went to which room as which event (a topic counted in a catch-up
- * summary has a row without event), and which replies were posted.
+ * summary, or withdrawn, has a row without event), which replies were posted, and which webhook
+ * deliveries were handled (for a bounded time).
  */
 final class ForumStore {
     private static final String TABLE_SQL = """
@@ -53,6 +54,16 @@ final class ForumStore {
               PRIMARY KEY (instance, name)
             )""";
 
+    private static final String DELIVERY_SQL = """
+            CREATE TABLE forum_delivery (
+              instance TEXT NOT NULL,
+              digest TEXT NOT NULL,
+              delivery_id TEXT,
+              received_at BIGINT NOT NULL,
+              PRIMARY KEY (instance, digest)
+            );
+            CREATE INDEX forum_delivery_id ON forum_delivery (instance, delivery_id)""";
+
     /** A topic as last seen, merged from every source. */
     record TopicState(long topicId, String title, String slug, String author, String category, String excerptHtml,
                       String excerptText, String url) {
@@ -88,7 +99,8 @@ final class ForumStore {
         db.migrate("forum", List.of(Migration.both(1, "topics, announcements, replies", TABLE_SQL),
                 Migration.both(2, "polling baseline", STATE_SQL),
                 Migration.both(3, "address of feed items that are not Discourse topics",
-                        "ALTER TABLE forum_topic ADD COLUMN url TEXT")));
+                        "ALTER TABLE forum_topic ADD COLUMN url TEXT"),
+                Migration.both(4, "webhook deliveries already handled", DELIVERY_SQL)));
     }
 
     Optional<TopicState> topic(long id) {
@@ -207,6 +219,46 @@ final class ForumStore {
         });
     }
 
+    /**
+     * Whether a webhook delivery was handled already: same {@code X-Discourse-Event-Id} (null: none
+     * given), or same body (its SHA-256, hex), within the retention.
+     */
+    boolean delivered(String deliveryId, String digest) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM forum_delivery WHERE instance = ? AND (digest = ?"
+                    + (deliveryId == null ? ")" : " OR delivery_id = ?)"))) {
+                ps.setString(1, instance);
+                ps.setString(2, digest);
+                if (deliveryId != null) {
+                    ps.setString(3, deliveryId);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    /** Records a handled delivery, and forgets those received before {@code forgetBefore}. */
+    void saveDelivery(String deliveryId, String digest, Instant at, Instant forgetBefore) {
+        db.inTransaction(c -> {
+            try (PreparedStatement old = c.prepareStatement("DELETE FROM forum_delivery WHERE instance = ? AND (received_at < ? OR digest = ?)");
+                 PreparedStatement ins = c.prepareStatement(
+                         "INSERT INTO forum_delivery (instance, digest, delivery_id, received_at) VALUES (?, ?, ?, ?)")) {
+                old.setString(1, instance);
+                old.setLong(2, forgetBefore.toEpochMilli());
+                old.setString(3, digest);
+                old.executeUpdate();
+                ins.setString(1, instance);
+                ins.setString(2, digest);
+                ins.setString(3, deliveryId);
+                ins.setLong(4, at.toEpochMilli());
+                ins.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     boolean replied(long postId, RoomId room) {
         return db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(
@@ -217,6 +269,24 @@ final class ForumStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next();
                 }
+            }
+        });
+    }
+
+    /** The events a reply was posted as, by room. */
+    java.util.Map<RoomId, EventId> replies(long postId) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT room_id, event_id FROM forum_reply WHERE instance = ? AND post_id = ?")) {
+                ps.setString(1, instance);
+                ps.setLong(2, postId);
+                java.util.Map<RoomId, EventId> out = new java.util.LinkedHashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(RoomId.of(rs.getString(1)), EventId.of(rs.getString(2)));
+                    }
+                }
+                return out;
             }
         });
     }

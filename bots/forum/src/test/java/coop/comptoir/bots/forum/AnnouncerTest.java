@@ -56,9 +56,110 @@ class AnnouncerTest {
     }
 
     private Announcer announcer(int limit) {
-        Routing routing = new Routing(List.of(new ForumConfig.Route(5L, "courses", "Courses", null, List.of(ROOM.value()), true)));
+        Routing routing = new Routing(List.of(new ForumConfig.Route(5L, "courses", "Courses", null, List.of(ROOM.value()), true)),
+                List.of(), BASE, TestCategories.site().open(5, "Courses").categories());
         return new Announcer(matrix, new ForumStore(db, "forum"), routing, Texts.FR, BASE, "forum", limit,
                 LoggerFactory.getLogger("test"));
+    }
+
+    private static final RoomId GENERAL = RoomId.of("!general:coop.example");
+    private static final RoomId BUREAU = RoomId.of("!bureau:coop.example");
+
+    /** A room for every category (with replies), and one naming the restricted "Bureau" (12). */
+    private Announcer staffAndEveryone() {
+        Routing routing = new Routing(List.of(
+                new ForumConfig.Route(null, null, null, null, List.of(GENERAL.value()), true),
+                new ForumConfig.Route(12L, "bureau", "Bureau", null, List.of(BUREAU.value()), true)),
+                List.of(), BASE, TestCategories.site().open(5, "Courses").open(7, "Vie de la coop").restricted(12, "Bureau")
+                        .categories());
+        return new Announcer(matrix, new ForumStore(db, "forum"), routing, Texts.FR, BASE, "forum", 5,
+                LoggerFactory.getLogger("test"));
+    }
+
+    private static Discourse.Topic in(long category, long id, String title) {
+        return new Discourse.Topic(id, title, "sujet-" + id, category, List.of(), 3L, "alice", false, true,
+                Instant.parse("2026-11-01T10:00:00Z").plusSeconds(id));
+    }
+
+    private List<RoomId> sentRooms() {
+        ArgumentCaptor<RoomId> rooms = ArgumentCaptor.forClass(RoomId.class);
+        verify(matrix, org.mockito.Mockito.atLeast(0)).send(rooms.capture(), any(), anyString());
+        return rooms.getAllValues();
+    }
+
+    @Test
+    void aRouteForEveryCategoryNeverAnnouncesARestrictedOne() {
+        staffAndEveryone().topics(List.of(in(5, 1, "Livraison de pommes"), in(12, 2, "Entretiens annuels"),
+                in(99, 3, "Catégorie invisible")), true, null);
+        assertThat(sentRooms()).containsExactly(GENERAL, BUREAU);
+        assertThat(sent.get(0).body()).contains("Livraison de pommes");
+        assertThat(sent.get(1).body()).contains("Entretiens annuels");
+    }
+
+    @Test
+    void aTopicMovedIntoARestrictedCategoryIsWithdrawnAndItsNewTitleNeverShown() {
+        Announcer a = staffAndEveryone();
+        a.topics(List.of(in(5, 1, "Question sur la caisse")), true, null);
+        a.topics(List.of(in(12, 1, "Erreur de caisse de Paul")), false, null);
+        verify(matrix).redact(eq(GENERAL), eq(EventId.of("$e1")), any(), anyString());
+        verify(matrix, never()).edit(any(), any(), any(), anyString());
+        a.firstPost(new Discourse.Post(10, 1, 1, 1, 3L, "alice", "<p>Paul a oublié 50 €</p>", "Erreur de caisse de Paul",
+                "sujet-1", 12L, false));
+        a.topics(List.of(in(12, 1, "Erreur de caisse de Paul")), true, null);
+        verify(matrix, never()).edit(any(), any(), any(), anyString());
+        assertThat(sentRooms()).as("announced in the room naming its new category, nowhere else").containsExactly(GENERAL, BUREAU);
+        assertThat(sent.get(0).body()).doesNotContain("Paul");
+        assertThat(sent.get(1).body()).contains("Erreur de caisse de Paul", "Paul a oublié 50 €");
+    }
+
+    @Test
+    void aTopicMovedToAnotherCategoryLeavesTheRoomsOfTheOldOne() {
+        Routing routing = new Routing(List.of(
+                new ForumConfig.Route(5L, "courses", "Courses", null, List.of(ROOM.value()), false),
+                new ForumConfig.Route(7L, "vie-coop", null, null, List.of(GENERAL.value()), false)),
+                List.of(), BASE, TestCategories.site().open(5, "Courses").open(7, "Vie de la coop").categories());
+        Announcer a = new Announcer(matrix, new ForumStore(db, "forum"), routing, Texts.FR, BASE, "forum", 5,
+                LoggerFactory.getLogger("test"));
+        a.topics(List.of(topic(1, "Pain")), true, null);
+        a.topics(List.of(in(7, 1, "Pain")), true, null);
+        verify(matrix).redact(eq(ROOM), eq(EventId.of("$e1")), any(), anyString());
+        assertThat(sentRooms()).containsExactly(ROOM, GENERAL);
+    }
+
+    @Test
+    void aFirstPostInARestrictedCategoryEditsOnlyTheRoomsNamingIt() {
+        Announcer a = staffAndEveryone();
+        a.topics(List.of(in(5, 1, "Planning"), in(12, 2, "Budget")), true, null);
+        a.firstPost(new Discourse.Post(10, 1, 1, 1, 3L, "alice", "<p>Salaires du bureau</p>", "Planning", "sujet-1", 12L, false));
+        a.firstPost(new Discourse.Post(20, 2, 1, 1, 3L, "alice", "<p>Budget détaillé</p>", "Budget", "sujet-2", 12L, false));
+        ArgumentCaptor<OutgoingMessage> edit = ArgumentCaptor.forClass(OutgoingMessage.class);
+        verify(matrix).edit(eq(BUREAU), eq(EventId.of("$e2")), edit.capture(), anyString());
+        verify(matrix, never()).edit(eq(GENERAL), any(), any(), anyString());
+        verify(matrix).redact(eq(GENERAL), eq(EventId.of("$e1")), any(), anyString());
+        assertThat(edit.getValue().body()).contains("Budget détaillé");
+    }
+
+    @Test
+    void repliesInARestrictedCategoryStayOutOfRoomsForEveryCategory() {
+        Announcer a = staffAndEveryone();
+        a.topics(List.of(in(5, 1, "Planning")), true, null);
+        // Moved to the restricted category, and a reply arrives before the topic's own event.
+        a.reply(new Discourse.Post(11, 1, 2, 1, 3L, "bob", "<p>Je ne peux pas venir</p>", "Planning", "sujet-1", 12L, false));
+        a.reply(new Discourse.Post(12, 1, 3, 1, 3L, "bob", "<p>Moi si</p>", "Planning", "sujet-1", 5L, false));
+        assertThat(sent).extracting(OutgoingMessage::body).noneMatch(b -> b.contains("Je ne peux pas venir"))
+                .anyMatch(b -> b.contains("Moi si"));
+    }
+
+    @Test
+    void aDeletedReplyIsRedactedAndAPrivateMessageWithdrawsItsTopic() {
+        Announcer a = announcer(5);
+        a.topics(List.of(topic(1, "Pain")), true, null);
+        a.reply(new Discourse.Post(12, 1, 2, 1, 3L, "bob", "<p>moi aussi</p>", "Pain", "sujet-1", 5L, false));
+        a.replyDestroyed(12);
+        verify(matrix).redact(eq(ROOM), eq(EventId.of("$e2")), any(), anyString());
+        a.firstPost(new Discourse.Post(10, 1, 1, 1, 3L, "alice", "<p>en privé</p>", "Pain", "sujet-1", 5L, true));
+        verify(matrix).redact(eq(ROOM), eq(EventId.of("$e1")), any(), anyString());
+        verify(matrix, never()).edit(any(), any(), any(), anyString());
     }
 
     private static Discourse.Topic topic(long id, String title) {
@@ -143,6 +244,22 @@ class AnnouncerTest {
     }
 
     @Test
+    void postsHiddenByFlagsOrDeletedAreNeitherPostedNorQuoted() throws Exception {
+        Announcer a = announcer(5);
+        a.topics(List.of(topic(1, "Pain")), true, null);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        a.reply(Discourse.post(json.readTree("{\"id\": 12, \"topic_id\": 1, \"post_number\": 2, \"post_type\": 1,"
+                + "\"user_id\": 4, \"username\": \"troll\", \"cooked\": \"<p>insulte</p>\", \"category_id\": 5, \"hidden\": true}")));
+        a.reply(Discourse.post(json.readTree("{\"id\": 13, \"topic_id\": 1, \"post_number\": 3, \"post_type\": 1,"
+                + "\"user_id\": 4, \"username\": \"bob\", \"cooked\": \"<p>effacé</p>\", \"category_id\": 5,"
+                + "\"deleted_at\": \"2026-11-02T10:00:00Z\"}")));
+        a.firstPost(Discourse.post(json.readTree("{\"id\": 10, \"topic_id\": 1, \"post_number\": 1, \"post_type\": 1,"
+                + "\"user_id\": 3, \"username\": \"alice\", \"cooked\": \"<p>masqué</p>\", \"category_id\": 5, \"hidden\": true}")));
+        assertThat(sent).hasSize(1);
+        verify(matrix, never()).edit(any(), any(), any(), anyString());
+    }
+
+    @Test
     void aDeletedTopicsAnnouncementIsRedacted() {
         Announcer a = announcer(5);
         a.topics(List.of(topic(1, "Pain")), true, null);
@@ -169,7 +286,8 @@ class AnnouncerTest {
         List<Discourse.Topic> topics = Discourse.topicList(latest);
         assertThat(topics).isNotEmpty();
         assertThat(topics.get(0).id()).isEqualTo(latest.path("topic_list").path("topics").get(0).path("id").asLong());
-        Routing all = new Routing(List.of(new ForumConfig.Route(null, null, null, null, List.of(ROOM.value()), false)));
+        Routing all = new Routing(List.of(new ForumConfig.Route(null, null, null, null, List.of(ROOM.value()), false)),
+                List.of(), BASE, TestCategories.site().open(1, "Uncategorized").categories());
         new Announcer(matrix, new ForumStore(db, "forum"), all, Texts.EN, BASE, "forum", 10, LoggerFactory.getLogger("t"))
                 .topics(topics, true, null);
         long expected = topics.stream().filter(Discourse.Topic::announceable).count();

@@ -40,7 +40,8 @@ class FeedAnnouncementTest {
     private final List<OutgoingMessage> sent = new ArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final FeedTopics feedTopics = new FeedTopics(BASE);
-    private final Routing routing = new Routing(List.of(new ForumConfig.Route(5L, "courses", "Courses", null, List.of(COURSES), false)));
+    private final Routing routing = new Routing(List.of(new ForumConfig.Route(5L, "courses", "Courses", null, List.of(COURSES), false)),
+            List.of(), BASE, TestCategories.site().open(5, "Courses").open(7, "Vie de la coop").categories());
 
     @BeforeEach
     void setUp() {

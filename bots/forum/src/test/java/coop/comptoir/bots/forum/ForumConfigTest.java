@@ -45,6 +45,32 @@ class ForumConfigTest {
     }
 
     @Test
+    void theApiKeyActsAsNoAdministratorByDefaultAndTravelsOverHttpsOnly() {
+        ForumConfig keyed = new ForumConfig("https://forum.example.coop", "k3y-value", null, new ForumConfig.Webhook("twelve-chars-or-more"),
+                null, null, null, null, ROUTES);
+        assertThat(keyed.problems("p")).isEmpty();
+        assertThat(keyed.apiUsername()).as("no user (a single-user key), never system").isNull();
+
+        ForumConfig clear = new ForumConfig("http://forum.example.coop", "k3y-value", "annonces", null,
+                new ForumConfig.Polling(null), null, null, null, ROUTES);
+        assertThat(clear.problems("p")).extracting(ConfigException::getMessage).singleElement().asString()
+                .startsWith("p.url: ").contains("https").doesNotContain("k3y-value");
+        for (String local : List.of("http://127.0.0.1:3000", "http://localhost:3000", "http://[::1]:3000")) {
+            assertThat(new ForumConfig(local, "k3y-value", null, null, new ForumConfig.Polling(null), null, null, null, ROUTES)
+                    .problems("p")).as(local).isEmpty();
+        }
+        assertThat(new ForumConfig("http://forum.example.coop", null, null, null, new ForumConfig.Polling(null), null, null,
+                null, ROUTES).problems("p")).as("no key, nothing to protect").isEmpty();
+
+        ForumConfig broken = new ForumConfig("https://forum.example.coop", "k3y\nZq9", "annonces\r", null,
+                new ForumConfig.Polling(null), null, null, null, ROUTES);
+        assertThat(broken.problems("p")).extracting(ConfigException::getMessage)
+                .anyMatch(m -> m.startsWith("p.api_key: "))
+                .anyMatch(m -> m.startsWith("p.api_username: "))
+                .noneMatch(m -> m.contains("k3y") || m.contains("Zq9"));
+    }
+
+    @Test
     void rssAndAtomFeedsNeedAnAddressAndRooms() {
         ForumConfig.Feed rss = new ForumConfig.Feed(null, null, 120, "RSS", "/latest.rss", List.of("#annonces:coop.example"), null);
         assertThat(rss.xml()).isTrue();

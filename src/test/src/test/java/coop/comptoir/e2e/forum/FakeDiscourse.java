@@ -25,8 +25,10 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * A Discourse on loopback: serves {@code /latest.json} (the reference response of the shared spec
  * folder, plus the topics a test adds) with an ETag, the same topics as {@code /latest.rss} with a
- * Last-Modified, a category feed {@code /c/annonces/9.rss} holding only the topics added to it, can
- * be switched "down" (503), and sends signed webhooks the way Discourse does.
+ * Last-Modified, a category feed {@code /c/annonces/9.rss} holding only the topics added to it,
+ * {@code /site.json} with the categories a test declares ({@code read_restricted} each), and
+ * {@code /t/{id}.json} for the topics added (404 once {@link #deleteTopic deleted}); can be switched
+ * "down" (503), and sends signed webhooks the way Discourse does (with an {@code X-Discourse-Event-Id}).
  */
 final class FakeDiscourse implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,6 +46,11 @@ final class FakeDiscourse implements AutoCloseable {
     final AtomicInteger categoryRssServed = new AtomicInteger();
     /** Topics only in {@code /c/annonces/9.rss} (a category the API key cannot read, say). */
     private final ArrayNode rssOnly = JSON.createArrayNode();
+    /** The categories of {@code /site.json}. */
+    private final ArrayNode categories = JSON.createArrayNode();
+    private final java.util.Set<Long> deleted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final AtomicInteger deliveries = new AtomicInteger(1000);
+    final AtomicInteger siteServed = new AtomicInteger();
 
     FakeDiscourse(Path referenceLatest) throws IOException {
         this.latest = (ObjectNode) JSON.readTree(Files.readAllBytes(referenceLatest));
@@ -72,6 +79,23 @@ final class FakeDiscourse implements AutoCloseable {
         return t;
     }
 
+    /** Declares a category in {@code /site.json}. */
+    synchronized void addCategory(long id, String name, boolean readRestricted) {
+        categories.addObject().put("id", id).put("name", name).put("slug", name.toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^a-z0-9]+", "-")).put("read_restricted", readRestricted);
+    }
+
+    /** Deletes a topic: gone from {@code /latest.json}, {@code /t/{id}.json} answers 404. */
+    synchronized void deleteTopic(long id) {
+        deleted.add(id);
+        ArrayNode topics = (ArrayNode) latest.path("topic_list").path("topics");
+        for (int i = topics.size() - 1; i >= 0; i--) {
+            if (topics.get(i).path("id").asLong() == id) {
+                topics.remove(i);
+            }
+        }
+    }
+
     /** Adds a topic to {@code /c/annonces/9.rss} only. */
     synchronized void addRssOnlyTopic(long id, String title) {
         String now = Instant.now().toString();
@@ -84,6 +108,15 @@ final class FakeDiscourse implements AutoCloseable {
         for (JsonNode t : latest.path("topic_list").path("topics")) {
             if (t.path("id").asLong() == id) {
                 ((ObjectNode) t).put("title", title).put("fancy_title", title);
+            }
+        }
+    }
+
+    /** Moves a topic to another category in {@code /latest.json}. */
+    synchronized void moveTopic(long id, long categoryId) {
+        for (JsonNode t : latest.path("topic_list").path("topics")) {
+            if (t.path("id").asLong() == id) {
+                ((ObjectNode) t).put("category_id", categoryId);
             }
         }
     }
@@ -111,11 +144,24 @@ final class FakeDiscourse implements AutoCloseable {
 
     /** Posts a webhook to {@code url}; {@code secret} null: no signature header. Returns the status. */
     int sendWebhook(String url, String event, JsonNode payload, String secret) throws Exception {
-        byte[] body = JSON.writeValueAsBytes(payload);
+        return sendBody(url, event, JSON.writeValueAsBytes(payload), secret);
+    }
+
+    /** The bytes Discourse would sign and send for {@code payload}. */
+    static byte[] body(JsonNode payload) throws Exception {
+        return JSON.writeValueAsBytes(payload);
+    }
+
+    /**
+     * Posts these exact bytes as a webhook, signed with {@code secret}, under a new delivery ID (as
+     * Discourse does for each attempt, or as anyone holding a captured body may). Returns the status.
+     */
+    int sendBody(String url, String event, byte[] body, String secret) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/json")
                 .header("X-Discourse-Event", event)
                 .header("X-Discourse-Event-Type", event.substring(0, event.indexOf('_') < 0 ? event.length() : event.indexOf('_')))
+                .header("X-Discourse-Event-Id", Integer.toString(deliveries.incrementAndGet()))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (secret != null) {
             Mac mac = Mac.getInstance("HmacSHA256");
@@ -153,6 +199,33 @@ final class FakeDiscourse implements AutoCloseable {
                 rss(ex, path);
                 return;
             }
+            if (path.equals("/site.json") && !down.get()) {
+                ObjectNode site = JSON.createObjectNode();
+                synchronized (this) {
+                    site.set("categories", categories.deepCopy());
+                }
+                siteServed.incrementAndGet();
+                json(ex, site);
+                return;
+            }
+            if (path.matches("/t/\\d+\\.json") && !down.get()) {
+                long id = Long.parseLong(path.replaceAll("\\D", ""));
+                JsonNode topic = null;
+                synchronized (this) {
+                    for (JsonNode t : latest.path("topic_list").path("topics")) {
+                        if (t.path("id").asLong() == id && !deleted.contains(id)) {
+                            topic = t.deepCopy();
+                        }
+                    }
+                }
+                if (topic == null) {
+                    ex.sendResponseHeaders(404, -1);
+                    return;
+                }
+                ((ObjectNode) topic).putNull("deleted_at");
+                json(ex, topic);
+                return;
+            }
             if (!path.equals("/latest.json")) {
                 ex.sendResponseHeaders(404, -1);
                 return;
@@ -181,7 +254,24 @@ final class FakeDiscourse implements AutoCloseable {
         }
     }
 
-    /** The topics as Discourse's RSS shows them: CDATA title and excerpt, topic URL as link. */
+    private static void json(HttpExchange ex, JsonNode doc) throws IOException {
+        byte[] body = JSON.writeValueAsBytes(doc);
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, body.length);
+        ex.getResponseBody().write(body);
+    }
+
+    /** The name {@code /site.json} gives a category, or its ID when it declares none. */
+    private String categoryName(long id) {
+        for (JsonNode c : categories) {
+            if (c.path("id").asLong() == id) {
+                return c.path("name").asText();
+            }
+        }
+        return Long.toString(id);
+    }
+
+    /** The topics as Discourse's RSS shows them: CDATA title and excerpt, category name, topic URL as link. */
     private void rss(HttpExchange ex, String path) throws IOException {
         boolean latestFeed = path.equals("/latest.rss");
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n")
@@ -199,7 +289,7 @@ final class FakeDiscourse implements AutoCloseable {
                 String link = url() + "/t/" + t.path("slug").asText() + "/" + t.path("id").asLong();
                 xml.append("<item><title><![CDATA[").append(t.path("title").asText()).append("]]></title>")
                         .append("<dc:creator><![CDATA[@discourse1]]></dc:creator>")
-                        .append("<category>").append(t.path("category_id").asLong()).append("</category>")
+                        .append("<category>").append(categoryName(t.path("category_id").asLong())).append("</category>")
                         .append("<description><![CDATA[").append(t.path("excerpt").asText("")).append("]]></description>")
                         .append("<link>").append(link).append("</link>")
                         .append("<pubDate>").append(java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
