@@ -122,7 +122,8 @@ final class TestPluginJars {
             Path out = dir.resolve("classes");
             Files.createDirectories(out);
             JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-            String classpath = location(PluginFactory.class) + java.io.File.pathSeparator + location(JsonNode.class);
+            String classpath = String.join(java.io.File.pathSeparator, location(PluginFactory.class),
+                    location(JsonNode.class), location(com.fasterxml.jackson.core.TreeNode.class));
             int status = javac.run(null, null, null, "-d", out.toString(), "-cp", classpath, "--release", "17", src.toString());
             if (status != 0) {
                 throw new IllegalStateException("the test plugin did not compile:\n" + source);
