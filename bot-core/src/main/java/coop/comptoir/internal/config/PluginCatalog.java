@@ -52,8 +52,7 @@ public final class PluginCatalog {
             InstalledPlugin previous = installed.putIfAbsent(plugin.type(), plugin);
             if (previous != null) {
                 problems.add(new ConfigException(PluginFolder.KEY, "two plugins of type \"" + plugin.type() + "\": "
-                        + previous.source() + " and " + plugin.jar() + "; remove one of them (" + previous.source()
-                        + " is used until then)"));
+                        + previous.source() + " and " + plugin.jar() + "; remove one of them"));
                 continue;
             }
             byType.put(plugin.type(), plugin.factory());
