@@ -4,6 +4,7 @@ import coop.comptoir.internal.cli.CheckConfigCommand;
 import coop.comptoir.internal.cli.CliContext;
 import coop.comptoir.internal.cli.ExitCodes;
 import coop.comptoir.internal.cli.GenerateRegistrationCommand;
+import coop.comptoir.internal.cli.PluginsCommand;
 import coop.comptoir.internal.cli.RunCommand;
 import coop.comptoir.internal.cli.VersionProvider;
 import coop.comptoir.internal.config.ConfigErrors;
@@ -39,6 +40,7 @@ public final class Main implements Callable<Integer> {
         cmd.addSubcommand(new RunCommand(context));
         cmd.addSubcommand(new GenerateRegistrationCommand(context));
         cmd.addSubcommand(new CheckConfigCommand(context));
+        cmd.addSubcommand(new PluginsCommand(context));
         cmd.setExecutionExceptionHandler(Main::handle);
         return cmd;
     }

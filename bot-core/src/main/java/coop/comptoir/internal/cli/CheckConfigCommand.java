@@ -38,8 +38,9 @@ public final class CheckConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PluginCatalog catalog = context.plugins().get();
-        Checks.Ready ready = Checks.ready(Checks.load(config.file(), context.env()), catalog, config.file());
+        ComptoirConfig loaded = Checks.load(config.file(), context.env());
+        PluginCatalog catalog = Checks.catalog(context, loaded);
+        Checks.Ready ready = Checks.ready(loaded, catalog, config.file());
         ComptoirConfig c = ready.config();
         PrintWriter out = spec.commandLine().getOut();
         out.println("Configuration OK: " + config.file());
@@ -52,6 +53,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
                 : "PostgreSQL") + "; scheduler " + (c.schedulerClustered() ? "clustered" : "not clustered")
                 + ", " + c.scheduler().threads() + " threads");
         out.println("  plugins:    " + plugins(c.plugins()));
+        out.println("  plugin jars: " + jars(c, catalog));
         for (String warning : registrationWarnings(c, ready.namespaces())) {
             out.println("Warning: " + warning);
         }
@@ -73,6 +75,15 @@ public final class CheckConfigCommand implements Callable<Integer> {
             shown.add(s.enabled() ? name : name + " [disabled]");
         }
         return String.join(", ", shown);
+    }
+
+    private static String jars(ComptoirConfig c, PluginCatalog catalog) {
+        List<String> fromJars = catalog.installed().stream().filter(p -> p.jar() != null)
+                .map(p -> p.type() + " " + p.version() + " (" + p.jar().getFileName() + ")").toList();
+        if (!Files.isDirectory(c.pluginsFolder())) {
+            return "none (" + c.pluginsFolder() + " does not exist)";
+        }
+        return (fromJars.isEmpty() ? "none" : String.join(", ", fromJars)) + " in " + c.pluginsFolder();
     }
 
     private static List<String> registrationWarnings(ComptoirConfig c, List<Namespaces> namespaces) {

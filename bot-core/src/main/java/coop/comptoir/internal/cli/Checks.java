@@ -31,6 +31,14 @@ final class Checks {
     }
 
     /**
+     * The built-in plugin types and those of the config's plugins folder. A jar that cannot be
+     * used is a problem of the catalog: {@link PluginCatalog#instances} reports it.
+     */
+    static PluginCatalog catalog(CliContext context, ComptoirConfig config) {
+        return context.plugins().get().withFolder(config.pluginsFolder());
+    }
+
+    /**
      * A loaded config ready to run: plugin instances checked by their factories (with the
      * namespaces they claim), tokens read.
      */

@@ -52,7 +52,7 @@ public final class GenerateRegistrationCommand implements Callable<Integer> {
         }
         List<Namespaces> namespaces;
         try {
-            namespaces = PluginCatalog.namespaces(context.plugins().get().instances(c));
+            namespaces = PluginCatalog.namespaces(Checks.catalog(context, c).instances(c));
         } catch (ConfigErrors e) {
             throw e.withSource(config.file().toString());
         }

@@ -26,7 +26,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ComptoirConfig loaded = Checks.load(config.file(), context.env());
-        PluginCatalog catalog = context.plugins().get();
+        PluginCatalog catalog = Checks.catalog(context, loaded);
         Checks.Ready ready = Checks.ready(loaded, catalog, config.file());
         launch(ready.config(), catalog.factories(), OffsetFileClock.fromEnvironment(context.env(), Clock.systemUTC()));
         return ExitCodes.OK;

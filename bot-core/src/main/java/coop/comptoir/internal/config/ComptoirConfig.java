@@ -22,7 +22,9 @@ public record ComptoirConfig(
         Scheduler scheduler,
         Commands commands,
         Admin admin,
-        List<PluginSection> plugins) {
+        List<PluginSection> plugins,
+        /** Folder of plugin jars loaded at start; an absolute path once loaded. */
+        @JsonProperty("plugins_dir") String pluginsDir) {
 
     /** Where the homeserver is. */
     public record Homeserver(
@@ -136,6 +138,11 @@ public record ComptoirConfig(
     /** Whether Quartz runs clustered: as configured, else on with PostgreSQL and off with SQLite. */
     public boolean schedulerClustered() {
         return scheduler.clustered() != null ? scheduler.clustered() : !database.isSqlite();
+    }
+
+    /** The folder of plugin jars (an absolute path once loaded; it may not exist). */
+    public Path pluginsFolder() {
+        return Path.of(pluginsDir);
     }
 
     /** The registration file (an absolute path once loaded). */

@@ -65,6 +65,7 @@ public final class ConfigLoader {
               language: fr
             admin: {}
             plugins: []
+            plugins_dir: plugins
             """;
 
     private static final ObjectNode DEFAULT_TREE = (ObjectNode) parseYaml(DEFAULTS, "defaults");
@@ -139,7 +140,7 @@ public final class ConfigLoader {
         Appservice filled = new Appservice(as.id(), as.bind(), as.port(), as.publicUrl(), as.registration(),
                 asToken, hsToken, as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing());
         return new ComptoirConfig(config.homeserver(), filled, config.database(), config.scheduler(),
-                config.commands(), config.admin(), config.plugins());
+                config.commands(), config.admin(), config.plugins(), config.pluginsDir());
     }
 
     private static String token(String key, String fromConfig, String fromFile, Path file, List<ConfigException> errors) {
@@ -190,8 +191,10 @@ public final class ConfigLoader {
         Scheduler scheduler = TreeBinder.bind(merged.get("scheduler"), Scheduler.class, "scheduler", errors);
         Commands commands = TreeBinder.bind(merged.get("commands"), Commands.class, "commands", errors);
         Admin admin = TreeBinder.bind(merged.get("admin"), Admin.class, "admin", errors);
+        String pluginsDir = pluginsDir(merged.get("plugins_dir"), baseDir, errors);
 
-        ComptoirConfig config = complete(new ComptoirConfig(hs, as, db, scheduler, commands, admin, plugins), baseDir);
+        ComptoirConfig config = complete(new ComptoirConfig(hs, as, db, scheduler, commands, admin, plugins, pluginsDir),
+                baseDir);
         ConfigValidator.validate(config, errors);
         // In the order of the sections, as the file reads (unknown sections first).
         errors.sort(Comparator.comparingInt(e -> sectionNames.indexOf(e.path().split("[.\\[]", 2)[0])));
@@ -224,7 +227,22 @@ public final class ConfigLoader {
             commands = new Commands(commands.prefix(), Collections.unmodifiableList(new ArrayList<>(commands.admins())),
                     commands.language().toLowerCase(Locale.ROOT));
         }
-        return new ComptoirConfig(hs, as, db, c.scheduler(), commands, admin, c.plugins());
+        return new ComptoirConfig(hs, as, db, c.scheduler(), commands, admin, c.plugins(), c.pluginsDir());
+    }
+
+    /** {@code plugins_dir}: a non-blank path, resolved against the config file's folder. */
+    private static String pluginsDir(JsonNode node, Path baseDir, List<ConfigException> errors) {
+        if (node == null || !node.isTextual() || node.asText().isBlank()) {
+            errors.add(new ConfigException("plugins_dir", "expected the path of a folder of plugin jars, got "
+                    + (node == null ? "nothing" : KeyPaths.describe(node, false))));
+            return null;
+        }
+        try {
+            return baseDir.resolve(node.asText()).normalize().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            errors.add(new ConfigException("plugins_dir", "not a valid path: " + e.getReason()));
+            return null;
+        }
     }
 
     private static String trimSlash(String url) {

@@ -3,8 +3,13 @@ package coop.comptoir.internal.config;
 import coop.comptoir.api.plugin.ConfigException;
 import coop.comptoir.api.plugin.Namespaces;
 import coop.comptoir.api.plugin.PluginFactory;
+import coop.comptoir.internal.cli.VersionProvider;
 import coop.comptoir.internal.config.ComptoirConfig.PluginSection;
+import coop.comptoir.internal.plugin.ApiVersion;
+import coop.comptoir.internal.plugin.InstalledPlugin;
+import coop.comptoir.internal.plugin.PluginFolder;
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -12,14 +17,18 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 
 /**
- * The plugin types on the class path, and the configured instances matched to them. Used by
- * {@code check-config}, {@code generate-registration} and the runtime, so that all three accept
- * and refuse the same sections.
+ * The plugin types on the class path and in the plugins folder, and the configured instances
+ * matched to them. Used by {@code check-config}, {@code generate-registration}, {@code plugins}
+ * and the runtime, so that all of them accept and refuse the same sections.
  */
 public final class PluginCatalog {
     private final Map<String, PluginFactory> byType = new TreeMap<>();
+    private final Map<String, InstalledPlugin> installed = new TreeMap<>();
+    private final List<ConfigException> problems = new ArrayList<>();
 
     /**
+     * The built-in types (on Comptoir's class path).
+     *
      * @throws IllegalStateException when two factories claim the same type
      */
     public PluginCatalog(Collection<? extends PluginFactory> factories) {
@@ -29,7 +38,44 @@ public final class PluginCatalog {
                 throw new IllegalStateException("two plugin factories for type \"" + factory.type() + "\": "
                         + previous.getClass().getName() + " and " + factory.getClass().getName());
             }
+            installed.put(factory.type(), new InstalledPlugin(factory, factory.type(), VersionProvider.version(), null,
+                    ApiVersion.runtime()));
         }
+    }
+
+    private PluginCatalog(PluginCatalog builtIn, PluginFolder.Result folder) {
+        byType.putAll(builtIn.byType);
+        installed.putAll(builtIn.installed);
+        problems.addAll(builtIn.problems);
+        problems.addAll(folder.problems());
+        for (InstalledPlugin plugin : folder.plugins()) {
+            InstalledPlugin previous = installed.putIfAbsent(plugin.type(), plugin);
+            if (previous != null) {
+                problems.add(new ConfigException(PluginFolder.KEY, "two plugins of type \"" + plugin.type() + "\": "
+                        + previous.source() + " and " + plugin.jar() + "; remove one of them"));
+                continue;
+            }
+            byType.put(plugin.type(), plugin.factory());
+        }
+    }
+
+    /**
+     * This catalog plus the jars of the configured plugins folder ({@code plugins_dir}). Loads
+     * classes; a jar that cannot be used becomes a {@linkplain #problems() problem}, never an
+     * exception.
+     */
+    public PluginCatalog withFolder(Path folder) {
+        return new PluginCatalog(this, PluginFolder.load(folder, PluginCatalog.class.getClassLoader(), ApiVersion.runtime()));
+    }
+
+    /** Every installed type, built-in or from the folder, by type name. */
+    public List<InstalledPlugin> installed() {
+        return List.copyOf(installed.values());
+    }
+
+    /** The jars of the plugins folder that could not be used, and types given twice; each names the jar(s). */
+    public List<ConfigException> problems() {
+        return List.copyOf(problems);
     }
 
     /** The factories listed in {@code META-INF/services/coop.comptoir.api.plugin.PluginFactory}. */
@@ -55,10 +101,11 @@ public final class PluginCatalog {
      * The enabled instances of {@code config}, each checked by its factory's
      * {@link PluginFactory#validate}. Disabled sections are skipped.
      *
-     * @throws ConfigErrors every unknown type and every error the factories report
+     * @throws ConfigErrors every {@linkplain #problems() problem of the plugins folder}, every
+     *     unknown type and every error the factories report
      */
     public List<Instance> instances(ComptoirConfig config) {
-        List<ConfigException> errors = new ArrayList<>();
+        List<ConfigException> errors = new ArrayList<>(problems);
         List<Instance> instances = new ArrayList<>();
         for (PluginSection section : config.plugins()) {
             if (!section.enabled()) {

@@ -165,7 +165,7 @@ class ConfigLoaderTest {
                 .containsExactly("appservice.prot: unknown key (allowed: id, bind, port, public_url, registration, as_token,"
                         + " hs_token, sender_localpart, display_name, max_body_bytes, max_pending_events, require_ping)");
         assertThat(errors("homeserver: {server_name: a.org}\nhomeservre: {}\n"))
-                .containsExactly("homeservre: unknown key (allowed: homeserver, appservice, database, scheduler, commands, admin, plugins)");
+                .containsExactly("homeservre: unknown key (allowed: homeserver, appservice, database, scheduler, commands, admin, plugins, plugins_dir)");
     }
 
     @Test

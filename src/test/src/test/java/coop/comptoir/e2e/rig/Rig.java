@@ -187,6 +187,24 @@ public final class Rig {
         return new ComptoirProcess(name, dir, config, cli);
     }
 
+    /**
+     * A Comptoir process (not started) run from the dist jar alone ({@code java -jar}), without
+     * this module's test plugins on its class path: the rig's config minus {@code echo-ghost},
+     * then {@code customize}. For plugins that must come from the plugins folder.
+     */
+    public ComptoirProcess comptoirFromJarAlone(String name, Consumer<ObjectNode> customize) throws IOException {
+        Path dir = freshDir(name);
+        ObjectNode config = config(synapse, appservicePort, registration.file(), dir.resolve("comptoir.db"));
+        config.putArray("plugins");
+        customize.accept(config);
+        return new ComptoirProcess(name, dir, config, cliFromJarAlone());
+    }
+
+    /** The Comptoir command line from the dist jar alone, without this module's test plugins. */
+    public ComptoirCli cliFromJarAlone() throws IOException {
+        return new ComptoirCli(RigSettings.jar(), COMPTOIR_ENV, List.of());
+    }
+
     /** A new homeserver user with a unique name starting with {@code prefix}. */
     public MatrixTestClient newUser(String prefix) {
         return MatrixTestClient.register(synapse, Names.unique(prefix));
