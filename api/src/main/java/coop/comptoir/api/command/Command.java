@@ -31,6 +31,7 @@ public record Command(String name, List<String> aliases, String helpFr, String h
         return new Command(name, aliases, helpFr, helpEn, p, handler);
     }
 
+    /** What a command does when someone runs it. */
     @FunctionalInterface
     public interface CommandHandler {
         /** Runs the command; may block; a throw is logged and the user is told something went wrong. */

@@ -15,6 +15,11 @@ public record Namespaces(List<Entry> users, List<Entry> aliases, List<Entry> roo
         rooms = List.copyOf(rooms);
     }
 
+    /**
+     * One namespace: a Java regex over full IDs, exclusive when no one else may create IDs in it.
+     *
+     * @throws java.util.regex.PatternSyntaxException when {@code regex} is not a valid pattern
+     */
     public record Entry(String regex, boolean exclusive) {
         public Entry {
             java.util.regex.Pattern.compile(regex);

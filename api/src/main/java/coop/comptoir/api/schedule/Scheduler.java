@@ -33,6 +33,7 @@ public interface Scheduler {
     /** When the job fires next, if it is scheduled. */
     Optional<Instant> nextFire(String key);
 
+    /** What a scheduled job does when it fires. */
     @FunctionalInterface
     interface JobHandler {
         /** Runs a job. {@code due} is when it was meant to fire. May block; a throw is logged. */

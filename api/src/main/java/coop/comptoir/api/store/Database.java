@@ -9,6 +9,7 @@ import java.util.List;
  * prefixed with their type, created by numbered migrations per dialect.
  */
 public interface Database {
+    /** Which SQL the database speaks: migrations give one script per dialect. */
     enum Dialect { SQLITE, POSTGRES }
 
     Dialect dialect();
@@ -36,6 +37,7 @@ public interface Database {
         }
     }
 
+    /** Work done with a JDBC connection; it may throw {@link SQLException}, wrapped by the caller. */
     @FunctionalInterface
     interface SqlFunction<T> {
         T apply(Connection c) throws SQLException;

@@ -59,8 +59,9 @@ class ExampleFilesTest {
 
     @Test
     void theLogbackFilesLoadAndShowMdcKeysOnlyWhenSet() throws Exception {
+        // the example for /etc, and the default the runnable jar carries (dist's, not a library's)
         for (Path file : List.of(configDir().resolve("logback.xml"),
-                Path.of(getClass().getResource("/logback.xml").toURI()))) {
+                configDir().resolveSibling("dist/src/main/resources/logback.xml"))) {
             LoggerContext context = new LoggerContext();
             JoranConfigurator configurator = new JoranConfigurator();
             configurator.setContext(context);
