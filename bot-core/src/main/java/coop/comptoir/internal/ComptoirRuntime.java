@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -76,7 +77,9 @@ public final class ComptoirRuntime implements AutoCloseable {
     private final CommandRouterImpl router;
     private final Map<String, Instance> instances = new LinkedHashMap<>();
     private final AppserviceServer server;
-    private final PluginRoutes pluginRoutes = new PluginRoutes();
+    /** Runs the plugins' route handlers: few threads, a bounded queue, apart from {@link #workers}. */
+    private final ThreadPoolExecutor routeWorkers;
+    private final PluginRoutes pluginRoutes;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean ready;
     private volatile boolean closing;
@@ -107,6 +110,10 @@ public final class ComptoirRuntime implements AutoCloseable {
                 });
 
         this.workers = Executors.newFixedThreadPool(8, named("comptoir-dispatch"));
+        ComptoirConfig.PluginRoutes routeLimits = as.pluginRoutes();
+        this.routeWorkers = PluginRoutes.executor(routeLimits.threads(), routeLimits.queue());
+        this.pluginRoutes = new PluginRoutes(new PluginRoutes.Serving(routeWorkers, routeLimits.maxReceiving(),
+                Duration.ofSeconds(routeLimits.bodyTimeoutSeconds())));
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(named("comptoir-housekeeping"));
         TransactionJournal[] journalRef = new TransactionJournal[1];
         this.dispatcher = new Dispatcher(workers, metrics, bot, seq -> journalRef[0].markHandled(seq));
@@ -126,7 +133,8 @@ public final class ComptoirRuntime implements AutoCloseable {
         }
 
         this.server = new AppserviceServer(
-                new AppserviceServer.Settings(as.bind(), as.port(), config.admin().bind(), config.admin().port(), as.maxBodyBytes()),
+                new AppserviceServer.Settings(as.bind(), as.port(), config.admin().bind(), config.admin().port(), as.maxBodyBytes())
+                        .withPublicMetrics(config.admin().publicMetrics()),
                 as.hsToken(), mapper, journal, new AppserviceServer.Queries() {
                     @Override
                     public boolean queryUser(UserId user) throws Exception {
@@ -342,6 +350,7 @@ public final class ComptoirRuntime implements AutoCloseable {
         closing = true;
         log.info("Stopping Comptoir");
         server.close();
+        routeWorkers.shutdown();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (dispatcher.pendingCount() > 0 && System.nanoTime() < deadline) {
             sleep(20);

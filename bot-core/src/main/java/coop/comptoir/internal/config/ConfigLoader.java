@@ -52,6 +52,11 @@ public final class ConfigLoader {
               display_name: Comptoir
               max_body_bytes: 10485760
               require_ping: false
+              plugin_routes:
+                threads: 2
+                queue: 8
+                max_receiving: 8
+                body_timeout_seconds: 10
             database:
               url: jdbc:sqlite:comptoir.db
               sqlite_synchronous: normal
@@ -62,7 +67,8 @@ public final class ConfigLoader {
               prefix: "!"
               admins: []
               language: fr
-            admin: {}
+            admin:
+              public_metrics: false
             plugins: []
             """;
 
@@ -136,7 +142,7 @@ public final class ConfigLoader {
         String hsToken = token("hs_token", as.hsToken(), registration.hsToken(), file, errors);
         ConfigErrors.throwIfAny(null, errors);
         Appservice filled = new Appservice(as.id(), as.bind(), as.port(), as.publicUrl(), as.registration(),
-                asToken, hsToken, as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.requirePing());
+                asToken, hsToken, as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.requirePing(), as.pluginRoutes());
         return new ComptoirConfig(config.homeserver(), filled, config.database(), config.scheduler(),
                 config.commands(), config.admin(), config.plugins());
     }
@@ -207,7 +213,7 @@ public final class ConfigLoader {
             String registration = as.registration().isBlank() ? as.registration()
                     : baseDir.resolve(as.registration()).normalize().toString();
             as = new Appservice(as.id(), as.bind(), as.port(), publicUrl, registration, as.asToken(), as.hsToken(),
-                    as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.requirePing());
+                    as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.requirePing(), as.pluginRoutes());
         }
         Database db = c.database();
         if (db != null) {
@@ -216,7 +222,7 @@ public final class ConfigLoader {
         }
         Admin admin = c.admin();
         if (admin != null && as != null && admin.port() != null && admin.bind() == null) {
-            admin = new Admin(as.bind(), admin.port());
+            admin = new Admin(as.bind(), admin.port(), admin.publicMetrics());
         }
         Commands commands = c.commands();
         if (commands != null) {

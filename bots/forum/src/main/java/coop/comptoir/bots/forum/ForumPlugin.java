@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import coop.comptoir.api.command.Command;
 import coop.comptoir.api.command.CommandInvocation;
+import coop.comptoir.api.http.RouteOptions;
 import coop.comptoir.api.http.RouteRequest;
 import coop.comptoir.api.http.RouteResponse;
 import coop.comptoir.api.plugin.Plugin;
@@ -55,7 +56,9 @@ final class ForumPlugin implements Plugin {
         this.discourse = new DiscourseClient(ctx.http(), config.base(), config.apiKey(), config.apiUsername());
         this.signature = config.webhook() == null ? null : new WebhookSignature(config.webhook().secret());
         if (signature != null) {
-            ctx.routes().post(WEBHOOK_PATH, this::webhook);
+            // unsigned deliveries are refused before their body is read; Discourse payloads are a few KB
+            ctx.routes().post(WEBHOOK_PATH, RouteOptions.defaults().withRequiredHeader("X-Discourse-Event-Signature")
+                    .withMaxBodyBytes(RouteOptions.DEFAULT_MAX_BODY_BYTES), this::webhook);
             log.info("Discourse webhooks accepted at {}", ctx.routes().mountedPath(WEBHOOK_PATH));
         }
         if (config.polling() != null) {
