@@ -11,7 +11,9 @@ import coop.comptoir.api.id.UserId;
 import coop.comptoir.internal.metrics.Metrics;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.io.Receiver;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.SameThreadExecutor;
@@ -355,7 +357,7 @@ public final class AppserviceServer implements AutoCloseable {
                 json(e, "{}");
             }));
         }, (e, err) -> {
-            if (PluginRouteHandler.isTooLarge(err)) {
+            if (isTooLarge(err)) {
                 metrics.transactions.labelValues("too_large").inc();
                 error(e, 413, "M_TOO_LARGE", "Transaction body is larger than " + settings.maxBodyBytes() + " bytes");
             } else {
@@ -363,6 +365,16 @@ public final class AppserviceServer implements AutoCloseable {
                 error(e, 400, "M_NOT_JSON", "Could not read the body");
             }
         });
+    }
+
+    /** Whether a read failed because the body passed the limit (Undertow wraps the cause on some paths). */
+    private static boolean isTooLarge(Throwable err) {
+        for (Throwable t = err; t != null; t = t.getCause()) {
+            if (t instanceof RequestTooBigException || t instanceof Receiver.RequestToLargeException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static final class BadTransaction extends Exception {

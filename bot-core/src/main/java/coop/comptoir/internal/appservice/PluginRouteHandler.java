@@ -3,9 +3,7 @@ package coop.comptoir.internal.appservice;
 import coop.comptoir.api.http.RouteRequest;
 import coop.comptoir.api.http.RouteResponse;
 import coop.comptoir.internal.metrics.Metrics;
-import io.undertow.io.Receiver;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.SameThreadExecutor;
@@ -43,6 +41,7 @@ final class PluginRouteHandler {
     private static final HttpString POST = new HttpString("POST");
     /** Seconds a refused caller is asked to wait. */
     static final String RETRY_AFTER_SECONDS = "5";
+
     private final PluginRoutes routes;
     private final PluginRoutes.Serving serving;
     private final Metrics metrics;
@@ -197,16 +196,6 @@ final class PluginRouteHandler {
         count("too_large");
         ex.setMaxEntitySize(limit + AppserviceServer.DRAIN_BYTES);
         AppserviceServer.error(ex, 413, "M_TOO_LARGE", "Body is larger than " + limit + " bytes");
-    }
-
-    /** Whether a read failed because the body passed the limit (Undertow wraps the cause on some paths). */
-    static boolean isTooLarge(Throwable err) {
-        for (Throwable t = err; t != null; t = t.getCause()) {
-            if (t instanceof RequestTooBigException || t instanceof Receiver.RequestToLargeException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void count(String result) {
