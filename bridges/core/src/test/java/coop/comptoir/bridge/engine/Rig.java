@@ -72,7 +72,7 @@ final class Rig implements AutoCloseable {
     final java.util.Map<String, HttpRoutes.RouteHandler> getRoutes = new java.util.concurrent.ConcurrentHashMap<>();
     final HttpRoutes routes = new HttpRoutes() {
         @Override
-        public void post(String path, RouteHandler handler) {
+        public void post(String path, coop.comptoir.api.http.RouteOptions options, RouteHandler handler) {
             throw new UnsupportedOperationException();
         }
 
