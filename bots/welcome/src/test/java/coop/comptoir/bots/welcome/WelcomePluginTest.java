@@ -88,7 +88,17 @@ class WelcomePluginTest {
         when(ctx.database()).thenReturn(db);
         when(ctx.clock()).thenReturn(clock);
         when(ctx.log()).thenReturn(LoggerFactory.getLogger("welcome-test"));
-        CommandRouter router = c -> commands.put(c.name(), c);
+        CommandRouter router = new CommandRouter() {
+            @Override
+            public void register(Command c) {
+                commands.put(c.name(), c);
+            }
+
+            @Override
+            public boolean registerShared(String group, Command c) {
+                throw new UnsupportedOperationException();
+            }
+        };
         when(ctx.commands()).thenReturn(router);
         WelcomePlugin p = (WelcomePlugin) new WelcomeFactory().create(ctx);
         p.start();
