@@ -230,8 +230,8 @@ class WelcomeE2ETest {
 
     @Test
     void twoInstancesEachAnswerTheirOwnFaqCommandAndTheHelpListsBoth() {
-        String coop = alice.sendText(helpRoom, "!faq horaires");
-        alice.awaitEvent(helpRoom, Events.noticeReply(bot, coop, "ouvert du mardi au samedi"), WAIT);
+        String coop = alice.sendText(bureauRoom, "!faq horaires");
+        alice.awaitEvent(bureauRoom, Events.noticeReply(bot, coop, "ouvert du mardi au samedi"), WAIT);
         String bureau = alice.sendText(bureauRoom, "!faq-bureau réunions");
         alice.awaitEvent(bureauRoom, Events.noticeReply(bot, bureau, "se réunit le jeudi"), WAIT);
         String unknown = alice.sendText(bureauRoom, "!faq-bureau horaires");

@@ -175,13 +175,14 @@ class ForumE2ETest {
     @Test
     @Order(2)
     void aSecondInstanceAnswersItsOwnCommandAndTheHelpTellsThemApart() {
-        String mine = alice.sendText(bureauRoom, "!forum-bureau courses");
-        alice.awaitEvent(bureauRoom, Events.noticeReply(bot, mine, "courses"), WAIT);
-        JsonNode refused = alice.roomMessages(bureauRoom).stream().filter(Events.repliesTo(mine)).findFirst().orElseThrow();
-        assertThat(refused.path("content").path("body").asText()).as("courses is not a category of forum-bureau")
-                .doesNotContain("Commande groupée de farine");
-        String first = alice.sendText(bureauRoom, "!forum courses");
-        JsonNode listed = alice.awaitEvent(bureauRoom, Events.noticeReply(bot, first, "Derniers sujets"), WAIT);
+        String mine = alice.sendText(bureauRoom, "!forum-bureau bureau");
+        JsonNode own = alice.awaitEvent(bureauRoom, Events.noticeReply(bot, mine, ""), WAIT);
+        assertThat(own.path("content").path("body").asText()).as("bureau is a category of forum-bureau")
+                .doesNotContain("Je ne connais pas");
+        String other = alice.sendText(bureauRoom, "!forum-bureau courses");
+        alice.awaitEvent(bureauRoom, Events.noticeReply(bot, other, "Essayez : bureau"), WAIT);
+        String first = alice.sendText(onceRoom, "!forum courses");
+        JsonNode listed = alice.awaitEvent(onceRoom, Events.noticeReply(bot, first, "Derniers sujets"), WAIT);
         assertThat(listed.path("content").path("body").asText()).contains("Commande groupée de farine");
 
         String help = alice.sendText(bureauRoom, "!aide");
