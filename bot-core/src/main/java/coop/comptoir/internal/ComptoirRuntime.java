@@ -88,6 +88,7 @@ public final class ComptoirRuntime implements AutoCloseable {
     /** Runs the plugins' route handlers: few threads, a bounded queue, apart from {@link #workers}. */
     private final ThreadPoolExecutor routeWorkers;
     private final PluginRoutes pluginRoutes;
+    private final SharedObjects sharedObjects = new SharedObjects();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean ready;
     private volatile boolean closing;
@@ -177,7 +178,7 @@ public final class ComptoirRuntime implements AutoCloseable {
     private void addInstance(String id, PluginConfig pc, Namespaces ns, Clock instanceClock, Creator creator) throws Exception {
         PluginContextImpl ctx = new PluginContextImpl(id, pc, matrix, matrix.userId(), config.homeserver().serverName(),
                 router.forInstance(id), database, quartz.forInstance(id), http, instanceClock, PluginContextImpl.loggerFor(id),
-                dispatcher, pluginRoutes.forInstance(id));
+                dispatcher, pluginRoutes.forInstance(id), sharedObjects);
         Plugin plugin;
         try {
             plugin = creator.create(ctx);
