@@ -38,6 +38,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -84,7 +85,10 @@ public final class ComptoirRuntime implements AutoCloseable {
     private final CommandRouterImpl router;
     private final Map<String, Instance> instances = new LinkedHashMap<>();
     private final AppserviceServer server;
-    private final PluginRoutes pluginRoutes = new PluginRoutes();
+    /** Runs the plugins' route handlers: few threads, a bounded queue, apart from {@link #workers}. */
+    private final ThreadPoolExecutor routeWorkers;
+    private final PluginRoutes pluginRoutes;
+    private final SharedObjects sharedObjects = new SharedObjects();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean ready;
     private volatile boolean closing;
@@ -115,7 +119,11 @@ public final class ComptoirRuntime implements AutoCloseable {
                 });
 
         this.workers = Executors.newFixedThreadPool(8, named("comptoir-dispatch"));
-        // Two threads: becomeReady() holds one until the homeserver answers; the periodic tasks need the other.
+        ComptoirConfig.PluginRoutes routeLimits = as.pluginRoutes();
+        this.routeWorkers = PluginRoutes.executor(routeLimits.threads(), routeLimits.queue());
+        this.pluginRoutes = new PluginRoutes(new PluginRoutes.Serving(routeWorkers, routeLimits.maxReceiving(),
+                Duration.ofSeconds(routeLimits.bodyTimeoutSeconds())));
+                // Two threads: becomeReady() holds one until the homeserver answers; the periodic tasks need the other.
         this.housekeeping = Executors.newScheduledThreadPool(2, named("comptoir-housekeeping"));
         TransactionJournal[] journalRef = new TransactionJournal[1];
         this.dispatcher = new Dispatcher(workers, metrics, bot, Retries.DEFAULT, as.maxPendingEvents(), new Dispatcher.Journal() {
@@ -147,7 +155,8 @@ public final class ComptoirRuntime implements AutoCloseable {
         }
 
         this.server = new AppserviceServer(
-                new AppserviceServer.Settings(as.bind(), as.port(), config.admin().bind(), config.admin().port(), as.maxBodyBytes()),
+                new AppserviceServer.Settings(as.bind(), as.port(), config.admin().bind(), config.admin().port(), as.maxBodyBytes())
+                        .withPublicMetrics(config.admin().publicMetrics()),
                 as.hsToken(), mapper, journal, new AppserviceServer.Queries() {
                     @Override
                     public boolean queryUser(UserId user) throws Exception {
@@ -169,7 +178,7 @@ public final class ComptoirRuntime implements AutoCloseable {
     private void addInstance(String id, PluginConfig pc, Namespaces ns, Clock instanceClock, Creator creator) throws Exception {
         PluginContextImpl ctx = new PluginContextImpl(id, pc, matrix, matrix.userId(), config.homeserver().serverName(),
                 router.forInstance(id), database, quartz.forInstance(id), http, instanceClock, PluginContextImpl.loggerFor(id),
-                dispatcher, pluginRoutes.forInstance(id));
+                dispatcher, pluginRoutes.forInstance(id), sharedObjects);
         Plugin plugin;
         try {
             plugin = creator.create(ctx);
@@ -350,6 +359,7 @@ public final class ComptoirRuntime implements AutoCloseable {
         closing = true;
         log.info("Stopping Comptoir");
         server.close();
+        routeWorkers.shutdown();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!dispatcher.settled() && System.nanoTime() < deadline) {
             sleep(20);

@@ -18,11 +18,17 @@ import org.slf4j.LoggerFactory;
 /** What one plugin instance gets; built by the runtime, nothing shared but what is meant to be. */
 record PluginContextImpl(String instanceId, PluginConfig config, MatrixClient matrix, UserId botUserId,
                          String serverName, CommandRouter commands, Database database, Scheduler scheduler,
-                         OkHttpClient http, Clock clock, Logger log, Dispatcher dispatcher, HttpRoutes routes)
+                         OkHttpClient http, Clock clock, Logger log, Dispatcher dispatcher, HttpRoutes routes,
+                         SharedObjects sharedObjects)
         implements PluginContext {
 
     static Logger loggerFor(String instanceId) {
         return LoggerFactory.getLogger("coop.comptoir.plugin." + instanceId);
+    }
+
+    @Override
+    public <T> T shared(String key, Class<T> type, java.util.function.Supplier<? extends T> create) {
+        return sharedObjects.get(key, type, create);
     }
 
     @Override

@@ -7,6 +7,7 @@ import coop.comptoir.api.event.EventSubscriptions;
 import coop.comptoir.api.event.EventTypes;
 import coop.comptoir.api.event.MatrixEvent;
 import coop.comptoir.api.http.HttpRoutes;
+import coop.comptoir.api.http.RouteOptions;
 import coop.comptoir.api.http.RouteRequest;
 import coop.comptoir.api.http.RouteResponse;
 import coop.comptoir.api.id.UserId;
@@ -48,7 +49,10 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
     private final OkHttpClient http = new OkHttpClient();
     private final Logger log;
     private final List<Subscription> subscriptions = new ArrayList<>();
-    private final Map<String, HttpRoutes.RouteHandler> routes = new LinkedHashMap<>();
+    private final Map<String, Route> routes = new LinkedHashMap<>();
+    private final Map<String, Object> shared = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Route(RouteOptions options, HttpRoutes.RouteHandler handler) {}
 
     private record Subscription(String type, EventSubscriptions.EventFilter filter,
             EventSubscriptions.EventHandler handler, boolean own) {}
@@ -173,24 +177,34 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
 
     /**
      * Calls the route registered for {@code request}'s method and path (the mounted path, as
-     * {@link HttpRoutes#mountedPath} gives it); 404 when there is none, 500 when the handler throws.
+     * {@link HttpRoutes#mountedPath} gives it), with the route's checks as the runtime makes them:
+     * 404 when there is no route, 401 when its header checks refuse (the handler is not called),
+     * 413 when the body passes its limit, 500 when the handler throws. Header names in
+     * {@code request} are lower-case, as the runtime gives them.
      */
     public RouteResponse call(RouteRequest request) {
         String path = request.path();
-        HttpRoutes.RouteHandler handler;
+        Route route;
         synchronized (routes) {
-            handler = routes.get(request.method() + " " + path);
-            if (handler == null && "GET".equals(request.method())) {
-                handler = routes.entrySet().stream()
+            route = routes.get(request.method() + " " + path);
+            if (route == null && "GET".equals(request.method())) {
+                route = routes.entrySet().stream()
                         .filter(e -> e.getKey().startsWith("GET* ") && path.startsWith(e.getKey().substring(5) + "/"))
                         .map(Map.Entry::getValue).findFirst().orElse(null);
             }
         }
-        if (handler == null) {
+        if (route == null) {
             return RouteResponse.error(404, "Not found");
         }
+        var refusal = route.options().refusal(request.headers());
+        if (refusal.isPresent()) {
+            return RouteResponse.error(401, refusal.get());
+        }
+        if (request.body().length > route.options().maxBodyBytes()) {
+            return RouteResponse.error(413, "Body too large");
+        }
         try {
-            return handler.handle(request);
+            return route.handler().handle(request);
         } catch (Exception e) {
             log.warn("Route {} {} failed", request.method(), path, e);
             return RouteResponse.error(500, "Internal error");
@@ -274,13 +288,13 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
     public HttpRoutes routes() {
         return new HttpRoutes() {
             @Override
-            public void post(String path, RouteHandler handler) {
-                register("POST " + mountedPath(path), handler);
+            public void post(String path, RouteOptions options, RouteHandler handler) {
+                register("POST " + mountedPath(path), new Route(options, handler));
             }
 
             @Override
             public void getUnder(String path, RouteHandler handler) {
-                register("GET* " + mountedPath(path), handler);
+                register("GET* " + mountedPath(path), new Route(RouteOptions.defaults(), handler));
             }
 
             @Override
@@ -303,15 +317,26 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
         return log;
     }
 
+    /** Shared within this context only (one context stands for one runtime). */
+    @Override
+    public <T> T shared(String key, Class<T> type, java.util.function.Supplier<? extends T> create) {
+        Object value = shared.computeIfAbsent(key, k -> Objects.requireNonNull(create.get(), "create gave null"));
+        if (!type.isInstance(value)) {
+            throw new IllegalStateException("shared object " + key + " is a " + value.getClass().getName()
+                    + ", not a " + type.getName());
+        }
+        return type.cast(value);
+    }
+
     private void add(Subscription s) {
         synchronized (subscriptions) {
             subscriptions.add(s);
         }
     }
 
-    private void register(String key, HttpRoutes.RouteHandler handler) {
+    private void register(String key, Route route) {
         synchronized (routes) {
-            if (routes.putIfAbsent(key, handler) != null) {
+            if (routes.putIfAbsent(key, route) != null) {
                 throw new IllegalArgumentException("route already registered: " + key);
             }
         }

@@ -31,6 +31,14 @@ public final class TestCommandRouter {
         return router.forInstance(instanceId);
     }
 
+    /**
+     * Drops the commands of the instance {@code instanceId}, as the runtime does when that instance
+     * fails to start (commands shared by a group stay: other members may serve them).
+     */
+    public void unregisterAll(String instanceId) {
+        router.unregisterAll(instanceId);
+    }
+
     /** Handles one {@code m.room.message} as the runtime does; runs the command on this thread. */
     public void onMessage(MatrixEvent event) {
         router.onMessage(event);

@@ -102,6 +102,22 @@ class FakePluginContextTest {
     }
 
     @Test
+    void aRouteRequiringASignatureRefusesAnUnsignedCallBeforeItsHandler() {
+        try (FakePluginContext ctx = FakePluginContext.builder("demo", "forum", dir).build()) {
+            AtomicInteger handled = new AtomicInteger();
+            ctx.routes().post("/signed", coop.comptoir.api.http.RouteOptions.defaults().withRequiredHeader("X-Signature"),
+                    req -> { handled.incrementAndGet(); return RouteResponse.ok(); });
+            byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+            assertThat(ctx.call(new RouteRequest("POST", "/_comptoir/plugins/forum/signed", Map.of(), body)).status())
+                    .isEqualTo(401);
+            assertThat(handled).hasValue(0);
+            assertThat(ctx.call(new RouteRequest("POST", "/_comptoir/plugins/forum/signed",
+                    Map.of("x-signature", List.of("sha256=ab")), body)).status()).isEqualTo(200);
+            assertThat(handled).hasValue(1);
+        }
+    }
+
+    @Test
     void aCronJobRunsAsOftenAsItWasDue() throws Exception {
         try (FakePluginContext ctx = FakePluginContext.builder("demo", "demo", dir).build()) {
             AtomicInteger runs = new AtomicInteger();

@@ -51,4 +51,16 @@ public interface PluginContext {
 
     /** A logger named after the instance. */
     Logger log();
+
+    /**
+     * One object shared by the instances of this runtime under {@code key}: the first instance that
+     * asks creates it with {@code create}, the others get the same object (the bridge engine keeps
+     * there the list of its live instances, which serve {@code !bridge} together). Scoped to the
+     * runtime, never static: two runtimes, two objects. Use a key of your own ({@code bridge.command})
+     * and remove what your instance put there when it closes. Thread-safe; {@code create} runs once,
+     * must not block.
+     *
+     * @throws IllegalStateException when the object under {@code key} is not a {@code type}
+     */
+    <T> T shared(String key, Class<T> type, java.util.function.Supplier<? extends T> create);
 }

@@ -1,6 +1,8 @@
 package coop.comptoir.api.plugin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import coop.comptoir.api.command.CommandName;
+import java.util.List;
 
 /**
  * Makes instances of one plugin type. Found with {@link java.util.ServiceLoader}: list the
@@ -26,6 +28,16 @@ public interface PluginFactory {
      */
     default Namespaces namespaces(PluginConfig config) {
         return Namespaces.NONE;
+    }
+
+    /**
+     * The command names and aliases this instance will register, each with the key path that sets
+     * it: {@code check-config} and the start-up refuse two instances claiming one name, naming
+     * both. Give every name the instance may register (a name left out is still checked, but only
+     * when registered, with a less precise error). Must not do I/O.
+     */
+    default List<CommandName> commands(PluginConfig config) {
+        return List.of();
     }
 
     /**

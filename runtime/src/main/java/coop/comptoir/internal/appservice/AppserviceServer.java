@@ -3,14 +3,13 @@ package coop.comptoir.internal.appservice;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import coop.comptoir.api.event.MatrixEvent;
-import coop.comptoir.api.http.HttpRoutes;
-import coop.comptoir.api.http.RouteRequest;
-import coop.comptoir.api.http.RouteResponse;
+import coop.comptoir.api.http.RouteOptions;
 import coop.comptoir.api.id.RoomAlias;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.internal.metrics.Metrics;
 import io.undertow.Undertow;
-import io.undertow.server.HttpHandler;
+import io.undertow.UndertowOptions;
+import io.undertow.io.Receiver;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
@@ -21,10 +20,8 @@ import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -33,9 +30,17 @@ import org.slf4j.LoggerFactory;
 import org.xnio.Options;
 
 /**
- * The HTTP side the homeserver talks to ({@code /_matrix/app/v1/...}), plus {@code /health},
- * {@code /metrics} and the benchmark's {@code /count}, on one listener or with the last three on a
- * separate admin listener.
+ * The HTTP side the homeserver talks to ({@code /_matrix/app/v1/...}) and the plugins' routes
+ * ({@code /_comptoir/plugins/...}, see {@link PluginRouteHandler}), plus {@code /health},
+ * {@code /metrics} and the benchmark's {@code /count}. {@code /health} is on the appservice
+ * listener; {@code /metrics} and {@code /count} show activity, so they are only on the admin
+ * listener unless {@link Settings#publicMetrics()} asks for them there too.
+ *
+ * <p>The appservice listener is public (webhooks come through it), so it does not let a caller hold
+ * it: headers must arrive within {@link Settings#headerTimeout()}, an idle connection is closed
+ * after {@link Settings#idleTimeout()}, headers are capped at {@value #MAX_HEADER_BYTES} bytes, and a
+ * body left unread (a refused request) is read and dropped only up to {@value #DRAIN_BYTES} bytes
+ * (a chunked one not at all): past that the connection closes.
  *
  * <p>A transaction is parsed on the I/O thread, stored through the {@link TransactionJournal}, and
  * acknowledged once stored. A retried txnId is acknowledged without being handled again; the same
@@ -63,8 +68,46 @@ public final class AppserviceServer implements AutoCloseable {
         boolean queryAlias(RoomAlias alias) throws Exception;
     }
 
-    /** Settings of the listener(s). */
-    public record Settings(String bind, int port, String adminBind, Integer adminPort, long maxBodyBytes) {}
+    /** Largest request head (request line and headers) accepted. */
+    static final int MAX_HEADER_BYTES = 64 * 1024;
+    /**
+     * A body left unread (the request was refused before its body was read) is read and dropped up
+     * to this size after the answer, so that the client, still writing it, gets to read the answer;
+     * larger, the connection closes. Transactions and plugin routes set their own limits.
+     */
+    static final long DRAIN_BYTES = 1024 * 1024;
+    /** Largest ping body. */
+    private static final int MAX_PING_BYTES = 64 * 1024;
+    /** A connection with no byte moving either way for this long is closed, even during a request. */
+    private static final Duration STALL_TIMEOUT = Duration.ofMinutes(5);
+
+    /**
+     * Settings of the listener(s).
+     *
+     * @param maxBodyBytes the largest transaction body
+     * @param publicMetrics whether {@code /metrics} and {@code /count} are also served on the appservice listener
+     * @param headerTimeout the time a request has to send its request line and headers
+     * @param idleTimeout how long a connection may wait between requests before it is closed
+     */
+    public record Settings(String bind, int port, String adminBind, Integer adminPort, long maxBodyBytes,
+                           boolean publicMetrics, Duration headerTimeout, Duration idleTimeout) {
+        /** Headers within 10 s, idle connections closed after 5 minutes. */
+        public static final Duration HEADER_TIMEOUT = Duration.ofSeconds(10);
+        public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
+
+        /** Metrics on the admin listener only, default timeouts. */
+        public Settings(String bind, int port, String adminBind, Integer adminPort, long maxBodyBytes) {
+            this(bind, port, adminBind, adminPort, maxBodyBytes, false, HEADER_TIMEOUT, IDLE_TIMEOUT);
+        }
+
+        public Settings withPublicMetrics(boolean on) {
+            return new Settings(bind, port, adminBind, adminPort, maxBodyBytes, on, headerTimeout, idleTimeout);
+        }
+
+        public Settings withTimeouts(Duration headers, Duration idle) {
+            return new Settings(bind, port, adminBind, adminPort, maxBodyBytes, publicMetrics, headers, idle);
+        }
+    }
 
     private final Settings settings;
     private final byte[] hsToken;
@@ -76,7 +119,7 @@ public final class AppserviceServer implements AutoCloseable {
     private final BooleanSupplier ready;
     private final LongSupplier handledEvents;
     private final TxnGapGuard gapGuard;
-    private final PluginRoutes routes;
+    private final PluginRouteHandler routes;
     private final BooleanSupplier backlogFull;
     private Undertow server;
 
@@ -102,7 +145,7 @@ public final class AppserviceServer implements AutoCloseable {
                             Queries queries, Executor blockingWork, Metrics metrics, BooleanSupplier ready,
                             LongSupplier handledEvents, PluginRoutes routes, BooleanSupplier backlogFull) {
         this.backlogFull = backlogFull;
-        this.routes = routes;
+        this.routes = new PluginRouteHandler(routes, metrics);
         this.settings = settings;
         this.hsToken = hsToken.getBytes(StandardCharsets.UTF_8);
         this.mapper = mapper;
@@ -117,25 +160,40 @@ public final class AppserviceServer implements AutoCloseable {
 
     public void start() {
         boolean separateAdmin = settings.adminPort() != null;
-        HttpHandler main = separateAdmin ? this::handleMatrixOnly : this::handleAll;
         Undertow.Builder b = Undertow.builder()
                 .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
                 .setWorkerThreads(16)
                 .setSocketOption(Options.TCP_NODELAY, true)
-                .addHttpListener(settings.port(), settings.bind(), main);
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(settings.headerTimeout()))
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, millis(settings.idleTimeout()))
+                .setServerOption(UndertowOptions.IDLE_TIMEOUT, millis(STALL_TIMEOUT))
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_BYTES)
+                // Undertow counts chunked bodies against this server-wide value alone: it is only a
+                // backstop above every limit the handlers set and check themselves
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Math.max(settings.maxBodyBytes(),
+                        RouteOptions.MAX_BODY_BYTES_CEILING) + DRAIN_BYTES)
+                .addHttpListener(settings.port(), settings.bind(), this::handlePublic);
         if (separateAdmin) {
             String adminBind = settings.adminBind() == null ? settings.bind() : settings.adminBind();
             b.addHttpListener(settings.adminPort(), adminBind, this::handleAdmin);
         }
         server = b.build();
         server.start();
-        log.info("Listening for the homeserver on {}:{}{}", settings.bind(), port(),
-                separateAdmin ? " (health and metrics on port " + settings.adminPort() + ")" : "");
+        String metricsWhere = separateAdmin ? "; /metrics on port " + settings.adminPort()
+                + (settings.publicMetrics() ? " and on this one" : "")
+                : settings.publicMetrics() ? "; /metrics on this port" : "; /metrics off (no admin.port)";
+        log.info("Listening for the homeserver on {}:{}{}", settings.bind(), port(), metricsWhere);
     }
 
     /** The port actually bound (useful when configured as 0). */
     public int port() {
         return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    /** The admin listener's port actually bound, or -1 when there is none. */
+    public int adminPort() {
+        var listeners = server.getListenerInfo();
+        return listeners.size() < 2 ? -1 : ((InetSocketAddress) listeners.get(1).getAddress()).getPort();
     }
 
     @Override
@@ -145,76 +203,34 @@ public final class AppserviceServer implements AutoCloseable {
         }
     }
 
-    private void handleAll(HttpServerExchange ex) {
-        route(ex, this::handleAdmin);
+    private static int millis(Duration d) {
+        return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
     }
 
-    private void handleMatrixOnly(HttpServerExchange ex) {
-        route(ex, e -> error(e, 404, "M_UNRECOGNIZED", "Unrecognized request"));
-    }
-
-    /** Matrix and plugin paths; {@code otherwise} for the rest (admin routes, or 404 on the main listener). */
-    private void route(HttpServerExchange ex, java.util.function.Consumer<HttpServerExchange> otherwise) {
+    /** The appservice listener: Matrix and plugin paths, {@code /health}, and the metrics only if asked. */
+    private void handlePublic(HttpServerExchange ex) {
+        ex.setMaxEntitySize(DRAIN_BYTES);
         String path = ex.getRequestPath();
         if (path.startsWith("/_matrix/")) {
             handleMatrix(ex, path);
         } else if (path.startsWith(PluginRoutes.PREFIX)) {
-            handlePluginRoute(ex, path);
+            routes.handle(ex, path);
+        } else if (path.equals("/health") || settings.publicMetrics() && isAdminPath(path)) {
+            handleAdmin(ex);
         } else {
-            otherwise.accept(ex);
-        }
-    }
-
-    /** A plugin's route: the body is read whole (up to the size limit), then handled on a worker thread. */
-    private void handlePluginRoute(HttpServerExchange ex, String path) {
-        if (!routes.knows(path)) {
             error(ex, 404, "M_UNRECOGNIZED", "Unrecognized request");
-            return;
         }
-        if (ex.getRequestMethod().equals(GET) && routes.get(path).isPresent()) {
-            HttpRoutes.RouteHandler getter = routes.get(path).get();
-            ex.dispatch(blockingWork, () -> answer(ex, path, getter, new RouteRequest("GET", path, Map.of(), new byte[0])));
-            return;
-        }
-        HttpRoutes.RouteHandler handler = routes.post(path).orElse(null);
-        if (!ex.getRequestMethod().equals(POST) || handler == null) {
-            error(ex, 405, "M_UNRECOGNIZED", handler == null ? "Use GET" : "Use POST");
-            return;
-        }
-        if (ex.getRequestContentLength() > settings.maxBodyBytes()) {
-            error(ex, 413, "M_TOO_LARGE", "Body is larger than " + settings.maxBodyBytes() + " bytes");
-            return;
-        }
-        ex.setMaxEntitySize(settings.maxBodyBytes());
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        ex.getRequestHeaders().forEach(h -> headers.put(h.getHeaderName().toString().toLowerCase(Locale.ROOT), List.copyOf(h)));
-        ex.getRequestReceiver().receiveFullBytes((e, body) -> e.dispatch(blockingWork,
-                () -> answer(e, path, handler, new RouteRequest("POST", path, headers, body))), (e, err) -> {
-            if (err instanceof RequestTooBigException) {
-                error(e, 413, "M_TOO_LARGE", "Body is larger than " + settings.maxBodyBytes() + " bytes");
-            } else {
-                error(e, 400, "M_NOT_JSON", "Could not read the body");
-            }
-        });
     }
 
-    private void answer(HttpServerExchange ex, String path, HttpRoutes.RouteHandler handler, RouteRequest request) {
-        RouteResponse answer;
-        try {
-            answer = handler.handle(request);
-        } catch (Exception err) {
-            log.error("Plugin route {} {} failed", request.method(), path, err);
-            answer = RouteResponse.error(500, "Internal error");
-        }
-        ex.setStatusCode(answer.status());
-        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, answer.contentType());
-        ex.getResponseSender().send(ByteBuffer.wrap(answer.body()));
+    private static boolean isAdminPath(String path) {
+        return path.equals("/health") || path.equals("/metrics") || path.equals("/count");
     }
 
     private void handleAdmin(HttpServerExchange ex) {
+        ex.setMaxEntitySize(DRAIN_BYTES);
         String path = ex.getRequestPath();
         if (!ex.getRequestMethod().equals(GET)) {
-            error(ex, path.equals("/health") || path.equals("/metrics") || path.equals("/count") ? 405 : 404,
+            error(ex, isAdminPath(path) ? 405 : 404,
                     "M_UNRECOGNIZED", "Unrecognized request");
             return;
         }
@@ -268,6 +284,7 @@ public final class AppserviceServer implements AutoCloseable {
                 } else if (!method.equals(POST)) {
                     error(ex, 405, "M_UNRECOGNIZED", "Use POST for ping");
                 } else if (authorized(ex)) {
+                    ex.getRequestReceiver().setMaxBufferSize(MAX_PING_BYTES);
                     ex.getRequestReceiver().receiveFullBytes((e, body) -> json(e, "{}"),
                             (e, err) -> error(e, 400, "M_NOT_JSON", "Could not read the body"));
                 }
@@ -331,6 +348,8 @@ public final class AppserviceServer implements AutoCloseable {
             return;
         }
         ex.setMaxEntitySize(settings.maxBodyBytes());
+        // a chunked body is counted by the receiver, not against the exchange's limit
+        ex.getRequestReceiver().setMaxBufferSize((int) Math.min(Integer.MAX_VALUE, settings.maxBodyBytes()));
         long started = System.nanoTime();
         ex.getRequestReceiver().receiveFullBytes((e, body) -> {
             TransactionBody.Parsed parsed;
@@ -365,7 +384,7 @@ public final class AppserviceServer implements AutoCloseable {
                 json(e, "{}");
             }));
         }, (e, err) -> {
-            if (err instanceof RequestTooBigException) {
+            if (isTooLarge(err)) {
                 metrics.transactions.labelValues("too_large").inc();
                 error(e, 413, "M_TOO_LARGE", "Transaction body is larger than " + settings.maxBodyBytes() + " bytes");
             } else {
@@ -373,6 +392,16 @@ public final class AppserviceServer implements AutoCloseable {
                 error(e, 400, "M_NOT_JSON", "Could not read the body");
             }
         });
+    }
+
+    /** Whether a read failed because the body passed the limit (Undertow wraps the cause on some paths). */
+    private static boolean isTooLarge(Throwable err) {
+        for (Throwable t = err; t != null; t = t.getCause()) {
+            if (t instanceof RequestTooBigException || t instanceof Receiver.RequestToLargeException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void query(HttpServerExchange ex, String route, String param) {
@@ -395,7 +424,7 @@ public final class AppserviceServer implements AutoCloseable {
         });
     }
 
-    private static void json(HttpServerExchange ex, String body) {
+    static void json(HttpServerExchange ex, String body) {
         ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
         if ("{}".equals(body)) {
             ex.getResponseSender().send(EMPTY_OBJECT.duplicate());
@@ -404,7 +433,14 @@ public final class AppserviceServer implements AutoCloseable {
         }
     }
 
-    private static void error(HttpServerExchange ex, int status, String errcode, String message) {
+    /**
+     * Answers a Matrix-style error. When a chunked body was left unread, the connection closes after
+     * the answer rather than reading that body to its end.
+     */
+    static void error(HttpServerExchange ex, int status, String errcode, String message) {
+        if (!ex.isRequestComplete() && ex.getRequestContentLength() < 0) {
+            ex.setPersistent(false);
+        }
         ex.setStatusCode(status);
         String escaped = new String(JsonStringEncoder.getInstance().quoteAsString(message));
         json(ex, "{\"errcode\":\"" + errcode + "\",\"error\":\"" + escaped + "\"}");

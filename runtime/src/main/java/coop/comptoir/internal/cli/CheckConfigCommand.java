@@ -62,7 +62,12 @@ public final class CheckConfigCommand implements Callable<Integer> {
     }
 
     private static String adminListener(ComptoirConfig c) {
-        return c.admin().port() == null ? "" : "; /health and /metrics on " + c.admin().bind() + ":" + c.admin().port();
+        boolean open = c.admin().publicMetrics();
+        if (c.admin().port() == null) {
+            return open ? "; /metrics on the appservice listener" : "; /metrics off (no admin.port)";
+        }
+        return "; /health and /metrics on " + c.admin().bind() + ":" + c.admin().port()
+                + (open ? ", /metrics also on the appservice listener" : "");
     }
 
     private static String plugins(List<PluginSection> sections) {

@@ -56,10 +56,27 @@ public final class CommandRouterImpl {
         register("core", Command.of("aide", "affiche cette aide", "shows this help", this::help).withAliases("help"));
     }
 
-    /** The router as seen by one plugin instance. */
+    /** The router as seen by one plugin instance: what it registers belongs to {@code instanceId}. */
     public CommandRouter forInstance(String instanceId) {
-        return command -> register(instanceId, command);
+        return new CommandRouter() {
+            @Override
+            public void register(Command command) {
+                CommandRouterImpl.this.register(instanceId, command);
+            }
+
+            @Override
+            public boolean registerShared(String group, Command command) {
+                return CommandRouterImpl.this.registerShared(group, command);
+            }
+        };
     }
+
+    private static String ownerName(String owner) {
+        return owner.startsWith(GROUP) ? "the group \"" + owner.substring(GROUP.length()) + "\""
+                : "core".equals(owner) ? "Comptoir itself" : "instance \"" + owner + "\"";
+    }
+
+    private static final String GROUP = "group:";
 
     private synchronized void register(String owner, Command command) {
         List<String> names = new ArrayList<>();
@@ -68,8 +85,9 @@ public final class CommandRouterImpl {
         for (String n : names) {
             Registered existing = byName.get(n);
             if (existing != null) {
-                throw new IllegalArgumentException("command " + prefix + n + " of " + owner
-                        + " is already registered by " + existing.owner);
+                throw new IllegalArgumentException("command " + prefix + n + " of " + ownerName(owner)
+                        + " is already registered by " + ownerName(existing.owner)
+                        + (existing.owner.equals(owner) ? "" : ": give one of them another name in its config section"));
             }
         }
         Registered r = new Registered(owner, command);
@@ -77,7 +95,17 @@ public final class CommandRouterImpl {
         ordered.put(command.name(), r);
     }
 
-    /** Removes the commands of an instance. */
+    private synchronized boolean registerShared(String group, Command command) {
+        String owner = GROUP + group;
+        Registered existing = byName.get(command.name());
+        if (existing != null && existing.owner.equals(owner)) {
+            return false;
+        }
+        register(owner, command);
+        return true;
+    }
+
+    /** Removes the commands of an instance (not those of its groups: other members may serve them). */
     public synchronized void unregisterAll(String owner) {
         byName.values().removeIf(r -> r.owner.equals(owner));
         ordered.values().removeIf(r -> r.owner.equals(owner));
@@ -214,18 +242,26 @@ public final class CommandRouterImpl {
         synchronized (ordered) {
             all = new ArrayList<>(ordered.values());
         }
+        all.removeIf(r -> !r.command.permission().isEveryone() && !allowed(r.command, inv.event()));
+        Map<String, Long> sameText = all.stream().collect(java.util.stream.Collectors.groupingBy(
+                r -> helpText(r.command, fr), java.util.stream.Collectors.counting()));
         for (Registered r : all) {
             Command c = r.command;
-            if (!c.permission().isEveryone() && !allowed(c, inv.event())) {
-                continue;
-            }
             String names = prefix + c.name() + (c.aliases().isEmpty() ? "" : " (" + prefix + String.join(", " + prefix, c.aliases()) + ")");
-            String text = fr || c.helpEn() == null ? c.helpFr() : c.helpEn();
+            String text = helpText(c, fr);
+            if (sameText.get(text) > 1 && !r.owner.startsWith(GROUP)) {
+                text = text + (fr ? " (instance « " + r.owner + " »)" : " (instance \"" + r.owner + "\")");
+            }
             plain.append("\n• ").append(names).append(" — ").append(text);
             html.append("<li><code>").append(escape(names)).append("</code> — ").append(escape(text)).append("</li>");
         }
         html.append("</ul>");
         inv.replyHtml(plain.toString(), html.toString());
+    }
+
+    private static String helpText(Command c, boolean fr) {
+        String text = fr || c.helpEn() == null ? c.helpFr() : c.helpEn();
+        return text == null ? "" : text;
     }
 
     static String escape(String s) {

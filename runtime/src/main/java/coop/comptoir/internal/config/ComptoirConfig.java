@@ -57,7 +57,9 @@ public record ComptoirConfig(
              */
             @JsonProperty("max_pending_events") long maxPendingEvents,
             /** Fail start-up when the homeserver cannot reach Comptoir (ping), instead of retrying. */
-            @JsonProperty("require_ping") boolean requirePing) {
+            @JsonProperty("require_ping") boolean requirePing,
+            /** How the plugins' public routes (/_comptoir/plugins/…) are served. */
+            @JsonProperty("plugin_routes") PluginRoutes pluginRoutes) {
 
         /** Whether both tokens are known (from the config or from the registration file). */
         @JsonIgnore
@@ -71,9 +73,23 @@ public record ComptoirConfig(
                     + ", registration=" + registration + ", asToken=" + hidden(asToken) + ", hsToken=" + hidden(hsToken)
                     + ", senderLocalpart=" + senderLocalpart + ", displayName=" + displayName
                     + ", maxBodyBytes=" + maxBodyBytes + ", maxPendingEvents=" + maxPendingEvents
-                    + ", requirePing=" + requirePing + "]";
+                    + ", requirePing=" + requirePing + ", pluginRoutes=" + pluginRoutes + "]";
         }
     }
+
+    /**
+     * Bounds on the plugins' routes (Discourse webhooks, avatars), which anyone who reaches the
+     * listener may call: what they may cost stays small and apart from Matrix delivery.
+     */
+    public record PluginRoutes(
+            /** Threads running route handlers (not those delivering Matrix events). */
+            int threads,
+            /** Requests waiting for one of those threads; more are answered 503. */
+            int queue,
+            /** Requests whose body is being received at once; more are answered 503. */
+            @JsonProperty("max_receiving") int maxReceiving,
+            /** Seconds a request has to send its whole body; slower ones are cut off. */
+            @JsonProperty("body_timeout_seconds") int bodyTimeoutSeconds) {}
 
     public record Database(
             /** jdbc:sqlite:comptoir.db (default) or jdbc:postgresql://host/db */
@@ -112,8 +128,12 @@ public record ComptoirConfig(
             /** Language of the bot's answers: fr (default) or en. */
             String language) {}
 
-    /** /health and /metrics; on the appservice port unless a port is given. */
-    public record Admin(String bind, Integer port) {}
+    /**
+     * /health, /metrics and /count on a listener of their own when a port is given. /health is
+     * always on the appservice listener too; /metrics and /count (they show activity) only when
+     * {@code public_metrics} says so.
+     */
+    public record Admin(String bind, Integer port, @JsonProperty("public_metrics") boolean publicMetrics) {}
 
     /**
      * One plugin instance: {@code type} picks the factory, {@code id} names the instance (defaults

@@ -53,6 +53,11 @@ public final class ConfigLoader {
               max_body_bytes: 10485760
               max_pending_events: 10000
               require_ping: false
+              plugin_routes:
+                threads: 2
+                queue: 8
+                max_receiving: 8
+                body_timeout_seconds: 10
             database:
               url: jdbc:sqlite:comptoir.db
               sqlite_synchronous: normal
@@ -63,7 +68,8 @@ public final class ConfigLoader {
               prefix: "!"
               admins: []
               language: fr
-            admin: {}
+            admin:
+              public_metrics: false
             plugins: []
             plugins_dir: plugins
             """;
@@ -138,7 +144,7 @@ public final class ConfigLoader {
         String hsToken = token("hs_token", as.hsToken(), registration.hsToken(), file, errors);
         ConfigErrors.throwIfAny(null, errors);
         Appservice filled = new Appservice(as.id(), as.bind(), as.port(), as.publicUrl(), as.registration(),
-                asToken, hsToken, as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing());
+                asToken, hsToken, as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing(), as.pluginRoutes());
         return new ComptoirConfig(config.homeserver(), filled, config.database(), config.scheduler(),
                 config.commands(), config.admin(), config.plugins(), config.pluginsDir());
     }
@@ -211,7 +217,7 @@ public final class ConfigLoader {
             String registration = as.registration().isBlank() ? as.registration()
                     : baseDir.resolve(as.registration()).normalize().toString();
             as = new Appservice(as.id(), as.bind(), as.port(), publicUrl, registration, as.asToken(), as.hsToken(),
-                    as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing());
+                    as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing(), as.pluginRoutes());
         }
         Database db = c.database();
         if (db != null) {
@@ -220,7 +226,7 @@ public final class ConfigLoader {
         }
         Admin admin = c.admin();
         if (admin != null && as != null && admin.port() != null && admin.bind() == null) {
-            admin = new Admin(as.bind(), admin.port());
+            admin = new Admin(as.bind(), admin.port(), admin.publicMetrics());
         }
         Commands commands = c.commands();
         if (commands != null) {

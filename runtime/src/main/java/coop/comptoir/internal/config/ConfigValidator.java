@@ -76,6 +76,11 @@ final class ConfigValidator {
         if (as.maxPendingEvents() < 1) {
             error("appservice.max_pending_events", "must be at least 1");
         }
+        ComptoirConfig.PluginRoutes routes = as.pluginRoutes();
+        range("appservice.plugin_routes.threads", routes.threads(), 1, 32);
+        range("appservice.plugin_routes.queue", routes.queue(), 0, 1000);
+        range("appservice.plugin_routes.max_receiving", routes.maxReceiving(), 1, 1000);
+        range("appservice.plugin_routes.body_timeout_seconds", routes.bodyTimeoutSeconds(), 1, 300);
         if (as.asToken() != null && as.asToken().isBlank()) {
             error("appservice.as_token", "empty (leave it out to read it from the registration file)");
         }
@@ -126,14 +131,14 @@ final class ConfigValidator {
     private void admin(ComptoirConfig.Admin admin, ComptoirConfig.Appservice as) {
         if (admin.port() == null) {
             if (admin.bind() != null) {
-                error("admin.port", "missing (admin.bind is set; leave both out to serve /health and /metrics"
-                        + " on the appservice listener)");
+                error("admin.port", "missing (admin.bind is set; give a port, or leave both out for no admin listener)");
             }
             return;
         }
         port("admin.port", admin.port());
         if (as != null && admin.port() == as.port() && admin.bind().equals(as.bind())) {
-            error("admin.port", "same as appservice.port (leave admin.port out to use the appservice listener)");
+            error("admin.port", "same as appservice.port (leave admin.port out, and set admin.public_metrics: true"
+                    + " to serve /metrics on the appservice listener)");
         }
     }
 

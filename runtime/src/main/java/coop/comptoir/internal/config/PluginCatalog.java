@@ -99,10 +99,11 @@ public final class PluginCatalog {
 
     /**
      * The enabled instances of {@code config}, each checked by its factory's
-     * {@link PluginFactory#validate}. Disabled sections are skipped.
+     * {@link PluginFactory#validate}, and no two claiming one command name ({@link PluginFactory#commands}).
+     * Disabled sections are skipped.
      *
      * @throws ConfigErrors every {@linkplain #problems() problem of the plugins folder}, every
-     *     unknown type and every error the factories report
+     *     unknown type, every error the factories report and every command clash
      */
     public List<Instance> instances(ComptoirConfig config) {
         List<ConfigException> errors = new ArrayList<>(problems);
@@ -122,6 +123,7 @@ public final class PluginCatalog {
                 instances.add(new Instance(section, factory, pluginConfig));
             }
         }
+        CommandClaims.check(instances, config.commands() == null ? null : config.commands().prefix(), errors);
         ConfigErrors.throwIfAny(null, errors);
         return List.copyOf(instances);
     }

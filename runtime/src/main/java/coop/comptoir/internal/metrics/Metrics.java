@@ -25,6 +25,9 @@ public final class Metrics {
      */
     public final Counter transactions = Counter.builder().name("comptoir_transactions_total")
             .help("Transactions received from the homeserver, by result").labelNames("result").register(registry);
+    /** Requests to plugin routes, by result: handled, error, refused (headers), too_large, too_slow, busy, unreadable. */
+    public final Counter pluginRouteRequests = Counter.builder().name("comptoir_plugin_route_requests_total")
+            .help("Requests to plugin routes (/_comptoir/plugins/...), by result").labelNames("result").register(registry);
     public final Counter eventsReceived = Counter.builder().name("comptoir_events_received_total")
             .help("Events received in transactions (stored before acknowledgement)").register(registry);
     public final Counter eventsHandled = Counter.builder().name("comptoir_events_handled_total")

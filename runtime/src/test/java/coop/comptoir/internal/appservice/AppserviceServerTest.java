@@ -152,7 +152,10 @@ class AppserviceServerTest {
         assertThat(call("POST", "/_comptoir/plugins/forum/webhook", null, "{}").statusCode()).isEqualTo(401);
         assertThat(call("GET", "/_comptoir/plugins/forum/webhook", null, null).statusCode()).isEqualTo(405);
         assertThat(call("POST", "/_comptoir/plugins/forum/other", null, "{}").statusCode()).isEqualTo(404);
-        assertThat(call("POST", "/_comptoir/plugins/forum/webhook", null, "x".repeat(70 * 1024)).statusCode()).isEqualTo(413);
+        // over the route's own limit (1 MiB unless it says otherwise), whatever appservice.max_body_bytes
+        assertThat(call("POST", "/_comptoir/plugins/forum/webhook", null, "x".repeat(70 * 1024)).statusCode()).as("read, then refused by the handler").isEqualTo(401);
+        assertThat(call("POST", "/_comptoir/plugins/forum/webhook", null,
+                "x".repeat((int) coop.comptoir.api.http.RouteOptions.DEFAULT_MAX_BODY_BYTES + 1)).statusCode()).isEqualTo(413);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> routes.forInstance("forum").post("/webhook", q -> null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -328,8 +331,6 @@ class AppserviceServerTest {
         assertThat(call("GET", "/_matrix/app/v1/transactions/6", HS_TOKEN, null).statusCode()).isEqualTo(405);
         assertThat(call("GET", "/nothing", null, null).statusCode()).isEqualTo(404);
         assertThat(call("GET", "/health", null, null).statusCode()).isEqualTo(200);
-        HttpResponse<String> m = call("GET", "/metrics", null, null);
-        assertThat(m.body()).contains("comptoir_transactions_total");
     }
 
     private static void waitFor(java.util.function.BooleanSupplier cond) throws InterruptedException {

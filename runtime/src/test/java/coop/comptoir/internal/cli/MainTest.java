@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import coop.comptoir.Main;
+import coop.comptoir.api.command.CommandName;
 import coop.comptoir.api.plugin.Namespaces;
 import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginConfig;
@@ -52,12 +53,38 @@ class MainTest {
         }
     }
 
+    /** A plugin type whose instances name their command in their section ({@code command: …}). */
+    static final class AnnouncerFactory implements PluginFactory {
+        record Settings(String command) {}
+
+        @Override
+        public String type() {
+            return "announcer";
+        }
+
+        @Override
+        public void validate(PluginConfig config) {
+            config.bind(Settings.class);
+        }
+
+        @Override
+        public List<CommandName> commands(PluginConfig config) {
+            String name = config.bind(Settings.class).command();
+            return List.of(CommandName.of(name == null ? "annonces" : name, config.path() + ".command"));
+        }
+
+        @Override
+        public Plugin create(PluginContext context) {
+            return new Plugin() {};
+        }
+    }
+
     private record Run(int code, String out, String err) {}
 
     private Run run(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine(new CliContext(env, () -> new PluginCatalog(List.of(new GreeterFactory()))));
+        CommandLine cmd = Main.commandLine(new CliContext(env, () -> new PluginCatalog(List.of(new GreeterFactory(), new AnnouncerFactory()))));
         cmd.setOut(new PrintWriter(out));
         cmd.setErr(new PrintWriter(err));
         int code = cmd.execute(args);
@@ -136,9 +163,36 @@ class MainTest {
         assertThat(r.err()).contains(
                 "plugins[0].greting: unknown key (allowed: room_id, greeting)",
                 "plugins[0].room_id: missing",
-                "plugins[1].type: unknown plugin type \"weather\" (known: greeter)",
+                "plugins[1].type: unknown plugin type \"weather\" (known: announcer, greeter)",
                 "appservice.registration: file " + dir.resolve("registration.yaml")
                         + " not found; run `comptoir generate-registration` first");
+    }
+
+    @Test
+    void checkConfigNamesBothInstancesThatClaimOneCommand() throws IOException {
+        Path file = config("""
+                homeserver: {server_name: example.org}
+                plugins:
+                  - type: announcer
+                    id: annonces-coop
+                  - type: announcer
+                    id: annonces-bureau
+                    command: annonces-bureau
+                  - type: announcer
+                    id: annonces-ca
+                  - type: announcer
+                    id: aide
+                    command: aide
+                """);
+        assertThat(run("generate-registration", "-c", file.toString()).code()).isEqualTo(2);
+        Run r = run("check-config", "-c", file.toString());
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(
+                "plugins[2].command: command !annonces of instance \"annonces-ca\" is already taken by instance"
+                        + " \"annonces-coop\" (plugins[0].command); give one of them another name",
+                "plugins[3].command: !aide is Comptoir's own help command; choose another name")
+                .doesNotContain("plugins[1]");
     }
 
     @Test

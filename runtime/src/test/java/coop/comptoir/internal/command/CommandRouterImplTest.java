@@ -151,6 +151,49 @@ class CommandRouterImplTest {
     void duplicateCommandNamesAreRefused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> router.forInstance("other")
                         .register(Command.of("rooms", "x", "x", inv -> {})))
-                .hasMessageContaining("already registered by test");
+                .hasMessageContaining("command !rooms of instance \"other\" is already registered by instance \"test\"");
+    }
+
+    @Test
+    void twoInstancesOfOneTypeWithTheirOwnNamesAreBothAnsweredAndToldApartInTheHelp() {
+        router.forInstance("forum-coop").register(Command.of("forum", "derniers sujets du forum", "last forum topics",
+                inv -> calls.add("coop " + inv.argumentText())));
+        router.forInstance("forum-bureau").register(Command.of("forum-bureau", "derniers sujets du forum",
+                "last forum topics", inv -> calls.add("bureau " + inv.argumentText())));
+        router.onMessage(message("@alice:coop.example", "!forum légumes"));
+        router.onMessage(message("@alice:coop.example", "!forum-bureau ca"));
+        assertThat(calls).containsExactly("coop légumes", "bureau ca");
+
+        router.onMessage(message("@alice:coop.example", "!aide"));
+        ArgumentCaptor<OutgoingMessage> sent = ArgumentCaptor.forClass(OutgoingMessage.class);
+        verify(matrix).send(eq(ROOM), sent.capture(), anyString());
+        assertThat(sent.getValue().body())
+                .contains("!forum — derniers sujets du forum (instance « forum-coop »)")
+                .contains("!forum-bureau — derniers sujets du forum (instance « forum-bureau »)")
+                .contains("!salons (!rooms) — liste les salons\n");
+    }
+
+    @Test
+    void aSharedCommandBelongsToItsGroupAndOutlivesTheMemberThatRegisteredIt() {
+        Command bridge = Command.of("bridge", "ponts", "bridges", inv -> calls.add("bridge"));
+        assertThat(router.forInstance("discord").registerShared("bridges", bridge)).isTrue();
+        assertThat(router.forInstance("rocketchat").registerShared("bridges", bridge)).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> router.forInstance("welcome")
+                        .register(Command.of("bridge", "x", "x", inv -> {})))
+                .hasMessageContaining("command !bridge of instance \"welcome\" is already registered by the group \"bridges\"");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> router.forInstance("other")
+                        .registerShared("others", Command.of("salons", "x", "x", inv -> {})))
+                .hasMessageContaining("already registered by instance \"test\"");
+
+        router.unregisterAll("discord"); // the member that registered it failed to start
+        router.onMessage(message("@admin:coop.example", "!bridge"));
+        assertThat(calls).containsExactly("bridge");
+    }
+
+    @Test
+    void theHelpCommandCannotBeTaken() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> router.forInstance("welcome")
+                        .register(Command.of("faq", "x", "x", inv -> {}).withAliases("help")))
+                .hasMessageContaining("command !help of instance \"welcome\" is already registered by Comptoir itself");
     }
 }

@@ -163,7 +163,7 @@ class ConfigLoaderTest {
     void refusesUnknownKeysNamingTheAllowedOnes() {
         assertThat(errors("homeserver: {server_name: a.org}\nappservice:\n  prot: 8080\n"))
                 .containsExactly("appservice.prot: unknown key (allowed: id, bind, port, public_url, registration, as_token,"
-                        + " hs_token, sender_localpart, display_name, max_body_bytes, max_pending_events, require_ping)");
+                        + " hs_token, sender_localpart, display_name, max_body_bytes, max_pending_events, require_ping, plugin_routes)");
         assertThat(errors("homeserver: {server_name: a.org}\nhomeservre: {}\n"))
                 .containsExactly("homeservre: unknown key (allowed: homeserver, appservice, database, scheduler, commands, admin, plugins, plugins_dir)");
     }
@@ -217,7 +217,7 @@ class ConfigLoaderTest {
                 "commands.prefix: must be non-empty and without spaces (in YAML, quote it: prefix: \"!\")",
                 "commands.admins[1]: not a valid user ID (@name:example.org)",
                 "commands.language: expected fr or en",
-                "admin.port: missing (admin.bind is set; leave both out to serve /health and /metrics on the appservice listener)");
+                "admin.port: missing (admin.bind is set; give a port, or leave both out for no admin listener)");
     }
 
     @Test
@@ -230,9 +230,9 @@ class ConfigLoaderTest {
     @Test
     void anAdminPortAloneListensOnTheAppserviceAddress() throws IOException {
         ComptoirConfig c = load("homeserver: {server_name: a.org}\nappservice: {bind: 0.0.0.0}\nadmin: {port: 9100}");
-        assertThat(c.admin()).isEqualTo(new ComptoirConfig.Admin("0.0.0.0", 9100));
+        assertThat(c.admin()).isEqualTo(new ComptoirConfig.Admin("0.0.0.0", 9100, false));
         assertThat(errors("homeserver: {server_name: a.org}\nadmin: {port: 29320}"))
-                .containsExactly("admin.port: same as appservice.port (leave admin.port out to use the appservice listener)");
+                .containsExactly("admin.port: same as appservice.port (leave admin.port out, and set admin.public_metrics: true to serve /metrics on the appservice listener)");
     }
 
     @Test

@@ -2,6 +2,7 @@ package coop.comptoir.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import coop.comptoir.e2e.rig.ComptoirCli;
 import coop.comptoir.e2e.rig.ComptoirProcess;
@@ -58,5 +59,31 @@ class CliE2ETest {
 
         assertThat(result.exitCode()).as(result.output()).isNotZero();
         assertThat(result.output()).contains("appservice.colour");
+    }
+
+    /** Two welcome instances left with the same command names: both named, before anything starts. */
+    @Test
+    void twoInstancesClaimingOneCommandAreRefusedByCheckConfigAndByRunNamingBoth() throws Exception {
+        ComptoirProcess unstarted = rig.comptoir("cli-check-commands", config -> {
+            ArrayNode plugins = (ArrayNode) config.get("plugins");
+            for (String id : new String[] {"accueil", "accueil-bureau"}) {
+                ObjectNode welcome = plugins.addObject().put("type", "welcome").put("id", id).put("coop", "La Cagette");
+                welcome.putArray("rooms").addObject().put("room", "!aide:comptoir.test");
+            }
+        });
+        String expected = "plugins[2].commands.faq[0]: command !faq of instance \"accueil-bureau\" is already taken by"
+                + " instance \"accueil\" (plugins[1].commands.faq[0]); give one of them another name";
+
+        ComptoirCli.Result check = rig.cli().run(unstarted.configFile().getParent(),
+                unstarted.configFile().resolveSibling("check-config.log"), COMMAND_TIMEOUT,
+                "check-config", "--config", unstarted.configFile().toString());
+        assertThat(check.exitCode()).as(check.output()).isNotZero();
+        assertThat(check.output()).contains(expected).contains("plugins[2].commands.rooms[0]: command !salons");
+
+        ComptoirCli.Result run = rig.cli().run(unstarted.configFile().getParent(),
+                unstarted.configFile().resolveSibling("run.log"), COMMAND_TIMEOUT,
+                "run", "--config", unstarted.configFile().toString());
+        assertThat(run.exitCode()).as(run.output()).isNotZero();
+        assertThat(run.output()).contains(expected);
     }
 }

@@ -47,6 +47,8 @@ class WelcomeE2ETest {
     private static String vracName;
     private static String vracRoom;
     private static String guideRoom;
+    /** The room of the second welcome instance, whose commands have their own names. */
+    private static String bureauRoom;
     private static Path textsFile;
     private static final String TEXTS = """
             greeting:
@@ -72,6 +74,7 @@ class WelcomeE2ETest {
         vracName = "Vrac " + Names.unique("r");
         vracRoom = publicRoom(vracName, "Les commandes groupées de vrac");
         guideRoom = publicRoom("Accueil " + Names.unique("r"), null, bot);
+        bureauRoom = publicRoom("Bureau " + Names.unique("r"), null, bot);
         textsFile = rig.freshDir("welcome-texts").resolve("welcome-texts.yaml");
         Files.writeString(textsFile, TEXTS);
         comptoir = rig.comptoir("welcome", config -> {
@@ -87,8 +90,19 @@ class WelcomeE2ETest {
                 rooms.addObject().put("room", room);
             }
             rooms.addObject().put("room", guideRoom).put("direct_message", true);
+            // A second instance of the type, with its own command names.
+            ObjectNode bureau = ((ArrayNode) config.get("plugins")).addObject()
+                    .put("type", "welcome").put("id", "accueil-bureau").put("coop", "Le bureau de La Cagette");
+            bureau.putArray("rooms").addObject().put("room", bureauRoom);
+            ObjectNode topic = bureau.putArray("faq").addObject().put("topic", "réunions");
+            topic.putArray("keywords").add("réunion");
+            topic.putObject("answer").put("fr", "Le bureau se réunit le jeudi soir.");
+            ObjectNode commands = bureau.putObject("commands");
+            commands.putArray("faq").add("faq-bureau");
+            commands.putArray("rooms");
+            commands.putArray("reload");
         }).start();
-        for (String room : List.of(helpRoom, ghostRoom, burstRoom, guideRoom)) {
+        for (String room : List.of(helpRoom, ghostRoom, burstRoom, guideRoom, bureauRoom)) {
             alice.awaitEvent(room, Events.membership(bot, "join"), WAIT);
         }
     }
@@ -212,6 +226,22 @@ class WelcomeE2ETest {
                 .contains(vracName + " — https://matrix.to/#/" + vracRoom + " : Les commandes groupées de vrac");
         assertThat(answer.path("content").path("formatted_body").asText())
                 .contains("<a href=\"https://matrix.to/#/" + vracRoom + "\">" + vracName + "</a>");
+    }
+
+    @Test
+    void twoInstancesEachAnswerTheirOwnFaqCommandAndTheHelpListsBoth() {
+        String coop = alice.sendText(bureauRoom, "!faq horaires");
+        alice.awaitEvent(bureauRoom, Events.noticeReply(bot, coop, "ouvert du mardi au samedi"), WAIT);
+        String bureau = alice.sendText(bureauRoom, "!faq-bureau réunions");
+        alice.awaitEvent(bureauRoom, Events.noticeReply(bot, bureau, "se réunit le jeudi"), WAIT);
+        String unknown = alice.sendText(bureauRoom, "!faq-bureau horaires");
+        alice.awaitEvent(bureauRoom, Events.noticeReply(bot, unknown, "Je ne connais pas ce sujet"), WAIT);
+
+        String help = alice.sendText(bureauRoom, "!aide");
+        JsonNode answer = alice.awaitEvent(bureauRoom, Events.noticeReply(bot, help, "Voici ce que je sais faire"), WAIT);
+        assertThat(answer.path("content").path("body").asText())
+                .contains("!faq — liste les questions fréquentes ; « !faq sujet » donne la réponse")
+                .contains("!faq-bureau — liste les questions fréquentes ; « !faq-bureau sujet » donne la réponse");
     }
 
     @Test

@@ -3,6 +3,7 @@ package coop.comptoir.bots.forum;
 import com.fasterxml.jackson.databind.JsonNode;
 import coop.comptoir.api.command.Command;
 import coop.comptoir.api.command.CommandInvocation;
+import coop.comptoir.api.http.RouteOptions;
 import coop.comptoir.api.http.RouteRequest;
 import coop.comptoir.api.http.RouteResponse;
 import coop.comptoir.api.plugin.Plugin;
@@ -74,7 +75,9 @@ final class ForumPlugin implements Plugin {
         this.webhooks = signature == null ? null
                 : new WebhookHandler(signature, announcer, categories, store, discourse, ctx.clock(), log);
         if (signature != null) {
-            ctx.routes().post(WEBHOOK_PATH, this::webhook);
+            // unsigned deliveries are refused before their body is read; Discourse payloads are a few KB
+            ctx.routes().post(WEBHOOK_PATH, RouteOptions.defaults().withRequiredHeader("X-Discourse-Event-Signature")
+                    .withMaxBodyBytes(RouteOptions.DEFAULT_MAX_BODY_BYTES), this::webhook);
             log.info("Discourse webhooks accepted at {}", ctx.routes().mountedPath(WEBHOOK_PATH));
         }
         if (config.polling() != null) {

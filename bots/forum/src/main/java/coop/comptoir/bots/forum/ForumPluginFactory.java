@@ -1,5 +1,6 @@
 package coop.comptoir.bots.forum;
 
+import coop.comptoir.api.command.CommandName;
 import coop.comptoir.api.plugin.ConfigException;
 import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginConfig;
@@ -18,6 +19,13 @@ public final class ForumPluginFactory implements PluginFactory {
     @Override
     public void validate(PluginConfig config) {
         bind(config);
+    }
+
+    /** The name under {@code command} ({@code forum} by default): a second instance gives its own. */
+    @Override
+    public List<CommandName> commands(PluginConfig config) {
+        String name = config.bind(ForumConfig.class).command();
+        return name.isEmpty() ? List.of() : List.of(CommandName.of(name, config.path() + ".command"));
     }
 
     @Override

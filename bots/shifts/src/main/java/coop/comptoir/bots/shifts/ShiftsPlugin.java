@@ -101,12 +101,9 @@ final class ShiftsPlugin implements Plugin {
         }
     }
 
+    /** A clash with another instance's command stops start-up (check-config reports it first). */
     private void register(Command c) {
-        try {
-            ctx.commands().register(c);
-        } catch (IllegalArgumentException e) {
-            log.warn("Command !{} not registered for this instance: {}", c.name(), e.getMessage());
-        }
+        ctx.commands().register(c);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package coop.comptoir.bots.shifts;
 
+import coop.comptoir.api.command.CommandName;
 import coop.comptoir.api.plugin.ConfigException;
 import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginConfig;
@@ -29,6 +30,20 @@ public final class ShiftsPluginFactory implements PluginFactory {
     @Override
     public void validate(PluginConfig config) {
         settings(config, null, null);
+    }
+
+    /** The names under {@code commands.reminders} and {@code commands.shifts}: a second instance gives its own. */
+    @Override
+    public List<CommandName> commands(PluginConfig config) {
+        ShiftsConfig.Commands c = config.bind(ShiftsConfig.class).commands();
+        List<CommandName> names = new ArrayList<>();
+        for (int i = 0; i < c.reminders().size(); i++) {
+            names.add(CommandName.of(c.reminders().get(i), config.path() + ".commands.reminders[" + i + "]"));
+        }
+        for (int i = 0; i < c.shifts().size(); i++) {
+            names.add(CommandName.of(c.shifts().get(i), config.path() + ".commands.shifts[" + i + "]"));
+        }
+        return names;
     }
 
     @Override

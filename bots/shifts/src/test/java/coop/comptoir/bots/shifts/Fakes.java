@@ -279,6 +279,13 @@ final class Fakes {
             command.aliases().forEach(a -> byName.put(a, command));
         }
 
+        @Override
+        public boolean registerShared(String group, Command command) {
+            boolean fresh = !byName.containsKey(command.name());
+            register(command);
+            return fresh;
+        }
+
         Invocation run(String name, String args, UserId sender, Locale locale) throws Exception {
             ObjectNode json = YAML.createObjectNode();
             json.put("type", "m.room.message").put("room_id", "!town:coop.example").put("sender", sender.value())
@@ -329,5 +336,8 @@ final class Fakes {
         @Override public OkHttpClient http() { return new OkHttpClient(); }
         @Override public HttpRoutes routes() { throw new UnsupportedOperationException(); }
         @Override public Logger log() { return LoggerFactory.getLogger("shifts-test." + instanceId); }
+        @Override public <T> T shared(String key, Class<T> type, java.util.function.Supplier<? extends T> create) {
+            throw new UnsupportedOperationException();
+        }
     }
 }

@@ -22,6 +22,7 @@ import java.util.List;
  * @param directMessage the onboarding guide sent in a direct chat to rooms' newcomers that opt in
  * @param faq the FAQ topics
  * @param rooms the rooms where newcomers are greeted
+ * @param commands the names of this instance's commands (a second instance gives its own)
  */
 record WelcomeConfig(
         @JsonProperty(required = true) String coop,
@@ -36,7 +37,8 @@ record WelcomeConfig(
         Text greeting,
         Text directMessage,
         List<FaqTopic> faq,
-        @JsonProperty(required = true) List<RoomConfig> rooms) {
+        @JsonProperty(required = true) List<RoomConfig> rooms,
+        Commands commands) {
 
     WelcomeConfig {
         language = language == null ? "fr" : language;
@@ -45,6 +47,33 @@ record WelcomeConfig(
         ignoreUsers = ignoreUsers == null ? List.of() : List.copyOf(ignoreUsers);
         faq = faq == null ? List.of() : List.copyOf(faq);
         rooms = rooms == null ? List.of() : List.copyOf(rooms);
+        commands = commands == null ? new Commands(null, null, null) : commands;
+    }
+
+    /**
+     * Command names: the first of each list is the name, the others aliases; an empty list turns
+     * the command off. Two welcome instances in one Comptoir need different names
+     * ({@code faq: [faq-bureau]}): {@code check-config} names both when they clash.
+     *
+     * @param faq the FAQ list and answers (default {@code [faq]})
+     * @param rooms the list of public rooms (default {@code [salons, rooms]})
+     * @param reload reloads {@code texts_file}, for moderators (default {@code [recharger, reload]})
+     */
+    record Commands(List<String> faq, List<String> rooms, List<String> reload) {
+        Commands {
+            faq = faq == null ? List.of("faq") : List.copyOf(faq);
+            rooms = rooms == null ? List.of("salons", "rooms") : List.copyOf(rooms);
+            reload = reload == null ? List.of("recharger", "reload") : List.copyOf(reload);
+        }
+
+        /** Each list with its key. */
+        java.util.Map<String, List<String>> byKey() {
+            java.util.Map<String, List<String>> m = new java.util.LinkedHashMap<>();
+            m.put("faq", faq);
+            m.put("rooms", rooms);
+            m.put("reload", reload);
+            return m;
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package coop.comptoir.bots.welcome;
 
+import coop.comptoir.api.command.CommandName;
 import coop.comptoir.api.plugin.ConfigException;
 import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginConfig;
@@ -26,6 +27,19 @@ public final class WelcomeFactory implements PluginFactory {
     @Override
     public void validate(PluginConfig config) {
         settings(config);
+    }
+
+    /** The names under {@code commands} ({@code faq}, {@code rooms}, {@code reload}). */
+    @Override
+    public List<CommandName> commands(PluginConfig config) {
+        List<CommandName> names = new ArrayList<>();
+        String at = KeyPaths.child(config.path(), "commands");
+        config.bind(WelcomeConfig.class).commands().byKey().forEach((key, list) -> {
+            for (int i = 0; i < list.size(); i++) {
+                names.add(CommandName.of(list.get(i), KeyPaths.index(KeyPaths.child(at, key), i)));
+            }
+        });
+        return names;
     }
 
     @Override
@@ -95,6 +109,18 @@ public final class WelcomeFactory implements PluginFactory {
         } else {
             texts = Texts.compile(c.greeting(), c.directMessage(), c.faq(), path, configured, errors);
         }
+        Set<String> commandNames = new HashSet<>();
+        c.commands().byKey().forEach((key, names) -> {
+            for (int i = 0; i < names.size(); i++) {
+                String at = KeyPaths.index(KeyPaths.child(KeyPaths.child(path, "commands"), key), i);
+                String n = names.get(i);
+                if (n == null || !n.matches("[a-z0-9][a-z0-9_-]*")) {
+                    errors.add(new ConfigException(at, "lower-case letters, digits, - or _"));
+                } else if (!commandNames.add(n)) {
+                    errors.add(new ConfigException(at, n + " is used twice"));
+                }
+            }
+        });
         if (c.rooms().isEmpty()) {
             errors.add(new ConfigException(KeyPaths.child(path, "rooms"), "list at least one room"));
         }

@@ -77,21 +77,23 @@ final class WelcomePlugin implements Plugin {
         registerCommands();
     }
 
+    /** Registers the configured names; a clash with another instance stops start-up (check-config names both). */
     private void registerCommands() {
-        List<Command> commands = List.of(
-                Command.of("faq", "liste les questions fréquentes ; « !faq sujet » donne la réponse",
-                        "lists the frequent questions; \"!faq topic\" gives the answer", this::faqCommand),
-                Command.of("salons", "liste les salons publics de la coop, avec un lien vers chacun",
-                        "lists the coop's public rooms, with a link to each", this::roomsCommand).withAliases("rooms"),
-                Command.of("recharger", "relit les textes d'accueil (modération)",
-                        "reloads the welcome texts (moderators)", this::reloadCommand)
-                        .withAliases("reload").withPermission(Permission.MODERATOR));
-        for (Command c : commands) {
-            try {
-                ctx.commands().register(c);
-            } catch (IllegalArgumentException e) {
-                log.warn("Command !{} not registered for this instance: {}", c.name(), e.getMessage());
-            }
+        WelcomeConfig.Commands names = config.commands();
+        String faq = names.faq().isEmpty() ? "faq" : names.faq().get(0);
+        register(names.faq(), (name, aliases) -> Command.of(name,
+                "liste les questions fréquentes ; « !" + faq + " sujet » donne la réponse",
+                "lists the frequent questions; \"!" + faq + " topic\" gives the answer", this::faqCommand).withAliases(aliases));
+        register(names.rooms(), (name, aliases) -> Command.of(name, "liste les salons publics de la coop, avec un lien vers chacun",
+                "lists the coop's public rooms, with a link to each", this::roomsCommand).withAliases(aliases));
+        register(names.reload(), (name, aliases) -> Command.of(name, "relit les textes d'accueil (modération)",
+                "reloads the welcome texts (moderators)", this::reloadCommand)
+                .withAliases(aliases).withPermission(Permission.MODERATOR));
+    }
+
+    private void register(List<String> names, java.util.function.BiFunction<String, String[], Command> command) {
+        if (!names.isEmpty()) {
+            ctx.commands().register(command.apply(names.get(0), names.subList(1, names.size()).toArray(String[]::new)));
         }
     }
 
@@ -352,7 +354,8 @@ final class WelcomePlugin implements Plugin {
             }
         }
         String intro = asked.isBlank()
-                ? (fr ? "Questions fréquentes (écrivez !faq suivi du sujet) :" : "Frequent questions (say !faq and the topic):")
+                ? (fr ? "Questions fréquentes (écrivez !" + inv.name() + " suivi du sujet) :"
+                        : "Frequent questions (say !" + inv.name() + " and the topic):")
                 : (fr ? "Je ne connais pas ce sujet. Les sujets :" : "I don't know that topic. The topics:");
         StringBuilder plain = new StringBuilder(intro);
         StringBuilder html = new StringBuilder("<p>").append(Html.escape(intro)).append("</p><ul>");

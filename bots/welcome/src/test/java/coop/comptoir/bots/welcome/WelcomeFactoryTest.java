@@ -108,4 +108,24 @@ class WelcomeFactoryTest {
                 rooms: [{room: "#aide:cagette.test"}]
                 """))).hasMessage("plugins[0].direct_message.fr: missing (French is the default language)");
     }
+
+    @Test
+    void commandNamesAreCheckedAndDeclaredWithTheirKeyPaths() {
+        assertThat(problems("""
+                coop: La Cagette
+                rooms: [{room: "#aide:cagette.test"}]
+                commands: {faq: [Faq], rooms: [salons, faq-b], reload: [faq-b]}
+                """)).hasSize(2).anySatisfy(m -> assertThat(m).contains("commands.faq[0]: lower-case letters, digits, - or _"))
+                .anySatisfy(m -> assertThat(m).contains("commands.reload[0]: faq-b is used twice"));
+
+        var section = Fakes.Section.of("""
+                coop: La Cagette
+                rooms: [{room: "#aide:cagette.test"}]
+                commands: {faq: [faq-bureau], rooms: []}
+                """);
+        assertThat(factory.commands(section)).extracting(c -> c.name() + " @ " + c.path()).containsExactly(
+                "faq-bureau @ " + section.path() + ".commands.faq[0]",
+                "recharger @ " + section.path() + ".commands.reload[0]",
+                "reload @ " + section.path() + ".commands.reload[1]");
+    }
 }

@@ -66,6 +66,9 @@ class WelcomePluginTest {
                 """);
     }
 
+    /** When set, the router the instance gets instead of the recording one. */
+    private CommandRouter routerOverride;
+
     private WelcomePlugin plugin(String extra) throws Exception {
         var section = Fakes.Section.of("""
                 coop: La Cagette
@@ -88,8 +91,18 @@ class WelcomePluginTest {
         when(ctx.database()).thenReturn(db);
         when(ctx.clock()).thenReturn(clock);
         when(ctx.log()).thenReturn(LoggerFactory.getLogger("welcome-test"));
-        CommandRouter router = c -> commands.put(c.name(), c);
-        when(ctx.commands()).thenReturn(router);
+        CommandRouter router = new CommandRouter() {
+            @Override
+            public void register(Command c) {
+                commands.put(c.name(), c);
+            }
+
+            @Override
+            public boolean registerShared(String group, Command c) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        when(ctx.commands()).thenReturn(routerOverride != null ? routerOverride : router);
         WelcomePlugin p = (WelcomePlugin) new WelcomeFactory().create(ctx);
         p.start();
         return p;
@@ -353,5 +366,32 @@ class WelcomePluginTest {
         ArgumentCaptor<String> path = ArgumentCaptor.forClass(String.class);
         verify(matrix).request(eq("GET"), path.capture(), any());
         assertThat(path.getValue()).startsWith("/_matrix/client/v1/rooms/%21espace%3Acagette.test/hierarchy");
+    }
+
+    @Test
+    void aCommandTakenByAnotherInstanceStopsTheInstanceInsteadOfBeingDroppedQuietly() {
+        routerOverride = new CommandRouter() {
+            @Override
+            public void register(Command c) {
+                if (c.name().equals("faq")) {
+                    throw new IllegalArgumentException("command !faq of instance \"accueil\" is already registered by instance \"aide\"");
+                }
+            }
+
+            @Override
+            public boolean registerShared(String group, Command c) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> plugin(""))
+                .hasMessageContaining("instance \"accueil\"").hasMessageContaining("instance \"aide\"");
+    }
+
+    @Test
+    void commandNamesComeFromTheSection() throws Exception {
+        plugin("commands: {faq: [faq-bureau, questions], rooms: [], reload: [recharger-bureau]}\n");
+        assertThat(commands.keySet()).containsExactlyInAnyOrder("faq-bureau", "recharger-bureau");
+        assertThat(commands.get("faq-bureau").aliases()).containsExactly("questions");
+        assertThat(commands.get("faq-bureau").helpFr()).contains("« !faq-bureau sujet »");
     }
 }

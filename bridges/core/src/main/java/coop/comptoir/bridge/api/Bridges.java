@@ -1,8 +1,11 @@
 package coop.comptoir.bridge.api;
 
+import coop.comptoir.api.command.CommandName;
 import coop.comptoir.api.plugin.Plugin;
+import coop.comptoir.api.plugin.PluginConfig;
 import coop.comptoir.api.plugin.PluginContext;
 import coop.comptoir.bridge.engine.EngineFactory;
+import java.util.List;
 
 /** Builds the plugin instance of a bridge: the engine around one connector. */
 public final class Bridges {
@@ -19,5 +22,15 @@ public final class Bridges {
      */
     public static Plugin create(PluginContext context, NetworkConnector connector, BridgeSettings settings) {
         return EngineFactory.create(context, connector, settings);
+    }
+
+    /**
+     * The commands a bridge instance serves ({@code !bridge}, {@code !pont}), to return from the
+     * connector's {@link coop.comptoir.api.plugin.PluginFactory#commands}: every bridge instance
+     * serves them together, so two bridges never clash, but another plugin claiming them does.
+     */
+    public static List<CommandName> commands(PluginConfig config) {
+        return EngineFactory.commandNames().stream().map(n -> CommandName.shared(n, config.path(), EngineFactory.COMMAND_GROUP))
+                .toList();
     }
 }

@@ -5,7 +5,6 @@ import coop.comptoir.api.command.CommandInvocation;
 import coop.comptoir.api.command.Permission;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.plugin.PluginContext;
-import coop.comptoir.api.store.Database;
 import coop.comptoir.bridge.api.BridgeException;
 import coop.comptoir.bridge.api.RemoteChannel;
 import coop.comptoir.bridge.api.RemoteChannelId;
@@ -15,9 +14,7 @@ import coop.comptoir.bridge.engine.PortalTable.Origin;
 import coop.comptoir.bridge.engine.PortalTable.Portal;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.WeakHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
@@ -30,42 +27,33 @@ import java.util.stream.Collectors;
  * federated server's admin of its rooms, while what they reach is a remote channel and its history.
  * The refusal comes before any look-up, so it tells nothing about the channel asked for.
  *
- * <p>Command names are unique in a runtime, but each bridge (Discord, Rocket.Chat) is an instance
- * of its own: the first one registers the command, and every bridge of the same runtime (known by
- * its shared database) joins it; {@code link} picks the bridge by network name, the other
- * sub-commands the bridge(s) of the room. Known limit: the command belongs to the first bridge's
- * instance, so if that one fails to start (the runtime then drops its commands), {@code !bridge}
- * is gone for the others too until the next start.
+ * <p>Every bridge instance (Discord, Rocket.Chat, a second Discord server) serves the command:
+ * they share one hub per runtime ({@link PluginContext#shared}, never a static), which holds the
+ * live engines, and the command belongs to the bridges' group ({@link
+ * coop.comptoir.api.command.CommandRouter#registerShared}), not to the first instance, so it
+ * stays while any bridge runs. {@code link} picks the bridge by network name, the other
+ * sub-commands act on every bridge of the room.
  */
 final class BridgeCommand {
-    private static final Map<Database, BridgeCommand> BY_RUNTIME = new WeakHashMap<>();
+    /** The key of the hub in {@link PluginContext#shared}, and the group of the command. */
+    static final String GROUP = "comptoir.bridge";
+    static final String NAME = "bridge";
+    static final List<String> ALIASES = List.of("pont");
 
     private final List<Engine> engines = new CopyOnWriteArrayList<>();
 
     private BridgeCommand() {}
 
     static void register(PluginContext ctx, Engine engine) {
-        synchronized (BY_RUNTIME) {
-            BridgeCommand hub = BY_RUNTIME.get(ctx.database());
-            if (hub == null) {
-                hub = new BridgeCommand();
-                Texts fr = new Texts("fr", "", java.time.ZoneId.systemDefault());
-                Texts en = new Texts("en", "", java.time.ZoneId.systemDefault());
-                ctx.commands().register(new Command("bridge", List.of("pont"), fr.help(), en.help(), Permission.ADMIN,
-                        hub::run));
-                BY_RUNTIME.put(ctx.database(), hub);
-            }
-            hub.engines.add(engine);
-        }
+        BridgeCommand hub = ctx.shared(GROUP, BridgeCommand.class, BridgeCommand::new);
+        Texts fr = new Texts("fr", "", java.time.ZoneId.systemDefault());
+        Texts en = new Texts("en", "", java.time.ZoneId.systemDefault());
+        ctx.commands().registerShared(GROUP, new Command(NAME, ALIASES, fr.help(), en.help(), Permission.ADMIN, hub::run));
+        hub.engines.add(engine);
     }
 
     static void unregister(PluginContext ctx, Engine engine) {
-        synchronized (BY_RUNTIME) {
-            BridgeCommand hub = BY_RUNTIME.get(ctx.database());
-            if (hub != null) {
-                hub.engines.remove(engine);
-            }
-        }
+        ctx.shared(GROUP, BridgeCommand.class, BridgeCommand::new).engines.remove(engine);
     }
 
     /** Whether a message is a {@code !bridge} command, which is not bridged itself. */

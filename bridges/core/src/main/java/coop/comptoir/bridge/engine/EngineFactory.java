@@ -4,6 +4,8 @@ import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginContext;
 import coop.comptoir.bridge.api.BridgeSettings;
 import coop.comptoir.bridge.api.NetworkConnector;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,6 +14,17 @@ import java.util.Objects;
  */
 public final class EngineFactory {
     private EngineFactory() {}
+
+    /** The group every bridge instance's {@code !bridge} command belongs to. */
+    public static final String COMMAND_GROUP = BridgeCommand.GROUP;
+
+    /** The name and aliases of the {@code !bridge} command. */
+    public static List<String> commandNames() {
+        List<String> names = new ArrayList<>();
+        names.add(BridgeCommand.NAME);
+        names.addAll(BridgeCommand.ALIASES);
+        return List.copyOf(names);
+    }
 
     public static Plugin create(PluginContext context, NetworkConnector connector, BridgeSettings settings) {
         return create(context, connector, settings, Engine.BATCH);

@@ -166,4 +166,28 @@ class CommandsTest {
         assertThat(answer("!bridge unlink")).startsWith("Ce lien est écrit dans le fichier de configuration");
         assertThat(answer("!bridge")).startsWith("Utilisation : !bridge link");
     }
+
+    @Test
+    void twoBridgesOfOneRuntimeShareTheCommandWhichOutlivesTheFirstOne() throws Exception {
+        start(List.of());
+        TestConnector.Plain rocket = new TestConnector.Plain();
+        rocket.channels.put(new RemoteChannelId("R1"), new RemoteChannel(new RemoteChannelId("R1"), "caisse", ""));
+        coop.comptoir.api.plugin.Plugin second = rig.secondBridge("rocketchat", rocket);
+        second.start();
+
+        assertThat(answer("!bridge link discord 777")).isEqualTo("Salon relié à #general sur Discord.");
+        assertThat(answer("!bridge link rocketchat R1")).as("one room, one bridge")
+                .startsWith("Ce salon est déjà relié à Discord (salon 777)");
+        assertThat(answer("!bridge unlink discord")).isEqualTo("Salon délié de Discord : plus rien ne passe.");
+        assertThat(answer("!bridge link rocketchat R1")).as("reaches the Rocket.Chat bridge").contains("caisse");
+        String status = answer("!bridge status");
+        assertThat(status).contains("R1").doesNotContain("777");
+
+        // The first bridge fails to start and the runtime drops that instance's commands:
+        // !bridge belongs to the bridges, so the second one still answers it.
+        rig.router.unregisterAll("discord");
+        rig.plugin.close();
+        assertThat(answer("!bridge status")).contains("R1");
+        assertThat(answer("!bridge link discord 777")).startsWith("Réseau inconnu « discord ». Disponible(s) : rocketchat");
+    }
 }

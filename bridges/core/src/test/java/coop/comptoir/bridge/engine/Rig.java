@@ -73,7 +73,7 @@ final class Rig implements AutoCloseable {
     final java.util.Map<String, HttpRoutes.RouteHandler> getRoutes = new java.util.concurrent.ConcurrentHashMap<>();
     final HttpRoutes routes = new HttpRoutes() {
         @Override
-        public void post(String path, RouteHandler handler) {
+        public void post(String path, coop.comptoir.api.http.RouteOptions options, RouteHandler handler) {
             throw new UnsupportedOperationException();
         }
 
@@ -114,12 +114,15 @@ final class Rig implements AutoCloseable {
         return new BridgeSettings("_discord_", "{name} (Discord)", links, Duration.ofMillis(40), "fr");
     }
 
+    /** What the instances of this rig's "runtime" share ({@code PluginContext.shared}). */
+    private final java.util.Map<String, Object> shared = new java.util.concurrent.ConcurrentHashMap<>();
+
     private void build() {
         db = databases.get();
         opened.add(db);
         events = new Events();
         router = new TestCommandRouter("!", Set.of(ADMIN), "fr", matrix, "Comptoir");
-        Context ctx = new Context(db, events, router.forInstance("discord"), matrix, routes);
+        Context ctx = new Context("discord", db, events, router.forInstance("discord"), matrix, routes, shared);
         plugin = EngineFactory.create(ctx, connector, settings, importBatch);
         engine = (Engine) plugin;
     }
@@ -127,6 +130,19 @@ final class Rig implements AutoCloseable {
     void start() throws Exception {
         plugin.start();
     }
+
+    /**
+     * A second bridge instance in the same "runtime" (database, router, events, shared objects),
+     * as a config with a Discord and a Rocket.Chat bridge runs them; not started.
+     */
+    Plugin secondBridge(String instanceId, NetworkConnector other) {
+        Plugin second = EngineFactory.create(new Context(instanceId, db, events, router.forInstance(instanceId), matrix, routes,
+                shared), other, settings, importBatch);
+        extraPlugins.add(second);
+        return second;
+    }
+
+    private final List<Plugin> extraPlugins = new ArrayList<>();
 
     /** Closes the engine and starts a new one on the same database (a restart). */
     void restart() throws Exception {
@@ -239,6 +255,9 @@ final class Rig implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        for (Plugin p : extraPlugins) {
+            p.close();
+        }
         plugin.close();
         for (Database d : opened) {
             if (d instanceof AutoCloseable c) {
@@ -280,12 +299,12 @@ final class Rig implements AutoCloseable {
         }
     }
 
-    private record Context(Database database, EventSubscriptions events, CommandRouter commands, MatrixClient matrix,
-                           HttpRoutes routes)
+    private record Context(String instanceId, Database database, EventSubscriptions events, CommandRouter commands, MatrixClient matrix,
+                           HttpRoutes routes, java.util.Map<String, Object> sharedObjects)
             implements PluginContext {
         @Override
-        public String instanceId() {
-            return "discord";
+        public <T> T shared(String key, Class<T> type, Supplier<? extends T> create) {
+            return type.cast(sharedObjects.computeIfAbsent(key, k -> create.get()));
         }
 
         @Override

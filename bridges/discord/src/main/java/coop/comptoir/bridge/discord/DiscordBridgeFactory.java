@@ -1,5 +1,6 @@
 package coop.comptoir.bridge.discord;
 
+import coop.comptoir.api.command.CommandName;
 import coop.comptoir.api.plugin.ConfigException;
 import coop.comptoir.api.plugin.Namespaces;
 import coop.comptoir.api.plugin.Plugin;
@@ -27,6 +28,12 @@ public final class DiscordBridgeFactory implements PluginFactory {
     @Override
     public Namespaces namespaces(PluginConfig config) {
         return Namespaces.exclusiveUsers(bind(config).ghostPrefix(), config.serverName());
+    }
+
+    /** {@code !bridge}, served together with every other bridge instance. */
+    @Override
+    public List<CommandName> commands(PluginConfig config) {
+        return Bridges.commands(config);
     }
 
     @Override

@@ -43,6 +43,8 @@ class ForumE2ETest {
     private static ComptoirProcess comptoir;
     private static MatrixTestClient alice;
     private static String onceRoom, signedRoom, hostileRoom, outageRoom, bot, webhookUrl;
+    /** The room of a second forum instance ({@code forum-bureau}, command {@code !forum-bureau}). */
+    private static String bureauRoom;
 
     @BeforeAll
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -56,6 +58,7 @@ class ForumE2ETest {
         signedRoom = alice.createRoom(bot);
         hostileRoom = alice.createRoom(bot);
         outageRoom = alice.createRoom(bot);
+        bureauRoom = alice.createRoom(bot);
         comptoir = rig.comptoir("forum", c -> {
             ObjectNode forum = ((ArrayNode) c.withArray("plugins")).addObject();
             forum.put("type", "forum").put("id", "forum").put("url", discourse.url()).put("api_key", API_KEY)
@@ -67,9 +70,15 @@ class ForumE2ETest {
             route(routes, SIGNED, "bureau", signedRoom);
             route(routes, HOSTILE, "divers", hostileRoom);
             route(routes, OUTAGE, "vie-coop", outageRoom);
+            // A second instance of the type: its own command name, its own category.
+            ObjectNode second = ((ArrayNode) c.withArray("plugins")).addObject();
+            second.put("type", "forum").put("id", "forum-bureau").put("url", discourse.url()).put("api_key", API_KEY)
+                    .put("command", "forum-bureau");
+            second.putObject("webhook").put("secret", SECRET + "-bureau");
+            route(second.putArray("routes"), SIGNED, "bureau", bureauRoom);
         }).start();
         webhookUrl = comptoir.url() + "/_comptoir/plugins/forum/webhook";
-        for (String room : List.of(onceRoom, signedRoom, hostileRoom, outageRoom)) {
+        for (String room : List.of(onceRoom, signedRoom, hostileRoom, outageRoom, bureauRoom)) {
             alice.awaitEvent(room, Events.membership(bot, "join"), WAIT);
         }
     }
@@ -161,6 +170,26 @@ class ForumE2ETest {
                 .contains("Commande groupée de farine", discourse.url() + "/t/sujet-1001/1001");
         String unknown = alice.sendText(onceRoom, "!forum fromages");
         alice.awaitEvent(onceRoom, Events.noticeReply(bot, unknown, "fromages"), WAIT);
+    }
+
+    @Test
+    @Order(2)
+    void aSecondInstanceAnswersItsOwnCommandAndTheHelpTellsThemApart() {
+        String mine = alice.sendText(bureauRoom, "!forum-bureau bureau");
+        JsonNode own = alice.awaitEvent(bureauRoom, Events.noticeReply(bot, mine, ""), WAIT);
+        assertThat(own.path("content").path("body").asText()).as("bureau is a category of forum-bureau")
+                .doesNotContain("Je ne connais pas");
+        String other = alice.sendText(bureauRoom, "!forum-bureau courses");
+        alice.awaitEvent(bureauRoom, Events.noticeReply(bot, other, "Essayez : bureau"), WAIT);
+        String first = alice.sendText(onceRoom, "!forum courses");
+        JsonNode listed = alice.awaitEvent(onceRoom, Events.noticeReply(bot, first, "Derniers sujets"), WAIT);
+        assertThat(listed.path("content").path("body").asText()).contains("Commande groupée de farine");
+
+        String help = alice.sendText(bureauRoom, "!aide");
+        JsonNode answer = alice.awaitEvent(bureauRoom, Events.noticeReply(bot, help, "Voici ce que je sais faire"), WAIT);
+        assertThat(answer.path("content").path("body").asText())
+                .contains("!forum — ").contains("(instance « forum »)")
+                .contains("!forum-bureau — ").contains("(instance « forum-bureau »)");
     }
 
     @Test

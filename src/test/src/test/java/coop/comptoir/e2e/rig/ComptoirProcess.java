@@ -69,7 +69,7 @@ public final class ComptoirProcess implements AutoCloseable {
         return this;
     }
 
-    /** Base URL of the appservice HTTP server (also /health and /metrics), e.g. {@code http://127.0.0.1:41234}. */
+    /** Base URL of the appservice HTTP server (also /health), e.g. {@code http://127.0.0.1:41234}. */
     public String url() {
         return url;
     }
