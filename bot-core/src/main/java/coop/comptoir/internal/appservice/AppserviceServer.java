@@ -113,7 +113,7 @@ public final class AppserviceServer implements AutoCloseable {
         this.metrics = metrics;
         this.ready = ready;
         this.handledEvents = handledEvents;
-        this.gapGuard = new TxnGapGuard(journal.lastTxnId());
+        this.gapGuard = new TxnGapGuard(journal.recentTxnIds(2));
     }
 
     /**
