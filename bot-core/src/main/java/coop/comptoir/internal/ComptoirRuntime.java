@@ -252,7 +252,8 @@ public final class ComptoirRuntime implements AutoCloseable {
     /** Registers the bot, sets its name, and checks the link with the homeserver. Retries until it holds. */
     private void becomeReady() {
         ComptoirConfig.Appservice as = config.appservice();
-        LinkCheck check = new LinkCheck(matrix, as.id(), firstTransaction, LinkCheck.FIRST_TRANSACTION_WAIT);
+        LinkCheck check = new LinkCheck(matrix, as.id(), firstTransaction,
+                Duration.ofSeconds(as.firstTransactionWaitSeconds()));
         long delay = 1_000;
         while (!closing) {
             try {

@@ -18,13 +18,11 @@ import org.slf4j.LoggerFactory;
  * {@code M_UNRECOGNIZED}) is checked another way: {@code whoami} with the {@code as_token} must name
  * the bot (Comptoir reaches the homeserver, which knows this appservice), then the first transaction
  * the homeserver sends proves the other direction. A fresh homeserver where nothing happened yet
- * may send none: after {@link #FIRST_TRANSACTION_WAIT} the link counts as proven by {@code whoami}
- * alone, and the log says so.
+ * may send none: after {@code appservice.first_transaction_wait_seconds} (30 s by default) the link
+ * counts as proven by {@code whoami} alone, and the log says so.
  */
 final class LinkCheck {
     private static final Logger log = LoggerFactory.getLogger(LinkCheck.class);
-    /** How long a homeserver without ping is given to send a first transaction. */
-    static final Duration FIRST_TRANSACTION_WAIT = Duration.ofSeconds(30);
     static final String WHOAMI = "/_matrix/client/v3/account/whoami";
 
     /** How the link was proven; {@link #label} is what {@code /health} reports. */

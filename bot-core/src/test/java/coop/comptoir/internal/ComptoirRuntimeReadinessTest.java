@@ -115,7 +115,18 @@ class ComptoirRuntimeReadinessTest {
     }
 
     @Test
-    void withoutAnyTransactionWhoamiAloneCountsAfterTheWait() throws Exception {
+    void withoutAnyTransactionWhoamiAloneCountsAfterTheConfiguredWaitAndALaterOneCompletesIt() throws Exception {
+        try (ComptoirRuntime rt = ComptoirRuntime.start(config("first_transaction_wait_seconds: 1"), List.of())) {
+            waitFor(() -> health(rt).startsWith("200"));
+            assertThat(health(rt)).isEqualTo("200 {\"status\":\"ready\",\"check\":\"whoami\"}");
+
+            assertThat(put(rt, "7")).isEqualTo(200);
+            waitFor(() -> health(rt).contains("whoami+transaction"));
+        }
+    }
+
+    @Test
+    void linkCheckWithoutAnyTransactionReturnsWhoamiAfterTheWait() throws Exception {
         HttpMatrixClient client = new HttpMatrixClient(homeserver.url("/"), "as-token-for-tests", UserId.of(BOT),
                 new OkHttpClient(), new ObjectMapper(), RetryPolicy.defaults(), null);
         CountDownLatch none = new CountDownLatch(1);
@@ -125,15 +136,20 @@ class ComptoirRuntimeReadinessTest {
     }
 
     private ComptoirConfig config() throws Exception {
+        return config("");
+    }
+
+    private ComptoirConfig config(String appserviceExtra) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         return ConfigLoader.parse("""
                 homeserver: {server_name: coop.example, url: '%s'}
-                appservice: {port: %d, as_token: as-token-for-tests, hs_token: %s}
+                appservice: {port: %d, as_token: as-token-for-tests, hs_token: %s%s}
                 database: {url: 'jdbc:sqlite:comptoir.db'}
-                """.formatted(homeserver.url("/"), port, HS_TOKEN), dir, Map.of());
+                """.formatted(homeserver.url("/"), port, HS_TOKEN, appserviceExtra.isEmpty() ? "" : ", " + appserviceExtra),
+                dir, Map.of());
     }
 
     private static MockResponse json(int code, String body) {

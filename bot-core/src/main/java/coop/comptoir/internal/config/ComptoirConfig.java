@@ -55,7 +55,12 @@ public record ComptoirConfig(
              */
             @JsonProperty("max_pending_events") long maxPendingEvents,
             /** Fail start-up when the homeserver cannot reach Comptoir (ping), instead of retrying. */
-            @JsonProperty("require_ping") boolean requirePing) {
+            @JsonProperty("require_ping") boolean requirePing,
+            /**
+             * On a homeserver without the appservice ping (Dendrite), how long to wait at start-up
+             * for a first transaction before readiness rests on {@code whoami} alone.
+             */
+            @JsonProperty("first_transaction_wait_seconds") int firstTransactionWaitSeconds) {
 
         /** Whether both tokens are known (from the config or from the registration file). */
         @JsonIgnore
@@ -69,7 +74,7 @@ public record ComptoirConfig(
                     + ", registration=" + registration + ", asToken=" + hidden(asToken) + ", hsToken=" + hidden(hsToken)
                     + ", senderLocalpart=" + senderLocalpart + ", displayName=" + displayName
                     + ", maxBodyBytes=" + maxBodyBytes + ", maxPendingEvents=" + maxPendingEvents
-                    + ", requirePing=" + requirePing + "]";
+                    + ", requirePing=" + requirePing + ", firstTransactionWaitSeconds=" + firstTransactionWaitSeconds + "]";
         }
     }
 

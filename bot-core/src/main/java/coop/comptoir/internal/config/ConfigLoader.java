@@ -53,6 +53,7 @@ public final class ConfigLoader {
               max_body_bytes: 10485760
               max_pending_events: 10000
               require_ping: false
+              first_transaction_wait_seconds: 30
             database:
               url: jdbc:sqlite:comptoir.db
               sqlite_synchronous: normal
@@ -137,7 +138,8 @@ public final class ConfigLoader {
         String hsToken = token("hs_token", as.hsToken(), registration.hsToken(), file, errors);
         ConfigErrors.throwIfAny(null, errors);
         Appservice filled = new Appservice(as.id(), as.bind(), as.port(), as.publicUrl(), as.registration(),
-                asToken, hsToken, as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing());
+                asToken, hsToken, as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing(),
+                    as.firstTransactionWaitSeconds());
         return new ComptoirConfig(config.homeserver(), filled, config.database(), config.scheduler(),
                 config.commands(), config.admin(), config.plugins());
     }
@@ -208,7 +210,8 @@ public final class ConfigLoader {
             String registration = as.registration().isBlank() ? as.registration()
                     : baseDir.resolve(as.registration()).normalize().toString();
             as = new Appservice(as.id(), as.bind(), as.port(), publicUrl, registration, as.asToken(), as.hsToken(),
-                    as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing());
+                    as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing(),
+                    as.firstTransactionWaitSeconds());
         }
         Database db = c.database();
         if (db != null) {
