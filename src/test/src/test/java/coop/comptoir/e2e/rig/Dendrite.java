@@ -113,6 +113,8 @@ public final class Dendrite implements Homeserver {
         ((ObjectNode) client.get("rate_limiting")).put("enabled", false);
         ((ObjectNode) config.get("federation_api")).putArray("key_perspectives");
         ((ObjectNode) config.get("user_api")).put("bcrypt_cost", 4);
+        // Synapse's default upload limit (50 MiB) rather than Dendrite's 10 MiB: the media tests upload more.
+        ((ObjectNode) config.get("media_api")).put("max_file_size_bytes", 50L * 1024 * 1024);
         ArrayNode logging = config.putArray("logging");
         logging.addObject().put("type", "std").put("level", "info");
     }
