@@ -32,7 +32,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,8 +53,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Start-up: database and journal first; transactions stored but not handled before a crash are
  * queued again before the listener opens (so they keep their order); then the listener; then, in the
- * background, the bot user is registered and the homeserver is asked to ping Comptoir. Once that
- * ping succeeds, {@code /health} says ready and the plugins' {@code start()} run.
+ * background, the bot user is registered and the link with the homeserver is checked (its appservice
+ * ping, or where it has none {@code whoami} and a first transaction: see {@link LinkCheck}). Once it
+ * is, {@code /health} says ready (and how it was checked) and the plugins' {@code start()} run.
  *
  * <p>Back-pressure: when {@code appservice.max_pending_events} events wait to be handled, new
  * transactions are refused (503) until the handlers catch up. Handlers that ask for a retry keep
@@ -91,6 +91,10 @@ public final class ComptoirRuntime implements AutoCloseable {
     private final SharedObjects sharedObjects = new SharedObjects();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean ready;
+    /** How the link with the homeserver was proven (see {@link LinkCheck}); null until ready. */
+    private volatile LinkCheck.Method readiness;
+    /** Counted down when the first transaction of this run is stored. */
+    private final CountDownLatch firstTransaction = new CountDownLatch(1);
     private volatile boolean closing;
 
     private ComptoirRuntime(ComptoirConfig config, PluginCatalog catalog, Clock clock, Clock pluginClock) throws Exception {
@@ -137,7 +141,10 @@ public final class ComptoirRuntime implements AutoCloseable {
                 journalRef[0].saveProgress(seq, progress);
             }
         });
-        this.journal = new TransactionJournal(database, clock, stored -> stored.forEach(this::submit));
+        this.journal = new TransactionJournal(database, clock, stored -> {
+            firstTransaction.countDown();
+            stored.forEach(this::submit);
+        });
         journalRef[0] = journal;
 
         this.quartz = QuartzService.create(database, config.scheduler());
@@ -168,6 +175,7 @@ public final class ComptoirRuntime implements AutoCloseable {
                         return ComptoirRuntime.this.queryAlias(alias);
                     }
                 }, workers, metrics, () -> ready, dispatcher::handledCount, pluginRoutes, dispatcher::backlogFull);
+        server.readinessCheck(this::readinessLabel);
     }
 
     @FunctionalInterface
@@ -241,9 +249,20 @@ public final class ComptoirRuntime implements AutoCloseable {
         dispatcher.submit(s.seq(), events, s.progress());
     }
 
-    /** Registers the bot, sets its name, and waits until the homeserver reaches us. Retries until it does. */
+    /** What {@code /health} says about how readiness was checked; a late first transaction completes "whoami". */
+    private String readinessLabel() {
+        LinkCheck.Method m = readiness;
+        if (m == LinkCheck.Method.WHOAMI && firstTransaction.getCount() == 0) {
+            m = LinkCheck.Method.WHOAMI_AND_TRANSACTION;
+        }
+        return m == null ? null : m.label;
+    }
+
+    /** Registers the bot, sets its name, and checks the link with the homeserver. Retries until it holds. */
     private void becomeReady() {
         ComptoirConfig.Appservice as = config.appservice();
+        LinkCheck check = new LinkCheck(matrix, as.id(), firstTransaction,
+                Duration.ofSeconds(as.firstTransactionWaitSeconds()));
         long delay = 1_000;
         while (!closing) {
             try {
@@ -251,9 +270,11 @@ public final class ComptoirRuntime implements AutoCloseable {
                 if (as.displayName() != null && !as.displayName().isBlank()) {
                     matrix.setDisplayName(as.displayName());
                 }
-                long ms = matrix.ping(as.id(), "comptoir-" + UUID.randomUUID());
-                log.info("The homeserver reaches Comptoir at {} ({} ms round trip)", as.publicUrl(), ms);
+                readiness = check.run();
                 break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             } catch (MatrixException e) {
                 String hint = switch (e.errcode()) {
                     case "M_CONNECTION_FAILED", "M_BAD_STATUS" -> "the homeserver cannot reach Comptoir at " + as.publicUrl()

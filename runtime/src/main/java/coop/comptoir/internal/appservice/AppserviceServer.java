@@ -121,6 +121,7 @@ public final class AppserviceServer implements AutoCloseable {
     private final TxnGapGuard gapGuard;
     private final PluginRouteHandler routes;
     private final BooleanSupplier backlogFull;
+    private volatile java.util.function.Supplier<String> readinessCheck = () -> null;
     private Undertow server;
 
     public AppserviceServer(Settings settings, String hsToken, ObjectMapper mapper, TransactionJournal journal,
@@ -155,7 +156,15 @@ public final class AppserviceServer implements AutoCloseable {
         this.metrics = metrics;
         this.ready = ready;
         this.handledEvents = handledEvents;
-        this.gapGuard = new TxnGapGuard(journal.lastTxnId());
+        this.gapGuard = new TxnGapGuard(journal.recentTxnIds(2));
+    }
+
+    /**
+     * How readiness was checked ({@code "ping"}, {@code "whoami+transaction"}, …), added to a ready
+     * {@code /health} answer as {@code "check"}; the supplier may return null (nothing added).
+     */
+    public void readinessCheck(java.util.function.Supplier<String> check) {
+        this.readinessCheck = check;
     }
 
     public void start() {
@@ -237,8 +246,11 @@ public final class AppserviceServer implements AutoCloseable {
         switch (path) {
             case "/health" -> {
                 boolean ok = ready.getAsBoolean();
+                String check = ok ? readinessCheck.get() : null;
                 ex.setStatusCode(ok ? 200 : 503);
-                json(ex, ok ? "{\"status\":\"ready\"}" : "{\"status\":\"starting\"}");
+                json(ex, !ok ? "{\"status\":\"starting\"}"
+                        : check == null ? "{\"status\":\"ready\"}"
+                        : "{\"status\":\"ready\",\"check\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(check)) + "\"}");
             }
             case "/metrics" -> {
                 ex.getResponseHeaders().put(Headers.CONTENT_TYPE, metrics.contentType());

@@ -193,10 +193,22 @@ public final class TransactionJournal implements AutoCloseable {
 
     /** The ID of the last transaction stored, or null if none is. */
     public String lastTxnId() {
+        List<String> recent = recentTxnIds(1);
+        return recent.isEmpty() ? null : recent.get(0);
+    }
+
+    /** The txnIds of the last {@code n} transactions stored, newest first. */
+    public List<String> recentTxnIds(int n) {
         return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT txn_id FROM core_txn ORDER BY seq DESC LIMIT 1");
-                 ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT txn_id FROM core_txn ORDER BY seq DESC LIMIT ?")) {
+                ps.setInt(1, n);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<String> ids = new ArrayList<>();
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                    return ids;
+                }
             }
         });
     }

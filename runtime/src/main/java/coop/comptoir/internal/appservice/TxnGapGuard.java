@@ -1,6 +1,7 @@
 package coop.comptoir.internal.appservice;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +18,13 @@ import org.slf4j.LoggerFactory;
  * oldest unsent transaction first (N+1), then N+2 again, which is accepted. Order is kept and nothing
  * waits for a later failure. A gap that was never a lost transaction costs one retry delay (2 s).
  *
- * <p>Only purely numeric txnIds take part; other homeservers' IDs are left alone.
+ * <p>The guard applies only where IDs count up one by one, and switches itself on when it sees it:
+ * two consecutive numeric IDs in a row (stored before this start, or received since). Other
+ * homeservers number otherwise and are left alone: Dendrite (0.13) uses the nanosecond time of the
+ * event stream's message, or {@code <ts>_<count>}; Conduit, conduwuit and continuwuity a base64
+ * hash. A non-numeric ID, or a numeric one that does not follow the previous one by exactly one,
+ * never arms it. The cost: on Synapse, a transaction lost before two in a row were seen (the very
+ * first ones of a new database) waits for the next failure, as it would without the guard.
  */
 final class TxnGapGuard {
     private static final Logger log = LoggerFactory.getLogger(TxnGapGuard.class);
@@ -25,11 +32,14 @@ final class TxnGapGuard {
     private static final long MAX_GAP = 10_000;
 
     private long last;
+    /** Whether IDs were seen counting up one by one, so that a gap means a transaction not sent. */
+    private boolean armed;
     private final Set<Long> refusedOnce = new HashSet<>();
 
-    /** @param lastStored the last txnId stored before this start, or null */
-    TxnGapGuard(String lastStored) {
-        this.last = parse(lastStored);
+    /** @param recentStored the last txnIds stored before this start, newest first (may be empty) */
+    TxnGapGuard(List<String> recentStored) {
+        this.last = recentStored.isEmpty() ? -1 : parse(recentStored.get(0));
+        this.armed = recentStored.size() >= 2 && last > 0 && parse(recentStored.get(1)) == last - 1;
     }
 
     /**
@@ -41,7 +51,11 @@ final class TxnGapGuard {
         if (n < 0) {
             return true;
         }
-        if (last >= 0 && n > last + 1 && n - last <= MAX_GAP && refusedOnce.add(n)) {
+        if (!armed && last >= 0 && n == last + 1) {
+            armed = true;
+            log.debug("Transaction IDs count up one by one: a gap will be taken as a transaction not sent");
+        }
+        if (armed && last >= 0 && n > last + 1 && n - last <= MAX_GAP && refusedOnce.add(n)) {
             log.warn("Transaction {} arrived but {} did not: asking the homeserver to send the missing one(s) first",
                     n, last + 1 == n - 1 ? Long.toString(last + 1) : (last + 1) + " to " + (n - 1));
             return false;

@@ -59,7 +59,12 @@ public record ComptoirConfig(
             /** Fail start-up when the homeserver cannot reach Comptoir (ping), instead of retrying. */
             @JsonProperty("require_ping") boolean requirePing,
             /** How the plugins' public routes (/_comptoir/plugins/…) are served. */
-            @JsonProperty("plugin_routes") PluginRoutes pluginRoutes) {
+            @JsonProperty("plugin_routes") PluginRoutes pluginRoutes,
+            /**
+             * On a homeserver without the appservice ping (Dendrite), how long to wait at start-up
+             * for a first transaction before readiness rests on {@code whoami} alone.
+             */
+            @JsonProperty("first_transaction_wait_seconds") int firstTransactionWaitSeconds) {
 
         /** Whether both tokens are known (from the config or from the registration file). */
         @JsonIgnore
@@ -73,7 +78,8 @@ public record ComptoirConfig(
                     + ", registration=" + registration + ", asToken=" + hidden(asToken) + ", hsToken=" + hidden(hsToken)
                     + ", senderLocalpart=" + senderLocalpart + ", displayName=" + displayName
                     + ", maxBodyBytes=" + maxBodyBytes + ", maxPendingEvents=" + maxPendingEvents
-                    + ", requirePing=" + requirePing + ", pluginRoutes=" + pluginRoutes + "]";
+                    + ", requirePing=" + requirePing + ", pluginRoutes=" + pluginRoutes
+                    + ", firstTransactionWaitSeconds=" + firstTransactionWaitSeconds + "]";
         }
     }
 

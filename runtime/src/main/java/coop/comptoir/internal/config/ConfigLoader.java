@@ -58,6 +58,7 @@ public final class ConfigLoader {
                 queue: 8
                 max_receiving: 8
                 body_timeout_seconds: 10
+              first_transaction_wait_seconds: 30
             database:
               url: jdbc:sqlite:comptoir.db
               sqlite_synchronous: normal
@@ -144,7 +145,8 @@ public final class ConfigLoader {
         String hsToken = token("hs_token", as.hsToken(), registration.hsToken(), file, errors);
         ConfigErrors.throwIfAny(null, errors);
         Appservice filled = new Appservice(as.id(), as.bind(), as.port(), as.publicUrl(), as.registration(),
-                asToken, hsToken, as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing(), as.pluginRoutes());
+                asToken, hsToken, as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing(), as.pluginRoutes(),
+                    as.firstTransactionWaitSeconds());
         return new ComptoirConfig(config.homeserver(), filled, config.database(), config.scheduler(),
                 config.commands(), config.admin(), config.plugins(), config.pluginsDir());
     }
@@ -217,7 +219,8 @@ public final class ConfigLoader {
             String registration = as.registration().isBlank() ? as.registration()
                     : baseDir.resolve(as.registration()).normalize().toString();
             as = new Appservice(as.id(), as.bind(), as.port(), publicUrl, registration, as.asToken(), as.hsToken(),
-                    as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing(), as.pluginRoutes());
+                    as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing(), as.pluginRoutes(),
+                    as.firstTransactionWaitSeconds());
         }
         Database db = c.database();
         if (db != null) {

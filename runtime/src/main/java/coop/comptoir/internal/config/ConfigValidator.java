@@ -73,6 +73,9 @@ final class ConfigValidator {
         if (as.maxBodyBytes() < MIN_BODY_BYTES) {
             error("appservice.max_body_bytes", "must be at least " + MIN_BODY_BYTES);
         }
+        if (as.firstTransactionWaitSeconds() < 0 || as.firstTransactionWaitSeconds() > 3600) {
+            error("appservice.first_transaction_wait_seconds", "must be between 0 and 3600");
+        }
         if (as.maxPendingEvents() < 1) {
             error("appservice.max_pending_events", "must be at least 1");
         }

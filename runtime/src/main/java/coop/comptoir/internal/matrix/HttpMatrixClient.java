@@ -71,6 +71,8 @@ public final class HttpMatrixClient implements MatrixClient {
     static final String AVATAR_URL = V3 + "/profile/{userId}/avatar_url";
     static final String UPLOAD = "/_matrix/media/v3/upload";
     static final String DOWNLOAD = "/_matrix/client/v1/media/download/{serverName}/{mediaId}";
+    /** The unauthenticated path, for homeservers older than Matrix 1.11 (the one above answers M_UNRECOGNIZED). */
+    static final String LEGACY_DOWNLOAD = "/_matrix/media/v3/download/{serverName}/{mediaId}";
     static final String PING = "/_matrix/client/v1/appservice/{appserviceId}/ping";
     /** Template reported for {@link #request}: its path is free, so it is not a label. */
     static final String CUSTOM = "/_matrix/{custom}";
@@ -81,6 +83,8 @@ public final class HttpMatrixClient implements MatrixClient {
     private final ObjectMapper json;
     private final UserId user;
     private final Long ts;
+    /** Set once the homeserver turned out to lack authenticated media; shared by derived clients. */
+    private final java.util.concurrent.atomic.AtomicBoolean legacyMedia;
 
     /**
      * @param homeserver base URL of the client-server API ({@code http://127.0.0.1:8008}); a path prefix is kept
@@ -99,6 +103,7 @@ public final class HttpMatrixClient implements MatrixClient {
                 Objects.requireNonNull(retry, "retry"), listener);
         this.user = bot;
         this.ts = null;
+        this.legacyMedia = new java.util.concurrent.atomic.AtomicBoolean();
     }
 
     private HttpMatrixClient(HttpMatrixClient from, UserId user, Long ts) {
@@ -108,6 +113,7 @@ public final class HttpMatrixClient implements MatrixClient {
         this.json = from.json;
         this.user = user;
         this.ts = ts;
+        this.legacyMedia = from.legacyMedia;
     }
 
     @Override
@@ -379,7 +385,19 @@ public final class HttpMatrixClient implements MatrixClient {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
         }
-        Call call = new Call("GET", DOWNLOAD, uri.serverName(), uri.mediaId());
+        if (!legacyMedia.get()) {
+            Call call = new Call("GET", DOWNLOAD, uri.serverName(), uri.mediaId());
+            try {
+                return transport.execute(call.method, call.template, call.url.build(), null, true, maxBytes);
+            } catch (MatrixException e) {
+                if (!"M_UNRECOGNIZED".equals(e.errcode())) {
+                    throw e;
+                }
+                LOG.info("The homeserver has no authenticated media download (Matrix 1.11): using {} instead", LEGACY_DOWNLOAD);
+                legacyMedia.set(true);
+            }
+        }
+        Call call = new Call("GET", LEGACY_DOWNLOAD, uri.serverName(), uri.mediaId());
         return transport.execute(call.method, call.template, call.url.build(), null, true, maxBytes);
     }
 

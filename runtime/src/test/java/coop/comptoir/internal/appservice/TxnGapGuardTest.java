@@ -2,12 +2,13 @@ package coop.comptoir.internal.appservice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TxnGapGuardTest {
     @Test
     void refusesOnceTheTransactionAfterAMissingOneThenAcceptsInOrder() {
-        TxnGapGuard g = new TxnGapGuard("76");
+        TxnGapGuard g = new TxnGapGuard(List.of("76", "75"));
         assertThat(g.admit("78")).as("77 never came").isFalse();
         assertThat(g.admit("77")).isTrue();
         assertThat(g.admit("78")).isTrue();
@@ -16,16 +17,37 @@ class TxnGapGuardTest {
 
     @Test
     void aGapThatWasNeverALostTransactionOnlyCostsOneRetry() {
-        TxnGapGuard g = new TxnGapGuard(null);
+        TxnGapGuard g = new TxnGapGuard(List.of());
         assertThat(g.admit("10")).isTrue();
-        assertThat(g.admit("12")).isFalse();
-        assertThat(g.admit("12")).isTrue();
+        assertThat(g.admit("11")).isTrue();
+        assertThat(g.admit("13")).isFalse();
         assertThat(g.admit("13")).isTrue();
+        assertThat(g.admit("14")).isTrue();
+    }
+
+    @Test
+    void numericIdsThatNeverCountUpOneByOneAreNeverRefused() {
+        // a homeserver numbering transactions by a position shared with other appservices, or by time
+        TxnGapGuard g = new TxnGapGuard(List.of("1000", "990"));
+        assertThat(g.admit("1005")).isTrue();
+        assertThat(g.admit("1012")).isTrue();
+        assertThat(g.admit("1040")).isTrue();
+        TxnGapGuard fresh = new TxnGapGuard(List.of());
+        assertThat(fresh.admit("10")).isTrue();
+        assertThat(fresh.admit("12")).as("no evidence yet that IDs are contiguous").isTrue();
+    }
+
+    @Test
+    void dendriteAndConduitIdsAreLeftAlone() {
+        TxnGapGuard g = new TxnGapGuard(List.of("1733480000000000001", "1733480000000000000"));
+        assertThat(g.admit("1733480000000000005")).as("Dendrite: nanosecond times").isTrue();
+        assertThat(g.admit("1733480000123_2")).as("Dendrite without metadata").isTrue();
+        assertThat(g.admit("q2nB8Zk0l3oJxw7cS0mT1yR2vP4uE6aH9dF1gK3jL5M")).as("Conduit family: a hash").isTrue();
     }
 
     @Test
     void retriesResetsAndOtherNumberingsAreLeftAlone() {
-        TxnGapGuard g = new TxnGapGuard("500");
+        TxnGapGuard g = new TxnGapGuard(List.of("500", "499"));
         assertThat(g.admit("500")).as("a retry").isTrue();
         assertThat(g.admit("3")).as("a homeserver that starts again from 1").isTrue();
         assertThat(g.admit("1000000")).as("a jump too large to be lost transactions").isTrue();

@@ -163,7 +163,8 @@ class ConfigLoaderTest {
     void refusesUnknownKeysNamingTheAllowedOnes() {
         assertThat(errors("homeserver: {server_name: a.org}\nappservice:\n  prot: 8080\n"))
                 .containsExactly("appservice.prot: unknown key (allowed: id, bind, port, public_url, registration, as_token,"
-                        + " hs_token, sender_localpart, display_name, max_body_bytes, max_pending_events, require_ping, plugin_routes)");
+                        + " hs_token, sender_localpart, display_name, max_body_bytes, max_pending_events, require_ping, plugin_routes,"
+                        + " first_transaction_wait_seconds)");
         assertThat(errors("homeserver: {server_name: a.org}\nhomeservre: {}\n"))
                 .containsExactly("homeservre: unknown key (allowed: homeserver, appservice, database, scheduler, commands, admin, plugins, plugins_dir)");
     }

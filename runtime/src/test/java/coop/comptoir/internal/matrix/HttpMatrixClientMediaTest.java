@@ -65,6 +65,30 @@ class HttpMatrixClientMediaTest {
     }
 
     @Test
+    void aHomeserverWithoutAuthenticatedMediaIsAskedOnTheOlderPathThenOnly() throws Exception {
+        server.enqueue(new MockResponse.Builder().code(404).addHeader("Content-Type", "application/json")
+                .body("{\"errcode\":\"M_UNRECOGNIZED\",\"error\":\"Unrecognized request\"}").build());
+        server.enqueue(new MockResponse.Builder().body(new Buffer().write(new byte[10])).build());
+        server.enqueue(new MockResponse.Builder().body(new Buffer().write(new byte[20])).build());
+
+        assertThat(client.download(FILE, LIMIT)).hasSize(10);
+        assertThat(client.as(UserId.of("@_discord_1:example.org")).download(FILE, LIMIT)).hasSize(20);
+
+        assertThat(server.takeRequest().getUrl().encodedPath()).isEqualTo("/_matrix/client/v1/media/download/example.org/big");
+        assertThat(server.takeRequest().getUrl().encodedPath()).isEqualTo("/_matrix/media/v3/download/example.org/big");
+        assertThat(server.takeRequest().getUrl().encodedPath()).as("remembered").isEqualTo("/_matrix/media/v3/download/example.org/big");
+    }
+
+    @Test
+    void aMissingFileIsNotAskedTwice() {
+        server.enqueue(new MockResponse.Builder().code(404).addHeader("Content-Type", "application/json")
+                .body("{\"errcode\":\"M_NOT_FOUND\",\"error\":\"Not found\"}").build());
+
+        assertThatThrownBy(() -> client.download(FILE, LIMIT)).isInstanceOf(MatrixException.class).hasMessageContaining("M_NOT_FOUND");
+        assertThat(server.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
     void aFileWithinTheLimitArrivesWhole() {
         server.enqueue(new MockResponse.Builder().body(new Buffer().write(new byte[LIMIT])).build());
         server.enqueue(new MockResponse.Builder().chunkedBody(new Buffer().write(new byte[LIMIT]), 1000).build());

@@ -10,11 +10,13 @@ import coop.comptoir.e2e.rig.RunningComptoir;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What a member sees first: the bot comes when invited and answers {@code !ping}. */
+@Tag("dendrite")
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class JoinAndPingE2ETest {
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,6 +45,7 @@ class RestartE2ETest {
     private static final Rig rig = Rig.get();
 
     @Test
+    @Tag("dendrite")
     void everyCommandIsAnsweredExactlyOnceAcrossAKill() throws Exception {
         String bot = rig.botUserId();
         MatrixTestClient alice = rig.newUser("alice");

@@ -25,6 +25,7 @@ import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -147,6 +148,7 @@ class WelcomeE2ETest {
     }
 
     @Test
+    @Tag("dendrite")
     void aNewcomerIsGreetedOnceWithAWorkingMentionAndNotAgainAfterRejoining() {
         MatrixTestClient bob = joiner("bob", "Bob <le nouveau>", helpRoom);
 
@@ -217,6 +219,7 @@ class WelcomeE2ETest {
     }
 
     @Test
+    @Tag("dendrite")
     void salonsListsThePublicRoomsWithTheirTopicAndALink() {
         String command = alice.sendText(helpRoom, "!salons");
 

@@ -237,7 +237,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         if (!DiscordConfig.isSnowflake(id.value())) {
             return Optional.empty();
         }
-        GuildChannel c = jda().getGuildChannelById(id.value());
+        GuildChannel c = guildLoaded().getGuildChannelById(id.value());
         if (!(c instanceof StandardGuildMessageChannel ch) || !inGuild(ch.getGuild())) {
             return Optional.empty();
         }
@@ -862,6 +862,32 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         JDA j = jda;
         if (j == null) {
             throw new IllegalStateException("the Discord connector is not started");
+        }
+        return j;
+    }
+
+    /** How long a look-up waits for the configured server to be loaded, right after a (re)connection. */
+    private static final long GUILD_WAIT_MILLIS = 15_000;
+
+    /**
+     * JDA once the configured server is loaded: right after start, Discord sends the server's
+     * channels a moment after the session is ready, and a channel looked up meanwhile would be
+     * called unknown. Waits up to {@link #GUILD_WAIT_MILLIS}, then fails as retryable.
+     */
+    private JDA guildLoaded() throws BridgeException {
+        long deadline = System.nanoTime() + GUILD_WAIT_MILLIS * 1_000_000;
+        JDA j;
+        while ((j = jda) == null || config.guildId() != null && j.getGuildById(config.guildId()) == null) {
+            if (System.nanoTime() > deadline) {
+                throw BridgeException.retryable(french() ? "le serveur Discord n'est pas encore chargé"
+                        : "the Discord server is not loaded yet", null, null);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw BridgeException.retryable("interrupted", null, null);
+            }
         }
         return j;
     }

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
@@ -167,6 +168,7 @@ class DiscordBridgeE2ETest {
     }
 
     @Test
+    @Tag("dendrite")
     @Order(1)
     void onlyComptoirsAdministratorsLinkARoom() {
         String refused = bob.sendText(generalRoom, "!bridge link discord " + general.id());
@@ -182,6 +184,7 @@ class DiscordBridgeE2ETest {
     }
 
     @Test
+    @Tag("dendrite")
     @Order(2)
     void textCrossesBothWaysWithNamesAndFormattingAndNoEcho() throws Exception {
         alice.sendText(generalRoom, "Bonjour depuis Matrix");
@@ -412,6 +415,7 @@ class DiscordBridgeE2ETest {
     }
 
     @Test
+    @Tag("dendrite")
     @Order(12)
     void historyIsImportedWithItsTimestamps() {
         FakeMessage one = discord.userSays(archives.id(), dAlice.id(), "archive un");

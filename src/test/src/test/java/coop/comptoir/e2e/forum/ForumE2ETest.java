@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
@@ -129,6 +130,7 @@ class ForumE2ETest {
     }
 
     @Test
+    @Tag("dendrite")
     @Order(1)
     void aNewTopicSeenByWebhookAndPollingIsAnnouncedOnceInItsRoom() throws Exception {
         String title = "Commande groupée de farine";

@@ -56,10 +56,10 @@ public final class MatrixTestClient {
     }
 
     /**
-     * Registers a user through Synapse's shared-secret admin API ({@code /_synapse/admin/v1/register})
-     * and returns a client logged in as that user.
+     * Registers a user through the shared-secret admin API ({@code /_synapse/admin/v1/register}, which
+     * Dendrite implements too) and returns a client logged in as that user.
      */
-    public static MatrixTestClient register(Synapse synapse, String localpart) {
+    public static MatrixTestClient register(Homeserver synapse, String localpart) {
         HttpUrl url = HttpUrl.get(synapse.url()).newBuilder()
                 .addPathSegments("_synapse/admin/v1/register").build();
         Http.Answer nonceAnswer = Http.call(new Request.Builder().url(url).build());

@@ -11,9 +11,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The end-to-end test bed, one per JVM, started by the first {@link #get()}: a Synapse that knows
- * Comptoir's appservice registration, made by Comptoir's own {@code generate-registration} command
- * before Synapse starts. Stopped by a JVM shutdown hook.
+ * The end-to-end test bed, one per JVM, started by the first {@link #get()}: a homeserver (Synapse,
+ * or Dendrite with {@code -Dcomptoir.e2e.homeserver=dendrite}) that knows Comptoir's appservice
+ * registration, made by Comptoir's own {@code generate-registration} command before the homeserver
+ * starts. Stopped by a JVM shutdown hook.
  *
  * <p>Tests share the homeserver (every user and room name is unique) and start their own
  * {@link ComptoirProcess} with {@link #comptoir(String)}.
@@ -34,11 +35,11 @@ public final class Rig {
 
     private final Path work;
     private final ComptoirCli cli;
-    private final Synapse synapse;
+    private final Homeserver synapse;
     private final int appservicePort;
     private final Registration registration;
 
-    private Rig(Path work, ComptoirCli cli, Synapse synapse, int appservicePort, Registration registration) {
+    private Rig(Path work, ComptoirCli cli, Homeserver synapse, int appservicePort, Registration registration) {
         this.work = work;
         this.cli = cli;
         this.synapse = synapse;
@@ -72,7 +73,9 @@ public final class Rig {
         Path work = RigSettings.workDir();
         Files.createDirectories(work);
         ComptoirCli cli = new ComptoirCli(RigSettings.jar(), COMPTOIR_ENV, testPluginClasspath());
-        Synapse synapse = new Synapse(work.resolve("synapse"), SynapseInstaller.ensureInstalled(), SERVER_NAME);
+        Homeserver synapse = RigSettings.dendrite()
+                ? new Dendrite(work.resolve("dendrite"), DendriteInstaller.ensureInstalled(), SERVER_NAME)
+                : new Synapse(work.resolve("synapse"), SynapseInstaller.ensureInstalled(), SERVER_NAME);
         int appservicePort = Ports.freeLoopbackPort();
 
         Path registrationDir = work.resolve("registration");
@@ -99,8 +102,8 @@ public final class Rig {
             synapse.close();
         }, "e2e-rig-shutdown"));
         synapse.start(List.of(registrationFile));
-        System.out.printf("e2e rig: Synapse %s at %s (logs %s), appservice port %d, work %s%n",
-                SERVER_NAME, synapse.url(), synapse.logFile(), appservicePort, work);
+        System.out.printf("e2e rig: %s %s at %s (logs %s), appservice port %d, work %s%n",
+                synapse.describe(), SERVER_NAME, synapse.url(), synapse.logFile(), appservicePort, work);
         return new Rig(work, cli, synapse, appservicePort, registration);
     }
 
@@ -120,12 +123,12 @@ public final class Rig {
     }
 
     /** The rig's Comptoir config: this homeserver, the shared registration, SQLite in {@code database}. */
-    private static ObjectNode config(Synapse synapse, int appservicePort, Path registration, Path database) {
+    private static ObjectNode config(Homeserver synapse, int appservicePort, Path registration, Path database) {
         ObjectNode config = Http.object();
         config.putObject("homeserver")
                 .put("url", synapse.url())
                 .put("server_name", synapse.serverName());
-        config.putObject("appservice")
+        ObjectNode appservice = config.putObject("appservice")
                 .put("id", APPSERVICE_ID)
                 .put("bind", "127.0.0.1")
                 .put("port", appservicePort)
@@ -133,13 +136,24 @@ public final class Rig {
                 .put("registration", registration.toString())
                 .put("sender_localpart", BOT_LOCALPART)
                 .put("display_name", "Comptoir");
+        if (synapse instanceof Dendrite) {
+            // No appservice ping there: a Comptoir started while nothing happens in the bot's rooms
+            // waits this long for a first transaction (30 s by default) before turning ready.
+            appservice.put("first_transaction_wait_seconds", 3);
+        }
         config.putObject("database").put("url", "jdbc:sqlite:" + database);
         config.putArray("plugins").addObject().put("type", "echo-ghost");
         return config;
     }
 
-    public Synapse synapse() {
+    /** The homeserver under test (Synapse unless {@code -Dcomptoir.e2e.homeserver=dendrite}); the name stays for the tests. */
+    public Homeserver synapse() {
         return synapse;
+    }
+
+    /** Whether the homeserver under test is Dendrite. */
+    public boolean onDendrite() {
+        return synapse instanceof Dendrite;
     }
 
     /** The registration Synapse loaded (tokens, namespaces). */

@@ -41,6 +41,15 @@ final class RigSettings {
         return Path.of(configured).toAbsolutePath().normalize();
     }
 
+    /** Whether {@code -Dcomptoir.e2e.homeserver=dendrite} asks for Dendrite (else Synapse). */
+    static boolean dendrite() {
+        String configured = System.getProperty("comptoir.e2e.homeserver", "synapse").trim();
+        if (!configured.equals("synapse") && !configured.equals("dendrite")) {
+            throw new IllegalArgumentException("comptoir.e2e.homeserver must be synapse or dendrite, not " + configured);
+        }
+        return configured.equals("dendrite");
+    }
+
     /** The java launcher of the running JVM, so that Comptoir runs on the JDK the tests run on. */
     static Path javaLauncher() {
         return Path.of(System.getProperty("java.home"), "bin", "java");

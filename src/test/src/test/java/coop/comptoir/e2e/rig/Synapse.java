@@ -25,7 +25,9 @@ import okhttp3.Request;
  *
  * <p>Use {@link Rig#get()} in tests: it starts one per JVM. This class knows nothing of Comptoir.
  */
-public final class Synapse implements AutoCloseable {
+public final class Synapse implements Homeserver {
+    static final String VERSION = "1.163.2";
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     /** Rate limiter sections raised so that tests never wait on them. */
     private static final List<String> RATE_LIMITS = List.of(
@@ -51,21 +53,30 @@ public final class Synapse implements AutoCloseable {
         this.sharedSecret = randomHex(24);
     }
 
+    @Override
+    public String describe() {
+        return "Synapse " + VERSION;
+    }
+
     /** Client-server API base URL, e.g. {@code http://127.0.0.1:38117}. */
+    @Override
     public String url() {
         return "http://127.0.0.1:" + port;
     }
 
+    @Override
     public String serverName() {
         return serverName;
     }
 
     /** The {@code registration_shared_secret}, for the admin registration API. */
+    @Override
     public String sharedSecret() {
         return sharedSecret;
     }
 
     /** Synapse's own log (WARNING and up, appservice INFO). */
+    @Override
     public Path logFile() {
         return dir.resolve("homeserver.log");
     }
@@ -76,6 +87,7 @@ public final class Synapse implements AutoCloseable {
     }
 
     /** The tails of both log files, for failure messages. */
+    @Override
     public String logTail() {
         return Logs.tail(consoleFile(), 40) + "\n" + Logs.tail(logFile(), 60);
     }
@@ -87,6 +99,7 @@ public final class Synapse implements AutoCloseable {
      * @param registrations appservice registration files Synapse loads
      * @throws IllegalStateException when Synapse does not come up, with the tail of its logs
      */
+    @Override
     public synchronized void start(List<Path> registrations) throws IOException, InterruptedException {
         if (process != null) {
             throw new IllegalStateException("Synapse is already started at " + url());

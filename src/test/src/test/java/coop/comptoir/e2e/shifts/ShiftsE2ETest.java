@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
@@ -151,6 +152,7 @@ class ShiftsE2ETest {
     }
 
     @Test
+    @Tag("dendrite")
     @Order(1)
     void theReminderArrivesInTheTeamRoomAtItsDueTimeWithMentions() {
         // due at 7:00 in Paris (2 h before 9:00), 05:00Z; the plugins get there in 6 s
