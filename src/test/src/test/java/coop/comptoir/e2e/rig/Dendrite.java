@@ -3,16 +3,12 @@ package coop.comptoir.e2e.rig;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import okhttp3.Request;
 
 /**
  * One real Dendrite on 127.0.0.1 (built by scripts/install-dendrite.sh), with SQLite, federation
@@ -22,7 +18,6 @@ import okhttp3.Request;
  */
 public final class Dendrite implements Homeserver {
     static final String VERSION = "0.13.8";
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Path dir;
     private final Path bin;
@@ -94,7 +89,7 @@ public final class Dendrite implements Homeserver {
                 .redirectErrorStream(true)
                 .redirectOutput(logFile().toFile())
                 .start();
-        awaitReady();
+        ServerProcess.awaitReady(this, process, "Dendrite");
     }
 
     private void customize(ObjectNode config, List<Path> registrations) {
@@ -119,46 +114,13 @@ public final class Dendrite implements Homeserver {
         logging.addObject().put("type", "std").put("level", "info");
     }
 
-    private void awaitReady() throws InterruptedException {
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        Request versions = new Request.Builder().url(url() + "/_matrix/client/versions").build();
-        String lastProblem = "no answer yet";
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Dendrite exited with status " + process.exitValue()
-                        + " during start-up\n" + logTail());
-            }
-            try {
-                Http.Answer answer = Http.call(versions);
-                if (answer.status() == 200) {
-                    return;
-                }
-                lastProblem = "answered " + answer;
-            } catch (UncheckedIOException e) {
-                lastProblem = e.getMessage();
-            }
-            Thread.sleep(200);
-        }
-        close();
-        throw new IllegalStateException("Dendrite did not answer /_matrix/client/versions within "
-                + START_TIMEOUT.toSeconds() + " s (" + lastProblem + ")\n" + logTail());
-    }
-
     /** Stops the server (SIGTERM, then SIGKILL after 15 s). Safe to call twice. */
     @Override
     public synchronized void close() {
         if (process == null) {
             return;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ServerProcess.stop(process);
         process = null;
     }
 

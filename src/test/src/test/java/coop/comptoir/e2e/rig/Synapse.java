@@ -3,19 +3,15 @@ package coop.comptoir.e2e.rig;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import okhttp3.Request;
 
 /**
  * One real Synapse on 127.0.0.1, run from a Python virtual environment, with SQLite, no rate
@@ -28,7 +24,6 @@ import okhttp3.Request;
 public final class Synapse implements Homeserver {
     static final String VERSION = "1.163.2";
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     /** Rate limiter sections raised so that tests never wait on them. */
     private static final List<String> RATE_LIMITS = List.of(
             "rc_message", "rc_registration", "rc_login.address", "rc_login.account",
@@ -119,32 +114,7 @@ public final class Synapse implements Homeserver {
         builder.environment().put("PYTHONUNBUFFERED", "1");
         process = builder.start();
         Files.writeString(dir.resolve("synapse.pid"), Long.toString(process.pid()));
-        awaitReady();
-    }
-
-    private void awaitReady() throws InterruptedException {
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        Request versions = new Request.Builder().url(url() + "/_matrix/client/versions").build();
-        String lastProblem = "no answer yet";
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Synapse exited with status " + process.exitValue()
-                        + " during start-up\n" + logTail());
-            }
-            try {
-                Http.Answer answer = Http.call(versions);
-                if (answer.status() == 200) {
-                    return;
-                }
-                lastProblem = "answered " + answer;
-            } catch (UncheckedIOException e) {
-                lastProblem = e.getMessage();
-            }
-            Thread.sleep(200);
-        }
-        close();
-        throw new IllegalStateException("Synapse did not answer /_matrix/client/versions within "
-                + START_TIMEOUT.toSeconds() + " s (" + lastProblem + ")\n" + logTail());
+        ServerProcess.awaitReady(this, process, "Synapse");
     }
 
     /** Stops the server (SIGTERM, then SIGKILL after 15 s). Safe to call twice. */
@@ -153,15 +123,7 @@ public final class Synapse implements Homeserver {
         if (process == null) {
             return;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ServerProcess.stop(process);
         process = null;
     }
 
