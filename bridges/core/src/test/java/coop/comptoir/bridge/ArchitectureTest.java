@@ -6,6 +6,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import coop.comptoir.testing.PluginArchitecture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,9 +19,8 @@ class ArchitectureTest {
             .importPackages("coop.comptoir.bridge");
 
     @Test
-    void usesNoRuntimeInternals() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("coop.comptoir.internal..", "org.sqlite..",
-                "org.postgresql..", "io.undertow..", "org.quartz..").check(CLASSES);
+    void usesThePublicApiOnly() {
+        PluginArchitecture.usesThePublicApiOnly().check(CLASSES);
     }
 
     @Test

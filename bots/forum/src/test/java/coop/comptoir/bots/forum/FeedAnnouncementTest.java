@@ -12,7 +12,7 @@ import coop.comptoir.api.id.EventId;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.matrix.MatrixClient;
 import coop.comptoir.api.matrix.OutgoingMessage;
-import coop.comptoir.internal.store.JdbcDatabase;
+import coop.comptoir.testing.TestDatabase;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ class FeedAnnouncementTest {
 
     @TempDir
     Path dir;
-    private JdbcDatabase db;
+    private TestDatabase db;
     private final MatrixClient matrix = mock(MatrixClient.class);
     private final List<String> sentTo = new ArrayList<>();
     private final List<OutgoingMessage> sent = new ArrayList<>();
@@ -45,7 +45,7 @@ class FeedAnnouncementTest {
 
     @BeforeEach
     void setUp() {
-        db = JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), null, null, "normal", 2);
+        db = TestDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), 2);
         when(matrix.join(anyString())).thenAnswer(i -> RoomId.of(i.getArgument(0)));
         when(matrix.send(any(), any(), anyString())).thenAnswer(i -> {
             sentTo.add(((RoomId) i.getArgument(0)).value());

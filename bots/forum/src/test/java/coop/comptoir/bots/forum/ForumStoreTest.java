@@ -2,7 +2,7 @@ package coop.comptoir.bots.forum;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import coop.comptoir.internal.store.JdbcDatabase;
+import coop.comptoir.testing.TestDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,7 +23,7 @@ class ForumStoreTest {
 
     @Test
     void deliveriesOnSqlite() {
-        try (JdbcDatabase db = JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), null, null, "normal", 2)) {
+        try (TestDatabase db = TestDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), 2)) {
             deliveriesAreRecognisedByIdOrBodyUntilForgotten(db);
         }
     }
@@ -43,8 +43,7 @@ class ForumStoreTest {
         try (Connection c = DriverManager.getConnection(base); Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA " + schema);
         }
-        try (JdbcDatabase db = JdbcDatabase.open(base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema,
-                null, null, null, 4)) {
+        try (TestDatabase db = TestDatabase.open(base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema, 4)) {
             deliveriesAreRecognisedByIdOrBodyUntilForgotten(db);
         } finally {
             try (Connection c = DriverManager.getConnection(base); Statement st = c.createStatement()) {
@@ -53,7 +52,7 @@ class ForumStoreTest {
         }
     }
 
-    private static void deliveriesAreRecognisedByIdOrBodyUntilForgotten(JdbcDatabase db) {
+    private static void deliveriesAreRecognisedByIdOrBodyUntilForgotten(TestDatabase db) {
         ForumStore store = new ForumStore(db, "forum");
         ForumStore other = new ForumStore(db, "forum-2");
         assertThat(store.delivered("1001", "aaaa")).isFalse();

@@ -18,7 +18,7 @@ import coop.comptoir.api.id.EventId;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.matrix.MatrixClient;
 import coop.comptoir.api.matrix.OutgoingMessage;
-import coop.comptoir.internal.store.JdbcDatabase;
+import coop.comptoir.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,7 +46,7 @@ class WebhookHandlerTest {
 
     @TempDir
     Path dir;
-    private JdbcDatabase db;
+    private TestDatabase db;
     private final MockWebServer forum = new MockWebServer();
     private final MatrixClient matrix = mock(MatrixClient.class);
     private final List<OutgoingMessage> sent = new ArrayList<>();
@@ -58,7 +58,7 @@ class WebhookHandlerTest {
     @BeforeEach
     void setUp() throws Exception {
         forum.start();
-        db = JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), null, null, "normal", 2);
+        db = TestDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), 2);
         when(matrix.join(anyString())).thenAnswer(i -> RoomId.of(i.getArgument(0)));
         when(matrix.send(any(), any(), anyString())).thenAnswer(i -> {
             sent.add(i.getArgument(1));

@@ -9,7 +9,7 @@ import coop.comptoir.api.store.Database;
 import coop.comptoir.bots.shifts.Fakes.Matrix;
 import coop.comptoir.bots.shifts.Fakes.TestClock;
 import coop.comptoir.bots.shifts.ShiftsStore.Row;
-import coop.comptoir.internal.store.JdbcDatabase;
+import coop.comptoir.testing.TestDatabase;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -49,20 +49,20 @@ class ReminderEngineTest {
     @TempDir
     Path dir;
 
-    private final List<JdbcDatabase> opened = new ArrayList<>();
-    private JdbcDatabase db;
+    private final List<TestDatabase> opened = new ArrayList<>();
+    private TestDatabase db;
     private final Matrix matrix = new Matrix();
     private final TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
 
     @BeforeEach
     void open() {
-        db = TestDb.sqlite(dir);
+        db = TestDatabase.sqlite(dir);
         opened.add(db);
     }
 
     @AfterEach
     void close() {
-        opened.forEach(JdbcDatabase::close);
+        opened.forEach(TestDatabase::close);
     }
 
     static Shift shift(String id, ZonedDateTime start, int seats, UserId... members) {
@@ -467,16 +467,16 @@ class ReminderEngineTest {
     /** Two processes need PostgreSQL (SQLite allows one per file). */
     @Test
     void aReminderReplannedByAnotherProcessBetweenReadAndClaimGoesOutAsReplanned() throws Exception {
-        try (TestDb.Schema schema = TestDb.postgres()) {
-            JdbcDatabase mine = schema.open();
-            JdbcDatabase other = schema.open();
+        try (TestDatabase.PostgresSchema schema = TestDatabase.postgresSchema()) {
+            TestDatabase mine = schema.open();
+            TestDatabase other = schema.open();
             opened.add(mine);
             opened.add(other);
             replannedBetweenReadAndClaim(new Interleaved(mine), other);
         }
     }
 
-    private void replannedBetweenReadAndClaim(Interleaved viewOfA, JdbcDatabase other) {
+    private void replannedBetweenReadAndClaim(Interleaved viewOfA, TestDatabase other) {
         ReminderEngine a = engine(viewOfA, matrix, clock, null);
         ReminderEngine b = engine(other, matrix, clock, null);
         poll(a, shift("yaml:samedi:2026-03-14", START, 4, ALICE));
@@ -502,9 +502,9 @@ class ReminderEngineTest {
     }
 
     /** Closes the database (SQLite allows one process per file) and opens it again, as a restart does. */
-    private JdbcDatabase reopen() {
+    private TestDatabase reopen() {
         db.close();
-        db = TestDb.sqlite(dir);
+        db = TestDatabase.sqlite(dir);
         opened.add(db);
         return db;
     }
@@ -516,15 +516,15 @@ class ReminderEngineTest {
 
     @Test
     void twoEnginesOnOnePostgresDatabaseSendEachReminderOnce() throws Exception {
-        try (TestDb.Schema schema = TestDb.postgres()) {
+        try (TestDatabase.PostgresSchema schema = TestDatabase.postgresSchema()) {
             racingEngines(schema::open);
         }
     }
 
     /** Two "processes" plan and tick at the same moments; every reminder reaches its room once. */
-    private void racingEngines(java.util.function.Supplier<JdbcDatabase> open) throws Exception {
-        JdbcDatabase one = open.get();
-        JdbcDatabase two = open.get();
+    private void racingEngines(java.util.function.Supplier<TestDatabase> open) throws Exception {
+        TestDatabase one = open.get();
+        TestDatabase two = open.get();
         opened.add(one);
         opened.add(two);
         ReminderEngine a = engine(one, matrix, clock, HELP_ROOM.value());

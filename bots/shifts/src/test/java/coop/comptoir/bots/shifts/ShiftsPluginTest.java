@@ -15,7 +15,7 @@ import coop.comptoir.bots.shifts.Fakes.Matrix;
 import coop.comptoir.bots.shifts.Fakes.Section;
 import coop.comptoir.bots.shifts.Fakes.TestClock;
 import coop.comptoir.bots.shifts.source.ShiftSource;
-import coop.comptoir.internal.store.JdbcDatabase;
+import coop.comptoir.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -44,7 +44,7 @@ class ShiftsPluginTest {
     private final Commands commands = new Commands();
     /** Tuesday 10 March 2026, 10:00 in Paris; 2026-03-02 is a Monday of week A, so this is week B. */
     private final TestClock clock = new TestClock(Instant.parse("2026-03-10T09:00:00Z"));
-    private JdbcDatabase db;
+    private TestDatabase db;
     private Plugin plugin;
 
     @AfterEach
@@ -86,7 +86,7 @@ class ShiftsPluginTest {
     }
 
     private Plugin start(String yaml) throws Exception {
-        db = TestDb.sqlite(dir);
+        db = TestDatabase.sqlite(dir);
         Section s = Section.of(yaml);
         ShiftsPluginFactory factory = new ShiftsPluginFactory();
         factory.validate(s);
@@ -111,7 +111,7 @@ class ShiftsPluginTest {
 
     @Test
     void startReadsNoSourceButSchedulesAFirstPollNowFollowedByATick() throws Exception {
-        db = TestDb.sqlite(dir);
+        db = TestDatabase.sqlite(dir);
         Section s = Section.of(section(scheduleFile("\"@alice:coop.example\""), "reminders: [48h]\n"));
         plugin = new ShiftsPluginFactory().create(new Context("shifts", s, matrix, db, jobs, commands, clock));
         clock.set(Instant.parse("2026-03-12T08:00:00Z"));
@@ -177,7 +177,7 @@ class ShiftsPluginTest {
 
     @Test
     void anUnexpectedSourceErrorReachesTheAdminsWithoutItsMessageAndTheLogMasked() throws Exception {
-        db = TestDb.sqlite(dir);
+        db = TestDatabase.sqlite(dir);
         Section section = Section.of(section(scheduleFile("\"@alice:coop.example\""), ""));
         ShiftsPluginFactory.Settings s = ShiftsPluginFactory.settings(section, null, null);
         ShiftSource failing = new ShiftSource() {

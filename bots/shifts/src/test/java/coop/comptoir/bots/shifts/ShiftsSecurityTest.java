@@ -12,7 +12,7 @@ import coop.comptoir.bots.shifts.Fakes.Jobs;
 import coop.comptoir.bots.shifts.Fakes.Matrix;
 import coop.comptoir.bots.shifts.Fakes.Section;
 import coop.comptoir.bots.shifts.Fakes.TestClock;
-import coop.comptoir.internal.store.JdbcDatabase;
+import coop.comptoir.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -45,7 +45,7 @@ class ShiftsSecurityTest {
     /** Thursday 12 March 2026, 8:00 in Paris: the 48h reminders of Saturday 9:00 are due in an hour. */
     private final TestClock clock = new TestClock(Instant.parse("2026-03-12T07:00:00Z"));
     private int edits;
-    private JdbcDatabase db;
+    private TestDatabase db;
     private Plugin plugin;
 
     @AfterEach
@@ -59,7 +59,7 @@ class ShiftsSecurityTest {
     }
 
     private void start(String yaml) throws Exception {
-        db = TestDb.sqlite(dir);
+        db = TestDatabase.sqlite(dir);
         Section s = Section.of(yaml);
         ShiftsPluginFactory factory = new ShiftsPluginFactory();
         factory.validate(s);

@@ -9,7 +9,7 @@ import coop.comptoir.api.http.RouteRequest;
 import coop.comptoir.api.http.RouteResponse;
 import coop.comptoir.api.id.MxcUri;
 import coop.comptoir.bridge.api.BridgeSettings;
-import coop.comptoir.internal.store.JdbcDatabase;
+import coop.comptoir.testing.TestDatabase;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -44,7 +44,7 @@ class AvatarTest {
         BridgeSettings base = Rig.settings(List.of());
         BridgeSettings settings = new BridgeSettings(base.ghostPrefix(), base.ghostNameTemplate(), base.links(),
                 base.maxRetryDelay(), base.language(), publicAddress);
-        rig = new Rig(() -> JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), null, null, "normal", 2), net, settings, 3);
+        rig = new Rig(() -> TestDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), 2), net, settings, 3);
         MxcUri avatar = rig.matrix.upload(alicesAvatar, "image/png", "alice.png");
         rig.matrix.state.roomAvatars.put(ROOM + " " + ALICE.value(), avatar.toString());
         rig.link();

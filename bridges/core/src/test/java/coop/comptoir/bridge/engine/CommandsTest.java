@@ -13,7 +13,7 @@ import coop.comptoir.bridge.api.BridgeSettings;
 import coop.comptoir.bridge.api.RemoteChannel;
 import coop.comptoir.bridge.api.RemoteChannelId;
 import coop.comptoir.bridge.api.RemoteEvent;
-import coop.comptoir.internal.store.JdbcDatabase;
+import coop.comptoir.testing.TestDatabase;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +33,7 @@ class CommandsTest {
 
     void start(List<BridgeSettings.StaticLink> links, boolean encrypted) throws Exception {
         net.channels.put(new RemoteChannelId("777"), new RemoteChannel(new RemoteChannelId("777"), "general", ""));
-        rig = new Rig(() -> JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), null, null, "normal", 2), net,
+        rig = new Rig(() -> TestDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), 2), net,
                 Rig.settings(links), 3);
         rig.matrix.state.aliases.put(RoomAlias.of("#cafe:coop.example"), ROOM);
         if (encrypted) {

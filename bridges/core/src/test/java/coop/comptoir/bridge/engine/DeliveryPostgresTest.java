@@ -3,7 +3,7 @@ package coop.comptoir.bridge.engine;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import coop.comptoir.api.store.Database;
-import coop.comptoir.internal.store.JdbcDatabase;
+import coop.comptoir.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -38,7 +38,7 @@ class DeliveryPostgresTest extends DeliveryContract {
             }
         }
         String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-        return () -> JdbcDatabase.open(url, null, null, null, 4);
+        return () -> TestDatabase.open(url, 4);
     }
 
     @AfterEach

@@ -1,7 +1,7 @@
 package coop.comptoir.bridge.engine;
 
 import coop.comptoir.api.store.Database;
-import coop.comptoir.internal.store.JdbcDatabase;
+import coop.comptoir.testing.TestDatabase;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,6 +12,6 @@ class DeliverySqliteTest extends DeliveryContract {
 
     @Override
     Supplier<Database> databases() {
-        return () -> JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("bridge.db"), null, null, "normal", 2);
+        return () -> TestDatabase.open("jdbc:sqlite:" + dir.resolve("bridge.db"), 2);
     }
 }

@@ -14,7 +14,7 @@ import coop.comptoir.api.id.UserId;
 import coop.comptoir.bridge.api.MatrixContent;
 import coop.comptoir.bridge.api.RemoteEvent;
 import coop.comptoir.bridge.api.RemoteMessageId;
-import coop.comptoir.internal.store.JdbcDatabase;
+import coop.comptoir.testing.TestDatabase;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -134,7 +134,7 @@ class RelationsTest extends LinkedEngineTest {
     void aNetworkWithoutEditsSaysSoOnceAndPostsNothing() throws Exception {
         rig.close();
         TestConnector.Plain plain = new TestConnector.Plain();
-        rig = new Rig(() -> JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("plain.db"), null, null, "normal", 2), plain,
+        rig = new Rig(() -> TestDatabase.open("jdbc:sqlite:" + dir.resolve("plain.db"), 2), plain,
                 Rig.settings(List.of()), 3);
         rig.link();
         rig.start();

@@ -25,7 +25,8 @@ import coop.comptoir.bridge.api.RemoteEvent;
 import coop.comptoir.bridge.api.RemoteMessageId;
 import coop.comptoir.bridge.api.RemoteUser;
 import coop.comptoir.bridge.api.RemoteUserId;
-import coop.comptoir.internal.command.CommandRouterImpl;
+import coop.comptoir.testing.TestCommandRouter;
+import coop.comptoir.testing.TestDatabase;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,7 +65,7 @@ final class Rig implements AutoCloseable {
     final int importBatch;
     Database db;
     Events events;
-    CommandRouterImpl router;
+    TestCommandRouter router;
     Plugin plugin;
     Engine engine;
     private final AtomicInteger eventIds = new AtomicInteger();
@@ -103,8 +104,7 @@ final class Rig implements AutoCloseable {
 
     /** A started engine on a SQLite file in {@code dir}, its room linked to {@link #CHANNEL}. */
     static Rig linkedOnSqlite(java.nio.file.Path dir, NetworkConnector connector, BridgeSettings settings) throws Exception {
-        Rig rig = new Rig(() -> coop.comptoir.internal.store.JdbcDatabase.open(
-                "jdbc:sqlite:" + dir.resolve("t.db"), null, null, "normal", 2), connector, settings, 3);
+        Rig rig = new Rig(() -> TestDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), 2), connector, settings, 3);
         rig.link();
         rig.start();
         return rig;
@@ -121,7 +121,7 @@ final class Rig implements AutoCloseable {
         db = databases.get();
         opened.add(db);
         events = new Events();
-        router = new CommandRouterImpl("!", Set.of(ADMIN), "fr", matrix, "Comptoir");
+        router = new TestCommandRouter("!", Set.of(ADMIN), "fr", matrix, "Comptoir");
         Context ctx = new Context("discord", db, events, router.forInstance("discord"), matrix, routes, shared);
         plugin = EngineFactory.create(ctx, connector, settings, importBatch);
         engine = (Engine) plugin;

@@ -7,10 +7,11 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import coop.comptoir.testing.PluginArchitecture;
 import org.junit.jupiter.api.Test;
 
 /**
- * The connector uses the public API of bot-core and of the bridge engine only, and shows JDA to no
+ * The connector uses the public API of Comptoir and of the bridge engine only, and shows JDA to no
  * one: its public face is the plugin factory and the connector class.
  */
 class ConnectorArchitectureTest {
@@ -20,8 +21,9 @@ class ConnectorArchitectureTest {
 
     @Test
     void onlyPublicApisOfTheCoreAndTheEngine() {
+        PluginArchitecture.usesThePublicApiOnly().check(CLASSES);
         noClasses().that().resideInAPackage("coop.comptoir.bridge.discord..")
-                .should().dependOnClassesThat().resideInAnyPackage("coop.comptoir.internal..", "coop.comptoir.bridge.engine..")
+                .should().dependOnClassesThat().resideInAPackage("coop.comptoir.bridge.engine..")
                 .check(CLASSES);
     }
 

@@ -10,7 +10,7 @@ import java.time.Instant;
 
 /**
  * The time Comptoir's plugins see ({@code context.clock()}), moved by the test: a file holding an
- * offset from the system clock, named to the process by {@value #ENV} (see bot-core's
+ * offset from the system clock, named to the process by {@value #ENV} (see the runtime's
  * {@code OffsetFileClock}). Quartz keeps real time; plugins that poll their clock from a short job
  * see the new time within that job's period.
  */

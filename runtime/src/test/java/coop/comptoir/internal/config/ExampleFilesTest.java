@@ -1,0 +1,84 @@
+package coop.comptoir.internal.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.core.status.Status;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The files in {@code config/} are what admins copy: they must load and say the truth. */
+class ExampleFilesTest {
+    private static Path configDir() {
+        for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("config/comptoir.example.yaml"))) {
+                return p.resolve("config");
+            }
+        }
+        throw new AssertionError("config/comptoir.example.yaml not found above " + System.getProperty("user.dir"));
+    }
+
+    @Test
+    void theExampleConfigShowsTheDefaults() {
+        Path dir = configDir();
+        ComptoirConfig example = ConfigLoader.load(dir.resolve("comptoir.example.yaml"), Map.of());
+        assertThat(example).isEqualTo(ConfigLoader.defaults(dir, "example.org"));
+    }
+
+    @Test
+    void theExampleConfigMentionsEveryKey() throws IOException {
+        String text = Files.readString(configDir().resolve("comptoir.example.yaml"));
+        Map<String, Class<?>> sections = Map.of("homeserver", ComptoirConfig.Homeserver.class,
+                "appservice", ComptoirConfig.Appservice.class, "database", ComptoirConfig.Database.class,
+                "scheduler", ComptoirConfig.Scheduler.class, "commands", ComptoirConfig.Commands.class,
+                "admin", ComptoirConfig.Admin.class);
+        assertThat(TreeBinder.keys(ComptoirConfig.class)).containsAll(sections.keySet());
+        sections.forEach((section, type) -> {
+            assertThat(text).containsPattern(Pattern.compile("^" + section + ":", Pattern.MULTILINE));
+            for (String key : TreeBinder.keys(type)) {
+                assertThat(text).as(section + "." + key)
+                        .containsPattern(Pattern.compile("^ *(# *)?" + key + ":", Pattern.MULTILINE));
+            }
+        });
+    }
+
+    @Test
+    void theExampleRegistrationReadsBack() {
+        RegistrationFile r = RegistrationFile.read(configDir().resolve("registration.example.yaml"));
+        assertThat(r.id()).isEqualTo("comptoir");
+        assertThat(r.senderLocalpart()).isEqualTo("comptoir");
+        assertThat(r.namespaces().users()).extracting(e -> e.regex()).contains("@comptoir:example\\.org");
+    }
+
+    @Test
+    void theLogbackFilesLoadAndShowMdcKeysOnlyWhenSet() throws Exception {
+        // the example for /etc, and the default the runnable jar carries (dist's, not a library's)
+        for (Path file : List.of(configDir().resolve("logback.xml"),
+                configDir().resolveSibling("dist/src/main/resources/logback.xml"))) {
+            LoggerContext context = new LoggerContext();
+            JoranConfigurator configurator = new JoranConfigurator();
+            configurator.setContext(context);
+            configurator.doConfigure(file.toFile());
+            assertThat(context.getStatusManager().getCopyOfStatusList()).as(file.toString())
+                    .noneMatch(s -> s.getLevel() >= Status.WARN);
+            assertThat(context.getLogger("org.quartz").getEffectiveLevel().toString()).isEqualTo("WARN");
+
+            var appender = (ch.qos.logback.core.OutputStreamAppender<?>) context.getLogger("ROOT").getAppender("CONSOLE");
+            var encoder = (ch.qos.logback.classic.encoder.PatternLayoutEncoder) appender.getEncoder();
+            LoggingEvent plain = new LoggingEvent("x", context.getLogger("coop.comptoir.X"), ch.qos.logback.classic.Level.INFO, "hello", null, null);
+            plain.setMDCPropertyMap(Map.of());
+            assertThat(encoder.getLayout().doLayout(plain)).endsWith("coop.comptoir.X - hello" + System.lineSeparator());
+            LoggingEvent tagged = new LoggingEvent("x", context.getLogger("coop.comptoir.X"), ch.qos.logback.classic.Level.INFO, "hello", null, null);
+            tagged.setMDCPropertyMap(Map.of("plugin", "welcome", "room", "!r:a.org"));
+            assertThat(encoder.getLayout().doLayout(tagged)).endsWith("coop.comptoir.X plugin=welcome room=!r:a.org - hello" + System.lineSeparator());
+            context.stop();
+        }
+    }
+}

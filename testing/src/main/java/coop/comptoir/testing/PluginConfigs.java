@@ -1,0 +1,40 @@
+package coop.comptoir.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import coop.comptoir.api.plugin.PluginConfig;
+import coop.comptoir.internal.config.ComptoirConfig.PluginSection;
+import coop.comptoir.internal.config.ConfigLoader;
+import coop.comptoir.internal.config.PluginConfigImpl;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Plugin sections bound by the runtime's own binder, so that a plugin's tests see the same errors
+ * (and the same paths in them) as an administrator would.
+ */
+public final class PluginConfigs {
+    private PluginConfigs() {}
+
+    /**
+     * The section of a plugin of type {@code type}, holding {@code settings}, found at {@code path}
+     * in the config file (e.g. {@code plugins[0]}), on the homeserver {@code serverName}.
+     */
+    public static PluginConfig of(String type, String path, JsonNode settings, String serverName) {
+        return new PluginConfigImpl(new PluginSection(type, type, true, settings, path), serverName);
+    }
+
+    /**
+     * The first plugin section of a whole config file, read as the runtime reads it: YAML,
+     * {@code ${NAME}} taken from {@code env}, relative paths against the current folder.
+     *
+     * @throws RuntimeException when the file is not valid, its message listing every error
+     * @throws IllegalArgumentException when the file has no plugin section
+     */
+    public static PluginConfig firstPlugin(String configYaml, Map<String, String> env) {
+        var config = ConfigLoader.parse(configYaml, Path.of("."), env);
+        if (config.plugins().isEmpty()) {
+            throw new IllegalArgumentException("the config has no plugins: section");
+        }
+        return new PluginConfigImpl(config.plugins().get(0), config.homeserver().serverName());
+    }
+}

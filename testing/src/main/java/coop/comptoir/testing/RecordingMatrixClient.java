@@ -1,0 +1,363 @@
+package coop.comptoir.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import coop.comptoir.api.id.EventId;
+import coop.comptoir.api.id.MxcUri;
+import coop.comptoir.api.id.RoomAlias;
+import coop.comptoir.api.id.RoomId;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.matrix.MatrixClient;
+import coop.comptoir.api.matrix.MatrixException;
+import coop.comptoir.api.matrix.MediaTooLargeException;
+import coop.comptoir.api.matrix.OutgoingMessage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Matrix client that talks to no homeserver: it records what a plugin sends (messages, events,
+ * state, reactions, edits, redactions) and keeps a small in-memory picture of rooms, members, state,
+ * aliases and media, so that a plugin reading back what it wrote sees it. Thread-safe.
+ *
+ * <p>Views made with {@link #as(UserId)} share the record; each {@link Sent} says who sent it.
+ * {@link #request} is not faked and throws.
+ */
+public final class RecordingMatrixClient implements MatrixClient {
+    /** One event sent through the client; {@code stateKey} is null for a non-state event. */
+    public record Sent(UserId sender, RoomId room, String type, String stateKey, ObjectNode content, EventId eventId,
+            String txnId) {
+        /** The {@code body} of the content, or null. */
+        public String body() {
+            return content.hasNonNull("body") ? content.get("body").asText() : null;
+        }
+    }
+
+    private static final class World {
+        final String serverName;
+        final AtomicInteger counter = new AtomicInteger();
+        final List<Sent> sent = new ArrayList<>();
+        final Map<RoomId, Set<UserId>> members = new LinkedHashMap<>();
+        final Map<String, ObjectNode> state = new LinkedHashMap<>();
+        final Map<RoomAlias, RoomId> aliases = new LinkedHashMap<>();
+        final Map<String, Long> powerLevels = new LinkedHashMap<>();
+        final Map<String, byte[]> media = new LinkedHashMap<>();
+        final Map<UserId, String> displayNames = new LinkedHashMap<>();
+
+        World(String serverName) {
+            this.serverName = serverName;
+        }
+
+        String next(String prefix) {
+            return prefix + "fake" + counter.incrementAndGet();
+        }
+    }
+
+    private final World world;
+    private final UserId self;
+
+    /** A client acting as {@code bot}, on the homeserver of {@code bot}. */
+    public RecordingMatrixClient(UserId bot) {
+        this(new World(bot.serverName()), bot);
+    }
+
+    private RecordingMatrixClient(World world, UserId self) {
+        this.world = world;
+        this.self = self;
+    }
+
+    // ---- what the test reads and sets up ----
+
+    /** Everything sent so far, by every view, in order. */
+    public List<Sent> sent() {
+        synchronized (world) {
+            return List.copyOf(world.sent);
+        }
+    }
+
+    /** The messages ({@code m.room.message}) sent to {@code room}, in order. */
+    public List<Sent> messagesIn(RoomId room) {
+        return sent().stream().filter(s -> s.room().equals(room) && s.type().equals("m.room.message")).toList();
+    }
+
+    /** The bodies of the messages sent to {@code room}, in order. */
+    public List<String> bodiesIn(RoomId room) {
+        return messagesIn(room).stream().map(Sent::body).toList();
+    }
+
+    /** Forgets what was sent (rooms, members and state stay). */
+    public void clearSent() {
+        synchronized (world) {
+            world.sent.clear();
+        }
+    }
+
+    /** Puts {@code user} in {@code room} (creating the room), as if they had joined. */
+    public RecordingMatrixClient addMember(RoomId room, UserId user) {
+        synchronized (world) {
+            world.members.computeIfAbsent(room, r -> new LinkedHashSet<>()).add(user);
+        }
+        return this;
+    }
+
+    /** Makes {@code alias} resolve to {@code room}. */
+    public RecordingMatrixClient addAlias(RoomAlias alias, RoomId room) {
+        synchronized (world) {
+            world.aliases.put(alias, room);
+        }
+        return this;
+    }
+
+    /** Gives {@code user} the power level {@code level} in {@code room} (0 otherwise). */
+    public RecordingMatrixClient setPowerLevel(RoomId room, UserId user, long level) {
+        synchronized (world) {
+            world.powerLevels.put(room.value() + "|" + user.value(), level);
+        }
+        return this;
+    }
+
+    /** The display name last set by {@code user}, if any. */
+    public Optional<String> displayName(UserId user) {
+        synchronized (world) {
+            return Optional.ofNullable(world.displayNames.get(user));
+        }
+    }
+
+    // ---- MatrixClient ----
+
+    @Override
+    public UserId userId() {
+        return self;
+    }
+
+    @Override
+    public MatrixClient as(UserId user) {
+        return new RecordingMatrixClient(world, user);
+    }
+
+    /** The timestamp is not recorded: the same view is returned. */
+    @Override
+    public MatrixClient withTimestamp(long originServerTs) {
+        return this;
+    }
+
+    @Override
+    public void ensureRegistered() {
+        // every user exists here
+    }
+
+    @Override
+    public RoomId join(String roomIdOrAlias) {
+        RoomId room = roomIdOrAlias.startsWith("#") ? resolveAlias(RoomAlias.of(roomIdOrAlias)) : RoomId.of(roomIdOrAlias);
+        addMember(room, self);
+        return room;
+    }
+
+    @Override
+    public void invite(RoomId room, UserId user) {
+        sendState(room, "m.room.member", user.value(), membership("invite"));
+    }
+
+    @Override
+    public void leave(RoomId room) {
+        synchronized (world) {
+            Set<UserId> in = world.members.get(room);
+            if (in != null) {
+                in.remove(self);
+            }
+        }
+    }
+
+    @Override
+    public void kick(RoomId room, UserId user, String reason) {
+        ObjectNode content = membership("leave");
+        if (reason != null) {
+            content.put("reason", reason);
+        }
+        sendState(room, "m.room.member", user.value(), content);
+        synchronized (world) {
+            Set<UserId> in = world.members.get(room);
+            if (in != null) {
+                in.remove(user);
+            }
+        }
+    }
+
+    @Override
+    public RoomId resolveAlias(RoomAlias alias) {
+        synchronized (world) {
+            RoomId room = world.aliases.get(alias);
+            if (room == null) {
+                throw new MatrixException(404, "M_NOT_FOUND", "Room alias " + alias + " not found");
+            }
+            return room;
+        }
+    }
+
+    @Override
+    public RoomId createRoom(ObjectNode request) {
+        RoomId room;
+        synchronized (world) {
+            room = RoomId.of(world.next("!") + ":" + world.serverName);
+        }
+        addMember(room, self);
+        if (request.has("room_alias_name")) {
+            addAlias(RoomAlias.of(request.get("room_alias_name").asText(), world.serverName), room);
+        }
+        request.path("invite").forEach(u -> invite(room, UserId.of(u.asText())));
+        return room;
+    }
+
+    @Override
+    public EventId send(RoomId room, OutgoingMessage message, String txnId) {
+        return record(room, "m.room.message", null, message.toContent(), txnId);
+    }
+
+    @Override
+    public EventId sendEvent(RoomId room, String type, ObjectNode content, String txnId) {
+        return record(room, type, null, content.deepCopy(), txnId);
+    }
+
+    @Override
+    public EventId sendState(RoomId room, String type, String stateKey, ObjectNode content) {
+        synchronized (world) {
+            world.state.put(room.value() + "|" + type + "|" + stateKey, content.deepCopy());
+        }
+        return record(room, type, stateKey, content.deepCopy(), null);
+    }
+
+    @Override
+    public Optional<ObjectNode> getState(RoomId room, String type, String stateKey) {
+        synchronized (world) {
+            ObjectNode content = world.state.get(room.value() + "|" + type + "|" + stateKey);
+            return Optional.ofNullable(content).map(ObjectNode::deepCopy);
+        }
+    }
+
+    @Override
+    public List<UserId> joinedMembers(RoomId room) {
+        synchronized (world) {
+            return List.copyOf(world.members.getOrDefault(room, Set.of()));
+        }
+    }
+
+    @Override
+    public List<RoomId> joinedRooms() {
+        synchronized (world) {
+            return world.members.entrySet().stream().filter(e -> e.getValue().contains(self)).map(Map.Entry::getKey)
+                    .toList();
+        }
+    }
+
+    /** The event as the homeserver would give it, if it was sent through this client. */
+    @Override
+    public JsonNode getEvent(RoomId room, EventId event) {
+        Sent s = sent().stream().filter(x -> x.eventId().equals(event) && x.room().equals(room)).findFirst()
+                .orElseThrow(() -> new MatrixException(404, "M_NOT_FOUND", "Event not found"));
+        ObjectNode node = JsonNodeFactory.instance.objectNode()
+                .put("event_id", s.eventId().value()).put("room_id", room.value())
+                .put("sender", s.sender().value()).put("type", s.type());
+        if (s.stateKey() != null) {
+            node.put("state_key", s.stateKey());
+        }
+        node.set("content", s.content().deepCopy());
+        return node;
+    }
+
+    @Override
+    public EventId redact(RoomId room, EventId event, String reason, String txnId) {
+        ObjectNode content = JsonNodeFactory.instance.objectNode().put("redacts", event.value());
+        if (reason != null) {
+            content.put("reason", reason);
+        }
+        return record(room, "m.room.redaction", null, content, txnId);
+    }
+
+    @Override
+    public EventId react(RoomId room, EventId target, String key, String txnId) {
+        ObjectNode content = JsonNodeFactory.instance.objectNode();
+        content.putObject("m.relates_to").put("rel_type", "m.annotation").put("event_id", target.value()).put("key", key);
+        return record(room, "m.reaction", null, content, txnId);
+    }
+
+    @Override
+    public EventId edit(RoomId room, EventId original, OutgoingMessage newContent, String txnId) {
+        ObjectNode content = newContent.baseContent();
+        content.put("body", "* " + newContent.body());
+        content.set("m.new_content", newContent.baseContent());
+        content.putObject("m.relates_to").put("rel_type", "m.replace").put("event_id", original.value());
+        return record(room, "m.room.message", null, content, txnId);
+    }
+
+    @Override
+    public void setDisplayName(String displayName) {
+        synchronized (world) {
+            world.displayNames.put(self, displayName);
+        }
+    }
+
+    @Override
+    public void setAvatarUrl(MxcUri avatar) {
+        // not recorded
+    }
+
+    @Override
+    public long powerLevel(RoomId room, UserId user) {
+        synchronized (world) {
+            return world.powerLevels.getOrDefault(room.value() + "|" + user.value(), 0L);
+        }
+    }
+
+    @Override
+    public MxcUri upload(byte[] data, String contentType, String fileName) {
+        synchronized (world) {
+            MxcUri uri = new MxcUri(world.serverName, world.next("media"));
+            world.media.put(uri.toString(), data.clone());
+            return uri;
+        }
+    }
+
+    @Override
+    public byte[] download(MxcUri uri, long maxBytes) {
+        byte[] data;
+        synchronized (world) {
+            data = world.media.get(uri.toString());
+        }
+        if (data == null) {
+            throw new MatrixException(404, "M_NOT_FOUND", "Media not found");
+        }
+        if (data.length > maxBytes) {
+            throw new MediaTooLargeException(200, maxBytes, data.length);
+        }
+        return data.clone();
+    }
+
+    @Override
+    public long ping(String appserviceId, String transactionId) {
+        return 0;
+    }
+
+    /** Not faked. @throws UnsupportedOperationException always */
+    @Override
+    public JsonNode request(String method, String path, JsonNode body) {
+        throw new UnsupportedOperationException("RecordingMatrixClient does not fake " + method + " " + path);
+    }
+
+    private EventId record(RoomId room, String type, String stateKey, ObjectNode content, String txnId) {
+        synchronized (world) {
+            EventId id = EventId.of(world.next("$"));
+            world.sent.add(new Sent(self, room, type, stateKey, content, id, txnId));
+            return id;
+        }
+    }
+
+    private static ObjectNode membership(String value) {
+        return JsonNodeFactory.instance.objectNode().put("membership", value);
+    }
+}
