@@ -2,10 +2,9 @@ package coop.comptoir.bots.forum;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import coop.comptoir.api.http.Addresses;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -200,7 +199,7 @@ final class DiscourseClient {
 
     /** Whether an API key may be sent to {@code u}: https, or http to this machine (no name is looked up). */
     static boolean keySafeTo(URI u) {
-        return "https".equalsIgnoreCase(u.getScheme()) || "http".equalsIgnoreCase(u.getScheme()) && loopback(u.getHost());
+        return Addresses.credentialsSafeTo(u);
     }
 
     /** Whether OkHttp accepts {@code value} in a header (tab and printable ASCII); its error would quote the value. */
@@ -208,30 +207,7 @@ final class DiscourseClient {
         return value.chars().allMatch(c -> c == '\t' || c >= 0x20 && c < 0x7f);
     }
 
-    private static boolean loopback(String host) {
-        if (host == null) {
-            return false;
-        }
-        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        if (h.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!h.matches("[0-9.]+") && !h.contains(":")) {
-            return false; // a name other than localhost: not looked up
-        }
-        try {
-            return InetAddress.getByName(h).isLoopbackAddress(); // an IP literal: parsed, not looked up
-        } catch (UnknownHostException e) {
-            return false;
-        }
-    }
-
     private static String origin(String url) {
-        try {
-            URI u = URI.create(url);
-            return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
-        } catch (IllegalArgumentException e) {
-            return "(invalid address)";
-        }
+        return Addresses.origin(url);
     }
 }
