@@ -95,6 +95,32 @@ public final class ConfigLoader {
         return fromTree(root, absolute.getParent(), env, absolute.toString());
     }
 
+    /**
+     * A config read as far as it goes, with every problem of the file: sections that did not bind
+     * are null in {@link #config()}, the plugin sections are all there (as tree) so that their
+     * factories can check them in the same run ({@code check-config} reports everything at once).
+     *
+     * @param source the file, for the heading of the errors
+     */
+    public record Partial(ComptoirConfig config, List<ConfigException> errors, String source) {
+        public Partial {
+            errors = List.copyOf(errors);
+        }
+
+        /** The config when the file has no problem. @throws ConfigErrors every problem */
+        public ComptoirConfig orThrow() {
+            ConfigErrors.throwIfAny(source, errors);
+            return config;
+        }
+    }
+
+    /** Same as {@link #load}, without throwing: every problem in the result. */
+    public static Partial loadPartial(Path file, Map<String, String> env) {
+        Path absolute = file.toAbsolutePath().normalize();
+        JsonNode root = readYaml(absolute, absolute.toString());
+        return read(root, absolute.getParent(), env, absolute.toString());
+    }
+
     /** Same as {@link #load} from YAML text, with relative paths resolved against {@code baseDir}. */
     public static ComptoirConfig parse(String yaml, Path baseDir, Map<String, String> env) {
         return fromTree(parseYaml(yaml, "(yaml)"), baseDir.toAbsolutePath().normalize(), env, null);
@@ -168,6 +194,10 @@ public final class ConfigLoader {
     // ---- the pipeline --------------------------------------------------------------------------
 
     private static ComptoirConfig fromTree(JsonNode root, Path baseDir, Map<String, String> env, String source) {
+        return read(root, baseDir, env, source).orThrow();
+    }
+
+    private static Partial read(JsonNode root, Path baseDir, Map<String, String> env, String source) {
         List<ConfigException> errors = new ArrayList<>();
         ObjectNode user;
         if (root == null || root.isMissingNode() || root.isNull()) {
@@ -206,8 +236,7 @@ public final class ConfigLoader {
         ConfigValidator.validate(config, errors);
         // In the order of the sections, as the file reads (unknown sections first).
         errors.sort(Comparator.comparingInt(e -> sectionNames.indexOf(e.path().split("[.\\[]", 2)[0])));
-        ConfigErrors.throwIfAny(source, errors);
-        return config;
+        return new Partial(config, errors, source);
     }
 
     /** Derived values and absolute paths. A section that did not bind stays null. */

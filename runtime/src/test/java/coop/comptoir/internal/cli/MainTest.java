@@ -29,8 +29,13 @@ class MainTest {
     Path dir;
 
     /** A plugin type as a plugin module would write it. */
-    static final class GreeterFactory implements PluginFactory {
+    static final class GreeterFactory implements PluginFactory<GreeterFactory.Settings> {
         record Settings(@JsonProperty(required = true) String roomId, String greeting) {}
+
+        @Override
+        public Class<Settings> configType() {
+            return Settings.class;
+        }
 
         @Override
         public String type() {
@@ -38,24 +43,24 @@ class MainTest {
         }
 
         @Override
-        public void validate(PluginConfig config) {
-            config.bind(Settings.class);
-        }
-
-        @Override
-        public Namespaces namespaces(PluginConfig config) {
+        public Namespaces namespaces(Settings config, PluginConfig section) {
             return Namespaces.users("@_greeter_.*:example\\.org");
         }
 
         @Override
-        public Plugin create(PluginContext context) {
+        public Plugin create(Settings config, PluginContext context) {
             return new Plugin() {};
         }
     }
 
     /** A plugin type whose instances name their command in their section ({@code command: …}). */
-    static final class AnnouncerFactory implements PluginFactory {
+    static final class AnnouncerFactory implements PluginFactory<AnnouncerFactory.Settings> {
         record Settings(String command) {}
+
+        @Override
+        public Class<Settings> configType() {
+            return Settings.class;
+        }
 
         @Override
         public String type() {
@@ -63,18 +68,13 @@ class MainTest {
         }
 
         @Override
-        public void validate(PluginConfig config) {
-            config.bind(Settings.class);
+        public List<CommandName> commands(Settings config, PluginConfig section) {
+            String name = config.command();
+            return List.of(CommandName.of(name == null ? "annonces" : name, section.path() + ".command"));
         }
 
         @Override
-        public List<CommandName> commands(PluginConfig config) {
-            String name = config.bind(Settings.class).command();
-            return List.of(CommandName.of(name == null ? "annonces" : name, config.path() + ".command"));
-        }
-
-        @Override
-        public Plugin create(PluginContext context) {
+        public Plugin create(Settings config, PluginContext context) {
             return new Plugin() {};
         }
     }
