@@ -141,7 +141,8 @@ final class TreeBinder {
             return checkText(node, RoomRef.HOW, path, secret, errors, t -> RoomRef.of(t).value());
         }
         if (raw == Secret.class) {
-            return checkText(node, "a string", path, true, errors, t -> Secret.of(t).reveal());
+            // Secret.of's messages never hold the value: shown as they are.
+            return checkText(node, "a string", path, false, errors, t -> Secret.of(t).reveal());
         }
         Polymorphic poly = Polymorphic.of(raw);
         if (poly != null) {

@@ -70,7 +70,8 @@ class WelcomeFactoryTest {
                     keywords: []
                     answer: {fr: "ok"}
                 rooms:
-                  - room: "aide"
+                  - room: "#aide:cagette.test"
+                  - room: "#aide:cagette.test"
                 """)).containsExactlyInAnyOrder(
                 "plugins[0].language: expected fr or en, got \"de\"",
                 "plugins[0].group_window: must be between 0s and 60s",
@@ -78,6 +79,9 @@ class WelcomeFactoryTest {
                 "plugins[0].greeting.fr: uses {wiki} but wiki is not set",
                 "plugins[0].greeting.en: uses {forum} but forum is not set",
                 "plugins[0].faq[0].keywords: needs at least one keyword, none empty",
+                "plugins[0].rooms[1].room: #aide:cagette.test is listed twice");
+        assertThat(problems("coop: La Cagette\nrooms: [{room: aide}]\nspace: \"!\"\n")).containsExactlyInAnyOrder(
+                "plugins[0].space: \"!\" is not a room ID (!abc:example.org) or alias (#name:example.org)",
                 "plugins[0].rooms[0].room: \"aide\" is not a room ID (!abc:example.org) or alias (#name:example.org)");
     }
 
@@ -129,11 +133,11 @@ class WelcomeFactoryTest {
     void durationsAreWrittenWithAUnit() {
         WelcomeConfig c = bind(Fakes.Section.of("""
                 coop: La Cagette
-                group_window: 90s
+                group_window: 30s
                 faq_cooldown: 1h
                 rooms: [{room: "#aide:cagette.test"}]
                 """));
-        assertThat(c.groupWindow()).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(c.groupWindow()).isEqualTo(java.time.Duration.ofSeconds(30));
         assertThat(c.faqCooldown()).isEqualTo(java.time.Duration.ofHours(1));
         assertThat(problems("""
                 coop: La Cagette
