@@ -89,7 +89,7 @@ public final class IcalShiftSource implements ShiftSource {
         this.limits = limits;
         this.coopZone = coopZone;
         this.floatingZone = config.floatingZone(coopZone);
-        OkHttpClient.Builder client = http.newBuilder().callTimeout(java.time.Duration.ofSeconds(config.timeoutSeconds()));
+        OkHttpClient.Builder client = http.newBuilder().callTimeout(config.timeout());
         if (config.auth() != null) {
             // The credentials go to the configured address only: a redirect could lead them to any host, or to http.
             client.followRedirects(false).followSslRedirects(false);

@@ -1,7 +1,10 @@
 package coop.comptoir.bots.shifts.source;
 
 import coop.comptoir.api.id.UserId;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import coop.comptoir.api.config.Problems;
 import coop.comptoir.api.plugin.ConfigException;
+import java.time.Duration;
 import java.net.URI;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -14,7 +17,7 @@ import java.util.Map;
 /**
  * Where an iCalendar feed is and how its events read as shifts. Keys are snake_case in YAML
  * ({@code seats_property}); bind it with {@code PluginConfig.bind} (or as a nested record of the
- * plugin's config) and check {@link #problems(String)} before building an {@link IcalShiftSource}.
+ * plugin's config) and check {@link #check(Problems)} before building an {@link IcalShiftSource}.
  *
  * @param url            an http(s) address of the feed; exactly one of {@code url} and {@code file}
  * @param file           a local {@code .ics} file, re-read when it changes
@@ -24,16 +27,20 @@ import java.util.Map;
  * @param seatsProperty  the property holding the number of seats, default {@code X-COMPTOIR-SEATS};
  *                       empty: seats unknown
  * @param members        how attendees are recognised as Matrix users
- * @param timeoutSeconds how long one read of {@code url} may take (default 30)
+ * @param timeoutSeconds     the former spelling of {@code timeout}, in seconds: still read, with a warning
+ * @param timeout            how long one read or call may take (default {@code 30s})
  */
 public record IcalSourceConfig(String url, String file, Auth auth, String zone, Team team, String seatsProperty,
-                               Members members, Integer timeoutSeconds) {
+                               Members members, @Deprecated Integer timeoutSeconds, Duration timeout) implements SourceConfig {
 
+    @JsonCreator
     public IcalSourceConfig {
         team = team == null ? new Team(null, null, null) : team;
         seatsProperty = seatsProperty == null ? "X-COMPTOIR-SEATS" : seatsProperty.trim().toUpperCase(Locale.ROOT);
         members = members == null ? new Members(null) : members;
-        timeoutSeconds = timeoutSeconds == null ? 30 : timeoutSeconds;
+        if (timeout == null) {
+            timeout = Duration.ofSeconds(timeoutSeconds == null ? 30 : timeoutSeconds);
+        }
     }
 
     /**
@@ -84,8 +91,23 @@ public record IcalSourceConfig(String url, String file, Auth auth, String zone, 
         }
     }
 
+    /** The keys without {@code timeout} (as older configs and tests write them). */
+    public IcalSourceConfig(String url, String file, Auth auth, String zone, Team team, String seatsProperty,
+            Members members, Integer timeoutSeconds) {
+        this(url, file, auth, zone, team, seatsProperty, members, timeoutSeconds, null);
+    }
+
     /** Every problem, each with its key path under {@code path}; never a credential's value. */
     public List<ConfigException> problems(String path) {
+        Problems p = Problems.root(path);
+        check(p);
+        return p.list();
+    }
+
+    /** Adds every problem to {@code p} (at the {@code source:} path), and a warning for {@code timeout_seconds}. */
+    @SuppressWarnings("deprecation")
+    public void check(Problems p) {
+        String path = p.path();
         List<ConfigException> out = new ArrayList<>();
         boolean hasUrl = url != null && !url.isBlank();
         boolean hasFile = file != null && !file.isBlank();
@@ -155,10 +177,13 @@ public record IcalSourceConfig(String url, String file, Auth auth, String zone, 
                 out.add(new ConfigException(kp, "expected a Matrix user ID (@name:server)"));
             }
         });
-        if (timeoutSeconds < 1) {
-            out.add(new ConfigException(path + ".timeout_seconds", "must be at least 1"));
+        if (timeoutSeconds != null) {
+            p.deprecated("timeout_seconds", "timeout", "timeout: " + timeoutSeconds + "s");
         }
-        return out;
+        if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            p.add(timeoutSeconds != null ? "timeout_seconds" : "timeout", "must be at least 1s");
+        }
+        out.forEach(p::addAll);
     }
 
     /** The zone of floating times: {@code zone}, else the coop's. */

@@ -79,7 +79,7 @@ public final class OdooShiftSource implements ShiftSource {
         this.limits = limits;
         this.coopZone = coopZone;
         // Every call carries the password: a redirect (307/308 send the body again) could lead it to any host.
-        this.http = http.newBuilder().callTimeout(Duration.ofSeconds(config.timeoutSeconds()))
+        this.http = http.newBuilder().callTimeout(config.timeout())
                 .followRedirects(false).followSslRedirects(false).build();
         this.log = log;
         this.described = "Odoo " + Safe.origin(config.base()) + " (database " + config.database() + ")";
