@@ -69,7 +69,8 @@ public record ShiftsConfig(
     /** The source by its type only: its values may be credentials. */
     @Override
     public String toString() {
-        String src = source == null ? "null" : "{type=" + source.getClass().getSimpleName() + "}";
+        String src = source == null ? "null" : "{type=" + (source instanceof coop.comptoir.bots.shifts.source.IcalSourceConfig ? "ical"
+                : source instanceof coop.comptoir.bots.shifts.source.OdooSourceConfig ? "odoo" : "yaml") + "}";
         return "ShiftsConfig[zone=" + zone + ", language=" + language + ", address=" + address + ", anchor=" + anchor
                 + ", source=" + src + ", pollInterval=" + pollInterval + ", tick=" + tick + ", horizon=" + horizon
                 + ", teams=" + teams + ", defaultRoom=" + defaultRoom + ", reminders=" + reminders

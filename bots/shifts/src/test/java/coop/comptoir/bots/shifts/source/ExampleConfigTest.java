@@ -23,8 +23,7 @@ class ExampleConfigTest {
 
     private static <T> T bind(JsonNode source, Class<T> type) {
         com.fasterxml.jackson.databind.node.ObjectNode settings = (com.fasterxml.jackson.databind.node.ObjectNode) source.deepCopy();
-        settings.remove("type");
-        return Sections.of("plugins[0]", settings).bind(settings, "plugins[0].source", type);
+        return type.cast(Sections.of("plugins[0]", settings).bind(settings, "plugins[0].source", SourceConfig.class));
     }
 
     @Test
