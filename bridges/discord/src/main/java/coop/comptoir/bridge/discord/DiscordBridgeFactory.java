@@ -1,7 +1,7 @@
 package coop.comptoir.bridge.discord;
 
 import coop.comptoir.api.command.CommandName;
-import coop.comptoir.api.plugin.ConfigException;
+import coop.comptoir.api.config.Problems;
 import coop.comptoir.api.plugin.Namespaces;
 import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginConfig;
@@ -11,34 +11,37 @@ import coop.comptoir.bridge.api.BridgeSettings;
 import coop.comptoir.bridge.api.Bridges;
 import coop.comptoir.bridge.api.RemoteChannelId;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /** {@code type: discord}: a Matrix ↔ Discord bridge through a bot account and channel webhooks. */
-public final class DiscordBridgeFactory implements PluginFactory {
+public final class DiscordBridgeFactory implements PluginFactory<DiscordConfig> {
     @Override
     public String type() {
         return "discord";
     }
 
     @Override
-    public void validate(PluginConfig config) {
-        bind(config);
+    public Class<DiscordConfig> configType() {
+        return DiscordConfig.class;
     }
 
     @Override
-    public Namespaces namespaces(PluginConfig config) {
-        return Namespaces.exclusiveUsers(bind(config).ghostPrefix(), config.serverName());
+    public void validate(DiscordConfig config, Problems problems) {
+        config.problems(problems.path()).forEach(problems::addAll);
+    }
+
+    @Override
+    public Namespaces namespaces(DiscordConfig config, PluginConfig section) {
+        return Namespaces.exclusiveUsers(config.ghostPrefix(), section.serverName());
     }
 
     /** {@code !bridge}, served together with every other bridge instance. */
     @Override
-    public List<CommandName> commands(PluginConfig config) {
-        return Bridges.commands(config);
+    public List<CommandName> commands(DiscordConfig config, PluginConfig section) {
+        return Bridges.commands(section);
     }
 
     @Override
-    public Plugin create(PluginContext context) {
-        DiscordConfig c = bind(context.config());
+    public Plugin create(DiscordConfig c, PluginContext context) {
         JdaDiscordConnector connector = new JdaDiscordConnector(c, context.http(), context.log(),
                 ThreadPlaces.stored(context.database(), context.instanceId()));
         return Bridges.create(context, connector, settings(c));
@@ -50,19 +53,5 @@ public final class DiscordBridgeFactory implements PluginFactory {
                 .toList();
         return new BridgeSettings(c.ghostPrefix(), c.ghostName(), links, c.maxRetryDelay(), c.language(), c.publicUri(),
                 c.redactMatrixOriginals());
-    }
-
-    static DiscordConfig bind(PluginConfig config) {
-        DiscordConfig c = config.bind(DiscordConfig.class);
-        List<ConfigException> problems = c.problems(config.path());
-        if (problems.size() == 1) {
-            throw problems.get(0);
-        }
-        if (!problems.isEmpty()) {
-            ConfigException first = problems.get(0);
-            String others = problems.stream().skip(1).map(ConfigException::getMessage).collect(Collectors.joining("; "));
-            throw new ConfigException(first.path(), first.getMessage().substring(first.path().length() + 2) + " (also: " + others + ")");
-        }
-        return c;
     }
 }
