@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import coop.comptoir.Main;
 import coop.comptoir.api.command.CommandName;
+import coop.comptoir.api.config.Problems;
 import coop.comptoir.api.plugin.Namespaces;
 import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginConfig;
@@ -65,6 +66,13 @@ class MainTest {
         @Override
         public String type() {
             return "announcer";
+        }
+
+        @Override
+        public void validate(Settings config, Problems problems) {
+            if (config.command() != null && !config.command().matches("[a-z0-9-]+")) {
+                problems.add("command", "lower-case letters, digits and - only");
+            }
         }
 
         @Override
@@ -166,6 +174,32 @@ class MainTest {
                 "plugins[1].type: unknown plugin type \"weather\" (known: announcer, greeter)",
                 "appservice.registration: file " + dir.resolve("registration.yaml")
                         + " not found; run `comptoir generate-registration` first");
+    }
+
+    @Test
+    void checkConfigReportsCoreAndPluginErrorsInOneRun() throws IOException {
+        Path file = config("""
+                homeserver: {server_name: example.org}
+                appservice: {port: 99999}
+                plugins:
+                  - type: greeter
+                    greting: Salut
+                  - type: announcer
+                    id: annonces
+                    command: Annonces!
+                """);
+        Run r = run("check-config", "-c", file.toString());
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("5 configuration errors in " + file + ":").contains(
+                "appservice.port: must be between 1 and 65535",
+                "plugins[0].greting: unknown key (allowed: room_id, greeting)",
+                "plugins[0].room_id: missing",
+                "plugins[1].command: lower-case letters, digits and - only",
+                "appservice.registration: file " + dir.resolve("registration.yaml") + " not found");
+        assertThat(r.err().indexOf("appservice.port")).as("the core's errors first, as the file reads")
+                .isLessThan(r.err().indexOf("plugins[0]"));
     }
 
     @Test
