@@ -126,7 +126,7 @@ public final class ComptoirRuntime implements AutoCloseable {
         ComptoirConfig.PluginRoutes routeLimits = as.pluginRoutes();
         this.routeWorkers = PluginRoutes.executor(routeLimits.threads(), routeLimits.queue());
         this.pluginRoutes = new PluginRoutes(new PluginRoutes.Serving(routeWorkers, routeLimits.maxReceiving(),
-                Duration.ofSeconds(routeLimits.bodyTimeoutSeconds())));
+                routeLimits.bodyTimeout()));
                 // Two threads: becomeReady() holds one until the homeserver answers; the periodic tasks need the other.
         this.housekeeping = Executors.newScheduledThreadPool(2, named("comptoir-housekeeping"));
         TransactionJournal[] journalRef = new TransactionJournal[1];
@@ -262,7 +262,7 @@ public final class ComptoirRuntime implements AutoCloseable {
     private void becomeReady() {
         ComptoirConfig.Appservice as = config.appservice();
         LinkCheck check = new LinkCheck(matrix, as.id(), firstTransaction,
-                Duration.ofSeconds(as.firstTransactionWaitSeconds()));
+                as.firstTransactionWait());
         long delay = 1_000;
         while (!closing) {
             try {

@@ -39,6 +39,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * <p>An explicit {@code null} ({@code key:} with nothing after it) means "use the default".
  */
 public final class ConfigLoader {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConfigLoader.class);
+
     /** The defaults, in the file's own format. {@code public_url} is derived from bind and port. */
     private static final String DEFAULTS = """
             homeserver:
@@ -57,8 +59,8 @@ public final class ConfigLoader {
                 threads: 2
                 queue: 8
                 max_receiving: 8
-                body_timeout_seconds: 10
-              first_transaction_wait_seconds: 30
+                body_timeout: 10s
+              first_transaction_wait: 30s
             database:
               url: jdbc:sqlite:comptoir.db
               sqlite_synchronous: normal
@@ -172,7 +174,7 @@ public final class ConfigLoader {
         ConfigErrors.throwIfAny(null, errors);
         Appservice filled = new Appservice(as.id(), as.bind(), as.port(), as.publicUrl(), as.registration(),
                 asToken, hsToken, as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing(), as.pluginRoutes(),
-                    as.firstTransactionWaitSeconds());
+                    as.firstTransactionWait());
         return new ComptoirConfig(config.homeserver(), filled, config.database(), config.scheduler(),
                 config.commands(), config.admin(), config.plugins(), config.pluginsDir());
     }
@@ -212,6 +214,7 @@ public final class ConfigLoader {
         JsonNode pluginsNode = user.remove("plugins");
         substitution.apply(user, "", errors);
         removeNulls(user);
+        renamed(user, errors);
         List<PluginSection> plugins = PluginSections.read(pluginsNode, substitution, errors);
 
         ObjectNode merged = merge(DEFAULT_TREE.deepCopy(), user);
@@ -239,6 +242,40 @@ public final class ConfigLoader {
         return new Partial(config, errors, source);
     }
 
+    /** Core keys renamed to durations ({parent, former key, key}): still read for one release, with a warning. */
+    private static final List<String[]> RENAMED = List.of(
+            new String[] {"appservice", "first_transaction_wait_seconds", "first_transaction_wait"},
+            new String[] {"appservice.plugin_routes", "body_timeout_seconds", "body_timeout"});
+
+    /**
+     * Reads a former {@code *_seconds} key as its duration key ({@code 30} → {@code 30s}), with a
+     * warning in the log naming the new key.
+     */
+    private static void renamed(ObjectNode user, List<ConfigException> errors) {
+        for (String[] r : RENAMED) {
+            JsonNode parent = user;
+            for (String part : r[0].split("\\.")) {
+                parent = parent == null ? null : parent.get(part);
+            }
+            if (!(parent instanceof ObjectNode p) || !p.has(r[1])) {
+                continue;
+            }
+            String former = r[0] + "." + r[1];
+            JsonNode value = p.remove(r[1]);
+            String seconds = value.asText().trim();
+            if (p.has(r[2])) {
+                errors.add(new ConfigException(former, "give only " + r[2] + " (" + r[1] + " is its former spelling)"));
+            } else if (!(value.isIntegralNumber() || value.isTextual() && seconds.matches("\\d{1,9}"))) {
+                errors.add(new ConfigException(former, "expected a number of seconds; better, write " + r[2] + " with a unit"
+                        + " (e.g. " + r[2] + ": 30s)"));
+            } else {
+                p.put(r[2], seconds + "s");
+                log.warn("Config: {}: deprecated, still read for this release: write {} instead (e.g. {}: {}s)",
+                        former, r[2], r[2], seconds);
+            }
+        }
+    }
+
     /** Derived values and absolute paths. A section that did not bind stays null. */
     private static ComptoirConfig complete(ComptoirConfig c, Path baseDir) {
         Homeserver hs = c.homeserver() == null ? null : new Homeserver(trimSlash(c.homeserver().url()), c.homeserver().serverName());
@@ -249,7 +286,7 @@ public final class ConfigLoader {
                     : baseDir.resolve(as.registration()).normalize().toString();
             as = new Appservice(as.id(), as.bind(), as.port(), publicUrl, registration, as.asToken(), as.hsToken(),
                     as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing(), as.pluginRoutes(),
-                    as.firstTransactionWaitSeconds());
+                    as.firstTransactionWait());
         }
         Database db = c.database();
         if (db != null) {
