@@ -3,6 +3,7 @@ package coop.comptoir.bots.shifts.source;
 import coop.comptoir.api.id.UserId;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import coop.comptoir.api.config.Problems;
+import coop.comptoir.api.config.Secret;
 import coop.comptoir.api.plugin.ConfigException;
 import java.time.Duration;
 import java.net.URI;
@@ -48,7 +49,15 @@ public record IcalSourceConfig(String url, String file, Auth auth, String zone, 
      * {@code token} sent as {@code Authorization: Bearer <token>}, or as the raw value of {@code header}
      * when one is named (e.g. {@code X-Api-Key}).
      */
-    public record Auth(String username, String password, String token, String header) {
+    public record Auth(String username, Secret password, Secret token, String header) {
+        /** The values as written (a blank one counts as absent), e.g. in tests. */
+        public Auth(String username, String password, String token, String header) {
+            this(username, secret(password), secret(token), header);
+        }
+
+        @JsonCreator
+        public Auth {}
+
         /** Never the password or the token. */
         @Override
         public String toString() {
@@ -140,11 +149,9 @@ public record IcalSourceConfig(String url, String file, Auth auth, String zone, 
             boolean token = auth.token() != null;
             if (basic == token) {
                 out.add(new ConfigException(ap, "give username and password, or a token"));
-            } else if (basic && (blank(auth.username()) || blank(auth.password()))) {
+            } else if (basic && (blank(auth.username()) || auth.password() == null)) {
                 out.add(new ConfigException(ap, "basic authentication needs both username and password"));
-            } else if (token && blank(auth.token())) {
-                out.add(new ConfigException(ap + ".token", "empty"));
-            } else if (token && !headerSafe(auth.token())) {
+            } else if (token && !headerSafe(auth.token().reveal())) {
                 // Never the value: OkHttp would quote it in its error, hence this check before any request.
                 out.add(new ConfigException(ap + ".token", "has a space, a line break, a control or a non-ASCII character, "
                         + "not allowed in an HTTP header (check the value or the variable it comes from)"));
@@ -210,5 +217,10 @@ public record IcalSourceConfig(String url, String file, Auth auth, String zone, 
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();
+    }
+
+    /** A secret written as text: null when absent or blank. */
+    static Secret secret(String value) {
+        return value == null || value.isBlank() ? null : Secret.of(value);
     }
 }

@@ -3,6 +3,7 @@ package coop.comptoir.bots.shifts.source;
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import coop.comptoir.api.config.Problems;
+import coop.comptoir.api.config.Secret;
 import coop.comptoir.api.plugin.ConfigException;
 import java.time.Duration;
 import java.net.URI;
@@ -29,7 +30,7 @@ import java.util.Map;
  * @param timeoutSeconds     the former spelling of {@code timeout}, in seconds: still read, with a warning
  * @param timeout            how long one read or call may take (default {@code 30s})
  */
-public record OdooSourceConfig(String url, String database, String login, @JsonAlias("api_key") String password,
+public record OdooSourceConfig(String url, String database, String login, @JsonAlias("api_key") Secret password,
                                Members members, Team team, List<String> registrationStates, @Deprecated Integer timeoutSeconds,
                                Duration timeout) implements SourceConfig {
 
@@ -82,7 +83,7 @@ public record OdooSourceConfig(String url, String database, String login, @JsonA
     /** The keys without {@code timeout} (as older configs and tests write them). */
     public OdooSourceConfig(String url, String database, String login, String password,
             Members members, Team team, List<String> registrationStates, Integer timeoutSeconds) {
-        this(url, database, login, password, members, team, registrationStates, timeoutSeconds, null);
+        this(url, database, login, IcalSourceConfig.secret(password), members, team, registrationStates, timeoutSeconds, null);
     }
 
     /** Every problem, each with its key path under {@code path}; never the password. */
@@ -120,7 +121,7 @@ public record OdooSourceConfig(String url, String database, String login, @JsonA
         if (login == null || login.isBlank()) {
             out.add(new ConfigException(path + ".login", "missing (the login of the user Comptoir reads as)"));
         }
-        if (password == null || password.isEmpty()) {
+        if (password == null) {
             out.add(new ConfigException(path + ".password", "missing (write ${ODOO_PASSWORD}, a password or an API key)"));
         }
         switch (members.by()) {
