@@ -68,7 +68,10 @@ class ConfigLoaderTest {
         assertThat(c.schedulerClustered()).isFalse();
         assertThat(c.commands().prefix()).isEqualTo("!");
         assertThat(c.commands().admins()).isEmpty();
-        assertThat(c.commands().language()).isEqualTo("fr");
+        assertThat(c.commands().language()).isNull();
+        assertThat(c.language()).isEqualTo("fr");
+        assertThat(c.address()).isEqualTo("vous");
+        assertThat(c.commandTextSettings().language()).isEqualTo("fr");
         assertThat(c.admin().bind()).isNull();
         assertThat(c.admin().port()).isNull();
         assertThat(c.plugins()).isEmpty();
