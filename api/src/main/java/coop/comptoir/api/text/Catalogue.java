@@ -150,6 +150,15 @@ public final class Catalogue {
     // ---- reading and checking ------------------------------------------------------------------
 
     /**
+     * Whether {@code bundle} ships texts in {@code language} on {@code owner}'s class path: what a
+     * plugin checks of its own {@code language:} key.
+     */
+    public static boolean speaks(String bundle, String language, Class<?> owner) {
+        return TextSettings.isLanguage(language) && owner.getClassLoader()
+                .getResource("texts/" + bundle + "_" + language + ".properties") != null;
+    }
+
+    /**
      * The shipped patterns of {@code bundle} in {@code language} (key → pattern, file order), or
      * null when there is no such file.
      *

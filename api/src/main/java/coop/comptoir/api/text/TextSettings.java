@@ -20,13 +20,13 @@ import java.util.regex.Pattern;
  */
 public record TextSettings(String language, String address, Map<String, Map<String, String>> overrides,
                            String overridesPath) {
+    private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}");
+
     /** {@code vous} unless the coop says {@code tu}: the polite form suits a message to any member. */
     public static final String DEFAULT_ADDRESS = "vous";
 
     /** French, {@code vous}, nothing rewritten. */
     public static final TextSettings DEFAULT = new TextSettings("fr", DEFAULT_ADDRESS, Map.of(), "texts");
-
-    private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}");
 
     /** @throws IllegalArgumentException when the language is not a two- or three-letter code or the address is not tu/vous */
     public TextSettings {

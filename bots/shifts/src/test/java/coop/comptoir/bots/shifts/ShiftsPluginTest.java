@@ -220,7 +220,7 @@ class ShiftsPluginTest {
 
     @Test
     void optInOpensADirectChatAndTheShiftsCommandListsMyShiftsAndTheWeekLetter() throws Exception {
-        start(section(scheduleFile("\"@alice:coop.example\", Bob"), ""));
+        start(section(scheduleFile("\"@alice:coop.example\", Bob"), "address: tu\n"));
         Invocation on = commands.run("rappels", "on", ALICE, Locale.FRENCH);
         assertThat(on.replies).containsExactly("C’est noté : je t’enverrai tes rappels de service en message privé. 🌱");
         assertThat(matrix.createdRooms).hasSize(1);
