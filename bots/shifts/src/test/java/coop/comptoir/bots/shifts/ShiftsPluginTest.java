@@ -228,6 +228,7 @@ class ShiftsPluginTest {
         assertThat(commands.run("rappels", "on", ALICE, Locale.FRENCH).replies)
                 .containsExactly("Noted: I will send you your shift reminders by direct message. 🌱");
         plugin.close();
+        db.close();
 
         topLevel = coop.comptoir.api.text.TextSettings.DEFAULT.withLanguage("en").withAddress("tu");
         start(section(scheduleFile("\"@alice:coop.example\", Bob"), "language: fr\n"));
