@@ -48,7 +48,7 @@ final class ForumPlugin implements Plugin {
         this.ctx = ctx;
         this.config = config;
         this.log = ctx.log();
-        this.texts = Texts.of(config.language());
+        this.texts = Texts.of(ctx.texts().withLanguage(config.language()));
         this.discourse = new DiscourseClient(ctx.http(), config.base(), config.apiKey() == null ? null : config.apiKey().reveal(),
                 config.apiUsername());
         if ("system".equalsIgnoreCase(config.apiUsername())) {
@@ -85,7 +85,7 @@ final class ForumPlugin implements Plugin {
             ctx.scheduler().handler(POLL, (key, due, data) -> poll(Integer.parseInt(data.get("feed"))));
         }
         if (!config.command().isEmpty()) {
-            ctx.commands().register(Command.of(config.command(), texts.commandHelp(), Texts.EN.commandHelp(), this::command));
+            ctx.commands().register(Command.of(config.command(), texts.in("fr").commandHelp(), texts.in("en").commandHelp(), this::command));
         }
     }
 
@@ -228,7 +228,7 @@ final class ForumPlugin implements Plugin {
      * as unknown, and left out of the list of known ones.
      */
     private void command(CommandInvocation inv) {
-        Texts t = inv.locale().getLanguage().equals("en") ? Texts.EN : texts;
+        Texts t = inv.locale().getLanguage().equals("en") ? texts.in("en") : texts;
         try {
             listTopics(inv, t);
         } catch (Categories.Unknown e) {

@@ -71,10 +71,10 @@ public final class ShiftsPluginFactory implements PluginFactory<ShiftsConfig> {
      */
     static Settings settings(ShiftsConfig c, Problems problems, okhttp3.OkHttpClient http, org.slf4j.Logger log) {
         ZoneId zone = c.zone();
-        if (!c.language().equals("fr") && !c.language().equals("en")) {
+        if (c.language() != null && !coop.comptoir.api.text.Catalogue.speaks(Texts.BUNDLE, c.language(), Texts.class)) {
             problems.add("language", "fr or en, not \"" + c.language() + "\"");
         }
-        if (!c.address().equals("tu") && !c.address().equals("vous")) {
+        if (c.address() != null && !coop.comptoir.api.text.TextSettings.isAddress(c.address())) {
             problems.add("address", "tu or vous, not \"" + c.address() + "\"");
         }
         WeekCycle cycle = null;

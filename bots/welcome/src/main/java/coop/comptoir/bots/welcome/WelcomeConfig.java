@@ -14,7 +14,7 @@ import java.util.List;
  * @param forum the forum's URL, for {@code {forum}} (optional)
  * @param space the coop's space (ID or alias): {@code !salons} lists its public rooms, and
  *     {@code {rooms}} links to it; without it, the homeserver's public directory and the listed rooms
- * @param language language of the greetings and FAQ answers: {@code fr} (default) or {@code en}
+ * @param language language of the greetings and FAQ answers: {@code fr} or {@code en}; null: the top-level {@code language:}
  * @param groupWindow joins closer than this are greeted together (default {@code 3s})
  * @param groupWindowSeconds the former spelling of {@code group_window}, in seconds: still read, with a warning
  * @param faqCooldown the same FAQ topic is answered at most once per room in this time (default {@code 10m})
@@ -47,7 +47,6 @@ record WelcomeConfig(
         Commands commands) {
 
     WelcomeConfig {
-        language = language == null ? "fr" : language;
         if (groupWindow == null) {
             groupWindow = groupWindowSeconds == null ? Duration.ofSeconds(3) : Duration.ofSeconds(groupWindowSeconds);
         }

@@ -36,7 +36,7 @@ public final class WelcomeFactory implements PluginFactory<WelcomeConfig> {
 
     @Override
     public void validate(WelcomeConfig config, Problems problems) {
-        settings(config, problems);
+        settings(config, problems, coop.comptoir.api.text.TextSettings.DEFAULT);
     }
 
     /** The names under {@code commands} ({@code faq}, {@code rooms}, {@code reload}). */
@@ -55,7 +55,7 @@ public final class WelcomeFactory implements PluginFactory<WelcomeConfig> {
     @Override
     public Plugin create(WelcomeConfig config, PluginContext context) throws Exception {
         Problems problems = Problems.root(context.config().path());
-        Settings settings = settings(config, problems);
+        Settings settings = settings(config, problems, context.texts());
         problems.throwIfAny();
         return new WelcomePlugin(context, settings);
     }
@@ -67,14 +67,16 @@ public final class WelcomeFactory implements PluginFactory<WelcomeConfig> {
      * @param roomGreetings each room's own greeting, or null, in the order of {@code rooms}
      */
     record Settings(WelcomeConfig config, Texts texts, List<Localized> roomGreetings, List<Pattern> ignoreUsers,
-                    Set<String> configured) {}
+                    Set<String> configured, Wording wording) {}
 
     /**
      * Checks and compiles a bound section; every problem goes to {@code problems}, each naming its
      * key path ({@code plugins[0].rooms[1].greeting.fr: unknown placeholder {nom} …}). No I/O: the
      * texts file is read when the instance is created.
+     *
+     * @param base the top-level language, address and texts, under the section's own {@code language:}
      */
-    static Settings settings(WelcomeConfig c, Problems problems) {
+    static Settings settings(WelcomeConfig c, Problems problems, coop.comptoir.api.text.TextSettings base) {
         String path = problems.path();
         List<ConfigException> errors = new ArrayList<>();
         Set<String> configured = new HashSet<>();
@@ -83,7 +85,11 @@ public final class WelcomeFactory implements PluginFactory<WelcomeConfig> {
         if (c.coop().isBlank()) {
             problems.add("coop", "empty");
         }
-        language(c.language(), problems.pathOf("language"), errors);
+        if (c.language() != null) {
+            language(c.language(), problems.pathOf("language"), errors);
+        }
+        Wording wording = c.language() == null || errors.stream().noneMatch(e -> e.path().endsWith(".language"))
+                ? Wording.of(base.withLanguage(c.language())) : Wording.SHIPPED;
         durations(c, problems);
         List<Pattern> ignore = new ArrayList<>();
         for (int i = 0; i < c.ignoreUsers().size(); i++) {
@@ -110,7 +116,7 @@ public final class WelcomeFactory implements PluginFactory<WelcomeConfig> {
                 }
             }
         } else {
-            texts = Texts.compile(c.greeting(), c.directMessage(), c.faq(), path, configured, errors);
+            texts = Texts.compile(c.greeting(), c.directMessage(), c.faq(), path, configured, errors, wording);
         }
         Set<String> commandNames = new HashSet<>();
         c.commands().byKey().forEach((key, names) -> {
@@ -147,7 +153,7 @@ public final class WelcomeFactory implements PluginFactory<WelcomeConfig> {
                     : Texts.localized(r.greeting(), at.pathOf("greeting"), configured, errors));
         }
         errors.forEach(problems::addAll);
-        return new Settings(c, texts, greetings, List.copyOf(ignore), Set.copyOf(configured));
+        return new Settings(c, texts, greetings, List.copyOf(ignore), Set.copyOf(configured), wording);
     }
 
     /** {@code group_window} and {@code faq_cooldown}, and their former spellings in seconds and minutes. */
