@@ -30,7 +30,7 @@ import java.util.function.Function;
 public record BridgeConfig(List<Link> links, String ghostPrefix, String ghostName, String language,
                            Integer maxRetryDelaySeconds, String publicAddress, Boolean redactMatrixOriginals) {
     /** The YAML keys of this record, as written in a config section. */
-    public static final Set<String> KEYS = Set.of("links", "ghost_prefix", "ghost_name", "language",
+    public static final List<String> KEYS = List.of("links", "ghost_prefix", "ghost_name", "language",
             "max_retry_delay_seconds", "public_address", "redact_matrix_originals");
 
     public BridgeConfig {

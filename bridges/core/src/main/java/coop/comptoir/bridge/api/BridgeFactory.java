@@ -137,7 +137,11 @@ public abstract class BridgeFactory<C> implements PluginFactory {
         }
         List<ConfigException> problems = new ArrayList<>();
         BridgeConfig engine = bindPart(config, engineKeys, BridgeConfig.class, problems);
+        int before = problems.size();
         C connectorConfig = bindPart(config, own, configType, problems);
+        for (int i = before; i < problems.size(); i++) {
+            problems.set(i, withEngineKeys(problems.get(i), config.path()));
+        }
         if (engine != null) {
             problems.addAll(engine.problems(config.path(), this::channelProblem));
         }
@@ -153,6 +157,17 @@ public abstract class BridgeFactory<C> implements PluginFactory {
             throw new ConfigException(first.path(), first.getMessage().substring(first.path().length() + 2) + " (also: " + others + ")");
         }
         return new Bound<>(engine.settings(network, networkName), connectorConfig);
+    }
+
+    /** An unknown key of the section lists the engine's keys too among the allowed ones. */
+    private static ConfigException withEngineKeys(ConfigException e, String sectionPath) {
+        String allowed = "unknown key (allowed: ";
+        String reason = e.getMessage().substring(Math.min(e.getMessage().length(), e.path().length() + 2));
+        boolean sectionKey = e.path().startsWith(sectionPath + ".") && e.path().substring(sectionPath.length() + 1).matches("[a-z0-9_]+");
+        if (!sectionKey || !reason.startsWith(allowed)) {
+            return e;
+        }
+        return new ConfigException(e.path(), allowed + String.join(", ", BridgeConfig.KEYS) + ", " + reason.substring(allowed.length()));
     }
 
     private static <T> T bindPart(PluginConfig config, ObjectNode part, Class<T> type, List<ConfigException> problems) {

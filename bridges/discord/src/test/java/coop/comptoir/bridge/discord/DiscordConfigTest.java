@@ -65,7 +65,8 @@ class DiscordConfigTest {
     @Test
     void aKeyNeitherTheEngineNorDiscordKnowsIsRefused() {
         assertThatThrownBy(() -> factory.bind(section("plugins[0]", minimal().put("webhok_name", "x"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("plugins[0].webhok_name");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("plugins[0].webhok_name: unknown key")
+                .hasMessageContaining("webhook_name").hasMessageContaining("ghost_prefix").hasMessageContaining("links");
     }
 
     @Test
