@@ -57,7 +57,9 @@ import org.slf4j.LoggerFactory;
  * and while {@link #await waiting}, so the engine's echo guard is exercised too.
  *
  * <p>{@link #stop()} and {@link #start()} restart the bridge on the same store and the same
- * homeserver, as after a crash or an upgrade. Not thread-safe: drive it from the test's thread.
+ * homeserver, as after a crash or an upgrade. Matrix events played while it is stopped are held,
+ * as a homeserver holds an appservice's transactions, and handed over once it started again.
+ * Not thread-safe: drive it from the test's thread.
  */
 public final class BridgeHarness implements AutoCloseable {
     /** The homeserver's name. */
@@ -82,6 +84,8 @@ public final class BridgeHarness implements AutoCloseable {
     private final OkHttpClient http = new OkHttpClient();
     private final Logger log;
     private int echoed;
+    /** Matrix events sent while the bridge was stopped, handed over when it starts. */
+    private final List<MatrixEvent> held = new ArrayList<>();
     private Instance running;
 
     /** A message the bridge posted in the portal on behalf of a remote user. */
@@ -128,6 +132,11 @@ public final class BridgeHarness implements AutoCloseable {
         } catch (Exception | Error e) {
             stop();
             throw e;
+        }
+        List<MatrixEvent> waiting = List.copyOf(held);
+        held.clear();
+        for (MatrixEvent e : waiting) {
+            i.dispatch(e);
         }
     }
 
@@ -266,7 +275,8 @@ public final class BridgeHarness implements AutoCloseable {
         echoBridgeEvents();
         Instance i = running;
         if (i == null) {
-            throw new IllegalStateException("the bridge is stopped");
+            held.add(e); // the homeserver keeps the transaction until the appservice answers again
+            return e.eventId();
         }
         i.dispatch(e);
         return e.eventId();

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The contract: a burst of messages keeps its order both ways and arrives once; what the bridge
  * posts never comes back (echo guard); edits, deletions and replies go both ways and land on the
- * right message; messages posted on the remote side while the bridge was stopped arrive once, in
+ * right message; messages posted on either side while the bridge was stopped arrive once, in
  * order, after it starts again. A connector that lacks a capability fails the matching test: it is
  * part of the contract, not an option.
  */
@@ -206,6 +206,22 @@ public abstract class ConnectorContract {
                 .containsExactly("before the stop", "while stopped 1", "while stopped 2", "while stopped 3");
     }
 
+    @Test
+    void matrixMessagesSentWhileTheBridgeWasStoppedArriveOnceInOrder() throws Exception {
+        bridge.matrixSays(ALICE, "before the stop");
+        bridge.await("the first message on the remote side", () -> byBridge().size() == 1);
+        bridge.stop();
+        List<String> meanwhile = List.of("while stopped 1", "while stopped 2", "while stopped 3");
+        for (String s : meanwhile) {
+            bridge.matrixSays(ALICE, s);
+        }
+        bridge.start();
+        bridge.await("the messages of the stop on the remote side", () -> byBridge().size() >= 4);
+        bridge.settle(QUIET);
+        assertThat(byBridge()).extracting(RemoteMessage::text)
+                .containsExactly("before the stop", "while stopped 1", "while stopped 2", "while stopped 3");
+    }
+
     // ---- helpers ----
 
     /**
@@ -214,7 +230,7 @@ public abstract class ConnectorContract {
      * on a copy that fast (milliseconds) is not what people do.
      */
     protected void humanPause() {
-        bridge.settle(Duration.ofMillis(300));
+        bridge.settle(Duration.ofMillis(500));
     }
 
     /** The messages the bridge posted on the remote side, oldest first. */
