@@ -29,6 +29,7 @@ final class DiscordHistory {
         this.inbound = inbound;
     }
 
+    /** Up to {@code limit} messages of the portal and its threads after {@code after}, oldest first, the bridge's own left out. */
     List<RemoteEvent.Message> messagesAfter(RemoteChannelId channel, Optional<RemoteMessageId> after, int limit)
             throws BridgeException {
         StandardGuildMessageChannel target = session.portal(channel);

@@ -70,6 +70,7 @@ final class FromDiscord extends ListenerAdapter {
                 id -> webhooks.isOurs(portal, id));
     }
 
+    /** A Discord message as the engine takes it (live or from the history); remembers its thread. */
     RemoteEvent.Message toRemote(Message m, RemoteChannelId portal) {
         Optional<RemoteMessageId> threadRoot = m.getChannelType().isThread()
                 ? Optional.of(new RemoteMessageId(m.getChannel().getId())) : Optional.empty();
