@@ -48,6 +48,8 @@ public abstract class BridgeFactory<C> implements PluginFactory {
      *                    lower-case letters and digits
      * @param networkName the network as people name it ({@code Discord}), in the default ghost name
      * @param configType  the connector's own config record
+     * @throws IllegalArgumentException when the network ID is not lower-case letters and digits, or the
+     *                                  record declares one of the engine's keys ({@link BridgeConfig#KEYS})
      */
     protected BridgeFactory(String network, String networkName, Class<C> configType) {
         if (network == null || !network.matches("[a-z][a-z0-9]*")) {
@@ -56,6 +58,15 @@ public abstract class BridgeFactory<C> implements PluginFactory {
         this.network = network;
         this.networkName = Objects.requireNonNull(networkName, "networkName");
         this.configType = Objects.requireNonNull(configType, "configType");
+        if (configType.isRecord()) {
+            for (var c : configType.getRecordComponents()) {
+                String key = c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+                if (BridgeConfig.KEYS.contains(key)) {
+                    throw new IllegalArgumentException(configType.getSimpleName() + "." + c.getName()
+                            + ": " + key + " is a key of the engine (BridgeConfig); the connector gets it from BridgeSettings");
+                }
+            }
+        }
     }
 
     /**
