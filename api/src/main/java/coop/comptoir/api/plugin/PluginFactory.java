@@ -40,6 +40,16 @@ public interface PluginFactory<C> {
     default void validate(C config, Problems problems) {}
 
     /**
+     * Same as {@link #validate(Object, Problems)}, with the section at hand: for a factory whose
+     * config is kept as a tree ({@code JsonNode}) and bound in parts with {@link PluginConfig#bind}
+     * (the bridge engine splits its keys from a connector's). The runtime calls this one; by
+     * default it calls {@link #validate(Object, Problems)}. Must not do I/O; should not throw.
+     */
+    default void validate(C config, PluginConfig section, Problems problems) {
+        validate(config, problems);
+    }
+
+    /**
      * The Matrix IDs this instance owns: they go in the registration's namespaces, and the
      * homeserver's user and alias queries in them reach this instance. Called only with a valid
      * config. Must not do I/O.

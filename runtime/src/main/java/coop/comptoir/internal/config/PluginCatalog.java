@@ -145,7 +145,7 @@ public final class PluginCatalog {
         C bound = config.bind(factory.configType(), problems);
         if (bound != null) {
             try {
-                factory.validate(bound, problems);
+                factory.validate(bound, config, problems);
             } catch (ConfigException e) {
                 problems.addAll(e);
             } catch (RuntimeException e) {
