@@ -14,7 +14,7 @@ public final class ConfigOption {
     Path file;
 
     @Option(names = "--env-file", paramLabel = "FILE",
-            description = {"NAME=value lines for the ${NAME} of the configuration, as the service's EnvironmentFile",
+            description = {"NAME=value lines for the $${NAME} of the configuration, as the service's EnvironmentFile",
                     "(default: /etc/comptoir/comptoir.env when it exists and can be read). The real environment wins."})
     Path envFile;
 

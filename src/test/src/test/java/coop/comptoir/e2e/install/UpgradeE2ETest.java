@@ -91,6 +91,7 @@ class UpgradeE2ETest {
                 String bridged = alice.createRoom(rig.botUserId());
                 ComptoirProcess comptoir = start("upgrade-run-" + release, database, discord, welcomeRoom, bridged, dir);
                 try {
+                    alice.awaitEvent(bridged, Events.membership(rig.botUserId(), "join"), WAIT);
                     String ping = alice.sendText(bridged, "!ping");
                     alice.awaitEvent(bridged, Events.messageFrom(rig.botUserId()).and(e -> ping.equals(Events.inReplyTo(e))), WAIT);
                     assertThat(comptoir.logText()).as("log of %s", comptoir.logFile()).doesNotContain(" ERROR ");
