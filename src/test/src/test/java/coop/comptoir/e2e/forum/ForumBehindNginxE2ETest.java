@@ -48,7 +48,7 @@ class ForumBehindNginxE2ETest {
     @BeforeAll
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     static void start() throws Exception {
-        Path nginxBinary = RepoFiles.program("/usr/sbin/nginx", "nginx-light");
+        Path nginxBinary = RepoFiles.program("/usr/sbin/nginx", "nginx");
         rig = Rig.get();
         bot = rig.botUserId();
         discourse = new FakeDiscourse(ForumE2ETest.referenceLatestForOthers());
