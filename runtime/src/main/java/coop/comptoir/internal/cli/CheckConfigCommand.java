@@ -38,7 +38,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Checks.Ready ready = Checks.ready(context, config.file(), context.env());
+        Checks.Ready ready = Checks.ready(context, config.file(), config.env(context, spec.commandLine().getErr()));
         PluginCatalog catalog = ready.catalog();
         ComptoirConfig c = ready.config();
         PrintWriter out = spec.commandLine().getOut();

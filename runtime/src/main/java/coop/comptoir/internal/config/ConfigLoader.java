@@ -41,7 +41,10 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 public final class ConfigLoader {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConfigLoader.class);
 
-    /** The defaults, in the file's own format. {@code public_url} is derived from bind and port. */
+    /**
+     * The defaults, in the file's own format. {@code public_url} is derived from bind and port; the
+     * default database is {@code comptoir.db} in the {@linkplain DataDir data folder}.
+     */
     private static final String DEFAULTS = """
             homeserver:
               url: http://127.0.0.1:8008
@@ -87,8 +90,9 @@ public final class ConfigLoader {
 
     /**
      * Loads and validates a config file. Relative paths in it (the registration file, an SQLite
-     * database) are resolved against the file's folder. Tokens are left as the file gives them:
-     * see {@link #withRegistrationTokens}.
+     * database, the plugins folder, {@code data_dir}, and the plugins' own files through
+     * {@link coop.comptoir.api.plugin.PluginConfig#resolvePath}) are resolved against the file's
+     * folder. Tokens are left as the file gives them: see {@link #withRegistrationTokens}.
      *
      * @param env the environment for {@code ${NAME}} references, usually {@code System.getenv()}
      * @throws ConfigErrors every problem found, the file's path as source
@@ -218,7 +222,9 @@ public final class ConfigLoader {
         substitution.apply(user, "", errors);
         removeNulls(user);
         renamed(user, errors);
-        List<PluginSection> plugins = PluginSections.read(pluginsNode, substitution, errors);
+        List<PluginSection> plugins = PluginSections.read(pluginsNode, substitution, baseDir, errors);
+        // data_dir only places the default SQLite file: it is not a section of ComptoirConfig
+        DataDir.applyDefaultDatabase(user, DataDir.read(user.remove(DataDir.KEY), baseDir, errors));
 
         ObjectNode merged = merge(DEFAULT_TREE.deepCopy(), user);
         // Section by section, so that the values of every section that binds are checked too:
@@ -441,7 +447,7 @@ public final class ConfigLoader {
 
         private PluginSections() {}
 
-        static List<PluginSection> read(JsonNode node, EnvSubstitution substitution, List<ConfigException> errors) {
+        static List<PluginSection> read(JsonNode node, EnvSubstitution substitution, Path baseDir, List<ConfigException> errors) {
             if (node == null || node.isNull()) {
                 return List.of();
             }
@@ -474,7 +480,7 @@ public final class ConfigLoader {
                             + (implicitId ? " (give each instance of a type its own id:)" : "")));
                 }
                 if (type != null && enabled != null) {
-                    sections.add(new PluginSection(type, id, enabled, settings, path));
+                    sections.add(new PluginSection(type, id, enabled, settings, path, baseDir));
                 }
             }
             return List.copyOf(sections);

@@ -34,8 +34,8 @@ public final class ShiftsPluginFactory implements PluginFactory<ShiftsConfig> {
     }
 
     @Override
-    public void validate(ShiftsConfig config, Problems problems) {
-        settings(config, problems, null, null);
+    public void validate(ShiftsConfig config, PluginConfig section, Problems problems) {
+        settings(config, section, problems, null, null);
     }
 
     /** The names under {@code commands.reminders} and {@code commands.shifts}: a second instance gives its own. */
@@ -56,7 +56,7 @@ public final class ShiftsPluginFactory implements PluginFactory<ShiftsConfig> {
     @Override
     public Plugin create(ShiftsConfig config, PluginContext context) {
         Problems problems = Problems.root(context.config().path());
-        Settings settings = settings(config, problems, context.http(), context.log());
+        Settings settings = settings(config, context.config(), problems, context.http(), context.log());
         problems.throwIfAny();
         return new ShiftsPlugin(context, settings);
     }
@@ -69,7 +69,8 @@ public final class ShiftsPluginFactory implements PluginFactory<ShiftsConfig> {
      * Checks a bound section and makes its source; every problem goes to {@code problems}, each
      * naming its key path. No I/O.
      */
-    static Settings settings(ShiftsConfig c, Problems problems, okhttp3.OkHttpClient http, org.slf4j.Logger log) {
+    static Settings settings(ShiftsConfig c, PluginConfig section, Problems problems, okhttp3.OkHttpClient http,
+                             org.slf4j.Logger log) {
         ZoneId zone = c.zone();
         if (c.language() != null && !coop.comptoir.api.text.Catalogue.speaks(Texts.BUNDLE, c.language(), Texts.class)) {
             problems.add("language", "fr or en, not \"" + c.language() + "\"");
@@ -114,7 +115,7 @@ public final class ShiftsPluginFactory implements PluginFactory<ShiftsConfig> {
         commands(c.commands().shifts(), problems.at("commands").at("shifts"), names);
         ShiftSource source = null;
         if (cycle != null) {
-            source = ShiftSources.create(c.source(), new ShiftSources.Context(null, problems.pathOf("source"),
+            source = ShiftSources.create(c.source(), new ShiftSources.Context(section, problems.pathOf("source"),
                     zone, cycle, http, log == null ? org.slf4j.LoggerFactory.getLogger(ShiftSources.class) : log, limits),
                     problems.at("source"));
         }

@@ -217,7 +217,7 @@ final class Fakes {
     static ShiftsPluginFactory.Settings settings(PluginConfig section) {
         ShiftsConfig c = coop.comptoir.testing.PluginConfigs.bind(new ShiftsPluginFactory(), section);
         coop.comptoir.api.config.Problems p = coop.comptoir.api.config.Problems.root(section.path());
-        ShiftsPluginFactory.Settings s = ShiftsPluginFactory.settings(c, p, null, null);
+        ShiftsPluginFactory.Settings s = ShiftsPluginFactory.settings(c, section, p, null, null);
         p.throwIfAny();
         return s;
     }

@@ -69,6 +69,7 @@ public final class ShiftSources {
     public static ShiftSource create(SourceConfig config, Context ctx, Problems problems) {
         int before = problems.list().size();
         try {
+            config = withResolvedFile(config, ctx);
             if (config instanceof IcalSourceConfig ical) {
                 ical.check(problems);
                 return problems.list().size() > before ? null
@@ -89,5 +90,24 @@ public final class ShiftSources {
     /** {@code check-config} validates without a runtime: a plain client then (no request is made). */
     private static okhttp3.OkHttpClient http(Context ctx) {
         return ctx.http() != null ? ctx.http() : new okhttp3.OkHttpClient();
+    }
+
+    /** A schedule or calendar file is taken from the config file's folder, as every path of the config. */
+    private static SourceConfig withResolvedFile(SourceConfig config, Context ctx) {
+        if (ctx.section() == null) {
+            return config;
+        }
+        try {
+            if (config instanceof YamlShiftSource.Config y && y.file() != null && !y.file().isBlank()) {
+                return new YamlShiftSource.Config(ctx.section().resolvePath(y.file()).toString(), y.templates());
+            }
+            if (config instanceof IcalSourceConfig i && i.file() != null && !i.file().isBlank()) {
+                return new IcalSourceConfig(i.url(), ctx.section().resolvePath(i.file()).toString(), i.auth(), i.zone(), i.team(),
+                        i.seatsProperty(), i.members(), i.timeoutSeconds(), i.timeout());
+            }
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException(ctx.path() + ".file", "not a valid path: " + e.getReason());
+        }
+        return config;
     }
 }
