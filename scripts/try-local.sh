@@ -13,7 +13,8 @@
 #
 # Environment: TRY_SYNAPSE_PORT (default 8008), TRY_APPSERVICE_PORT (default 29330),
 # TRY_USER (default: you), TRY_LANG (fr or en, default fr), TRY_ZONE (the demo coop's time zone,
-# default Europe/Paris), COMPTOIR_JAR (default: dist/target/comptoir.jar, built when missing).
+# default Europe/Paris), TRY_DIR (default .local/try: emptied on each run),
+# COMPTOIR_JAR (default: dist/target/comptoir.jar, built when missing).
 set -euo pipefail
 
 demo=1
@@ -23,7 +24,7 @@ while [ $# -gt 0 ]; do
     --core-only) demo=0 ;;
     --lang) [ $# -ge 2 ] || { echo "try-local: --lang needs fr or en" >&2; exit 2; }; lang=$2; shift ;;
     --lang=*) lang=${1#--lang=} ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "try-local: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -32,7 +33,7 @@ case "$lang" in fr|en) ;; *) echo "try-local: --lang is fr or en, not $lang" >&2
 
 cd "$(dirname "$0")/.."
 root=$PWD
-dir=$root/.local/try
+dir=${TRY_DIR:-$root/.local/try}
 server_name=localhost
 synapse_port=${TRY_SYNAPSE_PORT:-8008}
 appservice_port=${TRY_APPSERVICE_PORT:-29330}
