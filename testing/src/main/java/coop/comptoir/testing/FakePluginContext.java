@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link PluginContext} for a plugin's tests, with no homeserver and no listener: a real SQLite
- * store (the runtime's, with its migrations; PostgreSQL with {@link Builder#databaseUrl}), a {@link RecordingMatrixClient}, the runtime's command
- * router, a {@link FakeClock}, a {@link FakeScheduler} run by hand, and routes called directly.
+ * store (the runtime's, with its migrations; PostgreSQL with {@link Builder#databaseUrl}), a
+ * {@link RecordingMatrixClient}, the runtime's command router, a {@link FakeClock}, a {@link FakeScheduler} run by hand, and routes called directly.
  * The test plays events with {@link #deliver} and webhook calls with {@link #call}; both run on the
  * test's thread and let a handler's exception reach the test. Close it at the end.
  */

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
@@ -41,8 +42,12 @@ final class OutboxTable {
 
     /** The highest position in a room's queue (delivered items included), 0 when empty. */
     long maxSortKey(Direction direction, RoomId room) {
-        return db.inTransaction(c -> Sql.one(c, "SELECT COALESCE(MAX(sort_key), 0) FROM bridge_outbox WHERE instance = ? AND direction = ? AND room_id = ?",
-                rs -> rs.getLong(1), instance, direction.name(), room.value()).orElse(0L));
+        return db.withHandle(h -> maxSortKey(h, direction, room));
+    }
+
+    private long maxSortKey(Handle h, Direction direction, RoomId room) {
+        return h.select("SELECT COALESCE(MAX(sort_key), 0) FROM bridge_outbox WHERE instance = ? AND direction = ? AND room_id = ?",
+                instance, direction.name(), room.value()).mapTo(Long.class).one();
     }
 
     /**
@@ -58,9 +63,7 @@ final class OutboxTable {
         return db.inHandleTransaction(h -> {
             long key = sortKey;
             if (inOrder) {
-                long max = h.select("SELECT COALESCE(MAX(sort_key), 0) FROM bridge_outbox WHERE instance = ? AND direction = ? "
-                        + "AND room_id = ?", instance, direction.name(), room.value()).mapTo(Long.class).one();
-                key = Math.max(sortKey, max + 1);
+                key = Math.max(sortKey, maxSortKey(h, direction, room) + 1);
             }
             return h.execute("INSERT INTO bridge_outbox (instance, direction, room_id, channel_id, dedup_key, sort_key, kind, payload, "
                             + "state, attempts, next_attempt, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) "
