@@ -33,7 +33,8 @@ class ArchitectureTest {
     void theTextModelIsAPureLibrary() {
         classes().that().resideInAPackage("coop.comptoir.bridge.text..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("java.lang..", "java.util..", "java.time..",
-                        "java.net..", "java.nio.charset..", "org.jsoup..", "coop.comptoir.api.id..", "coop.comptoir.bridge.text..")
+                        "java.net..", "java.nio.charset..", "org.jsoup..", "coop.comptoir.api.id..", "coop.comptoir.bridge.api..",
+                        "coop.comptoir.bridge.text..")
                 .check(CLASSES);
     }
 

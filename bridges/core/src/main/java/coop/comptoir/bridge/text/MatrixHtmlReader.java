@@ -2,6 +2,7 @@ package coop.comptoir.bridge.text;
 
 import coop.comptoir.api.id.MxcUri;
 import coop.comptoir.api.id.UserId;
+import coop.comptoir.bridge.api.MatrixContent;
 import coop.comptoir.bridge.text.RichNode.Style;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +54,18 @@ public final class MatrixHtmlReader {
         Document doc = Jsoup.parseBodyFragment(html);
         doc.select("mx-reply").remove();
         return new RichText(children(doc.body(), 0));
+    }
+
+    /**
+     * The tree of a Matrix message's text: its HTML when it has some, otherwise (or when the HTML
+     * is blank) its plain body, literally.
+     */
+    public RichText readContent(MatrixContent content) {
+        if (content == null) {
+            return RichText.EMPTY;
+        }
+        RichText html = content.html().map(this::read).orElse(RichText.EMPTY);
+        return html.isEmpty() ? readPlain(content.body()) : html;
     }
 
     /**

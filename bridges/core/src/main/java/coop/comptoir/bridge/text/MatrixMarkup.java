@@ -1,7 +1,9 @@
 package coop.comptoir.bridge.text;
 
 import coop.comptoir.api.id.UserId;
+import coop.comptoir.bridge.api.MatrixContent;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -24,5 +26,10 @@ public record MatrixMarkup(String body, String html, Set<UserId> mentions) {
     public MatrixMarkup {
         body = Objects.requireNonNullElse(body, "");
         mentions = mentions == null ? Set.of() : Set.copyOf(mentions);
+    }
+
+    /** The engine's message content of this text, with {@code msgtype} {@code m.text}, {@code m.notice} or {@code m.emote}. */
+    public MatrixContent toContent(String msgtype) {
+        return new MatrixContent(msgtype, body, Optional.ofNullable(html), mentions);
     }
 }

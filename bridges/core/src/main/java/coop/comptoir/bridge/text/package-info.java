@@ -10,7 +10,7 @@
  *       (paragraphs, quotes, headings, small print, code blocks, lists, table rows, rules).</li>
  *   <li>{@link coop.comptoir.bridge.text.MatrixHtmlReader}: a Matrix {@code formatted_body} to a
  *       tree (jsoup, an allow-list of tags, unsafe links and scripts dropped); or
- *       {@code readPlain(body)} for a message without HTML.</li>
+ *       {@code readContent(content)} for the engine's {@code MatrixContent} (HTML, or the plain body when there is none).</li>
  *   <li>{@link coop.comptoir.bridge.text.MatrixHtmlWriter}: a tree to {@code body},
  *       {@code formatted_body} and {@code m.mentions.user_ids}
  *       ({@link coop.comptoir.bridge.text.MatrixMarkup}).</li>
