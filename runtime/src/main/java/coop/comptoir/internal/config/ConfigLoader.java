@@ -39,7 +39,10 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * <p>An explicit {@code null} ({@code key:} with nothing after it) means "use the default".
  */
 public final class ConfigLoader {
-    /** The defaults, in the file's own format. {@code public_url} is derived from bind and port. */
+    /**
+     * The defaults, in the file's own format. {@code public_url} is derived from bind and port; the
+     * default database is {@code comptoir.db} in the {@linkplain DataDir data folder}.
+     */
     private static final String DEFAULTS = """
             homeserver:
               url: http://127.0.0.1:8008
@@ -68,11 +71,13 @@ public final class ConfigLoader {
             commands:
               prefix: "!"
               admins: []
-              language: fr
             admin:
               public_metrics: false
             plugins: []
             plugins_dir: plugins
+            language: fr
+            address: vous
+            texts: {}
             """;
 
     private static final ObjectNode DEFAULT_TREE = (ObjectNode) parseYaml(DEFAULTS, "defaults");
@@ -83,8 +88,9 @@ public final class ConfigLoader {
 
     /**
      * Loads and validates a config file. Relative paths in it (the registration file, an SQLite
-     * database) are resolved against the file's folder. Tokens are left as the file gives them:
-     * see {@link #withRegistrationTokens}.
+     * database, the plugins folder, {@code data_dir}, and the plugins' own files through
+     * {@link coop.comptoir.api.plugin.PluginConfig#resolvePath}) are resolved against the file's
+     * folder. Tokens are left as the file gives them: see {@link #withRegistrationTokens}.
      *
      * @param env the environment for {@code ${NAME}} references, usually {@code System.getenv()}
      * @throws ConfigErrors every problem found, the file's path as source
@@ -148,7 +154,8 @@ public final class ConfigLoader {
                 asToken, hsToken, as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing(), as.pluginRoutes(),
                     as.firstTransactionWaitSeconds());
         return new ComptoirConfig(config.homeserver(), filled, config.database(), config.scheduler(),
-                config.commands(), config.admin(), config.plugins(), config.pluginsDir());
+                config.commands(), config.admin(), config.plugins(), config.pluginsDir(), config.language(),
+                config.address(), config.texts());
     }
 
     private static String token(String key, String fromConfig, String fromFile, Path file, List<ConfigException> errors) {
@@ -182,7 +189,9 @@ public final class ConfigLoader {
         JsonNode pluginsNode = user.remove("plugins");
         substitution.apply(user, "", errors);
         removeNulls(user);
-        List<PluginSection> plugins = PluginSections.read(pluginsNode, substitution, errors);
+        List<PluginSection> plugins = PluginSections.read(pluginsNode, substitution, baseDir, errors);
+        // data_dir only places the default SQLite file: it is not a section of ComptoirConfig
+        DataDir.applyDefaultDatabase(user, DataDir.read(user.remove(DataDir.KEY), baseDir, errors));
 
         ObjectNode merged = merge(DEFAULT_TREE.deepCopy(), user);
         // Section by section, so that the values of every section that binds are checked too:
@@ -200,9 +209,12 @@ public final class ConfigLoader {
         Commands commands = TreeBinder.bind(merged.get("commands"), Commands.class, "commands", errors);
         Admin admin = TreeBinder.bind(merged.get("admin"), Admin.class, "admin", errors);
         String pluginsDir = pluginsDir(merged.get("plugins_dir"), baseDir, errors);
+        String language = TextsSection.language(merged.get("language"), errors);
+        String address = TextsSection.address(merged.get("address"), errors);
+        Map<String, Map<String, String>> texts = TextsSection.texts(merged.get("texts"), errors);
 
-        ComptoirConfig config = complete(new ComptoirConfig(hs, as, db, scheduler, commands, admin, plugins, pluginsDir),
-                baseDir);
+        ComptoirConfig config = complete(new ComptoirConfig(hs, as, db, scheduler, commands, admin, plugins, pluginsDir,
+                language, address, texts), baseDir);
         ConfigValidator.validate(config, errors);
         // In the order of the sections, as the file reads (unknown sections first).
         errors.sort(Comparator.comparingInt(e -> sectionNames.indexOf(e.path().split("[.\\[]", 2)[0])));
@@ -234,9 +246,10 @@ public final class ConfigLoader {
         Commands commands = c.commands();
         if (commands != null) {
             commands = new Commands(commands.prefix(), Collections.unmodifiableList(new ArrayList<>(commands.admins())),
-                    commands.language().toLowerCase(Locale.ROOT));
+                    commands.language() == null ? null : commands.language().toLowerCase(Locale.ROOT));
         }
-        return new ComptoirConfig(hs, as, db, c.scheduler(), commands, admin, c.plugins(), c.pluginsDir());
+        return new ComptoirConfig(hs, as, db, c.scheduler(), commands, admin, c.plugins(), c.pluginsDir(), c.language(),
+                c.address(), c.texts());
     }
 
     /** {@code plugins_dir}: a non-blank path, resolved against the config file's folder. */
@@ -368,7 +381,7 @@ public final class ConfigLoader {
 
         private PluginSections() {}
 
-        static List<PluginSection> read(JsonNode node, EnvSubstitution substitution, List<ConfigException> errors) {
+        static List<PluginSection> read(JsonNode node, EnvSubstitution substitution, Path baseDir, List<ConfigException> errors) {
             if (node == null || node.isNull()) {
                 return List.of();
             }
@@ -401,7 +414,7 @@ public final class ConfigLoader {
                             + (implicitId ? " (give each instance of a type its own id:)" : "")));
                 }
                 if (type != null && enabled != null) {
-                    sections.add(new PluginSection(type, id, enabled, settings, path));
+                    sections.add(new PluginSection(type, id, enabled, settings, path, baseDir));
                 }
             }
             return List.copyOf(sections);

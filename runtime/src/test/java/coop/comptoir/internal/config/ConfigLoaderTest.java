@@ -68,7 +68,10 @@ class ConfigLoaderTest {
         assertThat(c.schedulerClustered()).isFalse();
         assertThat(c.commands().prefix()).isEqualTo("!");
         assertThat(c.commands().admins()).isEmpty();
-        assertThat(c.commands().language()).isEqualTo("fr");
+        assertThat(c.commands().language()).isNull();
+        assertThat(c.language()).isEqualTo("fr");
+        assertThat(c.address()).isEqualTo("vous");
+        assertThat(c.commandTextSettings().language()).isEqualTo("fr");
         assertThat(c.admin().bind()).isNull();
         assertThat(c.admin().port()).isNull();
         assertThat(c.plugins()).isEmpty();
@@ -166,7 +169,7 @@ class ConfigLoaderTest {
                         + " hs_token, sender_localpart, display_name, max_body_bytes, max_pending_events, require_ping, plugin_routes,"
                         + " first_transaction_wait_seconds)");
         assertThat(errors("homeserver: {server_name: a.org}\nhomeservre: {}\n"))
-                .containsExactly("homeservre: unknown key (allowed: homeserver, appservice, database, scheduler, commands, admin, plugins, plugins_dir)");
+                .containsExactly("homeservre: unknown key (allowed: homeserver, appservice, database, scheduler, commands, admin, plugins, plugins_dir, language, address, texts)");
     }
 
     @Test
@@ -366,5 +369,52 @@ class ConfigLoaderTest {
 
         ComptoirConfig withTokens = load("homeserver: {server_name: a.org}\nappservice: {as_token: A, hs_token: H}");
         assertThat(ConfigLoader.withRegistrationTokens(withTokens)).isSameAs(withTokens);
+    }
+
+    @Test
+    void theDefaultDatabaseGoesInDataDirWhichIsRelativeToTheFilesFolder() throws IOException {
+        assertThat(load("homeserver: {server_name: example.org}\ndata_dir: /var/lib/comptoir\n").database().url())
+                .isEqualTo("jdbc:sqlite:/var/lib/comptoir/comptoir.db");
+        assertThat(load("homeserver: {server_name: example.org}\ndata_dir: state\n").database().url())
+                .isEqualTo("jdbc:sqlite:" + dir.resolve("state/comptoir.db"));
+        assertThat(load("homeserver: {server_name: example.org}\ndata_dir: ${STATE:-/srv/c}\n").database().url())
+                .as("from the environment").isEqualTo("jdbc:sqlite:/srv/c/comptoir.db");
+    }
+
+    @Test
+    void aDatabaseGivenInTheFileIsRelativeToTheFilesFolderWhateverDataDirSays() throws IOException {
+        ComptoirConfig c = load("""
+                homeserver: {server_name: example.org}
+                data_dir: /var/lib/comptoir
+                database: {url: 'jdbc:sqlite:other.db', pool_size: 2}
+                """);
+        assertThat(c.database().url()).isEqualTo("jdbc:sqlite:" + dir.resolve("other.db"));
+        assertThat(c.database().poolSize()).isEqualTo(2);
+        assertThat(load("homeserver: {server_name: example.org}\ndata_dir: /x\ndatabase: {pool_size: 3}\n").database().url())
+                .as("other database keys keep the default file").isEqualTo("jdbc:sqlite:/x/comptoir.db");
+    }
+
+    @Test
+    void aBadDataDirIsNamed() {
+        assertThat(errors("homeserver: {server_name: example.org}\ndata_dir: [a]\n"))
+                .anyMatch(line -> line.contains("data_dir: expected the path of a folder"));
+        assertThat(errors("homeserver: {server_name: example.org}\ndata_dir: ''\n"))
+                .anyMatch(line -> line.contains("data_dir: expected the path of a folder"));
+    }
+
+    @Test
+    void pluginFilesResolveAgainstTheFilesFolderNotTheWorkingDirectory() throws IOException {
+        ComptoirConfig c = load("""
+                homeserver: {server_name: example.org}
+                plugins:
+                  - type: shifts
+                    source: {type: yaml, file: planning.yaml}
+                """);
+        var plugin = new PluginConfigImpl(c.plugins().get(0), "example.org");
+
+        assertThat(plugin.resolvePath("planning.yaml")).isEqualTo(dir.resolve("planning.yaml"));
+        assertThat(plugin.resolvePath("textes/accueil.yaml")).isEqualTo(dir.resolve("textes/accueil.yaml"));
+        assertThat(plugin.resolvePath("/etc/comptoir/x.yaml")).isEqualTo(Path.of("/etc/comptoir/x.yaml"));
+        assertThat(plugin.resolvePath("../shared/x.yaml")).isEqualTo(dir.getParent().resolve("shared/x.yaml"));
     }
 }
