@@ -47,6 +47,8 @@ import okio.Buffer;
 public final class FakeRocketChat implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("name=\"([^\"]*)\"");
     private static final Pattern FILENAME = Pattern.compile("filename=\"([^\"]*)\"");
+    private static final byte[] PNG = java.util.Base64.getDecoder().decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
 
     private final MockWebServer server = new MockWebServer();
     private final World world;
@@ -422,7 +424,7 @@ public final class FakeRocketChat implements AutoCloseable {
                 }
             } else {
                 synchronized (undescribed) {
-                    undescribed.add(method + " " + path.replaceAll("/file-upload/.*", "/file-upload/…"));
+                    undescribed.add(method + " " + path.replaceAll("/file-upload/.*", "/file-upload/…").replaceAll("/avatar/.*", "/avatar/…"));
                 }
             }
         }
@@ -445,6 +447,10 @@ public final class FakeRocketChat implements AutoCloseable {
                     }
                 }
                 reply = Rest.ok(info);
+            } else if (path.startsWith("/avatar/") && method.equals("GET")) {
+                raw = PNG;
+                rawType = "image/png";
+                reply = new Rest.Reply(200, null);
             } else if (!authed) {
                 reply = new Rest.Reply(401, World.JSON.createObjectNode().put("status", "error")
                         .put("message", "You must be logged in to do this."));

@@ -68,8 +68,15 @@ final class Rest {
                 yield room == null ? error("Room not found", "error-room-not-found")
                         : ok(World.JSON.createObjectNode().set("room", room.json()));
             }
+            case "GET rooms.get" -> {
+                ObjectNode o = World.JSON.createObjectNode();
+                ArrayNode update = o.putArray("update");
+                world.rooms.values().forEach(room -> update.add(room.json()));
+                o.putArray("remove");
+                yield ok(o);
+            }
             case "GET users.info" -> {
-                FakeUser u = world.users.get(String.valueOf(r.q("userId")));
+                FakeUser u = r.q("userId") != null ? world.users.get(r.q("userId")) : world.userByName(String.valueOf(r.q("username")));
                 if (u == null) {
                     yield error("User not found.", "error-invalid-user");
                 }

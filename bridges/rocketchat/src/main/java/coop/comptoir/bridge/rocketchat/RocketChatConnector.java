@@ -1,0 +1,496 @@
+package coop.comptoir.bridge.rocketchat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.bridge.api.BackfillCapable;
+import coop.comptoir.bridge.api.BridgeException;
+import coop.comptoir.bridge.api.BridgeHost;
+import coop.comptoir.bridge.api.DeleteCapable;
+import coop.comptoir.bridge.api.EditCapable;
+import coop.comptoir.bridge.api.MatrixSender;
+import coop.comptoir.bridge.api.MediaCapable;
+import coop.comptoir.bridge.api.NetworkConnector;
+import coop.comptoir.bridge.api.OutgoingAttachment;
+import coop.comptoir.bridge.api.OutgoingRemoteMessage;
+import coop.comptoir.bridge.api.ReactionCapable;
+import coop.comptoir.bridge.api.RemoteChannel;
+import coop.comptoir.bridge.api.RemoteChannelId;
+import coop.comptoir.bridge.api.RemoteEvent;
+import coop.comptoir.bridge.api.RemoteMessageId;
+import coop.comptoir.bridge.api.RemoteUserId;
+import coop.comptoir.bridge.rocketchat.format.RocketText;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+
+/**
+ * The Rocket.Chat side of a bridge: receives through the realtime API ({@link Realtime}), sends
+ * through REST ({@link RocketRest}). A Matrix message becomes a {@code chat.sendMessage} whose
+ * {@code _id} is derived from the Matrix event ({@link MessageIds}), so a retry never posts twice.
+ * Matrix senders are shown with {@code alias} + {@code avatar}; when the bot lacks
+ * {@code message-impersonate} (Rocket.Chat answers 400), messages are sent as "**Name**: text"
+ * instead and {@code !bridge status} says so.
+ */
+public final class RocketChatConnector implements NetworkConnector, EditCapable, DeleteCapable, ReactionCapable,
+        MediaCapable, BackfillCapable {
+    static final int OLDEST_SUPPORTED = 6;
+    static final int NEWEST_TESTED = 8;
+    private static final int PAGE = 100;
+
+    private final RocketChatConfig config;
+    private final Logger log;
+    private final RocketText text;
+    private final RocketRest rest;
+    private final OkHttpClient http;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "rocketchat-reconnect");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, JsonNode> rooms = new ConcurrentHashMap<>();
+    private final Map<String, String> userIds = new ConcurrentHashMap<>();
+    private final Map<UserId, String> usernames = new ConcurrentHashMap<>();
+    private volatile BridgeHost host;
+    private volatile Realtime realtime;
+    private volatile Incoming incoming;
+    private volatile String version = "?";
+    private volatile boolean impersonationRefused;
+    private volatile boolean up;
+
+    public RocketChatConnector(RocketChatConfig config, OkHttpClient http, Logger log, RocketText text) {
+        this.config = config;
+        this.log = log;
+        this.text = text;
+        this.http = http;
+        this.rest = new RocketRest(http, config.server(), config.userId(), config.token());
+    }
+
+    @Override
+    public String network() {
+        return "rocketchat";
+    }
+
+    @Override
+    public void start(BridgeHost host) throws Exception {
+        this.host = host;
+        checkVersion();
+        JsonNode me;
+        try {
+            me = rest.get("/api/v1/users.info", "userId", config.userId()).path("user");
+        } catch (RocketRest.Failure f) {
+            throw new IllegalStateException(f.getMessage(), null);
+        }
+        String botUsername = me.path("username").asText("");
+        this.incoming = new Incoming(config.userId(), botUsername, config.server(), text, host, this::userIdOf);
+        this.realtime = new Realtime(http, config.server(), config.token(), log, new Listener(), timer);
+        try {
+            for (JsonNode room : rest.get("/api/v1/rooms.get").path("update")) {
+                rooms.put(room.path("_id").asText(), room);
+                if (room.path("t").asText().matches("[cp]")) {
+                    realtime.follow(room.path("_id").asText());
+                }
+            }
+        } catch (RocketRest.Failure f) {
+            log.warn("Could not list the bot's Rocket.Chat rooms ({}); linked rooms are followed when used", f.getMessage());
+        }
+        String refused = realtime.start(Duration.ofSeconds(60));
+        if (refused != null) {
+            realtime.close();
+            throw new IllegalStateException(refused);
+        }
+    }
+
+    private void checkVersion() throws Exception {
+        JsonNode info;
+        try {
+            info = rest.get("/api/info");
+        } catch (RocketRest.Failure f) {
+            if (f.retryable()) {
+                log.warn("Rocket.Chat at {} is not reachable yet ({}); the bridge keeps trying", config.server(), f.getMessage());
+                return;
+            }
+            throw new IllegalStateException("Rocket.Chat at " + config.server() + " answered /api/info with " + f.status, null);
+        }
+        String v = info.path("version").asText("");
+        if (v.isEmpty()) {
+            log.info("Rocket.Chat at {} does not show its version to the bot; 6.x to 8.x are supported", config.server());
+            return;
+        }
+        version = v;
+        int major = v.matches("\\d+(\\..*)?") ? Integer.parseInt(v.split("\\.")[0]) : -1;
+        if (major < OLDEST_SUPPORTED) {
+            throw new IllegalStateException("Rocket.Chat " + v + " at " + config.server() + " is too old for this bridge: "
+                    + OLDEST_SUPPORTED + ".x to " + NEWEST_TESTED + ".x are supported");
+        }
+        if (major > NEWEST_TESTED) {
+            log.warn("Rocket.Chat {} at {} is newer than the versions this bridge was tested with ({}.x to {}.x): it should work,"
+                    + " please report what does not", v, config.server(), OLDEST_SUPPORTED, NEWEST_TESTED);
+        } else {
+            log.info("Rocket.Chat {} found at {}", v, config.server());
+        }
+    }
+
+    private final class Listener implements Realtime.Listener {
+        @Override
+        public void message(JsonNode message) {
+            for (RemoteEvent e : incoming.streamed(message)) {
+                host.receive(e);
+            }
+        }
+
+        @Override
+        public void deleted(String roomId, String messageId) {
+            host.receive(new RemoteEvent.Delete(new RemoteChannelId(roomId), new RemoteMessageId(messageId)));
+        }
+
+        @Override
+        public void up() {
+            if (!up) {
+                up = true;
+                host.connectionChanged(true, detail());
+            }
+        }
+
+        @Override
+        public void down(String why) {
+            if (up) {
+                up = false;
+                host.connectionChanged(false, why);
+            }
+        }
+    }
+
+    /** Shown in {@code !bridge status}. */
+    private String detail() {
+        boolean en = "en".equals(config.language());
+        String d = "Rocket.Chat " + version;
+        if (impersonationRefused) {
+            d += en ? " — the bot lacks the message-impersonate permission: Matrix names are written in the text"
+                    : " — le bot n'a pas la permission message-impersonate : les noms Matrix sont écrits dans le texte";
+        }
+        return d;
+    }
+
+    private Optional<String> userIdOf(String username) {
+        String known = userIds.get(username);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        try {
+            String id = rest.get("/api/v1/users.info", "username", username).path("user").path("_id").asText("");
+            if (!id.isEmpty()) {
+                userIds.put(username, id);
+                return Optional.of(id);
+            }
+        } catch (RocketRest.Failure f) {
+            log.debug("No Rocket.Chat user {}: {}", username, f.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    /** The Rocket.Chat username a Matrix ghost stands for. */
+    private Optional<String> usernameOf(UserId user) {
+        Optional<RemoteUserId> remote = host.remoteUserOf(user);
+        if (remote.isEmpty()) {
+            return Optional.empty();
+        }
+        String known = usernames.get(user);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        try {
+            String name = rest.get("/api/v1/users.info", "userId", remote.get().value()).path("user").path("username").asText("");
+            if (!name.isEmpty()) {
+                usernames.put(user, name);
+                return Optional.of(name);
+            }
+        } catch (RocketRest.Failure f) {
+            log.debug("Rocket.Chat user {} not found: {}", remote.get(), f.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    private JsonNode room(RemoteChannelId id) throws RocketRest.Failure {
+        JsonNode r = rooms.get(id.value());
+        if (r == null) {
+            r = rest.get("/api/v1/rooms.info", "roomId", id.value()).path("room");
+            rooms.put(id.value(), r);
+        }
+        return r;
+    }
+
+    @Override
+    public Optional<RemoteChannel> channel(RemoteChannelId id) throws BridgeException {
+        try {
+            JsonNode r = room(id);
+            if (!r.path("t").asText().matches("[cp]")) {
+                return Optional.empty(); // direct messages and livechat are not bridged
+            }
+            if (realtime != null) {
+                realtime.follow(id.value());
+            }
+            return Optional.of(new RemoteChannel(id, r.path("fname").asText(r.path("name").asText(id.value())),
+                    r.path("topic").asText("")));
+        } catch (RocketRest.Failure f) {
+            if (f.retryable()) {
+                throw f.toBridge();
+            }
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public List<RemoteMessageId> send(RemoteChannelId channel, OutgoingRemoteMessage message) throws BridgeException {
+        follow(channel);
+        String body = text.toRocket(message.content(), this::usernameOf);
+        Optional<String> tmid = message.threadRoot().map(RemoteMessageId::value);
+        if (!message.attachments().isEmpty()) {
+            return sendFiles(channel, message, body, tmid);
+        }
+        if (message.replyTo().isPresent() && tmid.isEmpty()) {
+            body = quoteLink(channel, message.replyTo().get()) + body;
+        }
+        ObjectNode m = RocketRest.JSON.createObjectNode();
+        message.origin().ifPresent(e -> m.put("_id", MessageIds.of(e, 0)));
+        m.put("rid", channel.value());
+        tmid.ifPresent(t -> m.put("tmid", t));
+        String id = post(m, message.sender(), body);
+        return List.of(new RemoteMessageId(id));
+    }
+
+    /** Sends with alias/avatar, or as "**Name**: text" once Rocket.Chat refused the impersonation. */
+    private String post(ObjectNode m, MatrixSender sender, String body) throws BridgeException {
+        if (!impersonationRefused) {
+            ObjectNode impersonated = m.deepCopy().put("msg", body).put("alias", sender.displayName());
+            sender.avatar().ifPresent(a -> impersonated.put("avatar", a.toString()));
+            try {
+                return sent(impersonated);
+            } catch (RocketRest.Failure f) {
+                if (f.status != 400 || !refusedImpersonation(f)) {
+                    throw f.toBridge();
+                }
+                impersonationRefused = true;
+                log.warn("Rocket.Chat refused alias/avatar ({}): the bot lacks message-impersonate; Matrix names are now"
+                        + " written in the text", f.getMessage());
+                if (up) {
+                    host.connectionChanged(true, detail());
+                }
+            }
+        }
+        try {
+            return sent(m.deepCopy().put("msg", prefixed(sender, body)));
+        } catch (RocketRest.Failure f) {
+            throw f.toBridge();
+        }
+    }
+
+    private static boolean refusedImpersonation(RocketRest.Failure f) {
+        String s = (f.errorType + " " + f.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return s.contains("not-allowed") || s.contains("not allowed") || s.contains("match failed") || s.contains("impersonate");
+    }
+
+    private static String prefixed(MatrixSender sender, String body) {
+        return "**" + sender.displayName().replace("*", "") + "**: " + body;
+    }
+
+    /** Posts; a message whose {@code _id} already exists was posted by an earlier attempt. */
+    private String sent(ObjectNode m) throws RocketRest.Failure {
+        ObjectNode request = RocketRest.JSON.createObjectNode();
+        request.set("message", m);
+        try {
+            return rest.post("/api/v1/chat.sendMessage", request).path("message").path("_id").asText(m.path("_id").asText());
+        } catch (RocketRest.Failure f) {
+            String s = (f.errorType + " " + f.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (f.status == 400 && m.has("_id") && (s.contains("already-exists") || s.contains("duplicate key"))) {
+                log.info("Message {} was already posted by an earlier attempt: not posted again", m.get("_id").asText());
+                return m.get("_id").asText();
+            }
+            throw f;
+        }
+    }
+
+    private String quoteLink(RemoteChannelId channel, RemoteMessageId target) {
+        try {
+            JsonNode r = room(channel);
+            String kind = "p".equals(r.path("t").asText()) ? "group" : "channel";
+            return "[ ](" + config.server() + "/" + kind + "/" + r.path("name").asText(channel.value()) + "?msg=" + target.value() + ") ";
+        } catch (RocketRest.Failure f) {
+            return "";
+        }
+    }
+
+    private List<RemoteMessageId> sendFiles(RemoteChannelId channel, OutgoingRemoteMessage message, String caption,
+                                            Optional<String> tmid) throws BridgeException {
+        List<RemoteMessageId> ids = new ArrayList<>();
+        boolean first = true;
+        for (OutgoingAttachment a : message.attachments()) {
+            if (a.data().length > config.maxFileBytes()) {
+                throw BridgeException.permanent("file " + a.fileName() + " is larger than max_file_bytes", null);
+            }
+            try {
+                String fileId = rest.upload("/api/v1/rooms.media/" + channel.value(), a.fileName(), a.contentType(), a.data())
+                        .path("file").path("_id").asText();
+                ObjectNode confirm = RocketRest.JSON.createObjectNode();
+                String shown = first && !caption.isBlank() ? caption : "";
+                // rooms.mediaConfirm takes no alias: the sender's name is always written in the text
+                confirm.put("msg", prefixed(message.sender(), shown).strip());
+                tmid.ifPresent(t -> confirm.put("tmid", t));
+                String id = rest.post("/api/v1/rooms.mediaConfirm/" + channel.value() + "/" + fileId, confirm)
+                        .path("message").path("_id").asText();
+                ids.add(new RemoteMessageId(id));
+            } catch (RocketRest.Failure f) {
+                throw f.toBridge();
+            }
+            first = false;
+        }
+        return ids;
+    }
+
+    private void follow(RemoteChannelId channel) {
+        if (realtime != null && !realtime.follows(channel.value())) {
+            realtime.follow(channel.value());
+        }
+    }
+
+    @Override
+    public void edit(RemoteChannelId channel, RemoteMessageId message, OutgoingRemoteMessage newContent) throws BridgeException {
+        String body = text.toRocket(newContent.content(), this::usernameOf);
+        if (impersonationRefused) {
+            body = prefixed(newContent.sender(), body);
+        }
+        ObjectNode req = RocketRest.JSON.createObjectNode().put("roomId", channel.value()).put("msgId", message.value())
+                .put("text", body);
+        try {
+            rest.post("/api/v1/chat.update", req);
+        } catch (RocketRest.Failure f) {
+            throw f.toBridge();
+        }
+    }
+
+    @Override
+    public void delete(RemoteChannelId channel, RemoteMessageId message) throws BridgeException {
+        ObjectNode req = RocketRest.JSON.createObjectNode().put("roomId", channel.value()).put("msgId", message.value());
+        try {
+            rest.post("/api/v1/chat.delete", req);
+        } catch (RocketRest.Failure f) {
+            if (f.status == 400 && f.getMessage().contains("No message found")) {
+                return; // already gone
+            }
+            throw f.toBridge();
+        }
+    }
+
+    @Override
+    public void react(RemoteChannelId channel, RemoteMessageId message, MatrixSender sender, String key, boolean add)
+            throws BridgeException {
+        Optional<String> shortcode = Emoji.toShortcode(key);
+        if (shortcode.isEmpty()) {
+            log.debug("Reaction {} has no Rocket.Chat shortcode known to the bridge: not carried", key);
+            return;
+        }
+        ObjectNode req = RocketRest.JSON.createObjectNode().put("messageId", message.value()).put("emoji", shortcode.get())
+                .put("shouldReact", add);
+        try {
+            rest.post("/api/v1/chat.react", req);
+        } catch (RocketRest.Failure f) {
+            throw f.toBridge();
+        }
+    }
+
+    @Override
+    public byte[] download(URI url, long maxBytes) throws BridgeException {
+        try {
+            return rest.download(url, maxBytes);
+        } catch (RocketRest.Failure f) {
+            throw f.toBridge();
+        }
+    }
+
+    @Override
+    public long maxUploadBytes(RemoteChannelId channel) {
+        return config.maxFileBytes();
+    }
+
+    @Override
+    public List<RemoteEvent.Message> messagesAfter(RemoteChannelId channel, Optional<RemoteMessageId> after, int limit)
+            throws BridgeException {
+        try {
+            Optional<Instant> since = Optional.empty();
+            if (after.isPresent()) {
+                since = incoming.timestampOf(after.get().value());
+                if (since.isEmpty()) {
+                    JsonNode m = rest.get("/api/v1/chat.getMessage", "msgId", after.get().value()).path("message");
+                    since = Incoming.date(m.path("ts"));
+                }
+            }
+            List<JsonNode> found = history(channel, since.map(t -> t.minusMillis(1)));
+            found.sort(Comparator.comparing((JsonNode m) -> Incoming.date(m.path("ts")).orElse(Instant.EPOCH)));
+            List<RemoteEvent.Message> out = new ArrayList<>();
+            boolean passed = after.isEmpty();
+            for (JsonNode m : found) {
+                if (!passed) {
+                    passed = m.path("_id").asText().equals(after.get().value())
+                            || Incoming.date(m.path("ts")).orElse(Instant.EPOCH).isAfter(since.get());
+                    if (m.path("_id").asText().equals(after.get().value())) {
+                        continue;
+                    }
+                }
+                if (passed && out.size() < limit) {
+                    incoming.message(m).ifPresent(out::add);
+                }
+            }
+            return out;
+        } catch (RocketRest.Failure f) {
+            throw f.toBridge();
+        }
+    }
+
+    /** Every message after {@code oldest} (exclusive), newest first as Rocket.Chat pages them. */
+    private List<JsonNode> history(RemoteChannelId channel, Optional<Instant> oldest) throws RocketRest.Failure {
+        String route = "p".equals(room(channel).path("t").asText()) ? "/api/v1/groups.history" : "/api/v1/channels.history";
+        List<JsonNode> all = new ArrayList<>();
+        Optional<String> latest = Optional.empty();
+        while (all.size() < 10_000) {
+            List<String> q = new ArrayList<>(List.of("roomId", channel.value(), "count", Integer.toString(PAGE)));
+            oldest.ifPresent(o -> q.addAll(List.of("oldest", o.toString())));
+            latest.ifPresent(l -> q.addAll(List.of("latest", l)));
+            JsonNode page = rest.get(route, q.toArray(String[]::new)).path("messages");
+            page.forEach(all::add);
+            if (page.size() < PAGE) {
+                break;
+            }
+            latest = Optional.of(page.get(page.size() - 1).path("ts").asText());
+        }
+        return all;
+    }
+
+    @Override
+    public Optional<RemoteMessageId> currentPosition(RemoteChannelId channel) throws BridgeException {
+        try {
+            String route = "p".equals(room(channel).path("t").asText()) ? "/api/v1/groups.history" : "/api/v1/channels.history";
+            JsonNode newest = rest.get(route, "roomId", channel.value(), "count", "1").path("messages").path(0);
+            return newest.path("_id").isTextual() ? Optional.of(new RemoteMessageId(newest.get("_id").asText())) : Optional.empty();
+        } catch (RocketRest.Failure f) {
+            throw f.toBridge();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (realtime != null) {
+            realtime.close();
+        }
+        timer.shutdownNow();
+    }
+}
