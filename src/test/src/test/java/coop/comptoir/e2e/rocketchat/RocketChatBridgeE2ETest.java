@@ -1,0 +1,279 @@
+package coop.comptoir.e2e.rocketchat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import coop.comptoir.e2e.rig.ComptoirProcess;
+import coop.comptoir.e2e.rig.Events;
+import coop.comptoir.e2e.rig.Http;
+import coop.comptoir.e2e.rig.MatrixTestClient;
+import coop.comptoir.e2e.rig.Rig;
+import coop.comptoir.testing.discord.FakeChannel;
+import coop.comptoir.testing.discord.FakeDiscord;
+import coop.comptoir.testing.rocketchat.FakeMessage;
+import coop.comptoir.testing.rocketchat.FakeRocketChat;
+import coop.comptoir.testing.rocketchat.FakeRoom;
+import coop.comptoir.testing.rocketchat.FakeUser;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The Rocket.Chat bridge through the real Synapse: Comptoir runs from the shaded jar and talks to a
+ * fake Rocket.Chat (REST + realtime) in this JVM, and, for the three-way test, to a fake Discord
+ * too. Counts are taken on the fakes, which keep every message ever created.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RocketChatBridgeE2ETest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String TOKEN = "e2e-rocketchat-token-0123456789abcdef";
+    private static final String DISCORD_TOKEN = "e2e-discord-bot-token-for-three-way";
+
+    private static Rig rig;
+    private static FakeRocketChat rc;
+    private static FakeDiscord discord;
+    private static ComptoirProcess comptoir;
+    private static MatrixTestClient alice;
+    private static String bot;
+    private static FakeUser rAlice;
+    private static FakeUser rBob;
+    private static FakeRoom general;
+    private static FakeRoom trois;
+    private static FakeChannel dTrois;
+    private static String generalRoom;
+    private static String troisRoom;
+
+    @BeforeAll
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    static void start() throws Exception {
+        rig = Rig.get();
+        bot = rig.botUserId();
+        rc = FakeRocketChat.start(TOKEN, "trois");
+        if (rc.spec().isEmpty() && "true".equals(System.getenv("CI"))) {
+            throw new IllegalStateException("CI=true but Rocket.Chat's API description is missing: set -Dcomptoir.shared.dir");
+        }
+        discord = FakeDiscord.builder().botToken(DISCORD_TOKEN).guild("Comptoir", "trois").user("dora", "Dora").start();
+        rAlice = rc.user("alice");
+        rBob = rc.user("bob");
+        general = rc.room("general");
+        trois = rc.room("trois");
+        dTrois = discord.channel("trois");
+
+        alice = rig.newUser("alice");
+        alice.setDisplayName("Alice Matrix");
+        generalRoom = alice.createRoom(bot);
+        troisRoom = alice.createRoom(bot);
+
+        comptoir = rig.comptoir("rocketchat", c -> {
+            c.putObject("commands").putArray("admins").add(alice.userId());
+            ArrayNode plugins = (ArrayNode) c.withArray("plugins");
+            plugins.addObject().put("type", "rocketchat").put("id", "rocketchat").put("server_url", rc.url())
+                    .put("user_id", rc.bot().id()).put("token", TOKEN).put("language", "en").put("max_retry_delay_seconds", 2);
+            plugins.addObject().put("type", "discord").put("id", "discord").put("token", DISCORD_TOKEN).put("language", "en")
+                    .put("guild_id", dTrois.guildId()).put("max_retry_delay_seconds", 2)
+                    .put("api_base_url", discord.restBaseUrl()).put("gateway_url", discord.gatewayUrl())
+                    .put("cdn_url", discord.cdnBaseUrl());
+        }).start();
+        for (String room : List.of(generalRoom, troisRoom)) {
+            alice.awaitEvent(room, Events.membership(bot, "join"), WAIT);
+        }
+        FakeRocketChat.await(() -> rc.connectedClients() == 1, WAIT, "the bridge on the realtime API");
+        discord.awaitConnectedClients(1, WAIT);
+        link(generalRoom, "rocketchat", general.id(), "general");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (comptoir != null) {
+                assertThat(comptoir.logText()).as("Comptoir's log").doesNotContain(TOKEN);
+                comptoir.stop();
+            }
+            if (rc != null) {
+                rc.assertNoSpecViolations();
+            }
+            if (discord != null) {
+                discord.assertNoSpecViolations();
+            }
+        } finally {
+            if (rc != null) {
+                rc.close();
+            }
+            if (discord != null) {
+                discord.close();
+            }
+        }
+    }
+
+    /** The ghost of a Rocket.Chat user: its ID with upper-case letters escaped as the engine does. */
+    private static String ghost(FakeUser user) {
+        StringBuilder sb = new StringBuilder("@_rocketchat_");
+        for (char c : user.id().toCharArray()) {
+            sb.append(Character.isUpperCase(c) ? "_" + Character.toLowerCase(c) : String.valueOf(c));
+        }
+        return sb.append(':').append(Rig.SERVER_NAME).toString();
+    }
+
+    private static void link(String room, String network, String channel, String name) {
+        String cmd = alice.sendText(room, "!bridge link " + network + " " + channel);
+        alice.awaitEvent(room, Events.noticeReply(bot, cmd, "linked to #" + name), WAIT);
+    }
+
+    private static FakeMessage onRocket(FakeRoom room, String text) {
+        return rc.awaitMessageIn(room.id(), m -> m.authorId().equals(rc.bot().id()) && m.text().contains(text), WAIT);
+    }
+
+    private static long createdWith(String text) {
+        return rc.created().stream().filter(m -> m.text().contains(text)).count();
+    }
+
+    private static long onMatrixCount(String room, Predicate<JsonNode> p) {
+        return alice.roomMessages(room).stream().filter(p).count();
+    }
+
+    @Test
+    @Order(1)
+    void textCrossesBothWaysOnceWithTheSendersName() throws Exception {
+        alice.sendText(generalRoom, "Bonjour depuis Matrix");
+        FakeMessage posted = onRocket(general, "Bonjour depuis Matrix");
+        assertThat(posted.alias()).isEqualTo("Alice Matrix");
+        assertThat(posted.id()).matches("[0-9A-Za-z]{17}");
+
+        rc.userSays(general.id(), "alice", "*Salut* depuis Rocket.Chat, @bob");
+        JsonNode m = alice.awaitEvent(generalRoom, Events.newMessageFrom(ghost(rAlice), "depuis Rocket.Chat"), WAIT);
+        assertThat(m.path("content").path("formatted_body").asText()).contains("<strong>Salut</strong>")
+                .contains("https://matrix.to/#/" + ghost(rBob));
+        assertThat(alice.displayName(ghost(rAlice))).contains("Alice (Rocket.Chat)");
+        rc.userSays(general.id(), "bob", "point final");
+        alice.awaitEvent(generalRoom, Events.newMessageFrom(ghost(rBob), "point final"), WAIT);
+        assertThat(createdWith("Bonjour depuis Matrix")).isEqualTo(1);
+        assertThat(onMatrixCount(generalRoom, Events.bodyContains("Bonjour depuis Matrix"))).isEqualTo(1);
+        assertThat(onMatrixCount(generalRoom, Events.bodyContains("depuis Rocket.Chat"))).isEqualTo(1);
+    }
+
+    @Test
+    @Order(2)
+    void editsAndDeletesCrossBothWays() throws Exception {
+        String original = alice.sendText(generalRoom, "Réunion à 18h");
+        FakeMessage posted = onRocket(general, "Réunion à 18h");
+        ObjectNode edit = Http.object().put("msgtype", "m.text").put("body", "* Réunion à 19h");
+        edit.putObject("m.new_content").put("msgtype", "m.text").put("body", "Réunion à 19h");
+        edit.putObject("m.relates_to").put("rel_type", "m.replace").put("event_id", original);
+        alice.sendEvent(generalRoom, "m.room.message", edit);
+        Events.await(() -> rc.message(posted.id()).orElseThrow().text().equals("Réunion à 19h"), WAIT, "the edit on Rocket.Chat");
+        alice.redact(generalRoom, original);
+        Events.await(() -> rc.message(posted.id()).orElseThrow().deleted(), WAIT, "the deletion on Rocket.Chat");
+
+        FakeMessage said = rc.userSays(general.id(), "bob", "Livraison lundi");
+        JsonNode bridged = alice.awaitEvent(generalRoom, Events.newMessageFrom(ghost(rBob), "Livraison lundi"), WAIT);
+        rc.userEdits(said.id(), "Livraison mardi");
+        alice.awaitEvent(generalRoom, Events.messageFrom(ghost(rBob)).and(e ->
+                e.path("content").path("m.new_content").path("body").asText().equals("Livraison mardi")), WAIT);
+        rc.userDeletes(said.id());
+        alice.awaitEvent(generalRoom, e -> "m.room.redaction".equals(e.path("type").asText())
+                && bridged.path("event_id").asText().equals(e.path("redacts").asText(e.path("content").path("redacts").asText())), WAIT);
+    }
+
+    @Test
+    @Order(3)
+    void threadsAndReactionsCrossBothWays() throws Exception {
+        FakeMessage root = rc.userSays(general.id(), "alice", "Inventaire samedi");
+        JsonNode rootEvent = alice.awaitEvent(generalRoom, Events.newMessageFrom(ghost(rAlice), "Inventaire samedi"), WAIT);
+        rc.userSaysInThread(general.id(), "bob", root.id(), "Je viens à 9h");
+        JsonNode inThread = alice.awaitEvent(generalRoom, Events.newMessageFrom(ghost(rBob), "Je viens à 9h"), WAIT);
+        assertThat(inThread.path("content").path("m.relates_to").path("rel_type").asText()).isEqualTo("m.thread");
+        assertThat(inThread.path("content").path("m.relates_to").path("event_id").asText()).isEqualTo(rootEvent.path("event_id").asText());
+
+        ObjectNode answer = Http.object().put("msgtype", "m.text").put("body", "Moi aussi");
+        answer.putObject("m.relates_to").put("rel_type", "m.thread").put("event_id", rootEvent.path("event_id").asText())
+                .put("is_falling_back", true).putObject("m.in_reply_to").put("event_id", inThread.path("event_id").asText());
+        alice.sendEvent(generalRoom, "m.room.message", answer);
+        assertThat(onRocket(general, "Moi aussi").threadId()).isEqualTo(root.id());
+
+        ObjectNode reaction = Http.object();
+        reaction.putObject("m.relates_to").put("rel_type", "m.annotation").put("event_id", rootEvent.path("event_id").asText())
+                .put("key", "👍");
+        String reactionId = alice.sendEvent(generalRoom, "m.reaction", reaction);
+        Events.await(() -> rc.message(root.id()).orElseThrow().reactions().containsKey(":thumbsup:"), WAIT, "the reaction");
+        alice.redact(generalRoom, reactionId);
+        Events.await(() -> rc.message(root.id()).orElseThrow().reactions().isEmpty(), WAIT, "the reaction taken back");
+        rc.userReacts(root.id(), "bob", ":tada:", true);
+        JsonNode mine = alice.awaitEvent(generalRoom, e -> "m.reaction".equals(e.path("type").asText())
+                && ghost(rBob).equals(e.path("sender").asText()), WAIT);
+        assertThat(mine.path("content").path("m.relates_to").path("key").asText()).isEqualTo("🎉");
+    }
+
+    @Test
+    @Order(4)
+    void aDroppedRealtimeConnectionIsCaughtUpWithEachMessageOnce() throws Exception {
+        rc.userSays(general.id(), "alice", "avant la coupure");
+        alice.awaitEvent(generalRoom, Events.newMessageFrom(ghost(rAlice), "avant la coupure"), WAIT);
+        rc.outage(true);
+        rc.dropWebSockets();
+        rc.userSays(general.id(), "alice", "pendant la coupure 1");
+        rc.userSays(general.id(), "bob", "pendant la coupure 2");
+        alice.sendText(generalRoom, "depuis Matrix pendant la coupure");
+        Thread.sleep(1500);
+        rc.outage(false);
+        alice.awaitEvent(generalRoom, Events.newMessageFrom(ghost(rBob), "pendant la coupure 2"), WAIT);
+        onRocket(general, "depuis Matrix pendant la coupure");
+        rc.userSays(general.id(), "alice", "après la coupure");
+        alice.awaitEvent(generalRoom, Events.newMessageFrom(ghost(rAlice), "après la coupure"), WAIT);
+        Thread.sleep(1000);
+        List<JsonNode> seen = alice.roomMessages(generalRoom);
+        assertThat(seen.stream().filter(Events.bodyContains("pendant la coupure 1"))).hasSize(1);
+        assertThat(seen.stream().filter(Events.bodyContains("pendant la coupure 2"))).hasSize(1);
+        int i1 = indexOf(seen, "pendant la coupure 1");
+        int i2 = indexOf(seen, "pendant la coupure 2");
+        assertThat(i1).as("caught up in order").isLessThan(i2);
+        assertThat(createdWith("depuis Matrix pendant la coupure")).isEqualTo(1);
+    }
+
+    private static int indexOf(List<JsonNode> events, String text) {
+        for (int i = 0; i < events.size(); i++) {
+            if (Events.bodyContains(text).test(events.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    @Order(5)
+    void threeWayEachMessageReachesTheTwoOthersOnce() throws Exception {
+        link(troisRoom, "rocketchat", trois.id(), "trois");
+        link(troisRoom, "discord", dTrois.id(), "trois");
+
+        alice.sendText(troisRoom, "Depuis Matrix aux deux");
+        onRocket(trois, "Depuis Matrix aux deux");
+        discord.awaitMessageIn(dTrois.id(), m -> m.content().contains("Depuis Matrix aux deux"), WAIT);
+
+        rc.userSays(trois.id(), "alice", "Depuis Rocket.Chat aux deux");
+        alice.awaitEvent(troisRoom, Events.newMessageFrom(ghost(rAlice), "Depuis Rocket.Chat aux deux"), WAIT);
+        discord.awaitMessageIn(dTrois.id(), m -> m.content().contains("Depuis Rocket.Chat aux deux"), WAIT);
+
+        discord.userSays(dTrois.id(), discord.user("dora").id(), "Depuis Discord aux deux");
+        onRocket(trois, "Depuis Discord aux deux");
+        alice.awaitEvent(troisRoom, Events.bodyContains("Depuis Discord aux deux"), WAIT);
+
+        Thread.sleep(2000); // a doubled copy would arrive by now
+        for (String text : List.of("Depuis Matrix aux deux", "Depuis Rocket.Chat aux deux", "Depuis Discord aux deux")) {
+            assertThat(createdWith(text)).as("on Rocket.Chat: " + text).isEqualTo(1);
+            assertThat(discord.messagesIn(dTrois.id()).stream().filter(m -> m.content().contains(text)).count())
+                    .as("on Discord: " + text).isEqualTo(1);
+            assertThat(onMatrixCount(troisRoom, Events.bodyContains(text))).as("on Matrix: " + text).isEqualTo(1);
+        }
+        assertThat(onRocket(trois, "Depuis Discord aux deux").alias()).contains("Dora");
+    }
+}
