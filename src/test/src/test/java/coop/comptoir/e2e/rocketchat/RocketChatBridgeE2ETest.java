@@ -276,4 +276,21 @@ class RocketChatBridgeE2ETest {
         }
         assertThat(onRocket(trois, "Depuis Discord aux deux").alias()).contains("Dora");
     }
+
+    @Test
+    @Order(6)
+    void withoutMessageImpersonateNamesAreWrittenInTheTextAndTheStatusSaysSo() {
+        rc.impersonatePermission(false);
+        try {
+            alice.sendText(generalRoom, "Sans usurpation");
+            FakeMessage posted = onRocket(general, "Sans usurpation");
+            assertThat(posted.text()).isEqualTo("**Alice Matrix**: Sans usurpation");
+            assertThat(posted.alias()).isNull();
+            assertThat(createdWith("Sans usurpation")).isEqualTo(1);
+            String cmd = alice.sendText(generalRoom, "!bridge status");
+            alice.awaitEvent(generalRoom, Events.noticeReply(bot, cmd, "message-impersonate"), WAIT);
+        } finally {
+            rc.impersonatePermission(true);
+        }
+    }
 }
