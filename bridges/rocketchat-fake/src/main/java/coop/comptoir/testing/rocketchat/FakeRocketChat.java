@@ -321,6 +321,14 @@ public final class FakeRocketChat implements AutoCloseable {
         }
     }
 
+    /** The bytes of the file a message carries. */
+    public Optional<byte[]> fileOf(String messageId) {
+        synchronized (world) {
+            World.Msg m = world.messages.get(messageId);
+            return m == null || m.file == null ? Optional.empty() : Optional.of(m.file.data().clone());
+        }
+    }
+
     /** Waits for a current message of the room matching {@code p}. */
     public FakeMessage awaitMessageIn(String roomId, Predicate<FakeMessage> p, Duration timeout) {
         long end = System.nanoTime() + timeout.toNanos();

@@ -89,6 +89,15 @@ class FakeRocketChatTest {
     }
 
     @Test
+    void answersAreCheckedToo() {
+        RocketChatSpec spec = rc.spec().orElseThrow();
+        assertThat(spec.checkResponse("POST", "/api/v1/chat.update", 200, "{\"message\":{\"_id\":5},\"success\":true}"))
+                .anySatisfy(p -> assertThat(p).contains("_id"));
+        assertThat(spec.checkResponse("POST", "/api/v1/chat.update", 200, "{\"message\":{\"_id\":\"x\"},\"success\":true}")).isEmpty();
+        assertThat(spec.checkResponse("GET", "/api/v1/no.such", 200, "{}")).isNotEmpty();
+    }
+
+    @Test
     void rateLimitOutageAndAuthentication() throws Exception {
         rc.rateLimitNext(1, Duration.ofSeconds(3));
         try (Response r = call("GET", "/api/v1/rooms.info?roomId=" + general.id(), null)) {

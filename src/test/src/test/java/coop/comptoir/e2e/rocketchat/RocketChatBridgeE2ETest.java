@@ -102,6 +102,8 @@ class RocketChatBridgeE2ETest {
             }
             if (rc != null) {
                 rc.assertNoSpecViolations();
+                assertThat(rc.undescribedRoutes()).as("routes outside the spec subset")
+                        .allMatch(r -> r.equals("GET /api/info") || r.contains("/file-upload/") || r.contains("/avatar/"));
             }
             if (discord != null) {
                 discord.assertNoSpecViolations();
@@ -292,5 +294,32 @@ class RocketChatBridgeE2ETest {
         } finally {
             rc.impersonatePermission(true);
         }
+    }
+
+    @Test
+    @Order(7)
+    void filesCrossBothWaysAndRoomWideMentionsNeverNotify() {
+        byte[] planning = "planning de novembre".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        rc.userUploads(general.id(), "alice", "planning.txt", "text/plain", planning);
+        JsonNode file = alice.awaitEvent(generalRoom, Events.messageFrom(ghost(rAlice)).and(Events.msgtype("m.file")), WAIT);
+        assertThat(file.path("content").path("body").asText()).isEqualTo("planning.txt");
+        assertThat(alice.download(file.path("content").path("url").asText())).isEqualTo(planning);
+
+        byte[] list = "farine, sucre, sel".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String mxc = alice.upload(list, "text/plain", "courses.txt");
+        ObjectNode content = Http.object().put("msgtype", "m.file").put("body", "courses.txt").put("filename", "courses.txt")
+                .put("url", mxc);
+        content.putObject("info").put("mimetype", "text/plain").put("size", list.length);
+        alice.sendEvent(generalRoom, "m.room.message", content);
+        FakeMessage posted = rc.awaitMessageIn(general.id(), m -> "courses.txt".equals(m.fileName()), WAIT);
+        assertThat(rc.fileOf(posted.id())).contains(list);
+        assertThat(posted.text()).startsWith("**Alice Matrix**");
+
+        alice.sendText(generalRoom, "Attention @all @here");
+        assertThat(onRocket(general, "Attention").text()).doesNotContain("@all").doesNotContain("@here");
+        rc.userSays(general.id(), "bob", "Alerte @here @room");
+        JsonNode m = alice.awaitEvent(generalRoom, Events.newMessageFrom(ghost(rBob), "Alerte"), WAIT);
+        assertThat(m.path("content").path("body").asText()).doesNotContain("@room");
+        assertThat(m.path("content").path("m.mentions").path("room").asBoolean(false)).isFalse();
     }
 }
