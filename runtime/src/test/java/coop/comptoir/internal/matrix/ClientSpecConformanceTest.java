@@ -41,6 +41,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import coop.comptoir.internal.spec.OpenApiDocs;
+import coop.comptoir.internal.spec.OpenApiDocs.Located;
+import coop.comptoir.internal.spec.OpenApiDocs.Operation;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,27 +63,15 @@ class ClientSpecConformanceTest {
     private static final String SPEC = "spec/matrix/data/api/client-server";
     /** Query parameters of the Application Service API: identity assertion and timestamp massaging. */
     private static final Set<String> APPSERVICE_QUERY = Set.of("user_id", "ts");
-    private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch");
-    private static final YAMLMapper YAML = new YAMLMapper();
 
-    private static List<Operation> operations;
-    private static Refs refs;
+    private static OpenApiDocs spec;
 
     private final MockHomeserver hs = new MockHomeserver(1);
 
-    /** One operation of the spec: method, full path template, and where it was declared. */
-    private record Operation(String method, String template, List<String> segments, Located node) {}
-
-    /** A YAML node and the file it came from, to resolve the relative {@code $ref}s inside it. */
-    private record Located(JsonNode node, Path file) {
-        Located path(String field) {
-            return new Located(node.path(field), file);
-        }
-    }
 
     @BeforeAll
     static void loadSpec() throws IOException {
-        Optional<Path> shared = sharedDir();
+        Optional<Path> shared = OpenApiDocs.sharedDir(SPEC);
         if (shared.isEmpty()) {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 fail("../shared not found (set -Dcomptoir.shared.dir): spec conformance cannot be skipped when CI=true");
@@ -88,42 +79,13 @@ class ClientSpecConformanceTest {
             return; // each test is then skipped, see requireSpec()
         }
         Path dir = shared.get().resolve(SPEC);
-        refs = new Refs();
-        operations = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-                JsonNode doc = refs.load(file);
-                String basePath = doc.path("servers").path(0).path("variables").path("basePath").path("default").asText("");
-                doc.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
-                    if (METHODS.contains(op.getKey())) {
-                        // The spec adds a trailing space to tell apart two operations on one path.
-                        String template = basePath + path.getKey().strip();
-                        operations.add(new Operation(op.getKey().toUpperCase(), template, segments(template),
-                                new Located(op.getValue(), file)));
-                    }
-                }));
-            }
-        }
-        assertThat(operations).as("operations declared in " + dir).hasSizeGreaterThan(100);
-    }
-
-    static Optional<Path> sharedDir() {
-        String property = System.getProperty("comptoir.shared.dir");
-        if (property != null && !property.isBlank()) {
-            Path dir = Path.of(property);
-            return Files.isDirectory(dir.resolve(SPEC)) ? Optional.of(dir) : Optional.empty();
-        }
-        for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("shared").resolve(SPEC))) {
-                return Optional.of(p.resolve("shared"));
-            }
-        }
-        return Optional.empty();
+        spec = OpenApiDocs.of(dir);
+        assertThat(spec.operations()).as("operations declared in " + dir).hasSizeGreaterThan(100);
     }
 
     @BeforeEach
     void requireSpec() {
-        Assumptions.assumeTrue(operations != null, "../shared not found: spec conformance skipped");
+        Assumptions.assumeTrue(spec != null, "../shared not found: spec conformance skipped");
     }
 
     @AfterEach
@@ -177,15 +139,18 @@ class ClientSpecConformanceTest {
             assertThat(empty.code()).isEqualTo(200);
         }
         bot.request("POST", "/_matrix/client/v3/logout", object("{}"));
+        bot.request("POST", "/_matrix/client/v3/createRoom", object("{\"invite\":[\"@a:example.org\", 5],\"power_level_content_override\":[]}"));
 
         assertThat(checkRecordedRequests(new TreeSet<>())).satisfiesExactlyInAnyOrder(
                 p -> assertThat(p).contains("/kick", "lacks required property user_id"),
                 p -> assertThat(p).contains("/send/m.room.message", "no such endpoint"),
                 p -> assertThat(p).contains("/register", "query parameter bogus"),
-                p -> assertThat(p).contains("/register", "property username should be string"),
+                p -> assertThat(p).contains("/register", "$.username should be string"),
                 p -> assertThat(p).contains("/joined_rooms?ts=5", "ts is only honoured"),
                 p -> assertThat(p).contains("/join/", "request body is required"),
-                p -> assertThat(p).contains("/logout", "declares no request body"));
+                p -> assertThat(p).contains("/logout", "declares no request body"),
+                p -> assertThat(p).contains("/createRoom", "$.invite[1] should be string"),
+                p -> assertThat(p).contains("/createRoom", "$.power_level_content_override should be object"));
     }
 
     private void answerEverythingWith(String json) {
@@ -206,7 +171,7 @@ class ClientSpecConformanceTest {
             String what = request.getMethod() + " " + request.getTarget();
             // A path may be declared twice (invite by user ID, invite by 3PID): any one may be met.
             List<String> best = null;
-            for (Operation op : match(request.getMethod(), request.getUrl().pathSegments())) {
+            for (Operation op : spec.match(request.getMethod(), request.getUrl().pathSegments())) {
                 List<String> found = new ArrayList<>();
                 checkQuery(request, op, what, found);
                 checkBody(request, op, what, found);
@@ -258,46 +223,16 @@ class ClientSpecConformanceTest {
         bot.request("GET", "/_matrix/client/v3/account/whoami", null);
     }
 
-    /** The declared operations for this method and path; literal segments win over placeholders. */
-    private static List<Operation> match(String method, List<String> path) {
-        List<Operation> best = new ArrayList<>();
-        int bestLiterals = -1;
-        for (Operation op : operations) {
-            if (!op.method().equals(method) || op.segments().size() != path.size()) {
-                continue;
-            }
-            int literals = 0;
-            boolean ok = true;
-            for (int i = 0; i < path.size() && ok; i++) {
-                String spec = op.segments().get(i);
-                if (isPlaceholder(spec)) {
-                    ok = !path.get(i).isEmpty() || i == path.size() - 1;
-                } else {
-                    ok = spec.equals(path.get(i));
-                    literals++;
-                }
-            }
-            if (ok && literals > bestLiterals) {
-                best.clear();
-                bestLiterals = literals;
-            }
-            if (ok && literals == bestLiterals) {
-                best.add(op);
-            }
-        }
-        return best;
-    }
-
     /** The client's metric template lines up with a spec template: same literals, placeholders where the spec has them. */
     private static boolean templateMatches(String method, String template) {
-        List<String> mine = segments(template);
-        return operations.stream().anyMatch(op -> {
+        List<String> mine = OpenApiDocs.segments(template);
+        return spec.operations().stream().anyMatch(op -> {
             if (!op.method().equals(method) || op.segments().size() != mine.size()) {
                 return false;
             }
             for (int i = 0; i < mine.size(); i++) {
                 String spec = op.segments().get(i);
-                if (isPlaceholder(mine.get(i)) ? !isPlaceholder(spec) : !isPlaceholder(spec) && !spec.equals(mine.get(i))) {
+                if (OpenApiDocs.isPlaceholder(mine.get(i)) ? !OpenApiDocs.isPlaceholder(spec) : !OpenApiDocs.isPlaceholder(spec) && !spec.equals(mine.get(i))) {
                     return false;
                 }
             }
@@ -308,7 +243,7 @@ class ClientSpecConformanceTest {
     private static void checkQuery(RecordedRequest request, Operation op, String what, List<String> problems) {
         Map<String, Boolean> declared = new HashMap<>(); // name -> required
         for (JsonNode p : op.node().node().path("parameters")) {
-            JsonNode param = refs.resolve(new Located(p, op.node().file())).node();
+            JsonNode param = spec.resolve(new Located(p, op.node().file())).node();
             if ("query".equals(param.path("in").asText())) {
                 declared.put(param.path("name").asText(), param.path("required").asBoolean(false));
             }
@@ -332,7 +267,7 @@ class ClientSpecConformanceTest {
 
     private static void checkBody(RecordedRequest request, Operation op, String what, List<String> problems) {
         boolean hasBody = request.getBody() != null && request.getBody().size() > 0;
-        Located requestBody = refs.resolve(op.node().path("requestBody"));
+        Located requestBody = spec.resolve(op.node().path("requestBody"));
         if (requestBody.node().isMissingNode()) {
             if (hasBody) {
                 problems.add(what + ": the spec declares no request body");
@@ -360,86 +295,6 @@ class ClientSpecConformanceTest {
             problems.add(what + ": body is not a JSON object");
             return;
         }
-        for (String required : refs.required(schema)) {
-            if (!body.has(required)) {
-                problems.add(what + ": body lacks required property " + required + " in " + body);
-            }
-        }
-        refs.properties(schema).forEach((name, property) -> {
-            String type = property.path("type").asText("");
-            if (body.has(name) && !type.isEmpty() && !hasType(body.get(name), type)) {
-                problems.add(what + ": property " + name + " should be " + type + " in " + body);
-            }
-        });
-    }
-
-    private static boolean hasType(JsonNode value, String type) {
-        return switch (type) {
-            case "string" -> value.isTextual();
-            case "boolean" -> value.isBoolean();
-            case "integer" -> value.isIntegralNumber();
-            case "number" -> value.isNumber();
-            case "object" -> value.isObject();
-            case "array" -> value.isArray();
-            default -> true;
-        };
-    }
-
-    private static List<String> segments(String template) {
-        return List.of(template.substring(1).split("/", -1));
-    }
-
-    private static boolean isPlaceholder(String segment) {
-        return segment.startsWith("{") && segment.endsWith("}");
-    }
-
-    /** Loads the YAML files once and follows {@code $ref}s, local ({@code #/components/…}) or to other files. */
-    private static final class Refs {
-        private final Map<Path, JsonNode> docs = new HashMap<>();
-
-        JsonNode load(Path file) {
-            return docs.computeIfAbsent(file.toAbsolutePath().normalize(), f -> {
-                try {
-                    return YAML.readTree(f.toFile());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-
-        Located resolve(Located at) {
-            Located current = at;
-            for (int depth = 0; current.node().has("$ref"); depth++) {
-                assertThat(depth).as("$ref chain from " + at.file()).isLessThan(20);
-                String ref = current.node().get("$ref").asText();
-                int hash = ref.indexOf('#');
-                String filePart = hash < 0 ? ref : ref.substring(0, hash);
-                Path file = filePart.isEmpty()
-                        ? current.file()
-                        : current.file().getParent().resolve(filePart).normalize();
-                JsonNode doc = load(file);
-                current = new Located(hash < 0 ? doc : doc.at(ref.substring(hash + 1)), file);
-            }
-            return current;
-        }
-
-        /** Required properties, {@code allOf} parts included. */
-        Set<String> required(Located schema) {
-            Located s = resolve(schema);
-            Set<String> names = new LinkedHashSet<>();
-            s.node().path("required").forEach(n -> names.add(n.asText()));
-            s.node().path("allOf").forEach(part -> names.addAll(required(new Located(part, s.file()))));
-            return names;
-        }
-
-        /** Declared properties (resolved), {@code allOf} parts included. */
-        Map<String, JsonNode> properties(Located schema) {
-            Located s = resolve(schema);
-            Map<String, JsonNode> props = new HashMap<>();
-            s.node().path("properties").fields().forEachRemaining(
-                    e -> props.put(e.getKey(), resolve(new Located(e.getValue(), s.file())).node()));
-            s.node().path("allOf").forEach(part -> props.putAll(properties(new Located(part, s.file()))));
-            return props;
-        }
+        spec.check(body, schema, what, problems);
     }
 }

@@ -155,7 +155,11 @@ public final class ComptoirProcess implements AutoCloseable {
                 + " s (last: " + last + ")\n" + Logs.tail(logFile, 80));
     }
 
-    /** Asks the process to stop (SIGTERM) and waits; SIGKILL after 20 s. Safe when not running. */
+    /**
+     * Asks the process to stop (SIGTERM) and waits; SIGKILL after 20 s. Safe when not running.
+     *
+     * @throws AssertionError when one of the process's secrets is in its log ({@link SecretScan})
+     */
     public synchronized void stop() throws InterruptedException {
         if (process != null) {
             process.destroy();
@@ -164,14 +168,26 @@ public final class ComptoirProcess implements AutoCloseable {
             }
         }
         released();
+        scanForSecrets();
     }
 
-    /** Kills the process (SIGKILL), as a crash or a power cut would, and waits for it to be gone. */
+    /**
+     * Kills the process (SIGKILL), as a crash or a power cut would, and waits for it to be gone.
+     *
+     * @throws AssertionError when one of the process's secrets is in its log ({@link SecretScan})
+     */
     public synchronized void kill() throws InterruptedException {
         if (process != null) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         released();
+        scanForSecrets();
+    }
+
+    private void scanForSecrets() {
+        if (process != null && !process.isAlive()) {
+            SecretScan.check(name, logFile, configFile, environment, true);
+        }
     }
 
     /** {@link #stop()} then {@link #start()}, with the same config and database. */
@@ -204,21 +220,20 @@ public final class ComptoirProcess implements AutoCloseable {
         }
     }
 
-    /** Kills whichever process is still running (JVM shutdown). */
+    /** Kills whichever process is still running (JVM shutdown); a secret found then is printed. */
     static void killRunning() {
-        for (ComptoirProcess beside : List.copyOf(BESIDE)) {
-            try {
-                beside.stop();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        List<ComptoirProcess> left = new java.util.ArrayList<>(BESIDE);
         ComptoirProcess running = RUNNING.get();
         if (running != null) {
+            left.add(running);
+        }
+        for (ComptoirProcess p : left) {
             try {
-                running.stop();
+                p.stop();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (AssertionError e) {
+                System.err.println("e2e: " + e.getMessage());
             }
         }
     }
