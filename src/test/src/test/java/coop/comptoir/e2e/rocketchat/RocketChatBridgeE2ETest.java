@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * fake Rocket.Chat (REST + realtime) in this JVM, and, for the three-way test, to a fake Discord
  * too. Counts are taken on the fakes, which keep every message ever created.
  */
-@Timeout(value = 90, unit = TimeUnit.SECONDS)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RocketChatBridgeE2ETest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -321,5 +321,35 @@ class RocketChatBridgeE2ETest {
         JsonNode m = alice.awaitEvent(generalRoom, Events.newMessageFrom(ghost(rBob), "Alerte"), WAIT);
         assertThat(m.path("content").path("body").asText()).doesNotContain("@room");
         assertThat(m.path("content").path("m.mentions").path("room").asBoolean(false)).isFalse();
+    }
+
+    @Test
+    @Order(8)
+    void aKilledComptoirLosesAndDoublesNothingOnEitherSide() throws Exception {
+        for (int i = 1; i <= 4; i++) {
+            alice.sendText(generalRoom, "flux matrix " + i);
+            rc.userSays(general.id(), i % 2 == 0 ? "bob" : "alice", "flux rocket " + i);
+        }
+        comptoir.kill(); // as a crash would, while both directions are busy
+        for (int i = 5; i <= 6; i++) {
+            alice.sendText(generalRoom, "flux matrix " + i);
+            rc.userSays(general.id(), "alice", "flux rocket " + i);
+        }
+        comptoir.start();
+        FakeRocketChat.await(() -> rc.connectedClients() == 1, WAIT, "the bridge back on the realtime API");
+        Duration longWait = Duration.ofSeconds(75); // the homeserver retries its transactions with a growing delay
+        rc.awaitMessageIn(general.id(), m -> m.authorId().equals(rc.bot().id()) && m.text().contains("flux matrix 6"), longWait);
+        alice.awaitEvent(generalRoom, Events.newMessageFrom(ghost(rAlice), "flux rocket 6"), longWait);
+        Thread.sleep(2000); // a doubled copy would arrive by now
+        List<JsonNode> seen = alice.roomMessages(generalRoom);
+        int previous = -1;
+        for (int i = 1; i <= 6; i++) {
+            assertThat(createdWith("flux matrix " + i)).as("on Rocket.Chat: flux matrix " + i).isEqualTo(1);
+            String text = "flux rocket " + i;
+            assertThat(seen.stream().filter(Events.bodyContains(text))).as("on Matrix: " + text).hasSize(1);
+            int at = indexOf(seen, text);
+            assertThat(at).as("in order: " + text).isGreaterThan(previous);
+            previous = at;
+        }
     }
 }
