@@ -59,7 +59,7 @@ class RocketChatBridgeE2ETest {
     static void start() throws Exception {
         rig = Rig.get();
         bot = rig.botUserId();
-        rc = FakeRocketChat.start(TOKEN, "trois");
+        rc = FakeRocketChat.start(TOKEN, "trois", "archives");
         if (rc.spec().isEmpty() && "true".equals(System.getenv("CI"))) {
             throw new IllegalStateException("CI=true but Rocket.Chat's API description is missing: set -Dcomptoir.shared.dir");
         }
@@ -351,5 +351,21 @@ class RocketChatBridgeE2ETest {
             assertThat(at).as("in order: " + text).isGreaterThan(previous);
             previous = at;
         }
+    }
+
+    @Test
+    @Order(9)
+    void historyIsImportedWithItsTimestamps() {
+        FakeRoom archives = rc.room("archives");
+        FakeMessage one = rc.userSays(archives.id(), "alice", "archive un");
+        FakeMessage two = rc.userSays(archives.id(), "bob", "archive deux");
+        String archivesRoom = alice.createRoom(bot);
+        alice.awaitEvent(archivesRoom, Events.membership(bot, "join"), WAIT);
+        link(archivesRoom, "rocketchat", archives.id(), "archives");
+        alice.sendText(archivesRoom, "!bridge import");
+        JsonNode first = alice.awaitEvent(archivesRoom, Events.newMessageFrom(ghost(rAlice), "archive un"), WAIT);
+        JsonNode second = alice.awaitEvent(archivesRoom, Events.newMessageFrom(ghost(rBob), "archive deux"), WAIT);
+        assertThat(first.path("origin_server_ts").asLong()).isEqualTo(one.ts().toEpochMilli());
+        assertThat(second.path("origin_server_ts").asLong()).isEqualTo(two.ts().toEpochMilli());
     }
 }
