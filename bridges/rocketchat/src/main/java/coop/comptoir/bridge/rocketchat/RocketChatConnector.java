@@ -22,9 +22,7 @@ import coop.comptoir.bridge.api.RemoteUserId;
 import coop.comptoir.bridge.rocketchat.format.RocketText;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +44,6 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
         MediaCapable, BackfillCapable {
     static final int OLDEST_SUPPORTED = 6;
     static final int NEWEST_TESTED = 8;
-    private static final int PAGE = 100;
 
     private final RocketChatConfig config;
     private final Logger log;
@@ -64,6 +61,7 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
     private volatile BridgeHost host;
     private volatile Realtime realtime;
     private volatile Incoming incoming;
+    private volatile History history;
     private volatile String version = "?";
     private volatile boolean impersonationRefused;
     private volatile boolean up;
@@ -93,6 +91,7 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
         }
         String botUsername = me.path("username").asText("");
         this.incoming = new Incoming(config.userId(), botUsername, config.server(), text, host, this::userIdOf);
+        this.history = new History(rest, incoming);
         this.realtime = new Realtime(http, config.server(), config.token(), log, new Listener(), timer);
         try {
             for (JsonNode room : rest.get("/api/v1/rooms.get").path("update")) {
@@ -426,64 +425,24 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
     public List<RemoteEvent.Message> messagesAfter(RemoteChannelId channel, Optional<RemoteMessageId> after, int limit)
             throws BridgeException {
         try {
-            Optional<Instant> since = Optional.empty();
-            if (after.isPresent()) {
-                since = incoming.timestampOf(after.get().value());
-                if (since.isEmpty()) {
-                    JsonNode m = rest.get("/api/v1/chat.getMessage", "msgId", after.get().value()).path("message");
-                    since = Incoming.date(m.path("ts"));
-                }
-            }
-            List<JsonNode> found = history(channel, since.map(t -> t.minusMillis(1)));
-            found.sort(Comparator.comparing((JsonNode m) -> Incoming.date(m.path("ts")).orElse(Instant.EPOCH)));
-            List<RemoteEvent.Message> out = new ArrayList<>();
-            boolean passed = after.isEmpty();
-            for (JsonNode m : found) {
-                if (!passed) {
-                    passed = m.path("_id").asText().equals(after.get().value())
-                            || Incoming.date(m.path("ts")).orElse(Instant.EPOCH).isAfter(since.get());
-                    if (m.path("_id").asText().equals(after.get().value())) {
-                        continue;
-                    }
-                }
-                if (passed && out.size() < limit) {
-                    incoming.message(m).ifPresent(out::add);
-                }
-            }
-            return out;
+            return history.messagesAfter(channel, route(channel), after, limit);
         } catch (RocketRest.Failure f) {
             throw f.toBridge();
         }
-    }
-
-    /** Every message after {@code oldest} (exclusive), newest first as Rocket.Chat pages them. */
-    private List<JsonNode> history(RemoteChannelId channel, Optional<Instant> oldest) throws RocketRest.Failure {
-        String route = "p".equals(room(channel).path("t").asText()) ? "/api/v1/groups.history" : "/api/v1/channels.history";
-        List<JsonNode> all = new ArrayList<>();
-        Optional<String> latest = Optional.empty();
-        while (all.size() < 10_000) {
-            List<String> q = new ArrayList<>(List.of("roomId", channel.value(), "count", Integer.toString(PAGE)));
-            oldest.ifPresent(o -> q.addAll(List.of("oldest", o.toString())));
-            latest.ifPresent(l -> q.addAll(List.of("latest", l)));
-            JsonNode page = rest.get(route, q.toArray(String[]::new)).path("messages");
-            page.forEach(all::add);
-            if (page.size() < PAGE) {
-                break;
-            }
-            latest = Optional.of(page.get(page.size() - 1).path("ts").asText());
-        }
-        return all;
     }
 
     @Override
     public Optional<RemoteMessageId> currentPosition(RemoteChannelId channel) throws BridgeException {
         try {
-            String route = "p".equals(room(channel).path("t").asText()) ? "/api/v1/groups.history" : "/api/v1/channels.history";
-            JsonNode newest = rest.get(route, "roomId", channel.value(), "count", "1").path("messages").path(0);
-            return newest.path("_id").isTextual() ? Optional.of(new RemoteMessageId(newest.get("_id").asText())) : Optional.empty();
+            return history.newest(channel, route(channel));
         } catch (RocketRest.Failure f) {
             throw f.toBridge();
         }
+    }
+
+    /** {@code channels.history} for a public channel, {@code groups.history} for a private group. */
+    private String route(RemoteChannelId channel) throws RocketRest.Failure {
+        return "p".equals(room(channel).path("t").asText()) ? "/api/v1/groups.history" : "/api/v1/channels.history";
     }
 
     @Override
