@@ -171,6 +171,19 @@ public final class FakeRocketChat implements AutoCloseable {
         return post(roomId, username, text, threadId);
     }
 
+    /**
+     * A human quotes a message in their answer, as Rocket.Chat's "Reply" (not in a thread) does: the
+     * text starts with a link to the quoted message ({@code [ ](<server>/channel/<name>?msg=<id>) }).
+     */
+    public FakeMessage userQuotes(String roomId, String username, String quotedId, String text) {
+        synchronized (world) {
+            World.Room room = room0(roomId);
+            msg0(quotedId);
+            String link = base + "/" + ("p".equals(room.type) ? "group" : "channel") + "/" + room.name + "?msg=" + quotedId;
+            return post(roomId, username, "[ ](" + link + ") " + text, null);
+        }
+    }
+
     private FakeMessage post(String roomId, String username, String text, String tmid) {
         synchronized (world) {
             World.Room room = room0(roomId);

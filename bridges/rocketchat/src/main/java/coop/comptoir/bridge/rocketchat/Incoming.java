@@ -31,6 +31,9 @@ import java.util.function.Function;
  */
 final class Incoming {
     private static final int REMEMBERED = 20_000;
+    /** A quote of another message at the start of the text, as Rocket.Chat's "Reply" writes it. */
+    private static final java.util.regex.Pattern QUOTE =
+            java.util.regex.Pattern.compile("\\[ \\]\\((\\S+?\\?msg=([A-Za-z0-9]+))\\)\\s*");
 
     private final String botUserId;
     private final String botUsername;
@@ -133,7 +136,14 @@ final class Incoming {
                 mentioned.put(mname, host.ghostOf(new RemoteUserId(mid)));
             }
         }
-        MatrixContent content = text.toMatrix(m.path("msg").asText(""), mentioned);
+        String msg = m.path("msg").asText("");
+        Optional<RemoteMessageId> replyTo = Optional.empty();
+        java.util.regex.Matcher quote = QUOTE.matcher(msg);
+        if (quote.lookingAt() && quote.group(1).startsWith(server + "/")) {
+            replyTo = Optional.of(new RemoteMessageId(quote.group(2)));
+            msg = msg.substring(quote.end());
+        }
+        MatrixContent content = text.toMatrix(msg, mentioned);
         List<RemoteAttachment> attachments = new ArrayList<>();
         for (JsonNode a : m.path("attachments")) {
             String link = a.path("title_link").asText("");
@@ -147,7 +157,7 @@ final class Incoming {
         Optional<RemoteMessageId> thread = m.path("tmid").isTextual()
                 ? Optional.of(new RemoteMessageId(m.get("tmid").asText())) : Optional.empty();
         return Optional.of(new RemoteEvent.Message(new RemoteChannelId(m.path("rid").asText()), new RemoteMessageId(m.get("_id").asText()),
-                sender, date(m.path("ts")).orElse(Instant.now()), content, Optional.empty(), thread, attachments));
+                sender, date(m.path("ts")).orElse(Instant.now()), content, replyTo, thread, attachments));
     }
 
     private Optional<URI> avatar(String username) {

@@ -146,6 +146,22 @@ class RocketChatConnectorTest {
     }
 
     @Test
+    void quotesAreRepliesBothWays() throws Exception {
+        started();
+        FakeMessage question = rc.userSays(general.id(), "alice", "Qui ferme ce soir ?");
+        FakeMessage answer = rc.userQuotes(general.id(), "bob", question.id(), "Moi !");
+        RemoteEvent.Message got = host.await(RemoteEvent.Message.class, e -> e.id().value().equals(answer.id()), WAIT);
+        assertThat(got.replyTo()).contains(new RemoteMessageId(question.id()));
+        assertThat(got.content().body()).isEqualTo("Moi !");
+
+        List<RemoteMessageId> ids = connector.send(new RemoteChannelId(general.id()), new OutgoingRemoteMessage(alice,
+                MatrixContent.text("Je peux aussi"), Optional.of(new RemoteMessageId(question.id())), Optional.empty(), List.of(),
+                Optional.of(EventId.of("$q:comptoir.test"))));
+        assertThat(rc.message(ids.get(0).value()).orElseThrow().text())
+                .isEqualTo("[ ](" + rc.url() + "/channel/general?msg=" + question.id() + ") Je peux aussi");
+    }
+
+    @Test
     void withoutMessageImpersonateTheNameIsWrittenInTheTextAndTheStatusSaysSo() throws Exception {
         rc.impersonatePermission(false);
         started();

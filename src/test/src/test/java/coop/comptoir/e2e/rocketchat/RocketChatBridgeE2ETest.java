@@ -217,6 +217,21 @@ class RocketChatBridgeE2ETest {
     }
 
     @Test
+    @Order(3)
+    void quotedRepliesCrossBothWays() {
+        FakeMessage question = rc.userSays(general.id(), "alice", "Qui ferme ce soir ?");
+        JsonNode q = alice.awaitEvent(generalRoom, Events.newMessageFrom(ghost(rAlice), "Qui ferme ce soir"), WAIT);
+        rc.userQuotes(general.id(), "bob", question.id(), "Moi !");
+        JsonNode a = alice.awaitEvent(generalRoom, Events.newMessageFrom(ghost(rBob), "Moi !"), WAIT);
+        assertThat(Events.inReplyTo(a)).isEqualTo(q.path("event_id").asText());
+
+        ObjectNode reply = Http.object().put("msgtype", "m.text").put("body", "Je peux aussi");
+        reply.putObject("m.relates_to").putObject("m.in_reply_to").put("event_id", q.path("event_id").asText());
+        alice.sendEvent(generalRoom, "m.room.message", reply);
+        assertThat(onRocket(general, "Je peux aussi").text()).startsWith("[ ](" + rc.url() + "/channel/general?msg=" + question.id() + ")");
+    }
+
+    @Test
     @Order(4)
     void aDroppedRealtimeConnectionIsCaughtUpWithEachMessageOnce() throws Exception {
         rc.userSays(general.id(), "alice", "avant la coupure");
