@@ -58,6 +58,8 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
     private final Map<String, JsonNode> rooms = new ConcurrentHashMap<>();
     private final Map<String, String> userIds = new ConcurrentHashMap<>();
     private final Map<UserId, String> usernames = new ConcurrentHashMap<>();
+    /** Message + shortcode → the Matrix users whose reaction the bot's one stands for (since start). */
+    private final Map<String, java.util.Set<UserId>> reactors = new ConcurrentHashMap<>();
     private volatile BridgeHost host;
     private volatile Realtime realtime;
     private volatile Incoming incoming;
@@ -397,6 +399,21 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
         if (shortcode.isEmpty()) {
             log.debug("Reaction {} has no Rocket.Chat shortcode known to the bridge: not carried", key);
             return;
+        }
+        // The bot reacts once for every Matrix user reacting alike: it takes its reaction back with the last one
+        String reaction = message.value() + " " + shortcode.get();
+        java.util.Set<UserId> who = reactors.computeIfAbsent(reaction, k -> ConcurrentHashMap.newKeySet());
+        if (add) {
+            boolean first = who.isEmpty();
+            if (!who.add(sender.id()) || !first) {
+                return; // already shown by the bot's reaction
+            }
+        } else {
+            boolean known = who.remove(sender.id());
+            if (known && !who.isEmpty()) {
+                return; // others still react alike (an unknown reactor, from before a restart, takes it back)
+            }
+            reactors.remove(reaction);
         }
         ObjectNode req = RocketRest.JSON.createObjectNode().put("messageId", message.value()).put("emoji", shortcode.get())
                 .put("shouldReact", add);

@@ -162,6 +162,20 @@ class RocketChatConnectorTest {
     }
 
     @Test
+    void theBotsReactionStaysWhileAMatrixUserStillReacts() throws Exception {
+        started();
+        RemoteChannelId channel = new RemoteChannelId(general.id());
+        FakeMessage m = rc.userSays(general.id(), "bob", "Arrivage de pommes");
+        MatrixSender carol = new MatrixSender(UserId.of("@carol:comptoir.test"), "Carol", Optional.empty());
+        connector.react(channel, new RemoteMessageId(m.id()), alice, "👍", true);
+        connector.react(channel, new RemoteMessageId(m.id()), carol, "👍", true);
+        connector.react(channel, new RemoteMessageId(m.id()), alice, "👍", false);
+        assertThat(rc.message(m.id()).orElseThrow().reactions()).containsKey(":thumbsup:");
+        connector.react(channel, new RemoteMessageId(m.id()), carol, "👍", false);
+        assertThat(rc.message(m.id()).orElseThrow().reactions()).isEmpty();
+    }
+
+    @Test
     void withoutMessageImpersonateTheNameIsWrittenInTheTextAndTheStatusSaysSo() throws Exception {
         rc.impersonatePermission(false);
         started();
