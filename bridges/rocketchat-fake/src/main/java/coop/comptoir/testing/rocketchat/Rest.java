@@ -113,6 +113,9 @@ final class Rest {
         if (tmid != null && !world.messages.containsKey(tmid)) {
             return error("Invalid thread", "error-invalid-message");
         }
+        if (m.path("msg").asText("").codePointCount(0, m.path("msg").asText("").length()) > World.MAX_TEXT) {
+            return error("Message size exceeds the allowed size", "error-message-size-exceeded");
+        }
         World.Msg created = world.newMessage(id, room, world.bot, m.path("msg").asText(""));
         created.alias = m.path("alias").isTextual() ? m.get("alias").asText() : null;
         created.avatar = m.path("avatar").isTextual() ? m.get("avatar").asText() : null;
@@ -134,6 +137,9 @@ final class Rest {
         }
         if (!m.userId.equals(world.bot.id())) {
             return error("Not allowed", "error-action-not-allowed");
+        }
+        if (b.path("text").asText("").codePointCount(0, b.path("text").asText("").length()) > World.MAX_TEXT) {
+            return error("Message size exceeds the allowed size", "error-message-size-exceeded");
         }
         m.text = b.path("text").asText("");
         m.editedAt = world.now();

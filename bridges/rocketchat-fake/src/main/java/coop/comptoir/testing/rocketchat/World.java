@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 /** The fake's state: users, rooms, messages and files. Guarded by its own monitor. */
 final class World {
     static final ObjectMapper JSON = new ObjectMapper();
+    /** Rocket.Chat's default {@code Message_MaxAllowedSize}. */
+    static final int MAX_TEXT = 5000;
     private static final String ALPHABET = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz";
     private static final Pattern MENTION = Pattern.compile("(?<![\\w@])@([A-Za-z0-9._-]+)");
     private final SecureRandom random = new SecureRandom();

@@ -44,6 +44,8 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
         MediaCapable, BackfillCapable {
     static final int OLDEST_SUPPORTED = 6;
     static final int NEWEST_TESTED = 8;
+    /** Rocket.Chat's default {@code Message_MaxAllowedSize}. */
+    static final int MAX_TEXT = 5000;
 
     private final RocketChatConfig config;
     private final Logger log;
@@ -262,12 +264,40 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
         if (message.replyTo().isPresent() && tmid.isEmpty()) {
             body = quoteLink(channel, message.replyTo().get()) + body;
         }
-        ObjectNode m = RocketRest.JSON.createObjectNode();
-        message.origin().ifPresent(e -> m.put("_id", MessageIds.of(e, 0)));
-        m.put("rid", channel.value());
-        tmid.ifPresent(t -> m.put("tmid", t));
-        String id = post(m, message.sender(), body);
-        return List.of(new RemoteMessageId(id));
+        List<RemoteMessageId> ids = new ArrayList<>();
+        List<String> parts = split(body, MAX_TEXT - message.sender().displayName().length() - 10);
+        for (int i = 0; i < parts.size(); i++) {
+            int part = i;
+            ObjectNode m = RocketRest.JSON.createObjectNode();
+            message.origin().ifPresent(e -> m.put("_id", MessageIds.of(e, part)));
+            m.put("rid", channel.value());
+            tmid.ifPresent(t -> m.put("tmid", t));
+            ids.add(new RemoteMessageId(post(m, message.sender(), parts.get(i))));
+        }
+        return ids;
+    }
+
+    /**
+     * A text cut in parts Rocket.Chat accepts ({@code Message_MaxAllowedSize}, 5000 characters by
+     * default), at line breaks, else spaces, when it can.
+     */
+    static List<String> split(String text, int max) {
+        List<String> parts = new ArrayList<>();
+        String rest = text;
+        while (rest.codePointCount(0, rest.length()) > max) {
+            int limit = rest.offsetByCodePoints(0, max);
+            int cut = rest.lastIndexOf('\n', limit);
+            if (cut < max / 2) {
+                cut = rest.lastIndexOf(' ', limit);
+            }
+            if (cut < max / 2) {
+                cut = limit;
+            }
+            parts.add(rest.substring(0, cut).stripTrailing());
+            rest = rest.substring(cut).stripLeading();
+        }
+        parts.add(rest);
+        return parts;
     }
 
     /** Sends with alias/avatar, or as "**Name**: text" once Rocket.Chat refused the impersonation. */
@@ -370,6 +400,7 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
         if (impersonationRefused) {
             body = prefixed(newContent.sender(), body);
         }
+        body = split(body, MAX_TEXT).get(0); // a long edit changes the first part only
         ObjectNode req = RocketRest.JSON.createObjectNode().put("roomId", channel.value()).put("msgId", message.value())
                 .put("text", body);
         try {

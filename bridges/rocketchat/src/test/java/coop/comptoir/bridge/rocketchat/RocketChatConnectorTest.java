@@ -176,6 +176,18 @@ class RocketChatConnectorTest {
     }
 
     @Test
+    void aLongTextIsPostedInPartsEachWithItsOwnStableId() throws Exception {
+        started();
+        String line = "Une ligne de compte rendu de l'assemblée générale.\n";
+        String body = line.repeat(250); // about 13,000 characters
+        List<RemoteMessageId> ids = connector.send(new RemoteChannelId(general.id()), text(alice, body, "$long:comptoir.test"));
+        assertThat(ids).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(connector.send(new RemoteChannelId(general.id()), text(alice, body, "$long:comptoir.test"))).isEqualTo(ids);
+        assertThat(rc.created()).hasSize(ids.size());
+        assertThat(String.join("\n", rc.created().stream().map(FakeMessage::text).toList()).strip()).isEqualTo(body.strip());
+    }
+
+    @Test
     void withoutMessageImpersonateTheNameIsWrittenInTheTextAndTheStatusSaysSo() throws Exception {
         rc.impersonatePermission(false);
         started();
