@@ -77,6 +77,10 @@ class RocketChatConnectorTest {
     void startsWithTheVersionInTheStatusAndRefusesTooOldServersAndBadTokens() throws Exception {
         started();
         assertThat(host.connection).contains("up: Rocket.Chat 7.4.0");
+        rc.ping();
+        FakeRocketChat.await(() -> rc.pongsReceived() == 1, WAIT, "the connector's pong");
+        assertThat(rc.frames()).anyMatch(f -> f.startsWith("<- ") && f.contains("\"resume\""))
+                .noneMatch(f -> f.contains("\"method\"") && !f.contains("\"login\""));
         connector.close();
 
         rc.version("5.4.2");
