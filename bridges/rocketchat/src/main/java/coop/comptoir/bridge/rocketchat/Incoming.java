@@ -36,7 +36,7 @@ final class Incoming {
             java.util.regex.Pattern.compile("\\[ \\]\\((\\S+?\\?msg=([A-Za-z0-9]+))\\)\\s*");
 
     private final String botUserId;
-    private final String botUsername;
+    private final java.util.function.Supplier<String> botUsername;
     private final String server;
     private final RocketText text;
     private final BridgeHost host;
@@ -52,7 +52,7 @@ final class Incoming {
     private record Seen(Instant ts, long editedAt, Map<String, Set<String>> reactions) {
     }
 
-    Incoming(String botUserId, String botUsername, String server, RocketText text, BridgeHost host,
+    Incoming(String botUserId, java.util.function.Supplier<String> botUsername, String server, RocketText text, BridgeHost host,
              Function<String, Optional<String>> userIdOfUsername) {
         this.botUserId = botUserId;
         this.botUsername = botUsername;
@@ -100,7 +100,7 @@ final class Incoming {
                       boolean added, List<RemoteEvent> out) {
         for (Map.Entry<String, Set<String>> e : now.entrySet()) {
             for (String username : e.getValue()) {
-                if (username.equals(botUsername) || then.getOrDefault(e.getKey(), Set.of()).contains(username)) {
+                if (username.equals(botUsername.get()) || then.getOrDefault(e.getKey(), Set.of()).contains(username)) {
                     continue;
                 }
                 Optional<String> userId = userIdOfUsername.apply(username);

@@ -69,6 +69,8 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
     private volatile String version = "?";
     private volatile boolean impersonationRefused;
     private volatile boolean up;
+    private volatile boolean roomsListed;
+    private volatile String botUsername;
 
     public RocketChatConnector(RocketChatConfig config, OkHttpClient http, Logger log, RocketText text) {
         this.config = config;
@@ -86,17 +88,30 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
     @Override
     public void start(BridgeHost host) throws Exception {
         this.host = host;
-        checkVersion();
-        JsonNode me;
-        try {
-            me = rest.get("/api/v1/users.info", "userId", config.userId()).path("user");
-        } catch (RocketRest.Failure f) {
-            throw new IllegalStateException(f.getMessage(), null);
-        }
-        String botUsername = me.path("username").asText("");
-        this.incoming = new Incoming(config.userId(), botUsername, config.server(), text, host, this::userIdOf);
+        boolean reachable = checkVersion();
+        this.incoming = new Incoming(config.userId(), this::botUsername, config.server(), text, host, this::userIdOf);
         this.history = new History(rest, incoming);
         this.realtime = new Realtime(http, config.server(), config.token(), log, new Listener(), timer);
+        if (reachable) {
+            try {
+                botUsername = rest.get("/api/v1/users.info", "userId", config.userId()).path("user").path("username").asText(null);
+            } catch (RocketRest.Failure f) {
+                if (!f.retryable()) {
+                    throw new IllegalStateException(f.getMessage(), null);
+                }
+            }
+            followRooms();
+        }
+        // unreachable: the realtime client keeps trying; the rooms are listed once it is in
+        String refused = realtime.start(reachable ? Duration.ofSeconds(60) : Duration.ofSeconds(5));
+        if (refused != null) {
+            realtime.close();
+            throw new IllegalStateException(refused);
+        }
+    }
+
+    /** Follows every channel and group the bot is in (the engine drops what is not linked); false if Rocket.Chat did not answer. */
+    private boolean followRooms() {
         try {
             for (JsonNode room : rest.get("/api/v1/rooms.get").path("update")) {
                 rooms.put(room.path("_id").asText(), room);
@@ -104,31 +119,44 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
                     realtime.follow(room.path("_id").asText());
                 }
             }
+            roomsListed = true;
+            return true;
         } catch (RocketRest.Failure f) {
-            log.warn("Could not list the bot's Rocket.Chat rooms ({}); linked rooms are followed when used", f.getMessage());
-        }
-        String refused = realtime.start(Duration.ofSeconds(60));
-        if (refused != null) {
-            realtime.close();
-            throw new IllegalStateException(refused);
+            log.warn("Could not list the bot's Rocket.Chat rooms ({}); trying again at the next connection", f.getMessage());
+            return false;
         }
     }
 
-    private void checkVersion() throws Exception {
+    /** The bot's username (its reactions are its own echoes), looked up once Rocket.Chat answers. */
+    private String botUsername() {
+        String known = botUsername;
+        if (known == null) {
+            try {
+                known = rest.get("/api/v1/users.info", "userId", config.userId()).path("user").path("username").asText(null);
+                botUsername = known;
+            } catch (RocketRest.Failure f) {
+                log.debug("The bot's username is not known yet: {}", f.getMessage());
+            }
+        }
+        return known == null ? "" : known;
+    }
+
+    /** Logs the version, refuses one too old; false when Rocket.Chat is not reachable (yet). */
+    private boolean checkVersion() throws Exception {
         JsonNode info;
         try {
             info = rest.get("/api/info");
         } catch (RocketRest.Failure f) {
             if (f.retryable()) {
                 log.warn("Rocket.Chat at {} is not reachable yet ({}); the bridge keeps trying", config.server(), f.getMessage());
-                return;
+                return false;
             }
             throw new IllegalStateException("Rocket.Chat at " + config.server() + " answered /api/info with " + f.status, null);
         }
         String v = info.path("version").asText("");
         if (v.isEmpty()) {
             log.info("Rocket.Chat at {} does not show its version to the bot; 6.x to 8.x are supported", config.server());
-            return;
+            return true;
         }
         version = v;
         int major = v.matches("\\d+(\\..*)?") ? Integer.parseInt(v.split("\\.")[0]) : -1;
@@ -142,6 +170,7 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
         } else {
             log.info("Rocket.Chat {} found at {}", v, config.server());
         }
+        return true;
     }
 
     private final class Listener implements Realtime.Listener {
@@ -159,6 +188,9 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
 
         @Override
         public void up() {
+            if (!roomsListed && followRooms() && !realtime.isUp()) {
+                return; // told again once the new subscriptions are ready, so catch-up starts with live messages flowing
+            }
             if (!up) {
                 up = true;
                 host.connectionChanged(true, detail());

@@ -93,6 +93,17 @@ class RocketChatConnectorTest {
     }
 
     @Test
+    void startsWhileRocketChatIsDownAndConnectsWhenItIsBack() throws Exception {
+        rc.outage(true);
+        connector(TOKEN).start(host); // an unreachable network is not a configuration error
+        assertThat(host.connection).isEmpty();
+        rc.outage(false);
+        FakeRocketChat.await(() -> host.connection.stream().anyMatch(s -> s.startsWith("up")), Duration.ofSeconds(20), "connected");
+        FakeMessage m = rc.userSays(general.id(), "alice", "enfin");
+        host.await(RemoteEvent.Message.class, e -> e.id().value().equals(m.id()), WAIT);
+    }
+
+    @Test
     void humansMessagesEditsDeletesReactionsAndThreadsReachTheEngine() throws Exception {
         started();
         FakeMessage m = rc.userSays(general.id(), "alice", "*Salut* @bob, et @all");
