@@ -171,6 +171,17 @@ public final class FakeRocketChat implements AutoCloseable {
         return post(roomId, username, text, threadId);
     }
 
+    /** An integration (a user with {@code message-impersonate}) posts under another name, as webhooks do. */
+    public FakeMessage integrationSays(String roomId, String username, String alias, String text) {
+        synchronized (world) {
+            World.Room room = room0(roomId);
+            World.Msg m = world.newMessage(null, room, user(username), text);
+            m.alias = alias;
+            realtime.messageChanged(m);
+            return world.snapshot(m);
+        }
+    }
+
     /**
      * A human quotes a message in their answer, as Rocket.Chat's "Reply" (not in a thread) does: the
      * text starts with a link to the quoted message ({@code [ ](<server>/channel/<name>?msg=<id>) }).

@@ -126,8 +126,14 @@ final class Incoming {
         JsonNode u = m.path("u");
         String username = u.path("username").asText("?");
         String name = u.path("name").asText("");
-        RemoteUser sender = new RemoteUser(new RemoteUserId(u.path("_id").asText(username)), name.isBlank() ? username : name,
-                avatar(username));
+        String userId = u.path("_id").asText(username);
+        RemoteUser sender = new RemoteUser(new RemoteUserId(userId), name.isBlank() ? username : name, avatar(username));
+        if (m.path("alias").isTextual() && !m.get("alias").asText().isBlank()) {
+            // an integration posting under another name: a ghost of its own per name, so the user's ghost keeps its name
+            String alias = m.get("alias").asText().strip();
+            alias = alias.length() > 100 ? alias.substring(0, 100) : alias;
+            sender = new RemoteUser(new RemoteUserId(userId + "/" + alias), alias, avatar(username));
+        }
         Map<String, UserId> mentioned = new HashMap<>();
         for (JsonNode mention : m.path("mentions")) {
             String mid = mention.path("_id").asText("");

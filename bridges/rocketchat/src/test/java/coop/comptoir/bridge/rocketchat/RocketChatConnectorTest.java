@@ -113,6 +113,10 @@ class RocketChatConnectorTest {
                 .contains("https://matrix.to/#/@_rocketchat_" + rc.user("bob").id() + ":comptoir.test");
         assertThat(got.content().mentions()).containsExactly(UserId.of("@_rocketchat_" + rc.user("bob").id() + ":comptoir.test"));
 
+        FakeMessage hook = rc.integrationSays(general.id(), "bob", "Caisse (webhook)", "Clôture faite");
+        RemoteEvent.Message fromHook = host.await(RemoteEvent.Message.class, e -> e.id().value().equals(hook.id()), WAIT);
+        assertThat(fromHook.sender().displayName()).isEqualTo("Caisse (webhook)");
+        assertThat(fromHook.sender().id().value()).as("not bob's own ghost").isNotEqualTo(rc.user("bob").id());
         rc.userEdits(m.id(), "Salut à toutes et tous");
         RemoteEvent.Edit edit = host.await(RemoteEvent.Edit.class, e -> e.id().value().equals(m.id()), WAIT);
         assertThat(edit.content().body()).isEqualTo("Salut à toutes et tous");
@@ -128,7 +132,7 @@ class RocketChatConnectorTest {
         rc.userDeletes(m.id());
         host.await(RemoteEvent.Delete.class, e -> e.id().value().equals(m.id()), WAIT);
         assertThat(host.all(RemoteEvent.Edit.class)).as("a reaction is not an edit").hasSize(1);
-        assertThat(host.all(RemoteEvent.Message.class)).hasSize(2);
+        assertThat(host.all(RemoteEvent.Message.class)).hasSize(3);
     }
 
     @Test
