@@ -151,9 +151,9 @@ public final class ComptoirRuntime implements AutoCloseable {
 
         this.router = new CommandRouterImpl(config.commands().prefix(),
                 config.commands().admins().stream().map(UserId::of).collect(Collectors.toSet()),
-                config.commands().language(), matrix, as.displayName());
+                config.commandTextSettings(), matrix, as.displayName());
         dispatcher.subscribe("commands", EventTypes.ROOM_MESSAGE, false, router::mightBeCommand, router::onMessage);
-        new EncryptedRooms(database, matrix, this::isGhost, config.commands().language(), config.commands().prefix(), clock)
+        new EncryptedRooms(database, matrix, this::isGhost, config.commandTextSettings(), config.commands().prefix(), clock)
                 .subscribe(dispatcher);
 
         addInstance(CorePlugin.INSTANCE_ID, null, Namespaces.NONE, clock, ctx -> new CorePlugin(ctx));
@@ -186,7 +186,7 @@ public final class ComptoirRuntime implements AutoCloseable {
     private void addInstance(String id, PluginConfig pc, Namespaces ns, Clock instanceClock, Creator creator) throws Exception {
         PluginContextImpl ctx = new PluginContextImpl(id, pc, matrix, matrix.userId(), config.homeserver().serverName(),
                 router.forInstance(id), database, quartz.forInstance(id), http, instanceClock, PluginContextImpl.loggerFor(id),
-                dispatcher, pluginRoutes.forInstance(id), sharedObjects);
+                dispatcher, pluginRoutes.forInstance(id), sharedObjects, config.textSettings());
         Plugin plugin;
         try {
             plugin = creator.create(ctx);

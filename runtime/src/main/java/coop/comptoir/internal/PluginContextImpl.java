@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 record PluginContextImpl(String instanceId, PluginConfig config, MatrixClient matrix, UserId botUserId,
                          String serverName, CommandRouter commands, Database database, Scheduler scheduler,
                          OkHttpClient http, Clock clock, Logger log, Dispatcher dispatcher, HttpRoutes routes,
-                         SharedObjects sharedObjects)
+                         SharedObjects sharedObjects, coop.comptoir.api.text.TextSettings texts)
         implements PluginContext {
 
     static Logger loggerFor(String instanceId) {

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import coop.comptoir.api.text.TextSettings;
 import java.util.Objects;
 import java.util.Set;
 import okhttp3.OkHttpClient;
@@ -48,6 +49,7 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
     private final FakeScheduler scheduler;
     private final OkHttpClient http = new OkHttpClient();
     private final Logger log;
+    private final TextSettings texts;
     private final List<Subscription> subscriptions = new ArrayList<>();
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private final Map<String, Object> shared = new java.util.concurrent.ConcurrentHashMap<>();
@@ -63,7 +65,8 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
         this.bot = UserId.of(b.botLocalpart, b.serverName);
         this.config = PluginConfigs.of(b.type, "plugins[0]", b.settings, b.serverName);
         this.matrix = new RecordingMatrixClient(bot);
-        this.router = new TestCommandRouter("!", b.admins, b.language, matrix, "Comptoir");
+        this.texts = new TextSettings(b.language, b.address, b.overrides, "texts");
+        this.router = new TestCommandRouter("!", b.admins, texts, matrix, "Comptoir");
         this.database = TestDatabase.sqlite(b.dir);
         this.clock = new FakeClock(b.start, ZoneOffset.UTC);
         this.scheduler = new FakeScheduler(clock);
@@ -85,6 +88,8 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
         private JsonNode settings = JsonNodeFactory.instance.objectNode();
         private Set<UserId> admins = Set.of();
         private String language = "fr";
+        private String address = TextSettings.DEFAULT_ADDRESS;
+        private Map<String, Map<String, String>> overrides = Map.of();
         private Instant start = Instant.parse("2026-01-05T08:00:00Z");
 
         private Builder(String type, String instanceId, Path dir) {
@@ -117,9 +122,24 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
             return this;
         }
 
-        /** The router's own language, {@code fr} (default) or {@code en}. */
+        /**
+         * The top-level {@code language:} (default {@code fr}): what {@link #texts()} gives the
+         * plugin, and the router's own language.
+         */
         public Builder language(String language) {
             this.language = language;
+            return this;
+        }
+
+        /** The top-level {@code address:}, {@code vous} (default) or {@code tu}. */
+        public Builder address(String address) {
+            this.address = address;
+            return this;
+        }
+
+        /** The top-level {@code texts:}: language → ({@code bundle.key} → text). */
+        public Builder texts(Map<String, Map<String, String>> overrides) {
+            this.overrides = overrides;
             return this;
         }
 
@@ -310,6 +330,11 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
     @Override
     public java.time.Clock clock() {
         return clock;
+    }
+
+    @Override
+    public TextSettings texts() {
+        return texts;
     }
 
     @Override

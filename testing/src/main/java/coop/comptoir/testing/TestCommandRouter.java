@@ -26,6 +26,15 @@ public final class TestCommandRouter {
         this.router = new CommandRouterImpl(prefix, admins, language, matrix, botDisplayName);
     }
 
+    /**
+     * @param texts the router's language and address (the top-level {@code language:} and
+     *              {@code address:}) and the coop's overrides
+     */
+    public TestCommandRouter(String prefix, Set<UserId> admins, coop.comptoir.api.text.TextSettings texts,
+            MatrixClient matrix, String botDisplayName) {
+        this.router = new CommandRouterImpl(prefix, admins, texts, matrix, botDisplayName);
+    }
+
     /** The router as the plugin instance {@code instanceId} sees it (what its context would give). */
     public CommandRouter forInstance(String instanceId) {
         return router.forInstance(instanceId);

@@ -53,6 +53,17 @@ public interface PluginContext {
     Logger log();
 
     /**
+     * How this instance speaks: the top-level {@code language:}, {@code address:} and
+     * {@code texts:} of the config (French, {@code vous}, nothing rewritten by default). A plugin
+     * whose section has its own {@code language:} applies it with
+     * {@link coop.comptoir.api.text.TextSettings#withLanguage}, then builds its texts with
+     * {@link coop.comptoir.api.text.Catalogue#load}.
+     */
+    default coop.comptoir.api.text.TextSettings texts() {
+        return coop.comptoir.api.text.TextSettings.DEFAULT;
+    }
+
+    /**
      * One object shared by the instances of this runtime under {@code key}: the first instance that
      * asks creates it with {@code create}, the others get the same object (the bridge engine keeps
      * there the list of its live instances, which serve {@code !bridge} together). Scoped to the

@@ -46,7 +46,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
         out.println("Configuration OK: " + config.file());
         out.println("  homeserver: " + c.homeserver().serverName() + " at " + c.homeserver().url());
         out.println("  bot:        " + c.botUserId() + " (" + c.appservice().displayName() + "), commands start with "
-                + c.commands().prefix() + ", answers in " + c.commands().language());
+                + c.commands().prefix() + ", answers in " + c.commandTextSettings().language() + " (" + c.address() + ")");
         out.println("  listening:  " + c.appservice().bind() + ":" + c.appservice().port() + ", reached at "
                 + c.appservice().publicUrl() + adminListener(c));
         out.println("  database:   " + (c.database().isSqlite() ? "SQLite, " + c.database().url().substring("jdbc:sqlite:".length())

@@ -18,6 +18,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import coop.comptoir.api.text.Catalogue;
+import coop.comptoir.api.text.TextSettings;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,18 +44,38 @@ public final class CommandRouterImpl {
     private final String prefix;
     private final Set<UserId> admins;
     private final Locale defaultLocale;
+    private final Catalogue texts;
     private final MatrixClient matrix;
     private final String botDisplayName;
     private final Map<String, Registered> byName = new ConcurrentHashMap<>();
     private final Map<String, Registered> ordered = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
 
     public CommandRouterImpl(String prefix, Set<UserId> admins, String language, MatrixClient matrix, String botDisplayName) {
+        this(prefix, admins, TextSettings.DEFAULT.withLanguage(language), matrix, botDisplayName);
+    }
+
+    /**
+     * @param texts the language of the router's own answers (and of commands typed without a
+     *              language of their own), the address and the coop's overrides
+     * @throws coop.comptoir.api.plugin.ConfigException when the language has no texts or an override is broken
+     */
+    public CommandRouterImpl(String prefix, Set<UserId> admins, TextSettings texts, MatrixClient matrix, String botDisplayName) {
         this.prefix = prefix;
         this.admins = Set.copyOf(admins);
-        this.defaultLocale = "en".equals(language) ? Locale.ENGLISH : Locale.FRENCH;
+        this.texts = Catalogue.load(BUNDLE, CommandRouterImpl.class, texts);
+        this.defaultLocale = texts.locale();
         this.matrix = matrix;
         this.botDisplayName = botDisplayName;
-        register("core", Command.of("aide", "affiche cette aide", "shows this help", this::help).withAliases("help"));
+        register("core", Command.of("aide", this.texts.in("fr").text("help.help"), this.texts.in("en").text("help.help"),
+                this::help).withAliases("help"));
+    }
+
+    /** The texts of Comptoir itself ({@code texts/runtime_*.properties}). */
+    public static final String BUNDLE = "runtime";
+
+    /** The router's texts in the language of an invocation's locale. */
+    private Catalogue texts(Locale locale) {
+        return texts.in(locale.getLanguage());
     }
 
     /** The router as seen by one plugin instance: what it registers belongs to {@code instanceId}. */
@@ -200,19 +222,19 @@ public final class CommandRouterImpl {
         Invocation inv = new Invocation(event, p, localeFor(p.name));
         if (r == null) {
             if (p.addressed) {
-                inv.reply(Texts.unknown(inv.locale(), prefix, p.name));
+                inv.reply(texts(inv.locale()).text("command.unknown", "name", p.name, "prefix", prefix));
             }
             return;
         }
         if (!allowed(r.command, event)) {
-            inv.reply(Texts.notAllowed(inv.locale(), r.command.permission()));
+            inv.reply(notAllowed(texts(inv.locale()), r.command.permission()));
             return;
         }
         try {
             r.command.handler().run(inv);
         } catch (Exception e) {
             log.error("Command {}{} of {} failed in {}", prefix, p.name, r.owner, event.roomId(), e);
-            inv.reply(Texts.failed(inv.locale()));
+            inv.reply(texts(inv.locale()).text("command.failed"));
         }
     }
 
@@ -235,9 +257,10 @@ public final class CommandRouterImpl {
     }
 
     private void help(CommandInvocation inv) {
-        boolean fr = inv.locale() == Locale.FRENCH;
-        StringBuilder plain = new StringBuilder(fr ? "Voici ce que je sais faire :" : "Here is what I can do:");
-        StringBuilder html = new StringBuilder(fr ? "<p>Voici ce que je sais faire :</p><ul>" : "<p>Here is what I can do:</p><ul>");
+        Catalogue t = texts(inv.locale());
+        boolean fr = !"en".equals(t.language());
+        StringBuilder plain = new StringBuilder(t.text("help.title"));
+        StringBuilder html = new StringBuilder("<p>" + escape(t.text("help.title")) + "</p><ul>");
         List<Registered> all;
         synchronized (ordered) {
             all = new ArrayList<>(ordered.values());
@@ -250,13 +273,21 @@ public final class CommandRouterImpl {
             String names = prefix + c.name() + (c.aliases().isEmpty() ? "" : " (" + prefix + String.join(", " + prefix, c.aliases()) + ")");
             String text = helpText(c, fr);
             if (sameText.get(text) > 1 && !r.owner.startsWith(GROUP)) {
-                text = text + (fr ? " (instance « " + r.owner + " »)" : " (instance \"" + r.owner + "\")");
+                text = text + " " + t.text("help.instance", "instance", r.owner);
             }
             plain.append("\n• ").append(names).append(" — ").append(text);
             html.append("<li><code>").append(escape(names)).append("</code> — ").append(escape(text)).append("</li>");
         }
         html.append("</ul>");
         inv.replyHtml(plain.toString(), html.toString());
+    }
+
+    /** The refusal for a command the sender may not run: Comptoir's admins, the room's admins (100) or moderators. */
+    private static String notAllowed(Catalogue t, Permission p) {
+        if (p.configuredAdminsOnly()) {
+            return t.text("command.configured.admins");
+        }
+        return t.text(p.minPowerLevel() >= 100 ? "command.room.admins" : "command.room.moderators");
     }
 
     private static String helpText(Command c, boolean fr) {

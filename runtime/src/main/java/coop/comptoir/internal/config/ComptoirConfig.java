@@ -24,7 +24,23 @@ public record ComptoirConfig(
         Admin admin,
         List<PluginSection> plugins,
         /** Folder of plugin jars loaded at start; an absolute path once loaded. */
-        @JsonProperty("plugins_dir") String pluginsDir) {
+        @JsonProperty("plugins_dir") String pluginsDir,
+        /** The language every plugin speaks unless its own section says otherwise: fr (default), en… */
+        String language,
+        /** How messages speak to one member: vous (default) or tu. */
+        String address,
+        /** The coop's own wording: language → ("bundle.key" → ICU pattern); checked at start. */
+        java.util.Map<String, java.util.Map<String, String>> texts) {
+
+    /** Language, address and the coop's texts, as every plugin instance gets them. */
+    public coop.comptoir.api.text.TextSettings textSettings() {
+        return new coop.comptoir.api.text.TextSettings(language, address, texts, "texts");
+    }
+
+    /** The command router's: {@code commands.language} when given, else the top-level one. */
+    public coop.comptoir.api.text.TextSettings commandTextSettings() {
+        return textSettings().withLanguage(commands.language());
+    }
 
     /** Where the homeserver is. */
     public record Homeserver(
@@ -131,7 +147,7 @@ public record ComptoirConfig(
             String prefix,
             /** Users allowed every command, whatever their power level. */
             List<String> admins,
-            /** Language of the bot's answers: fr (default) or en. */
+            /** Language of the router's answers (help, refusals): the top-level language unless given. */
             String language) {}
 
     /**

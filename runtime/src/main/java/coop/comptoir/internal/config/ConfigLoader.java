@@ -68,11 +68,13 @@ public final class ConfigLoader {
             commands:
               prefix: "!"
               admins: []
-              language: fr
             admin:
               public_metrics: false
             plugins: []
             plugins_dir: plugins
+            language: fr
+            address: vous
+            texts: {}
             """;
 
     private static final ObjectNode DEFAULT_TREE = (ObjectNode) parseYaml(DEFAULTS, "defaults");
@@ -148,7 +150,8 @@ public final class ConfigLoader {
                 asToken, hsToken, as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing(), as.pluginRoutes(),
                     as.firstTransactionWaitSeconds());
         return new ComptoirConfig(config.homeserver(), filled, config.database(), config.scheduler(),
-                config.commands(), config.admin(), config.plugins(), config.pluginsDir());
+                config.commands(), config.admin(), config.plugins(), config.pluginsDir(), config.language(),
+                config.address(), config.texts());
     }
 
     private static String token(String key, String fromConfig, String fromFile, Path file, List<ConfigException> errors) {
@@ -200,9 +203,12 @@ public final class ConfigLoader {
         Commands commands = TreeBinder.bind(merged.get("commands"), Commands.class, "commands", errors);
         Admin admin = TreeBinder.bind(merged.get("admin"), Admin.class, "admin", errors);
         String pluginsDir = pluginsDir(merged.get("plugins_dir"), baseDir, errors);
+        String language = TextsSection.language(merged.get("language"), errors);
+        String address = TextsSection.address(merged.get("address"), errors);
+        Map<String, Map<String, String>> texts = TextsSection.texts(merged.get("texts"), errors);
 
-        ComptoirConfig config = complete(new ComptoirConfig(hs, as, db, scheduler, commands, admin, plugins, pluginsDir),
-                baseDir);
+        ComptoirConfig config = complete(new ComptoirConfig(hs, as, db, scheduler, commands, admin, plugins, pluginsDir,
+                language, address, texts), baseDir);
         ConfigValidator.validate(config, errors);
         // In the order of the sections, as the file reads (unknown sections first).
         errors.sort(Comparator.comparingInt(e -> sectionNames.indexOf(e.path().split("[.\\[]", 2)[0])));
@@ -234,9 +240,10 @@ public final class ConfigLoader {
         Commands commands = c.commands();
         if (commands != null) {
             commands = new Commands(commands.prefix(), Collections.unmodifiableList(new ArrayList<>(commands.admins())),
-                    commands.language().toLowerCase(Locale.ROOT));
+                    commands.language() == null ? null : commands.language().toLowerCase(Locale.ROOT));
         }
-        return new ComptoirConfig(hs, as, db, c.scheduler(), commands, admin, c.plugins(), c.pluginsDir());
+        return new ComptoirConfig(hs, as, db, c.scheduler(), commands, admin, c.plugins(), c.pluginsDir(), c.language(),
+                c.address(), c.texts());
     }
 
     /** {@code plugins_dir}: a non-blank path, resolved against the config file's folder. */

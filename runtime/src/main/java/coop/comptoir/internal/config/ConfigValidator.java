@@ -125,8 +125,8 @@ final class ConfigValidator {
                 error("commands.admins[" + i + "]", "not a valid user ID (@name:example.org)");
             }
         }
-        if (!Set.of("fr", "en").contains(commands.language())) {
-            error("commands.language", "expected fr or en");
+        if (commands.language() != null) {
+            TextsSection.checkLanguage(commands.language(), "commands.language", errors);
         }
     }
 

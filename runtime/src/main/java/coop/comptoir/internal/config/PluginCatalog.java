@@ -124,8 +124,30 @@ public final class PluginCatalog {
             }
         }
         CommandClaims.check(instances, config.commands() == null ? null : config.commands().prefix(), errors);
+        if (config.language() != null && config.address() != null && config.texts() != null) {
+            errors.addAll(coop.comptoir.api.text.Catalogue.checkOverrides(config.textSettings(), textsLoader()));
+        }
         ConfigErrors.throwIfAny(null, errors);
         return List.copyOf(instances);
+    }
+
+    /** Finds {@code texts/*.properties} in the runtime and in every plugin's jar. */
+    private ClassLoader textsLoader() {
+        java.util.Set<ClassLoader> loaders = new java.util.LinkedHashSet<>();
+        loaders.add(PluginCatalog.class.getClassLoader());
+        byType.values().forEach(f -> loaders.add(f.getClass().getClassLoader()));
+        return new ClassLoader(null) {
+            @Override
+            protected java.net.URL findResource(String name) {
+                for (ClassLoader l : loaders) {
+                    java.net.URL url = l.getResource(name);
+                    if (url != null) {
+                        return url;
+                    }
+                }
+                return null;
+            }
+        };
     }
 
     /**

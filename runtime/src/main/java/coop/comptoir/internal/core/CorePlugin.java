@@ -7,7 +7,8 @@ import coop.comptoir.api.matrix.MatrixException;
 import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginContext;
 import java.time.Clock;
-import java.util.Locale;
+import coop.comptoir.api.text.Catalogue;
+import coop.comptoir.internal.command.CommandRouterImpl;
 import org.slf4j.Logger;
 
 /**
@@ -28,11 +29,10 @@ public final class CorePlugin implements Plugin {
         this.log = ctx.log();
         ctx.events().on(EventTypes.ROOM_MEMBER,
                 e -> e.stateKey().filter(k -> k.equals(ctx.botUserId().value())).isPresent(), this::onMember);
-        ctx.commands().register(Command.of("ping", "vérifie que je suis là", "checks that I am here", inv -> {
+        Catalogue texts = Catalogue.load(CommandRouterImpl.BUNDLE, CorePlugin.class, ctx.texts());
+        ctx.commands().register(Command.of("ping", texts.in("fr").text("ping.help"), texts.in("en").text("ping.help"), inv -> {
             long ms = Math.max(0, clock.millis() - inv.event().originServerTs());
-            inv.reply(inv.locale() == Locale.ENGLISH
-                    ? "pong! 🏓 (your message reached me in " + ms + " ms)"
-                    : "pong ! 🏓 (votre message m'est parvenu en " + ms + " ms)");
+            inv.reply(texts.in(inv.locale().getLanguage()).text("ping.pong", "ms", String.valueOf(ms)));
         }));
     }
 

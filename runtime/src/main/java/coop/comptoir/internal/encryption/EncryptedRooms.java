@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Comptoir reads plain {@code m.room.message} events only: in an end-to-end encrypted room it can
  * post (reminders, announcements) but cannot read commands. Rather than staying silent there, it
- * says so once per room, in plain text and in the language of {@code commands.language}, and logs it
+ * says so once per room, in plain text and in the language of {@code commands.language} (else the top-level {@code language}), and logs it
  * once. The rooms told are kept in the database, so "once" holds across restarts; the notice's
  * transaction ID is derived from the room as well, so a crash between posting and remembering does
  * not double it either.
@@ -68,16 +68,17 @@ public final class EncryptedRooms {
      *
      * @param matrix   the bot's client
      * @param ghost    whether a user belongs to a plugin's namespace (must be quick: it runs in filters)
-     * @param language {@code commands.language} ({@code fr} or {@code en})
+     * @param texts    the router's language ({@code commands.language}, else the top-level one) and address
      * @param prefix   {@code commands.prefix}
      */
-    public EncryptedRooms(Database db, MatrixClient matrix, Predicate<UserId> ghost, String language, String prefix,
+    public EncryptedRooms(Database db, MatrixClient matrix, Predicate<UserId> ghost, coop.comptoir.api.text.TextSettings texts, String prefix,
                           Clock clock) {
         this.matrix = Objects.requireNonNull(matrix, "matrix");
         this.bot = matrix.userId();
         this.ghost = Objects.requireNonNull(ghost, "ghost");
         this.told = new ToldRooms(db);
-        this.notice = NoticeTexts.notice(language, prefix);
+        this.notice = coop.comptoir.api.text.Catalogue.load(coop.comptoir.internal.command.CommandRouterImpl.BUNDLE,
+                EncryptedRooms.class, texts).text("encryption.notice", "prefix", prefix);
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 

@@ -68,7 +68,10 @@ class ConfigLoaderTest {
         assertThat(c.schedulerClustered()).isFalse();
         assertThat(c.commands().prefix()).isEqualTo("!");
         assertThat(c.commands().admins()).isEmpty();
-        assertThat(c.commands().language()).isEqualTo("fr");
+        assertThat(c.commands().language()).isNull();
+        assertThat(c.language()).isEqualTo("fr");
+        assertThat(c.address()).isEqualTo("vous");
+        assertThat(c.commandTextSettings().language()).isEqualTo("fr");
         assertThat(c.admin().bind()).isNull();
         assertThat(c.admin().port()).isNull();
         assertThat(c.plugins()).isEmpty();
@@ -166,7 +169,7 @@ class ConfigLoaderTest {
                         + " hs_token, sender_localpart, display_name, max_body_bytes, max_pending_events, require_ping, plugin_routes,"
                         + " first_transaction_wait_seconds)");
         assertThat(errors("homeserver: {server_name: a.org}\nhomeservre: {}\n"))
-                .containsExactly("homeservre: unknown key (allowed: homeserver, appservice, database, scheduler, commands, admin, plugins, plugins_dir)");
+                .containsExactly("homeservre: unknown key (allowed: homeserver, appservice, database, scheduler, commands, admin, plugins, plugins_dir, language, address, texts)");
     }
 
     @Test

@@ -89,7 +89,8 @@ class EncryptedRoomsTest {
         JdbcDatabase db = open();
         opened.add(db);
         Dispatcher d = new Dispatcher(Runnable::run, new Metrics(), BOT, s -> {});
-        new EncryptedRooms(db, matrix, u -> u.localpart().startsWith("_discord_"), language, "!", CLOCK).subscribe(d);
+        new EncryptedRooms(db, matrix, u -> u.localpart().startsWith("_discord_"),
+                coop.comptoir.api.text.TextSettings.DEFAULT.withLanguage(language), "!", CLOCK).subscribe(d);
         return d;
     }
 

@@ -16,7 +16,7 @@ import java.util.List;
  * @param webhook       push mode: Discourse calls Comptoir (optional)
  * @param polling       pull mode: Comptoir reads {@code /latest.json} or category feeds (optional)
  * @param catchUpLimit  at most this many announcements per room at once, then one summary (default 5)
- * @param language      {@code fr} (default) or {@code en}
+ * @param language      {@code fr} or {@code en}; null: the top-level {@code language:}
  * @param command       name of the command listing the last topics (default {@code forum}; empty: none)
  * @param routes        which categories (and tags) go to which rooms
  */
@@ -26,7 +26,6 @@ public record ForumConfig(String url, String apiKey, String apiUsername, Webhook
     public ForumConfig {
         apiUsername = apiUsername == null || apiUsername.isBlank() ? null : apiUsername;
         catchUpLimit = catchUpLimit == null ? 5 : catchUpLimit;
-        language = language == null ? "fr" : language;
         command = command == null ? "forum" : command;
         routes = routes == null ? List.of() : List.copyOf(routes);
     }
@@ -155,8 +154,8 @@ public record ForumConfig(String url, String apiKey, String apiUsername, Webhook
         if (catchUpLimit < 1) {
             out.add(new ConfigException(path + ".catch_up_limit", "must be at least 1"));
         }
-        if (!language.equals("fr") && !language.equals("en")) {
-            out.add(new ConfigException(path + ".language", "fr or en"));
+        if (language != null && !coop.comptoir.api.text.Catalogue.speaks(Texts.BUNDLE, language, ForumConfig.class)) {
+            out.add(new ConfigException(path + ".language", "fr or en (default: the top-level language)"));
         }
         if (!command.isEmpty() && !command.matches("[a-z0-9][a-z0-9_-]*")) {
             out.add(new ConfigException(path + ".command", "lower-case letters, digits, - or _"));

@@ -48,7 +48,7 @@ final class ForumPlugin implements Plugin {
         this.ctx = ctx;
         this.config = config;
         this.log = ctx.log();
-        this.texts = Texts.of(config.language());
+        this.texts = Texts.of(ctx.texts().withLanguage(config.language()));
         this.discourse = new DiscourseClient(ctx.http(), config.base(), config.apiKey(), config.apiUsername());
         if ("system".equalsIgnoreCase(config.apiUsername())) {
             log.warn("api_username is system, an administrator: the key reads every category. Prefer a member who reads "
@@ -84,7 +84,7 @@ final class ForumPlugin implements Plugin {
             ctx.scheduler().handler(POLL, (key, due, data) -> poll(Integer.parseInt(data.get("feed"))));
         }
         if (!config.command().isEmpty()) {
-            ctx.commands().register(Command.of(config.command(), texts.commandHelp(), Texts.EN.commandHelp(), this::command));
+            ctx.commands().register(Command.of(config.command(), texts.in("fr").commandHelp(), texts.in("en").commandHelp(), this::command));
         }
     }
 
@@ -227,7 +227,7 @@ final class ForumPlugin implements Plugin {
      * as unknown, and left out of the list of known ones.
      */
     private void command(CommandInvocation inv) {
-        Texts t = inv.locale().getLanguage().equals("en") ? Texts.EN : texts;
+        Texts t = inv.locale().getLanguage().equals("en") ? texts.in("en") : texts;
         try {
             listTopics(inv, t);
         } catch (Categories.Unknown e) {

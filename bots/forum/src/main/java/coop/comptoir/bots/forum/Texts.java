@@ -1,31 +1,73 @@
 package coop.comptoir.bots.forum;
 
-/** What members read, in French (default) or English. */
-record Texts(String newTopic, String by, String in, String replies, String moreOne, String moreMany,
-             String seeForum, String lastTopics, String noTopics, String unknownCategory, String unknownCategoryAlone,
-             String forumDown, String commandHelp) {
-    static final Texts FR = new Texts("Nouveau sujet :", "par", "dans", "répond :", "… et 1 autre sujet",
-            "… et %d autres sujets", "voir le forum", "Derniers sujets", "Aucun sujet pour l’instant.",
-            "Je ne connais pas la catégorie « %s ». Essayez : %s", "Je ne connais pas la catégorie « %s ».",
-            "Le forum ne répond pas pour l’instant, réessayez plus tard.",
-            "les derniers sujets du forum (d’une catégorie si vous la nommez)");
-    static final Texts EN = new Texts("New topic:", "by", "in", "replies:", "… and 1 more topic",
-            "… and %d more topics", "see the forum", "Latest topics", "No topics yet.",
-            "I don't know the category \"%s\". Try: %s", "I don't know the category \"%s\".",
-            "The forum does not answer right now, please try later.",
-            "the latest forum topics (of a category if you name one)");
+import coop.comptoir.api.text.Catalogue;
+import coop.comptoir.api.text.TextSettings;
+import java.util.List;
 
-    static Texts of(String language) {
-        return "en".equals(language) ? EN : FR;
+/** What members read: the {@value #BUNDLE} catalogue ({@code texts/forum_*.properties}), one method a text. */
+final class Texts {
+    static final String BUNDLE = "forum";
+    static final Texts FR = of(TextSettings.DEFAULT);
+    static final Texts EN = of(TextSettings.DEFAULT.withLanguage("en"));
+
+    private final Catalogue c;
+
+    private Texts(Catalogue c) {
+        this.c = c;
+    }
+
+    /** @throws coop.comptoir.api.plugin.ConfigException when the language has no texts or an override is broken */
+    static Texts of(TextSettings settings) {
+        return new Texts(Catalogue.load(BUNDLE, Texts.class, settings));
+    }
+
+    Texts in(String language) {
+        return language.equals(c.language()) ? this : new Texts(c.in(language));
+    }
+
+    String newTopic() {
+        return c.text("topic.new");
+    }
+
+    String by() {
+        return c.text("topic.by");
+    }
+
+    String in() {
+        return c.text("topic.in");
+    }
+
+    String replies() {
+        return c.text("topic.replies");
+    }
+
+    String seeForum() {
+        return c.text("topic.see.forum");
+    }
+
+    String lastTopics() {
+        return c.text("latest.title");
+    }
+
+    String noTopics() {
+        return c.text("latest.none");
+    }
+
+    String forumDown() {
+        return c.text("forum.down");
+    }
+
+    String commandHelp() {
+        return c.text("command.help");
     }
 
     /** The answer to a category the command does not know (or may not show here), with the ones it knows. */
-    String unknownCategory(String asked, java.util.List<String> known) {
-        return known.isEmpty() ? String.format(unknownCategoryAlone, asked)
-                : String.format(unknownCategory, asked, String.join(", ", known));
+    String unknownCategory(String asked, List<String> known) {
+        return known.isEmpty() ? c.text("category.unknown.alone", "category", asked)
+                : c.text("category.unknown", "category", asked, "known", String.join(", ", known));
     }
 
     String more(int k) {
-        return k == 1 ? moreOne : String.format(moreMany, k);
+        return c.text("topic.more", "n", k);
     }
 }

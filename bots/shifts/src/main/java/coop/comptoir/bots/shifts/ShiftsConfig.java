@@ -11,8 +11,8 @@ import java.util.Map;
  * {@link ShiftsPluginFactory}.
  *
  * @param zone              the coop's time zone (default {@code Europe/Paris})
- * @param language          {@code fr} (default) or {@code en}
- * @param address           {@code tu} (default) or {@code vous}, in French
+ * @param language          {@code fr} or {@code en}; null: the top-level {@code language:}
+ * @param address           {@code tu} or {@code vous}, in French; null: the top-level {@code address:} (vous by default)
  * @param anchor            a Monday of a week A, e.g. {@code 2026-01-05}
  * @param source            where shifts come from: a mapping with {@code type: yaml|ical|odoo} and that type's keys
  * @param pollInterval      how often the source is read (default 5m)
@@ -49,8 +49,6 @@ public record ShiftsConfig(
 
     public ShiftsConfig {
         zone = zone == null ? "Europe/Paris" : zone;
-        language = language == null ? "fr" : language;
-        address = address == null ? "tu" : address;
         pollInterval = pollInterval == null ? "5m" : pollInterval;
         tick = tick == null ? "30s" : tick;
         horizon = horizon == null ? "14d" : horizon;

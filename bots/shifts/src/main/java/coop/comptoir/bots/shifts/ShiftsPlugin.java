@@ -55,7 +55,7 @@ final class ShiftsPlugin implements Plugin {
         this.settings = settings;
         this.config = settings.config();
         this.log = ctx.log();
-        this.texts = Texts.of(config.language(), config.address());
+        this.texts = Texts.of(ctx.texts().withLanguage(config.language()).withAddress(config.address()));
         this.store = new ShiftsStore(ctx.database(), ctx.instanceId());
         this.flags = new ShiftsFlags(ctx.database(), ctx.instanceId());
         this.told = new Told(flags);
@@ -90,13 +90,13 @@ final class ShiftsPlugin implements Plugin {
     private void registerCommands() {
         List<String> r = config.commands().reminders();
         if (!r.isEmpty()) {
-            register(Command.of(r.get(0), Texts.of("fr", config.address()).optInHelp(r.get(0)),
-                    Texts.of("en", "tu").optInHelp(r.get(0)), this::remindersCommand)
+            register(Command.of(r.get(0), texts.in("fr").optInHelp(r.get(0)),
+                    texts.in("en").optInHelp(r.get(0)), this::remindersCommand)
                     .withAliases(r.subList(1, r.size()).toArray(String[]::new)));
         }
         List<String> s = config.commands().shifts();
         if (!s.isEmpty()) {
-            register(Command.of(s.get(0), Texts.of("fr", config.address()).shiftsHelp(), Texts.of("en", "tu").shiftsHelp(),
+            register(Command.of(s.get(0), texts.in("fr").shiftsHelp(), texts.in("en").shiftsHelp(),
                     this::shiftsCommand).withAliases(s.subList(1, s.size()).toArray(String[]::new)));
         }
     }
@@ -254,7 +254,7 @@ final class ShiftsPlugin implements Plugin {
     // ---- commands
 
     private Texts textsFor(CommandInvocation inv) {
-        return inv.locale().getLanguage().equals("en") ? Texts.of("en", config.address()) : texts;
+        return inv.locale().getLanguage().equals("en") ? texts.in("en") : texts;
     }
 
     private void remindersCommand(CommandInvocation inv) {

@@ -69,10 +69,10 @@ public final class ShiftsPluginFactory implements PluginFactory {
         } catch (DateTimeException e) {
             errors.add(new ConfigException(path + ".zone", "\"" + c.zone() + "\" is not a time zone (e.g. Europe/Paris)"));
         }
-        if (!c.language().equals("fr") && !c.language().equals("en")) {
+        if (c.language() != null && !coop.comptoir.api.text.Catalogue.speaks(Texts.BUNDLE, c.language(), Texts.class)) {
             errors.add(new ConfigException(path + ".language", "fr or en, not \"" + c.language() + "\""));
         }
-        if (!c.address().equals("tu") && !c.address().equals("vous")) {
+        if (c.address() != null && !coop.comptoir.api.text.TextSettings.isAddress(c.address())) {
             errors.add(new ConfigException(path + ".address", "tu or vous, not \"" + c.address() + "\""));
         }
         WeekCycle cycle = null;

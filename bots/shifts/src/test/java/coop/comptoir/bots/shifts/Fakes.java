@@ -329,7 +329,12 @@ final class Fakes {
 
     /** Everything a plugin instance gets. */
     record Context(String instanceId, PluginConfig config, Matrix matrix, Database database, Jobs scheduler, Commands commands,
-                   Clock clock) implements PluginContext {
+                   Clock clock, coop.comptoir.api.text.TextSettings texts) implements PluginContext {
+        Context(String instanceId, PluginConfig config, Matrix matrix, Database database, Jobs scheduler, Commands commands,
+                Clock clock) {
+            this(instanceId, config, matrix, database, scheduler, commands, clock, coop.comptoir.api.text.TextSettings.DEFAULT);
+        }
+
         @Override public UserId botUserId() { return matrix.userId(); }
         @Override public String serverName() { return "coop.example"; }
         @Override public EventSubscriptions events() { throw new UnsupportedOperationException(); }

@@ -85,12 +85,15 @@ class ShiftsPluginTest {
                 """.formatted(file) + extra;
     }
 
+    /** The top-level language, address and texts the instance gets. */
+    private coop.comptoir.api.text.TextSettings topLevel = coop.comptoir.api.text.TextSettings.DEFAULT;
+
     private Plugin start(String yaml) throws Exception {
         db = TestDatabase.sqlite(dir);
         Section s = Section.of(yaml);
         ShiftsPluginFactory factory = new ShiftsPluginFactory();
         factory.validate(s);
-        plugin = factory.create(new Context("shifts", s, matrix, db, jobs, commands, clock));
+        plugin = factory.create(new Context("shifts", s, matrix, db, jobs, commands, clock, topLevel));
         plugin.start();
         jobs.fire("first-poll"); // as the scheduler does right after start
         return plugin;
@@ -219,8 +222,24 @@ class ShiftsPluginTest {
     }
 
     @Test
-    void optInOpensADirectChatAndTheShiftsCommandListsMyShiftsAndTheWeekLetter() throws Exception {
+    void theTopLevelLanguageAndAddressAreFollowedUnlessTheSectionSaysOtherwise() throws Exception {
+        topLevel = coop.comptoir.api.text.TextSettings.DEFAULT.withLanguage("en");
         start(section(scheduleFile("\"@alice:coop.example\", Bob"), ""));
+        assertThat(commands.run("rappels", "on", ALICE, Locale.FRENCH).replies)
+                .containsExactly("Noted: I will send you your shift reminders by direct message. 🌱");
+        plugin.close();
+        db.close();
+
+        topLevel = coop.comptoir.api.text.TextSettings.DEFAULT.withLanguage("en").withAddress("tu");
+        start(section(scheduleFile("\"@alice:coop.example\", Bob"), "language: fr\n"));
+        assertThat(commands.run("rappels", "off", ALICE, Locale.FRENCH).replies).as("the section's language, the top-level address")
+                .containsExactly("C’est noté : plus de rappels en message privé (!rappels on pour les réactiver).");
+        assertThat(commands.run("services", "", ALICE, Locale.FRENCH).replies.get(0)).contains("Tes prochains services :");
+    }
+
+    @Test
+    void optInOpensADirectChatAndTheShiftsCommandListsMyShiftsAndTheWeekLetter() throws Exception {
+        start(section(scheduleFile("\"@alice:coop.example\", Bob"), "address: tu\n"));
         Invocation on = commands.run("rappels", "on", ALICE, Locale.FRENCH);
         assertThat(on.replies).containsExactly("C’est noté : je t’enverrai tes rappels de service en message privé. 🌱");
         assertThat(matrix.createdRooms).hasSize(1);

@@ -95,12 +95,12 @@ final class RoomDirectory {
     }
 
     /** The list as a message: one line per room, its name linked, then its topic. */
-    static Template.Rendered render(List<PublicRoom> rooms, boolean french) {
+    static Template.Rendered render(List<PublicRoom> rooms, Wording wording) {
         if (rooms.isEmpty()) {
-            String none = french ? "Je ne trouve aucun salon public pour l'instant." : "I find no public room for now.";
+            String none = wording.text("rooms.none");
             return new Template.Rendered(none, Html.escape(none));
         }
-        String title = french ? "Les salons de la coop :" : "The coop's rooms:";
+        String title = wording.text("rooms.title");
         StringBuilder plain = new StringBuilder(title);
         StringBuilder html = new StringBuilder("<p>").append(Html.escape(title)).append("</p><ul>");
         for (PublicRoom r : rooms) {

@@ -26,15 +26,15 @@ record Texts(Localized greeting, Localized directMessage, List<Topic> faq) {
 
     /**
      * Checks and parses texts; every problem goes to {@code errors} with its key path under
-     * {@code path}. Absent greeting and guide get the built-in ones, made of what is configured.
+     * {@code path}. Absent greeting and guide get the built-in ones ({@link Wording}), made of what is configured.
      *
      * @param configured the optional placeholders that have a value ({@code wiki}, {@code forum})
      */
     static Texts compile(Text greeting, Text directMessage, List<FaqTopic> faq, String path,
-                         Set<String> configured, List<ConfigException> errors) {
-        Localized g = localized(greeting != null ? greeting : defaultGreeting(configured),
+                         Set<String> configured, List<ConfigException> errors, Wording wording) {
+        Localized g = localized(greeting != null ? greeting : wording.defaultGreeting(configured),
                 KeyPaths.child(path, "greeting"), configured, errors);
-        Localized dm = localized(directMessage != null ? directMessage : defaultGuide(configured),
+        Localized dm = localized(directMessage != null ? directMessage : wording.defaultGuide(configured),
                 KeyPaths.child(path, "direct_message"), configured, errors);
         List<Topic> topics = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -88,40 +88,6 @@ record Texts(Localized greeting, Localized directMessage, List<Topic> faq) {
             errors.add(new ConfigException(path, e.getMessage()));
             return null;
         }
-    }
-
-    static Text defaultGreeting(Set<String> configured) {
-        StringBuilder fr = new StringBuilder("Bienvenue {name} ! 🌱 Toute l'équipe de {coop} est ravie de vous accueillir.");
-        StringBuilder en = new StringBuilder("Welcome {name}! 🌱 Everyone at {coop} is glad you are here.");
-        if (configured.contains("wiki")) {
-            fr.append(" Le wiki : {wiki}.");
-            en.append(" The wiki: {wiki}.");
-        }
-        if (configured.contains("forum")) {
-            fr.append(" Le forum : {forum}.");
-            en.append(" The forum: {forum}.");
-        }
-        fr.append(" Les salons : {rooms}. Écrivez !aide pour voir ce que je sais faire.");
-        en.append(" The rooms: {rooms}. Say !help to see what I can do.");
-        return new Text(fr.toString(), en.toString());
-    }
-
-    static Text defaultGuide(Set<String> configured) {
-        StringBuilder fr = new StringBuilder("Bonjour {name} ! Voici quelques repères pour bien démarrer chez {coop} :\n");
-        StringBuilder en = new StringBuilder("Hello {name}! A few pointers to get started at {coop}:\n");
-        fr.append("• les salons de la coop : {rooms}\n");
-        en.append("• the coop's rooms: {rooms}\n");
-        if (configured.contains("wiki")) {
-            fr.append("• le wiki, pour tout savoir sur le fonctionnement : {wiki}\n");
-            en.append("• the wiki, to learn how things work: {wiki}\n");
-        }
-        if (configured.contains("forum")) {
-            fr.append("• le forum, pour les discussions au long cours : {forum}\n");
-            en.append("• the forum, for longer discussions: {forum}\n");
-        }
-        fr.append("Dans le salon d'aide, écrivez !faq pour les questions fréquentes. À bientôt au magasin !");
-        en.append("In the help room, say !faq for frequent questions. See you at the shop!");
-        return new Text(fr.toString(), en.toString());
     }
 
     /** Key paths as the runtime writes them: {@code a.b}, {@code a[2]}. */

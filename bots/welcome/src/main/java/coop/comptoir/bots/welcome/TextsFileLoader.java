@@ -36,7 +36,7 @@ final class TextsFileLoader {
     private TextsFileLoader() {}
 
     /** Reads {@code file}; may block on the disk. */
-    static Texts load(Path file, Set<String> configured) throws BadTextsException {
+    static Texts load(Path file, Set<String> configured, Wording wording) throws BadTextsException {
         String name = file.getFileName().toString();
         TextsFile raw;
         try {
@@ -59,7 +59,7 @@ final class TextsFileLoader {
         }
         List<ConfigException> errors = new ArrayList<>();
         Texts texts = Texts.compile(raw.greeting(), raw.directMessage(), raw.faq() == null ? List.of() : raw.faq(),
-                "", configured, errors);
+                "", configured, errors, wording);
         if (!errors.isEmpty()) {
             throw new BadTextsException(errors.stream().map(e -> name + ": " + e.getMessage()).collect(Collectors.joining("\n")));
         }

@@ -12,7 +12,7 @@ import java.util.List;
  * @param forum the forum's URL, for {@code {forum}} (optional)
  * @param space the coop's space (ID or alias): {@code !salons} lists its public rooms, and
  *     {@code {rooms}} links to it; without it, the homeserver's public directory and the listed rooms
- * @param language language of the greetings and FAQ answers: {@code fr} (default) or {@code en}
+ * @param language language of the greetings and FAQ answers: {@code fr} or {@code en}; null: the top-level {@code language:}
  * @param groupWindowSeconds joins closer than this are greeted together (default 3)
  * @param faqCooldownMinutes the same FAQ topic is answered at most once per room in this time (default 10)
  * @param ignoreUsers regular expressions of user IDs never greeted (bridge ghosts of other services…)
@@ -41,7 +41,6 @@ record WelcomeConfig(
         Commands commands) {
 
     WelcomeConfig {
-        language = language == null ? "fr" : language;
         groupWindowSeconds = groupWindowSeconds == null ? 3 : groupWindowSeconds;
         faqCooldownMinutes = faqCooldownMinutes == null ? 10 : faqCooldownMinutes;
         ignoreUsers = ignoreUsers == null ? List.of() : List.copyOf(ignoreUsers);

@@ -44,7 +44,7 @@ public final class WelcomeFactory implements PluginFactory {
 
     @Override
     public Plugin create(PluginContext context) throws Exception {
-        return new WelcomePlugin(context, settings(context.config()));
+        return new WelcomePlugin(context, settings(context.config(), context.texts()));
     }
 
     /**
@@ -54,7 +54,7 @@ public final class WelcomeFactory implements PluginFactory {
      * @param roomGreetings each room's own greeting, or null, in the order of {@code rooms}
      */
     record Settings(WelcomeConfig config, Texts texts, List<Localized> roomGreetings, List<Pattern> ignoreUsers,
-                    Set<String> configured) {}
+                    Set<String> configured, Wording wording) {}
 
     /**
      * Binds and checks the section; throws the first problem with the others suppressed, each naming
@@ -62,6 +62,11 @@ public final class WelcomeFactory implements PluginFactory {
      * the texts file is read when the instance is created.
      */
     static Settings settings(PluginConfig section) {
+        return settings(section, coop.comptoir.api.text.TextSettings.DEFAULT);
+    }
+
+    /** @param base the top-level language, address and texts, under the section's own {@code language:} */
+    static Settings settings(PluginConfig section, coop.comptoir.api.text.TextSettings base) {
         WelcomeConfig c = section.bind(WelcomeConfig.class);
         String path = section.path();
         List<ConfigException> errors = new ArrayList<>();
@@ -71,7 +76,11 @@ public final class WelcomeFactory implements PluginFactory {
         if (c.coop().isBlank()) {
             errors.add(new ConfigException(KeyPaths.child(path, "coop"), "empty"));
         }
-        language(c.language(), KeyPaths.child(path, "language"), errors);
+        if (c.language() != null) {
+            language(c.language(), KeyPaths.child(path, "language"), errors);
+        }
+        Wording wording = c.language() == null || errors.stream().noneMatch(e -> e.path().endsWith(".language"))
+                ? Wording.of(base.withLanguage(c.language())) : Wording.SHIPPED;
         if (c.groupWindowSeconds() < 0 || c.groupWindowSeconds() > 60) {
             errors.add(new ConfigException(KeyPaths.child(path, "group_window_seconds"), "must be between 0 and 60"));
         }
@@ -107,7 +116,7 @@ public final class WelcomeFactory implements PluginFactory {
                 }
             }
         } else {
-            texts = Texts.compile(c.greeting(), c.directMessage(), c.faq(), path, configured, errors);
+            texts = Texts.compile(c.greeting(), c.directMessage(), c.faq(), path, configured, errors, wording);
         }
         Set<String> commandNames = new HashSet<>();
         c.commands().byKey().forEach((key, names) -> {
@@ -150,7 +159,7 @@ public final class WelcomeFactory implements PluginFactory {
             errors.subList(1, errors.size()).forEach(first::addSuppressed);
             throw first;
         }
-        return new Settings(c, texts, greetings, List.copyOf(ignore), Set.copyOf(configured));
+        return new Settings(c, texts, greetings, List.copyOf(ignore), Set.copyOf(configured), wording);
     }
 
     private static void url(String value, String path, String placeholder, Set<String> configured, List<ConfigException> errors) {

@@ -64,7 +64,7 @@ final class WelcomePlugin implements Plugin {
         this.settings = settings;
         this.config = settings.config();
         this.texts.set(settings.texts() != null ? settings.texts()
-                : TextsFileLoader.load(Path.of(config.textsFile()), settings.configured()));
+                : TextsFileLoader.load(Path.of(config.textsFile()), settings.configured(), settings.wording()));
         this.memory = new Memory(ctx.database(), ctx.instanceId());
         memory.migrate();
         Duration window = Duration.ofSeconds(config.groupWindowSeconds());
@@ -81,13 +81,14 @@ final class WelcomePlugin implements Plugin {
     private void registerCommands() {
         WelcomeConfig.Commands names = config.commands();
         String faq = names.faq().isEmpty() ? "faq" : names.faq().get(0);
-        register(names.faq(), (name, aliases) -> Command.of(name,
-                "liste les questions fréquentes ; « !" + faq + " sujet » donne la réponse",
-                "lists the frequent questions; \"!" + faq + " topic\" gives the answer", this::faqCommand).withAliases(aliases));
-        register(names.rooms(), (name, aliases) -> Command.of(name, "liste les salons publics de la coop, avec un lien vers chacun",
-                "lists the coop's public rooms, with a link to each", this::roomsCommand).withAliases(aliases));
-        register(names.reload(), (name, aliases) -> Command.of(name, "relit les textes d'accueil (modération)",
-                "reloads the welcome texts (moderators)", this::reloadCommand)
+        Wording fr = settings.wording().in("fr");
+        Wording en = settings.wording().in("en");
+        register(names.faq(), (name, aliases) -> Command.of(name, fr.text("faq.help", "command", faq),
+                en.text("faq.help", "command", faq), this::faqCommand).withAliases(aliases));
+        register(names.rooms(), (name, aliases) -> Command.of(name, fr.text("rooms.help"), en.text("rooms.help"),
+                this::roomsCommand).withAliases(aliases));
+        register(names.reload(), (name, aliases) -> Command.of(name, fr.text("reload.help"), en.text("reload.help"),
+                this::reloadCommand)
                 .withAliases(aliases).withPermission(Permission.MODERATOR));
     }
 
@@ -106,7 +107,7 @@ final class WelcomePlugin implements Plugin {
                 RoomId id = resolve(rc.room());
                 join(id);
                 resolved.put(id, new Room(id, rc, settings.roomGreetings().get(i),
-                        rc.language() != null ? rc.language() : config.language()));
+                        rc.language() != null ? rc.language() : settings.wording().language()));
             } catch (MatrixException e) {
                 log.warn("Room {} is left out: {}", rc.room(), e.getMessage());
             }
@@ -230,12 +231,12 @@ final class WelcomePlugin implements Plugin {
 
     /** The values of the placeholders for these people in this language. */
     Template.Values values(List<Person> people, String language) {
-        boolean fr = !"en".equals(language);
+        Wording words = settings.wording().in("en".equals(language) ? "en" : "fr");
         return new Template.Values() {
             @Override
             public String plain(String placeholder) {
                 return switch (placeholder) {
-                    case "name" -> names(people.stream().map(Person::displayName).toList(), fr);
+                    case "name" -> words.names(people.stream().map(Person::displayName).toList());
                     case "coop" -> config.coop();
                     case "wiki" -> config.wiki();
                     case "forum" -> config.forum();
@@ -247,7 +248,7 @@ final class WelcomePlugin implements Plugin {
             @Override
             public String html(String placeholder) {
                 return switch (placeholder) {
-                    case "name" -> names(people.stream().map(p -> Html.pill(p.id(), p.displayName())).toList(), fr);
+                    case "name" -> words.names(people.stream().map(p -> Html.pill(p.id(), p.displayName())).toList());
                     case "coop" -> Html.escape(config.coop());
                     case "wiki" -> Html.link(config.wiki(), config.wiki());
                     case "forum" -> Html.link(config.forum(), config.forum());
@@ -269,14 +270,6 @@ final class WelcomePlugin implements Plugin {
     }
 
     /** « A », « A et B », « A, B et C » (or "and"). */
-    static String names(List<String> names, boolean french) {
-        if (names.size() <= 1) {
-            return names.isEmpty() ? "" : names.get(0);
-        }
-        String and = french ? " et " : " and ";
-        return String.join(", ", names.subList(0, names.size() - 1)) + and + names.get(names.size() - 1);
-    }
-
     private static String stableId(String... parts) {
         return UUID.nameUUIDFromBytes(String.join("\n", parts).getBytes(StandardCharsets.UTF_8)).toString();
     }
@@ -332,12 +325,17 @@ final class WelcomePlugin implements Plugin {
         };
     }
 
+    /** The plugin's words in the language of the command as typed. */
+    private Wording words(CommandInvocation inv) {
+        return settings.wording().in(french(inv) ? "fr" : "en");
+    }
+
     private void faqCommand(CommandInvocation inv) {
         boolean fr = french(inv);
         String language = fr ? "fr" : "en";
         List<Topic> topics = texts.get().faq();
         if (topics.isEmpty()) {
-            inv.reply(fr ? "Aucune question fréquente n'est configurée pour l'instant." : "No frequent questions are configured yet.");
+            inv.reply(words(inv).text("faq.none"));
             return;
         }
         String asked = inv.argumentText();
@@ -353,10 +351,7 @@ final class WelcomePlugin implements Plugin {
                 return;
             }
         }
-        String intro = asked.isBlank()
-                ? (fr ? "Questions fréquentes (écrivez !" + inv.name() + " suivi du sujet) :"
-                        : "Frequent questions (say !" + inv.name() + " and the topic):")
-                : (fr ? "Je ne connais pas ce sujet. Les sujets :" : "I don't know that topic. The topics:");
+        String intro = asked.isBlank() ? words(inv).text("faq.intro", "command", inv.name()) : words(inv).text("faq.unknown");
         StringBuilder plain = new StringBuilder(intro);
         StringBuilder html = new StringBuilder("<p>").append(Html.escape(intro)).append("</p><ul>");
         for (Topic t : topics) {
@@ -368,34 +363,28 @@ final class WelcomePlugin implements Plugin {
     }
 
     private void roomsCommand(CommandInvocation inv) {
-        boolean fr = french(inv);
         try {
-            Template.Rendered list = RoomDirectory.render(RoomDirectory.fetch(ctx.matrix(), space), fr);
+            Template.Rendered list = RoomDirectory.render(RoomDirectory.fetch(ctx.matrix(), space), words(inv));
             inv.replyHtml(list.plain(), list.html());
         } catch (MatrixException e) {
             log.warn("Could not list the rooms: {}", e.getMessage());
-            inv.reply(fr ? "Je n'arrive pas à obtenir la liste des salons pour l'instant, réessayez dans un moment."
-                    : "I cannot get the list of rooms right now, please try again in a moment.");
+            inv.reply(words(inv).text("rooms.down"));
         }
     }
 
     private void reloadCommand(CommandInvocation inv) {
-        boolean fr = french(inv);
         if (config.textsFile() == null) {
-            inv.reply(fr ? "Les textes sont dans la configuration (pas de texts_file) : il faut redémarrer pour les changer."
-                    : "The texts are in the config (no texts_file): a restart is needed to change them.");
+            inv.reply(words(inv).text("reload.in.config"));
             return;
         }
         try {
-            Texts fresh = TextsFileLoader.load(Path.of(config.textsFile()), settings.configured());
+            Texts fresh = TextsFileLoader.load(Path.of(config.textsFile()), settings.configured(), settings.wording());
             texts.set(fresh);
             log.info("Texts reloaded from {} by {}", config.textsFile(), inv.sender());
-            inv.reply(fr ? "Textes rechargés ✅ (" + fresh.faq().size() + " sujets de FAQ)."
-                    : "Texts reloaded ✅ (" + fresh.faq().size() + " FAQ topics).");
+            inv.reply(words(inv).text("reload.done", "n", String.valueOf(fresh.faq().size())));
         } catch (TextsFileLoader.BadTextsException e) {
             log.warn("Texts not reloaded: {}", e.getMessage());
-            inv.reply((fr ? "Textes non rechargés, les anciens restent en place :\n"
-                    : "Texts not reloaded, the previous ones stay:\n") + e.getMessage());
+            inv.reply(words(inv).text("reload.failed") + "\n" + e.getMessage());
         }
     }
 }

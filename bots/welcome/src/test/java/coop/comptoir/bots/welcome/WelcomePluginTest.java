@@ -69,6 +69,9 @@ class WelcomePluginTest {
     /** When set, the router the instance gets instead of the recording one. */
     private CommandRouter routerOverride;
 
+    /** The top-level language, address and texts the instance gets. */
+    private coop.comptoir.api.text.TextSettings topLevel = coop.comptoir.api.text.TextSettings.DEFAULT;
+
     private WelcomePlugin plugin(String extra) throws Exception {
         var section = Fakes.Section.of("""
                 coop: La Cagette
@@ -91,6 +94,7 @@ class WelcomePluginTest {
         when(ctx.database()).thenReturn(db);
         when(ctx.clock()).thenReturn(clock);
         when(ctx.log()).thenReturn(LoggerFactory.getLogger("welcome-test"));
+        when(ctx.texts()).thenReturn(topLevel);
         CommandRouter router = new CommandRouter() {
             @Override
             public void register(Command c) {
@@ -143,6 +147,35 @@ class WelcomePluginTest {
     private void afterWindow() throws Exception {
         clock.advance(Duration.ofSeconds(3));
         jobs.runDue();
+    }
+
+    @Test
+    void theBuiltInGreetingIsFrenchByDefault() throws Exception {
+        plugin("");
+        join(HELP, "@zoe:cagette.test", "Zoé");
+        afterWindow();
+        assertThat(sentTo(HELP).get(0).body()).startsWith("Bienvenue Zoé ! 🌱 Toute l'équipe de La Cagette est ravie de vous"
+                + " accueillir. Le wiki : https://wiki.cagette.test. Les salons : ");
+    }
+
+    @Test
+    void theBuiltInGreetingFollowsTheTopLevelLanguage() throws Exception {
+        topLevel = coop.comptoir.api.text.TextSettings.DEFAULT.withLanguage("en");
+        plugin("");
+        join(HELP, "@max:cagette.test", "Max");
+        afterWindow();
+        assertThat(sentTo(HELP).get(0).body()).as("language: en at the top level, none in the section")
+                .startsWith("Welcome Max! 🌱 Everyone at La Cagette is glad you are here. The wiki: https://wiki.cagette.test.");
+    }
+
+    @Test
+    void theBuiltInGreetingTakesTheCoopsWordingFromTheConfig() throws Exception {
+        topLevel = new coop.comptoir.api.text.TextSettings("fr", "tu", java.util.Map.of("fr", java.util.Map.of(
+                "welcome.greeting.default", "Salut {name}, bienvenue chez {coop} !")), "texts");
+        plugin("");
+        join(HELP, "@lea:cagette.test", "Léa");
+        afterWindow();
+        assertThat(sentTo(HELP).get(0).body()).isEqualTo("Salut Léa, bienvenue chez La Cagette !");
     }
 
     @Test

@@ -46,8 +46,8 @@ final class BridgeCommand {
 
     static void register(PluginContext ctx, Engine engine) {
         BridgeCommand hub = ctx.shared(GROUP, BridgeCommand.class, BridgeCommand::new);
-        Texts fr = new Texts("fr", "", java.time.ZoneId.systemDefault());
-        Texts en = new Texts("en", "", java.time.ZoneId.systemDefault());
+        Texts fr = new Texts(ctx.texts().withLanguage("fr"), "", java.time.ZoneId.systemDefault());
+        Texts en = new Texts(ctx.texts().withLanguage("en"), "", java.time.ZoneId.systemDefault());
         ctx.commands().registerShared(GROUP, new Command(NAME, ALIASES, fr.help(), en.help(), Permission.ADMIN, hub::run));
         hub.engines.add(engine);
     }

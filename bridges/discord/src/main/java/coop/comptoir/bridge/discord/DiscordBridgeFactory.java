@@ -10,6 +10,7 @@ import coop.comptoir.api.plugin.PluginFactory;
 import coop.comptoir.bridge.api.BridgeSettings;
 import coop.comptoir.bridge.api.Bridges;
 import coop.comptoir.bridge.api.RemoteChannelId;
+import coop.comptoir.api.text.TextSettings;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -39,16 +40,22 @@ public final class DiscordBridgeFactory implements PluginFactory {
     @Override
     public Plugin create(PluginContext context) {
         DiscordConfig c = bind(context.config());
+        TextSettings texts = context.texts().withLanguage(c.language());
         JdaDiscordConnector connector = new JdaDiscordConnector(c, context.http(), context.log(),
-                ThreadPlaces.stored(context.database(), context.instanceId()));
-        return Bridges.create(context, connector, settings(c));
+                ThreadPlaces.stored(context.database(), context.instanceId()), texts);
+        return Bridges.create(context, connector, settings(c, texts.language()));
     }
 
+    /** The bridge settings, in the section's language (French when it gives none). */
     static BridgeSettings settings(DiscordConfig c) {
+        return settings(c, c.language() == null ? "fr" : c.language());
+    }
+
+    static BridgeSettings settings(DiscordConfig c, String language) {
         List<BridgeSettings.StaticLink> links = c.links().stream()
                 .map(l -> new BridgeSettings.StaticLink(l.room(), new RemoteChannelId(l.channel())))
                 .toList();
-        return new BridgeSettings(c.ghostPrefix(), c.ghostName(), links, c.maxRetryDelay(), c.language(), c.publicUri(),
+        return new BridgeSettings(c.ghostPrefix(), c.ghostName(), links, c.maxRetryDelay(), language, c.publicUri(),
                 c.redactMatrixOriginals());
     }
 

@@ -22,7 +22,7 @@ import java.util.Set;
  *                              (default {@code "{name} (Discord)"})
  * @param webhookName           name of the webhook the bridge creates in each channel to speak for Matrix
  *                              users (default {@code Comptoir})
- * @param language              {@code fr} (default) or {@code en}, for notices in the rooms
+ * @param language              {@code fr} or {@code en}, for notices in the rooms; null: the top-level {@code language:}
  * @param maxRetryDelaySeconds  longest wait between two delivery attempts while Discord is down (default 300)
  * @param apiBaseUrl            for tests against a local server only: the REST base with the version
  *                              ({@code http://127.0.0.1:PORT/api/v10/}); default Discord's
@@ -44,7 +44,7 @@ public record DiscordConfig(String token, String guildId, List<Link> links, Stri
         ghostPrefix = ghostPrefix == null ? "_discord_" : ghostPrefix;
         ghostName = ghostName == null ? "{name} (Discord)" : ghostName;
         webhookName = webhookName == null ? "Comptoir" : webhookName;
-        language = language == null ? "fr" : language.toLowerCase(Locale.ROOT);
+        language = language == null ? null : language.toLowerCase(Locale.ROOT);
         maxRetryDelaySeconds = maxRetryDelaySeconds == null ? 300 : maxRetryDelaySeconds;
         apiBaseUrl = blankToNull(apiBaseUrl);
         publicAddress = blankToNull(publicAddress);
@@ -121,7 +121,7 @@ public record DiscordConfig(String token, String guildId, List<Link> links, Stri
         } else if (!WebhookNames.acceptedByDiscord(webhookName)) {
             out.add(new ConfigException(path + ".webhook_name", "Discord refuses names containing \"discord\" or \"clyde\""));
         }
-        if (!language.equals("fr") && !language.equals("en")) {
+        if (language != null && !coop.comptoir.api.text.Catalogue.speaks(DiscordTexts.BUNDLE, language, DiscordConfig.class)) {
             out.add(new ConfigException(path + ".language", "fr or en"));
         }
         if (maxRetryDelaySeconds < 1) {

@@ -22,38 +22,37 @@ final class Failures {
 
     /** @param what what was being done, for the message ("posting in #general") */
     static BridgeException map(Throwable t, String what) {
-        return map(t, what, false);
+        return map(t, what, DiscordTexts.EN);
     }
 
     /**
-     * @param what   what was being done, for the English message ("posting in #general")
-     * @param french whether the main failures people can fix (a permission, a size, a channel) are
-     *               told in French: the engine shows the message in the room
+     * @param what  what was being done, for the English message ("posting in #general")
+     * @param texts the language the main failures people can fix (a permission, a size, a channel)
+     *              are told in: the engine shows the message in the room
      */
-    static BridgeException map(Throwable t, String what, boolean french) {
+    static BridgeException map(Throwable t, String what, DiscordTexts texts) {
+        boolean french = !texts.english();
         Throwable e = unwrap(t);
         if (e instanceof ErrorResponseException er) {
-            return fromResponse(er, what, french);
+            return fromResponse(er, what, texts);
         }
         if (e instanceof RateLimitedException rl) {
             return BridgeException.retryable("Discord is rate-limiting " + what,
                     Duration.ofMillis(Math.max(0, rl.getRetryAfter())), null);
         }
         if (e instanceof InsufficientPermissionException ip) {
-            return BridgeException.permanent(french
-                    ? "il manque au bot la permission « " + ip.getPermission().getName() + " » sur Discord"
-                    : "the bot lacks the " + ip.getPermission().getName() + " permission on Discord for " + what, null);
+            return BridgeException.permanent(texts.text("failure.permission.named", "permission", ip.getPermission().getName())
+                    + (french ? "" : " for " + what), null);
         }
         if (e instanceof MissingAccessException || e instanceof PermissionException) {
-            return BridgeException.permanent(french ? "le bot ne peut pas voir ou utiliser ce salon Discord"
-                    : "the bot cannot see or use the Discord channel for " + what, null);
+            return BridgeException.permanent(texts.text("failure.cannot.use.channel") + (french ? "" : " for " + what), null);
         }
         if (e instanceof IOException || e instanceof TimeoutException || e instanceof CancellationException
                 || e instanceof RejectedExecutionException || e instanceof java.io.UncheckedIOException) {
             return BridgeException.retryable("Discord could not be reached for " + what, null, null);
         }
         if (e instanceof IllegalArgumentException && tooLong(e.getMessage())) {
-            return BridgeException.permanent(text(french, Text.TOO_LONG) + (french ? "" : ": " + what), null);
+            return BridgeException.permanent(text(texts, Text.TOO_LONG) + (french ? "" : ": " + what), null);
         }
         if (e instanceof IllegalArgumentException) {
             // JDA's own checks before any request (content too long, bad emoji, …): sending again won't help.
@@ -68,10 +67,11 @@ final class Failures {
     }
 
     static BridgeException fromResponse(ErrorResponseException er, String what) {
-        return fromResponse(er, what, false);
+        return fromResponse(er, what, DiscordTexts.EN);
     }
 
-    static BridgeException fromResponse(ErrorResponseException er, String what, boolean french) {
+    static BridgeException fromResponse(ErrorResponseException er, String what, DiscordTexts texts) {
+        boolean french = !texts.english();
         int status = er.getResponse() == null ? -1 : er.getResponse().code;
         if (er.isServerError() || status >= 500 || status == -1 || er.getErrorResponse() == ErrorResponse.SERVER_ERROR) {
             return BridgeException.retryable("Discord is unavailable (" + (status > 0 ? "HTTP " + status : "no answer")
@@ -91,7 +91,7 @@ final class Failures {
             default -> null;
         };
         if (known != null) {
-            return BridgeException.permanent(text(french, known) + (french ? "" : ": " + what), null);
+            return BridgeException.permanent(text(texts, known) + (french ? "" : ": " + what), null);
         }
         String reason = switch (r) {
             case UNKNOWN_MESSAGE -> "the Discord message no longer exists";
@@ -103,28 +103,23 @@ final class Failures {
         return BridgeException.permanent(reason + ": " + what, null);
     }
 
-    /** The failures people can fix or understand, told in their language. */
+    /** The failures people can fix or understand, told in their language ({@link DiscordTexts}). */
     enum Text {
-        MISSING_PERMISSION("the bot lacks a permission on Discord (it needs View Channel, Send Messages, "
-                + "Manage Webhooks, Read Message History, Add Reactions, Create Public Threads)",
-                "il manque une permission au bot sur Discord (il lui faut : Voir le salon, Envoyer des messages, "
-                + "Gérer les webhooks, Voir les anciens messages, Ajouter des réactions, Créer des fils publics)"),
-        MISSING_ACCESS("the bot cannot see the Discord channel", "le bot ne peut pas voir le salon Discord"),
-        FILE_TOO_LARGE("the file is too large for Discord", "le fichier est trop lourd pour Discord"),
-        UNKNOWN_CHANNEL("the Discord channel no longer exists", "le salon Discord n'existe plus"),
-        TOO_LONG("the message is too long for Discord", "le message est trop long pour Discord");
+        MISSING_PERMISSION("failure.missing.permission"),
+        MISSING_ACCESS("failure.missing.access"),
+        FILE_TOO_LARGE("failure.file.too.large"),
+        UNKNOWN_CHANNEL("failure.unknown.channel"),
+        TOO_LONG("failure.too.long");
 
-        final String english;
-        final String french;
+        final String key;
 
-        Text(String english, String french) {
-            this.english = english;
-            this.french = french;
+        Text(String key) {
+            this.key = key;
         }
     }
 
-    static String text(boolean french, Text t) {
-        return french ? t.french : t.english;
+    static String text(DiscordTexts texts, Text t) {
+        return texts.text(t.key);
     }
 
     /** Whether a refusal is about a text over Discord's length limit (JDA's check, or Discord's form error). */

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import coop.comptoir.api.text.TextSettings;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -114,6 +115,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
     private static final long HAS_THREAD = 1L << 5;
 
     private final DiscordConfig config;
+    private final DiscordTexts texts;
     private final OkHttpClient http;
     private final Logger log;
     private final ThreadPlaces threads;
@@ -147,13 +149,19 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
      * @param threads where the thread of each threaded message is remembered
      */
     JdaDiscordConnector(DiscordConfig config, OkHttpClient http, Logger log, ThreadPlaces threads) {
+        this(config, http, log, threads, TextSettings.DEFAULT.withLanguage(config.language()));
+    }
+
+    /** @param texts the language the failures people can fix are told in (the section's, else the top-level one) */
+    JdaDiscordConnector(DiscordConfig config, OkHttpClient http, Logger log, ThreadPlaces threads, TextSettings texts) {
+        this.texts = DiscordTexts.of(texts);
         this.config = config;
         this.http = http;
         this.log = log;
         this.threads = threads;
         this.webhooks = new Webhooks(config.webhookName());
         this.uploads = new WebhookUploads(http, config.apiBaseUrl() == null ? "https://discord.com/api/v10/"
-                : config.apiBaseUrl().endsWith("/") ? config.apiBaseUrl() : config.apiBaseUrl() + "/", french());
+                : config.apiBaseUrl().endsWith("/") ? config.apiBaseUrl() : config.apiBaseUrl() + "/", this.texts);
     }
 
     @Override
@@ -178,7 +186,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
                 var r = j == null || !DiscordConfig.isSnowflake(roleId) ? null : j.getRoleById(roleId);
                 return Optional.ofNullable(r).map(net.dv8tion.jda.api.entities.Role::getName);
             }
-        }, config.language());
+        }, this.texts.language());
         host.connectionChanged(false, "connecting to Discord");
         events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "discord-events");
@@ -261,11 +269,8 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
             long limit = maxUploadBytes(channel);
             for (OutgoingAttachment f : files) {
                 if (f.data().length > limit) {
-                    throw BridgeException.permanent(french()
-                            ? f.fileName() + " fait " + megabytes(f.data().length) + ", c'est plus que ce que Discord accepte dans "
-                                    + where + " (" + megabytes(limit) + ")"
-                            : f.fileName() + " is " + megabytes(f.data().length) + ", more than Discord accepts in " + where
-                                    + " (" + megabytes(limit) + ")", null);
+                    throw BridgeException.permanent(texts.text("file.over.limit", "file", f.fileName(),
+                            "size", megabytes(f.data().length), "where", where, "limit", megabytes(limit)), null);
                 }
             }
             List<String> pieces = out.pieces();
@@ -421,8 +426,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         Optional<String> threadId = threads.threadOf(message.value());
         Optional<MessageChannel> inThread = threadId.flatMap(id -> Optional.ofNullable(jda().getThreadChannelById(id)));
         if (inThread.isPresent() && !inPortal(target, (ThreadChannel) inThread.get())) {
-            throw BridgeException.permanent(french() ? "ce message n'est pas dans #" + target.getName()
-                    : "the message is not in #" + target.getName(), null);
+            throw BridgeException.permanent(texts.text("message.not.in.channel", "channel", target.getName()), null);
         }
         if (threadId.isPresent() && inThread.isEmpty()) {
             // JDA holds active threads only, and has no way to fetch one by ID; an archived thread takes no
@@ -879,8 +883,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         JDA j;
         while ((j = jda) == null || config.guildId() != null && j.getGuildById(config.guildId()) == null) {
             if (System.nanoTime() > deadline) {
-                throw BridgeException.retryable(french() ? "le serveur Discord n'est pas encore chargé"
-                        : "the Discord server is not loaded yet", null, null);
+                throw BridgeException.retryable(texts.text("guild.not.loaded"), null, null);
             }
             try {
                 Thread.sleep(100);
@@ -914,9 +917,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         if (c == null && j.getGuildCache().isEmpty()) {
             throw BridgeException.retryable("Discord servers not loaded yet", null, null);
         }
-        throw BridgeException.permanent(french()
-                ? "le salon Discord " + channel.value() + " n'existe pas, ou le bot ne peut pas le voir"
-                : "the Discord channel " + channel.value() + " does not exist or the bot cannot see it", null);
+        throw BridgeException.permanent(texts.text("channel.missing", "id", channel.value()), null);
     }
 
     /**
@@ -927,8 +928,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         ThreadChannel existing = jda().getThreadChannelById(root);
         if (existing != null) {
             if (!inPortal(portal, existing)) {
-                throw BridgeException.permanent(french() ? "ce fil n'est pas dans #" + portal.getName()
-                        : "the thread is not in #" + portal.getName(), null);
+                throw BridgeException.permanent(texts.text("thread.not.in.channel", "channel", portal.getName()), null);
             }
             return existing.getId();
         }
@@ -1021,16 +1021,10 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
     }
 
     private String megabytes(long bytes) {
-        double mb = bytes / (1024.0 * 1024.0);
-        return french() ? String.format(java.util.Locale.FRENCH, "%.1f Mo", mb) : String.format(java.util.Locale.ROOT, "%.1f MB", mb);
-    }
-
-    /** Whether the failures people can fix are told in French (the config's {@code language: fr}). */
-    private boolean french() {
-        return "fr".equals(config.language());
+        return texts.megabytes(bytes);
     }
 
     private BridgeException failed(RuntimeException e, String what) {
-        return Failures.map(e, what, french());
+        return Failures.map(e, what, texts);
     }
 }

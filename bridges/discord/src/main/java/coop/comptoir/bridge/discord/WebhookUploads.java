@@ -32,16 +32,16 @@ final class WebhookUploads {
 
     private final OkHttpClient http;
     private final HttpUrl base;
-    private final boolean french;
+    private final DiscordTexts texts;
 
     /**
      * @param apiBase the REST base with its version, ending with {@code /}
-     * @param french  whether the failures people can fix are told in French
+     * @param texts   the language the failures people can fix are told in
      */
-    WebhookUploads(OkHttpClient http, String apiBase, boolean french) {
+    WebhookUploads(OkHttpClient http, String apiBase, DiscordTexts texts) {
         this.http = http;
         this.base = HttpUrl.get(apiBase);
-        this.french = french;
+        this.texts = texts;
     }
 
     /** Posts {@code files} in one message and returns its ID. */
@@ -139,11 +139,11 @@ final class WebhookUploads {
             code = 40005;
         }
         String reason = switch (code) {
-            case 40005 -> Failures.text(french, Failures.Text.FILE_TOO_LARGE);
+            case 40005 -> Failures.text(texts, Failures.Text.FILE_TOO_LARGE);
             case 10015 -> "the bridge's webhook was deleted on Discord";
-            case 10003 -> Failures.text(french, Failures.Text.UNKNOWN_CHANNEL);
-            case 50013 -> Failures.text(french, Failures.Text.MISSING_PERMISSION);
-            case 50001 -> Failures.text(french, Failures.Text.MISSING_ACCESS);
+            case 10003 -> Failures.text(texts, Failures.Text.UNKNOWN_CHANNEL);
+            case 50013 -> Failures.text(texts, Failures.Text.MISSING_PERMISSION);
+            case 50001 -> Failures.text(texts, Failures.Text.MISSING_ACCESS);
             default -> "Discord refused the file (" + status + (code != 0 ? ", code " + code : "") + ")";
         };
         return BridgeException.permanent(reason, new Refused(status, code));

@@ -31,9 +31,10 @@ class DiscordConfigTest {
         assertThat(c.ghostPrefix()).isEqualTo("_discord_");
         assertThat(c.ghostName()).isEqualTo("{name} (Discord)");
         assertThat(c.webhookName()).isEqualTo("Comptoir");
-        assertThat(c.language()).isEqualTo("fr");
+        assertThat(c.language()).as("no language of its own: the top-level one").isNull();
         assertThat(c.cdn()).isEqualTo("https://cdn.discordapp.com");
         BridgeSettings s = DiscordBridgeFactory.settings(c);
+        assertThat(s.language()).isEqualTo("fr");
         assertThat(s.ghostPrefix()).isEqualTo("_discord_");
         assertThat(s.maxRetryDelay().toSeconds()).isEqualTo(300);
         assertThat(s.redactMatrixOriginals()).isFalse();

@@ -67,12 +67,12 @@ class FailuresTest {
     @Test
     void theFailuresPeopleCanFixAreToldInTheirLanguage() {
         IllegalArgumentException tooLong = new IllegalArgumentException("Content may not be longer than 2000 characters");
-        assertThat(Failures.map(tooLong, "posting in #general", true).getMessage())
+        assertThat(Failures.map(tooLong, "posting in #general", DiscordTexts.FR).getMessage())
                 .isEqualTo("le message est trop long pour Discord");
-        assertThat(Failures.map(tooLong, "posting in #general", false).getMessage())
+        assertThat(Failures.map(tooLong, "posting in #general", DiscordTexts.EN).getMessage())
                 .isEqualTo("the message is too long for Discord: posting in #general");
-        assertThat(Failures.text(true, Failures.Text.MISSING_PERMISSION)).startsWith("il manque une permission au bot");
-        assertThat(Failures.text(true, Failures.Text.FILE_TOO_LARGE)).isEqualTo("le fichier est trop lourd pour Discord");
-        assertThat(Failures.text(false, Failures.Text.UNKNOWN_CHANNEL)).isEqualTo("the Discord channel no longer exists");
+        assertThat(Failures.text(DiscordTexts.FR, Failures.Text.MISSING_PERMISSION)).startsWith("il manque une permission au bot");
+        assertThat(Failures.text(DiscordTexts.FR, Failures.Text.FILE_TOO_LARGE)).isEqualTo("le fichier est trop lourd pour Discord");
+        assertThat(Failures.text(DiscordTexts.EN, Failures.Text.UNKNOWN_CHANNEL)).isEqualTo("the Discord channel no longer exists");
     }
 }

@@ -87,7 +87,7 @@ class ShiftsE2ETest {
     static void shiftsSection(ObjectNode config, Path yaml, Map<String, String> teams, String helpRoom, String adminRoom) {
         ObjectNode s = ((ArrayNode) config.withArray("plugins")).addObject();
         s.put("type", "shifts").put("id", "shifts").put("anchor", "2026-01-05").put("zone", "Europe/Paris")
-                .put("tick", "1s").put("poll_interval", "2s").put("horizon", "2d");
+                .put("tick", "1s").put("poll_interval", "2s").put("horizon", "2d").put("address", "tu");
         s.putObject("source").put("type", "yaml").put("file", yaml.toString());
         s.putArray("reminders").add("2h");
         s.putArray("personal_reminders").add("1h");
