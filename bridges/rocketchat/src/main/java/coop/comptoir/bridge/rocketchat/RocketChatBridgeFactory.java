@@ -7,6 +7,7 @@ import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginConfig;
 import coop.comptoir.api.plugin.PluginContext;
 import coop.comptoir.api.plugin.PluginFactory;
+import coop.comptoir.api.text.TextSettings;
 import coop.comptoir.bridge.api.BridgeSettings;
 import coop.comptoir.bridge.api.Bridges;
 import coop.comptoir.bridge.api.RemoteChannelId;
@@ -40,15 +41,21 @@ public final class RocketChatBridgeFactory implements PluginFactory {
     @Override
     public Plugin create(PluginContext context) {
         RocketChatConfig c = bind(context.config());
-        RocketChatConnector connector = new RocketChatConnector(c, context.http(), context.log(), new RocketMarkdown());
-        return Bridges.create(context, connector, settings(c));
+        TextSettings texts = context.texts().withLanguage(c.language());
+        RocketChatConnector connector = new RocketChatConnector(c, context.http(), context.log(), new RocketMarkdown(), texts);
+        return Bridges.create(context, connector, settings(c, texts.language()));
     }
 
+    /** The bridge settings, in the section's language (French when it gives none). */
     static BridgeSettings settings(RocketChatConfig c) {
+        return settings(c, c.language() == null ? "fr" : c.language());
+    }
+
+    static BridgeSettings settings(RocketChatConfig c, String language) {
         List<BridgeSettings.StaticLink> links = c.links().stream()
                 .map(l -> new BridgeSettings.StaticLink(l.room(), new RemoteChannelId(l.channel())))
                 .toList();
-        return new BridgeSettings(c.ghostPrefix(), c.ghostName(), links, c.maxRetryDelay(), c.language(), c.publicUri(),
+        return new BridgeSettings(c.ghostPrefix(), c.ghostName(), links, c.maxRetryDelay(), language, c.publicUri(),
                 c.redactMatrixOriginals());
     }
 

@@ -30,7 +30,7 @@ import java.util.Set;
  * @param ghostPrefix           localpart prefix of the Rocket.Chat users' ghosts (default {@code _rocketchat_})
  * @param ghostName             display name of a ghost, {@code {name}} being the Rocket.Chat name
  *                              (default {@code "{name} (Rocket.Chat)"})
- * @param language              {@code fr} (default) or {@code en}, for notices in the rooms
+ * @param language              {@code fr} or {@code en}, for notices in the rooms; null: the top-level {@code language:}
  * @param maxRetryDelaySeconds  longest wait between two delivery attempts while Rocket.Chat is down (default 300)
  * @param publicAddress         where Rocket.Chat fetches Matrix users' avatars from (optional)
  * @param redactMatrixOriginals when a Rocket.Chat moderator deletes the copy of a Matrix message, also
@@ -48,7 +48,7 @@ public record RocketChatConfig(String serverUrl, String userId, String token, Lo
         links = links == null ? List.of() : List.copyOf(links);
         ghostPrefix = ghostPrefix == null ? "_rocketchat_" : ghostPrefix;
         ghostName = ghostName == null ? "{name} (Rocket.Chat)" : ghostName;
-        language = language == null ? "fr" : language.toLowerCase(Locale.ROOT);
+        language = language == null ? null : language.toLowerCase(Locale.ROOT);
         maxRetryDelaySeconds = maxRetryDelaySeconds == null ? 300 : maxRetryDelaySeconds;
         publicAddress = blankToNull(publicAddress);
         redactMatrixOriginals = redactMatrixOriginals != null && redactMatrixOriginals;
@@ -119,7 +119,7 @@ public record RocketChatConfig(String serverUrl, String userId, String token, Lo
         if (!ghostName.contains("{name}")) {
             out.add(new ConfigException(path + ".ghost_name", "must contain {name}"));
         }
-        if (!language.equals("fr") && !language.equals("en")) {
+        if (language != null && !coop.comptoir.api.text.Catalogue.speaks(RocketChatTexts.BUNDLE, language, RocketChatConfig.class)) {
             out.add(new ConfigException(path + ".language", "fr or en"));
         }
         if (maxRetryDelaySeconds < 1) {

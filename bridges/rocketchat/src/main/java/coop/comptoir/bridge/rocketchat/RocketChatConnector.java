@@ -3,6 +3,7 @@ package coop.comptoir.bridge.rocketchat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.text.TextSettings;
 import coop.comptoir.bridge.api.BackfillCapable;
 import coop.comptoir.bridge.api.BridgeException;
 import coop.comptoir.bridge.api.BridgeHost;
@@ -50,6 +51,7 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
     private final RocketChatConfig config;
     private final Logger log;
     private final RocketText text;
+    private final RocketChatTexts texts;
     private final RocketRest rest;
     private final OkHttpClient http;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -72,7 +74,9 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
     private volatile boolean roomsListed;
     private volatile String botUsername;
 
-    public RocketChatConnector(RocketChatConfig config, OkHttpClient http, Logger log, RocketText text) {
+    /** @param texts the language people are told things in (the section's, else the top-level one) */
+    public RocketChatConnector(RocketChatConfig config, OkHttpClient http, Logger log, RocketText text, TextSettings texts) {
+        this.texts = RocketChatTexts.of(texts);
         this.config = config;
         this.log = log;
         this.text = text;
@@ -208,13 +212,8 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
 
     /** Shown in {@code !bridge status}. */
     private String detail() {
-        boolean en = "en".equals(config.language());
-        String d = "Rocket.Chat " + version;
-        if (impersonationRefused) {
-            d += en ? " — the bot lacks the message-impersonate permission: Matrix names are written in the text"
-                    : " — le bot n'a pas la permission message-impersonate : les noms Matrix sont écrits dans le texte";
-        }
-        return d;
+        String d = texts.text("status.version", "version", version);
+        return impersonationRefused ? d + " — " + texts.text("status.no.impersonation") : d;
     }
 
     private Optional<String> userIdOf(String username) {
@@ -399,7 +398,7 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
         boolean first = true;
         for (OutgoingAttachment a : message.attachments()) {
             if (a.data().length > config.maxFileBytes()) {
-                throw BridgeException.permanent("file " + a.fileName() + " is larger than max_file_bytes", null);
+                throw BridgeException.permanent(texts.text("file.over.limit", "file", a.fileName()), null);
             }
             try {
                 String fileId = rest.upload("/api/v1/rooms.media/" + channel.value(), a.fileName(), a.contentType(), a.data())

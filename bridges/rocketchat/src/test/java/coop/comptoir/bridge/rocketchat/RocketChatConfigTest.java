@@ -28,6 +28,7 @@ class RocketChatConfigTest {
         assertThat(s.ghostPrefix()).isEqualTo("_rocketchat_");
         assertThat(s.ghostNameTemplate()).isEqualTo("{name} (Rocket.Chat)");
         assertThat(s.language()).isEqualTo("fr");
+        assertThat(c.language()).as("no language of its own: the top-level one").isNull();
         assertThat(c.toString()).doesNotContain(TOKEN);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import coop.comptoir.api.id.EventId;
 import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.text.TextSettings;
 import coop.comptoir.bridge.api.BridgeException;
 import coop.comptoir.bridge.api.MatrixContent;
 import coop.comptoir.bridge.api.MatrixSender;
@@ -58,7 +59,8 @@ class RocketChatConnectorTest {
 
     private RocketChatConnector connector(String token) {
         RocketChatConfig c = new RocketChatConfig(rc.url(), rc.bot().id(), token, 1000L, null, null, null, "en", null, null, null);
-        connector = new RocketChatConnector(c, http, LoggerFactory.getLogger("test"), new RocketMarkdown());
+        connector = new RocketChatConnector(c, http, LoggerFactory.getLogger("test"), new RocketMarkdown(),
+                TextSettings.DEFAULT.withLanguage("en"));
         return connector;
     }
 
