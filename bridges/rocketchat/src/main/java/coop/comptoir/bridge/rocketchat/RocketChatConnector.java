@@ -90,6 +90,11 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
     }
 
     @Override
+    public String displayName() {
+        return "Rocket.Chat";
+    }
+
+    @Override
     public void start(BridgeHost host) throws Exception {
         this.host = host;
         boolean reachable = checkVersion();

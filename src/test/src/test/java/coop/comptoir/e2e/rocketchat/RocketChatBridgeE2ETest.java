@@ -129,7 +129,8 @@ class RocketChatBridgeE2ETest {
 
     private static void link(String room, String network, String channel, String name) {
         String cmd = alice.sendText(room, "!bridge link " + network + " " + channel);
-        alice.awaitEvent(room, Events.noticeReply(bot, cmd, "linked to #" + name), WAIT);
+        alice.awaitEvent(room, Events.noticeReply(bot, cmd, "linked to #" + name + " on "
+                + ("discord".equals(network) ? "Discord" : "Rocket.Chat")), WAIT);
     }
 
     private static FakeMessage onRocket(FakeRoom room, String text) {
@@ -270,7 +271,7 @@ class RocketChatBridgeE2ETest {
     @Order(5)
     void threeWayEachMessageReachesTheTwoOthersOnce() throws Exception {
         link(troisRoom, "rocketchat", trois.id(), "trois");
-        link(troisRoom, "discord", dTrois.id(), "trois");
+        link(troisRoom, "discord", dTrois.id(), "trois (Comptoir)");
 
         alice.sendText(troisRoom, "Depuis Matrix aux deux");
         onRocket(trois, "Depuis Matrix aux deux");
