@@ -1,75 +1,36 @@
 package coop.comptoir.bridge.rocketchat;
 
-import coop.comptoir.api.command.CommandName;
 import coop.comptoir.api.plugin.ConfigException;
-import coop.comptoir.api.plugin.Namespaces;
-import coop.comptoir.api.plugin.Plugin;
-import coop.comptoir.api.plugin.PluginConfig;
 import coop.comptoir.api.plugin.PluginContext;
-import coop.comptoir.api.plugin.PluginFactory;
-import coop.comptoir.api.text.TextSettings;
+import coop.comptoir.bridge.api.BridgeFactory;
 import coop.comptoir.bridge.api.BridgeSettings;
-import coop.comptoir.bridge.api.Bridges;
-import coop.comptoir.bridge.api.RemoteChannelId;
+import coop.comptoir.bridge.api.NetworkConnector;
 import coop.comptoir.bridge.rocketchat.format.RocketMarkdown;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Optional;
 
-/** {@code type: rocketchat}: a Matrix ↔ Rocket.Chat bridge through a bot user's personal access token. */
-public final class RocketChatBridgeFactory implements PluginFactory {
-    @Override
-    public String type() {
-        return "rocketchat";
+/**
+ * {@code type: rocketchat}: a Matrix ↔ Rocket.Chat bridge through a bot user's personal access token.
+ * The engine binds the keys every bridge has; this factory adds Rocket.Chat's own ({@link RocketChatConfig}).
+ */
+public final class RocketChatBridgeFactory extends BridgeFactory<RocketChatConfig> {
+    public RocketChatBridgeFactory() {
+        super(RocketChatConnector.NETWORK, "Rocket.Chat", RocketChatConfig.class);
     }
 
     @Override
-    public void validate(PluginConfig config) {
-        bind(config);
+    protected List<ConfigException> problems(RocketChatConfig config, String path) {
+        return config.problems(path);
     }
 
     @Override
-    public Namespaces namespaces(PluginConfig config) {
-        return Namespaces.exclusiveUsers(bind(config).ghostPrefix(), config.serverName());
-    }
-
-    /** {@code !bridge}, served together with every other bridge instance. */
-    @Override
-    public List<CommandName> commands(PluginConfig config) {
-        return Bridges.commands(config);
+    protected Optional<String> channelProblem(String channel) {
+        return RocketChatConfig.isId(channel) ? Optional.empty() : Optional.of("expected a Rocket.Chat room ID (letters and digits)");
     }
 
     @Override
-    public Plugin create(PluginContext context) {
-        RocketChatConfig c = bind(context.config());
-        TextSettings texts = context.texts().withLanguage(c.language());
-        RocketChatConnector connector = new RocketChatConnector(c, context.http(), context.log(), new RocketMarkdown(), texts);
-        return Bridges.create(context, connector, settings(c, texts.language()));
-    }
-
-    /** The bridge settings, in the section's language (French when it gives none). */
-    static BridgeSettings settings(RocketChatConfig c) {
-        return settings(c, c.language() == null ? "fr" : c.language());
-    }
-
-    static BridgeSettings settings(RocketChatConfig c, String language) {
-        List<BridgeSettings.StaticLink> links = c.links().stream()
-                .map(l -> new BridgeSettings.StaticLink(l.room(), new RemoteChannelId(l.channel())))
-                .toList();
-        return new BridgeSettings(c.ghostPrefix(), c.ghostName(), links, c.maxRetryDelay(), language, c.publicUri(),
-                c.redactMatrixOriginals());
-    }
-
-    static RocketChatConfig bind(PluginConfig config) {
-        RocketChatConfig c = config.bind(RocketChatConfig.class);
-        List<ConfigException> problems = c.problems(config.path());
-        if (problems.size() == 1) {
-            throw problems.get(0);
-        }
-        if (!problems.isEmpty()) {
-            ConfigException first = problems.get(0);
-            String others = problems.stream().skip(1).map(ConfigException::getMessage).collect(Collectors.joining("; "));
-            throw new ConfigException(first.path(), first.getMessage().substring(first.path().length() + 2) + " (also: " + others + ")");
-        }
-        return c;
+    protected NetworkConnector connector(RocketChatConfig config, BridgeSettings settings, PluginContext context) {
+        return new RocketChatConnector(config, context.http(), context.log(), new RocketMarkdown(),
+                context.texts().withLanguage(settings.language()));
     }
 }

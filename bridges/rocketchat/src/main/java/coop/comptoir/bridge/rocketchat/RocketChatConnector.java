@@ -43,6 +43,8 @@ import org.slf4j.Logger;
  */
 public final class RocketChatConnector implements NetworkConnector, EditCapable, DeleteCapable, ReactionCapable,
         MediaCapable, BackfillCapable {
+    /** The connector's ID: {@code type: rocketchat}, {@code !bridge link rocketchat …}, ghosts {@code _rocketchat_…}. */
+    static final String NETWORK = "rocketchat";
     static final int OLDEST_SUPPORTED = 6;
     static final int NEWEST_TESTED = 8;
     /** Rocket.Chat's default {@code Message_MaxAllowedSize}. */
@@ -86,7 +88,7 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
 
     @Override
     public String network() {
-        return "rocketchat";
+        return NETWORK;
     }
 
     @Override

@@ -58,7 +58,7 @@ class RocketChatConnectorTest {
     }
 
     private RocketChatConnector connector(String token) {
-        RocketChatConfig c = new RocketChatConfig(rc.url(), rc.bot().id(), token, 1000L, null, null, null, "en", null, null, null);
+        RocketChatConfig c = new RocketChatConfig(rc.url(), rc.bot().id(), token, 1000L);
         connector = new RocketChatConnector(c, http, LoggerFactory.getLogger("test"), new RocketMarkdown(),
                 TextSettings.DEFAULT.withLanguage("en"));
         return connector;
