@@ -69,7 +69,10 @@ final class Realtime {
         this.timer = timer;
     }
 
-    /** Opens the connection; waits up to {@code wait} for the first login. Returns the login error, if refused. */
+    /**
+     * Opens the connection; waits up to {@code wait} until logged in with every subscription ready
+     * (so that nothing posted after {@code start} returns is missed). Returns the login error, if refused.
+     */
     String start(Duration wait) throws InterruptedException {
         open();
         firstLogin.await(wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -223,7 +226,6 @@ final class Realtime {
                 subscribe(rid);
             }
         }
-        firstLogin.countDown();
         ready(RocketRest.JSON.createObjectNode());
     }
 
@@ -251,6 +253,7 @@ final class Realtime {
         }
         if (nowUp) {
             listener.up();
+            firstLogin.countDown(); // start() returns once live messages flow
         }
     }
 
