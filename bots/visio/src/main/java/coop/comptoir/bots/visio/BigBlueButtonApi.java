@@ -51,7 +51,7 @@ final class BigBlueButtonApi {
 
     /** {@code {api}/{call}?{query}&checksum=…}. */
     String signedUrl(String call, String query) {
-        return server.api() + "/" + call + "?" + query + "&checksum=" + checksum(server.checksum(), call, query, server.secret());
+        return server.api() + "/" + call + "?" + query + "&checksum=" + checksum(server.checksum(), call, query, server.secret().reveal());
     }
 
     /** The hex digest by {@code algorithm} (sha1, sha256, …) of {@code call + query + secret}. */

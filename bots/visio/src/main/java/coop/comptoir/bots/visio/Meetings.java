@@ -6,16 +6,14 @@ import coop.comptoir.api.store.Database.Migration;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.text.Normalizer;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.Update;
 
 /**
  * The meeting names of one instance, kept in the store so that a room keeps its meeting across
@@ -57,12 +55,10 @@ final class Meetings {
     String nameFor(RoomId room, String roomName, String topic) {
         String topicKey = topic == null ? "" : slug(topic, 200);
         String candidate = derive(salt(), room, roomName, topicKey);
-        return db.withConnection(c -> {
-            insertIfAbsent(c, "INSERT INTO visio_meetings (instance_id, room_id, topic, meeting) VALUES (?, ?, ?, ?)"
-                    + " ON CONFLICT DO NOTHING", instanceId, room.value(), topicKey, candidate);
-            return selectOne(c, "SELECT meeting FROM visio_meetings WHERE instance_id = ? AND room_id = ? AND topic = ?",
-                    instanceId, room.value(), topicKey);
-        });
+        return insertThenRead("INSERT INTO visio_meetings (instance_id, room_id, topic, meeting) VALUES (?, ?, ?, ?)"
+                        + " ON CONFLICT DO NOTHING",
+                "SELECT meeting FROM visio_meetings WHERE instance_id = ? AND room_id = ? AND topic = ?",
+                3, instanceId, room.value(), topicKey, candidate);
     }
 
     private byte[] salt() {
@@ -72,11 +68,8 @@ final class Meetings {
         }
         byte[] fresh = new byte[32];
         random.nextBytes(fresh);
-        String stored = db.withConnection(c -> {
-            insertIfAbsent(c, "INSERT INTO visio_salt (instance_id, salt) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                    instanceId, Base64.getEncoder().encodeToString(fresh));
-            return selectOne(c, "SELECT salt FROM visio_salt WHERE instance_id = ?", instanceId);
-        });
+        String stored = insertThenRead("INSERT INTO visio_salt (instance_id, salt) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                "SELECT salt FROM visio_salt WHERE instance_id = ?", 1, instanceId, Base64.getEncoder().encodeToString(fresh));
         salt = Base64.getDecoder().decode(stored);
         return salt;
     }
@@ -130,26 +123,24 @@ final class Meetings {
         }
     }
 
-    private static void insertIfAbsent(Connection c, String sql, String... values) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement(sql)) {
+    /**
+     * Writes {@code values} by {@code insert} unless its key is there, then reads the stored value
+     * by {@code select} (whose parameters are the first {@code keys} values): two callers at once get
+     * the same one. Blocks on the store.
+     */
+    private String insertThenRead(String insert, String select, int keys, String... values) {
+        return db.withHandle(h -> {
+            Update update = h.createUpdate(insert);
             for (int i = 0; i < values.length; i++) {
-                st.setString(i + 1, values[i]);
+                update.bind(i, values[i]);
             }
-            st.executeUpdate();
-        }
-    }
-
-    private static String selectOne(Connection c, String sql, String... values) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                st.setString(i + 1, values[i]);
+            update.execute();
+            Query query = h.createQuery(select);
+            for (int i = 0; i < keys; i++) {
+                query.bind(i, values[i]);
             }
-            try (ResultSet rs = st.executeQuery()) {
-                if (!rs.next()) {
-                    throw new SQLException("row just written is missing: " + sql);
-                }
-                return rs.getString(1);
-            }
-        }
+            return query.mapTo(String.class).findOne()
+                    .orElseThrow(() -> new IllegalStateException("row just written is missing: " + select));
+        });
     }
 }

@@ -1,7 +1,10 @@
 package coop.comptoir.bots.visio;
 
 import coop.comptoir.api.http.Addresses;
+import coop.comptoir.api.config.Secret;
 import coop.comptoir.api.plugin.ConfigException;
+import coop.comptoir.api.text.Catalogue;
+import coop.comptoir.api.text.TextSettings;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,15 +19,16 @@ import java.util.Set;
  * @param jitsi         a Jitsi Meet server: the link is {@code {url}/{meeting}}
  * @param bigbluebutton a BigBlueButton server: the meeting is created through its API and the link
  *                      is a join URL signed with the shared secret
- * @param language      {@code fr} (default) or {@code en}
+ * @param language      {@code fr} or {@code en}; null: the top-level {@code language:}
+ * @param address       {@code tu} or {@code vous}; null: the top-level {@code address:}
  * @param commands      the command name, then its aliases (default {@code [visio, video]})
  */
-public record VisioConfig(Jitsi jitsi, BigBlueButton bigbluebutton, String language, List<String> commands) {
+public record VisioConfig(Jitsi jitsi, BigBlueButton bigbluebutton, String language, String address,
+                          List<String> commands) {
     /** The checksum algorithms BigBlueButton accepts ({@code supportedChecksumAlgorithms}). */
     static final List<String> CHECKSUMS = List.of("sha1", "sha256", "sha384", "sha512");
 
     public VisioConfig {
-        language = language == null ? "fr" : language;
         commands = commands == null ? List.of("visio", "video") : List.copyOf(commands);
     }
 
@@ -41,13 +45,14 @@ public record VisioConfig(Jitsi jitsi, BigBlueButton bigbluebutton, String langu
      *
      * @param url      the server's address, e.g. {@code https://bbb.example.coop/bigbluebutton} (the
      *                 API is under {@code /api})
-     * @param secret   the shared secret ({@code bbb-conf --secret}); write {@code ${BBB_SECRET}}
+     * @param secret   the shared secret ({@code bbb-conf --secret}); write {@code ${BBB_SECRET}}. Masked
+     *                 in every log and error
      * @param checksum {@code sha1}, {@code sha256} (default), {@code sha384} or {@code sha512}: one the
      *                 server accepts
      * @param role     {@code moderator} (default: everyone of the room may manage the call) or
      *                 {@code viewer}
      */
-    public record BigBlueButton(String url, String secret, String checksum, String role) {
+    public record BigBlueButton(String url, Secret secret, String checksum, String role) {
         public BigBlueButton {
             checksum = checksum == null ? "sha256" : checksum.toLowerCase(Locale.ROOT);
             role = role == null ? "moderator" : role.toLowerCase(Locale.ROOT);
@@ -88,7 +93,7 @@ public record VisioConfig(Jitsi jitsi, BigBlueButton bigbluebutton, String langu
         if (bigbluebutton != null) {
             String at = path + ".bigbluebutton";
             address(bigbluebutton.url(), at + ".url", "https://bbb.example.coop/bigbluebutton", out);
-            if (bigbluebutton.secret() == null || bigbluebutton.secret().isBlank()) {
+            if (bigbluebutton.secret() == null || bigbluebutton.secret().reveal().isBlank()) {
                 out.add(new ConfigException(at + ".secret", "missing (the server's shared secret: bbb-conf --secret; "
                         + "write ${BBB_SECRET} and set it in the environment)"));
             } else if (bigbluebutton.secret().length() < 12) {
@@ -101,8 +106,11 @@ public record VisioConfig(Jitsi jitsi, BigBlueButton bigbluebutton, String langu
                 out.add(new ConfigException(at + ".role", "moderator or viewer"));
             }
         }
-        if (!language.equals("fr") && !language.equals("en")) {
+        if (language != null && !Catalogue.speaks(VisioTexts.BUNDLE, language, VisioConfig.class)) {
             out.add(new ConfigException(path + ".language", "fr or en"));
+        }
+        if (address != null && !TextSettings.isAddress(address)) {
+            out.add(new ConfigException(path + ".address", "tu or vous"));
         }
         if (commands.isEmpty()) {
             out.add(new ConfigException(path + ".commands", "give at least the command's name"));

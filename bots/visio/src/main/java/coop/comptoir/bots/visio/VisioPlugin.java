@@ -30,15 +30,14 @@ final class VisioPlugin implements Plugin {
     VisioPlugin(PluginContext context, VisioConfig config, SecureRandom random) {
         this.context = context;
         this.config = config;
-        this.texts = VisioTexts.of(config.language());
+        this.texts = VisioTexts.of(context.texts().withLanguage(config.language()).withAddress(config.address()));
         this.meetings = new Meetings(context.database(), context.instanceId(), random);
         this.bigBlueButton = config.bigbluebutton() == null ? null
                 : new BigBlueButtonApi(config.bigbluebutton(), context.http());
         meetings.migrate();
         String command = config.command();
         context.commands().register(new Command(command, config.commands().subList(1, config.commands().size()),
-                VisioTexts.fill(VisioTexts.FR.help(), "command", command),
-                VisioTexts.fill(VisioTexts.EN.help(), "command", command),
+                texts.in("fr").help(command), texts.in("en").help(command),
                 Permission.EVERYONE, this::run));
     }
 
@@ -64,7 +63,7 @@ final class VisioPlugin implements Plugin {
             }
             String who = displayName(room, invocation.sender());
             url = bigBlueButton.joinUrl(meeting, who);
-            note = VisioTexts.fill(texts.personal(), "name", who, "command", invocation.name());
+            note = texts.personal(who, invocation.name());
         }
         String plain = texts.announce(roomName, topic, url);
         String html = Html.escape(texts.announce(roomName, topic, "\u0000")).replace("\u0000", Html.link(url, url));

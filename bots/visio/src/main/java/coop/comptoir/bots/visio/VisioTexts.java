@@ -1,58 +1,51 @@
 package coop.comptoir.bots.visio;
 
-/**
- * Every text members read, in French (default) and English: the one place to change when texts move
- * to message catalogues. {@code {room}}, {@code {topic}}, {@code {url}} and {@code {name}} are filled
- * by {@link #fill}.
- */
-record VisioTexts(String link, String linkNoName, String linkTopic, String linkTopicNoName, String personal,
-                  String serverDown, String help) {
-    static final VisioTexts FR = new VisioTexts(
-            "🎥 Visio de la salle {room} : {url}",
-            "🎥 Visio de cette salle : {url}",
-            "🎥 Visio « {topic} » de la salle {room} : {url}",
-            "🎥 Visio « {topic} » : {url}",
-            "Lien personnel pour {name} : chacun·e peut taper !{command} pour avoir le sien.",
-            "Le serveur de visio ne répond pas pour l’instant, réessayez dans un moment.",
-            "un lien de visio pour cette salle (!{command} <sujet> pour une réunion à part)");
-    static final VisioTexts EN = new VisioTexts(
-            "🎥 Video call for {room}: {url}",
-            "🎥 Video call for this room: {url}",
-            "🎥 Video call “{topic}” for {room}: {url}",
-            "🎥 Video call “{topic}”: {url}",
-            "Personal link for {name}: everyone may type !{command} to get their own.",
-            "The video server does not answer right now, please try again in a moment.",
-            "a video-call link for this room (!{command} <topic> for a separate meeting)");
+import coop.comptoir.api.text.Catalogue;
+import coop.comptoir.api.text.TextSettings;
 
-    static VisioTexts of(String language) {
-        return "en".equals(language) ? EN : FR;
+/**
+ * Every text members read, from the catalogue {@code texts/visio_<language>.properties} (French is
+ * the reference, English shipped); a coop rewrites any of them under {@code texts:} with keys
+ * {@code visio.<key>}. Immutable and thread-safe.
+ */
+final class VisioTexts {
+    /** The catalogue's name: files {@code texts/visio_*.properties}, override keys {@code visio.*}. */
+    static final String BUNDLE = "visio";
+
+    private final Catalogue catalogue;
+
+    private VisioTexts(Catalogue catalogue) {
+        this.catalogue = catalogue;
+    }
+
+    /** The texts in the settings' language and address. Reads the files: call once per instance. */
+    static VisioTexts of(TextSettings settings) {
+        return new VisioTexts(Catalogue.load(BUNDLE, VisioTexts.class, settings));
+    }
+
+    /** The same texts in {@code language} (for {@code !help} in both languages). */
+    VisioTexts in(String language) {
+        return new VisioTexts(catalogue.in(language));
     }
 
     /** The announcement of a link, with or without a room name and a topic. */
     String announce(String room, String topic, String url) {
-        String template = topic == null ? (room == null ? linkNoName : link) : (room == null ? linkTopicNoName : linkTopic);
-        return fill(template, "room", room, "topic", topic, "url", url);
+        String key = topic == null ? (room == null ? "link.no.name" : "link") : (room == null ? "link.topic.no.name" : "link.topic");
+        return catalogue.text(key, "room", room, "topic", topic, "url", url);
     }
 
-    /**
-     * Replaces each {@code {key}} by its value in one pass (a value holding {@code {url}} stays as
-     * written); pairs of key and value; an unknown or null key stays as is.
-     */
-    static String fill(String template, String... keysAndValues) {
-        java.util.Map<String, String> values = new java.util.HashMap<>();
-        for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
-            if (keysAndValues[i + 1] != null) {
-                values.put(keysAndValues[i], keysAndValues[i + 1]);
-            }
-        }
-        java.util.regex.Matcher m = PLACEHOLDER.matcher(template);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(values.getOrDefault(m.group(1), m.group())));
-        }
-        m.appendTail(out);
-        return out.toString();
+    /** The note under a personal (BigBlueButton) link. */
+    String personal(String name, String command) {
+        return catalogue.text("personal", "name", name, "command", command);
     }
 
-    private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("\\{([a-z]+)}");
+    /** The answer when the video server cannot be reached. */
+    String serverDown() {
+        return catalogue.text("server.down");
+    }
+
+    /** The command's line in {@code !help}. */
+    String help(String command) {
+        return catalogue.text("help", "command", command);
+    }
 }

@@ -59,11 +59,12 @@ class VisioConfigTest {
                     bigbluebutton: {url: "https://bbb.coop.example/bigbluebutton/", secret: "${BBB_SECRET}"}
                 """, Map.of("BBB_SECRET", SECRET));
         VisioConfig c = VisioFactory.bind(s);
-        assertThat(c.bigbluebutton().secret()).isEqualTo(SECRET);
+        assertThat(c.bigbluebutton().secret().reveal()).isEqualTo(SECRET);
+        assertThat(c.toString()).as("the secret is masked wherever the config is printed").doesNotContain(SECRET);
         assertThat(c.bigbluebutton().api()).isEqualTo("https://bbb.coop.example/bigbluebutton/api");
         assertThat(c.bigbluebutton().checksum()).isEqualTo("sha256");
         assertThat(c.bigbluebutton().role()).isEqualTo("moderator");
-        assertThat(c.language()).isEqualTo("fr");
+        assertThat(c.language()).as("the top-level language: applies").isNull();
         assertThat(c.commands()).containsExactly("visio", "video");
     }
 

@@ -14,6 +14,7 @@ import coop.comptoir.testing.RecordingMatrixClient.Sent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -171,6 +172,24 @@ class VisioPluginTest {
             start(ctx);
             assertThat(ask(ctx, TEAM, "!aide").body()).contains("visio").contains("un lien de visio pour cette salle");
             assertThat(ask(ctx, TEAM, "!help").body()).contains("a video-call link for this room");
+        }
+    }
+
+    @Test
+    void theTopLevelLanguageAppliesWhenTheSectionHasNone() throws Exception {
+        try (FakePluginContext ctx = FakePluginContext.builder("visio", "visio", dir).settings(jitsi(null))
+                .language("en").build()) {
+            start(ctx);
+            assertThat(ask(ctx, TEAM, "!visio").body()).startsWith("🎥 Video call for this room: https://meet.jit.si/visio-");
+        }
+    }
+
+    @Test
+    void aCoopRewritesATextUnderTexts() throws Exception {
+        try (FakePluginContext ctx = FakePluginContext.builder("visio", "visio", dir).settings(jitsi(null))
+                .texts(Map.of("fr", Map.of("visio.link.no.name", "📞 On se retrouve ici : {url}"))).build()) {
+            start(ctx);
+            assertThat(ask(ctx, TEAM, "!visio").body()).startsWith("📞 On se retrouve ici : https://meet.jit.si/visio-");
         }
     }
 }
