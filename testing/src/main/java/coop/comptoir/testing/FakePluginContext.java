@@ -46,6 +46,7 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
     private final TestCommandRouter router;
     private final TestDatabase database;
     private final FakeClock clock;
+    private final java.util.concurrent.atomic.AtomicInteger said = new java.util.concurrent.atomic.AtomicInteger();
     private final FakeScheduler scheduler;
     private final OkHttpClient http = new OkHttpClient();
     private final Logger log;
@@ -214,6 +215,24 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
         if (!own && EventTypes.ROOM_MESSAGE.equals(event.type())) {
             router.onMessage(event);
         }
+    }
+
+    /**
+     * Says {@code body} ({@code m.text}) in {@code room} as {@code sender} and {@link #deliver delivers}
+     * it: the event a member's message makes, with a fresh event ID and the fake clock's time.
+     *
+     * @return the event delivered, to check that an answer replies to it
+     * @throws Exception what a handler or command threw
+     */
+    public MatrixEvent say(coop.comptoir.api.id.RoomId room, UserId sender, String body) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode e = JsonNodeFactory.instance.objectNode()
+                .put("type", EventTypes.ROOM_MESSAGE).put("room_id", room.value()).put("sender", sender.value())
+                .put("event_id", "$said" + said.incrementAndGet() + ":" + serverName())
+                .put("origin_server_ts", clock.millis());
+        e.putObject("content").put("msgtype", "m.text").put("body", body);
+        MatrixEvent event = MatrixEvent.of(e);
+        deliver(event);
+        return event;
     }
 
     /**

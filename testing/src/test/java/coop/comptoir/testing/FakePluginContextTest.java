@@ -129,4 +129,20 @@ class FakePluginContextTest {
             assertThat(ctx.fakeScheduler().nextFire("hourly")).contains(java.time.Instant.parse("2026-01-05T12:00:00Z"));
         }
     }
+
+    @Test
+    void sayDeliversAMemberMessageThatTheAnswerRepliesTo() throws Exception {
+        try (FakePluginContext ctx = FakePluginContext.builder("demo", "demo", dir).build()) {
+            startPlugin(ctx);
+            MatrixEvent first = ctx.say(ROOM, coop.comptoir.api.id.UserId.of("@alice:coop.example"), "!bonjour");
+            MatrixEvent second = ctx.say(ROOM, coop.comptoir.api.id.UserId.of("@bob:coop.example"), "!bonjour");
+
+            assertThat(ctx.recordingMatrix().bodiesIn(ROOM)).containsExactly("Bonjour !", "Bonjour !");
+            assertThat(first.sender().localpart()).isEqualTo("alice");
+            assertThat(first.eventId()).isNotEqualTo(second.eventId());
+            assertThat(first.originServerTs()).isEqualTo(ctx.clock().millis());
+            assertThat(ctx.recordingMatrix().messagesIn(ROOM).get(0).content()
+                    .path("m.relates_to").path("m.in_reply_to").path("event_id").asText()).isEqualTo(first.eventId().value());
+        }
+    }
 }

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,6 @@ class VisioPluginTest {
     static final RoomId TEAM = RoomId.of("!equipe:coop.example");
     static final RoomId BOARD = RoomId.of("!bureau:coop.example");
     static final UserId ALICE = UserId.of("@alice:coop.example");
-    private static final AtomicInteger EVENTS = new AtomicInteger();
     private static final Pattern JITSI = Pattern.compile("https://meet\\.jit\\.si/([a-z0-9-]+)");
 
     @TempDir
@@ -51,14 +49,6 @@ class VisioPluginTest {
         return p;
     }
 
-    static MatrixEvent say(RoomId room, UserId sender, String text) {
-        ObjectNode e = JsonNodeFactory.instance.objectNode()
-                .put("type", "m.room.message").put("room_id", room.value()).put("sender", sender.value())
-                .put("event_id", "$ev" + EVENTS.incrementAndGet()).put("origin_server_ts", 1_767_600_000_000L);
-        e.putObject("content").put("msgtype", "m.text").put("body", text);
-        return MatrixEvent.of(e);
-    }
-
     static void name(FakePluginContext ctx, RoomId room, String name) {
         ctx.recordingMatrix().sendState(room, "m.room.name", "", JsonNodeFactory.instance.objectNode().put("name", name));
         ctx.recordingMatrix().clearSent();
@@ -67,8 +57,7 @@ class VisioPluginTest {
     /** Says {@code text} in {@code room} and returns the one answer there. */
     static Sent ask(FakePluginContext ctx, RoomId room, String text) throws Exception {
         int before = ctx.recordingMatrix().messagesIn(room).size();
-        MatrixEvent command = say(room, ALICE, text);
-        ctx.deliver(command);
+        MatrixEvent command = ctx.say(room, ALICE, text);
         List<Sent> answers = ctx.recordingMatrix().messagesIn(room);
         assertThat(answers).as("answers in %s", room).hasSize(before + 1);
         Sent answer = answers.get(answers.size() - 1);
