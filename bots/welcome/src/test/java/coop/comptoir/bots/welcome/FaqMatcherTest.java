@@ -36,7 +36,7 @@ class FaqMatcherTest {
 
     @Test
     void coolDownLetsATopicAnswerOncePerRoomPerPeriod() {
-        TestClock clock = new TestClock();
+        coop.comptoir.testing.FakeClock clock = new coop.comptoir.testing.FakeClock(java.time.Instant.parse("2026-03-14T18:00:00Z"), java.time.ZoneOffset.UTC);
         Cooldown cooldown = new Cooldown(clock, Duration.ofMinutes(10));
 
         assertThat(cooldown.tryAcquire("!aide|horaires")).isTrue();

@@ -12,7 +12,7 @@ class JoinBatcherTest {
     private static final RoomId HELP = RoomId.of("!aide:coop.test");
     private static final RoomId SHOP = RoomId.of("!magasin:coop.test");
 
-    private final TestClock clock = new TestClock();
+    private final coop.comptoir.testing.FakeClock clock = new coop.comptoir.testing.FakeClock(java.time.Instant.parse("2026-03-14T18:00:00Z"), java.time.ZoneOffset.UTC);
     private final JoinBatcher batcher = new JoinBatcher(clock, Duration.ofSeconds(3), Duration.ofSeconds(15));
 
     private static Person person(int i) {

@@ -44,17 +44,17 @@ class WelcomePluginTest {
     @TempDir
     Path dir;
 
-    private final TestClock clock = new TestClock();
+    private final coop.comptoir.testing.FakeClock clock = new coop.comptoir.testing.FakeClock(java.time.Instant.parse("2026-03-14T18:00:00Z"), java.time.ZoneOffset.UTC);
     private final Fakes.Events events = new Fakes.Events();
-    private final Fakes.Jobs jobs = new Fakes.Jobs(clock);
+    private final coop.comptoir.testing.FakeScheduler jobs = new coop.comptoir.testing.FakeScheduler(clock);
     private final MatrixClient matrix = mock(MatrixClient.class);
     private final Map<String, Command> commands = new HashMap<>();
-    private Fakes.Sqlite db;
+    private coop.comptoir.testing.TestDatabase db;
     private Path textsFile;
 
     @BeforeEach
     void setUp() throws Exception {
-        db = new Fakes.Sqlite(dir);
+        db = coop.comptoir.testing.TestDatabase.sqlite(dir);
         textsFile = dir.resolve("welcome-texts.yaml");
         Files.writeString(textsFile, """
                 greeting:
@@ -64,6 +64,11 @@ class WelcomePluginTest {
                     keywords: [horaires]
                     answer: {fr: "Du mardi au samedi, 10 h – 20 h."}
                 """);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void closeStore() {
+        db.close();
     }
 
     /** When set, the router the instance gets instead of the recording one. */
@@ -255,7 +260,8 @@ class WelcomePluginTest {
         afterWindow();
 
         verify(matrix, never()).send(any(), any(), anyString());
-        assertThat(jobs.jobs).isEmpty();
+        clock.advance(Duration.ofDays(1));
+        assertThat(jobs.runDue()).as("nothing was scheduled").isZero();
     }
 
     @Test
