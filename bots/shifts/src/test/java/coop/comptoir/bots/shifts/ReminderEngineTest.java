@@ -7,7 +7,7 @@ import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.store.Database;
 import coop.comptoir.bots.shifts.Fakes.Matrix;
-import coop.comptoir.bots.shifts.Fakes.TestClock;
+import coop.comptoir.testing.FakeClock;
 import coop.comptoir.bots.shifts.ShiftsStore.Row;
 import coop.comptoir.testing.TestDatabase;
 import java.lang.reflect.InvocationTargetException;
@@ -52,7 +52,7 @@ class ReminderEngineTest {
     private final List<TestDatabase> opened = new ArrayList<>();
     private TestDatabase db;
     private final Matrix matrix = new Matrix();
-    private final TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final FakeClock clock = new FakeClock(Instant.parse("2026-03-01T10:00:00Z"), java.time.ZoneOffset.UTC);
 
     @BeforeEach
     void open() {

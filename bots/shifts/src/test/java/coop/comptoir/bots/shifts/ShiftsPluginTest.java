@@ -13,7 +13,7 @@ import coop.comptoir.bots.shifts.Fakes.Invocation;
 import coop.comptoir.bots.shifts.Fakes.Jobs;
 import coop.comptoir.bots.shifts.Fakes.Matrix;
 import coop.comptoir.bots.shifts.Fakes.Section;
-import coop.comptoir.bots.shifts.Fakes.TestClock;
+import coop.comptoir.testing.FakeClock;
 import coop.comptoir.bots.shifts.source.ShiftSource;
 import coop.comptoir.testing.TestDatabase;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ class ShiftsPluginTest {
     private final Jobs jobs = new Jobs();
     private final Commands commands = new Commands();
     /** Tuesday 10 March 2026, 10:00 in Paris; 2026-03-02 is a Monday of week A, so this is week B. */
-    private final TestClock clock = new TestClock(Instant.parse("2026-03-10T09:00:00Z"));
+    private final FakeClock clock = new FakeClock(Instant.parse("2026-03-10T09:00:00Z"), java.time.ZoneOffset.UTC);
     private TestDatabase db;
     private Plugin plugin;
 

@@ -11,7 +11,7 @@ import coop.comptoir.bots.shifts.Fakes.Context;
 import coop.comptoir.bots.shifts.Fakes.Jobs;
 import coop.comptoir.bots.shifts.Fakes.Matrix;
 import coop.comptoir.bots.shifts.Fakes.Section;
-import coop.comptoir.bots.shifts.Fakes.TestClock;
+import coop.comptoir.testing.FakeClock;
 import coop.comptoir.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ class ShiftsSecurityTest {
     private final Jobs jobs = new Jobs();
     private final Commands commands = new Commands();
     /** Thursday 12 March 2026, 8:00 in Paris: the 48h reminders of Saturday 9:00 are due in an hour. */
-    private final TestClock clock = new TestClock(Instant.parse("2026-03-12T07:00:00Z"));
+    private final FakeClock clock = new FakeClock(Instant.parse("2026-03-12T07:00:00Z"), java.time.ZoneOffset.UTC);
     private int edits;
     private TestDatabase db;
     private Plugin plugin;
