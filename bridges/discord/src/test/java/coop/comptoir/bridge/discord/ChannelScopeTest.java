@@ -1,5 +1,6 @@
 package coop.comptoir.bridge.discord;
 
+import coop.comptoir.bridge.testing.RecordingHost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,7 +51,7 @@ class ChannelScopeTest {
         general = discord.channel("general");
         equipe = discord.channel("equipe");
         dehors = discord.channel("dehors");
-        host = new RecordingHost().link(general.id()).link(equipe.id()).link(dehors.id());
+        host = new RecordingHost("discord").link(general.id()).link(equipe.id()).link(dehors.id());
         DiscordConfig config = new DiscordConfig(discord.botToken(), general.guildId(), null,
                 discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl());
         places = ThreadPlaces.inMemory(100);

@@ -1,5 +1,6 @@
 package coop.comptoir.bridge.discord;
 
+import coop.comptoir.bridge.testing.RecordingHost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -61,7 +62,7 @@ class JdaDiscordConnectorTest {
         general = discord.channel("general");
         alice = discord.user("alice");
         channel = new RemoteChannelId(general.id());
-        host = new RecordingHost().link(general.id());
+        host = new RecordingHost("discord").link(general.id());
         connector = connect(host);
     }
 
@@ -161,7 +162,7 @@ class JdaDiscordConnectorTest {
         connector.close();
         connector = null;
 
-        RecordingHost second = new RecordingHost().link(general.id());
+        RecordingHost second = new RecordingHost("discord").link(general.id());
         discord.clearRecords();
         connector = connect(second);
         // the existing webhook is found again, not recreated
@@ -434,7 +435,7 @@ class JdaDiscordConnectorTest {
         general = discord.channel("general");
         alice = discord.user("alice");
         channel = new RemoteChannelId(general.id());
-        host = new RecordingHost().link(general.id());
+        host = new RecordingHost("discord").link(general.id());
         connector = connect(host);
 
         OutgoingAttachment big = new OutgoingAttachment("photo.png", "image/png", new byte[4096]);
@@ -478,7 +479,7 @@ class JdaDiscordConnectorTest {
                 ThreadPlaces.inMemory(10));
         long started = System.nanoTime();
         try {
-            assertThatThrownBy(() -> bad.start(new RecordingHost()))
+            assertThatThrownBy(() -> bad.start(new RecordingHost("discord")))
                     .satisfies(e -> assertThat(e.getMessage()).contains("token").doesNotContain(wrong));
         } finally {
             bad.close();
@@ -536,7 +537,7 @@ class JdaDiscordConnectorTest {
         FakeMessage two = discord.postWhileOffline(thread.id(), discord.user("bob").id(), "deux (fil)");
         FakeMessage three = discord.postWhileOffline(general.id(), alice.id(), "trois");
 
-        RecordingHost after = new RecordingHost().link(general.id());
+        RecordingHost after = new RecordingHost("discord").link(general.id());
         connector = connect(after);
         List<RemoteEvent.Message> missed = connector.messagesAfter(channel, Optional.of(new RemoteMessageId(root.id())), 100);
         assertThat(missed).extracting(m -> m.id().value()).containsExactly(one.id(), two.id(), three.id());

@@ -1,5 +1,6 @@
 package coop.comptoir.bridge.rocketchat;
 
+import coop.comptoir.bridge.testing.RecordingHost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,7 +46,7 @@ class RocketChatConnectorTest {
     void start() {
         rc = FakeRocketChat.start(TOKEN);
         general = rc.room("general");
-        host = new RecordingHost().link(general.id());
+        host = new RecordingHost("rocketchat").link(general.id());
     }
 
     @AfterEach

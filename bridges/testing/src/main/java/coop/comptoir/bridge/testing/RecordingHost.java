@@ -1,4 +1,4 @@
-package coop.comptoir.bridge.rocketchat;
+package coop.comptoir.bridge.testing;
 
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
@@ -14,15 +14,29 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
-/** A host that links channels to made-up rooms and records what the connector hands it. */
-final class RecordingHost implements BridgeHost {
-    static final String SERVER = "comptoir.test";
+/**
+ * A {@link BridgeHost} for a connector's own unit tests, without the engine: it links channels to
+ * made-up rooms, names ghosts {@code @_<network>_<id>:comptoir.test}, and records every event and
+ * connection change the connector hands it. Thread-safe: the connector calls it from its own threads.
+ */
+public final class RecordingHost implements BridgeHost {
+    /** The server name of the made-up rooms and ghosts. */
+    public static final String SERVER = "comptoir.test";
 
-    final List<RemoteEvent> events = new CopyOnWriteArrayList<>();
-    final List<String> connection = new CopyOnWriteArrayList<>();
+    /** Every event received, in order. */
+    public final List<RemoteEvent> events = new CopyOnWriteArrayList<>();
+    /** Every connection change, as {@code "up: detail"} or {@code "down: detail"}. */
+    public final List<String> connection = new CopyOnWriteArrayList<>();
     private final Map<RemoteChannelId, RoomId> links = new ConcurrentHashMap<>();
+    private final String ghostPrefix;
 
-    RecordingHost link(String channelId) {
+    /** @param network the connector's ID ({@code discord}): ghosts are {@code _<network>_<user>} */
+    public RecordingHost(String network) {
+        this.ghostPrefix = "_" + network + "_";
+    }
+
+    /** Links a channel to the room {@code !room<channel>:comptoir.test}. */
+    public RecordingHost link(String channelId) {
         links.put(new RemoteChannelId(channelId), RoomId.of("!room" + channelId + ":" + SERVER));
         return this;
     }
@@ -34,14 +48,14 @@ final class RecordingHost implements BridgeHost {
 
     @Override
     public UserId ghostOf(RemoteUserId user) {
-        return UserId.of("_rocketchat_" + user.value(), SERVER);
+        return UserId.of(ghostPrefix + user.value(), SERVER);
     }
 
     @Override
     public Optional<RemoteUserId> remoteUserOf(UserId matrixUser) {
         String local = matrixUser.localpart();
-        return local.startsWith("_rocketchat_") && matrixUser.serverName().equals(SERVER)
-                ? Optional.of(new RemoteUserId(local.substring("_rocketchat_".length()))) : Optional.empty();
+        return local.startsWith(ghostPrefix) && matrixUser.serverName().equals(SERVER)
+                ? Optional.of(new RemoteUserId(local.substring(ghostPrefix.length()))) : Optional.empty();
     }
 
     @Override
@@ -64,8 +78,9 @@ final class RecordingHost implements BridgeHost {
         connection.add((connected ? "up: " : "down: ") + detail);
     }
 
+    /** Waits for an event of this type matching {@code predicate}; fails with what was received. */
     @SuppressWarnings("unchecked")
-    <T extends RemoteEvent> T await(Class<T> type, Predicate<T> predicate, Duration timeout) {
+    public <T extends RemoteEvent> T await(Class<T> type, Predicate<T> predicate, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (RemoteEvent e : events) {
@@ -78,11 +93,13 @@ final class RecordingHost implements BridgeHost {
         throw new AssertionError("no matching " + type.getSimpleName() + " within " + timeout + " among " + events);
     }
 
-    <T extends RemoteEvent> List<T> all(Class<T> type) {
+    /** The events of this type received so far. */
+    public <T extends RemoteEvent> List<T> all(Class<T> type) {
         return events.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
-    static void sleep(long ms) {
+    /** Sleeps, turning an interruption into a test failure. */
+    public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
