@@ -90,6 +90,16 @@ public final class HistoryImport {
      *                         again resumes after it
      */
     public Outcome run(String source, Export.Channel channel, RoomId room, Catalogue texts) {
+        return run(source, channel, room, texts, new ImportLog.Origin("", "", channel.id(), room.value()));
+    }
+
+    /** The imports a stop interrupted: format, file, channel ID and room, for {@link #run} again. */
+    List<ImportLog.Origin> unfinished() {
+        return log.unfinished();
+    }
+
+    /** As {@link #run(String, Export.Channel, RoomId, Catalogue)}, remembering where the export is read from. */
+    Outcome run(String source, Export.Channel channel, RoomId room, Catalogue texts, ImportLog.Origin origin) {
         String run = runKey(source, channel, room);
         if (!running.add(run)) {
             return Outcome.ALREADY_RUNNING;
@@ -98,7 +108,7 @@ public final class HistoryImport {
             if (log.state(run).filter(ImportLog.DONE::equals).isPresent()) {
                 return Outcome.ALREADY_DONE;
             }
-            log.setState(run, ImportLog.RUNNING, clock.millis());
+            log.setState(run, ImportLog.RUNNING, origin, clock.millis());
             Map<String, String> done = log.imported(run);
             Set<UserId> ready = new HashSet<>();
             DateTimeFormatter f = DateTimeFormatter.ofPattern(texts.text("format.time")).withZone(ZoneId.systemDefault());
@@ -124,7 +134,7 @@ public final class HistoryImport {
                         run + ":failed:" + done.size());
                 throw e;
             }
-            log.setState(run, ImportLog.DONE, clock.millis());
+            log.setState(run, ImportLog.DONE, origin, clock.millis());
             notice(room, texts.text("done", "count", done.size()), run + ":done");
             logger.info("Import {} finished: {} message(s)", run, done.size());
             return Outcome.DONE;

@@ -24,7 +24,8 @@ final class ImportLog {
         this.db = db;
         db.migrate("bridge-imports", List.of(Migration.both(1, "import runs and imported messages", """
                 CREATE TABLE import_runs (run_key VARCHAR(400) PRIMARY KEY, state VARCHAR(16) NOT NULL,
-                  sent BIGINT NOT NULL, updated_ms BIGINT NOT NULL);
+                  sent BIGINT NOT NULL, updated_ms BIGINT NOT NULL, format VARCHAR(32) NOT NULL,
+                  file_path VARCHAR(4000) NOT NULL, channel_id VARCHAR(400) NOT NULL, room_id VARCHAR(255) NOT NULL);
                 CREATE TABLE import_messages (run_key VARCHAR(400) NOT NULL, message_id VARCHAR(400) NOT NULL,
                   event_id VARCHAR(255) NOT NULL, PRIMARY KEY (run_key, message_id))""")));
     }
@@ -40,21 +41,45 @@ final class ImportLog {
         });
     }
 
-    void setState(String run, String state, long now) {
+    /** Where an import comes from, so that a restart can read the file again and resume. */
+    record Origin(String format, String path, String channelId, String room) {}
+
+    void setState(String run, String state, Origin origin, long now) {
         db.inTransaction(c -> {
             try (PreparedStatement del = c.prepareStatement("DELETE FROM import_runs WHERE run_key = ?");
                  PreparedStatement ins = c.prepareStatement(
-                         "INSERT INTO import_runs (run_key, state, sent, updated_ms) VALUES (?, ?, "
-                                 + "(SELECT COUNT(*) FROM import_messages WHERE run_key = ?), ?)")) {
+                         "INSERT INTO import_runs (run_key, state, sent, updated_ms, format, file_path, channel_id, room_id)"
+                                 + " VALUES (?, ?, (SELECT COUNT(*) FROM import_messages WHERE run_key = ?), ?, ?, ?, ?, ?)")) {
                 del.setString(1, run);
                 del.executeUpdate();
                 ins.setString(1, run);
                 ins.setString(2, state);
                 ins.setString(3, run);
                 ins.setLong(4, now);
+                ins.setString(5, origin.format());
+                ins.setString(6, origin.path());
+                ins.setString(7, origin.channelId());
+                ins.setString(8, origin.room());
                 ins.executeUpdate();
                 return null;
             }
+        });
+    }
+
+    /** The imports a stop interrupted (still running), oldest first. */
+    List<Origin> unfinished() {
+        return db.withConnection(c -> {
+            List<Origin> out = new java.util.ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT format, file_path, channel_id, room_id FROM import_runs"
+                    + " WHERE state = ? ORDER BY updated_ms")) {
+                ps.setString(1, RUNNING);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Origin(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                    }
+                }
+            }
+            return out;
         });
     }
 

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * admins only: the path is read with the rights of the Comptoir process.
  */
 final class MigrationPlugin implements Plugin {
-    private record Plan(String source, Export.Channel channel) {}
+    private record Plan(String source, Export.Channel channel, ImportLog.Origin origin) {}
 
     private final PluginContext ctx;
     private final HistoryImport importer;
@@ -46,6 +46,7 @@ final class MigrationPlugin implements Plugin {
     public void start() {
         ctx.commands().register(new Command(MigrationFactory.COMMAND, List.of(), fr.text("help"), fr.in("en").text("help"),
                 Permission.CONFIGURED_ADMINS, this::handle));
+        resumeUnfinished();
     }
 
     private void handle(CommandInvocation inv) {
@@ -63,11 +64,7 @@ final class MigrationPlugin implements Plugin {
     private void prepare(CommandInvocation inv, Catalogue t, String format, String path, String channelName) {
         Export export;
         try {
-            export = switch (format.toLowerCase(java.util.Locale.ROOT)) {
-                case "discord-json" -> DiscordJsonReader.read(Path.of(path));
-                case "slack-zip" -> SlackZipReader.read(Path.of(path));
-                default -> null;
-            };
+            export = read(format, path);
         } catch (ExportFormatException | java.nio.file.InvalidPathException e) {
             inv.reply(t.text("unreadable", "error", e.getMessage()));
             return;
@@ -82,7 +79,9 @@ final class MigrationPlugin implements Plugin {
                     export.channels().stream().map(Export.Channel::name).collect(Collectors.joining(", "))));
             return;
         }
-        plans.put(inv.room(), new Plan(export.source(), channel.get()));
+        plans.put(inv.room(), new Plan(export.source(), channel.get(),
+                new ImportLog.Origin(format.toLowerCase(java.util.Locale.ROOT), Path.of(path).toAbsolutePath().toString(),
+                        channel.get().id(), inv.room().value())));
         inv.reply(HistoryImport.preview(channel.get(), t));
     }
 
@@ -99,11 +98,42 @@ final class MigrationPlugin implements Plugin {
         inv.reply(t.text("started"));
         worker.submit(() -> {
             try {
-                importer.run(plan.source(), plan.channel(), inv.room(), t);
+                importer.run(plan.source(), plan.channel(), inv.room(), t, plan.origin());
             } catch (RuntimeException e) {
                 ctx.log().warn("History import into {} failed: {}", inv.room(), e.toString());
             }
         });
+    }
+
+    /** The export in {@code path}, or null for an unknown format. */
+    static Export read(String format, String path) throws ExportFormatException {
+        return switch (format.toLowerCase(java.util.Locale.ROOT)) {
+            case "discord-json" -> DiscordJsonReader.read(Path.of(path));
+            case "slack-zip" -> SlackZipReader.read(Path.of(path));
+            default -> null;
+        };
+    }
+
+    /** Resumes, in the background, the imports a stop interrupted: the file is read again, sent messages skipped. */
+    private void resumeUnfinished() {
+        for (ImportLog.Origin o : importer.unfinished()) {
+            worker.submit(() -> {
+                RoomId room = RoomId.of(o.room());
+                try {
+                    Export export = read(o.format(), o.path());
+                    Export.Channel channel = export == null ? null
+                            : export.channels().stream().filter(c -> c.id().equals(o.channelId())).findFirst().orElse(null);
+                    if (channel == null) {
+                        ctx.log().warn("Import into {} not resumed: channel {} not found in {}", room, o.channelId(), o.path());
+                        return;
+                    }
+                    ctx.log().info("Resuming the import of {} into {}", o.path(), room);
+                    importer.run(export.source(), channel, room, texts, o);
+                } catch (ExportFormatException | RuntimeException e) {
+                    ctx.log().warn("Import into {} not resumed: {}", room, e.toString());
+                }
+            });
+        }
     }
 
     @Override
