@@ -84,7 +84,7 @@ public final class DiscordJsonReader {
     }
 
     /** The file's bytes when {@code url} is a path to a file next to the export (never outside it). */
-    private static Optional<byte[]> local(Path dir, String url) throws ExportFormatException {
+    private static Optional<Export.Content> local(Path dir, String url) throws ExportFormatException {
         if (url.contains("://") || dir == null) {
             return Optional.empty();
         }
@@ -93,7 +93,7 @@ public final class DiscordJsonReader {
             if (!p.startsWith(dir) || !Files.isRegularFile(p) || Files.size(p) > MAX_FILE_BYTES) {
                 return Optional.empty();
             }
-            return Optional.of(Files.readAllBytes(p));
+            return Optional.of(() -> Files.readAllBytes(p));
         } catch (InvalidPathException | IOException e) {
             return Optional.empty();
         }

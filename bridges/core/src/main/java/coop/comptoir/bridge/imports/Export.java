@@ -14,8 +14,26 @@ public record Export(String source, List<Channel> channels) {
     /** A person as named in the export; {@code id} is stable within the source network. */
     public record Person(String id, String name) {}
 
-    /** A file of a message: its bytes when the export holds them, else only its name and link. */
-    public record Attachment(String fileName, String contentType, Optional<byte[]> data, String link) {}
+    /** A file's bytes, read only when the file is sent (an export's media may be large). */
+    public interface Content {
+        /** Reads the whole file; blocks on the disk. */
+        byte[] read() throws java.io.IOException;
+    }
+
+    /** A file of a message: its content when the export holds it, else only its name and link. */
+    public record Attachment(String fileName, String contentType, Optional<Content> content, String link) {
+        /** The bytes read now, or empty when the export does not hold them. */
+        public Optional<byte[]> data() {
+            if (content.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(content.get().read());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
 
     /**
      * One message. {@code id} is unique in its export (it derives the transaction ID);
@@ -46,7 +64,7 @@ public record Export(String source, List<Channel> channels) {
             for (Message m : c.messages()) {
                 people.add(m.author().name());
                 files += m.attachments().size();
-                missing += (int) m.attachments().stream().filter(a -> a.data().isEmpty()).count();
+                missing += (int) m.attachments().stream().filter(a -> a.content().isEmpty()).count();
             }
             List<Message> ms = c.messages();
             return new Summary(ms.size(), files, missing,

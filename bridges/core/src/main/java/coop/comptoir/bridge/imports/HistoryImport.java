@@ -154,15 +154,16 @@ public final class HistoryImport {
         EventId first = null;
         int part = 0;
         for (Export.Attachment a : m.attachments()) {
-            if (a.data().isEmpty()) {
+            byte[] data = read(a);
+            if (data == null) {
                 text.append(text.length() == 0 ? "" : "\n").append("📎 ").append(a.fileName())
                         .append(a.link().isBlank() ? "" : " " + a.link());
                 continue;
             }
-            MxcUri mxc = bot.as(ghost).upload(a.data().get(), a.contentType(), a.fileName());
+            MxcUri mxc = bot.as(ghost).upload(data, a.contentType(), a.fileName());
             ObjectNode content = JsonNodeFactory.instance.objectNode();
             content.put("msgtype", msgtype(a.contentType())).put("body", a.fileName()).put("url", mxc.toString());
-            content.putObject("info").put("mimetype", a.contentType()).put("size", a.data().get().length);
+            content.putObject("info").put("mimetype", a.contentType()).put("size", data.length);
             relate(content, first == null ? reply : Optional.empty(), root);
             EventId e = as.sendEvent(room, "m.room.message", content, txn(source, channel, m, part++));
             first = first == null ? e : first;
@@ -179,6 +180,19 @@ public final class HistoryImport {
             first = first == null ? e : first;
         }
         return first;
+    }
+
+    /** The file's bytes, or null when the export does not hold it or it cannot be read any more (then linked). */
+    private byte[] read(Export.Attachment a) {
+        if (a.content().isEmpty()) {
+            return null;
+        }
+        try {
+            return a.content().get().read();
+        } catch (java.io.IOException | RuntimeException e) {
+            logger.warn("Import: file {} not read ({}); its name is written instead", a.fileName(), e.toString());
+            return null;
+        }
     }
 
     private static void relate(ObjectNode content, Optional<EventId> reply, Optional<EventId> root) {

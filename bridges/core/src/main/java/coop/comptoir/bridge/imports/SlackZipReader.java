@@ -43,7 +43,7 @@ public final class SlackZipReader {
                 JsonNode c = channels.get(i);
                 String id = Json.text(c, "id", "channels.json", "$[" + i + "]");
                 String name = Json.text(c, "name", "channels.json", "$[" + i + "]");
-                out.add(new Export.Channel(id, name, messages(zip, id, name, people)));
+                out.add(new Export.Channel(id, name, messages(zip, file, id, name, people)));
             }
             return new Export("slack", out);
         } catch (ZipException e) {
@@ -69,7 +69,7 @@ public final class SlackZipReader {
         return names;
     }
 
-    private static List<Export.Message> messages(ZipFile zip, String channelId, String channel, Map<String, String> people)
+    private static List<Export.Message> messages(ZipFile zip, Path zipFile, String channelId, String channel, Map<String, String> people)
             throws ExportFormatException, IOException {
         TreeMap<String, ZipEntry> days = new TreeMap<>();
         for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
@@ -109,25 +109,28 @@ public final class SlackZipReader {
                 Optional<String> root = threadTs.isEmpty() || threadTs.equals(ts)
                         ? Optional.empty() : Optional.of(channelId + "/" + threadTs);
                 out.add(new Export.Message(channelId + "/" + ts, new Export.Person(user, name), time,
-                        m.path("text").asText(""), Optional.empty(), root, files(zip, m.path("files"))));
+                        m.path("text").asText(""), Optional.empty(), root, files(zip, zipFile, m.path("files"))));
             }
         }
         out.sort(Comparator.comparing(Export.Message::time));
         return out;
     }
 
-    private static List<Export.Attachment> files(ZipFile zip, JsonNode files) throws IOException {
+    private static List<Export.Attachment> files(ZipFile zip, Path zipFile, JsonNode files) throws IOException {
         List<Export.Attachment> out = new ArrayList<>();
         for (JsonNode f : files) {
             String id = f.path("id").asText("");
             String name = firstNonBlank(f.path("name").asText(""), f.path("title").asText(""), id, "file");
             String type = firstNonBlank(f.path("mimetype").asText(""), Json.contentType(name));
             ZipEntry local = id.isEmpty() ? null : zip.getEntry("__uploads/" + id + "/" + name);
-            Optional<byte[]> data = Optional.empty();
+            Optional<Export.Content> data = Optional.empty();
             if (local != null && local.getSize() <= DiscordJsonReader.MAX_FILE_BYTES) {
-                try (InputStream in = zip.getInputStream(local)) {
-                    data = Optional.of(in.readAllBytes());
-                }
+                String entry = local.getName();
+                data = Optional.of(() -> {
+                    try (ZipFile again = new ZipFile(zipFile.toFile()); InputStream in = again.getInputStream(again.getEntry(entry))) {
+                        return in.readAllBytes();
+                    }
+                });
             }
             out.add(new Export.Attachment(name, type, data, f.path("url_private").asText("")));
         }
