@@ -111,7 +111,7 @@ final class Engine implements Plugin, BridgeHost {
         this.bot = ctx.matrix();
         this.clock = ctx.clock();
         this.log = ctx.log();
-        this.texts = new Texts(ctx.texts().withLanguage(settings.language()), connector.network(), ZoneId.systemDefault());
+        this.texts = new Texts(ctx.texts().withLanguage(settings.language()), connector.displayName(), ZoneId.systemDefault());
         this.ghostIds = new GhostIds(settings.ghostPrefix(), ctx.serverName());
         Schema.migrate(ctx.database());
         this.portals = new Portals(new PortalTable(ctx.database(), instance));
