@@ -1,7 +1,7 @@
 package coop.comptoir.bridge.imports;
 
 import coop.comptoir.api.command.CommandName;
-import coop.comptoir.api.plugin.ConfigException;
+import coop.comptoir.api.config.Problems;
 import coop.comptoir.api.plugin.Namespaces;
 import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginConfig;
@@ -11,12 +11,22 @@ import java.util.List;
 
 /**
  * The {@code migration} plugin type: {@code !migration} imports history from export files.
- * Config: {@code progress_every} (optional, messages between two progress notices, default 500).
  * Its ghosts live in the exclusive namespace {@code @_import_…}.
  */
-public final class MigrationFactory implements PluginFactory {
+public final class MigrationFactory implements PluginFactory<MigrationFactory.MigrationConfig> {
     static final String COMMAND = "migration";
     static final int DEFAULT_PROGRESS_EVERY = 500;
+
+    /**
+     * The section: {@code progress_every} (optional), the messages between two progress notices.
+     *
+     * @param progressEvery null for {@value #DEFAULT_PROGRESS_EVERY}
+     */
+    public record MigrationConfig(Integer progressEvery) {
+        int progressEveryOrDefault() {
+            return progressEvery == null ? DEFAULT_PROGRESS_EVERY : progressEvery;
+        }
+    }
 
     @Override
     public String type() {
@@ -24,41 +34,29 @@ public final class MigrationFactory implements PluginFactory {
     }
 
     @Override
-    public void validate(PluginConfig config) {
-        progressEvery(config);
+    public Class<MigrationConfig> configType() {
+        return MigrationConfig.class;
     }
 
     @Override
-    public Namespaces namespaces(PluginConfig config) {
-        return Namespaces.exclusiveUsers(HistoryImport.GHOST_PREFIX, config.serverName());
+    public void validate(MigrationConfig config, Problems problems) {
+        if (config.progressEvery() != null && config.progressEvery() < 1) {
+            problems.add("progress_every", "must be a whole number of messages, 1 or more");
+        }
     }
 
     @Override
-    public List<CommandName> commands(PluginConfig config) {
-        return List.of(CommandName.of(COMMAND, config.path()));
+    public Namespaces namespaces(MigrationConfig config, PluginConfig section) {
+        return Namespaces.exclusiveUsers(HistoryImport.GHOST_PREFIX, section.serverName());
     }
 
     @Override
-    public Plugin create(PluginContext context) {
-        return new MigrationPlugin(context, progressEvery(context.config()));
+    public List<CommandName> commands(MigrationConfig config, PluginConfig section) {
+        return List.of(CommandName.of(COMMAND, section.path()));
     }
 
-    static int progressEvery(PluginConfig config) {
-        var raw = config.raw();
-        var it = raw.fieldNames();
-        while (it.hasNext()) {
-            String k = it.next();
-            if (!List.of("type", "id", "progress_every").contains(k)) {
-                throw new ConfigException(config.path() + "." + k, "unknown key (known: progress_every)");
-            }
-        }
-        var n = raw.path("progress_every");
-        if (n.isMissingNode() || n.isNull()) {
-            return DEFAULT_PROGRESS_EVERY;
-        }
-        if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 1) {
-            throw new ConfigException(config.path() + ".progress_every", "must be a whole number of messages, 1 or more");
-        }
-        return n.asInt();
+    @Override
+    public Plugin create(MigrationConfig config, PluginContext context) {
+        return new MigrationPlugin(context, config.progressEveryOrDefault());
     }
 }

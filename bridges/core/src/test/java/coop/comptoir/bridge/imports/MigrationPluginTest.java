@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.matrix.MatrixException;
-import coop.comptoir.api.plugin.ConfigException;
 import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.text.Catalogue;
 import coop.comptoir.api.text.TextSettings;
@@ -40,7 +39,7 @@ class MigrationPluginTest {
                     new ImportLog.Origin("discord-json", json.toString(), c.id(), ROOM.value()))).isInstanceOf(MatrixException.class);
             assertThat(ghostBodies(ctx)).hasSize(2);
 
-            Plugin plugin = new MigrationFactory().create(ctx);
+            Plugin plugin = new MigrationFactory().create(new MigrationFactory.MigrationConfig(null), ctx);
             plugin.start();
             long deadline = System.currentTimeMillis() + 10_000;
             while (ghostBodies(ctx).size() < 5 && System.currentTimeMillis() < deadline) {
@@ -62,11 +61,13 @@ class MigrationPluginTest {
     @Test
     void progressEveryMustBeAPositiveWholeNumber() {
         var zero = PluginConfigs.of("migration", "plugins[0]", JsonNodeFactory.instance.objectNode().put("progress_every", 0), "coop.test");
-        assertThatThrownBy(() -> new MigrationFactory().validate(zero)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("plugins[0].progress_every");
+        assertThat(PluginConfigs.check(new MigrationFactory(), zero).list()).singleElement().asString()
+                .contains("plugins[0].progress_every");
         var typo = PluginConfigs.of("migration", "plugins[0]", JsonNodeFactory.instance.objectNode().put("progres_every", 10), "coop.test");
-        assertThatThrownBy(() -> new MigrationFactory().validate(typo)).hasMessageContaining("plugins[0].progres_every");
+        assertThatThrownBy(() -> PluginConfigs.bind(new MigrationFactory(), typo)).hasMessageContaining("progres_every");
         var fine = PluginConfigs.of("migration", "plugins[0]", JsonNodeFactory.instance.objectNode().put("progress_every", 10), "coop.test");
-        assertThat(MigrationFactory.progressEvery(fine)).isEqualTo(10);
+        assertThat(PluginConfigs.bind(new MigrationFactory(), fine).progressEveryOrDefault()).isEqualTo(10);
+        var none = PluginConfigs.of("migration", "plugins[0]", JsonNodeFactory.instance.objectNode(), "coop.test");
+        assertThat(PluginConfigs.bind(new MigrationFactory(), none).progressEveryOrDefault()).isEqualTo(500);
     }
 }
