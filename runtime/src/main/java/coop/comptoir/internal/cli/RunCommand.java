@@ -2,6 +2,7 @@ package coop.comptoir.internal.cli;
 
 import coop.comptoir.api.plugin.PluginFactory;
 import coop.comptoir.internal.ComptoirRuntime;
+import coop.comptoir.internal.StartupTrace;
 import coop.comptoir.internal.clock.OffsetFileClock;
 import coop.comptoir.internal.config.ComptoirConfig;
 import coop.comptoir.internal.config.PluginCatalog;
@@ -31,8 +32,10 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ComptoirConfig loaded = Checks.load(config.file(), config.env(context, spec.commandLine().getErr()));
+        StartupTrace.mark("configuration loaded");
         PluginCatalog catalog = Checks.catalog(context, loaded);
         Checks.Ready ready = Checks.ready(loaded, catalog, config.file());
+        StartupTrace.mark("plugins found and configuration checked");
         launch(ready.config(), catalog.factories(), OffsetFileClock.fromEnvironment(context.env(), Clock.systemUTC()));
         return ExitCodes.OK;
     }
