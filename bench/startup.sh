@@ -44,12 +44,14 @@ classes_at_first=$(grep -c 'source:' "$classlog" || true)
 cds_classes=$(grep -c 'source: shared objects file' "$classlog" || true)
 sleep "${IDLE_WAIT:-10}"
 idle_kib=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
+idle_split=$(awk '/^RssAnon|^RssFile/ {printf "%s%.1f ", $1, $2/1024}' "/proc/$pid/status")
 python3 "$here/burst.py" --connections 16 --seconds "${BURST:-10}" --port "$port" >/tmp/asbench-startup/burst 2>&1 || true
 peak_kib=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
 kill "$pid"; wait "$pid" 2>/dev/null || true
 trap - EXIT
-printf '{"load":"%s","first_answer_ms":%s,"cpu_ms_to_first_answer":%s,"classes_loaded":%s,"classes_from_cds":%s,"idle_rss_mib":%.1f,"peak_rss_mib":%.1f,"jar_mib":%.1f,"opts":"%s %s"}\n' \
+printf '{"load":"%s","first_answer_ms":%s,"cpu_ms_to_first_answer":%s,"classes_loaded":%s,"classes_from_cds":%s,"idle_rss_mib":%.1f,"peak_rss_mib":%.1f,"jar_mib":%.1f,"idle_rss_split_mib":"%s","opts":"%s %s"}\n' \
   "$load" "${first_ms:-null}" "$cpu_ms" "$classes_at_first" "$cds_classes" "$(echo "$idle_kib/1024" | bc -l)" \
-  "$(echo "$peak_kib/1024" | bc -l)" "$(echo "$(stat -c %s "$jar")/1048576" | bc -l)" "$opts" "${JAVA_OPTS_EXTRA:-}"
+  "$(echo "$peak_kib/1024" | bc -l)" "$(echo "$(stat -c %s "$jar")/1048576" | bc -l)" "$idle_split" "$opts" "${JAVA_OPTS_EXTRA:-}"
 grep 'Start-up:' /tmp/asbench-startup/log | sed 's/^.*Start-up: /  /' >&2
+[ -n "${KEEP_CLASSLOG:-}" ] && cp "$classlog" "$KEEP_CLASSLOG"
 rm -f "$classlog"
