@@ -1,14 +1,13 @@
 package coop.comptoir.internal;
 
-import java.time.Duration;
-import java.time.Instant;
+import java.lang.management.ManagementFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Timings of the start-up steps, printed when the JVM runs with {@code -Dcomptoir.startup.trace}
  * (or {@code -Dcomptoir.startup.trace=true}): one log line per step with the time the step took
- * and the time since the process started (JVM boot included). Without the property every call
+ * and the time since the JVM started (its boot included). Without the property every call
  * returns at once and nothing is logged, so the marks may stay in the start-up path.
  *
  * <p>Used by {@code bench/startup.sh} and {@code docs/benchmarks.md} to see where the time to the
@@ -63,9 +62,8 @@ public final class StartupTrace {
         mark("first transaction stored");
     }
 
+    /** From the JVM's own start time (milliseconds; the process's start time in /proc is rounded to the second). */
     private static long sinceProcessStart() {
-        return ProcessHandle.current().info().startInstant()
-                .map(start -> Duration.between(start, Instant.now()).toMillis())
-                .orElse(-1L);
+        return System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
     }
 }
