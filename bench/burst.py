@@ -4,7 +4,8 @@ fresh txnId and event IDs), over keep-alive connections, and prints each request
 no coordinated-omission correction (see docs/benchmarks.md for why wrk's figures differ).
 
     python3 bench/burst.py [--connections 1] [--seconds 10] [--k 10] [--port 29303]
-Prints one JSON line: requests, events/s, latency p50/p90/p99/p999/max in ms, non-200 answers.
+Prints one JSON line: requests, events/s, latency p50/p90/p99/p999/max in ms, non-200 answers, and
+what wrk 4 would print for the same samples (its coordinated-omission correction).
 """
 import argparse, http.client, json, threading, time
 
@@ -57,8 +58,23 @@ for x in t: x.start()
 for x in t: x.join()
 elapsed = time.monotonic() - start
 lat.sort()
-pct = lambda p: round(lat[min(len(lat) - 1, int(len(lat) * p / 100))] * 1000, 2) if lat else None
+pct = lambda p, xs=lat: round(xs[min(len(xs) - 1, int(len(xs) * p / 100))] * 1000, 2) if xs else None
+# What wrk 4 would print for these very samples: its stats_correct() adds, for every latency L above
+# twice the mean interval between requests of one connection, the samples L - interval, L - 2 x
+# interval, ... (a "coordinated omission" correction).
+interval = elapsed / (len(lat) / a.connections) if lat else 0
+extra = []
+for x in lat:
+    if x > 2 * interval:
+        m = x - interval
+        while m > interval:
+            extra.append(m)
+            m -= interval
+corrected = sorted(lat + extra)
 print(json.dumps({"connections": a.connections, "requests": len(lat), "events_per_s": round(len(lat) * a.k / elapsed),
                   "p50_ms": pct(50), "p90_ms": pct(90), "p99_ms": pct(99), "p999_ms": pct(99.9),
                   "max_ms": round(lat[-1] * 1000, 2) if lat else None, "non200": bad[0],
+                  "sum_of_latencies_over_run": round(sum(lat) / elapsed / a.connections, 2) if lat else None,
+                  "as_wrk_would_print": {"p50_ms": pct(50, corrected), "p99_ms": pct(99, corrected),
+                                         "samples_added": len(extra)},
                   "load": open("/proc/loadavg").read().split()[:3]}))
