@@ -167,7 +167,7 @@ final class ToRemote implements Lanes.Deliverer {
             content = content(msg, mentions(ev.content()), rel.map(r -> r.inReplyTo() != null).orElse(false));
         }
         List<RemoteMessageId> ids = connector.send(channel, new OutgoingRemoteMessage(sender(room, ev.sender()), content,
-                reply, thread, attachments));
+                reply, thread, attachments, Optional.of(ev.eventId())));
         long now = clock.millis();
         for (int i = 0; i < ids.size(); i++) {
             links.insert(new Link(room, ev.eventId(), channel, ids.get(i), i, Direction.TO_REMOTE, ev.sender(), now));

@@ -87,6 +87,8 @@ public final class Rig {
         // The bridges' ghost namespaces go in the one registration Synapse loads; their tests start them with their own config.
         ((ArrayNode) registrationConfig.get("plugins")).addObject().put("type", "discord").put("id", "discord")
                 .put("token", "registration-only").put("guild_id", "1");
+        ((ArrayNode) registrationConfig.get("plugins")).addObject().put("type", "rocketchat").put("id", "rocketchat")
+                .put("server_url", "http://127.0.0.1:1").put("user_id", "registrationOnly").put("token", "registration-only");
         Http.YAML.writeValue(config.toFile(), registrationConfig);
         ComptoirCli.Result generated = cli.run(registrationDir, registrationDir.resolve("generate-registration.log"),
                 Duration.ofSeconds(60), "generate-registration", "--config", config.toString(),
@@ -139,7 +141,7 @@ public final class Rig {
         if (synapse instanceof Dendrite) {
             // No appservice ping there: a Comptoir started while nothing happens in the bot's rooms
             // waits this long for a first transaction (30 s by default) before turning ready.
-            appservice.put("first_transaction_wait_seconds", 3);
+            appservice.put("first_transaction_wait", "3s");
         }
         config.putObject("database").put("url", "jdbc:sqlite:" + database);
         config.putArray("plugins").addObject().put("type", "echo-ghost");
