@@ -1,5 +1,6 @@
 package coop.comptoir;
 
+import coop.comptoir.internal.StartupTrace;
 import coop.comptoir.internal.cli.CheckConfigCommand;
 import coop.comptoir.internal.cli.CliContext;
 import coop.comptoir.internal.cli.ExitCodes;
@@ -28,6 +29,7 @@ public final class Main implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        StartupTrace.mark("JVM started, main reached");
         // Libraries logging through java.util.logging end up in the same log as the rest.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();

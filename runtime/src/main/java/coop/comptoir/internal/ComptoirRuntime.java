@@ -113,9 +113,11 @@ public final class ComptoirRuntime implements AutoCloseable {
                 .readTimeout(Duration.ofSeconds(60))
                 .writeTimeout(Duration.ofSeconds(60))
                 .build();
+        StartupTrace.mark("HTTP client created");
 
         ComptoirConfig.Database dbc = config.database();
         this.database = JdbcDatabase.open(dbc.url(), dbc.user(), dbc.password(), dbc.sqliteSynchronous(), dbc.poolSize());
+        StartupTrace.mark("database opened and migrated");
         this.matrix = new HttpMatrixClient(HttpUrl.get(config.homeserver().url()), as.asToken(), bot, http, mapper,
                 RetryPolicy.defaults(), (method, endpoint, status, nanos) -> {
                     metrics.outgoingRequests.labelValues(method, endpoint, Integer.toString(status)).inc();
@@ -143,11 +145,14 @@ public final class ComptoirRuntime implements AutoCloseable {
         });
         this.journal = new TransactionJournal(database, clock, stored -> {
             firstTransaction.countDown();
+            StartupTrace.firstTransaction();
             stored.forEach(this::submit);
         });
         journalRef[0] = journal;
 
+        StartupTrace.mark("dispatcher and journal created");
         this.quartz = QuartzService.create(database, config.scheduler());
+        StartupTrace.mark("Quartz created");
 
         this.router = new CommandRouterImpl(config.commands().prefix(),
                 config.commands().admins().stream().map(UserId::of).collect(Collectors.toSet()),
@@ -160,6 +165,7 @@ public final class ComptoirRuntime implements AutoCloseable {
         for (PluginCatalog.Instance i : catalog.instances(config)) {
             addInstance(i.id(), i.config(), i.namespaces(), pluginClock, i::create);
         }
+        StartupTrace.mark("plugin instances created");
 
         this.server = new AppserviceServer(
                 new AppserviceServer.Settings(as.bind(), as.port(), config.admin().bind(), config.admin().port(), as.maxBodyBytes())
@@ -233,8 +239,11 @@ public final class ComptoirRuntime implements AutoCloseable {
             backlog.forEach(this::submit);
         }
         journal.start();
+        StartupTrace.mark("journal started");
         server.start();
+        StartupTrace.mark("HTTP listeners up");
         quartz.start();
+        StartupTrace.mark("Quartz started");
         housekeeping.execute(this::becomeReady);
         housekeeping.scheduleWithFixedDelay(this::prune, 1, 60, TimeUnit.MINUTES);
         housekeeping.scheduleWithFixedDelay(() -> dispatcher.saveProgress(PROGRESS_AFTER), 1, 1, TimeUnit.SECONDS);
@@ -271,6 +280,7 @@ public final class ComptoirRuntime implements AutoCloseable {
                     matrix.setDisplayName(as.displayName());
                 }
                 readiness = check.run();
+                StartupTrace.mark("link with the homeserver checked");
                 break;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -312,6 +322,7 @@ public final class ComptoirRuntime implements AutoCloseable {
                 router.unregisterAll(i.id);
             }
         }
+        StartupTrace.mark("plugin instances started");
         log.info("Comptoir is ready: {} plugin instance(s)", instances.size());
     }
 

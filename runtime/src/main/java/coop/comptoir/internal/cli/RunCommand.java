@@ -2,6 +2,7 @@ package coop.comptoir.internal.cli;
 
 import coop.comptoir.api.plugin.PluginFactory;
 import coop.comptoir.internal.ComptoirRuntime;
+import coop.comptoir.internal.StartupTrace;
 import coop.comptoir.internal.clock.OffsetFileClock;
 import coop.comptoir.internal.config.ComptoirConfig;
 import coop.comptoir.internal.config.PluginCatalog;
@@ -32,6 +33,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Checks.Ready ready = Checks.ready(context, config.file(), config.env(context, spec.commandLine().getErr()));
         PluginCatalog catalog = ready.catalog();
+        StartupTrace.mark("configuration loaded and checked, plugins found");
         launch(ready.config(), catalog.factories(), OffsetFileClock.fromEnvironment(context.env(), Clock.systemUTC()));
         return ExitCodes.OK;
     }
