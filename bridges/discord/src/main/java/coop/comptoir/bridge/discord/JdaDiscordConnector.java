@@ -2,6 +2,7 @@ package coop.comptoir.bridge.discord;
 
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.bridge.api.BackfillCapable;
+import coop.comptoir.bridge.api.SentLookupCapable;
 import coop.comptoir.bridge.api.BridgeException;
 import coop.comptoir.bridge.api.BridgeHost;
 import coop.comptoir.bridge.api.DeleteCapable;
@@ -103,7 +104,7 @@ import org.slf4j.Logger;
  * {@code retry_after}); failures it gives up on are mapped to {@link BridgeException}s.
  */
 public final class JdaDiscordConnector implements NetworkConnector, EditCapable, DeleteCapable, ReactionCapable,
-        MediaCapable, BackfillCapable {
+        MediaCapable, BackfillCapable, SentLookupCapable {
     static final long DEFAULT_UPLOAD_LIMIT = 10L * 1024 * 1024;
     static final Set<GatewayIntent> INTENTS = EnumSet.of(GatewayIntent.GUILD_MESSAGES, GatewayIntent.MESSAGE_CONTENT,
             GatewayIntent.GUILD_MESSAGE_REACTIONS, GatewayIntent.GUILD_WEBHOOKS);
@@ -319,6 +320,48 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
                 throw BridgeException.retryable("the bridge's webhook in " + where + " was deleted; making a new one", null, null);
             }
             throw failed(e, "posting in " + where);
+        }
+    }
+
+    /**
+     * Webhook sends carry no idempotency key: after a crash mid-send, the channel's last 50 messages
+     * are searched for the pieces {@link #send} would post, by the channel's webhook, in order, none
+     * linked yet. Messages in threads and with files are not searched (sent again: a known limit).
+     */
+    @Override
+    public List<RemoteMessageId> findSent(RemoteChannelId channel, OutgoingRemoteMessage message, Instant notBefore,
+                                          java.util.function.Predicate<RemoteMessageId> recorded) throws BridgeException {
+        if (message.threadRoot().isPresent() || !message.attachments().isEmpty()) {
+            return List.of();
+        }
+        StandardGuildMessageChannel target = portal(channel);
+        try {
+            String reply = message.replyTo().map(r -> replyLine(target, r.value())).orElse("");
+            List<String> pieces = convert(message.content(), reply).pieces().stream().filter(p -> !p.isBlank()).toList();
+            if (pieces.isEmpty()) {
+                return List.of();
+            }
+            String hook = webhooks.forChannel(target).id();
+            List<Message> recent = new ArrayList<>(target.getHistory().retrievePast(50).complete());
+            java.util.Collections.reverse(recent); // oldest first
+            List<Message> candidates = recent.stream()
+                    .filter(m -> m.isWebhookMessage() && m.getAuthor().getId().equals(hook))
+                    .filter(m -> !m.getTimeCreated().toInstant().isBefore(notBefore))
+                    .filter(m -> !recorded.test(new RemoteMessageId(m.getId())))
+                    .toList();
+            for (int start = 0; start + pieces.size() <= candidates.size(); start++) {
+                boolean all = true;
+                for (int i = 0; i < pieces.size() && all; i++) {
+                    all = candidates.get(start + i).getContentRaw().equals(pieces.get(i));
+                }
+                if (all) {
+                    return candidates.subList(start, start + pieces.size()).stream()
+                            .map(m -> new RemoteMessageId(m.getId())).toList();
+                }
+            }
+            return List.of();
+        } catch (RuntimeException e) {
+            throw failed(e, "reading the recent messages of #" + target.getName());
         }
     }
 
