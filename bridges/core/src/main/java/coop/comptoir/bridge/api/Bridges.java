@@ -19,6 +19,8 @@ public final class Bridges {
      *
      * <p>The plugin answers the homeserver's user queries for ghosts it has seen; the factory must
      * declare the ghosts' namespace ({@code Namespaces.exclusiveUsers(settings.ghostPrefix(), server)}).
+     * A connector's factory extending {@link BridgeFactory} does all this (config, namespace,
+     * commands) and calls this method itself.
      */
     public static Plugin create(PluginContext context, NetworkConnector connector, BridgeSettings settings) {
         return EngineFactory.create(context, connector, settings);

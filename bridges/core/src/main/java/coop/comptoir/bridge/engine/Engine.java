@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,6 +88,13 @@ final class Engine implements Plugin, BridgeHost {
     private final AvatarProxy avatars;
     /** Portals whose queue to Matrix waits for their catch-up. */
     private final Set<RoomId> catchingUp = ConcurrentHashMap.newKeySet();
+    /**
+     * For each room whose catch-up is reading the history: the highest queue position before it
+     * began. Guarded by itself (together with the messages queued meanwhile).
+     */
+    private final Map<RoomId, Long> catchUpFloors = new HashMap<>();
+    /** A catch-up is about to start and the room's floor is not read yet. */
+    private static final Long FLOOR_NOT_READ = Long.MIN_VALUE;
     /** Portals in step with the network: live messages move their catch-up cursor. */
     private final Set<RoomId> inStep = ConcurrentHashMap.newKeySet();
     private final Set<RoomId> catchUpAgain = ConcurrentHashMap.newKeySet();
@@ -219,8 +227,20 @@ final class Engine implements Plugin, BridgeHost {
             dedup = "r:" + r.message() + ":" + r.sender().id() + ":" + r.key() + ":" + (r.added() ? "+" : "-") + ":" + UUID.randomUUID();
             sortKey = now;
         }
-        boolean queued = outbox.enqueue(Direction.TO_MATRIX, room, event.channel(), dedup, EventCodec.kind(event),
-                EventCodec.encode(event), sortKey, !catchUp, now);
+        boolean queued;
+        synchronized (catchUpFloors) {
+            Long floor = event instanceof RemoteEvent.Message ? floorOf(room) : null;
+            if (floor != null) {
+                // While a room catches up, its messages (caught up or live) are placed by their own time
+                // after everything queued before: a live copy and a caught-up copy of the same burst
+                // then sort alike, and the burst keeps its order whichever copy comes first.
+                queued = outbox.enqueue(Direction.TO_MATRIX, room, event.channel(), dedup, EventCodec.kind(event),
+                        EventCodec.encode(event), Math.max(sortKey, floor + 1), false, now);
+            } else {
+                queued = outbox.enqueue(Direction.TO_MATRIX, room, event.channel(), dedup, EventCodec.kind(event),
+                        EventCodec.encode(event), sortKey, !catchUp, now);
+            }
+        }
         if (!catchUp && event instanceof RemoteEvent.Message m && inStep.contains(room)) {
             cursors.put(new Cursor(room, CursorTable.CATCH_UP, event.channel(), Optional.of(m.id()), 0, null, Optional.empty()), now);
         }
@@ -310,11 +330,35 @@ final class Engine implements Plugin, BridgeHost {
             catchUpAgain.add(room);
             return;
         }
+        // Marked now, not when the catch-up task starts: a live message arriving in between must
+        // not be placed before the messages the catch-up is about to fetch (its floor is then read
+        // by whichever comes first, that message or the task).
+        inStep.remove(room);
+        synchronized (catchUpFloors) {
+            catchUpFloors.putIfAbsent(room, FLOOR_NOT_READ);
+        }
         try {
             exec.execute(() -> runCatchUp(room, failures));
         } catch (RejectedExecutionException e) {
             catchingUp.remove(room);
+            synchronized (catchUpFloors) {
+                catchUpFloors.remove(room);
+            }
         }
+    }
+
+    /**
+     * The floor of a room catching up (everything queued before the catch-up sorts below it), read
+     * from the queue the first time it is needed; null when the room is not catching up. Call with
+     * {@code catchUpFloors} held.
+     */
+    private Long floorOf(RoomId room) {
+        Long floor = catchUpFloors.get(room);
+        if (FLOOR_NOT_READ.equals(floor)) {
+            floor = outbox.maxSortKey(Direction.TO_MATRIX, room);
+            catchUpFloors.put(room, floor);
+        }
+        return floor;
     }
 
     private void runCatchUp(RoomId room, int failures) {
@@ -336,6 +380,11 @@ final class Engine implements Plugin, BridgeHost {
             }
             // Live messages must not move the cursor past messages not read yet.
             inStep.remove(room);
+            synchronized (catchUpFloors) {
+                if (floorOf(room) == null) {
+                    catchUpFloors.put(room, outbox.maxSortKey(Direction.TO_MATRIX, room));
+                }
+            }
             int fetched = 0;
             while (!closed) {
                 List<RemoteEvent.Message> batch = backfill.messagesAfter(channel, position, BATCH);
@@ -365,6 +414,9 @@ final class Engine implements Plugin, BridgeHost {
             log.warn("Catch-up of {} failed ({}); {}", room, f.message(), f.retryable() ? "trying again" : "giving up until the next reconnection");
             retry = f.retryable() && !closed;
         } finally {
+            synchronized (catchUpFloors) {
+                catchUpFloors.remove(room);
+            }
             if (retry) {
                 // The queue goes on meanwhile: missed messages may then arrive after newer ones.
                 catchingUp.remove(room);

@@ -38,6 +38,12 @@ final class OutboxTable {
                 rs.getLong(9), rs.getString(10));
     }
 
+    /** The highest position in a room's queue (delivered items included), 0 when empty. */
+    long maxSortKey(Direction direction, RoomId room) {
+        return db.inTransaction(c -> Sql.one(c, "SELECT COALESCE(MAX(sort_key), 0) FROM bridge_outbox WHERE instance = ? AND direction = ? AND room_id = ?",
+                rs -> rs.getLong(1), instance, direction.name(), room.value()).orElse(0L));
+    }
+
     /**
      * Queues an item unless one with the same dedup key is already there (in any state).
      *

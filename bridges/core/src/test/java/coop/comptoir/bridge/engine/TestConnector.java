@@ -63,6 +63,13 @@ class TestConnector implements NetworkConnector, EditCapable, DeleteCapable, Rea
     volatile boolean permanent;
     volatile long maxUpload = 100;
     volatile BridgeHost host;
+    /** Runs at the start of each history read (a test may block it there). */
+    volatile HistoryHook beforeHistory = () -> { };
+
+    /** Runs before a history read; may block, may throw. */
+    interface HistoryHook {
+        void run() throws BridgeException;
+    }
 
     @Override
     public String network() {
@@ -167,6 +174,7 @@ class TestConnector implements NetworkConnector, EditCapable, DeleteCapable, Rea
     @Override
     public List<RemoteEvent.Message> messagesAfter(RemoteChannelId channel, Optional<RemoteMessageId> after, int limit)
             throws BridgeException {
+        beforeHistory.run();
         if (backfillCalls.incrementAndGet() >= backfillDownFromCall
                 || (backfillFailures.get() > 0 && backfillFailures.getAndDecrement() > 0)) {
             throw BridgeException.retryable("gateway down", Duration.ofMillis(5), null);

@@ -1,75 +1,35 @@
 package coop.comptoir.bridge.discord;
 
-import coop.comptoir.api.command.CommandName;
 import coop.comptoir.api.plugin.ConfigException;
-import coop.comptoir.api.plugin.Namespaces;
-import coop.comptoir.api.plugin.Plugin;
-import coop.comptoir.api.plugin.PluginConfig;
 import coop.comptoir.api.plugin.PluginContext;
-import coop.comptoir.api.plugin.PluginFactory;
+import coop.comptoir.bridge.api.BridgeFactory;
 import coop.comptoir.bridge.api.BridgeSettings;
-import coop.comptoir.bridge.api.Bridges;
-import coop.comptoir.bridge.api.RemoteChannelId;
-import coop.comptoir.api.text.TextSettings;
+import coop.comptoir.bridge.api.NetworkConnector;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Optional;
 
-/** {@code type: discord}: a Matrix ↔ Discord bridge through a bot account and channel webhooks. */
-public final class DiscordBridgeFactory implements PluginFactory {
-    @Override
-    public String type() {
-        return "discord";
+/**
+ * {@code type: discord}: a Matrix ↔ Discord bridge through a bot account and channel webhooks. The
+ * engine binds the keys every bridge has; this factory adds Discord's own ({@link DiscordConfig}).
+ */
+public final class DiscordBridgeFactory extends BridgeFactory<DiscordConfig> {
+    public DiscordBridgeFactory() {
+        super(JdaDiscordConnector.NETWORK, "Discord", DiscordConfig.class);
     }
 
     @Override
-    public void validate(PluginConfig config) {
-        bind(config);
+    protected List<ConfigException> problems(DiscordConfig config, String path) {
+        return config.problems(path);
     }
 
     @Override
-    public Namespaces namespaces(PluginConfig config) {
-        return Namespaces.exclusiveUsers(bind(config).ghostPrefix(), config.serverName());
-    }
-
-    /** {@code !bridge}, served together with every other bridge instance. */
-    @Override
-    public List<CommandName> commands(PluginConfig config) {
-        return Bridges.commands(config);
+    protected Optional<String> channelProblem(String channel) {
+        return DiscordConfig.isSnowflake(channel) ? Optional.empty() : Optional.of("expected a Discord channel ID (digits only)");
     }
 
     @Override
-    public Plugin create(PluginContext context) {
-        DiscordConfig c = bind(context.config());
-        TextSettings texts = context.texts().withLanguage(c.language());
-        JdaDiscordConnector connector = new JdaDiscordConnector(c, context.http(), context.log(),
-                ThreadPlaces.stored(context.database(), context.instanceId()), texts);
-        return Bridges.create(context, connector, settings(c, texts.language()));
-    }
-
-    /** The bridge settings, in the section's language (French when it gives none). */
-    static BridgeSettings settings(DiscordConfig c) {
-        return settings(c, c.language() == null ? "fr" : c.language());
-    }
-
-    static BridgeSettings settings(DiscordConfig c, String language) {
-        List<BridgeSettings.StaticLink> links = c.links().stream()
-                .map(l -> new BridgeSettings.StaticLink(l.room(), new RemoteChannelId(l.channel())))
-                .toList();
-        return new BridgeSettings(c.ghostPrefix(), c.ghostName(), links, c.maxRetryDelay(), language, c.publicUri(),
-                c.redactMatrixOriginals());
-    }
-
-    static DiscordConfig bind(PluginConfig config) {
-        DiscordConfig c = config.bind(DiscordConfig.class);
-        List<ConfigException> problems = c.problems(config.path());
-        if (problems.size() == 1) {
-            throw problems.get(0);
-        }
-        if (!problems.isEmpty()) {
-            ConfigException first = problems.get(0);
-            String others = problems.stream().skip(1).map(ConfigException::getMessage).collect(Collectors.joining("; "));
-            throw new ConfigException(first.path(), first.getMessage().substring(first.path().length() + 2) + " (also: " + others + ")");
-        }
-        return c;
+    protected NetworkConnector connector(DiscordConfig config, BridgeSettings settings, PluginContext context) {
+        return new JdaDiscordConnector(config, context.texts().withLanguage(settings.language()), context.http(), context.log(),
+                ThreadPlaces.stored(context.database(), context.instanceId()));
     }
 }

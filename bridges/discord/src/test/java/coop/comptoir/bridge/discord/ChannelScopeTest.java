@@ -51,10 +51,10 @@ class ChannelScopeTest {
         equipe = discord.channel("equipe");
         dehors = discord.channel("dehors");
         host = new RecordingHost().link(general.id()).link(equipe.id()).link(dehors.id());
-        DiscordConfig config = new DiscordConfig(discord.botToken(), general.guildId(), List.of(), null, null, null, "en", null,
-                discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl(), null, null);
+        DiscordConfig config = new DiscordConfig(discord.botToken(), general.guildId(), null,
+                discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl());
         places = ThreadPlaces.inMemory(100);
-        connector = new JdaDiscordConnector(config, new OkHttpClient(), LoggerFactory.getLogger("discord-test"), places);
+        connector = new JdaDiscordConnector(config, "en", new OkHttpClient(), LoggerFactory.getLogger("discord-test"), places);
         connector.start(host);
     }
 

@@ -1,90 +1,123 @@
 package coop.comptoir.bridge.discord;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import coop.comptoir.api.plugin.ConfigException;
 import coop.comptoir.api.plugin.Namespaces;
-import coop.comptoir.bridge.api.BridgeSettings;
+import coop.comptoir.api.plugin.PluginConfig;
+import coop.comptoir.bridge.api.BridgeFactory;
+import coop.comptoir.testing.PluginConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** A Discord section bound as the runtime binds it: the engine's keys and Discord's own, in one section. */
 class DiscordConfigTest {
     private static final String TOKEN = "MTA5ODc2NTQzMjEwOTg3NjU0Mw.Gabcde.s3cr3t-t0k3n-never-shown";
-
     private static final String GUILD = "123456789012345678";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final DiscordBridgeFactory factory = new DiscordBridgeFactory();
 
-    private static DiscordConfig minimal() {
-        return new DiscordConfig(TOKEN, GUILD, null, null, null, null, null, null, null, null, null, null, null);
+    private static PluginConfig section(String path, ObjectNode settings) {
+        return PluginConfigs.of("discord", path, settings, "coop.example");
+    }
+
+    private static ObjectNode minimal() {
+        return JSON.createObjectNode().put("token", TOKEN).put("guild_id", GUILD);
     }
 
     @Test
     void aMinimalConfigHasSensibleDefaults() {
-        DiscordConfig c = minimal();
-        assertThat(c.problems("plugins[0]")).isEmpty();
-        assertThat(c.ghostPrefix()).isEqualTo("_discord_");
-        assertThat(c.ghostName()).isEqualTo("{name} (Discord)");
-        assertThat(c.webhookName()).isEqualTo("Comptoir");
-        assertThat(c.language()).as("no language of its own: the top-level one").isNull();
-        assertThat(c.cdn()).isEqualTo("https://cdn.discordapp.com");
-        BridgeSettings s = DiscordBridgeFactory.settings(c);
-        assertThat(s.language()).isEqualTo("fr");
-        assertThat(s.ghostPrefix()).isEqualTo("_discord_");
-        assertThat(s.maxRetryDelay().toSeconds()).isEqualTo(300);
-        assertThat(s.redactMatrixOriginals()).isFalse();
-        assertThat(c.toString()).doesNotContain(TOKEN);
+        BridgeFactory.Bound<DiscordConfig> b = factory.bind(section("plugins[0]", minimal()));
+        assertThat(b.config().webhookName()).isEqualTo("Comptoir");
+        assertThat(b.config().cdn()).isEqualTo("https://cdn.discordapp.com");
+        assertThat(b.settings().ghostPrefix()).isEqualTo("_discord_");
+        assertThat(b.settings().ghostNameTemplate()).isEqualTo("{name} (Discord)");
+        assertThat(b.settings().language()).isEqualTo("fr");
+        assertThat(b.settings().maxRetryDelay().toSeconds()).isEqualTo(300);
+        assertThat(b.settings().redactMatrixOriginals()).isFalse();
+        assertThat(b.settings().publicAddress()).isEmpty();
+        assertThat(b.config().toString()).doesNotContain(TOKEN);
+    }
+
+    @Test
+    void theEngineKeysAndDiscordsOwnLiveInOneSection() {
+        ObjectNode s = minimal().put("webhook_name", "Passerelle").put("language", "EN").put("max_retry_delay_seconds", 7)
+                .put("ghost_prefix", "_dc_").put("ghost_name", "{name} [D]").put("public_address", "https://comptoir.coop")
+                .put("redact_matrix_originals", true);
+        s.putArray("links").addObject().put("room", "#general:coop.example").put("channel", "234567890123456789");
+        BridgeFactory.Bound<DiscordConfig> b = factory.bind(section("plugins[0]", s));
+        assertThat(b.config().webhookName()).isEqualTo("Passerelle");
+        assertThat(b.settings().language()).isEqualTo("en");
+        assertThat(b.settings().maxRetryDelay().toSeconds()).isEqualTo(7);
+        assertThat(b.settings().ghostPrefix()).isEqualTo("_dc_");
+        assertThat(b.settings().ghostNameTemplate()).isEqualTo("{name} [D]");
+        assertThat(b.settings().publicAddress()).hasValueSatisfying(u -> assertThat(u.getHost()).isEqualTo("comptoir.coop"));
+        assertThat(b.settings().redactMatrixOriginals()).isTrue();
+        assertThat(b.settings().links()).singleElement()
+                .satisfies(l -> assertThat(l.channel().value()).isEqualTo("234567890123456789"));
+    }
+
+    @Test
+    void aKeyNeitherTheEngineNorDiscordKnowsIsRefused() {
+        assertThatThrownBy(() -> factory.bind(section("plugins[0]", minimal().put("webhok_name", "x"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("plugins[0].webhok_name: unknown key")
+                .hasMessageContaining("webhook_name").hasMessageContaining("ghost_prefix").hasMessageContaining("links");
     }
 
     @Test
     void everyProblemNamesItsKeyAndNeverTheToken() {
-        DiscordConfig bad = new DiscordConfig("Bot " + TOKEN, "abc",
-                List.of(new DiscordConfig.Link("salon", "12x"), new DiscordConfig.Link("!a:b", "42"), new DiscordConfig.Link("!c:d", "42")),
-                "_Discord_", "Discord user", "Discord bridge", "de", 0, "ftp://x", "http://127.0.0.1/gateway", "not a url", null, null);
-        List<String> problems = bad.problems("plugins[1]").stream().map(ConfigException::getMessage).toList();
-        assertThat(problems)
-                .anyMatch(p -> p.startsWith("plugins[1].token: give the token alone"))
-                .anyMatch(p -> p.startsWith("plugins[1].guild_id:"))
-                .anyMatch(p -> p.startsWith("plugins[1].links[0].room:"))
-                .anyMatch(p -> p.startsWith("plugins[1].links[0].channel:"))
-                .anyMatch(p -> p.startsWith("plugins[1].links[2].channel: channel 42 is linked twice"))
-                .anyMatch(p -> p.startsWith("plugins[1].ghost_prefix:"))
-                .anyMatch(p -> p.startsWith("plugins[1].ghost_name:"))
-                .anyMatch(p -> p.startsWith("plugins[1].webhook_name:"))
-                .anyMatch(p -> p.startsWith("plugins[1].language:"))
-                .anyMatch(p -> p.startsWith("plugins[1].max_retry_delay_seconds:"))
-                .anyMatch(p -> p.startsWith("plugins[1].api_base_url:"))
-                .anyMatch(p -> p.startsWith("plugins[1].gateway_url:"))
-                .anyMatch(p -> p.startsWith("plugins[1].cdn_url:"))
-                .noneMatch(p -> p.contains(TOKEN));
-        DiscordConfig none = new DiscordConfig(" ", GUILD, null, null, null, null, null, null, null, null, null, null, null);
-        assertThat(none.problems("p")).extracting(ConfigException::getMessage)
-                .containsExactly("p.token: missing (the bot token, e.g. token: ${DISCORD_TOKEN})");
+        ObjectNode s = JSON.createObjectNode().put("token", "Bot " + TOKEN).put("guild_id", "abc").put("ghost_prefix", "_Discord_")
+                .put("ghost_name", "Discord user").put("webhook_name", "Discord bridge").put("language", "de")
+                .put("max_retry_delay_seconds", 0).put("api_base_url", "ftp://x").put("gateway_url", "http://127.0.0.1/gateway")
+                .put("cdn_url", "not a url").put("public_address", "ftp://y");
+        var links = s.putArray("links");
+        links.addObject().put("room", "salon").put("channel", "12x");
+        links.addObject().put("room", "!a:b").put("channel", "42");
+        links.addObject().put("room", "!c:d").put("channel", "42");
+        assertThatThrownBy(() -> factory.bind(section("plugins[1]", s))).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(e.getMessage())
+                        .contains("plugins[1].token: give the token alone")
+                        .contains("plugins[1].guild_id:")
+                        .contains("plugins[1].links[0].room:")
+                        .contains("plugins[1].links[0].channel: expected a Discord channel ID")
+                        .contains("plugins[1].links[2].channel: channel 42 is linked twice")
+                        .contains("plugins[1].ghost_prefix:")
+                        .contains("plugins[1].ghost_name:")
+                        .contains("plugins[1].webhook_name:")
+                        .contains("plugins[1].language:")
+                        .contains("plugins[1].max_retry_delay_seconds:")
+                        .contains("plugins[1].api_base_url:")
+                        .contains("plugins[1].gateway_url:")
+                        .contains("plugins[1].cdn_url:")
+                        .contains("plugins[1].public_address:")
+                        .doesNotContain(TOKEN));
+        assertThatThrownBy(() -> factory.bind(section("p", minimal().put("token", " "))))
+                .hasMessage("p.token: missing (the bot token, e.g. token: ${DISCORD_TOKEN})");
     }
 
     @Test
     void theDiscordServerMustBeNamed() {
         // without it, any server the bot is in (one it was invited to by someone else too) would be reachable
-        DiscordConfig noGuild = new DiscordConfig(TOKEN, null, null, null, null, null, null, null, null, null, null, null, null);
-        assertThat(noGuild.problems("plugins[0]")).extracting(ConfigException::getMessage).singleElement()
-                .satisfies(p -> assertThat(p).startsWith("plugins[0].guild_id: missing: the ID of the Discord server to bridge"));
-        DiscordConfig on = new DiscordConfig(TOKEN, GUILD, null, null, null, null, null, null, null, null, null, null, true);
-        assertThat(DiscordBridgeFactory.settings(on).redactMatrixOriginals()).isTrue();
+        ObjectNode noGuild = JSON.createObjectNode().put("token", TOKEN);
+        assertThatThrownBy(() -> factory.bind(section("plugins[0]", noGuild)))
+                .hasMessageStartingWith("plugins[0].guild_id: missing: the ID of the Discord server to bridge");
     }
 
     @Test
-    void theGhostsAreTheBridgesExclusiveNamespace() {
-        Namespaces ns = Namespaces.exclusiveUsers(minimal().ghostPrefix(), "coop.example");
+    void theGhostsNamespaceComesFromTheNetworkId() {
+        Namespaces ns = factory.namespaces(section("plugins[0]", minimal()));
         assertThat(ns.users()).singleElement().satisfies(e -> {
             assertThat(e.exclusive()).isTrue();
             assertThat("@_discord_1234:coop.example").matches(e.regex());
             assertThat("@alice:coop.example").doesNotMatch(e.regex());
         });
+        Namespaces custom = factory.namespaces(section("plugins[0]", minimal().put("ghost_prefix", "_dc_")));
+        assertThat(custom.users()).singleElement().satisfies(e -> assertThat("@_dc_1234:coop.example").matches(e.regex()));
     }
 
     @Test
@@ -94,15 +127,12 @@ class DiscordConfigTest {
             dir = dir.getParent();
         }
         assertThat(dir).as("config/discord.example.yaml above the module").isNotNull();
-        ObjectMapper yaml = YAMLMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-        ObjectNode section = (ObjectNode) yaml.readTree(dir.resolve("config/discord.example.yaml").toFile()).path("plugins").get(0);
-        assertThat(section.path("type").asText()).isEqualTo("discord");
-        section.remove(List.of("type", "id"));
-        section.put("token", TOKEN); // ${DISCORD_TOKEN} is replaced by the loader
-        DiscordConfig c = yaml.treeToValue(section, DiscordConfig.class);
-        assertThat(c.problems("plugins[0]")).isEmpty();
-        assertThat(c.links()).isNotEmpty();
-        assertThat(c.apiBaseUrl()).isNull();
+        String plugins = Files.readString(dir.resolve("config/discord.example.yaml"));
+        String core = Files.readString(dir.resolve("config/comptoir.example.yaml"));
+        PluginConfig c = PluginConfigs.firstPlugin(core.replaceAll("(?ms)^plugins:.*", "") + "\n" + plugins,
+                Map.of("DISCORD_TOKEN", TOKEN, "AS_TOKEN", "a".repeat(32), "HS_TOKEN", "h".repeat(32)));
+        BridgeFactory.Bound<DiscordConfig> b = factory.bind(c);
+        assertThat(b.settings().links()).isNotEmpty();
+        assertThat(b.config().apiBaseUrl()).isNull();
     }
 }

@@ -44,9 +44,8 @@ class DiscordDownloadTest {
                 .callTimeout(Duration.ofSeconds(20))
                 .socketFactory(new CountingSockets(socketBytes))
                 .build();
-        DiscordConfig config = new DiscordConfig("token", null, List.of(), null, null, null, "fr", null,
-                null, null, null, null, null);
-        connector = new JdaDiscordConnector(config, http, LoggerFactory.getLogger("test"), ThreadPlaces.inMemory(10));
+        DiscordConfig config = new DiscordConfig("token", null, null, null, null, null);
+        connector = new JdaDiscordConnector(config, "fr", http, LoggerFactory.getLogger("test"), ThreadPlaces.inMemory(10));
     }
 
     @AfterEach

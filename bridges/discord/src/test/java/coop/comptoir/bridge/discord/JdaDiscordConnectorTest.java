@@ -83,10 +83,10 @@ class JdaDiscordConnectorTest {
     }
 
     private JdaDiscordConnector connect(RecordingHost h, String language) throws Exception {
-        DiscordConfig config = new DiscordConfig(discord.botToken(), discord.guild().id(), List.of(), null, null, null, language,
-                null, discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl(), null, null);
+        DiscordConfig config = new DiscordConfig(discord.botToken(), discord.guild().id(), null,
+                discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl());
         places = ThreadPlaces.inMemory(1000);
-        JdaDiscordConnector c = new JdaDiscordConnector(config, http, LoggerFactory.getLogger("discord-test"), places);
+        JdaDiscordConnector c = new JdaDiscordConnector(config, language, http, LoggerFactory.getLogger("discord-test"), places);
         c.start(h);
         return c;
     }
@@ -472,9 +472,9 @@ class JdaDiscordConnectorTest {
     @Test
     void aWrongTokenStopsTheStartWithoutShowingIt() {
         String wrong = "wrong-token-0123456789abcdefghijklmnopqrstuvwxyz";
-        DiscordConfig config = new DiscordConfig(wrong, discord.guild().id(), List.of(), null, null, null, "en", null,
-                discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl(), null, null);
-        JdaDiscordConnector bad = new JdaDiscordConnector(config, http, LoggerFactory.getLogger("discord-test"),
+        DiscordConfig config = new DiscordConfig(wrong, discord.guild().id(), null,
+                discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl());
+        JdaDiscordConnector bad = new JdaDiscordConnector(config, "en", http, LoggerFactory.getLogger("discord-test"),
                 ThreadPlaces.inMemory(10));
         long started = System.nanoTime();
         try {
@@ -565,7 +565,7 @@ class JdaDiscordConnectorTest {
 
     @Test
     void aLongDropIsReportedAndItsEndToo() {
-        connector.disconnectGrace = Duration.ofMillis(200);
+        connector.disconnectGrace(Duration.ofMillis(200));
         discord.outage(true);
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (host.connection.stream().noneMatch(s -> s.startsWith("down: disconnected")) && System.nanoTime() < deadline) {

@@ -36,8 +36,8 @@ class WebhookUploadsTest {
     void atMostAHundredUsersArePinged() {
         Set<String> many = IntStream.range(0, 150).mapToObj(i -> "1000" + i)
                 .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
-        List<String> kept = JdaDiscordConnector.pingable(many);
+        List<String> kept = ToDiscord.pingable(many);
         assertThat(kept).hasSize(100).startsWith("10000", "10001");
-        assertThat(JdaDiscordConnector.pingable(Set.of("1"))).containsExactly("1");
+        assertThat(ToDiscord.pingable(Set.of("1"))).containsExactly("1");
     }
 }
