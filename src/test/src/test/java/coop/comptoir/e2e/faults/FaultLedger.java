@@ -54,9 +54,37 @@ final class FaultLedger {
             if (!Files.exists(witnessFile)) {
                 return Map.of();
             }
-            return Files.readAllLines(witnessFile).stream().filter(l -> !l.isBlank())
+            return Files.readAllLines(witnessFile).stream().filter(l -> !l.isBlank() && !l.endsWith("\tend"))
                     .map(l -> l.split("\t", 2)[0])
                     .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Re-runs of a command whose earlier call had finished (its answer sent) in a run that then died:
+     * work done whose "handled" mark did not reach the database in time. The other re-runs are of
+     * calls cut in the middle by the kill, which at-least-once handling must run again.
+     */
+    static long rerunsAfterFinishing(Path witnessFile) {
+        try {
+            if (!Files.exists(witnessFile)) {
+                return 0;
+            }
+            Map<String, List<String[]>> byEvent = Files.readAllLines(witnessFile).stream().filter(l -> !l.isBlank())
+                    .map(l -> l.split("\t")).collect(Collectors.groupingBy(f -> f[0], LinkedHashMap::new, Collectors.toList()));
+            long n = 0;
+            for (List<String[]> lines : byEvent.values()) {
+                for (String[] end : lines) {
+                    boolean later = end.length > 3 && lines.stream().anyMatch(f -> f.length == 3 && !f[1].equals(end[1])
+                            && Long.parseLong(f[2]) > Long.parseLong(end[2]));
+                    if (later) {
+                        n++;
+                    }
+                }
+            }
+            return n;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -78,10 +106,15 @@ final class FaultLedger {
         for (String id : commands.keySet()) {
             c.tally("matrix command → plugin answer", id, answers.getOrDefault(id, 0L), calls.getOrDefault(id, 0L));
         }
-        Map<String, Long> onDiscord = channel.stream().filter(FakeMessage::isWebhookMessage)
-                .collect(Collectors.groupingBy(m -> m.content().strip(), Collectors.counting()));
+        Map<String, List<FakeMessage>> onDiscord = channel.stream().filter(FakeMessage::isWebhookMessage)
+                .collect(Collectors.groupingBy(m -> m.content().strip()));
         for (Map.Entry<String, String> e : toDiscord.entrySet()) {
-            c.tally("matrix → discord", e.getValue(), onDiscord.getOrDefault(e.getValue(), 0L), calls.getOrDefault(e.getKey(), 0L));
+            List<FakeMessage> copies = onDiscord.getOrDefault(e.getValue(), List.of());
+            // a double says when each copy was created (a Discord ID holds its time), to compare with the kills
+            String item = copies.size() < 2 ? e.getValue() : e.getValue() + "' created at " + copies.stream()
+                    .map(m -> java.time.Instant.ofEpochMilli((Long.parseLong(m.id()) >>> 22) + 1420070400000L).toString())
+                    .toList() + " '";
+            c.tally("matrix → discord", item, copies.size(), calls.getOrDefault(e.getKey(), 0L));
         }
         Map<String, List<JsonNode>> fromGhosts = bridgedRoom.stream()
                 .filter(e -> "m.room.message".equals(e.path("type").asText()))

@@ -132,9 +132,11 @@ class FaultsE2ETest {
         int kills = 0;
         Instant lastUp = Instant.now();
         long slowestRestart = 0;
+        List<Instant> killedAt = new java.util.ArrayList<>();
         while (!sendingDone.get() || kills < minKills) {
             Thread.sleep(300 + random.nextInt(LONG ? 3000 : 2200));
             comptoir.kill();
+            killedAt.add(Instant.now());
             kills++;
             long t0 = System.nanoTime();
             comptoir.start();
@@ -157,8 +159,10 @@ class FaultsE2ETest {
                 ghostPrefix, discord.messagesIn(channel.id()), witness);
         String report = counts.report("SIGKILL (seed " + seed + ")", kills + " SIGKILLs, slowest restart "
                 + slowestRestart + " ms", recovered);
+        report += "  re-runs of a command whose first call had finished (handled mark lost): "
+                + FaultLedger.rerunsAfterFinishing(witness) + "\n";
         System.out.println("faults report:" + report);
-        String why = report + "\nComptoir log " + comptoir.logFile() + ", witness " + witness;
+        String why = report + "\nkilled at " + killedAt + "\nComptoir log " + comptoir.logFile() + ", witness " + witness;
         assertThat(counts.sent()).as(why).isEqualTo(messages);
         assertThat(counts.lost()).as(why).isZero();
         assertThat(counts.visibleDoubles()).as(why).isZero();

@@ -24,7 +24,9 @@ import java.util.UUID;
  * included: the dispatcher gives every event to every subscribed handler) appends one line to its own
  * file (config {@code file}): {@code <event ID> TAB <run ID> TAB <epoch ms>}. The run ID is new at
  * every start of the process, so a handler re-run after a crash shows as two lines of two runs.
- * Nothing is deduplicated there: the file is the count of handler invocations.
+ * Nothing is deduplicated there: the file is the count of handler invocations. Once a command's
+ * answer is sent, a second line ends with {@code TAB end}: a re-run after a crash tells whether
+ * the first call had finished (its "handled" mark was lost) or was cut in the middle.
  *
  * <p>For {@code !witness <text>} it then answers with the notice {@code témoin <text>} in reply to the command, with a
  * transaction ID derived from the event (as the shipped plugins do), so the homeserver folds a
@@ -52,13 +54,7 @@ public final class WitnessPlugin implements Plugin {
     }
 
     private void onMessage(MatrixEvent event) {
-        String line = event.eventId().value() + "\t" + runId + "\t" + System.currentTimeMillis() + "\n";
-        try {
-            // One write of a whole line in append mode: lines of two runs never interleave.
-            file.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        record(event, "");
         String body = event.message().map(m -> m.body()).orElse(null);
         if (body == null || !body.startsWith(COMMAND)) {
             return;
@@ -66,6 +62,17 @@ public final class WitnessPlugin implements Plugin {
         String text = body.substring(COMMAND.length());
         ctx.matrix().send(event.roomId(), OutgoingMessage.notice(ANSWER + text).replyingTo(event.eventId()),
                 "witness-" + event.eventId().value());
+        record(event, "\tend");
+    }
+
+    /** One line per call ({@code end} added once the answer is sent), in one write: lines never interleave. */
+    private void record(MatrixEvent event, String suffix) {
+        String line = event.eventId().value() + "\t" + runId + "\t" + System.currentTimeMillis() + suffix + "\n";
+        try {
+            file.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
