@@ -137,8 +137,8 @@ final class ToDiscord {
 
     /**
      * Webhook sends carry no idempotency key: after a crash mid-send (or a lost answer), the channel's
-     * last 50 messages are searched for the pieces {@link #send} would post, by the channel's webhook,
-     * in order, none linked yet. Messages in threads and with files are not searched (sent again: a
+     * last 50 messages are searched for the pieces {@link #send} would post, by one of the bridge's
+     * webhooks, in order, none linked yet. Messages in threads and with files are not searched (sent again: a
      * known limit). May block.
      */
     List<RemoteMessageId> findSent(RemoteChannelId channel, OutgoingRemoteMessage message, Instant notBefore,
@@ -157,7 +157,9 @@ final class ToDiscord {
             List<Message> recent = new ArrayList<>(target.getHistory().retrievePast(50).complete());
             Collections.reverse(recent); // oldest first
             List<Message> candidates = recent.stream()
-                    .filter(m -> m.isWebhookMessage() && m.getAuthor().getId().equals(hook))
+                    // the channel's webhook now, or one of the bridge's made by an earlier run
+                    .filter(m -> m.isWebhookMessage()
+                            && (m.getAuthor().getId().equals(hook) || webhooks.isOurs(target, m.getAuthor().getId())))
                     .filter(m -> !m.getTimeCreated().toInstant().isBefore(notBefore))
                     .filter(m -> !recorded.test(new RemoteMessageId(m.getId())))
                     .toList();
