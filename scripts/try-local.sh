@@ -5,18 +5,41 @@
 # Log in with any Matrix client (Element…) using the printed homeserver URL, user and password.
 # Ctrl-C stops both. Everything lives in .local/try/ (git-ignored) and is recreated on each run.
 #
+# By default it sets up a small demo coop: a help room where the welcome plugin greets you, a
+# team room with a shift reminder due two minutes after the start, and !visio (meet.jit.si) in
+# every room; it prints what to try. --core-only runs the core alone, as before (!ping, !aide).
+#
+#   scripts/try-local.sh [--core-only] [--lang fr|en]
+#
 # Environment: TRY_SYNAPSE_PORT (default 8008), TRY_APPSERVICE_PORT (default 29330),
-# TRY_USER (default: you), COMPTOIR_JAR (default: dist/target/comptoir.jar, built when missing).
+# TRY_USER (default: you), TRY_LANG (fr or en, default fr), TRY_ZONE (the demo coop's time zone,
+# default Europe/Paris), TRY_DIR (default .local/try: emptied on each run),
+# COMPTOIR_JAR (default: dist/target/comptoir.jar, built when missing).
 set -euo pipefail
+
+demo=1
+lang=${TRY_LANG:-fr}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --core-only) demo=0 ;;
+    --lang) [ $# -ge 2 ] || { echo "try-local: --lang needs fr or en" >&2; exit 2; }; lang=$2; shift ;;
+    --lang=*) lang=${1#--lang=} ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "try-local: unknown option $1 (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+case "$lang" in fr|en) ;; *) echo "try-local: --lang is fr or en, not $lang" >&2; exit 2 ;; esac
 
 cd "$(dirname "$0")/.."
 root=$PWD
-dir=$root/.local/try
+dir=${TRY_DIR:-$root/.local/try}
 server_name=localhost
 synapse_port=${TRY_SYNAPSE_PORT:-8008}
 appservice_port=${TRY_APPSERVICE_PORT:-29330}
 user=${TRY_USER:-you}
 jar=${COMPTOIR_JAR:-$root/dist/target/comptoir.jar}
+zone=${TRY_ZONE:-Europe/Paris}
 
 say() { printf 'try-local: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -56,7 +79,50 @@ database:
   url: "jdbc:sqlite:$dir/comptoir.db"
 commands:
   admins: ["@$user:$server_name"]
+  language: $lang
 YAML
+if [ "$demo" = 1 ]; then
+  # The demo coop: rooms made below (before Comptoir starts, which joins them); the shifts file
+  # is written just before the start, with a shift whose reminder is due two minutes later.
+  cat >> "$dir/comptoir.yaml" <<YAML
+plugins:
+  - type: welcome
+    id: accueil
+    coop: "La Coop Démo"
+    language: $lang
+    greeting:
+      fr: >-
+        Bienvenue {name} ! 🌱 Toute l'équipe de {coop} est ravie de vous accueillir.
+        Essayez !faq, écrivez « horaires », ou !visio pour un lien de visio.
+      en: >-
+        Welcome {name}! 🌱 Everyone at {coop} is glad you are here.
+        Try !faq, write "opening hours", or !visio for a video-call link.
+    faq:
+      - topic: horaires
+        keywords: [horaires, ouvert, "opening hours", open]
+        answer:
+          fr: "Le magasin est ouvert du mardi au samedi, de 10 h à 20 h."
+          en: "The shop is open Tuesday to Saturday, 10 am to 8 pm."
+    rooms:
+      - room: "#aide:$server_name"
+  - type: shifts
+    id: services
+    zone: $zone
+    language: $lang
+    address: vous
+    anchor: 2026-01-05
+    source: {type: yaml, file: "$dir/shifts.yaml"}
+    tick: 10s
+    teams:
+      equipe: "#equipe:$server_name"
+    reminders: [10m]
+    personal_reminders: []
+  - type: visio
+    language: $lang
+    jitsi:
+      url: https://meet.jit.si
+YAML
+fi
 java -jar "$jar" generate-registration --config "$dir/comptoir.yaml" --output "$dir/registration.yaml" >&2
 
 # --- Synapse ----------------------------------------------------------------------------------
@@ -139,6 +205,44 @@ PY
 )
 [ -n "${password:-}" ] || die "could not register $user"
 
+# --- the demo coop's rooms, made by its board (@bureau), with you invited ------------------------
+if [ "$demo" = 1 ]; then
+  "$python" - "http://127.0.0.1:$synapse_port" "$secret" "$user_id" "$lang" <<'PY' \
+    || die "could not create the demo rooms"
+import hashlib, hmac, json, secrets, sys, urllib.error, urllib.request
+
+base, secret, user_id, lang = sys.argv[1:5]
+
+def call(method, path, body, token=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    request = urllib.request.Request(base + path, method=method, headers=headers,
+                                     data=None if body is None else json.dumps(body).encode())
+    try:
+        return json.load(urllib.request.urlopen(request))
+    except urllib.error.HTTPError as e:
+        raise SystemExit(f"{method} {path}: {e.code} {e.read().decode()}")
+
+url = "/_synapse/admin/v1/register"
+nonce = call("GET", url, None)["nonce"]
+password = secrets.token_urlsafe(12)
+mac = hmac.new(secret.encode(), b"\0".join(p.encode() for p in (nonce, "bureau", password, "notadmin")),
+               hashlib.sha1).hexdigest()
+board = call("POST", url, {"nonce": nonce, "username": "bureau", "password": password, "admin": False,
+                           "mac": mac, "displayname": "Bureau de la coop" if lang == "fr" else "Coop board"})
+fr = lang == "fr"
+rooms = [("aide", "Aide" if fr else "Help", "Posez vos questions ici" if fr else "Ask your questions here"),
+         ("equipe", "Équipe du samedi" if fr else "Saturday team",
+          "Les rappels de service arrivent ici" if fr else "Shift reminders come here")]
+for alias, name, topic in rooms:
+    call("POST", "/_matrix/client/v3/createRoom", {
+        "preset": "public_chat", "visibility": "public", "room_alias_name": alias, "name": name,
+        "topic": topic, "invite": [user_id]}, board["access_token"])
+PY
+fi
+
+if [ "$demo" = 0 ]; then
 cat >&2 <<INFO
 
   Homeserver  http://127.0.0.1:$synapse_port
@@ -152,5 +256,78 @@ cat >&2 <<INFO
   Ctrl-C stops Comptoir and Synapse. Files: $dir
 
 INFO
+else
+  # The shift: today (in the coop's zone), starting 10 minutes after the reminder, which is due
+  # two minutes from now (rounded up to the minute).
+  read -r due start_at < <("$python" - "$zone" "$dir/shifts.yaml" "$user_id" "$lang" <<'PY'
+import sys
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+zone, path, user_id, lang = sys.argv[1:5]
+now = datetime.now(ZoneInfo(zone))
+due = (now + timedelta(minutes=2, seconds=59)).replace(second=0, microsecond=0)
+start = due + timedelta(minutes=10)
+end = min(start + timedelta(hours=2), start.replace(hour=23, minute=59))
+title = "Mise en rayon (démo)" if lang == "fr" else "Shelf stocking (demo)"
+with open(path, "w") as f:
+    f.write(f"""templates:
+  - name: demo
+    title: "{title}"
+    weeks: ABCD
+    weekday: {start.strftime('%A').lower()}
+    start: "{start:%H:%M}"
+    end: "{end:%H:%M}"
+    team: equipe
+    seats: 4
+    members: ["{user_id}", {{name: Camille}}]
+""")
+print(f"{due:%H:%M}", f"{start:%H:%M}")
+PY
+  )
+  if [ "$lang" = fr ]; then
+cat >&2 <<INFO
+
+  Serveur Matrix  http://127.0.0.1:$synapse_port
+  Utilisateur     $user_id
+  Mot de passe    $password
+
+  Connectez-vous avec un client Matrix (Element : « Modifier » le serveur d'accueil, saisissez
+  l'adresse ci-dessus). Comptoir vous a invité·e dans deux salons de La Coop Démo :
+   • « Aide » : acceptez l'invitation, le bot d'accueil vous souhaite la bienvenue ;
+     essayez !faq, puis écrivez « horaires ».
+   • « Équipe du samedi » : un rappel de service y arrive à $due ($zone), pour le créneau
+     de $start_at où vous êtes inscrit·e ; !services liste vos prochains créneaux.
+  Dans chaque salon : !visio donne le lien de visio du salon (meet.jit.si), !visio <sujet> une
+  réunion à part, !aide toutes les commandes, !ping.
+  Votre propre salon : dans Element, « Nouveau salon », désactivez « Activer le chiffrement de
+  bout en bout » (Comptoir ne lit pas les salons chiffrés), puis invitez @comptoir:$server_name.
+  Ctrl-C arrête Comptoir et Synapse. Fichiers : $dir
+  (In English: scripts/try-local.sh --lang en)
+
+INFO
+  else
+cat >&2 <<INFO
+
+  Homeserver  http://127.0.0.1:$synapse_port
+  User        $user_id
+  Password    $password
+
+  Log in with any Matrix client (e.g. Element: "Edit" the homeserver, enter the URL above).
+  Comptoir invited you to two rooms of the Demo Coop:
+   • "Help": accept the invitation and the welcome bot greets you; try !faq, then write
+     "opening hours".
+   • "Saturday team": a shift reminder arrives there at $due ($zone), for the $start_at shift
+     you are registered for; !shifts lists your next shifts.
+  In any room: !visio gives the room's video-call link (meet.jit.si), !visio <topic> a separate
+  meeting, !help every command, !ping.
+  Your own room: in Element's "New room" dialog, turn off "Enable end-to-end encryption"
+  (Comptoir cannot read encrypted rooms), then invite @comptoir:$server_name.
+  Ctrl-C stops Comptoir and Synapse. Files: $dir
+  (En français : scripts/try-local.sh)
+
+INFO
+  fi
+fi
 
 java -jar "$jar" run --config "$dir/comptoir.yaml"

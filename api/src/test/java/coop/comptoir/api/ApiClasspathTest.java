@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import okhttp3.OkHttpClient;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -26,9 +27,12 @@ class ApiClasspathTest {
     @TempDir
     Path dir;
 
-    /** The API's classes and its compile dependencies, as a plugin's compiler sees them. */
+    /**
+     * The API's classes and its compile dependencies, as a plugin's compiler sees them. Jdbi is one
+     * of them because {@code Database.withHandle} hands its {@code Handle} to the plugin.
+     */
     private static String pluginClasspath() throws URISyntaxException {
-        return Stream.of(PluginFactory.class, JsonNode.class, OkHttpClient.class, Logger.class)
+        return Stream.of(PluginFactory.class, JsonNode.class, OkHttpClient.class, Logger.class, Handle.class)
                 .map(ApiClasspathTest::location).map(Path::toString)
                 .collect(Collectors.joining(java.io.File.pathSeparator));
     }
@@ -58,6 +62,25 @@ class ApiClasspathTest {
                 import coop.comptoir.api.plugin.PluginContext;
                 class Good {
                     String who(PluginContext ctx) { return ctx.botUserId().value(); }
+                }
+                """);
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void aPluginWritesItsSqlWithJdbiAgainstTheApiAlone() throws Exception {
+        String errors = compile("Store", """
+                import coop.comptoir.api.store.Database;
+                import java.util.Optional;
+                class Store {
+                    Optional<String> name(Database db, long id) {
+                        return db.withHandle(h -> h.createQuery("SELECT name FROM store_thing WHERE id = ?")
+                                .bind(0, id).mapTo(String.class).findFirst());
+                    }
+                    int add(Database db, long id) {
+                        return db.inHandleTransaction(h -> h.createUpdate("INSERT INTO store_thing (id) VALUES (?)")
+                                .bind(0, id).execute());
+                    }
                 }
                 """);
         assertThat(errors).isEmpty();

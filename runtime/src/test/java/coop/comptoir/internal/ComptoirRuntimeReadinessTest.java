@@ -37,6 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * turns 200 once the link is proven, and says how.
  */
 class ComptoirRuntimeReadinessTest {
+    /** The project's version, as the build gives it (surefire's comptoir.version). */
+    private static final String VERSION = System.getProperty("comptoir.version", "(comptoir.version not set)");
+
     private static final String HS_TOKEN = "hs-token-for-tests";
     private static final String BOT = "@comptoir:coop.example";
     private final HttpClient http = HttpClient.newHttpClient();
@@ -84,12 +87,12 @@ class ComptoirRuntimeReadinessTest {
         try (ComptoirRuntime rt = ComptoirRuntime.start(config(), List.of())) {
             waitFor(() -> seen.contains("GET /_matrix/client/v3/account/whoami"));
             Thread.sleep(300);
-            assertThat(health(rt)).as("no transaction yet").isEqualTo("503 {\"status\":\"starting\"}");
+            assertThat(health(rt)).as("no transaction yet").isEqualTo("503 {\"status\":\"starting\",\"version\":\"" + VERSION + "\"}");
 
             assertThat(put(rt, "1700000000000000001")).isEqualTo(200);
 
             waitFor(() -> health(rt).startsWith("200"));
-            assertThat(health(rt)).isEqualTo("200 {\"status\":\"ready\",\"check\":\"whoami+transaction\"}");
+            assertThat(health(rt)).isEqualTo("200 {\"status\":\"ready\",\"check\":\"whoami+transaction\",\"version\":\"" + VERSION + "\"}");
         }
     }
 
@@ -98,7 +101,7 @@ class ComptoirRuntimeReadinessTest {
         hasPing = true;
         try (ComptoirRuntime rt = ComptoirRuntime.start(config(), List.of())) {
             waitFor(() -> health(rt).startsWith("200"));
-            assertThat(health(rt)).isEqualTo("200 {\"status\":\"ready\",\"check\":\"ping\"}");
+            assertThat(health(rt)).isEqualTo("200 {\"status\":\"ready\",\"check\":\"ping\",\"version\":\"" + VERSION + "\"}");
             assertThat(seen).as("whoami is not needed").doesNotContain("GET /_matrix/client/v3/account/whoami");
         }
     }
@@ -118,7 +121,7 @@ class ComptoirRuntimeReadinessTest {
     void withoutAnyTransactionWhoamiAloneCountsAfterTheConfiguredWaitAndALaterOneCompletesIt() throws Exception {
         try (ComptoirRuntime rt = ComptoirRuntime.start(config("first_transaction_wait_seconds: 1"), List.of())) {
             waitFor(() -> health(rt).startsWith("200"));
-            assertThat(health(rt)).isEqualTo("200 {\"status\":\"ready\",\"check\":\"whoami\"}");
+            assertThat(health(rt)).isEqualTo("200 {\"status\":\"ready\",\"check\":\"whoami\",\"version\":\"" + VERSION + "\"}");
 
             assertThat(put(rt, "7")).isEqualTo(200);
             waitFor(() -> health(rt).contains("whoami+transaction"));

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link PluginContext} for a plugin's tests, with no homeserver and no listener: a real SQLite
- * store (the runtime's, with its migrations), a {@link RecordingMatrixClient}, the runtime's command
- * router, a {@link FakeClock}, a {@link FakeScheduler} run by hand, and routes called directly.
+ * store (the runtime's, with its migrations; PostgreSQL with {@link Builder#databaseUrl}), a
+ * {@link RecordingMatrixClient}, the runtime's command router, a {@link FakeClock}, a {@link FakeScheduler} run by hand, and routes called directly.
  * The test plays events with {@link #deliver} and webhook calls with {@link #call}; both run on the
  * test's thread and let a handler's exception reach the test. Close it at the end.
  */
@@ -67,7 +67,7 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
         this.matrix = new RecordingMatrixClient(bot);
         this.texts = new TextSettings(b.language, b.address, b.overrides, "texts");
         this.router = new TestCommandRouter("!", b.admins, texts, matrix, "Comptoir");
-        this.database = TestDatabase.sqlite(b.dir);
+        this.database = b.databaseUrl == null ? TestDatabase.sqlite(b.dir) : TestDatabase.open(b.databaseUrl, 0);
         this.clock = new FakeClock(b.start, ZoneOffset.UTC);
         this.scheduler = new FakeScheduler(clock);
         this.log = LoggerFactory.getLogger("plugin." + instanceId);
@@ -91,6 +91,7 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
         private String address = TextSettings.DEFAULT_ADDRESS;
         private Map<String, Map<String, String>> overrides = Map.of();
         private Instant start = Instant.parse("2026-01-05T08:00:00Z");
+        private String databaseUrl;
 
         private Builder(String type, String instanceId, Path dir) {
             this.type = Objects.requireNonNull(type);
@@ -149,7 +150,16 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
             return this;
         }
 
-        /** Opens the store. @throws Database.StoreException when the SQLite file cannot be opened */
+        /**
+         * Stores in the database at {@code jdbcUrl} instead of a SQLite file in the builder's folder:
+         * a {@link TestDatabase.PostgresSchema#url()}, to run the same test on PostgreSQL.
+         */
+        public Builder databaseUrl(String jdbcUrl) {
+            this.databaseUrl = Objects.requireNonNull(jdbcUrl);
+            return this;
+        }
+
+        /** Opens the store. @throws Database.StoreException when the database cannot be opened */
         public FakePluginContext build() {
             return new FakePluginContext(this);
         }

@@ -37,4 +37,19 @@ public final class PluginConfigs {
         }
         return new PluginConfigImpl(config.plugins().get(0), config.homeserver().serverName());
     }
+
+    /**
+     * The first plugin section of a config file kept in {@code configFolder}: the plugin's relative
+     * paths ({@link PluginConfig#resolvePath}) are taken from that folder, as in production.
+     *
+     * @throws RuntimeException when the file is not valid, its message listing every error
+     * @throws IllegalArgumentException when the file has no plugin section
+     */
+    public static PluginConfig firstPlugin(String configYaml, Path configFolder, Map<String, String> env) {
+        var config = ConfigLoader.parse(configYaml, configFolder, env);
+        if (config.plugins().isEmpty()) {
+            throw new IllegalArgumentException("the config has no plugins: section");
+        }
+        return new PluginConfigImpl(config.plugins().get(0), config.homeserver().serverName());
+    }
 }

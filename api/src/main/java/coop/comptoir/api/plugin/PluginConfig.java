@@ -1,6 +1,7 @@
 package coop.comptoir.api.plugin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 
 /**
  * One plugin instance's config section, still as a tree until the factory binds it to its own
@@ -36,4 +37,22 @@ public interface PluginConfig {
      * @throws ConfigException when a value is missing, of the wrong type or unknown
      */
     <T> T bind(JsonNode subtree, String path, Class<T> type);
+
+    /**
+     * A file or folder named in this section ({@code texts_file}, a shift source's {@code file}),
+     * as the runtime resolves every path of the config: an absolute path as written, a relative one
+     * against the folder of the config file. Plugins read their files through this, never against
+     * the working directory (which is {@code /var/lib/comptoir} under systemd, anything from a
+     * shell). Does no I/O; the file need not exist.
+     *
+     * <p>The default, for implementations that know no config file, resolves against the working
+     * directory.
+     *
+     * @param path the value as written in the section
+     * @return an absolute, normalized path
+     * @throws java.nio.file.InvalidPathException when the value is not a path on this system
+     */
+    default Path resolvePath(String path) {
+        return Path.of(path.trim()).toAbsolutePath().normalize();
+    }
 }

@@ -30,6 +30,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void theTextModelIsAPureLibrary() {
+        classes().that().resideInAPackage("coop.comptoir.bridge.text..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java.lang..", "java.util..", "java.time..",
+                        "java.net..", "java.nio.charset..", "org.jsoup..", "coop.comptoir.api.id..", "coop.comptoir.bridge.api..",
+                        "coop.comptoir.bridge.text..")
+                .check(CLASSES);
+    }
+
+    @Test
     void theEngineIsHiddenBehindItsFactory() {
         classes().that().resideInAPackage("coop.comptoir.bridge.engine..").and().arePublic()
                 .should().haveSimpleName("EngineFactory").check(CLASSES);

@@ -248,9 +248,10 @@ public final class AppserviceServer implements AutoCloseable {
                 boolean ok = ready.getAsBoolean();
                 String check = ok ? readinessCheck.get() : null;
                 ex.setStatusCode(ok ? 200 : 503);
-                json(ex, !ok ? "{\"status\":\"starting\"}"
-                        : check == null ? "{\"status\":\"ready\"}"
-                        : "{\"status\":\"ready\",\"check\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(check)) + "\"}");
+                String version = ",\"version\":\"" + quote(coop.comptoir.internal.cli.VersionProvider.version()) + "\"}";
+                json(ex, !ok ? "{\"status\":\"starting\"" + version
+                        : check == null ? "{\"status\":\"ready\"" + version
+                        : "{\"status\":\"ready\",\"check\":\"" + quote(check) + "\"" + version);
             }
             case "/metrics" -> {
                 ex.getResponseHeaders().put(Headers.CONTENT_TYPE, metrics.contentType());
@@ -259,6 +260,10 @@ public final class AppserviceServer implements AutoCloseable {
             case "/count" -> json(ex, "{\"events\":" + handledEvents.getAsLong() + "}");
             default -> error(ex, 404, "M_UNRECOGNIZED", "Unrecognized request");
         }
+    }
+
+    private static String quote(String text) {
+        return new String(JsonStringEncoder.getInstance().quoteAsString(text));
     }
 
     private void handleMatrix(HttpServerExchange ex, String path) {

@@ -38,7 +38,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ComptoirConfig loaded = Checks.load(config.file(), context.env());
+        ComptoirConfig loaded = Checks.load(config.file(), config.env(context, spec.commandLine().getErr()));
         PluginCatalog catalog = Checks.catalog(context, loaded);
         Checks.Ready ready = Checks.ready(loaded, catalog, config.file());
         ComptoirConfig c = ready.config();

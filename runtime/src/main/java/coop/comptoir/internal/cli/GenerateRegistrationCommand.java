@@ -45,7 +45,7 @@ public final class GenerateRegistrationCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ComptoirConfig c = Checks.load(config.file(), context.env());
+        ComptoirConfig c = Checks.load(config.file(), config.env(context, spec.commandLine().getErr()));
         if (newTokens && c.appservice().hasTokens()) {
             throw ConfigErrors.of("--new-tokens", "the configuration sets appservice.as_token and appservice.hs_token;"
                     + " change them there");

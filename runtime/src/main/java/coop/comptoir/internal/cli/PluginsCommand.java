@@ -39,7 +39,7 @@ public final class PluginsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path folder = Files.exists(config.file())
-                ? Checks.load(config.file(), context.env()).pluginsFolder()
+                ? Checks.load(config.file(), config.env(context, spec.commandLine().getErr())).pluginsFolder()
                 : config.file().getParent().resolve("plugins");
         PluginCatalog catalog = context.plugins().get().withFolder(folder);
         PrintWriter out = spec.commandLine().getOut();

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code comptoir run}: checks everything {@code check-config} checks, then runs until stopped. */
 @Command(name = "run", description = "Run Comptoir until stopped (SIGTERM or Ctrl-C).")
@@ -19,13 +21,16 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Spec
+    CommandSpec spec;
+
     public RunCommand(CliContext context) {
         this.context = context;
     }
 
     @Override
     public Integer call() throws Exception {
-        ComptoirConfig loaded = Checks.load(config.file(), context.env());
+        ComptoirConfig loaded = Checks.load(config.file(), config.env(context, spec.commandLine().getErr()));
         PluginCatalog catalog = Checks.catalog(context, loaded);
         Checks.Ready ready = Checks.ready(loaded, catalog, config.file());
         launch(ready.config(), catalog.factories(), OffsetFileClock.fromEnvironment(context.env(), Clock.systemUTC()));

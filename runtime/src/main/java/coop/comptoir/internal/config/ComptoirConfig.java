@@ -161,7 +161,14 @@ public record ComptoirConfig(
      * One plugin instance: {@code type} picks the factory, {@code id} names the instance (defaults
      * to the type), {@code enabled} (default true); every other key is the plugin's own.
      */
-    public record PluginSection(String type, String id, boolean enabled, JsonNode settings, String path) {
+    public record PluginSection(String type, String id, boolean enabled, JsonNode settings, String path,
+            /** The config file's folder, against which the plugin's relative paths resolve. */
+            Path baseDir) {
+        /** A section without a config file: relative paths resolve against the working directory. */
+        public PluginSection(String type, String id, boolean enabled, JsonNode settings, String path) {
+            this(type, id, enabled, settings, path, Path.of("").toAbsolutePath());
+        }
+
         /** Settings may hold secrets: only their keys are shown. */
         @Override
         public String toString() {

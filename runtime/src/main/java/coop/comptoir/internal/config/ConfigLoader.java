@@ -39,7 +39,10 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * <p>An explicit {@code null} ({@code key:} with nothing after it) means "use the default".
  */
 public final class ConfigLoader {
-    /** The defaults, in the file's own format. {@code public_url} is derived from bind and port. */
+    /**
+     * The defaults, in the file's own format. {@code public_url} is derived from bind and port; the
+     * default database is {@code comptoir.db} in the {@linkplain DataDir data folder}.
+     */
     private static final String DEFAULTS = """
             homeserver:
               url: http://127.0.0.1:8008
@@ -85,8 +88,9 @@ public final class ConfigLoader {
 
     /**
      * Loads and validates a config file. Relative paths in it (the registration file, an SQLite
-     * database) are resolved against the file's folder. Tokens are left as the file gives them:
-     * see {@link #withRegistrationTokens}.
+     * database, the plugins folder, {@code data_dir}, and the plugins' own files through
+     * {@link coop.comptoir.api.plugin.PluginConfig#resolvePath}) are resolved against the file's
+     * folder. Tokens are left as the file gives them: see {@link #withRegistrationTokens}.
      *
      * @param env the environment for {@code ${NAME}} references, usually {@code System.getenv()}
      * @throws ConfigErrors every problem found, the file's path as source
@@ -185,7 +189,9 @@ public final class ConfigLoader {
         JsonNode pluginsNode = user.remove("plugins");
         substitution.apply(user, "", errors);
         removeNulls(user);
-        List<PluginSection> plugins = PluginSections.read(pluginsNode, substitution, errors);
+        List<PluginSection> plugins = PluginSections.read(pluginsNode, substitution, baseDir, errors);
+        // data_dir only places the default SQLite file: it is not a section of ComptoirConfig
+        DataDir.applyDefaultDatabase(user, DataDir.read(user.remove(DataDir.KEY), baseDir, errors));
 
         ObjectNode merged = merge(DEFAULT_TREE.deepCopy(), user);
         // Section by section, so that the values of every section that binds are checked too:
@@ -375,7 +381,7 @@ public final class ConfigLoader {
 
         private PluginSections() {}
 
-        static List<PluginSection> read(JsonNode node, EnvSubstitution substitution, List<ConfigException> errors) {
+        static List<PluginSection> read(JsonNode node, EnvSubstitution substitution, Path baseDir, List<ConfigException> errors) {
             if (node == null || node.isNull()) {
                 return List.of();
             }
@@ -408,7 +414,7 @@ public final class ConfigLoader {
                             + (implicitId ? " (give each instance of a type its own id:)" : "")));
                 }
                 if (type != null && enabled != null) {
-                    sections.add(new PluginSection(type, id, enabled, settings, path));
+                    sections.add(new PluginSection(type, id, enabled, settings, path, baseDir));
                 }
             }
             return List.copyOf(sections);

@@ -61,6 +61,12 @@ public final class PluginConfigImpl implements PluginConfig {
         return value;
     }
 
+    /** {@inheritDoc} Relative paths are taken from the config file's folder. */
+    @Override
+    public java.nio.file.Path resolvePath(String path) {
+        return section.baseDir().resolve(path.trim()).toAbsolutePath().normalize();
+    }
+
     @Override
     public String toString() {
         return "PluginConfig[" + section + "]";

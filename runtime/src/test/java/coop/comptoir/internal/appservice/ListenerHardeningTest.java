@@ -137,7 +137,12 @@ class ListenerHardeningTest {
     void aChunkedBodyOfARefusedRequestIsNotReadToItsEnd() throws Exception {
         start(BASE);
         try (RawHttp c = raw()) {
-            c.head("PUT /_matrix/app/v1/transactions/x HTTP/1.1", "Transfer-Encoding: chunked").chunk(1024);
+            c.head("PUT /_matrix/app/v1/transactions/x HTTP/1.1", "Transfer-Encoding: chunked");
+            try {
+                c.chunk(1024);
+            } catch (java.io.IOException refusedFirst) {
+                // the server may answer and close before the chunk is even written: "broken pipe"
+            }
             assertThat(c.answer().status()).isEqualTo(401);
             // the body never ends; the server does not wait for it
             assertThat(c.closedByServer()).isTrue();

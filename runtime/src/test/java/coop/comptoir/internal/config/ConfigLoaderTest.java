@@ -370,4 +370,51 @@ class ConfigLoaderTest {
         ComptoirConfig withTokens = load("homeserver: {server_name: a.org}\nappservice: {as_token: A, hs_token: H}");
         assertThat(ConfigLoader.withRegistrationTokens(withTokens)).isSameAs(withTokens);
     }
+
+    @Test
+    void theDefaultDatabaseGoesInDataDirWhichIsRelativeToTheFilesFolder() throws IOException {
+        assertThat(load("homeserver: {server_name: example.org}\ndata_dir: /var/lib/comptoir\n").database().url())
+                .isEqualTo("jdbc:sqlite:/var/lib/comptoir/comptoir.db");
+        assertThat(load("homeserver: {server_name: example.org}\ndata_dir: state\n").database().url())
+                .isEqualTo("jdbc:sqlite:" + dir.resolve("state/comptoir.db"));
+        assertThat(load("homeserver: {server_name: example.org}\ndata_dir: ${STATE:-/srv/c}\n").database().url())
+                .as("from the environment").isEqualTo("jdbc:sqlite:/srv/c/comptoir.db");
+    }
+
+    @Test
+    void aDatabaseGivenInTheFileIsRelativeToTheFilesFolderWhateverDataDirSays() throws IOException {
+        ComptoirConfig c = load("""
+                homeserver: {server_name: example.org}
+                data_dir: /var/lib/comptoir
+                database: {url: 'jdbc:sqlite:other.db', pool_size: 2}
+                """);
+        assertThat(c.database().url()).isEqualTo("jdbc:sqlite:" + dir.resolve("other.db"));
+        assertThat(c.database().poolSize()).isEqualTo(2);
+        assertThat(load("homeserver: {server_name: example.org}\ndata_dir: /x\ndatabase: {pool_size: 3}\n").database().url())
+                .as("other database keys keep the default file").isEqualTo("jdbc:sqlite:/x/comptoir.db");
+    }
+
+    @Test
+    void aBadDataDirIsNamed() {
+        assertThat(errors("homeserver: {server_name: example.org}\ndata_dir: [a]\n"))
+                .anyMatch(line -> line.contains("data_dir: expected the path of a folder"));
+        assertThat(errors("homeserver: {server_name: example.org}\ndata_dir: ''\n"))
+                .anyMatch(line -> line.contains("data_dir: expected the path of a folder"));
+    }
+
+    @Test
+    void pluginFilesResolveAgainstTheFilesFolderNotTheWorkingDirectory() throws IOException {
+        ComptoirConfig c = load("""
+                homeserver: {server_name: example.org}
+                plugins:
+                  - type: shifts
+                    source: {type: yaml, file: planning.yaml}
+                """);
+        var plugin = new PluginConfigImpl(c.plugins().get(0), "example.org");
+
+        assertThat(plugin.resolvePath("planning.yaml")).isEqualTo(dir.resolve("planning.yaml"));
+        assertThat(plugin.resolvePath("textes/accueil.yaml")).isEqualTo(dir.resolve("textes/accueil.yaml"));
+        assertThat(plugin.resolvePath("/etc/comptoir/x.yaml")).isEqualTo(Path.of("/etc/comptoir/x.yaml"));
+        assertThat(plugin.resolvePath("../shared/x.yaml")).isEqualTo(dir.getParent().resolve("shared/x.yaml"));
+    }
 }

@@ -49,6 +49,18 @@ class ExampleFilesTest {
         });
     }
 
+    /** The config the Debian package installs as /etc/comptoir/comptoir.yaml. */
+    @Test
+    void thePackagedConfigLoadsAndWritesUnderVarLib() {
+        Path packaged = configDir().resolveSibling("dist/src/deb/etc/comptoir.yaml");
+        ComptoirConfig c = ConfigLoader.load(packaged, Map.of());
+        assertThat(c.database().url()).isEqualTo("jdbc:sqlite:/var/lib/comptoir/comptoir.db");
+        assertThat(c.appservice().bind()).isEqualTo("127.0.0.1");
+        assertThat(c.admin().bind()).isEqualTo("127.0.0.1");
+        assertThat(c.admin().publicMetrics()).isFalse();
+        assertThat(c.registrationFile()).isEqualTo(packaged.getParent().resolve("registration.yaml"));
+    }
+
     @Test
     void theExampleRegistrationReadsBack() {
         RegistrationFile r = RegistrationFile.read(configDir().resolve("registration.example.yaml"));

@@ -4,11 +4,10 @@ import coop.comptoir.api.id.EventId;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.store.Database;
 import coop.comptoir.api.store.Database.Migration;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -104,61 +103,30 @@ final class ForumStore {
     }
 
     Optional<TopicState> topic(long id) {
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT title, slug, author, category, excerpt_html, excerpt_text, url FROM forum_topic WHERE instance = ? AND topic_id = ?")) {
-                ps.setString(1, instance);
-                ps.setLong(2, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next()
-                            ? Optional.of(new TopicState(id, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                    rs.getString(5), rs.getString(6), rs.getString(7)))
-                            : Optional.<TopicState>empty();
-                }
-            }
-        });
+        return db.withHandle(h -> h.select("SELECT title, slug, author, category, excerpt_html, excerpt_text, url FROM forum_topic "
+                        + "WHERE instance = ? AND topic_id = ?", instance, id)
+                .map((rs, ctx) -> new TopicState(id, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7)))
+                .findFirst());
     }
 
     void saveTopic(TopicState t) {
-        db.inTransaction(c -> {
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM forum_topic WHERE instance = ? AND topic_id = ?");
-                 PreparedStatement ins = c.prepareStatement("INSERT INTO forum_topic (instance, topic_id, title, slug, author, "
-                         + "category, excerpt_html, excerpt_text, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                del.setString(1, instance);
-                del.setLong(2, t.topicId());
-                del.executeUpdate();
-                ins.setString(1, instance);
-                ins.setLong(2, t.topicId());
-                ins.setString(3, t.title());
-                ins.setString(4, t.slug());
-                ins.setString(5, t.author());
-                ins.setString(6, t.category());
-                ins.setString(7, t.excerptHtml());
-                ins.setString(8, t.excerptText());
-                ins.setString(9, t.url());
-                ins.executeUpdate();
-            }
-            return null;
+        db.inHandleTransaction(h -> {
+            h.execute("DELETE FROM forum_topic WHERE instance = ? AND topic_id = ?", instance, t.topicId());
+            return h.execute("INSERT INTO forum_topic (instance, topic_id, title, slug, author, category, excerpt_html, "
+                            + "excerpt_text, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    instance, t.topicId(), t.title(), t.slug(), t.author(), t.category(), t.excerptHtml(), t.excerptText(), t.url());
         });
     }
 
     List<Announcement> announcements(long topicId) {
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT room_id, event_id, rendered FROM forum_announcement WHERE instance = ? AND topic_id = ?")) {
-                ps.setString(1, instance);
-                ps.setLong(2, topicId);
-                List<Announcement> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String ev = rs.getString(2);
-                        out.add(new Announcement(topicId, RoomId.of(rs.getString(1)), ev == null ? null : EventId.of(ev),
-                                rs.getString(3)));
-                    }
-                }
-                return out;
-            }
-        });
+        return db.withHandle(h -> h.select("SELECT room_id, event_id, rendered FROM forum_announcement "
+                        + "WHERE instance = ? AND topic_id = ?", instance, topicId)
+                .map((rs, ctx) -> {
+                    String ev = rs.getString(2);
+                    return new Announcement(topicId, RoomId.of(rs.getString(1)), ev == null ? null : EventId.of(ev), rs.getString(3));
+                })
+                .list());
     }
 
     boolean announced(long topicId, RoomId room) {
@@ -167,23 +135,11 @@ final class ForumStore {
 
     /** Records (or updates) a room's announcement. */
     void saveAnnouncement(Announcement a) {
-        db.inTransaction(c -> {
-            try (PreparedStatement del = c.prepareStatement(
-                    "DELETE FROM forum_announcement WHERE instance = ? AND topic_id = ? AND room_id = ?");
-                 PreparedStatement ins = c.prepareStatement("INSERT INTO forum_announcement (instance, topic_id, room_id, "
-                         + "event_id, rendered) VALUES (?, ?, ?, ?, ?)")) {
-                del.setString(1, instance);
-                del.setLong(2, a.topicId());
-                del.setString(3, a.room().value());
-                del.executeUpdate();
-                ins.setString(1, instance);
-                ins.setLong(2, a.topicId());
-                ins.setString(3, a.room().value());
-                ins.setString(4, a.event() == null ? null : a.event().value());
-                ins.setString(5, a.rendered());
-                ins.executeUpdate();
-            }
-            return null;
+        db.inHandleTransaction(h -> {
+            h.execute("DELETE FROM forum_announcement WHERE instance = ? AND topic_id = ? AND room_id = ?",
+                    instance, a.topicId(), a.room().value());
+            return h.execute("INSERT INTO forum_announcement (instance, topic_id, room_id, event_id, rendered) VALUES (?, ?, ?, ?, ?)",
+                    instance, a.topicId(), a.room().value(), a.event() == null ? null : a.event().value(), a.rendered());
         });
     }
 
@@ -192,30 +148,15 @@ final class ForumStore {
      * (bumped by a reply) are old news, recorded without being announced. Empty until the feed's first poll.
      */
     Optional<Instant> baseline(String feed) {
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT value FROM forum_state WHERE instance = ? AND name = ?")) {
-                ps.setString(1, instance);
-                ps.setString(2, "baseline " + feed);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(Instant.parse(rs.getString(1))) : Optional.<Instant>empty();
-                }
-            }
-        });
+        return db.withHandle(h -> h.select("SELECT value FROM forum_state WHERE instance = ? AND name = ?", instance, "baseline " + feed)
+                .map((rs, ctx) -> Instant.parse(rs.getString(1))).findFirst());
     }
 
     void setBaseline(String feed, Instant when) {
-        db.inTransaction(c -> {
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM forum_state WHERE instance = ? AND name = ?");
-                 PreparedStatement ins = c.prepareStatement("INSERT INTO forum_state (instance, name, value) VALUES (?, ?, ?)")) {
-                del.setString(1, instance);
-                del.setString(2, "baseline " + feed);
-                del.executeUpdate();
-                ins.setString(1, instance);
-                ins.setString(2, "baseline " + feed);
-                ins.setString(3, when.toString());
-                ins.executeUpdate();
-            }
-            return null;
+        db.inHandleTransaction(h -> {
+            h.execute("DELETE FROM forum_state WHERE instance = ? AND name = ?", instance, "baseline " + feed);
+            return h.execute("INSERT INTO forum_state (instance, name, value) VALUES (?, ?, ?)", instance, "baseline " + feed,
+                    when.toString());
         });
     }
 
@@ -224,83 +165,39 @@ final class ForumStore {
      * given), or same body (its SHA-256, hex), within the retention.
      */
     boolean delivered(String deliveryId, String digest) {
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM forum_delivery WHERE instance = ? AND (digest = ?"
-                    + (deliveryId == null ? ")" : " OR delivery_id = ?)"))) {
-                ps.setString(1, instance);
-                ps.setString(2, digest);
-                if (deliveryId != null) {
-                    ps.setString(3, deliveryId);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next();
-                }
-            }
-        });
+        return db.withHandle(h -> (deliveryId == null
+                ? h.select("SELECT 1 FROM forum_delivery WHERE instance = ? AND digest = ?", instance, digest)
+                : h.select("SELECT 1 FROM forum_delivery WHERE instance = ? AND (digest = ? OR delivery_id = ?)",
+                        instance, digest, deliveryId))
+                .mapTo(Integer.class).findFirst().isPresent());
     }
 
     /** Records a handled delivery, and forgets those received before {@code forgetBefore}. */
     void saveDelivery(String deliveryId, String digest, Instant at, Instant forgetBefore) {
-        db.inTransaction(c -> {
-            try (PreparedStatement old = c.prepareStatement("DELETE FROM forum_delivery WHERE instance = ? AND (received_at < ? OR digest = ?)");
-                 PreparedStatement ins = c.prepareStatement(
-                         "INSERT INTO forum_delivery (instance, digest, delivery_id, received_at) VALUES (?, ?, ?, ?)")) {
-                old.setString(1, instance);
-                old.setLong(2, forgetBefore.toEpochMilli());
-                old.setString(3, digest);
-                old.executeUpdate();
-                ins.setString(1, instance);
-                ins.setString(2, digest);
-                ins.setString(3, deliveryId);
-                ins.setLong(4, at.toEpochMilli());
-                ins.executeUpdate();
-            }
-            return null;
+        db.inHandleTransaction(h -> {
+            h.execute("DELETE FROM forum_delivery WHERE instance = ? AND (received_at < ? OR digest = ?)",
+                    instance, forgetBefore.toEpochMilli(), digest);
+            return h.execute("INSERT INTO forum_delivery (instance, digest, delivery_id, received_at) VALUES (?, ?, ?, ?)",
+                    instance, digest, deliveryId, at.toEpochMilli());
         });
     }
 
     boolean replied(long postId, RoomId room) {
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT 1 FROM forum_reply WHERE instance = ? AND post_id = ? AND room_id = ?")) {
-                ps.setString(1, instance);
-                ps.setLong(2, postId);
-                ps.setString(3, room.value());
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next();
-                }
-            }
-        });
+        return db.withHandle(h -> h.select("SELECT 1 FROM forum_reply WHERE instance = ? AND post_id = ? AND room_id = ?",
+                instance, postId, room.value()).mapTo(Integer.class).findFirst().isPresent());
     }
 
     /** The events a reply was posted as, by room. */
-    java.util.Map<RoomId, EventId> replies(long postId) {
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT room_id, event_id FROM forum_reply WHERE instance = ? AND post_id = ?")) {
-                ps.setString(1, instance);
-                ps.setLong(2, postId);
-                java.util.Map<RoomId, EventId> out = new java.util.LinkedHashMap<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.put(RoomId.of(rs.getString(1)), EventId.of(rs.getString(2)));
-                    }
-                }
-                return out;
-            }
-        });
+    Map<RoomId, EventId> replies(long postId) {
+        Map<RoomId, EventId> out = new LinkedHashMap<>();
+        db.withHandle(h -> h.select("SELECT room_id, event_id FROM forum_reply WHERE instance = ? AND post_id = ?", instance, postId)
+                .map((rs, ctx) -> Map.entry(RoomId.of(rs.getString(1)), EventId.of(rs.getString(2)))).list())
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
     }
 
     void saveReply(long postId, RoomId room, EventId event) {
-        db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO forum_reply (instance, post_id, room_id, event_id) VALUES (?, ?, ?, ?)")) {
-                ps.setString(1, instance);
-                ps.setLong(2, postId);
-                ps.setString(3, room.value());
-                ps.setString(4, event.value());
-                return ps.executeUpdate();
-            }
-        });
+        db.withHandle(h -> h.execute("INSERT INTO forum_reply (instance, post_id, room_id, event_id) VALUES (?, ?, ?, ?)",
+                instance, postId, room.value(), event.value()));
     }
 }

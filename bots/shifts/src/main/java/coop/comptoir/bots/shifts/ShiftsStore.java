@@ -9,11 +9,8 @@ import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.store.Database;
 import coop.comptoir.api.store.Database.Migration;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -23,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * What the shifts plugin keeps, per instance, in the shared database: the last good schedule (so a
@@ -115,71 +114,49 @@ final class ShiftsStore {
 
     /** Replaces the shifts starting in {@code [from, to)} by {@code shifts}; forgets shifts ended a week ago. */
     void replaceSchedule(List<Shift> shifts, Instant from, Instant to) {
-        db.inTransaction(c -> {
-            try (PreparedStatement del = c.prepareStatement(
-                    "DELETE FROM shifts_shift WHERE instance = ? AND ((start_ms >= ? AND start_ms < ?) OR end_ms < ?)");
-                 PreparedStatement ins = c.prepareStatement("INSERT INTO shifts_shift (instance, shift_id, start_ms, end_ms, "
-                         + "title, team, seats_max, seats_free, members) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                         + "ON CONFLICT (instance, shift_id) DO UPDATE SET start_ms = excluded.start_ms, end_ms = excluded.end_ms, "
-                         + "title = excluded.title, team = excluded.team, seats_max = excluded.seats_max, "
-                         + "seats_free = excluded.seats_free, members = excluded.members")) {
-                del.setString(1, instance);
-                del.setLong(2, from.toEpochMilli());
-                del.setLong(3, to.toEpochMilli());
-                del.setLong(4, from.minusSeconds(7 * 86400).toEpochMilli());
-                del.executeUpdate();
-                for (Shift s : shifts) {
-                    ins.setString(1, instance);
-                    ins.setString(2, s.id());
-                    ins.setLong(3, s.start().toInstant().toEpochMilli());
-                    ins.setLong(4, s.end().toInstant().toEpochMilli());
-                    ins.setString(5, s.title());
-                    ins.setString(6, s.team().orElse(null));
-                    ins.setInt(7, s.seatsMax());
-                    ins.setInt(8, s.seatsFree());
-                    ins.setString(9, members(s.members()));
-                    ins.addBatch();
-                }
-                ins.executeBatch();
+        db.inHandleTransaction(h -> {
+            h.execute("DELETE FROM shifts_shift WHERE instance = ? AND ((start_ms >= ? AND start_ms < ?) OR end_ms < ?)",
+                    instance, from.toEpochMilli(), to.toEpochMilli(), from.minusSeconds(7 * 86400).toEpochMilli());
+            PreparedBatch ins = h.prepareBatch("INSERT INTO shifts_shift (instance, shift_id, start_ms, end_ms, "
+                    + "title, team, seats_max, seats_free, members) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    + "ON CONFLICT (instance, shift_id) DO UPDATE SET start_ms = excluded.start_ms, end_ms = excluded.end_ms, "
+                    + "title = excluded.title, team = excluded.team, seats_max = excluded.seats_max, "
+                    + "seats_free = excluded.seats_free, members = excluded.members");
+            for (Shift s : shifts) {
+                ins.add(instance, s.id(), s.start().toInstant().toEpochMilli(), s.end().toInstant().toEpochMilli(), s.title(),
+                        s.team().orElse(null), s.seatsMax(), s.seatsFree(), members(s.members()));
+            }
+            if (ins.size() > 0) {
+                ins.execute();
             }
             return null;
         });
     }
 
     Optional<Shift> shift(String id, ZoneId zone) {
-        List<Shift> found = query("shift_id = ?", zone, ps -> ps.setString(2, id));
-        return found.stream().findFirst();
+        return shifts("shift_id = ?", zone, id).stream().findFirst();
     }
 
     /** The known shifts starting in {@code [from, to)}, by start. */
     List<Shift> shifts(Instant from, Instant to, ZoneId zone) {
-        return query("start_ms >= ? AND start_ms < ?", zone, ps -> {
-            ps.setLong(2, from.toEpochMilli());
-            ps.setLong(3, to.toEpochMilli());
-        });
+        return shifts("start_ms >= ? AND start_ms < ?", zone, from.toEpochMilli(), to.toEpochMilli());
     }
 
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
+    /** The shifts matching {@code where}, whose parameters follow the instance. */
+    private List<Shift> shifts(String where, ZoneId zone, Object... params) {
+        return db.withHandle(h -> h.select("SELECT shift_id, start_ms, end_ms, title, team, seats_max, seats_free, members "
+                        + "FROM shifts_shift WHERE instance = ? AND " + where + " ORDER BY start_ms, shift_id", withInstance(params))
+                .map((rs, ctx) -> new Shift(rs.getString(1), rs.getString(4), Optional.ofNullable(rs.getString(5)),
+                        Instant.ofEpochMilli(rs.getLong(2)).atZone(zone), Instant.ofEpochMilli(rs.getLong(3)).atZone(zone),
+                        rs.getInt(6), rs.getInt(7), members(rs.getString(8))))
+                .list());
     }
 
-    private List<Shift> query(String where, ZoneId zone, Binder binder) {
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT shift_id, start_ms, end_ms, title, team, seats_max, "
-                    + "seats_free, members FROM shifts_shift WHERE instance = ? AND " + where + " ORDER BY start_ms, shift_id")) {
-                ps.setString(1, instance);
-                binder.bind(ps);
-                List<Shift> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new Shift(rs.getString(1), rs.getString(4), Optional.ofNullable(rs.getString(5)),
-                                Instant.ofEpochMilli(rs.getLong(2)).atZone(zone), Instant.ofEpochMilli(rs.getLong(3)).atZone(zone),
-                                rs.getInt(6), rs.getInt(7), members(rs.getString(8))));
-                    }
-                }
-                return out;
-            }
-        });
+    private Object[] withInstance(Object... params) {
+        Object[] all = new Object[params.length + 1];
+        all[0] = instance;
+        System.arraycopy(params, 0, all, 1, params.length);
+        return all;
     }
 
     private static String members(List<Shift.Member> members) {
@@ -210,7 +187,7 @@ final class ShiftsStore {
     private static final String ROW_COLUMNS = "rkey, kind, shift_id, target, title, due_ms, start_ms, end_ms, state, "
             + "attempts, event_id, want, shown, edits, sends";
 
-    private static Row row(ResultSet rs) throws SQLException {
+    private static Row row(ResultSet rs, StatementContext ctx) throws SQLException {
         String ev = rs.getString(11);
         return new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)),
@@ -218,91 +195,53 @@ final class ShiftsStore {
                 rs.getInt(15));
     }
 
-    private List<Row> rows(String where, Binder binder) {
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + ROW_COLUMNS + " FROM shifts_reminder WHERE instance = ? AND "
-                    + where)) {
-                ps.setString(1, instance);
-                binder.bind(ps);
-                List<Row> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(row(rs));
-                    }
-                }
-                return out;
-            }
-        });
+    /** The reminders matching {@code where}, whose parameters follow the instance. */
+    private List<Row> rows(String where, Object... params) {
+        return db.withHandle(h -> h.select("SELECT " + ROW_COLUMNS + " FROM shifts_reminder WHERE instance = ? AND " + where,
+                withInstance(params)).map(ShiftsStore::row).list());
+    }
+
+    /** Runs one insert, update or delete; how many rows it changed. */
+    private int write(String sql, Object... params) {
+        return db.withHandle(h -> h.execute(sql, params));
     }
 
     /** The reminders of shifts starting at or after {@code from}, by key. */
     Map<String, Row> remindersFrom(Instant from) {
         Map<String, Row> out = new LinkedHashMap<>();
-        for (Row r : rows("start_ms >= ?", ps -> ps.setLong(2, from.toEpochMilli()))) {
+        for (Row r : rows("start_ms >= ?", from.toEpochMilli())) {
             out.put(r.key(), r);
         }
         return out;
     }
 
     Optional<Row> reminder(String key) {
-        return rows("rkey = ?", ps -> ps.setString(2, key)).stream().findFirst();
+        return rows("rkey = ?", key).stream().findFirst();
     }
 
     /** Pending reminders due at or before {@code now}, oldest first. */
     List<Row> duePending(Instant now, int limit) {
-        return rows("state = ? AND due_ms <= ? ORDER BY due_ms, rkey LIMIT " + limit, ps -> {
-            ps.setString(2, PENDING);
-            ps.setLong(3, now.toEpochMilli());
-        });
+        return rows("state = ? AND due_ms <= ? ORDER BY due_ms, rkey LIMIT " + limit, PENDING, now.toEpochMilli());
     }
 
     /** Sent messages of shifts not started at {@code now} whose text should change ({@code want} differs from {@code shown}). */
     List<Row> staleMessages(Instant now, int limit) {
         return rows("state = ? AND start_ms > ? AND event_id IS NOT NULL AND want IS NOT NULL AND (shown IS NULL OR want <> shown) "
-                + "ORDER BY due_ms, rkey LIMIT " + limit, ps -> {
-                    ps.setString(2, SENT);
-                    ps.setLong(3, now.toEpochMilli());
-                });
+                + "ORDER BY due_ms, rkey LIMIT " + limit, SENT, now.toEpochMilli());
     }
 
     /** Forgets the reminders of shifts that started before {@code before}; how many. */
     int forgetRemindersBefore(Instant before) {
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM shifts_reminder WHERE instance = ? AND start_ms < ? "
-                    + "AND state NOT IN (?, ?)")) {
-                ps.setString(1, instance);
-                ps.setLong(2, before.toEpochMilli());
-                ps.setString(3, SENDING);
-                ps.setString(4, EDITING);
-                return ps.executeUpdate();
-            }
-        });
+        return write("DELETE FROM shifts_reminder WHERE instance = ? AND start_ms < ? AND state NOT IN (?, ?)",
+                instance, before.toEpochMilli(), SENDING, EDITING);
     }
 
     /** Adds a pending reminder unless its key exists; true if added. */
     boolean insert(Row r) {
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO shifts_reminder (instance, rkey, kind, shift_id, target, "
-                    + "title, due_ms, start_ms, end_ms, state, want) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    + "ON CONFLICT (instance, rkey) DO NOTHING")) {
-                ps.setString(1, instance);
-                ps.setString(2, r.key());
-                ps.setString(3, r.kind());
-                ps.setString(4, r.shiftId());
-                ps.setString(5, r.target());
-                ps.setString(6, r.title());
-                ps.setLong(7, r.due().toEpochMilli());
-                ps.setLong(8, r.start().toEpochMilli());
-                ps.setLong(9, r.end().toEpochMilli());
-                ps.setString(10, r.state());
-                if (r.want() == null) {
-                    ps.setNull(11, Types.VARCHAR);
-                } else {
-                    ps.setString(11, r.want());
-                }
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return write("INSERT INTO shifts_reminder (instance, rkey, kind, shift_id, target, title, due_ms, start_ms, end_ms, "
+                        + "state, want) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (instance, rkey) DO NOTHING",
+                instance, r.key(), r.kind(), r.shiftId(), r.target(), r.title(), r.due().toEpochMilli(), r.start().toEpochMilli(),
+                r.end().toEpochMilli(), r.state(), r.want()) == 1;
     }
 
     /**
@@ -310,59 +249,26 @@ final class ShiftsStore {
      * to {@code newState}; false if the row was not in {@code expectedState} any more.
      */
     boolean update(String key, String expectedState, String newState, Row values) {
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE shifts_reminder SET state = ?, due_ms = ?, start_ms = ?, "
-                    + "end_ms = ?, title = ?, target = ?, want = ?, attempts = CASE WHEN ? = state THEN attempts ELSE 0 END "
-                    + "WHERE instance = ? AND rkey = ? AND state = ?")) {
-                ps.setString(1, newState);
-                ps.setLong(2, values.due().toEpochMilli());
-                ps.setLong(3, values.start().toEpochMilli());
-                ps.setLong(4, values.end().toEpochMilli());
-                ps.setString(5, values.title());
-                ps.setString(6, values.target());
-                if (values.want() == null) {
-                    ps.setNull(7, Types.VARCHAR);
-                } else {
-                    ps.setString(7, values.want());
-                }
-                ps.setString(8, newState);
-                ps.setString(9, instance);
-                ps.setString(10, key);
-                ps.setString(11, expectedState);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return write("UPDATE shifts_reminder SET state = ?, due_ms = ?, start_ms = ?, end_ms = ?, title = ?, target = ?, "
+                        + "want = ?, attempts = CASE WHEN ? = state THEN attempts ELSE 0 END "
+                        + "WHERE instance = ? AND rkey = ? AND state = ?",
+                newState, values.due().toEpochMilli(), values.start().toEpochMilli(), values.end().toEpochMilli(), values.title(),
+                values.target(), values.want(), newState, instance, key, expectedState) == 1;
     }
 
     /** Sets the text a sent message should show, whatever its state. */
     void want(String key, String want) {
-        db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE shifts_reminder SET want = ? WHERE instance = ? AND rkey = ?")) {
-                ps.setString(1, want);
-                ps.setString(2, instance);
-                ps.setString(3, key);
-                return ps.executeUpdate();
-            }
-        });
+        write("UPDATE shifts_reminder SET want = ? WHERE instance = ? AND rkey = ?", want, instance, key);
     }
 
     /** Moves a row from one state to another, and takes it when the new state is sending or editing. */
     boolean move(String key, String from, String to, Instant now) {
-        return db.withConnection(c -> {
-            boolean claim = to.equals(SENDING) || to.equals(EDITING);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE shifts_reminder SET state = ?"
-                    + (claim ? ", claimed_ms = ?, attempts = attempts + 1" : "") + " WHERE instance = ? AND rkey = ? AND state = ?")) {
-                int i = 1;
-                ps.setString(i++, to);
-                if (claim) {
-                    ps.setLong(i++, now.toEpochMilli());
-                }
-                ps.setString(i++, instance);
-                ps.setString(i++, key);
-                ps.setString(i, from);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        if (to.equals(SENDING) || to.equals(EDITING)) {
+            return write("UPDATE shifts_reminder SET state = ?, claimed_ms = ?, attempts = attempts + 1 "
+                    + "WHERE instance = ? AND rkey = ? AND state = ?", to, now.toEpochMilli(), instance, key, from) == 1;
+        }
+        return write("UPDATE shifts_reminder SET state = ? WHERE instance = ? AND rkey = ? AND state = ?",
+                to, instance, key, from) == 1;
     }
 
     /**
@@ -373,21 +279,11 @@ final class ShiftsStore {
      * have changed its time, room or title in between.
      */
     Optional<Row> claim(String key, String from, String to, Instant now) {
-        boolean won = db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE shifts_reminder SET state = ?, claimed_ms = ?, "
-                    + "attempts = attempts + 1 WHERE instance = ? AND rkey = ? AND state = ?"
-                    + (to.equals(SENDING) ? " AND due_ms <= ?" : ""))) {
-                ps.setString(1, to);
-                ps.setLong(2, now.toEpochMilli());
-                ps.setString(3, instance);
-                ps.setString(4, key);
-                ps.setString(5, from);
-                if (to.equals(SENDING)) {
-                    ps.setLong(6, now.toEpochMilli());
-                }
-                return ps.executeUpdate() == 1;
-            }
-        });
+        String sql = "UPDATE shifts_reminder SET state = ?, claimed_ms = ?, attempts = attempts + 1 "
+                + "WHERE instance = ? AND rkey = ? AND state = ?";
+        boolean won = to.equals(SENDING)
+                ? write(sql + " AND due_ms <= ?", to, now.toEpochMilli(), instance, key, from, now.toEpochMilli()) == 1
+                : write(sql, to, now.toEpochMilli(), instance, key, from) == 1;
         // Once claimed, only the claimant moves the row (other processes change no more than its want).
         return won ? reminder(key).filter(r -> r.state().equals(to)) : Optional.empty();
     }
@@ -397,41 +293,17 @@ final class ShiftsStore {
      * changed (another process re-planned it) or left pending.
      */
     boolean dropIfUnchanged(Row read) {
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE shifts_reminder SET state = ? WHERE instance = ? AND rkey = ? "
-                    + "AND state = ? AND due_ms = ? AND start_ms = ?")) {
-                ps.setString(1, DROPPED);
-                ps.setString(2, instance);
-                ps.setString(3, read.key());
-                ps.setString(4, PENDING);
-                ps.setLong(5, read.due().toEpochMilli());
-                ps.setLong(6, read.start().toEpochMilli());
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return write("UPDATE shifts_reminder SET state = ? WHERE instance = ? AND rkey = ? AND state = ? AND due_ms = ? "
+                + "AND start_ms = ?", DROPPED, instance, read.key(), PENDING, read.due().toEpochMilli(), read.start().toEpochMilli()) == 1;
     }
 
     /** A claimed message went out (or was edited): remember its event and what it shows, and count it. */
     boolean sent(String key, String from, EventId event, String shown) {
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE shifts_reminder SET state = ?, event_id = ?, shown = ?, "
-                    + "attempts = 0, edits = edits + CASE WHEN ? = 'editing' THEN 1 ELSE 0 END, "
-                    + "sends = sends + CASE WHEN state = 'sending' THEN 1 ELSE 0 END "
-                    + "WHERE instance = ? AND rkey = ? AND state = ?")) {
-                ps.setString(1, SENT);
-                ps.setString(2, event.value());
-                if (shown == null) {
-                    ps.setNull(3, Types.VARCHAR);
-                } else {
-                    ps.setString(3, shown);
-                }
-                ps.setString(4, from);
-                ps.setString(5, instance);
-                ps.setString(6, key);
-                ps.setString(7, from);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return write("UPDATE shifts_reminder SET state = ?, event_id = ?, shown = ?, attempts = 0, "
+                        + "edits = edits + CASE WHEN ? = 'editing' THEN 1 ELSE 0 END, "
+                        + "sends = sends + CASE WHEN state = 'sending' THEN 1 ELSE 0 END "
+                        + "WHERE instance = ? AND rkey = ? AND state = ?",
+                SENT, event.value(), shown, from, instance, key, from) == 1;
     }
 
     /**
@@ -439,17 +311,8 @@ final class ShiftsStore {
      * so that it is not tried again on every tick; a later change of {@code want} is edited again.
      */
     boolean abandonEdit(String key, String shown) {
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE shifts_reminder SET state = ?, shown = ?, attempts = 0 "
-                    + "WHERE instance = ? AND rkey = ? AND state = ?")) {
-                ps.setString(1, SENT);
-                ps.setString(2, shown);
-                ps.setString(3, instance);
-                ps.setString(4, key);
-                ps.setString(5, EDITING);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return write("UPDATE shifts_reminder SET state = ?, shown = ?, attempts = 0 WHERE instance = ? AND rkey = ? AND state = ?",
+                SENT, shown, instance, key, EDITING) == 1;
     }
 
     /** What {@link #releaseStale} did: how many rows go again, and the keys of those given up. */
@@ -462,105 +325,46 @@ final class ShiftsStore {
      * reminder fails, and an edit counts as shown (a later change is edited again).
      */
     Released releaseStale(Instant before, int maxAttempts) {
-        return db.inTransaction(c -> {
-            List<String> givenUp = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("UPDATE shifts_reminder SET state = CASE WHEN state = ? THEN ? ELSE ? END, "
-                    + "shown = CASE WHEN state = ? THEN want ELSE shown END, attempts = CASE WHEN state = ? THEN 0 ELSE attempts END "
-                    + "WHERE instance = ? AND state IN (?, ?) AND claimed_ms < ? AND attempts >= ? RETURNING rkey")) {
-                ps.setString(1, SENDING);
-                ps.setString(2, FAILED);
-                ps.setString(3, SENT);
-                ps.setString(4, EDITING);
-                ps.setString(5, EDITING);
-                ps.setString(6, instance);
-                ps.setString(7, SENDING);
-                ps.setString(8, EDITING);
-                ps.setLong(9, before.toEpochMilli());
-                ps.setInt(10, maxAttempts);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        givenUp.add(rs.getString(1));
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE shifts_reminder SET state = CASE WHEN state = ? THEN ? ELSE ? END "
-                    + "WHERE instance = ? AND state IN (?, ?) AND claimed_ms < ?")) {
-                ps.setString(1, SENDING);
-                ps.setString(2, PENDING);
-                ps.setString(3, SENT);
-                ps.setString(4, instance);
-                ps.setString(5, SENDING);
-                ps.setString(6, EDITING);
-                ps.setLong(7, before.toEpochMilli());
-                return new Released(ps.executeUpdate(), List.copyOf(givenUp));
-            }
+        return db.inHandleTransaction(h -> {
+            List<String> givenUp = h.select("UPDATE shifts_reminder SET state = CASE WHEN state = ? THEN ? ELSE ? END, "
+                            + "shown = CASE WHEN state = ? THEN want ELSE shown END, "
+                            + "attempts = CASE WHEN state = ? THEN 0 ELSE attempts END "
+                            + "WHERE instance = ? AND state IN (?, ?) AND claimed_ms < ? AND attempts >= ? RETURNING rkey",
+                    SENDING, FAILED, SENT, EDITING, EDITING, instance, SENDING, EDITING, before.toEpochMilli(), maxAttempts)
+                    .mapTo(String.class).list();
+            int again = h.execute("UPDATE shifts_reminder SET state = CASE WHEN state = ? THEN ? ELSE ? END "
+                            + "WHERE instance = ? AND state IN (?, ?) AND claimed_ms < ?",
+                    SENDING, PENDING, SENT, instance, SENDING, EDITING, before.toEpochMilli());
+            return new Released(again, List.copyOf(givenUp));
         });
     }
 
     // ---- opt-ins and direct chats
 
     void optIn(UserId user, boolean on) {
-        db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO shifts_optin (instance, user_id, enabled) VALUES (?, ?, ?) "
-                    + "ON CONFLICT (instance, user_id) DO UPDATE SET enabled = excluded.enabled")) {
-                ps.setString(1, instance);
-                ps.setString(2, user.value());
-                ps.setInt(3, on ? 1 : 0);
-                return ps.executeUpdate();
-            }
-        });
+        write("INSERT INTO shifts_optin (instance, user_id, enabled) VALUES (?, ?, ?) "
+                + "ON CONFLICT (instance, user_id) DO UPDATE SET enabled = excluded.enabled", instance, user.value(), on ? 1 : 0);
     }
 
     Set<UserId> optedIn() {
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT user_id FROM shifts_optin WHERE instance = ? AND enabled = 1")) {
-                ps.setString(1, instance);
-                Set<UserId> out = new HashSet<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(UserId.of(rs.getString(1)));
-                    }
-                }
-                return out;
-            }
-        });
+        return new HashSet<>(db.withHandle(h -> h.select("SELECT user_id FROM shifts_optin WHERE instance = ? AND enabled = 1", instance)
+                .map((rs, ctx) -> UserId.of(rs.getString(1))).list()));
     }
 
     boolean isOptedIn(UserId user) {
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM shifts_optin WHERE instance = ? AND user_id = ? AND enabled = 1")) {
-                ps.setString(1, instance);
-                ps.setString(2, user.value());
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next();
-                }
-            }
-        });
+        return db.withHandle(h -> h.select("SELECT 1 FROM shifts_optin WHERE instance = ? AND user_id = ? AND enabled = 1",
+                instance, user.value()).mapTo(Integer.class).findFirst().isPresent());
     }
 
     Optional<RoomId> directRoom(UserId user) {
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT room_id FROM shifts_direct_room WHERE instance = ? AND user_id = ?")) {
-                ps.setString(1, instance);
-                ps.setString(2, user.value());
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(RoomId.of(rs.getString(1))) : Optional.<RoomId>empty();
-                }
-            }
-        });
+        return db.withHandle(h -> h.select("SELECT room_id FROM shifts_direct_room WHERE instance = ? AND user_id = ?",
+                instance, user.value()).map((rs, ctx) -> RoomId.of(rs.getString(1))).findFirst());
     }
 
     /** Keeps the first room recorded for a user; returns the one kept. */
     RoomId saveDirectRoom(UserId user, RoomId room) {
-        db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO shifts_direct_room (instance, user_id, room_id) "
-                    + "VALUES (?, ?, ?) ON CONFLICT (instance, user_id) DO NOTHING")) {
-                ps.setString(1, instance);
-                ps.setString(2, user.value());
-                ps.setString(3, room.value());
-                return ps.executeUpdate();
-            }
-        });
+        write("INSERT INTO shifts_direct_room (instance, user_id, room_id) VALUES (?, ?, ?) ON CONFLICT (instance, user_id) DO NOTHING",
+                instance, user.value(), room.value());
         return directRoom(user).orElse(room);
     }
 }

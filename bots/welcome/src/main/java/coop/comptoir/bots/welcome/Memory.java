@@ -3,11 +3,10 @@ package coop.comptoir.bots.welcome;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.store.Database;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * What the plugin must not forget across restarts: who was greeted in which room, and who got the
@@ -43,61 +42,31 @@ final class Memory {
     }
 
     boolean wasGreeted(RoomId room, UserId user) {
-        return db.withConnection(c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT 1 FROM welcome_greeted WHERE instance = ? AND room_id = ? AND user_id = ?")) {
-                s.setString(1, instance);
-                s.setString(2, room.value());
-                s.setString(3, user.value());
-                try (ResultSet r = s.executeQuery()) {
-                    return r.next();
-                }
-            }
-        });
+        return db.withHandle(h -> h.select("SELECT 1 FROM welcome_greeted WHERE instance = ? AND room_id = ? AND user_id = ?",
+                instance, room.value(), user.value()).mapTo(Integer.class).findFirst().isPresent());
     }
 
     void markGreeted(RoomId room, Collection<UserId> users, Instant when) {
-        db.inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO welcome_greeted (instance, room_id, user_id, greeted_at) VALUES (?, ?, ?, ?)"
-                            + " ON CONFLICT DO NOTHING")) {
-                for (UserId u : users) {
-                    s.setString(1, instance);
-                    s.setString(2, room.value());
-                    s.setString(3, u.value());
-                    s.setLong(4, when.toEpochMilli());
-                    s.addBatch();
-                }
-                s.executeBatch();
+        if (users.isEmpty()) {
+            return;
+        }
+        db.inHandleTransaction(h -> {
+            PreparedBatch batch = h.prepareBatch("INSERT INTO welcome_greeted (instance, room_id, user_id, greeted_at) "
+                    + "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+            for (UserId u : users) {
+                batch.add(instance, room.value(), u.value(), when.toEpochMilli());
             }
-            return null;
+            return batch.execute();
         });
     }
 
     boolean guideSent(UserId user) {
-        return db.withConnection(c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT 1 FROM welcome_guide WHERE instance = ? AND user_id = ?")) {
-                s.setString(1, instance);
-                s.setString(2, user.value());
-                try (ResultSet r = s.executeQuery()) {
-                    return r.next();
-                }
-            }
-        });
+        return db.withHandle(h -> h.select("SELECT 1 FROM welcome_guide WHERE instance = ? AND user_id = ?", instance, user.value())
+                .mapTo(Integer.class).findFirst().isPresent());
     }
 
     void markGuideSent(UserId user, RoomId directRoom, Instant when) {
-        db.withConnection(c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO welcome_guide (instance, user_id, room_id, sent_at) VALUES (?, ?, ?, ?)"
-                            + " ON CONFLICT DO NOTHING")) {
-                s.setString(1, instance);
-                s.setString(2, user.value());
-                s.setString(3, directRoom.value());
-                s.setLong(4, when.toEpochMilli());
-                return s.executeUpdate();
-            }
-        });
+        db.withHandle(h -> h.execute("INSERT INTO welcome_guide (instance, user_id, room_id, sent_at) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT DO NOTHING", instance, user.value(), directRoom.value(), when.toEpochMilli()));
     }
 }

@@ -21,7 +21,6 @@ import coop.comptoir.bots.welcome.Texts.Localized;
 import coop.comptoir.bots.welcome.Texts.Topic;
 import coop.comptoir.bots.welcome.WelcomeConfig.RoomConfig;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,7 +63,7 @@ final class WelcomePlugin implements Plugin {
         this.settings = settings;
         this.config = settings.config();
         this.texts.set(settings.texts() != null ? settings.texts()
-                : TextsFileLoader.load(Path.of(config.textsFile()), settings.configured(), settings.wording()));
+                : TextsFileLoader.load(ctx.config().resolvePath(config.textsFile()), settings.configured(), settings.wording()));
         this.memory = new Memory(ctx.database(), ctx.instanceId());
         memory.migrate();
         Duration window = Duration.ofSeconds(config.groupWindowSeconds());
@@ -378,7 +377,7 @@ final class WelcomePlugin implements Plugin {
             return;
         }
         try {
-            Texts fresh = TextsFileLoader.load(Path.of(config.textsFile()), settings.configured(), settings.wording());
+            Texts fresh = TextsFileLoader.load(ctx.config().resolvePath(config.textsFile()), settings.configured(), settings.wording());
             texts.set(fresh);
             log.info("Texts reloaded from {} by {}", config.textsFile(), inv.sender());
             inv.reply(words(inv).text("reload.done", "n", String.valueOf(fresh.faq().size())));

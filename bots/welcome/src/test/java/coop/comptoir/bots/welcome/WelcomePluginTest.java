@@ -69,20 +69,25 @@ class WelcomePluginTest {
     /** When set, the router the instance gets instead of the recording one. */
     private CommandRouter routerOverride;
 
+    private static final String SECTION = """
+            coop: La Cagette
+            wiki: https://wiki.cagette.test
+            rooms:
+              - room: "!aide:cagette.test"
+              - room: "!calme:cagette.test"
+                faq: false
+                direct_message: true
+                greeting: {fr: "Coucou {name}, le wiki : {wiki}"}
+            """;
+
     /** The top-level language, address and texts the instance gets. */
     private coop.comptoir.api.text.TextSettings topLevel = coop.comptoir.api.text.TextSettings.DEFAULT;
 
     private WelcomePlugin plugin(String extra) throws Exception {
-        var section = Fakes.Section.of("""
-                coop: La Cagette
-                wiki: https://wiki.cagette.test
-                rooms:
-                  - room: "!aide:cagette.test"
-                  - room: "!calme:cagette.test"
-                    faq: false
-                    direct_message: true
-                    greeting: {fr: "Coucou {name}, le wiki : {wiki}"}
-                """ + extra);
+        return plugin(Fakes.Section.of(SECTION + extra));
+    }
+
+    private WelcomePlugin plugin(coop.comptoir.api.plugin.PluginConfig section) throws Exception {
         PluginContext ctx = mock(PluginContext.class);
         when(ctx.config()).thenReturn(section);
         when(ctx.instanceId()).thenReturn("accueil");
@@ -332,6 +337,19 @@ class WelcomePluginTest {
 
         assertThat(list.replies.get(0)).contains("Questions fréquentes").contains("• horaires (horaires, ouvert)");
         assertThat(one.replies).containsExactly("Du mardi au samedi.");
+    }
+
+    @Test
+    void aRelativeTextsFileIsTakenFromTheConfigFilesFolder() throws Exception {
+        // the config file is in dir, beside welcome-texts.yaml; the working directory is elsewhere
+        String config = "homeserver: {server_name: cagette.test}\nplugins:\n  - type: welcome\n"
+                + (SECTION + "texts_file: welcome-texts.yaml\n").indent(4);
+        plugin(coop.comptoir.testing.PluginConfigs.firstPlugin(config, dir, java.util.Map.of()));
+
+        join(HELP, "@zoe:cagette.test", "Zoé");
+        afterWindow();
+
+        assertThat(sentTo(HELP).get(0).body()).isEqualTo("Bienvenue à toutes et tous : Zoé ! Ici La Cagette.");
     }
 
     @Test

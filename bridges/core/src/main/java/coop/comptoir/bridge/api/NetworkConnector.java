@@ -21,6 +21,12 @@ public interface NetworkConnector extends AutoCloseable {
     /** The network's short name, used in commands ({@code !bridge link discord …}) and logs. */
     String network();
 
+    /** The network's name as people read it in notices ({@code Rocket.Chat}); by default {@link #network()} capitalised. Pure. */
+    default String displayName() {
+        String n = network();
+        return n.isEmpty() ? n : Character.toUpperCase(n.charAt(0)) + n.substring(1);
+    }
+
     /**
      * Connects and starts passing remote events to {@code host.receive}. Called once, from the
      * plugin's start; may block until connected (up to about a minute).

@@ -109,12 +109,13 @@ final class BridgeCommand {
             inv.reply(t.encryptedRoomNotLinked());
             return;
         }
-        for (Engine e : engines) {
-            Optional<Portal> existing = e.portals.byRoom(room);
-            if (existing.isPresent()) {
-                inv.reply(e.texts.roomAlreadyLinked(existing.get().channel().value()));
-                return;
-            }
+        // One channel per bridge and room; a room may be linked to several bridges at once
+        // (Matrix ↔ Discord ↔ Rocket.Chat): each bridge ignores only its own ghosts, so the others'
+        // ghosts' messages are carried like any Matrix user's.
+        Optional<Portal> existing = engine.portals.byRoom(room);
+        if (existing.isPresent()) {
+            inv.reply(t.roomAlreadyLinked(existing.get().channel().value()));
+            return;
         }
         RemoteChannelId channel;
         try {

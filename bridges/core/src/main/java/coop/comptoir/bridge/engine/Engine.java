@@ -111,7 +111,7 @@ final class Engine implements Plugin, BridgeHost {
         this.bot = ctx.matrix();
         this.clock = ctx.clock();
         this.log = ctx.log();
-        this.texts = new Texts(ctx.texts().withLanguage(settings.language()), connector.network(), ZoneId.systemDefault());
+        this.texts = new Texts(ctx.texts().withLanguage(settings.language()), connector.displayName(), ZoneId.systemDefault());
         this.ghostIds = new GhostIds(settings.ghostPrefix(), ctx.serverName());
         Schema.migrate(ctx.database());
         this.portals = new Portals(new PortalTable(ctx.database(), instance));
@@ -241,13 +241,23 @@ final class Engine implements Plugin, BridgeHost {
                         EventCodec.encode(event), sortKey, !catchUp, now);
             }
         }
-        if (!catchUp && event instanceof RemoteEvent.Message m && inStep.contains(room)) {
+        if (!catchUp && event instanceof RemoteEvent.Message m && (inStep.contains(room) || !hasCatchUpPosition(room, event.channel()))) {
             cursors.put(new Cursor(room, CursorTable.CATCH_UP, event.channel(), Optional.of(m.id()), 0, null, Optional.empty()), now);
         }
         if (queued) {
             lanes.kick(Direction.TO_MATRIX, room);
         }
         return true;
+    }
+
+    /**
+     * Whether a catch-up has a message to read after. Without one it reads nothing, so a live
+     * message sets the position even while the room is not in step (between a reconnection and its
+     * catch-up task, say): otherwise the position would stay unknown and the messages missed during
+     * the next outage would never be fetched.
+     */
+    private boolean hasCatchUpPosition(RoomId room, RemoteChannelId channel) {
+        return cursors.get(room, CursorTable.CATCH_UP, channel).flatMap(Cursor::position).isPresent();
     }
 
     @Override

@@ -21,15 +21,16 @@ final class GhostTable {
     }
 
     Optional<Ghost> get(RemoteUserId id) {
-        return Sql.one(db, "SELECT display_name, avatar_source, avatar_mxc, synced_at FROM bridge_ghost WHERE instance = ? AND remote_id = ?",
-                rs -> new Ghost(id, rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)),
-                instance, id.value());
+        return db.withHandle(h -> h.select("SELECT display_name, avatar_source, avatar_mxc, synced_at FROM bridge_ghost "
+                        + "WHERE instance = ? AND remote_id = ?", instance, id.value())
+                .map((rs, ctx) -> new Ghost(id, rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)))
+                .findFirst());
     }
 
     void put(Ghost g) {
-        db.inTransaction(c -> {
-            Sql.update(c, "DELETE FROM bridge_ghost WHERE instance = ? AND remote_id = ?", instance, g.remoteId().value());
-            return Sql.update(c, "INSERT INTO bridge_ghost (instance, remote_id, display_name, avatar_source, avatar_mxc, synced_at) "
+        db.inHandleTransaction(h -> {
+            h.execute("DELETE FROM bridge_ghost WHERE instance = ? AND remote_id = ?", instance, g.remoteId().value());
+            return h.execute("INSERT INTO bridge_ghost (instance, remote_id, display_name, avatar_source, avatar_mxc, synced_at) "
                             + "VALUES (?, ?, ?, ?, ?, ?)",
                     instance, g.remoteId().value(), g.displayName(), g.avatarSource(), g.avatarMxc(), g.syncedAt());
         });

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * {@code bridge_message}: which Matrix event is which remote message. One side may take several
@@ -33,28 +34,29 @@ final class MessageLinkTable {
         this.instance = instance;
     }
 
-    private static Link map(ResultSet rs) throws SQLException {
+    private static Link map(ResultSet rs, StatementContext ctx) throws SQLException {
         return new Link(RoomId.of(rs.getString(1)), EventId.of(rs.getString(2)), new RemoteChannelId(rs.getString(3)),
                 new RemoteMessageId(rs.getString(4)), rs.getInt(5), Direction.valueOf(rs.getString(6)),
                 UserId.of(rs.getString(7)), rs.getLong(8));
     }
 
     void insert(Link l) {
-        Sql.update(db, "INSERT INTO bridge_message (instance, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        db.withHandle(h -> h.execute("INSERT INTO bridge_message (instance, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        + "ON CONFLICT DO NOTHING",
                 instance, l.room().value(), l.event().value(), l.channel().value(), l.remote().value(), l.part(),
-                l.direction().name(), l.sender().value(), l.createdAt());
+                l.direction().name(), l.sender().value(), l.createdAt()));
     }
 
     /** The remote messages an event became (or came from), first part first. */
     List<Link> byEvent(EventId event) {
-        return Sql.list(db, "SELECT " + COLUMNS + " FROM bridge_message WHERE instance = ? AND event_id = ? ORDER BY part",
-                MessageLinkTable::map, instance, event.value());
+        return list("SELECT " + COLUMNS + " FROM bridge_message WHERE instance = ? AND event_id = ? ORDER BY part",
+                instance, event.value());
     }
 
     /** The Matrix events a remote message became (or came from), first part first. */
     List<Link> byRemote(RemoteMessageId remote) {
-        return Sql.list(db, "SELECT " + COLUMNS + " FROM bridge_message WHERE instance = ? AND remote_id = ? ORDER BY part",
-                MessageLinkTable::map, instance, remote.value());
+        return list("SELECT " + COLUMNS + " FROM bridge_message WHERE instance = ? AND remote_id = ? ORDER BY part",
+                instance, remote.value());
     }
 
     /**
@@ -63,14 +65,14 @@ final class MessageLinkTable {
      * ID from another room, even another portal's, is no target.
      */
     List<Link> byEvent(RoomId room, EventId event) {
-        return Sql.list(db, "SELECT " + COLUMNS + " FROM bridge_message WHERE instance = ? AND room_id = ? AND event_id = ? "
-                + "ORDER BY part", MessageLinkTable::map, instance, room.value(), event.value());
+        return list("SELECT " + COLUMNS + " FROM bridge_message WHERE instance = ? AND room_id = ? AND event_id = ? "
+                + "ORDER BY part", instance, room.value(), event.value());
     }
 
     /** The links of a remote message made in {@code room}, first part first (see {@link #byEvent(RoomId, EventId)}). */
     List<Link> byRemote(RoomId room, RemoteMessageId remote) {
-        return Sql.list(db, "SELECT " + COLUMNS + " FROM bridge_message WHERE instance = ? AND room_id = ? AND remote_id = ? "
-                + "ORDER BY part", MessageLinkTable::map, instance, room.value(), remote.value());
+        return list("SELECT " + COLUMNS + " FROM bridge_message WHERE instance = ? AND room_id = ? AND remote_id = ? "
+                + "ORDER BY part", instance, room.value(), remote.value());
     }
 
     /** The first Matrix event of a remote message in {@code room}, for replies, threads, edits and reactions. */
@@ -92,16 +94,22 @@ final class MessageLinkTable {
     }
 
     void deleteByEvent(EventId event) {
-        Sql.update(db, "DELETE FROM bridge_message WHERE instance = ? AND event_id = ?", instance, event.value());
+        db.withHandle(h -> h.execute("DELETE FROM bridge_message WHERE instance = ? AND event_id = ?", instance, event.value()));
     }
 
     void deleteByRemote(RemoteMessageId remote) {
-        Sql.update(db, "DELETE FROM bridge_message WHERE instance = ? AND remote_id = ?", instance, remote.value());
+        db.withHandle(h -> h.execute("DELETE FROM bridge_message WHERE instance = ? AND remote_id = ?", instance, remote.value()));
     }
 
     /** The latest link made in a room in one direction: the last message that crossed that way. */
     Optional<Link> last(RoomId room, Direction direction) {
-        return Sql.one(db, "SELECT " + COLUMNS + " FROM bridge_message WHERE instance = ? AND room_id = ? AND direction = ? "
-                + "ORDER BY created_at DESC LIMIT 1", MessageLinkTable::map, instance, room.value(), direction.name());
+        return db.withHandle(h -> h.select("SELECT " + COLUMNS + " FROM bridge_message WHERE instance = ? AND room_id = ? "
+                        + "AND direction = ? ORDER BY created_at DESC LIMIT 1", instance, room.value(), direction.name())
+                .map(MessageLinkTable::map).findFirst());
+    }
+
+    /** One indexed query (by event or by remote message, then part): the lookups every relation goes through. */
+    private List<Link> list(String sql, Object... params) {
+        return db.withHandle(h -> h.select(sql, params).map(MessageLinkTable::map).list());
     }
 }

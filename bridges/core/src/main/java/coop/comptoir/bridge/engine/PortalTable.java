@@ -23,22 +23,24 @@ final class PortalTable {
     }
 
     List<Portal> all() {
-        return Sql.list(db, "SELECT room_id, channel_id, origin, linked_by, linked_at FROM bridge_portal WHERE instance = ?",
-                rs -> new Portal(RoomId.of(rs.getString(1)), new RemoteChannelId(rs.getString(2)),
+        return db.withHandle(h -> h.select("SELECT room_id, channel_id, origin, linked_by, linked_at FROM bridge_portal "
+                        + "WHERE instance = ?", instance)
+                .map((rs, ctx) -> new Portal(RoomId.of(rs.getString(1)), new RemoteChannelId(rs.getString(2)),
                         Origin.valueOf(rs.getString(3)), rs.getString(4) == null ? null : UserId.of(rs.getString(4)),
-                        Instant.ofEpochMilli(rs.getLong(5))),
-                instance);
+                        Instant.ofEpochMilli(rs.getLong(5))))
+                .list());
     }
 
     /** Inserts the portal; false if the room or the channel is already linked. */
     boolean insert(Portal p) {
-        return Sql.update(db, "INSERT INTO bridge_portal (instance, room_id, channel_id, origin, linked_by, linked_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        return db.withHandle(h -> h.execute("INSERT INTO bridge_portal (instance, room_id, channel_id, origin, linked_by, "
+                        + "linked_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 instance, p.room().value(), p.channel().value(), p.origin().name(),
-                p.linkedBy() == null ? null : p.linkedBy().value(), p.linkedAt().toEpochMilli()) == 1;
+                p.linkedBy() == null ? null : p.linkedBy().value(), p.linkedAt().toEpochMilli())) == 1;
     }
 
     boolean delete(RoomId room) {
-        return Sql.update(db, "DELETE FROM bridge_portal WHERE instance = ? AND room_id = ?", instance, room.value()) == 1;
+        return db.withHandle(h -> h.execute("DELETE FROM bridge_portal WHERE instance = ? AND room_id = ?",
+                instance, room.value())) == 1;
     }
 }

@@ -8,6 +8,7 @@ import coop.comptoir.bridge.api.RemoteMessageId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * {@code bridge_reaction}: which {@code m.reaction} event is which remote reaction, so that
@@ -28,29 +29,31 @@ final class ReactionLinkTable {
         this.instance = instance;
     }
 
-    private static ReactionLink map(ResultSet rs) throws SQLException {
+    private static ReactionLink map(ResultSet rs, StatementContext ctx) throws SQLException {
         return new ReactionLink(RoomId.of(rs.getString(1)), EventId.of(rs.getString(2)), EventId.of(rs.getString(3)),
                 new RemoteChannelId(rs.getString(4)), new RemoteMessageId(rs.getString(5)), rs.getString(6), rs.getString(7),
                 Direction.valueOf(rs.getString(8)));
     }
 
     void insert(ReactionLink r) {
-        Sql.update(db, "INSERT INTO bridge_reaction (instance, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        db.withHandle(h -> h.execute("INSERT INTO bridge_reaction (instance, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        + "ON CONFLICT DO NOTHING",
                 instance, r.room().value(), r.event().value(), r.target().value(), r.channel().value(), r.remoteMessage().value(),
-                r.reactor(), r.key(), r.direction().name());
+                r.reactor(), r.key(), r.direction().name()));
     }
 
     Optional<ReactionLink> byEvent(EventId event) {
-        return Sql.one(db, "SELECT " + COLUMNS + " FROM bridge_reaction WHERE instance = ? AND event_id = ?",
-                ReactionLinkTable::map, instance, event.value());
+        return db.withHandle(h -> h.select("SELECT " + COLUMNS + " FROM bridge_reaction WHERE instance = ? AND event_id = ?",
+                instance, event.value()).map(ReactionLinkTable::map).findFirst());
     }
 
     Optional<ReactionLink> byRemote(RemoteMessageId message, String reactor, String key) {
-        return Sql.one(db, "SELECT " + COLUMNS + " FROM bridge_reaction WHERE instance = ? AND remote_message_id = ? AND reactor = ? "
-                + "AND reaction_key = ?", ReactionLinkTable::map, instance, message.value(), reactor, key);
+        return db.withHandle(h -> h.select("SELECT " + COLUMNS + " FROM bridge_reaction WHERE instance = ? AND remote_message_id = ? "
+                + "AND reactor = ? AND reaction_key = ?", instance, message.value(), reactor, key)
+                .map(ReactionLinkTable::map).findFirst());
     }
 
     void delete(EventId event) {
-        Sql.update(db, "DELETE FROM bridge_reaction WHERE instance = ? AND event_id = ?", instance, event.value());
+        db.withHandle(h -> h.execute("DELETE FROM bridge_reaction WHERE instance = ? AND event_id = ?", instance, event.value()));
     }
 }

@@ -179,7 +179,8 @@ final class ToRemote implements Lanes.Deliverer {
         } else {
             content = content(msg, mentions(ev.content()), rel.map(r -> r.inReplyTo() != null).orElse(false));
         }
-        OutgoingRemoteMessage out = new OutgoingRemoteMessage(sender(room, ev.sender()), content, reply, thread, attachments);
+        OutgoingRemoteMessage out = new OutgoingRemoteMessage(sender(room, ev.sender()), content, reply, thread, attachments,
+                Optional.of(ev.eventId()));
         List<RemoteMessageId> ids = List.of();
         if (mayBeThere && connector instanceof SentLookupCapable lookup) {
             // the other server's clock may be a little behind the homeserver's

@@ -176,10 +176,12 @@ class CommandsTest {
         second.start();
 
         assertThat(answer("!bridge link discord 777")).isEqualTo("Salon relié à #general sur Discord.");
-        assertThat(answer("!bridge link rocketchat R1")).as("one room, one bridge")
+        assertThat(answer("!bridge link discord 778")).as("one channel per bridge in a room")
                 .startsWith("Ce salon est déjà relié à Discord (salon 777)");
+        assertThat(answer("!bridge link rocketchat R1")).as("several bridges in one room (three-way)").contains("caisse");
+        assertThat(answer("!bridge status rocketchat")).contains("R1");
+        assertThat(answer("!bridge status discord")).contains("777");
         assertThat(answer("!bridge unlink discord")).isEqualTo("Salon délié de Discord : plus rien ne passe.");
-        assertThat(answer("!bridge link rocketchat R1")).as("reaches the Rocket.Chat bridge").contains("caisse");
         String status = answer("!bridge status");
         assertThat(status).contains("R1").doesNotContain("777");
 

@@ -211,6 +211,46 @@ abstract class DeliveryContract {
     }
 
     @Test
+    void aLiveMessageComingBeforeTheCatchUpTaskRunsStillMarksWhereTheChannelStands() throws Exception {
+        // The channel was empty when linked: no known position. Keep every bridge thread busy so that
+        // the catch-up after a reconnection waits, and a live message comes in before it runs.
+        List<RoomId> others = List.of(RoomId.of("!atelier:" + Rig.SERVER), RoomId.of("!jardin:" + Rig.SERVER));
+        for (int i = 0; i < others.size(); i++) {
+            rig.matrix.state.members.computeIfAbsent(others.get(i), r -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(Rig.BOT);
+            assertThat(rig.engine.link(others.get(i), new RemoteChannelId("60" + i), Rig.ADMIN)).isTrue();
+        }
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(3);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        net.beforeSend = () -> {
+            busy.countDown();
+            try {
+                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        rig.matrixMessage(ALICE, "occupé");
+        for (RoomId other : others) {
+            rig.matrixMessage(other, ALICE, "occupé");
+        }
+        assertThat(busy.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("three sends in flight").isTrue();
+        rig.engine.connectionChanged(false, "gateway closed");
+        rig.engine.connectionChanged(true, "back");
+        net.addHistory(remoteMessage("1", BOB, "en direct"));
+        rig.remote(remoteMessage("1", BOB, "en direct"));
+        release.countDown();
+        await("live", () -> matrixBodies().size() == 1);
+        settle();
+        rig.engine.connectionChanged(false, "gateway closed");
+        net.addHistory(remoteMessage("2", BOB, "manqué 2"));
+        net.addHistory(remoteMessage("3", BOB, "manqué 3"));
+        rig.engine.connectionChanged(true, "back");
+        await("caught up", () -> matrixBodies().size() == 3);
+        settle();
+        assertThat(matrixBodies()).containsExactly("en direct", "manqué 2", "manqué 3");
+    }
+
+    @Test
     void afterARestartMessagesPostedMeanwhileAreFetched() throws Exception {
         net.addHistory(remoteMessage("1", BOB, "avant"));
         rig.remote(remoteMessage("1", BOB, "avant"));

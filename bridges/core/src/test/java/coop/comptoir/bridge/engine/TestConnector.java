@@ -71,6 +71,14 @@ class TestConnector implements NetworkConnector, EditCapable, DeleteCapable, Rea
         void run() throws BridgeException;
     }
 
+    /** Runs at the start of each send (a test may block it there, keeping a bridge thread busy). */
+    volatile SendHook beforeSend = () -> { };
+
+    /** Runs before a send; may block, may throw. */
+    interface SendHook {
+        void run() throws BridgeException;
+    }
+
     @Override
     public String network() {
         return "discord";
@@ -109,6 +117,7 @@ class TestConnector implements NetworkConnector, EditCapable, DeleteCapable, Rea
 
     @Override
     public List<RemoteMessageId> send(RemoteChannelId channel, OutgoingRemoteMessage message) throws BridgeException {
+        beforeSend.run();
         sendCalls.incrementAndGet();
         maybeFail();
         RemoteMessageId id = new RemoteMessageId(String.valueOf(ids.incrementAndGet()));

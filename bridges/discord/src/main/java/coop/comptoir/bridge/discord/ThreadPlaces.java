@@ -1,8 +1,6 @@
 package coop.comptoir.bridge.discord;
 
 import coop.comptoir.api.store.Database;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,30 +45,14 @@ interface ThreadPlaces {
         return new ThreadPlaces() {
             @Override
             public void put(String messageId, String threadId) {
-                db.withConnection(c -> {
-                    try (PreparedStatement s = c.prepareStatement(
-                            "INSERT INTO discord_thread_message (instance, message_id, thread_id) VALUES (?, ?, ?) "
-                                    + "ON CONFLICT (instance, message_id) DO NOTHING")) {
-                        s.setString(1, instanceId);
-                        s.setString(2, messageId);
-                        s.setString(3, threadId);
-                        return s.executeUpdate();
-                    }
-                });
+                db.withHandle(h -> h.execute("INSERT INTO discord_thread_message (instance, message_id, thread_id) VALUES (?, ?, ?) "
+                        + "ON CONFLICT (instance, message_id) DO NOTHING", instanceId, messageId, threadId));
             }
 
             @Override
             public Optional<String> threadOf(String messageId) {
-                return db.withConnection(c -> {
-                    try (PreparedStatement s = c.prepareStatement(
-                            "SELECT thread_id FROM discord_thread_message WHERE instance = ? AND message_id = ?")) {
-                        s.setString(1, instanceId);
-                        s.setString(2, messageId);
-                        try (ResultSet r = s.executeQuery()) {
-                            return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
-                        }
-                    }
-                });
+                return db.withHandle(h -> h.select("SELECT thread_id FROM discord_thread_message WHERE instance = ? AND message_id = ?",
+                        instanceId, messageId).mapTo(String.class).findFirst());
             }
         };
     }

@@ -83,6 +83,19 @@ public final class MatrixTestClient {
                 registered.path("access_token").asText());
     }
 
+    /** Logs in with a password ({@code m.login.password}) as a user someone else registered. */
+    public static MatrixTestClient login(String homeserverUrl, String localpart, String password) {
+        HttpUrl url = HttpUrl.get(homeserverUrl).newBuilder().addPathSegments("_matrix/client/v3/login").build();
+        ObjectNode body = Http.object().put("type", "m.login.password").put("password", password);
+        body.putObject("identifier").put("type", "m.id.user").put("user", localpart);
+        Http.Answer answer = Http.call(new Request.Builder().url(url).post(json(body)).build());
+        if (answer.status() != 200) {
+            throw new MatrixFailure("POST " + url + " for " + localpart, answer);
+        }
+        return new MatrixTestClient(homeserverUrl, answer.json().path("user_id").asText(),
+                answer.json().path("access_token").asText());
+    }
+
     /** Hex HMAC-SHA1, keyed with the shared secret, of {@code nonce\0user\0password\0notadmin}. */
     static String registrationMac(String secret, String nonce, String user, String password) {
         try {
@@ -123,8 +136,9 @@ public final class MatrixTestClient {
         post(path("rooms", roomId, "invite"), Http.object().put("user_id", invitee));
     }
 
-    public void join(String roomId) {
-        post(path("join", roomId), Http.object());
+    /** Joins a room by ID or alias; returns the room ID. */
+    public String join(String roomIdOrAlias) {
+        return post(path("join", roomIdOrAlias), Http.object()).path("room_id").asText();
     }
 
     public void leave(String roomId) {

@@ -87,6 +87,8 @@ public final class Rig {
         // The bridges' ghost namespaces go in the one registration Synapse loads; their tests start them with their own config.
         ((ArrayNode) registrationConfig.get("plugins")).addObject().put("type", "discord").put("id", "discord")
                 .put("token", "registration-only").put("guild_id", "1");
+        ((ArrayNode) registrationConfig.get("plugins")).addObject().put("type", "rocketchat").put("id", "rocketchat")
+                .put("server_url", "http://127.0.0.1:1").put("user_id", "registrationOnly").put("token", "registration-only");
         Http.YAML.writeValue(config.toFile(), registrationConfig);
         ComptoirCli.Result generated = cli.run(registrationDir, registrationDir.resolve("generate-registration.log"),
                 Duration.ofSeconds(60), "generate-registration", "--config", config.toString(),

@@ -68,6 +68,15 @@ public final class ShiftSources {
     private static <T> T bind(JsonNode tree, Context ctx, Class<T> type) {
         ObjectNode settings = ((ObjectNode) tree).deepCopy();
         settings.remove("type");
+        // a schedule or calendar file is taken from the config file's folder, as every path of the config
+        JsonNode file = settings.get("file");
+        if (file != null && file.isTextual() && !file.asText().isBlank()) {
+            try {
+                settings.put("file", ctx.section().resolvePath(file.asText()).toString());
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new ConfigException(ctx.path() + ".file", "not a valid path: " + e.getReason());
+            }
+        }
         return ctx.section().bind(settings, ctx.path(), type);
     }
 

@@ -125,6 +125,25 @@ class YamlShiftSourceTest {
     }
 
     @Test
+    void aRelativeFileIsTakenFromTheConfigFilesFolderNotTheWorkingDirectory() throws Exception {
+        Path configFolder = Files.createDirectories(dir.resolve("etc-comptoir"));
+        Files.writeString(configFolder.resolve("planning.yaml"), """
+                templates:
+                  - {name: lundi, weeks: A, weekday: lundi, start: "18:00", end: "21:00", seats: 2}
+                """);
+        var section = coop.comptoir.testing.PluginConfigs.firstPlugin("""
+                homeserver: {server_name: coop.example}
+                plugins:
+                  - type: shifts
+                    source: {type: yaml, file: planning.yaml}
+                """, configFolder, java.util.Map.of());
+        ShiftSource source = ShiftSources.create(section.raw().get("source"),
+                new ShiftSources.Context(section, "plugins[0].source", PARIS, CYCLE, null));
+
+        assertThat(source.fetch(paris("2026-03-01T00:00"), paris("2026-03-03T00:00"))).hasSize(1);
+    }
+
+    @Test
     void aFileIsReadAtEveryFetch() throws Exception {
         Path file = dir.resolve("shifts.yaml");
         Files.writeString(file, """

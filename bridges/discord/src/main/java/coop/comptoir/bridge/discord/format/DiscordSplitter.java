@@ -39,7 +39,7 @@ public final class DiscordSplitter {
             throw new IllegalArgumentException("limit must be at least " + MIN_LIMIT + ": " + limit);
         }
         List<String> parts = new ArrayList<>();
-        String rest = content == null ? "" : HtmlToDiscord.strip(content);
+        String rest = content == null ? "" : DiscordWriter.strip(content);
         while (rest.length() > limit) {
             int budget = limit - (FENCE.length() + 1); // room to close a code block
             int cut = cut(rest, budget);

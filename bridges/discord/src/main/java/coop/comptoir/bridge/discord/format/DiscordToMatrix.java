@@ -1,5 +1,8 @@
 package coop.comptoir.bridge.discord.format;
 
+import coop.comptoir.bridge.text.MatrixHtmlWriter;
+import coop.comptoir.bridge.text.MatrixMarkup;
+import coop.comptoir.bridge.text.RichText;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -20,6 +23,9 @@ import java.util.Set;
  * {@code .m.rule.roomnotif} push rule cannot match it. Timestamps are written out in the
  * configured zone ({@value #DEFAULT_ZONE} by default) in French; the relative style {@code R} is
  * written as an absolute date since a bridged "in 3 hours" would go stale.
+ *
+ * <p>Goes through the neutral model: {@link DiscordReader} reads the markdown into a
+ * {@link RichText}, the engine's {@link MatrixHtmlWriter} writes it for Matrix.
  *
  * <p>Pure and thread-safe if the resolver is; never throws on any input.
  */
@@ -45,9 +51,11 @@ public final class DiscordToMatrix {
     public MatrixText convert(String content) {
         String source = content == null ? "" : content;
         try {
-            return new MatrixRenderer(resolver, zone, locale).render(MarkdownParser.parse(source));
+            RichText text = new DiscordReader(resolver, zone, locale).read(source);
+            MatrixMarkup out = new MatrixHtmlWriter(DiscordReader.directory(resolver)).write(text);
+            return new MatrixText(out.body(), out.html(), out.mentions());
         } catch (RuntimeException | StackOverflowError e) {
-            String body = MatrixRenderer.defuse(source);
+            String body = MatrixHtmlWriter.defuse(source);
             return new MatrixText(body, null, Set.of());
         }
     }

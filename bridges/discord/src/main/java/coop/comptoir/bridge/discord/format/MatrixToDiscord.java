@@ -1,6 +1,12 @@
 package coop.comptoir.bridge.discord.format;
 
+import coop.comptoir.api.id.MxcUri;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.bridge.text.MatrixHtmlReader;
+import coop.comptoir.bridge.text.MentionDirectory;
+import coop.comptoir.bridge.text.RichText;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -13,6 +19,9 @@ import java.util.Set;
  * {@code @Name}, pills to bridged rooms become {@code <#channel>}. A rich reply fallback
  * ({@code <mx-reply>}) is dropped. See {@link DiscordText} for how to send the result.
  *
+ * <p>Goes through the neutral model: the engine's {@link MatrixHtmlReader} reads the HTML into a
+ * {@link RichText}, {@link DiscordWriter} writes it as markdown.
+ *
  * <p>Supported HTML: {@code strong b em i cite u ins del s strike code pre (language-x) blockquote
  * a ul ol li span[data-mx-spoiler] h1-h6 br p div hr img table/tr} ; any other tag gives its text;
  * {@code script} and {@code style} give nothing. Discord has no nested quotes (they are flattened),
@@ -22,10 +31,35 @@ import java.util.Set;
  * <p>Pure and thread-safe if the resolver is; never throws on any input.
  */
 public final class MatrixToDiscord {
-    private final MentionResolver resolver;
+    private final MentionDirectory directory;
 
     public MatrixToDiscord(MentionResolver resolver) {
-        this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.directory = directory(Objects.requireNonNull(resolver, "resolver"));
+    }
+
+    /** The {@link MentionDirectory} view of a Discord mention resolver, for the HTML reader. */
+    private static MentionDirectory directory(MentionResolver resolver) {
+        return new MentionDirectory() {
+            @Override
+            public Optional<String> remoteUser(UserId user) {
+                return resolver.discordUserId(user).filter(Snowflakes::isSnowflake);
+            }
+
+            @Override
+            public Optional<String> displayName(UserId user) {
+                return resolver.displayName(user);
+            }
+
+            @Override
+            public Optional<String> remoteChannel(String roomIdOrAlias) {
+                return resolver.discordChannelId(roomIdOrAlias).filter(Snowflakes::isSnowflake);
+            }
+
+            @Override
+            public Optional<String> remoteEmoji(String mxcUri) {
+                return resolver.discordEmoji(MxcUri.parse(mxcUri)).map(CustomEmoji::markup);
+            }
+        };
     }
 
     /** The Discord message for a Matrix message; its content may exceed 2000 characters, see {@link DiscordText#split()}. */
@@ -36,9 +70,10 @@ public final class MatrixToDiscord {
         String html = message.formattedBody();
         if (html != null && !html.isBlank()) {
             try {
-                HtmlToDiscord converter = new HtmlToDiscord(resolver, message.mentions());
-                String content = converter.render(html);
-                return new DiscordText(content, converter.pinged());
+                RichText text = new MatrixHtmlReader(directory).read(html);
+                DiscordWriter writer = new DiscordWriter(message.mentions());
+                String content = writer.render(text);
+                return new DiscordText(content, writer.pinged());
             } catch (RuntimeException | StackOverflowError e) {
                 // fall back on the plain body below: a malformed formatted_body must not lose the message
             }

@@ -12,6 +12,13 @@
  *       message going to Matrix.</li>
  * </ul>
  *
+ * <p>Both go through the engine's network-neutral model ({@link coop.comptoir.bridge.text}): the
+ * Matrix side (HTML read with jsoup, HTML and body written, pills and {@code m.mentions}) lives
+ * there; this package holds only the Discord side: {@code MarkdownParser} and
+ * {@code DiscordReader} (markdown to the model), {@code DiscordWriter} (the model to markdown,
+ * with {@link coop.comptoir.bridge.discord.format.DiscordMarkdown} escaping), the splitter, and
+ * the two resolvers, seen by the engine as a {@link coop.comptoir.bridge.text.MentionDirectory}.
+ *
  * <p>Common contract: the converters never throw on user input (any string, any HTML, any
  * markdown); they are immutable and thread-safe as long as the resolver they were given is. The
  * resolvers are called on the converting thread and must not block for long: they are meant to

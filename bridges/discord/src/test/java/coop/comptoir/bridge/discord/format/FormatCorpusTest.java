@@ -70,7 +70,7 @@ class FormatCorpusTest {
                 assertThat(back.formattedBody()).isNull();
                 assertThat(back.body()).isEqualTo(in.body());
             } else {
-                String html = back.formattedBody() != null ? back.formattedBody() : MatrixRenderer.escape(back.body()).replace("\n", "<br>");
+                String html = back.formattedBody() != null ? back.formattedBody() : coop.comptoir.bridge.text.MatrixHtmlWriter.escape(back.body()).replace("\n", "<br>");
                 assertThat(normalise(html)).isEqualTo(normalise(in.formattedBody()));
             }
         }

@@ -118,19 +118,6 @@ class MentionsTest {
     }
 
     @Test
-    void permalinksInAllSpellings() {
-        assertThat(MatrixLinks.parse("https://matrix.to/#/@alice:example.org")).contains(new MatrixLinks.UserTarget(UserId.of("@alice:example.org")));
-        assertThat(MatrixLinks.parse("https://matrix.to/#/%40alice%3Aexample.org?via=x")).contains(new MatrixLinks.UserTarget(UserId.of("@alice:example.org")));
-        assertThat(MatrixLinks.parse("matrix:u/alice:example.org?action=chat")).contains(new MatrixLinks.UserTarget(UserId.of("@alice:example.org")));
-        assertThat(MatrixLinks.parse("matrix:r/general:example.org")).contains(new MatrixLinks.RoomTarget("#general:example.org"));
-        assertThat(MatrixLinks.parse("matrix:roomid/abc:example.org")).contains(new MatrixLinks.RoomTarget("!abc:example.org"));
-        assertThat(MatrixLinks.parse("https://matrix.to/#/!abc:example.org/$event")).isEmpty();
-        assertThat(MatrixLinks.parse("matrix:roomid/abc:example.org/e/event")).isEmpty();
-        assertThat(MatrixLinks.parse("https://matrix.to/#/@bad user")).isEmpty();
-        assertThat(MatrixLinks.parse("https://example.org/#/@alice:example.org")).isEmpty();
-    }
-
-    @Test
     void aFailingResolverMeansUnknown() {
         MentionResolver broken = new MentionResolver() {
             @Override

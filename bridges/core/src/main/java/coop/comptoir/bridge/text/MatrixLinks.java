@@ -1,28 +1,41 @@
-package coop.comptoir.bridge.discord.format;
+package coop.comptoir.bridge.text;
 
 import coop.comptoir.api.id.UserId;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
-/** Reads and writes Matrix permalinks ({@code https://matrix.to/#/…} and {@code matrix:} URIs). */
-final class MatrixLinks {
+/**
+ * Reads and writes Matrix permalinks ({@code https://matrix.to/#/…} and {@code matrix:} URIs), the
+ * links behind user and room pills. Pure; never throws on a bad link (it is simply no pill).
+ */
+public final class MatrixLinks {
     private MatrixLinks() {}
 
     /** What a permalink points at: a user, or a room (ID or alias). Event links are not pills. */
-    sealed interface Target permits UserTarget, RoomTarget {}
+    public sealed interface Target permits UserTarget, RoomTarget {}
 
-    record UserTarget(UserId user) implements Target {}
+    /**
+     * A user pill.
+     *
+     * @param user the user
+     */
+    public record UserTarget(UserId user) implements Target {}
 
-    /** @param reference a room ID {@code !…} or an alias {@code #…} */
-    record RoomTarget(String reference) implements Target {}
+    /**
+     * A room pill.
+     *
+     * @param reference a room ID {@code !…} or an alias {@code #…}
+     */
+    public record RoomTarget(String reference) implements Target {}
 
-    static String permalink(String identifier) {
+    /** The {@code https://matrix.to/#/} link of a user ID, room ID or alias. */
+    public static String permalink(String identifier) {
         return "https://matrix.to/#/" + identifier;
     }
 
     /** The user or room a link is a pill for; empty for any other link (including event links). */
-    static Optional<Target> parse(String href) {
+    public static Optional<Target> parse(String href) {
         if (href == null) {
             return Optional.empty();
         }

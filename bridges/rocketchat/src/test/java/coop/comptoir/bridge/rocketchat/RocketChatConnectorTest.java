@@ -1,0 +1,291 @@
+package coop.comptoir.bridge.rocketchat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import coop.comptoir.api.id.EventId;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.text.TextSettings;
+import coop.comptoir.bridge.api.BridgeException;
+import coop.comptoir.bridge.api.MatrixContent;
+import coop.comptoir.bridge.api.MatrixSender;
+import coop.comptoir.bridge.api.OutgoingAttachment;
+import coop.comptoir.bridge.api.OutgoingRemoteMessage;
+import coop.comptoir.bridge.api.RemoteChannelId;
+import coop.comptoir.bridge.api.RemoteEvent;
+import coop.comptoir.bridge.api.RemoteMessageId;
+import coop.comptoir.bridge.rocketchat.format.RocketMarkdown;
+import coop.comptoir.testing.rocketchat.FakeMessage;
+import coop.comptoir.testing.rocketchat.FakeRocketChat;
+import coop.comptoir.testing.rocketchat.FakeRoom;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** The connector against the fake Rocket.Chat: what it sends, what it hands the engine, how it survives failures. */
+class RocketChatConnectorTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String TOKEN = "rc-secret-token-0123456789";
+    private final OkHttpClient http = new OkHttpClient();
+    private FakeRocketChat rc;
+    private FakeRoom general;
+    private RecordingHost host;
+    private RocketChatConnector connector;
+    private final MatrixSender alice = new MatrixSender(UserId.of("@alice:comptoir.test"), "Alice Matrix",
+            Optional.of(URI.create("https://comptoir.example/avatar/alice")));
+
+    @BeforeEach
+    void start() {
+        rc = FakeRocketChat.start(TOKEN);
+        general = rc.room("general");
+        host = new RecordingHost().link(general.id());
+    }
+
+    @AfterEach
+    void stop() {
+        if (connector != null) {
+            connector.close();
+        }
+        rc.close();
+        rc.assertNoSpecViolations();
+    }
+
+    private RocketChatConnector connector(String token) {
+        RocketChatConfig c = new RocketChatConfig(rc.url(), rc.bot().id(), token, 1000L);
+        connector = new RocketChatConnector(c, http, LoggerFactory.getLogger("test"), new RocketMarkdown(),
+                TextSettings.DEFAULT.withLanguage("en"));
+        return connector;
+    }
+
+    private RocketChatConnector started() throws Exception {
+        connector(TOKEN).start(host);
+        FakeRocketChat.await(() -> host.connection.stream().anyMatch(s -> s.startsWith("up")), WAIT, "connected");
+        return connector;
+    }
+
+    private static OutgoingRemoteMessage text(MatrixSender sender, String body, String eventId) {
+        return new OutgoingRemoteMessage(sender, MatrixContent.text(body), Optional.empty(), Optional.empty(), List.of(),
+                Optional.of(EventId.of(eventId)));
+    }
+
+    @Test
+    void startsWithTheVersionInTheStatusAndRefusesTooOldServersAndBadTokens() throws Exception {
+        started();
+        assertThat(host.connection).contains("up: Rocket.Chat 7.4.0");
+        rc.ping();
+        FakeRocketChat.await(() -> rc.pongsReceived() == 1, WAIT, "the connector's pong");
+        assertThat(rc.frames()).anyMatch(f -> f.startsWith("<- ") && f.contains("\"resume\""))
+                .noneMatch(f -> f.contains("\"method\"") && !f.contains("\"login\""));
+        connector.close();
+
+        rc.version("5.4.2");
+        assertThatThrownBy(() -> connector(TOKEN).start(host)).hasMessageContaining("5.4.2 ")
+                .hasMessageContaining("6.x to 8.x");
+        connector.close();
+        rc.version("7.4.0");
+        assertThatThrownBy(() -> connector("wrong-token").start(host)).hasMessageContaining("token")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wrong-token"));
+    }
+
+    @Test
+    void startsWhileRocketChatIsDownAndConnectsWhenItIsBack() throws Exception {
+        rc.outage(true);
+        connector(TOKEN).start(host); // an unreachable network is not a configuration error
+        assertThat(host.connection).isEmpty();
+        rc.outage(false);
+        FakeRocketChat.await(() -> host.connection.stream().anyMatch(s -> s.startsWith("up")), Duration.ofSeconds(20), "connected");
+        FakeMessage m = rc.userSays(general.id(), "alice", "enfin");
+        host.await(RemoteEvent.Message.class, e -> e.id().value().equals(m.id()), WAIT);
+    }
+
+    @Test
+    void humansMessagesEditsDeletesReactionsAndThreadsReachTheEngine() throws Exception {
+        started();
+        FakeMessage m = rc.userSays(general.id(), "alice", "*Salut* @bob, et @all");
+        RemoteEvent.Message got = host.await(RemoteEvent.Message.class, e -> e.id().value().equals(m.id()), WAIT);
+        assertThat(got.sender().displayName()).isEqualTo("Alice");
+        assertThat(got.content().html().orElseThrow()).contains("<strong>Salut</strong>")
+                .contains("https://matrix.to/#/@_rocketchat_" + rc.user("bob").id() + ":comptoir.test");
+        assertThat(got.content().mentions()).containsExactly(UserId.of("@_rocketchat_" + rc.user("bob").id() + ":comptoir.test"));
+
+        FakeMessage hook = rc.integrationSays(general.id(), "bob", "Caisse (webhook)", "Clôture faite");
+        RemoteEvent.Message fromHook = host.await(RemoteEvent.Message.class, e -> e.id().value().equals(hook.id()), WAIT);
+        assertThat(fromHook.sender().displayName()).isEqualTo("Caisse (webhook)");
+        assertThat(fromHook.sender().id().value()).as("not bob's own ghost").isNotEqualTo(rc.user("bob").id());
+        rc.userEdits(m.id(), "Salut à toutes et tous");
+        RemoteEvent.Edit edit = host.await(RemoteEvent.Edit.class, e -> e.id().value().equals(m.id()), WAIT);
+        assertThat(edit.content().body()).isEqualTo("Salut à toutes et tous");
+        rc.userReacts(m.id(), "bob", ":thumbsup:", true);
+        RemoteEvent.Reaction r = host.await(RemoteEvent.Reaction.class, e -> e.added(), WAIT);
+        assertThat(r.key()).isEqualTo("👍");
+        assertThat(r.sender().id().value()).isEqualTo(rc.user("bob").id());
+        rc.userReacts(m.id(), "bob", ":thumbsup:", false);
+        host.await(RemoteEvent.Reaction.class, e -> !e.added(), WAIT);
+        FakeMessage reply = rc.userSaysInThread(general.id(), "bob", m.id(), "dans le fil");
+        RemoteEvent.Message inThread = host.await(RemoteEvent.Message.class, e -> e.id().value().equals(reply.id()), WAIT);
+        assertThat(inThread.threadRoot()).contains(new RemoteMessageId(m.id()));
+        rc.userDeletes(m.id());
+        host.await(RemoteEvent.Delete.class, e -> e.id().value().equals(m.id()), WAIT);
+        assertThat(host.all(RemoteEvent.Edit.class)).as("a reaction is not an edit").hasSize(1);
+        assertThat(host.all(RemoteEvent.Message.class)).hasSize(3);
+    }
+
+    @Test
+    void aRetriedSendIsPostedOnceWithTheSendersNameAndTheBotsEchoIsDropped() throws Exception {
+        started();
+        RemoteChannelId channel = new RemoteChannelId(general.id());
+        List<RemoteMessageId> first = connector.send(channel, text(alice, "Bonjour @here", "$abc:comptoir.test"));
+        List<RemoteMessageId> again = connector.send(channel, text(alice, "Bonjour @here", "$abc:comptoir.test"));
+        assertThat(again).isEqualTo(first);
+        assertThat(first.get(0).value()).matches("[0-9A-Za-z]{17}");
+        assertThat(rc.created()).singleElement().satisfies(m -> {
+            assertThat(m.alias()).isEqualTo("Alice Matrix");
+            assertThat(m.avatar()).isEqualTo("https://comptoir.example/avatar/alice");
+            assertThat(m.text()).isEqualTo("Bonjour @\u200Bhere");
+        });
+        rc.userSays(general.id(), "bob", "après");
+        host.await(RemoteEvent.Message.class, e -> e.content().body().equals("après"), WAIT);
+        assertThat(host.all(RemoteEvent.Message.class)).as("the bot's own post never comes back").hasSize(1);
+
+        List<RemoteMessageId> inThread = connector.send(channel, new OutgoingRemoteMessage(alice, MatrixContent.text("oui"),
+                Optional.empty(), Optional.of(first.get(0)), List.of(), Optional.of(EventId.of("$def:comptoir.test"))));
+        assertThat(rc.message(inThread.get(0).value()).orElseThrow().threadId()).isEqualTo(first.get(0).value());
+        connector.edit(channel, first.get(0), text(alice, "Bonsoir", "$ghi:comptoir.test"));
+        assertThat(rc.message(first.get(0).value()).orElseThrow().text()).isEqualTo("Bonsoir");
+        connector.react(channel, first.get(0), alice, "👍", true);
+        assertThat(rc.message(first.get(0).value()).orElseThrow().reactions()).containsKey(":thumbsup:");
+        connector.delete(channel, first.get(0));
+        connector.delete(channel, first.get(0)); // already gone: not an error
+        assertThat(rc.message(first.get(0).value()).orElseThrow().deleted()).isTrue();
+    }
+
+    @Test
+    void quotesAreRepliesBothWays() throws Exception {
+        started();
+        FakeMessage question = rc.userSays(general.id(), "alice", "Qui ferme ce soir ?");
+        FakeMessage answer = rc.userQuotes(general.id(), "bob", question.id(), "Moi !");
+        RemoteEvent.Message got = host.await(RemoteEvent.Message.class, e -> e.id().value().equals(answer.id()), WAIT);
+        assertThat(got.replyTo()).contains(new RemoteMessageId(question.id()));
+        assertThat(got.content().body()).isEqualTo("Moi !");
+
+        List<RemoteMessageId> ids = connector.send(new RemoteChannelId(general.id()), new OutgoingRemoteMessage(alice,
+                MatrixContent.text("Je peux aussi"), Optional.of(new RemoteMessageId(question.id())), Optional.empty(), List.of(),
+                Optional.of(EventId.of("$q:comptoir.test"))));
+        assertThat(rc.message(ids.get(0).value()).orElseThrow().text())
+                .isEqualTo("[ ](" + rc.url() + "/channel/general?msg=" + question.id() + ") Je peux aussi");
+    }
+
+    @Test
+    void theBotsReactionStaysWhileAMatrixUserStillReacts() throws Exception {
+        started();
+        RemoteChannelId channel = new RemoteChannelId(general.id());
+        FakeMessage m = rc.userSays(general.id(), "bob", "Arrivage de pommes");
+        MatrixSender carol = new MatrixSender(UserId.of("@carol:comptoir.test"), "Carol", Optional.empty());
+        connector.react(channel, new RemoteMessageId(m.id()), alice, "👍", true);
+        connector.react(channel, new RemoteMessageId(m.id()), carol, "👍", true);
+        connector.react(channel, new RemoteMessageId(m.id()), alice, "👍", false);
+        assertThat(rc.message(m.id()).orElseThrow().reactions()).containsKey(":thumbsup:");
+        connector.react(channel, new RemoteMessageId(m.id()), carol, "👍", false);
+        assertThat(rc.message(m.id()).orElseThrow().reactions()).isEmpty();
+    }
+
+    @Test
+    void aLongTextIsPostedInPartsEachWithItsOwnStableId() throws Exception {
+        started();
+        String line = "Une ligne de compte rendu de l'assemblée générale.\n";
+        String body = line.repeat(250); // about 13,000 characters
+        List<RemoteMessageId> ids = connector.send(new RemoteChannelId(general.id()), text(alice, body, "$long:comptoir.test"));
+        assertThat(ids).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(connector.send(new RemoteChannelId(general.id()), text(alice, body, "$long:comptoir.test"))).isEqualTo(ids);
+        assertThat(rc.created()).hasSize(ids.size());
+        assertThat(String.join("\n", rc.created().stream().map(FakeMessage::text).toList()).strip()).isEqualTo(body.strip());
+    }
+
+    @Test
+    void withoutMessageImpersonateTheNameIsWrittenInTheTextAndTheStatusSaysSo() throws Exception {
+        rc.impersonatePermission(false);
+        started();
+        connector.send(new RemoteChannelId(general.id()), text(alice, "Bonjour", "$a:comptoir.test"));
+        connector.send(new RemoteChannelId(general.id()), text(alice, "Encore", "$b:comptoir.test"));
+        assertThat(rc.created()).extracting(FakeMessage::text).containsExactly("**Alice Matrix**: Bonjour", "**Alice Matrix**: Encore");
+        assertThat(rc.created()).allSatisfy(m -> assertThat(m.alias()).isNull());
+        assertThat(host.connection.get(host.connection.size() - 1)).contains("message-impersonate");
+        long refused = rc.requests().stream().filter(c -> c.is("POST", "/api/v1/chat.sendMessage") && c.status() == 400).count();
+        assertThat(refused).as("the refusal is learnt once").isEqualTo(1);
+    }
+
+    @Test
+    void rateLimitsAndOutagesAreRetryableWithTheAdvertisedWait() throws Exception {
+        started();
+        rc.rateLimitNext(1, Duration.ofSeconds(7));
+        assertThatThrownBy(() -> connector.send(new RemoteChannelId(general.id()), text(alice, "x", "$r:comptoir.test")))
+                .isInstanceOfSatisfying(BridgeException.class, e -> {
+                    assertThat(e.isRetryable()).isTrue();
+                    assertThat(e.retryAfter().orElseThrow()).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(8));
+                });
+        rc.outage(true);
+        assertThatThrownBy(() -> connector.send(new RemoteChannelId(general.id()), text(alice, "x", "$r:comptoir.test")))
+                .isInstanceOfSatisfying(BridgeException.class, e -> assertThat(e.isRetryable()).isTrue());
+        rc.outage(false);
+        connector.send(new RemoteChannelId(general.id()), text(alice, "x", "$r:comptoir.test"));
+        assertThat(rc.created()).hasSize(1);
+    }
+
+    @Test
+    void aDroppedConnectionComesBackAndTheHistoryGivesWhatWasMissedInOrder() throws Exception {
+        started();
+        RemoteChannelId channel = new RemoteChannelId(general.id());
+        FakeMessage before = rc.userSays(general.id(), "alice", "avant");
+        host.await(RemoteEvent.Message.class, e -> e.id().value().equals(before.id()), WAIT);
+        rc.outage(true);
+        rc.dropWebSockets();
+        FakeRocketChat.await(() -> host.connection.stream().anyMatch(s -> s.startsWith("down")), WAIT, "down");
+        rc.userSays(general.id(), "alice", "un");
+        rc.userSays(general.id(), "bob", "deux");
+        rc.userSays(general.id(), "alice", "trois");
+        rc.outage(false);
+        FakeRocketChat.await(() -> host.connection.stream().filter(s -> s.startsWith("up")).count() == 2, Duration.ofSeconds(20), "back up");
+        List<RemoteEvent.Message> missed = connector.messagesAfter(channel, Optional.of(new RemoteMessageId(before.id())), 50);
+        assertThat(missed).extracting(m -> m.content().body()).containsExactly("un", "deux", "trois");
+        assertThat(connector.messagesAfter(channel, Optional.of(missed.get(1).id()), 50)).extracting(m -> m.content().body())
+                .containsExactly("trois");
+        assertThat(connector.currentPosition(channel)).contains(missed.get(2).id());
+        FakeMessage live = rc.userSays(general.id(), "bob", "en direct");
+        host.await(RemoteEvent.Message.class, e -> e.id().value().equals(live.id()), WAIT);
+    }
+
+    @Test
+    void filesCrossBothWaysWithinTheSizeLimit() throws Exception {
+        started();
+        RemoteChannelId channel = new RemoteChannelId(general.id());
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G'};
+        List<RemoteMessageId> ids = connector.send(channel, new OutgoingRemoteMessage(alice, MatrixContent.text("la photo"),
+                Optional.empty(), Optional.empty(), List.of(new OutgoingAttachment("photo.png", "image/png", png)),
+                Optional.of(EventId.of("$f:comptoir.test"))));
+        FakeMessage posted = rc.message(ids.get(0).value()).orElseThrow();
+        assertThat(posted.fileName()).isEqualTo("photo.png");
+        assertThat(posted.text()).isEqualTo("**Alice Matrix**: la photo");
+        assertThatThrownBy(() -> connector.send(channel, new OutgoingRemoteMessage(alice, MatrixContent.text(""), Optional.empty(),
+                Optional.empty(), List.of(new OutgoingAttachment("big.bin", "application/octet-stream", new byte[2000])),
+                Optional.of(EventId.of("$g:comptoir.test"))))).isInstanceOfSatisfying(BridgeException.class,
+                e -> assertThat(e.isRetryable()).isFalse());
+
+        FakeMessage up = rc.userUploads(general.id(), "bob", "menu.pdf", "application/pdf", new byte[] {1, 2, 3});
+        RemoteEvent.Message got = host.await(RemoteEvent.Message.class, e -> e.id().value().equals(up.id()), WAIT);
+        assertThat(got.attachments()).singleElement().satisfies(a -> {
+            assertThat(a.fileName()).isEqualTo("menu.pdf");
+            assertThat(a.contentType()).isEqualTo("application/pdf");
+        });
+        assertThat(connector.download(got.attachments().get(0).url(), 100)).containsExactly(1, 2, 3);
+        assertThatThrownBy(() -> connector.download(got.attachments().get(0).url(), 2)).isInstanceOf(BridgeException.class);
+        assertThat(connector.maxUploadBytes(channel)).isEqualTo(1000);
+        assertThat(Set.copyOf(rc.undescribedRoutes())).allMatch(r -> r.contains("/api/info") || r.contains("/file-upload/"));
+    }
+}

@@ -1,0 +1,49 @@
+package coop.comptoir.bridge.rocketchat.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.bridge.api.MatrixContent;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RocketMarkdownTest {
+    private final RocketText text = new RocketMarkdown();
+    private final UserId bobGhost = UserId.of("@_rocketchat_bob1:comptoir.test");
+
+    private static MatrixContent html(String body, String html) {
+        return new MatrixContent("m.text", body, Optional.of(html), Set.of());
+    }
+
+    @Test
+    void rocketMarkdownBecomesMatrixHtml() {
+        MatrixContent c = text.toMatrix("*gras* _penché_ ~barré~ `code` [site](https://coop.example) @bob", Map.of("bob", bobGhost));
+        assertThat(c.html().orElseThrow()).isEqualTo("<strong>gras</strong> <em>penché</em> <del>barré</del> <code>code</code>"
+                + " <a href=\"https://coop.example\">site</a> <a href=\"https://matrix.to/#/@_rocketchat_bob1:comptoir.test\">@bob</a>");
+        assertThat(c.body()).isEqualTo("gras penché barré code site (https://coop.example) @bob");
+        assertThat(c.mentions()).containsExactly(bobGhost);
+        assertThat(text.toMatrix("> cité\nréponse", Map.of()).html().orElseThrow()).isEqualTo("<blockquote>cité</blockquote>réponse");
+        assertThat(text.toMatrix("```\nx < y\n```", Map.of()).html().orElseThrow()).isEqualTo("<pre><code>x &lt; y\n</code></pre>");
+        assertThat(text.toMatrix("tout simple", Map.of()).html()).isEmpty();
+    }
+
+    @Test
+    void matrixHtmlBecomesRocketMarkdownWithGhostPillsAsMentions() {
+        String out = text.toRocket(html("x", "<p><strong>Gras</strong> et <em>penché</em>, <a href=\"https://matrix.to/#/@_rocketchat_bob1:comptoir.test\">Bob</a>"
+                + " et <a href=\"https://matrix.to/#/@carol:comptoir.test\">Carol</a> <a href=\"https://coop.example\">lien</a></p>"),
+                u -> u.equals(bobGhost) ? Optional.of("bob") : Optional.empty());
+        assertThat(out).isEqualTo("*Gras* et _penché_, @bob et Carol [lien](https://coop.example)");
+        assertThat(text.toRocket(html("x", "<blockquote>a</blockquote><pre><code>b\n</code></pre>"), u -> Optional.empty()))
+                .isEqualTo("> a\n\n```\nb\n```");
+    }
+
+    @Test
+    void roomWideMentionsAreDefusedBothWays() {
+        assertThat(text.toRocket(MatrixContent.text("@all @here @All regardez"), u -> Optional.empty()))
+                .isEqualTo("@\u200Ball @\u200Bhere @\u200BAll regardez");
+        assertThat(text.toMatrix("coucou @room", Map.of()).body()).isEqualTo("coucou @\u200Broom");
+        assertThat(text.toMatrix("écrivez à alice@all.example", Map.of()).body()).isEqualTo("écrivez à alice@all.example");
+    }
+}
