@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import net.dv8tion.jda.api.entities.Message;
+import net.dv8tion.jda.api.entities.MessageHistory;
 import net.dv8tion.jda.api.entities.channel.concrete.ThreadChannel;
 import net.dv8tion.jda.api.entities.channel.middleman.MessageChannel;
 import net.dv8tion.jda.api.entities.channel.middleman.StandardGuildMessageChannel;
@@ -44,6 +45,8 @@ import org.slf4j.Logger;
  */
 final class ToDiscord {
     private static final int MAX_FILES_PER_MESSAGE = 10;
+    /** How far back a message sent before a crash is looked for: 1,000 messages. */
+    private static final int LOOKUP_PAGES = 10;
     /** Discord takes at most 100 users in {@code allowed_mentions.users}. */
     static final int MAX_PINGED_USERS = 100;
     /** Message flag: a thread was started from this message. */
@@ -137,7 +140,7 @@ final class ToDiscord {
 
     /**
      * Webhook sends carry no idempotency key: after a crash mid-send (or a lost answer), the channel's
-     * last 50 messages are searched for the pieces {@link #send} would post, by one of the bridge's
+     * messages since {@code notBefore} (at most the last 1,000) are searched for the pieces {@link #send} would post, by one of the bridge's
      * webhooks, in order, none linked yet. Messages in threads and with files are not searched (sent again: a
      * known limit). May block.
      */
@@ -154,7 +157,17 @@ final class ToDiscord {
                 return List.of();
             }
             String hook = webhooks.forChannel(target).id();
-            List<Message> recent = new ArrayList<>(target.getHistory().retrievePast(50).complete());
+            // Back to notBefore, a page of 100 at a time: a queue stalled by restarts in a busy channel
+            // may have its message far behind the last few.
+            MessageHistory history = target.getHistory();
+            List<Message> recent = new ArrayList<>();
+            for (int page = 0; page < LOOKUP_PAGES; page++) {
+                List<Message> older = history.retrievePast(100).complete();
+                recent.addAll(older);
+                if (older.size() < 100 || older.get(older.size() - 1).getTimeCreated().toInstant().isBefore(notBefore)) {
+                    break;
+                }
+            }
             Collections.reverse(recent); // oldest first
             List<Message> candidates = recent.stream()
                     // the channel's webhook now, or one of the bridge's made by an earlier run
