@@ -126,7 +126,7 @@ public final class ComptoirRuntime implements AutoCloseable {
         ComptoirConfig.PluginRoutes routeLimits = as.pluginRoutes();
         this.routeWorkers = PluginRoutes.executor(routeLimits.threads(), routeLimits.queue());
         this.pluginRoutes = new PluginRoutes(new PluginRoutes.Serving(routeWorkers, routeLimits.maxReceiving(),
-                Duration.ofSeconds(routeLimits.bodyTimeoutSeconds())));
+                routeLimits.bodyTimeout()));
                 // Two threads: becomeReady() holds one until the homeserver answers; the periodic tasks need the other.
         this.housekeeping = Executors.newScheduledThreadPool(2, named("comptoir-housekeeping"));
         TransactionJournal[] journalRef = new TransactionJournal[1];
@@ -158,7 +158,7 @@ public final class ComptoirRuntime implements AutoCloseable {
 
         addInstance(CorePlugin.INSTANCE_ID, null, Namespaces.NONE, clock, ctx -> new CorePlugin(ctx));
         for (PluginCatalog.Instance i : catalog.instances(config)) {
-            addInstance(i.id(), i.config(), i.factory().namespaces(i.config()), pluginClock, i.factory()::create);
+            addInstance(i.id(), i.config(), i.namespaces(), pluginClock, i::create);
         }
 
         this.server = new AppserviceServer(
@@ -201,11 +201,11 @@ public final class ComptoirRuntime implements AutoCloseable {
     }
 
     /** Starts a runtime; returns once the listener is open (readiness comes later, see {@link #isReady()}). */
-    public static ComptoirRuntime start(ComptoirConfig config, List<PluginFactory> factories) throws Exception {
+    public static ComptoirRuntime start(ComptoirConfig config, List<? extends PluginFactory<?>> factories) throws Exception {
         return start(config, factories, Clock.systemUTC());
     }
 
-    public static ComptoirRuntime start(ComptoirConfig config, List<PluginFactory> factories, Clock clock) throws Exception {
+    public static ComptoirRuntime start(ComptoirConfig config, List<? extends PluginFactory<?>> factories, Clock clock) throws Exception {
         return start(config, factories, clock, clock);
     }
 
@@ -214,7 +214,7 @@ public final class ComptoirRuntime implements AutoCloseable {
      * tests shift it (see {@link coop.comptoir.internal.clock.OffsetFileClock}); the runtime itself,
      * the core commands and Quartz keep {@code clock} and the system time.
      */
-    public static ComptoirRuntime start(ComptoirConfig config, List<PluginFactory> factories, Clock clock, Clock pluginClock)
+    public static ComptoirRuntime start(ComptoirConfig config, List<? extends PluginFactory<?>> factories, Clock clock, Clock pluginClock)
             throws Exception {
         ComptoirRuntime rt = new ComptoirRuntime(config, new PluginCatalog(factories), clock, pluginClock);
         try {
@@ -262,7 +262,7 @@ public final class ComptoirRuntime implements AutoCloseable {
     private void becomeReady() {
         ComptoirConfig.Appservice as = config.appservice();
         LinkCheck check = new LinkCheck(matrix, as.id(), firstTransaction,
-                Duration.ofSeconds(as.firstTransactionWaitSeconds()));
+                as.firstTransactionWait());
         long delay = 1_000;
         while (!closing) {
             try {

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * {@code M_UNRECOGNIZED}) is checked another way: {@code whoami} with the {@code as_token} must name
  * the bot (Comptoir reaches the homeserver, which knows this appservice), then the first transaction
  * the homeserver sends proves the other direction. A fresh homeserver where nothing happened yet
- * may send none: after {@code appservice.first_transaction_wait_seconds} (30 s by default) the link
+ * may send none: after {@code appservice.first_transaction_wait} (30s by default) the link
  * counts as proven by {@code whoami} alone, and the log says so.
  */
 final class LinkCheck {

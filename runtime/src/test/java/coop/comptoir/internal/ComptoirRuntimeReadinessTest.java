@@ -119,7 +119,7 @@ class ComptoirRuntimeReadinessTest {
 
     @Test
     void withoutAnyTransactionWhoamiAloneCountsAfterTheConfiguredWaitAndALaterOneCompletesIt() throws Exception {
-        try (ComptoirRuntime rt = ComptoirRuntime.start(config("first_transaction_wait_seconds: 1"), List.of())) {
+        try (ComptoirRuntime rt = ComptoirRuntime.start(config("first_transaction_wait: 1s"), List.of())) {
             waitFor(() -> health(rt).startsWith("200"));
             assertThat(health(rt)).isEqualTo("200 {\"status\":\"ready\",\"check\":\"whoami\",\"version\":\"" + VERSION + "\"}");
 

@@ -39,7 +39,12 @@ class ComptoirRuntimeRestartTest {
     Path dir;
 
     /** Instances record the event IDs they are called with; {@code failing} ("instance eventId") throw a store failure. */
-    static final class Witness implements PluginFactory {
+    static final class Witness implements PluginFactory<com.fasterxml.jackson.databind.JsonNode> {
+        @Override
+        public Class<com.fasterxml.jackson.databind.JsonNode> configType() {
+            return com.fasterxml.jackson.databind.JsonNode.class;
+        }
+
         final Map<String, List<String>> calls = new ConcurrentHashMap<>();
         final Set<String> failing;
 
@@ -53,7 +58,7 @@ class ComptoirRuntimeRestartTest {
         }
 
         @Override
-        public Plugin create(PluginContext context) {
+        public Plugin create(com.fasterxml.jackson.databind.JsonNode config, PluginContext context) {
             String id = context.instanceId();
             List<String> mine = calls.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>());
             context.events().onMessage(e -> {

@@ -73,6 +73,17 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
         this.log = LoggerFactory.getLogger("plugin." + instanceId);
     }
 
+    /**
+     * Creates an instance as the runtime would: its section bound to {@code factory}'s config
+     * type and checked ({@link PluginConfigs#bind}), then {@link PluginFactory#create} with this
+     * context.
+     *
+     * @throws coop.comptoir.api.plugin.ConfigException listing every problem of the section
+     */
+    public <C> coop.comptoir.api.plugin.Plugin create(coop.comptoir.api.plugin.PluginFactory<C> factory) throws Exception {
+        return factory.create(PluginConfigs.bind(factory, config), this);
+    }
+
     /** A context for the instance {@code instanceId} of a plugin of type {@code type}, storing in {@code dir}. */
     public static Builder builder(String type, String instanceId, Path dir) {
         return new Builder(type, instanceId, dir);

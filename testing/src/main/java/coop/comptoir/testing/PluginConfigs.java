@@ -1,7 +1,11 @@
 package coop.comptoir.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import coop.comptoir.api.config.Problems;
+import coop.comptoir.api.plugin.ConfigException;
 import coop.comptoir.api.plugin.PluginConfig;
+import coop.comptoir.api.plugin.PluginFactory;
+import coop.comptoir.internal.config.PluginCatalog;
 import coop.comptoir.internal.config.ComptoirConfig.PluginSection;
 import coop.comptoir.internal.config.ConfigLoader;
 import coop.comptoir.internal.config.PluginConfigImpl;
@@ -21,6 +25,38 @@ public final class PluginConfigs {
      */
     public static PluginConfig of(String type, String path, JsonNode settings, String serverName) {
         return new PluginConfigImpl(new PluginSection(type, type, true, settings, path), serverName);
+    }
+
+    /**
+     * Binds a section to {@code factory}'s config type and runs its {@link PluginFactory#validate},
+     * exactly as {@code check-config} and the start-up do.
+     *
+     * @return the collector holding every problem and warning (with key paths)
+     */
+    public static <C> Problems check(PluginFactory<C> factory, PluginConfig section) {
+        Problems problems = Problems.root(section.path());
+        PluginCatalog.bind(factory, impl(section), problems);
+        return problems;
+    }
+
+    /**
+     * The config {@code factory} would receive for {@code section}, bound and checked as the
+     * runtime does.
+     *
+     * @throws ConfigException listing every problem with its key path
+     */
+    public static <C> C bind(PluginFactory<C> factory, PluginConfig section) {
+        Problems problems = Problems.root(section.path());
+        C bound = PluginCatalog.bind(factory, impl(section), problems);
+        problems.throwIfAny();
+        return bound;
+    }
+
+    private static PluginConfigImpl impl(PluginConfig section) {
+        if (section instanceof PluginConfigImpl impl) {
+            return impl;
+        }
+        throw new IllegalArgumentException("not a section made by PluginConfigs: " + section);
     }
 
     /**

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 
 /**
- * One plugin instance's config section, still as a tree until the factory binds it to its own
- * record with {@link #bind(Class)}.
+ * One plugin instance's config section: where it is ({@link #path()}), on which homeserver, and
+ * its tree. The runtime binds it once to the factory's {@link PluginFactory#configType()} and hands
+ * the record to the factory; {@link #bind} is for a tree a plugin keeps as such.
  */
 public interface PluginConfig {
     /** The key path of this section in the config file, e.g. {@code plugins[1]}, for error messages. */

@@ -38,9 +38,8 @@ public final class CheckConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ComptoirConfig loaded = Checks.load(config.file(), config.env(context, spec.commandLine().getErr()));
-        PluginCatalog catalog = Checks.catalog(context, loaded);
-        Checks.Ready ready = Checks.ready(loaded, catalog, config.file());
+        Checks.Ready ready = Checks.ready(context, config.file(), config.env(context, spec.commandLine().getErr()));
+        PluginCatalog catalog = ready.catalog();
         ComptoirConfig c = ready.config();
         PrintWriter out = spec.commandLine().getOut();
         out.println("Configuration OK: " + config.file());

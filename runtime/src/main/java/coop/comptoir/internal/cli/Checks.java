@@ -39,10 +39,47 @@ final class Checks {
     }
 
     /**
+     * Everything {@code run} and {@code check-config} check, in one run: the file's core sections,
+     * every enabled plugin section (by its factory, even when a core section is wrong), the
+     * plugins folder and the tokens. A core section that does not bind only hides the checks that
+     * need it (the tokens need {@code appservice}).
+     *
+     * @throws ConfigErrors every problem found, with the file as source
+     */
+    static Ready ready(CliContext context, Path file, Map<String, String> env) {
+        if (!Files.exists(file)) {
+            load(file, env); // throws with directions
+        }
+        ConfigLoader.Partial partial = ConfigLoader.loadPartial(file, env);
+        ComptoirConfig config = partial.config();
+        List<ConfigException> errors = new ArrayList<>(partial.errors());
+        PluginCatalog catalog = config.pluginsDir() == null ? context.plugins().get() : catalog(context, config);
+        List<PluginCatalog.Instance> instances = List.of();
+        List<Namespaces> namespaces = List.of();
+        try {
+            instances = catalog.instances(config);
+            namespaces = PluginCatalog.namespaces(instances);
+        } catch (ConfigErrors e) {
+            errors.addAll(e.errors());
+        }
+        ComptoirConfig withTokens = config;
+        if (config.appservice() != null) {
+            try {
+                withTokens = ConfigLoader.withRegistrationTokens(config);
+            } catch (ConfigErrors e) {
+                errors.addAll(e.errors());
+            }
+        }
+        ConfigErrors.throwIfAny(partial.source() == null ? file.toString() : partial.source(), errors);
+        return new Ready(withTokens, instances, namespaces, catalog);
+    }
+
+    /**
      * A loaded config ready to run: plugin instances checked by their factories (with the
      * namespaces they claim), tokens read.
      */
-    record Ready(ComptoirConfig config, List<PluginCatalog.Instance> instances, List<Namespaces> namespaces) {}
+    record Ready(ComptoirConfig config, List<PluginCatalog.Instance> instances, List<Namespaces> namespaces,
+                 PluginCatalog catalog) {}
 
     /**
      * Everything {@code run} needs beyond the file itself, all errors together: each enabled
@@ -65,6 +102,6 @@ final class Checks {
             errors.addAll(e.errors());
         }
         ConfigErrors.throwIfAny(file.toString(), errors);
-        return new Ready(withTokens, instances, namespaces);
+        return new Ready(withTokens, instances, namespaces, catalog);
     }
 }

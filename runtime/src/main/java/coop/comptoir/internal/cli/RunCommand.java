@@ -30,9 +30,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ComptoirConfig loaded = Checks.load(config.file(), config.env(context, spec.commandLine().getErr()));
-        PluginCatalog catalog = Checks.catalog(context, loaded);
-        Checks.Ready ready = Checks.ready(loaded, catalog, config.file());
+        Checks.Ready ready = Checks.ready(context, config.file(), config.env(context, spec.commandLine().getErr()));
+        PluginCatalog catalog = ready.catalog();
         launch(ready.config(), catalog.factories(), OffsetFileClock.fromEnvironment(context.env(), Clock.systemUTC()));
         return ExitCodes.OK;
     }
@@ -44,7 +43,7 @@ public final class RunCommand implements Callable<Integer> {
      * @param pluginClock the plugins' clock: the system clock, or a shifted one when the test
      *     facility {@value OffsetFileClock#ENV} is set
      */
-    static void launch(ComptoirConfig config, List<PluginFactory> factories, Clock pluginClock) throws Exception {
+    static void launch(ComptoirConfig config, List<? extends PluginFactory<?>> factories, Clock pluginClock) throws Exception {
         ComptoirRuntime runtime = ComptoirRuntime.start(config, factories, Clock.systemUTC(), pluginClock);
         Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "comptoir-shutdown"));
         runtime.awaitStop();

@@ -28,7 +28,7 @@ final class CommandClaims {
         for (PluginCatalog.Instance instance : instances) {
             List<CommandName> names;
             try {
-                names = instance.factory().commands(instance.config());
+                names = instance.commands();
             } catch (RuntimeException e) {
                 errors.add(new ConfigException(instance.section().path(), "the commands of plugin type "
                         + instance.section().type() + " could not be listed: " + e.getMessage()));

@@ -80,7 +80,7 @@ public record ComptoirConfig(
              * On a homeserver without the appservice ping (Dendrite), how long to wait at start-up
              * for a first transaction before readiness rests on {@code whoami} alone.
              */
-            @JsonProperty("first_transaction_wait_seconds") int firstTransactionWaitSeconds) {
+            @JsonProperty("first_transaction_wait") java.time.Duration firstTransactionWait) {
 
         /** Whether both tokens are known (from the config or from the registration file). */
         @JsonIgnore
@@ -95,7 +95,7 @@ public record ComptoirConfig(
                     + ", senderLocalpart=" + senderLocalpart + ", displayName=" + displayName
                     + ", maxBodyBytes=" + maxBodyBytes + ", maxPendingEvents=" + maxPendingEvents
                     + ", requirePing=" + requirePing + ", pluginRoutes=" + pluginRoutes
-                    + ", firstTransactionWaitSeconds=" + firstTransactionWaitSeconds + "]";
+                    + ", firstTransactionWait=" + firstTransactionWait + "]";
         }
     }
 
@@ -110,8 +110,8 @@ public record ComptoirConfig(
             int queue,
             /** Requests whose body is being received at once; more are answered 503. */
             @JsonProperty("max_receiving") int maxReceiving,
-            /** Seconds a request has to send its whole body; slower ones are cut off. */
-            @JsonProperty("body_timeout_seconds") int bodyTimeoutSeconds) {}
+            /** How long a request has to send its whole body; slower ones are cut off. */
+            @JsonProperty("body_timeout") java.time.Duration bodyTimeout) {}
 
     public record Database(
             /** jdbc:sqlite:comptoir.db (default) or jdbc:postgresql://host/db */

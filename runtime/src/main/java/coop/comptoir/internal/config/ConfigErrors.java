@@ -39,15 +39,14 @@ public final class ConfigErrors extends RuntimeException {
     }
 
     /**
-     * A {@link ConfigException} and the further errors it carries as suppressed exceptions (as
-     * {@link PluginConfigImpl#bind} reports several errors through the single exception of the API).
+     * Every problem a {@link ConfigException} carries ({@link ConfigException#problems()}), and any
+     * further ones attached as suppressed exceptions.
      */
     public static List<ConfigException> flatten(ConfigException e) {
-        List<ConfigException> all = new ArrayList<>();
-        all.add(e);
+        List<ConfigException> all = new ArrayList<>(e.problems());
         for (Throwable t : e.getSuppressed()) {
             if (t instanceof ConfigException c) {
-                all.add(c);
+                all.addAll(c.problems());
             }
         }
         return all;

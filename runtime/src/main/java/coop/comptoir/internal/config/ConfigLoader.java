@@ -39,6 +39,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * <p>An explicit {@code null} ({@code key:} with nothing after it) means "use the default".
  */
 public final class ConfigLoader {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConfigLoader.class);
+
     /**
      * The defaults, in the file's own format. {@code public_url} is derived from bind and port; the
      * default database is {@code comptoir.db} in the {@linkplain DataDir data folder}.
@@ -60,8 +62,8 @@ public final class ConfigLoader {
                 threads: 2
                 queue: 8
                 max_receiving: 8
-                body_timeout_seconds: 10
-              first_transaction_wait_seconds: 30
+                body_timeout: 10s
+              first_transaction_wait: 30s
             database:
               url: jdbc:sqlite:comptoir.db
               sqlite_synchronous: normal
@@ -99,6 +101,32 @@ public final class ConfigLoader {
         Path absolute = file.toAbsolutePath().normalize();
         JsonNode root = readYaml(absolute, absolute.toString());
         return fromTree(root, absolute.getParent(), env, absolute.toString());
+    }
+
+    /**
+     * A config read as far as it goes, with every problem of the file: sections that did not bind
+     * are null in {@link #config()}, the plugin sections are all there (as tree) so that their
+     * factories can check them in the same run ({@code check-config} reports everything at once).
+     *
+     * @param source the file, for the heading of the errors
+     */
+    public record Partial(ComptoirConfig config, List<ConfigException> errors, String source) {
+        public Partial {
+            errors = List.copyOf(errors);
+        }
+
+        /** The config when the file has no problem. @throws ConfigErrors every problem */
+        public ComptoirConfig orThrow() {
+            ConfigErrors.throwIfAny(source, errors);
+            return config;
+        }
+    }
+
+    /** Same as {@link #load}, without throwing: every problem in the result. */
+    public static Partial loadPartial(Path file, Map<String, String> env) {
+        Path absolute = file.toAbsolutePath().normalize();
+        JsonNode root = readYaml(absolute, absolute.toString());
+        return read(root, absolute.getParent(), env, absolute.toString());
     }
 
     /** Same as {@link #load} from YAML text, with relative paths resolved against {@code baseDir}. */
@@ -152,7 +180,7 @@ public final class ConfigLoader {
         ConfigErrors.throwIfAny(null, errors);
         Appservice filled = new Appservice(as.id(), as.bind(), as.port(), as.publicUrl(), as.registration(),
                 asToken, hsToken, as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing(), as.pluginRoutes(),
-                    as.firstTransactionWaitSeconds());
+                    as.firstTransactionWait());
         return new ComptoirConfig(config.homeserver(), filled, config.database(), config.scheduler(),
                 config.commands(), config.admin(), config.plugins(), config.pluginsDir(), config.language(),
                 config.address(), config.texts());
@@ -175,6 +203,10 @@ public final class ConfigLoader {
     // ---- the pipeline --------------------------------------------------------------------------
 
     private static ComptoirConfig fromTree(JsonNode root, Path baseDir, Map<String, String> env, String source) {
+        return read(root, baseDir, env, source).orThrow();
+    }
+
+    private static Partial read(JsonNode root, Path baseDir, Map<String, String> env, String source) {
         List<ConfigException> errors = new ArrayList<>();
         ObjectNode user;
         if (root == null || root.isMissingNode() || root.isNull()) {
@@ -189,6 +221,7 @@ public final class ConfigLoader {
         JsonNode pluginsNode = user.remove("plugins");
         substitution.apply(user, "", errors);
         removeNulls(user);
+        renamed(user, errors);
         List<PluginSection> plugins = PluginSections.read(pluginsNode, substitution, baseDir, errors);
         // data_dir only places the default SQLite file: it is not a section of ComptoirConfig
         DataDir.applyDefaultDatabase(user, DataDir.read(user.remove(DataDir.KEY), baseDir, errors));
@@ -218,8 +251,41 @@ public final class ConfigLoader {
         ConfigValidator.validate(config, errors);
         // In the order of the sections, as the file reads (unknown sections first).
         errors.sort(Comparator.comparingInt(e -> sectionNames.indexOf(e.path().split("[.\\[]", 2)[0])));
-        ConfigErrors.throwIfAny(source, errors);
-        return config;
+        return new Partial(config, errors, source);
+    }
+
+    /** Core keys renamed to durations ({parent, former key, key}): still read for one release, with a warning. */
+    private static final List<String[]> RENAMED = List.of(
+            new String[] {"appservice", "first_transaction_wait_seconds", "first_transaction_wait"},
+            new String[] {"appservice.plugin_routes", "body_timeout_seconds", "body_timeout"});
+
+    /**
+     * Reads a former {@code *_seconds} key as its duration key ({@code 30} → {@code 30s}), with a
+     * warning in the log naming the new key.
+     */
+    private static void renamed(ObjectNode user, List<ConfigException> errors) {
+        for (String[] r : RENAMED) {
+            JsonNode parent = user;
+            for (String part : r[0].split("\\.")) {
+                parent = parent == null ? null : parent.get(part);
+            }
+            if (!(parent instanceof ObjectNode p) || !p.has(r[1])) {
+                continue;
+            }
+            String former = r[0] + "." + r[1];
+            JsonNode value = p.remove(r[1]);
+            String seconds = value.asText().trim();
+            if (p.has(r[2])) {
+                errors.add(new ConfigException(former, "give only " + r[2] + " (" + r[1] + " is its former spelling)"));
+            } else if (!(value.isIntegralNumber() || value.isTextual() && seconds.matches("\\d{1,9}"))) {
+                errors.add(new ConfigException(former, "expected a number of seconds; better, write " + r[2] + " with a unit"
+                        + " (e.g. " + r[2] + ": 30s)"));
+            } else {
+                p.put(r[2], seconds + "s");
+                log.warn("Config: {}: deprecated, still read for this release: write {} instead (e.g. {}: {}s)",
+                        former, r[2], r[2], seconds);
+            }
+        }
     }
 
     /** Derived values and absolute paths. A section that did not bind stays null. */
@@ -232,7 +298,7 @@ public final class ConfigLoader {
                     : baseDir.resolve(as.registration()).normalize().toString();
             as = new Appservice(as.id(), as.bind(), as.port(), publicUrl, registration, as.asToken(), as.hsToken(),
                     as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing(), as.pluginRoutes(),
-                    as.firstTransactionWaitSeconds());
+                    as.firstTransactionWait());
         }
         Database db = c.database();
         if (db != null) {

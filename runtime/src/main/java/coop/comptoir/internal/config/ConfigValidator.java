@@ -73,8 +73,8 @@ final class ConfigValidator {
         if (as.maxBodyBytes() < MIN_BODY_BYTES) {
             error("appservice.max_body_bytes", "must be at least " + MIN_BODY_BYTES);
         }
-        if (as.firstTransactionWaitSeconds() < 0 || as.firstTransactionWaitSeconds() > 3600) {
-            error("appservice.first_transaction_wait_seconds", "must be between 0 and 3600");
+        if (as.firstTransactionWait().isNegative() || as.firstTransactionWait().compareTo(java.time.Duration.ofHours(1)) > 0) {
+            error("appservice.first_transaction_wait", "must be between 0s and 1h");
         }
         if (as.maxPendingEvents() < 1) {
             error("appservice.max_pending_events", "must be at least 1");
@@ -83,7 +83,10 @@ final class ConfigValidator {
         range("appservice.plugin_routes.threads", routes.threads(), 1, 32);
         range("appservice.plugin_routes.queue", routes.queue(), 0, 1000);
         range("appservice.plugin_routes.max_receiving", routes.maxReceiving(), 1, 1000);
-        range("appservice.plugin_routes.body_timeout_seconds", routes.bodyTimeoutSeconds(), 1, 300);
+        if (routes.bodyTimeout().compareTo(java.time.Duration.ofSeconds(1)) < 0
+                || routes.bodyTimeout().compareTo(java.time.Duration.ofMinutes(5)) > 0) {
+            error("appservice.plugin_routes.body_timeout", "must be between 1s and 5m");
+        }
         if (as.asToken() != null && as.asToken().isBlank()) {
             error("appservice.as_token", "empty (leave it out to read it from the registration file)");
         }

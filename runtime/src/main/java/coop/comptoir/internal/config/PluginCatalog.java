@@ -1,6 +1,10 @@
 package coop.comptoir.internal.config;
 
+import coop.comptoir.api.command.CommandName;
+import coop.comptoir.api.config.Problems;
 import coop.comptoir.api.plugin.ConfigException;
+import coop.comptoir.api.plugin.Plugin;
+import coop.comptoir.api.plugin.PluginContext;
 import coop.comptoir.api.plugin.Namespaces;
 import coop.comptoir.api.plugin.PluginFactory;
 import coop.comptoir.internal.cli.VersionProvider;
@@ -22,7 +26,9 @@ import java.util.TreeMap;
  * and the runtime, so that all of them accept and refuse the same sections.
  */
 public final class PluginCatalog {
-    private final Map<String, PluginFactory> byType = new TreeMap<>();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PluginCatalog.class);
+
+    private final Map<String, PluginFactory<?>> byType = new TreeMap<>();
     private final Map<String, InstalledPlugin> installed = new TreeMap<>();
     private final List<ConfigException> problems = new ArrayList<>();
 
@@ -31,9 +37,9 @@ public final class PluginCatalog {
      *
      * @throws IllegalStateException when two factories claim the same type
      */
-    public PluginCatalog(Collection<? extends PluginFactory> factories) {
-        for (PluginFactory factory : factories) {
-            PluginFactory previous = byType.putIfAbsent(factory.type(), factory);
+    public PluginCatalog(Collection<? extends PluginFactory<?>> factories) {
+        for (PluginFactory<?> factory : factories) {
+            PluginFactory<?> previous = byType.putIfAbsent(factory.type(), factory);
             if (previous != null) {
                 throw new IllegalStateException("two plugin factories for type \"" + factory.type() + "\": "
                         + previous.getClass().getName() + " and " + factory.getClass().getName());
@@ -80,21 +86,77 @@ public final class PluginCatalog {
 
     /** The factories listed in {@code META-INF/services/coop.comptoir.api.plugin.PluginFactory}. */
     public static PluginCatalog discover() {
-        List<PluginFactory> found = new ArrayList<>();
+        List<PluginFactory<?>> found = new ArrayList<>();
         ServiceLoader.load(PluginFactory.class, PluginCatalog.class.getClassLoader()).forEach(found::add);
         return new PluginCatalog(found);
     }
 
     /** Every known factory, by type name. */
-    public List<PluginFactory> factories() {
+    public List<PluginFactory<?>> factories() {
         return List.copyOf(byType.values());
     }
 
-    /** One enabled instance: its section, the factory of its type and its {@link PluginConfigImpl}. */
-    public record Instance(PluginSection section, PluginFactory factory, PluginConfigImpl config) {
+    /**
+     * One enabled instance: its section, the factory of its type, its {@link PluginConfigImpl} and
+     * the config bound once to the factory's {@link PluginFactory#configType()} and checked.
+     */
+    public record Instance(PluginSection section, PluginFactory<?> factory, PluginConfigImpl config, Object bound) {
         public String id() {
             return section.id();
         }
+
+        /** {@link PluginFactory#namespaces} with the bound config. */
+        public Namespaces namespaces() {
+            return namespaces(factory);
+        }
+
+        /** {@link PluginFactory#commands} with the bound config. */
+        public List<CommandName> commands() {
+            return commands(factory);
+        }
+
+        /** {@link PluginFactory#create} with the bound config. */
+        public Plugin create(PluginContext context) throws Exception {
+            return create(factory, context);
+        }
+
+        private <C> Namespaces namespaces(PluginFactory<C> f) {
+            return f.namespaces(f.configType().cast(bound), config);
+        }
+
+        private <C> List<CommandName> commands(PluginFactory<C> f) {
+            return f.commands(f.configType().cast(bound), config);
+        }
+
+        private <C> Plugin create(PluginFactory<C> f, PluginContext context) throws Exception {
+            return f.create(f.configType().cast(bound), context);
+        }
+    }
+
+    /**
+     * Binds a section once to its factory's config type and runs the factory's checks, as
+     * {@code check-config} and the start-up do; every problem and warning goes to {@code problems}
+     * (a fresh collector at the section's path), and the warnings are logged.
+     *
+     * @return the bound config, or null when it has problems
+     */
+    public static <C> C bind(PluginFactory<C> factory, PluginConfigImpl config, Problems problems) {
+        int before = problems.list().size();
+        C bound = config.bind(factory.configType(), problems);
+        if (bound != null) {
+            try {
+                factory.validate(bound, config, problems);
+            } catch (ConfigException e) {
+                problems.addAll(e);
+            } catch (RuntimeException e) {
+                problems.add(null, "refused by plugin type " + factory.type() + ": "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            }
+        }
+        for (ConfigException warning : problems.warnings()) {
+            log.warn("Config: {}", warning.getMessage());
+        }
+        return problems.list().size() == before ? bound : null;
     }
 
     /**
@@ -112,15 +174,19 @@ public final class PluginCatalog {
             if (!section.enabled()) {
                 continue;
             }
-            PluginFactory factory = byType.get(section.type());
+            PluginFactory<?> factory = byType.get(section.type());
             if (factory == null) {
                 errors.add(new ConfigException(section.path() + ".type", "unknown plugin type \"" + section.type() + "\" ("
                         + (byType.isEmpty() ? "no plugin is installed" : "known: " + String.join(", ", byType.keySet())) + ")"));
                 continue;
             }
-            PluginConfigImpl pluginConfig = new PluginConfigImpl(section, config.homeserver().serverName());
-            if (collect(errors, section, () -> factory.validate(pluginConfig))) {
-                instances.add(new Instance(section, factory, pluginConfig));
+            PluginConfigImpl pluginConfig = new PluginConfigImpl(section,
+                    config.homeserver() == null ? null : config.homeserver().serverName());
+            Problems problems = Problems.root(section.path());
+            Object bound = bind(factory, pluginConfig, problems);
+            errors.addAll(problems.list());
+            if (bound != null) {
+                instances.add(new Instance(section, factory, pluginConfig, bound));
             }
         }
         CommandClaims.check(instances, config.commands() == null ? null : config.commands().prefix(), errors);
@@ -159,7 +225,7 @@ public final class PluginCatalog {
         List<ConfigException> errors = new ArrayList<>();
         List<Namespaces> all = new ArrayList<>();
         for (Instance instance : instances) {
-            collect(errors, instance.section(), () -> all.add(instance.factory().namespaces(instance.config())));
+            collect(errors, instance.section(), () -> all.add(instance.namespaces()));
         }
         ConfigErrors.throwIfAny(null, errors);
         return List.copyOf(all);

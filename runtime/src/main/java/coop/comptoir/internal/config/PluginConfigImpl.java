@@ -40,8 +40,7 @@ public final class PluginConfigImpl implements PluginConfig {
     /**
      * {@inheritDoc}
      *
-     * <p>When several values are wrong, the first error is thrown and the others are attached to it
-     * as suppressed exceptions ({@link ConfigErrors#flatten} lists them all).
+     * <p>When several values are wrong, one exception lists them all ({@link ConfigException#problems()}).
      */
     @Override
     public <T> T bind(Class<T> type) {
@@ -54,11 +53,22 @@ public final class PluginConfigImpl implements PluginConfig {
         List<ConfigException> errors = new ArrayList<>();
         T value = TreeBinder.bind(subtree, type, path, errors);
         if (!errors.isEmpty()) {
-            ConfigException first = errors.get(0);
-            errors.subList(1, errors.size()).forEach(first::addSuppressed);
-            throw first;
+            throw new ConfigException(errors);
         }
         return value;
+    }
+
+    /**
+     * Binds the section to {@code type}, adding every error to {@code problems} (whose path is the
+     * section's) instead of throwing.
+     *
+     * @return the bound value, or null when it did not bind
+     */
+    public <T> T bind(Class<T> type, coop.comptoir.api.config.Problems problems) {
+        List<ConfigException> errors = new ArrayList<>();
+        T value = TreeBinder.bind(section.settings(), type, section.path(), errors);
+        errors.forEach(problems::addAll);
+        return errors.isEmpty() ? value : null;
     }
 
     /** {@inheritDoc} Relative paths are taken from the config file's folder. */

@@ -26,6 +26,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import coop.comptoir.api.config.ConfigDurations;
+import coop.comptoir.api.config.RoomRef;
+import coop.comptoir.api.config.Secret;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -127,10 +130,104 @@ final class TreeBinder {
         if (type.isMapLikeType() && (type.getKeyType().getRawClass() == String.class || type.getKeyType().getRawClass() == Object.class)) {
             return checkMap(node, type.getContentType(), path, secret, errors);
         }
+        if (raw == Duration.class) {
+            return checkText(node, "a duration (" + ConfigDurations.HOW + ")", path, secret, errors,
+                    t -> ConfigDurations.parse(t).toString());
+        }
+        if (ZoneId.class.isAssignableFrom(raw)) {
+            return checkText(node, "a time zone such as Europe/Paris", path, secret, errors, TreeBinder::zone);
+        }
+        if (raw == RoomRef.class) {
+            return checkText(node, RoomRef.HOW, path, secret, errors, t -> RoomRef.of(t).value());
+        }
+        if (raw == Secret.class) {
+            // Secret.of's messages never hold the value: shown as they are.
+            return checkText(node, "a string", path, false, errors, t -> Secret.of(t).reveal());
+        }
+        Polymorphic poly = Polymorphic.of(raw);
+        if (poly != null) {
+            return checkPolymorphic(node, poly, path, secret, errors);
+        }
         if (raw.isRecord()) {
             return checkRecord(node, type, path, secret, errors);
         }
         return node; // enums, java.time, classes: Jackson's binding decides
+    }
+
+    /**
+     * A scalar read from its text by {@code parse}, which throws {@link IllegalArgumentException}
+     * with the reason (and how to write it); the normalized text goes on to Jackson.
+     */
+    private static JsonNode checkText(JsonNode node, String expected, String path, boolean secret,
+                                      List<ConfigException> errors, java.util.function.UnaryOperator<String> parse) {
+        if (!node.isValueNode()) {
+            return mismatch(expected, node, path, secret, errors);
+        }
+        boolean hidden = secret || node instanceof EnvSubstitution.EnvTextNode;
+        try {
+            return TextNode.valueOf(parse.apply(node.asText()));
+        } catch (IllegalArgumentException e) {
+            errors.add(new ConfigException(pathOrRoot(path), hidden ? "expected " + expected + ", got "
+                    + KeyPaths.describe(node, true) : e.getMessage()));
+            return null;
+        }
+    }
+
+    private static String zone(String text) {
+        try {
+            return ZoneId.of(text.strip()).getId();
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("\"" + text.strip() + "\" is not a time zone: write a region such as Europe/Paris"
+                    + " or America/Montreal");
+        }
+    }
+
+    /**
+     * A mapping whose record depends on a key: an interface or abstract type annotated
+     * {@code @JsonTypeInfo(use = NAME, property = "type")} with its {@code @JsonSubTypes}.
+     */
+    private record Polymorphic(String property, Map<String, Class<?>> byName) {
+        static Polymorphic of(Class<?> raw) {
+            com.fasterxml.jackson.annotation.JsonTypeInfo info = raw.getAnnotation(com.fasterxml.jackson.annotation.JsonTypeInfo.class);
+            com.fasterxml.jackson.annotation.JsonSubTypes subs = raw.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class);
+            if (info == null || subs == null || info.use() != com.fasterxml.jackson.annotation.JsonTypeInfo.Id.NAME) {
+                return null;
+            }
+            Map<String, Class<?>> byName = new LinkedHashMap<>();
+            for (var sub : subs.value()) {
+                byName.put(sub.name(), sub.value());
+            }
+            String property = info.property().isEmpty() ? "@type" : info.property();
+            return new Polymorphic(property, byName);
+        }
+    }
+
+    private static JsonNode checkPolymorphic(JsonNode node, Polymorphic poly, String path, boolean secret, List<ConfigException> errors) {
+        if (!node.isObject()) {
+            return mismatch("a mapping with " + poly.property() + ": " + String.join(", ", poly.byName().keySet()), node, path, secret, errors);
+        }
+        String names = String.join(", ", poly.byName().keySet());
+        JsonNode typeNode = node.get(poly.property());
+        String at = KeyPaths.child(path, poly.property());
+        if (typeNode == null || typeNode.isNull()) {
+            errors.add(new ConfigException(at, "missing: one of " + names));
+            return null;
+        }
+        Class<?> subtype = poly.byName().get(typeNode.asText());
+        if (subtype == null) {
+            errors.add(new ConfigException(at, KeyPaths.describe(typeNode, false) + " is not one of " + names));
+            return null;
+        }
+        ObjectNode rest = ((ObjectNode) node).deepCopy();
+        rest.remove(poly.property());
+        JsonNode checked = check(rest, MAPPER.constructType(subtype), path, secret, errors);
+        if (checked instanceof ObjectNode out) {
+            ObjectNode withType = NODES.objectNode();
+            withType.set(poly.property(), typeNode);
+            withType.setAll(out);
+            return withType;
+        }
+        return checked;
     }
 
     private static JsonNode checkBoolean(JsonNode node, String path, boolean secret, List<ConfigException> errors) {
@@ -350,7 +447,8 @@ final class TreeBinder {
                     .map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT))
                     .collect(Collectors.joining(", "));
         }
-        if (type == Duration.class) return "a duration such as PT10M";
+        if (type == Duration.class) return "a duration (" + ConfigDurations.HOW + ")";
+        if (type == RoomRef.class) return RoomRef.HOW;
         if (type == LocalTime.class) return "a time such as 08:30";
         if (type == LocalDate.class) return "a date such as 2025-01-31";
         if (ZoneId.class.isAssignableFrom(type)) return "a time zone such as Europe/Paris";

@@ -13,7 +13,7 @@ import java.util.Optional;
  *     Comptoir's version when built in); {@code unknown} when not declared
  * @param apiVersion the plugin API version it was built against, when its jar declares one
  */
-public record InstalledPlugin(PluginFactory factory, String type, String version, Path jar, Optional<ApiVersion> apiVersion) {
+public record InstalledPlugin(PluginFactory<?> factory, String type, String version, Path jar, Optional<ApiVersion> apiVersion) {
     /** Where it came from, for messages: the jar's path or {@code built-in}. */
     public String source() {
         return jar == null ? "built-in" : jar.toString();

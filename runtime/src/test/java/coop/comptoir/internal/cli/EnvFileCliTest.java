@@ -33,8 +33,13 @@ class EnvFileCliTest {
     Path dir;
 
     /** A plugin with a required secret, as the Discord bridge's {@code token: ${DISCORD_TOKEN}}. */
-    static final class SecretFactory implements PluginFactory {
+    static final class SecretFactory implements PluginFactory<SecretFactory.Settings> {
         record Settings(@JsonProperty(required = true) String token) {}
+
+        @Override
+        public Class<Settings> configType() {
+            return Settings.class;
+        }
 
         @Override
         public String type() {
@@ -42,15 +47,14 @@ class EnvFileCliTest {
         }
 
         @Override
-        public void validate(PluginConfig config) {
-            String token = config.bind(Settings.class).token();
-            if (!token.equals(TOKEN)) {
-                throw new coop.comptoir.api.plugin.ConfigException(config.path() + ".token", "not the expected token");
+        public void validate(Settings config, coop.comptoir.api.config.Problems problems) {
+            if (!config.token().equals(TOKEN)) {
+                problems.add("token", "not the expected token");
             }
         }
 
         @Override
-        public Plugin create(PluginContext context) {
+        public Plugin create(Settings config, PluginContext context) {
             return new Plugin() {};
         }
     }

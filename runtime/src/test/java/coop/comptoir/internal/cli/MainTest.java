@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import coop.comptoir.Main;
 import coop.comptoir.api.command.CommandName;
+import coop.comptoir.api.config.Problems;
 import coop.comptoir.api.plugin.Namespaces;
 import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginConfig;
@@ -29,8 +30,13 @@ class MainTest {
     Path dir;
 
     /** A plugin type as a plugin module would write it. */
-    static final class GreeterFactory implements PluginFactory {
+    static final class GreeterFactory implements PluginFactory<GreeterFactory.Settings> {
         record Settings(@JsonProperty(required = true) String roomId, String greeting) {}
+
+        @Override
+        public Class<Settings> configType() {
+            return Settings.class;
+        }
 
         @Override
         public String type() {
@@ -38,24 +44,24 @@ class MainTest {
         }
 
         @Override
-        public void validate(PluginConfig config) {
-            config.bind(Settings.class);
-        }
-
-        @Override
-        public Namespaces namespaces(PluginConfig config) {
+        public Namespaces namespaces(Settings config, PluginConfig section) {
             return Namespaces.users("@_greeter_.*:example\\.org");
         }
 
         @Override
-        public Plugin create(PluginContext context) {
+        public Plugin create(Settings config, PluginContext context) {
             return new Plugin() {};
         }
     }
 
     /** A plugin type whose instances name their command in their section ({@code command: …}). */
-    static final class AnnouncerFactory implements PluginFactory {
+    static final class AnnouncerFactory implements PluginFactory<AnnouncerFactory.Settings> {
         record Settings(String command) {}
+
+        @Override
+        public Class<Settings> configType() {
+            return Settings.class;
+        }
 
         @Override
         public String type() {
@@ -63,18 +69,20 @@ class MainTest {
         }
 
         @Override
-        public void validate(PluginConfig config) {
-            config.bind(Settings.class);
+        public void validate(Settings config, Problems problems) {
+            if (config.command() != null && !config.command().matches("[a-z0-9-]+")) {
+                problems.add("command", "lower-case letters, digits and - only");
+            }
         }
 
         @Override
-        public List<CommandName> commands(PluginConfig config) {
-            String name = config.bind(Settings.class).command();
-            return List.of(CommandName.of(name == null ? "annonces" : name, config.path() + ".command"));
+        public List<CommandName> commands(Settings config, PluginConfig section) {
+            String name = config.command();
+            return List.of(CommandName.of(name == null ? "annonces" : name, section.path() + ".command"));
         }
 
         @Override
-        public Plugin create(PluginContext context) {
+        public Plugin create(Settings config, PluginContext context) {
             return new Plugin() {};
         }
     }
@@ -166,6 +174,32 @@ class MainTest {
                 "plugins[1].type: unknown plugin type \"weather\" (known: announcer, greeter)",
                 "appservice.registration: file " + dir.resolve("registration.yaml")
                         + " not found; run `comptoir generate-registration` first");
+    }
+
+    @Test
+    void checkConfigReportsCoreAndPluginErrorsInOneRun() throws IOException {
+        Path file = config("""
+                homeserver: {server_name: example.org}
+                appservice: {port: 99999}
+                plugins:
+                  - type: greeter
+                    greting: Salut
+                  - type: announcer
+                    id: annonces
+                    command: Annonces!
+                """);
+        Run r = run("check-config", "-c", file.toString());
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("5 configuration errors in " + file + ":").contains(
+                "appservice.port: must be between 1 and 65535",
+                "plugins[0].greting: unknown key (allowed: room_id, greeting)",
+                "plugins[0].room_id: missing",
+                "plugins[1].command: lower-case letters, digits and - only",
+                "appservice.registration: file " + dir.resolve("registration.yaml") + " not found");
+        assertThat(r.err().indexOf("appservice.port")).as("the core's errors first, as the file reads")
+                .isLessThan(r.err().indexOf("plugins[0]"));
     }
 
     @Test

@@ -163,11 +163,38 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void waitsAreDurationsAndTheFormerSecondsKeysAreStillRead() {
+        ComptoirConfig now = ConfigLoader.parse("""
+                homeserver: {server_name: a.org}
+                appservice: {first_transaction_wait: 2m, plugin_routes: {body_timeout: 20s}}
+                """, dir, Map.of());
+        assertThat(now.appservice().firstTransactionWait()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(now.appservice().pluginRoutes().bodyTimeout()).isEqualTo(java.time.Duration.ofSeconds(20));
+        ComptoirConfig former = ConfigLoader.parse("""
+                homeserver: {server_name: a.org}
+                appservice: {first_transaction_wait_seconds: 45, plugin_routes: {body_timeout_seconds: "${T}"}}
+                """, dir, Map.of("T", "7"));
+        assertThat(former.appservice().firstTransactionWait()).isEqualTo(java.time.Duration.ofSeconds(45));
+        assertThat(former.appservice().pluginRoutes().bodyTimeout()).isEqualTo(java.time.Duration.ofSeconds(7));
+        assertThat(ConfigLoader.parse("homeserver: {server_name: a.org}\n", dir, Map.of()).appservice().firstTransactionWait())
+                .isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(errors("""
+                homeserver: {server_name: a.org}
+                appservice: {first_transaction_wait_seconds: 5, first_transaction_wait: 5s, plugin_routes: {body_timeout: 30}}
+                """)).containsExactly(
+                "appservice.first_transaction_wait_seconds: give only first_transaction_wait (first_transaction_wait_seconds is its"
+                        + " former spelling)",
+                "appservice.plugin_routes.body_timeout: \"30\" has no unit: write 30s, 30m, 30h or 30d");
+        assertThat(errors("homeserver: {server_name: a.org}\nappservice: {plugin_routes: {body_timeout: 10m}}\n"))
+                .containsExactly("appservice.plugin_routes.body_timeout: must be between 1s and 5m");
+    }
+
+    @Test
     void refusesUnknownKeysNamingTheAllowedOnes() {
         assertThat(errors("homeserver: {server_name: a.org}\nappservice:\n  prot: 8080\n"))
                 .containsExactly("appservice.prot: unknown key (allowed: id, bind, port, public_url, registration, as_token,"
                         + " hs_token, sender_localpart, display_name, max_body_bytes, max_pending_events, require_ping, plugin_routes,"
-                        + " first_transaction_wait_seconds)");
+                        + " first_transaction_wait)");
         assertThat(errors("homeserver: {server_name: a.org}\nhomeservre: {}\n"))
                 .containsExactly("homeservre: unknown key (allowed: homeserver, appservice, database, scheduler, commands, admin, plugins, plugins_dir, language, address, texts)");
     }

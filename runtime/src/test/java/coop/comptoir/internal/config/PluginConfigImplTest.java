@@ -100,7 +100,7 @@ class PluginConfigImplTest {
     @Test
     void typesLeftToJacksonGetTheSameKindOfMessage() {
         assertThat(bindErrors(section("poll_interval: often"), Welcome.class))
-                .containsExactly("plugins[1].poll_interval: expected a duration such as PT10M, got \"often\"");
+                .containsExactly("plugins[1].poll_interval: \"often\" is not a duration: expected a number and a unit: 90s, 10m, 48h, 14d (or 2h30m)");
         assertThat(bindErrors(section("rooms: [{room_id: '!a:a.org', mode: shouting}]"), Welcome.class))
                 .containsExactly("plugins[1].rooms[0].mode: expected one of quiet, loud, got \"shouting\"");
     }

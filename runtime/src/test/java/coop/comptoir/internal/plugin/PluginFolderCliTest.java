@@ -25,14 +25,19 @@ class PluginFolderCliTest {
     Path dir;
 
     /** A built-in type, as on Comptoir's class path. */
-    static final class BuiltInFactory implements PluginFactory {
+    static final class BuiltInFactory implements PluginFactory<com.fasterxml.jackson.databind.JsonNode> {
+        @Override
+        public Class<com.fasterxml.jackson.databind.JsonNode> configType() {
+            return com.fasterxml.jackson.databind.JsonNode.class;
+        }
+
         @Override
         public String type() {
             return "builtin";
         }
 
         @Override
-        public Plugin create(PluginContext context) {
+        public Plugin create(com.fasterxml.jackson.databind.JsonNode config, PluginContext context) {
             return new Plugin() {};
         }
     }

@@ -106,15 +106,18 @@ final class TestPluginJars {
             String simple = className.substring(dot + 1);
             String source = "package " + pkg + ";\n"
                     + "import coop.comptoir.api.plugin.*;\n"
-                    + "public final class " + simple + " implements PluginFactory {\n"
+                    + "import coop.comptoir.api.config.Problems;\n"
+                    + "import com.fasterxml.jackson.databind.JsonNode;\n"
+                    + "public final class " + simple + " implements PluginFactory<JsonNode> {\n"
+                    + "  @Override public Class<JsonNode> configType() { return JsonNode.class; }\n"
                     + "  public " + simple + "() { " + constructorBody + " }\n"
                     + "  @Override public String type() { return \"" + type + "\"; }\n"
-                    + (requiredKey == null ? "" : "  @Override public void validate(PluginConfig c) {"
-                            + " if (c.raw().path(\"" + requiredKey + "\").isMissingNode())"
-                            + " throw new ConfigException(\"" + requiredKey + "\", \"missing\"); }\n")
-                    + (namespaceRegex == null ? "" : "  @Override public Namespaces namespaces(PluginConfig c) {"
+                    + (requiredKey == null ? "" : "  @Override public void validate(JsonNode c, Problems p) {"
+                            + " if (c.path(\"" + requiredKey + "\").isMissingNode())"
+                            + " p.add(\"" + requiredKey + "\", \"missing\"); }\n")
+                    + (namespaceRegex == null ? "" : "  @Override public Namespaces namespaces(JsonNode c, PluginConfig s) {"
                             + " return Namespaces.users(\"" + namespaceRegex.replace("\\", "\\\\") + "\"); }\n")
-                    + "  @Override public Plugin create(PluginContext c) { return new Plugin() {}; }\n"
+                    + "  @Override public Plugin create(JsonNode c, PluginContext x) { return new Plugin() {}; }\n"
                     + "}\n";
             Path src = dir.resolve("src").resolve(pkg.replace('.', '/')).resolve(simple + ".java");
             Files.createDirectories(src.getParent());

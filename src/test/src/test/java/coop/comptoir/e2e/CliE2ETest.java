@@ -61,6 +61,51 @@ class CliE2ETest {
         assertThat(result.output()).contains("appservice.colour");
     }
 
+    /** One run of check-config shows a core error and the errors of two plugins, each with its key path. */
+    @Test
+    void checkConfigReportsTheCoreAndEveryPluginInOneRun() throws Exception {
+        ComptoirProcess unstarted = rig.comptoir("cli-check-all", config -> {
+            ((ObjectNode) config.get("appservice")).put("port", 99999);
+            ArrayNode plugins = (ArrayNode) config.get("plugins");
+            ObjectNode welcome = plugins.addObject().put("type", "welcome").put("coop", "La Cagette").put("group_window", 5);
+            welcome.putArray("rooms").addObject().put("room", "aide");
+            ObjectNode forum = plugins.addObject().put("type", "forum").put("url", "https://forum.example.coop")
+                    .put("api_key", "s3cret-forum-key");
+            forum.putObject("polling").putArray("feeds").addObject().put("interval", "1s");
+            forum.putArray("routes").addObject().putArray("rooms").add("#annonces:comptoir.test");
+        });
+
+        ComptoirCli.Result check = rig.cli().run(unstarted.configFile().getParent(),
+                unstarted.configFile().resolveSibling("check-config.log"), COMMAND_TIMEOUT,
+                "check-config", "--config", unstarted.configFile().toString());
+
+        assertThat(check.exitCode()).as(check.output()).isNotZero();
+        assertThat(check.output()).contains(
+                "appservice.port: must be between 1 and 65535",
+                "plugins[1].group_window: \"5\" has no unit: write 5s, 5m, 5h or 5d",
+                "plugins[1].rooms[0].room: \"aide\" is not a room ID",
+                "plugins[2].polling.feeds[0].interval: must be at least 5s")
+                .doesNotContain("s3cret-forum-key");
+    }
+
+    /** A key renamed to a duration still starts a coop's existing config, with a warning naming the new key. */
+    @Test
+    void aFormerSecondsKeyIsAcceptedWithAWarning() throws Exception {
+        ComptoirProcess unstarted = rig.comptoir("cli-check-deprecated", config -> {
+            ObjectNode welcome = ((ArrayNode) config.get("plugins")).addObject().put("type", "welcome")
+                    .put("coop", "La Cagette").put("group_window_seconds", 2);
+            welcome.putArray("rooms").addObject().put("room", "!aide:comptoir.test");
+        });
+
+        ComptoirCli.Result check = rig.cli().run(unstarted.configFile().getParent(),
+                unstarted.configFile().resolveSibling("check-config.log"), COMMAND_TIMEOUT,
+                "check-config", "--config", unstarted.configFile().toString());
+
+        assertThat(check.exitCode()).as(check.output()).isZero();
+        assertThat(check.output()).contains("plugins[1].group_window_seconds: deprecated, still read for this release:"
+                + " write group_window instead (e.g. group_window: 2s)");
+    }
+
     /** Two welcome instances left with the same command names: both named, before anything starts. */
     @Test
     void twoInstancesClaimingOneCommandAreRefusedByCheckConfigAndByRunNamingBoth() throws Exception {

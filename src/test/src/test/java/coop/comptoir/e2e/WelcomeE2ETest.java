@@ -83,8 +83,8 @@ class WelcomeE2ETest {
                     .put("type", "welcome")
                     .put("coop", "La Cagette")
                     .put("wiki", "https://wiki.cagette.test")
-                    .put("group_window_seconds", 3)
-                    .put("faq_cooldown_minutes", 10)
+                    .put("group_window", "3s")
+                    .put("faq_cooldown", "10m")
                     .put("texts_file", textsFile.toString());
             ArrayNode rooms = welcome.putArray("rooms");
             for (String room : List.of(helpRoom, ghostRoom, burstRoom)) {

@@ -1,8 +1,10 @@
 package coop.comptoir.bots.forum;
 
-import coop.comptoir.api.plugin.ConfigException;
+import coop.comptoir.api.config.Problems;
+import coop.comptoir.api.config.RoomRef;
+import coop.comptoir.api.config.Secret;
 import java.net.URI;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -20,7 +22,7 @@ import java.util.List;
  * @param command       name of the command listing the last topics (default {@code forum}; empty: none)
  * @param routes        which categories (and tags) go to which rooms
  */
-public record ForumConfig(String url, String apiKey, String apiUsername, Webhook webhook, Polling polling,
+public record ForumConfig(String url, Secret apiKey, String apiUsername, Webhook webhook, Polling polling,
                           Integer catchUpLimit, String language, String command, List<Route> routes) {
 
     public ForumConfig {
@@ -31,12 +33,12 @@ public record ForumConfig(String url, String apiKey, String apiUsername, Webhook
     }
 
     /** @param secret the secret typed in Discourse's webhook form; signs every delivery */
-    public record Webhook(String secret) {}
+    public record Webhook(Secret secret) {}
 
     /** @param feeds what to read, each on its own interval; none given: {@code /latest.json} every 5 minutes */
     public record Polling(List<Feed> feeds) {
         public Polling {
-            feeds = feeds == null || feeds.isEmpty() ? List.of(new Feed(null, null, null, null, null, null, null)) : List.copyOf(feeds);
+            feeds = feeds == null || feeds.isEmpty() ? List.of(new Feed(null, null, null, null, null, null, null, null)) : List.copyOf(feeds);
         }
     }
 
@@ -44,20 +46,28 @@ public record ForumConfig(String url, String apiKey, String apiUsername, Webhook
      * A feed: {@code /latest.json}, or {@code /c/{slug}/{id}.json} when a category is given; or, with
      * {@code url} (and {@code format}), an RSS 2.0 or Atom feed, e.g. Discourse's {@code /latest.rss}.
      *
-     * @param intervalSeconds how often to read it (default 300, at least 5)
+     * @param interval        how often to read it (default {@code 5m}, at least {@code 5s})
+     * @param intervalSeconds the former spelling of {@code interval}, in seconds: still read, with a warning
      * @param format          {@code rss}, {@code atom} or {@code auto} (from the XML root; the default when a url is given)
      * @param url             the RSS/Atom feed: a path on the forum ({@code /latest.rss}) or a full address
      * @param rooms           where the feed's items are announced (RSS categories are names, not IDs)
      * @param routeByCategory also send items to the routes whose {@code category_name} or {@code category_slug}
      *                        is the item's category (default false)
      */
-    public record Feed(Long categoryId, String categorySlug, Integer intervalSeconds, String format, String url,
-                       List<String> rooms, Boolean routeByCategory) {
+    public record Feed(Long categoryId, String categorySlug, Duration interval, @Deprecated Integer intervalSeconds, String format,
+                       String url, List<RoomRef> rooms, Boolean routeByCategory) {
         public Feed {
-            intervalSeconds = intervalSeconds == null ? 300 : intervalSeconds;
+            if (interval == null) {
+                interval = intervalSeconds == null ? Duration.ofMinutes(5) : Duration.ofSeconds(intervalSeconds);
+            }
             format = format == null ? (url == null ? null : "auto") : format.toLowerCase(java.util.Locale.ROOT);
             rooms = rooms == null ? List.of() : List.copyOf(rooms);
             routeByCategory = routeByCategory != null && routeByCategory;
+        }
+
+        /** The rooms as written. */
+        List<String> roomAddresses() {
+            return rooms.stream().map(RoomRef::value).toList();
         }
 
         /** An RSS or Atom feed rather than Discourse's JSON. */
@@ -85,11 +95,16 @@ public record ForumConfig(String url, String apiKey, String apiUsername, Webhook
      * @param replies       also post replies, in a thread under the topic's announcement (default false)
      */
     public record Route(Long categoryId, String categorySlug, String categoryName, List<String> tags,
-                        List<String> rooms, Boolean replies) {
+                        List<RoomRef> rooms, Boolean replies) {
         public Route {
             tags = tags == null ? List.of() : tags.stream().map(String::toLowerCase).toList();
             rooms = rooms == null ? List.of() : List.copyOf(rooms);
             replies = replies != null && replies;
+        }
+
+        /** The rooms as written. */
+        List<String> roomAddresses() {
+            return rooms.stream().map(RoomRef::value).toList();
         }
 
         /** What to show as the category, or null. */
@@ -98,118 +113,118 @@ public record ForumConfig(String url, String apiKey, String apiUsername, Webhook
         }
     }
 
-    /** Every problem, each with its key path under {@code path}. */
-    List<ConfigException> problems(String path) {
-        List<ConfigException> out = new ArrayList<>();
-        boolean keyed = apiKey != null && !apiKey.isBlank();
+    /** Adds every problem to {@code p}, whose path is the section's. */
+    @SuppressWarnings("deprecation")
+    void check(Problems p) {
+        boolean keyed = apiKey != null;
         if (url == null || url.isBlank()) {
-            out.add(new ConfigException(path + ".url", "missing (the forum's address, e.g. https://forum.example.coop)"));
+            p.add("url", "missing (the forum's address, e.g. https://forum.example.coop)");
         } else {
             try {
                 URI u = URI.create(url);
                 if (!("https".equals(u.getScheme()) || "http".equals(u.getScheme())) || u.getHost() == null) {
-                    out.add(new ConfigException(path + ".url", "must be an http(s) address"));
+                    p.add("url", "must be an http(s) address");
                 } else if (keyed && !DiscourseClient.keySafeTo(u)) {
-                    out.add(new ConfigException(path + ".url", "must be an https address when api_key is set (the key "
-                            + "would cross the network in clear); http is accepted for this machine only"));
+                    p.add("url", "must be an https address when api_key is set (the key "
+                            + "would cross the network in clear); http is accepted for this machine only");
                 }
             } catch (IllegalArgumentException e) {
-                out.add(new ConfigException(path + ".url", "not a valid address"));
+                p.add("url", "not a valid address");
             }
         }
-        if (keyed && !DiscourseClient.headerSafe(apiKey)) {
-            out.add(new ConfigException(path + ".api_key", "has a character not allowed in an HTTP header (a line break or "
-                    + "a non-ASCII character?)"));
+        if (keyed && !DiscourseClient.headerSafe(apiKey.reveal())) {
+            p.add("api_key", "has a character not allowed in an HTTP header (a line break or "
+                    + "a non-ASCII character?)");
         }
         if (apiUsername != null && !DiscourseClient.headerSafe(apiUsername)) {
-            out.add(new ConfigException(path + ".api_username", "has a character not allowed in an HTTP header"));
+            p.add("api_username", "has a character not allowed in an HTTP header");
         }
         if (webhook == null && polling == null) {
-            out.add(new ConfigException(path, "enable webhook, polling, or both"));
+            p.add(null, "enable webhook, polling, or both");
         }
         if (webhook != null && (webhook.secret() == null || webhook.secret().length() < 12)) {
-            out.add(new ConfigException(path + ".webhook.secret", "missing or shorter than 12 characters"));
+            p.add("webhook.secret", "missing or shorter than 12 characters");
         }
         if (polling != null) {
             for (int i = 0; i < polling.feeds().size(); i++) {
                 Feed f = polling.feeds().get(i);
-                String fp = path + ".polling.feeds[" + i + "]";
-                if (f.intervalSeconds() < 5) {
-                    out.add(new ConfigException(fp + ".interval_seconds", "must be at least 5"));
+                Problems fp = p.at("polling").at("feeds").at(i);
+                String interval = "interval";
+                if (f.intervalSeconds() != null) {
+                    fp.deprecated("interval_seconds", "interval", "interval: " + f.intervalSeconds() + "s");
+                    interval = "interval_seconds";
+                }
+                if (f.interval().compareTo(Duration.ofSeconds(5)) < 0) {
+                    fp.add(interval, "must be at least 5s");
                 }
                 if (f.xml()) {
-                    feedProblems(f, fp, out);
+                    feedProblems(f, fp);
                     continue;
                 }
                 if (!f.rooms().isEmpty()) {
-                    out.add(new ConfigException(fp + ".rooms", "only for rss/atom feeds (JSON feeds follow the routes)"));
+                    fp.add("rooms", "only for rss/atom feeds (JSON feeds follow the routes)");
                 }
                 if ((f.categoryId() == null) != (f.categorySlug() == null)) {
-                    out.add(new ConfigException(fp, "a category feed needs both category_id and category_slug"));
+                    fp.add(null, "a category feed needs both category_id and category_slug");
                 } else if (f.categorySlug() != null && !f.categorySlug().matches("[A-Za-z0-9_-]+")) {
-                    out.add(new ConfigException(fp + ".category_slug", "letters, digits, - and _ only"));
+                    fp.add("category_slug", "letters, digits, - and _ only");
                 }
             }
         }
         if (catchUpLimit < 1) {
-            out.add(new ConfigException(path + ".catch_up_limit", "must be at least 1"));
+            p.add("catch_up_limit", "must be at least 1");
         }
         if (language != null && !coop.comptoir.api.text.Catalogue.speaks(Texts.BUNDLE, language, ForumConfig.class)) {
-            out.add(new ConfigException(path + ".language", "fr or en (default: the top-level language)"));
+            p.add("language", "fr or en (default: the top-level language)");
         }
         if (!command.isEmpty() && !command.matches("[a-z0-9][a-z0-9_-]*")) {
-            out.add(new ConfigException(path + ".command", "lower-case letters, digits, - or _"));
+            p.add("command", "lower-case letters, digits, - or _");
         }
         if (routes.isEmpty()) {
-            out.add(new ConfigException(path + ".routes", "at least one route is needed"));
+            p.add("routes", "at least one route is needed");
         }
         for (int i = 0; i < routes.size(); i++) {
             Route r = routes.get(i);
-            String rp = path + ".routes[" + i + "]";
+            Problems rp = p.at("routes").at(i);
             if (r.rooms().isEmpty()) {
-                out.add(new ConfigException(rp + ".rooms", "at least one room is needed"));
+                rp.add("rooms", "at least one room is needed");
             }
             for (int j = 0; j < r.rooms().size(); j++) {
-                String room = r.rooms().get(j);
-                if (room == null || !room.matches("![^\\s]+|#[^:\\s]+:\\S+")) {
-                    out.add(new ConfigException(rp + ".rooms[" + j + "]", "expected a room ID (!abc:server) or alias (#name:server)"));
+                if (r.rooms().get(j) == null) {
+                    rp.at("rooms").at(j).add(null, "empty: expected " + RoomRef.HOW);
                 }
             }
             if (r.categorySlug() != null && !r.categorySlug().matches("[A-Za-z0-9_-]+")) {
-                out.add(new ConfigException(rp + ".category_slug", "letters, digits, - and _ only"));
+                rp.add("category_slug", "letters, digits, - and _ only");
             }
         }
-        return out;
     }
 
-    private static final String ROOM_REF = "![^\\s]+|#[^:\\s]+:\\S+";
-
-    private static void feedProblems(Feed f, String fp, List<ConfigException> out) {
+    private static void feedProblems(Feed f, Problems fp) {
         if (!List.of("rss", "atom", "auto").contains(f.format())) {
-            out.add(new ConfigException(fp + ".format", "rss, atom or auto"));
+            fp.add("format", "rss, atom or auto");
         }
         if (f.url() == null || f.url().isBlank()) {
-            out.add(new ConfigException(fp + ".url", "missing (e.g. /latest.rss, or a full address)"));
+            fp.add("url", "missing (e.g. /latest.rss, or a full address)");
         } else if (!f.url().startsWith("/")) {
             try {
                 URI u = URI.create(f.url());
                 if (!("https".equals(u.getScheme()) || "http".equals(u.getScheme())) || u.getHost() == null) {
-                    out.add(new ConfigException(fp + ".url", "a path on the forum (/latest.rss) or an http(s) address"));
+                    fp.add("url", "a path on the forum (/latest.rss) or an http(s) address");
                 }
             } catch (IllegalArgumentException e) {
-                out.add(new ConfigException(fp + ".url", "not a valid address"));
+                fp.add("url", "not a valid address");
             }
         }
         if (f.categoryId() != null || f.categorySlug() != null) {
-            out.add(new ConfigException(fp, "category_id and category_slug are for JSON feeds; give the category's feed url"));
+            fp.add(null, "category_id and category_slug are for JSON feeds; give the category's feed url");
         }
         if (f.rooms().isEmpty() && !f.routeByCategory()) {
-            out.add(new ConfigException(fp + ".rooms", "an rss/atom feed needs rooms (or route_by_category: true)"));
+            fp.add("rooms", "an rss/atom feed needs rooms (or route_by_category: true)");
         }
         for (int j = 0; j < f.rooms().size(); j++) {
-            String room = f.rooms().get(j);
-            if (room == null || !room.matches(ROOM_REF)) {
-                out.add(new ConfigException(fp + ".rooms[" + j + "]", "expected a room ID (!abc:server) or alias (#name:server)"));
+            if (f.rooms().get(j) == null) {
+                fp.at("rooms").at(j).add(null, "empty: expected " + RoomRef.HOW);
             }
         }
     }

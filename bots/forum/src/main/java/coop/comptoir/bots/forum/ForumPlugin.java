@@ -49,7 +49,8 @@ final class ForumPlugin implements Plugin {
         this.config = config;
         this.log = ctx.log();
         this.texts = Texts.of(ctx.texts().withLanguage(config.language()));
-        this.discourse = new DiscourseClient(ctx.http(), config.base(), config.apiKey(), config.apiUsername());
+        this.discourse = new DiscourseClient(ctx.http(), config.base(), config.apiKey() == null ? null : config.apiKey().reveal(),
+                config.apiUsername());
         if ("system".equalsIgnoreCase(config.apiUsername())) {
             log.warn("api_username is system, an administrator: the key reads every category. Prefer a member who reads "
                     + "only what may be announced");
@@ -71,7 +72,7 @@ final class ForumPlugin implements Plugin {
         this.store = new ForumStore(ctx.database(), ctx.instanceId());
         this.announcer = new Announcer(ctx.matrix(), store, routing, texts,
                 config.base(), ctx.instanceId(), config.catchUpLimit(), log);
-        this.signature = config.webhook() == null ? null : new WebhookSignature(config.webhook().secret());
+        this.signature = config.webhook() == null ? null : new WebhookSignature(config.webhook().secret().reveal());
         this.webhooks = signature == null ? null
                 : new WebhookHandler(signature, announcer, categories, store, discourse, ctx.clock(), log);
         if (signature != null) {
@@ -123,7 +124,7 @@ final class ForumPlugin implements Plugin {
             return;
         }
         ForumConfig.Feed feed = config.polling().feeds().get(feedIndex);
-        Duration interval = Duration.ofSeconds(feed.intervalSeconds());
+        Duration interval = feed.interval();
         Duration next = interval;
         try {
             Instant now = ctx.clock().instant();

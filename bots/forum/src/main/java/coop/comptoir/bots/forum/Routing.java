@@ -60,7 +60,7 @@ final class Routing {
                     continue;
                 }
             }
-            for (String room : r.rooms()) {
+            for (String room : r.roomAddresses()) {
                 Target old = byRoom.get(room);
                 String label = old != null && old.categoryLabel() != null ? old.categoryLabel() : r.label();
                 byRoom.put(room, new Target(room, r.replies() || old != null && old.replies(), label));
@@ -80,16 +80,16 @@ final class Routing {
         Boolean open = null;
         for (ForumConfig.Feed f : feeds) {
             if (categoryId != null && categoryId.equals(feedCategory(f))) {
-                out.addAll(f.rooms());
+                out.addAll(f.roomAddresses());
                 continue;
             }
             if (open == null) {
                 open = isPublic(categoryId);
             }
             if (open) {
-                out.addAll(f.rooms());
+                out.addAll(f.roomAddresses());
                 if (f.routeByCategory()) {
-                    routes.forEach(r -> out.addAll(r.rooms()));
+                    routes.forEach(r -> out.addAll(r.roomAddresses()));
                 }
             }
         }
@@ -109,12 +109,12 @@ final class Routing {
         }
         for (ForumConfig.Route r : routes) {
             if (categoryId.equals(r.categoryId())) {
-                out.addAll(r.rooms());
+                out.addAll(r.roomAddresses());
             }
         }
         for (ForumConfig.Feed f : feeds) {
             if (categoryId.equals(feedCategory(f))) {
-                out.addAll(f.rooms());
+                out.addAll(f.roomAddresses());
             }
         }
         return out;
@@ -123,8 +123,8 @@ final class Routing {
     /** Every configured room reference. */
     Set<String> allRooms() {
         Set<String> out = new LinkedHashSet<>();
-        routes.forEach(r -> out.addAll(r.rooms()));
-        feeds.forEach(f -> out.addAll(f.rooms()));
+        routes.forEach(r -> out.addAll(r.roomAddresses()));
+        feeds.forEach(f -> out.addAll(f.roomAddresses()));
         return out;
     }
 
@@ -144,13 +144,13 @@ final class Routing {
      */
     List<Target> feedTargets(ForumConfig.Feed feed, String category) {
         Map<String, Target> byRoom = new LinkedHashMap<>();
-        for (String room : feed.rooms()) {
+        for (String room : feed.roomAddresses()) {
             byRoom.putIfAbsent(room, new Target(room, false, category));
         }
         if (feed.routeByCategory() && category != null) {
             for (ForumConfig.Route r : routes) {
                 if (category.equalsIgnoreCase(r.categoryName()) || category.equalsIgnoreCase(r.categorySlug())) {
-                    for (String room : r.rooms()) {
+                    for (String room : r.roomAddresses()) {
                         byRoom.putIfAbsent(room, new Target(room, false, r.label()));
                     }
                 }
@@ -165,7 +165,7 @@ final class Routing {
         Boolean open = null;
         List<Target> out = new ArrayList<>();
         for (Target t : byRoom.values()) {
-            boolean allowed = ownFeed && feed.rooms().contains(t.room());
+            boolean allowed = ownFeed && feed.roomAddresses().contains(t.room());
             if (!allowed) {
                 if (named == null) {
                     itemCategory = categories.byName(category).map(Categories.Category::id).orElse(null);

@@ -56,7 +56,7 @@ class AnnouncerTest {
     }
 
     private Announcer announcer(int limit) {
-        Routing routing = new Routing(List.of(new ForumConfig.Route(5L, "courses", "Courses", null, List.of(ROOM.value()), true)),
+        Routing routing = new Routing(List.of(new ForumConfig.Route(5L, "courses", "Courses", null, List.of(coop.comptoir.api.config.RoomRef.of(ROOM.value())), true)),
                 List.of(), BASE, TestCategories.site().open(5, "Courses").categories());
         return new Announcer(matrix, new ForumStore(db, "forum"), routing, Texts.FR, BASE, "forum", limit,
                 LoggerFactory.getLogger("test"));
@@ -68,8 +68,8 @@ class AnnouncerTest {
     /** A room for every category (with replies), and one naming the restricted "Bureau" (12). */
     private Announcer staffAndEveryone() {
         Routing routing = new Routing(List.of(
-                new ForumConfig.Route(null, null, null, null, List.of(GENERAL.value()), true),
-                new ForumConfig.Route(12L, "bureau", "Bureau", null, List.of(BUREAU.value()), true)),
+                new ForumConfig.Route(null, null, null, null, List.of(coop.comptoir.api.config.RoomRef.of(GENERAL.value())), true),
+                new ForumConfig.Route(12L, "bureau", "Bureau", null, List.of(coop.comptoir.api.config.RoomRef.of(BUREAU.value())), true)),
                 List.of(), BASE, TestCategories.site().open(5, "Courses").open(7, "Vie de la coop").restricted(12, "Bureau")
                         .categories());
         return new Announcer(matrix, new ForumStore(db, "forum"), routing, Texts.FR, BASE, "forum", 5,
@@ -115,8 +115,8 @@ class AnnouncerTest {
     @Test
     void aTopicMovedToAnotherCategoryLeavesTheRoomsOfTheOldOne() {
         Routing routing = new Routing(List.of(
-                new ForumConfig.Route(5L, "courses", "Courses", null, List.of(ROOM.value()), false),
-                new ForumConfig.Route(7L, "vie-coop", null, null, List.of(GENERAL.value()), false)),
+                new ForumConfig.Route(5L, "courses", "Courses", null, List.of(coop.comptoir.api.config.RoomRef.of(ROOM.value())), false),
+                new ForumConfig.Route(7L, "vie-coop", null, null, List.of(coop.comptoir.api.config.RoomRef.of(GENERAL.value())), false)),
                 List.of(), BASE, TestCategories.site().open(5, "Courses").open(7, "Vie de la coop").categories());
         Announcer a = new Announcer(matrix, new ForumStore(db, "forum"), routing, Texts.FR, BASE, "forum", 5,
                 LoggerFactory.getLogger("test"));
@@ -286,7 +286,7 @@ class AnnouncerTest {
         List<Discourse.Topic> topics = Discourse.topicList(latest);
         assertThat(topics).isNotEmpty();
         assertThat(topics.get(0).id()).isEqualTo(latest.path("topic_list").path("topics").get(0).path("id").asLong());
-        Routing all = new Routing(List.of(new ForumConfig.Route(null, null, null, null, List.of(ROOM.value()), false)),
+        Routing all = new Routing(List.of(new ForumConfig.Route(null, null, null, null, List.of(coop.comptoir.api.config.RoomRef.of(ROOM.value())), false)),
                 List.of(), BASE, TestCategories.site().open(1, "Uncategorized").categories());
         new Announcer(matrix, new ForumStore(db, "forum"), all, Texts.EN, BASE, "forum", 10, LoggerFactory.getLogger("t"))
                 .topics(topics, true, null);

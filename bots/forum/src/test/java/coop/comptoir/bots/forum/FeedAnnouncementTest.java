@@ -40,7 +40,7 @@ class FeedAnnouncementTest {
     private final List<OutgoingMessage> sent = new ArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final FeedTopics feedTopics = new FeedTopics(BASE);
-    private final Routing routing = new Routing(List.of(new ForumConfig.Route(5L, "courses", "Courses", null, List.of(COURSES), false)),
+    private final Routing routing = new Routing(List.of(new ForumConfig.Route(5L, "courses", "Courses", null, List.of(coop.comptoir.api.config.RoomRef.of(COURSES)), false)),
             List.of(), BASE, TestCategories.site().open(5, "Courses").open(7, "Vie de la coop").categories());
 
     @BeforeEach
@@ -70,7 +70,8 @@ class FeedAnnouncementTest {
     }
 
     private static ForumConfig.Feed feed(String url, List<String> rooms, boolean byCategory) {
-        return new ForumConfig.Feed(null, null, 60, null, url, rooms, byCategory);
+        return new ForumConfig.Feed(null, null, java.time.Duration.ofMinutes(1), null, null, url,
+                rooms.stream().map(coop.comptoir.api.config.RoomRef::of).toList(), byCategory);
     }
 
     @Test

@@ -7,10 +7,10 @@ import org.junit.jupiter.api.Test;
 
 class RoutingTest {
     private final Routing routing = new Routing(List.of(
-            new ForumConfig.Route(5L, "courses", "Courses", null, List.of("!courses:coop.example"), true),
-            new ForumConfig.Route(5L, "courses", null, List.of("Urgent"), List.of("#annonces:coop.example"), false),
-            new ForumConfig.Route(7L, "vie-coop", null, null, List.of("#annonces:coop.example", "!ca:coop.example"), null),
-            new ForumConfig.Route(null, null, null, List.of("ag"), List.of("!ag:coop.example"), null)),
+            new ForumConfig.Route(5L, "courses", "Courses", null, TestRooms.of("!courses:coop.example"), true),
+            new ForumConfig.Route(5L, "courses", null, List.of("Urgent"), TestRooms.of("#annonces:coop.example"), false),
+            new ForumConfig.Route(7L, "vie-coop", null, null, TestRooms.of("#annonces:coop.example", "!ca:coop.example"), null),
+            new ForumConfig.Route(null, null, null, List.of("ag"), TestRooms.of("!ag:coop.example"), null)),
             List.of(), "https://forum.example.coop", TestCategories.site().open(5, "Courses").open(7, "Vie de la coop")
                     .open(9, "Divers").categories());
 
@@ -39,9 +39,9 @@ class RoutingTest {
     @Test
     void aRouteWithoutCategoryTakesOnlyCategoriesEveryoneMayRead() {
         Routing r = new Routing(List.of(
-                new ForumConfig.Route(null, null, null, null, List.of("!general:coop.example"), null),
-                new ForumConfig.Route(12L, "bureau", "Bureau", null, List.of("!bureau:coop.example"), null),
-                new ForumConfig.Route(null, null, null, List.of("urgent"), List.of("!annonces:coop.example"), null)),
+                new ForumConfig.Route(null, null, null, null, TestRooms.of("!general:coop.example"), null),
+                new ForumConfig.Route(12L, "bureau", "Bureau", null, TestRooms.of("!bureau:coop.example"), null),
+                new ForumConfig.Route(null, null, null, List.of("urgent"), TestRooms.of("!annonces:coop.example"), null)),
                 List.of(), "https://forum.example.coop", TestCategories.site().open(5, "Courses").restricted(12, "Bureau")
                         .add(13, "Sous-bureau", false, 12L).categories());
         assertThat(r.targets(5L, List.of("urgent"))).extracting(Routing.Target::room)
@@ -59,12 +59,12 @@ class RoutingTest {
     @Test
     void forumFeedsGiveRestrictedItemsOnlyToTheRoomsNamingTheirCategory() {
         String base = "https://forum.example.coop";
-        ForumConfig.Feed latest = new ForumConfig.Feed(null, null, 60, "rss", "/latest.rss", List.of("!general:coop.example"), true);
-        ForumConfig.Feed bureau = new ForumConfig.Feed(null, null, 60, "rss", base + "/c/bureau/12.rss", List.of("!ca:coop.example"), null);
-        ForumConfig.Feed blog = new ForumConfig.Feed(null, null, 60, "rss", "https://blog.example.org/feed", List.of("!blog:coop.example"), null);
+        ForumConfig.Feed latest = new ForumConfig.Feed(null, null, java.time.Duration.ofSeconds(60), null, "rss", "/latest.rss", TestRooms.of("!general:coop.example"), true);
+        ForumConfig.Feed bureau = new ForumConfig.Feed(null, null, java.time.Duration.ofSeconds(60), null, "rss", base + "/c/bureau/12.rss", TestRooms.of("!ca:coop.example"), null);
+        ForumConfig.Feed blog = new ForumConfig.Feed(null, null, java.time.Duration.ofSeconds(60), null, "rss", "https://blog.example.org/feed", TestRooms.of("!blog:coop.example"), null);
         Routing r = new Routing(List.of(
-                new ForumConfig.Route(12L, "bureau", "Bureau", null, List.of("!bureau:coop.example"), null),
-                new ForumConfig.Route(null, null, "Bureau", null, List.of("!nommee:coop.example"), null)),
+                new ForumConfig.Route(12L, "bureau", "Bureau", null, TestRooms.of("!bureau:coop.example"), null),
+                new ForumConfig.Route(null, null, "Bureau", null, TestRooms.of("!nommee:coop.example"), null)),
                 List.of(latest, bureau, blog), base, TestCategories.site().open(5, "Courses").restricted(12, "Bureau").categories());
 
         assertThat(r.feedTargets(latest, "Courses")).extracting(Routing.Target::room).containsExactly("!general:coop.example");

@@ -78,8 +78,8 @@ class WebhookHandlerTest {
             }
         }, Clock.systemUTC());
         Routing routing = new Routing(List.of(
-                new ForumConfig.Route(5L, "courses", "Courses", null, List.of(COURSES.value()), true),
-                new ForumConfig.Route(null, null, null, List.of("partout"), List.of(GENERAL.value()), false)),
+                new ForumConfig.Route(5L, "courses", "Courses", null, TestRooms.of(COURSES.value()), true),
+                new ForumConfig.Route(null, null, null, List.of("partout"), TestRooms.of(GENERAL.value()), false)),
                 List.of(), base, categories);
         ForumStore store = new ForumStore(db, "forum");
         Announcer announcer = new Announcer(matrix, store, routing, Texts.FR, base, "forum", 5, LoggerFactory.getLogger("test"));

@@ -23,7 +23,7 @@ final class Cadence {
                 return "0 0 0 * * ?";
             }
         }
-        throw new IllegalArgumentException(Durations.format(d)
+        throw new IllegalArgumentException(coop.comptoir.api.config.ConfigDurations.format(d)
                 + " does not divide a minute, an hour or a day evenly (e.g. 5s, 30s, 1m, 5m, 15m, 1h)");
     }
 }

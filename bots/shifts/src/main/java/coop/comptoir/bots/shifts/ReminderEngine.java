@@ -340,7 +340,7 @@ final class ReminderEngine {
         EventId event = matrix.send(room, message, txnId(r.key(), sendVersion(r)));
         store.sent(r.key(), ShiftsStore.SENDING, event, retried(r) ? null : shown);
         if (late != null) {
-            log.info("Sent reminder {} to {} late by {} (due {})", r.key(), room, Durations.format(late), r.due());
+            log.info("Sent reminder {} to {} late by {} (due {})", r.key(), room, coop.comptoir.api.config.ConfigDurations.format(late), r.due());
         } else {
             log.info("Sent reminder {} to {}", r.key(), room);
         }

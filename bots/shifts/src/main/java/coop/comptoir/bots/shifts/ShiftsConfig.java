@@ -1,14 +1,17 @@
 package coop.comptoir.bots.shifts;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
+import coop.comptoir.api.config.RoomRef;
+import coop.comptoir.bots.shifts.source.SourceConfig;
+import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One shifts instance's section ({@code plugins: [{type: shifts, …}]}). Durations are written
- * {@code 48h}, {@code 2h30m}, {@code 30s}, {@code 14d} (or ISO {@code PT48H}). Checked by
- * {@link ShiftsPluginFactory}.
+ * {@code 48h}, {@code 2h30m}, {@code 30s}, {@code 14d}; rooms as an ID or alias. Bound by the
+ * runtime, checked by {@link ShiftsPluginFactory#validate}.
  *
  * @param zone              the coop's time zone (default {@code Europe/Paris})
  * @param language          {@code fr} or {@code en}; null: the top-level {@code language:}
@@ -30,40 +33,42 @@ import java.util.Map;
  * @param limits            how much one read of the source may hold
  */
 public record ShiftsConfig(
-        String zone,
+        ZoneId zone,
         String language,
         String address,
         @JsonProperty(required = true) String anchor,
-        @JsonProperty(required = true) JsonNode source,
-        String pollInterval,
-        String tick,
-        String horizon,
-        Map<String, String> teams,
-        String defaultRoom,
-        List<String> reminders,
-        List<String> personalReminders,
+        @JsonProperty(required = true) SourceConfig source,
+        Duration pollInterval,
+        Duration tick,
+        Duration horizon,
+        Map<String, RoomRef> teams,
+        RoomRef defaultRoom,
+        List<Duration> reminders,
+        List<Duration> personalReminders,
         Understaffed understaffed,
-        String adminRoom,
+        RoomRef adminRoom,
         Commands commands,
         Limits limits) {
 
     public ShiftsConfig {
-        zone = zone == null ? "Europe/Paris" : zone;
-        pollInterval = pollInterval == null ? "5m" : pollInterval;
-        tick = tick == null ? "30s" : tick;
-        horizon = horizon == null ? "14d" : horizon;
-        teams = teams == null ? Map.of() : Map.copyOf(teams);
-        reminders = reminders == null ? List.of("48h", "2h") : List.copyOf(reminders);
-        personalReminders = personalReminders == null ? List.of("24h") : List.copyOf(personalReminders);
+        zone = zone == null ? ZoneId.of("Europe/Paris") : zone;
+        pollInterval = pollInterval == null ? Duration.ofMinutes(5) : pollInterval;
+        tick = tick == null ? Duration.ofSeconds(30) : tick;
+        horizon = horizon == null ? Duration.ofDays(14) : horizon;
+        teams = teams == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(teams));
+        reminders = reminders == null ? List.of(Duration.ofHours(48), Duration.ofHours(2))
+                : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(reminders));
+        personalReminders = personalReminders == null ? List.of(Duration.ofHours(24))
+                : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(personalReminders));
         commands = commands == null ? new Commands(null, null) : commands;
         limits = limits == null ? new Limits(null, null) : limits;
     }
 
-    /** The source by its type and keys only: its values may be credentials. */
+    /** The source by its type only: its values may be credentials. */
     @Override
     public String toString() {
-        String src = source == null ? "null" : "{type=" + source.path("type").asText("?") + ", keys="
-                + source.properties().stream().map(java.util.Map.Entry::getKey).toList() + "}";
+        String src = source == null ? "null" : "{type=" + (source instanceof coop.comptoir.bots.shifts.source.IcalSourceConfig ? "ical"
+                : source instanceof coop.comptoir.bots.shifts.source.OdooSourceConfig ? "odoo" : "yaml") + "}";
         return "ShiftsConfig[zone=" + zone + ", language=" + language + ", address=" + address + ", anchor=" + anchor
                 + ", source=" + src + ", pollInterval=" + pollInterval + ", tick=" + tick + ", horizon=" + horizon
                 + ", teams=" + teams + ", defaultRoom=" + defaultRoom + ", reminders=" + reminders
@@ -75,9 +80,9 @@ public record ShiftsConfig(
      * @param room   the volunteers room, where the call is posted and then edited
      * @param before how long before a shift free seats call for help (default 48h)
      */
-    public record Understaffed(@JsonProperty(required = true) String room, String before) {
+    public record Understaffed(@JsonProperty(required = true) RoomRef room, Duration before) {
         public Understaffed {
-            before = before == null ? "48h" : before;
+            before = before == null ? Duration.ofHours(48) : before;
         }
     }
 

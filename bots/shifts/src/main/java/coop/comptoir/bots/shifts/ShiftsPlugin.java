@@ -1,5 +1,6 @@
 package coop.comptoir.bots.shifts;
 
+import coop.comptoir.api.config.ConfigDurations;
 import coop.comptoir.api.command.Command;
 import coop.comptoir.api.command.CommandInvocation;
 import coop.comptoir.api.id.UserId;
@@ -62,7 +63,7 @@ final class ShiftsPlugin implements Plugin {
         String optIn = config.commands().reminders().isEmpty() ? "rappels" : config.commands().reminders().get(0);
         this.engine = new ReminderEngine(store, ctx.matrix(), ctx.clock(), texts,
                 new ReminderEngine.Settings(ctx.instanceId(), settings.zone(), settings.reminders(), settings.personal(),
-                        config.understaffed() == null ? null : config.understaffed().room(), settings.helpBefore(), optIn,
+                        config.understaffed() == null ? null : config.understaffed().room().value(), settings.helpBefore(), optIn,
                         this::teamRoom),
                 log);
         ctx.scheduler().handler(POLL, (key, due, data) -> poll());
@@ -84,7 +85,7 @@ final class ShiftsPlugin implements Plugin {
      */
     String teamRoom(Shift s) {
         String mapped = s.team().map(settings.teams()::get).orElse(null);
-        return mapped != null ? mapped : config.defaultRoom();
+        return mapped != null ? mapped : address(config.defaultRoom());
     }
 
     private void registerCommands() {
@@ -110,13 +111,13 @@ final class ShiftsPlugin implements Plugin {
     public void start() {
         Set<String> rooms = new LinkedHashSet<>(settings.teams().values());
         if (config.defaultRoom() != null) {
-            rooms.add(config.defaultRoom());
+            rooms.add(config.defaultRoom().value());
         }
         if (config.understaffed() != null) {
-            rooms.add(config.understaffed().room());
+            rooms.add(config.understaffed().room().value());
         }
         if (config.adminRoom() != null) {
-            rooms.add(config.adminRoom());
+            rooms.add(config.adminRoom().value());
         }
         for (String room : rooms) {
             try {
@@ -127,9 +128,9 @@ final class ShiftsPlugin implements Plugin {
         }
         started = true;
         log.info("Shift reminders from {}: {} before in team rooms, {} by direct message{}; zone {}, week A from {}",
-                settings.source().describe(), settings.reminders().stream().map(Durations::format).toList(),
-                settings.personal().stream().map(Durations::format).toList(),
-                config.understaffed() == null ? "" : ", calls for help " + Durations.format(settings.helpBefore()) + " before in "
+                settings.source().describe(), settings.reminders().stream().map(ConfigDurations::format).toList(),
+                settings.personal().stream().map(ConfigDurations::format).toList(),
+                config.understaffed() == null ? "" : ", calls for help " + ConfigDurations.format(settings.helpBefore()) + " before in "
                         + config.understaffed().room(), settings.zone(), settings.cycle().anchor());
         // Not here: a source may take long (Odoo: several calls, each up to its timeout) and would
         // hold up the plugins started after this one. A one-off job now (on the scheduler's real
@@ -238,7 +239,7 @@ final class ShiftsPlugin implements Plugin {
             return;
         }
         try {
-            ctx.matrix().send(engine.resolve(config.adminRoom()), OutgoingMessage.notice(text), engine.txnId("admin|" + key, ""));
+            ctx.matrix().send(engine.resolve(config.adminRoom().value()), OutgoingMessage.notice(text), engine.txnId("admin|" + key, ""));
         } catch (MatrixException | IllegalArgumentException e) {
             log.warn("Could not tell the admins' room {}: {}", config.adminRoom(), e.getMessage());
         }
@@ -314,5 +315,9 @@ final class ShiftsPlugin implements Plugin {
             html.append("</ul>");
         }
         inv.replyHtml(plain.toString(), html.toString());
+    }
+
+    private static String address(coop.comptoir.api.config.RoomRef room) {
+        return room == null ? null : room.value();
     }
 }

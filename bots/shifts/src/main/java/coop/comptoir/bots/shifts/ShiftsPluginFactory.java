@@ -1,14 +1,15 @@
 package coop.comptoir.bots.shifts;
 
 import coop.comptoir.api.command.CommandName;
-import coop.comptoir.api.plugin.ConfigException;
+import coop.comptoir.api.config.ConfigDurations;
+import coop.comptoir.api.config.Problems;
+import coop.comptoir.api.config.RoomRef;
 import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginConfig;
 import coop.comptoir.api.plugin.PluginContext;
 import coop.comptoir.api.plugin.PluginFactory;
 import coop.comptoir.bots.shifts.source.ShiftSource;
 import coop.comptoir.bots.shifts.source.ShiftSources;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -21,34 +22,43 @@ import java.util.Map;
 import java.util.Set;
 
 /** {@code type: shifts}: shift reminders in team rooms and by direct message, calls for help, {@code !services}. */
-public final class ShiftsPluginFactory implements PluginFactory {
+public final class ShiftsPluginFactory implements PluginFactory<ShiftsConfig> {
     @Override
     public String type() {
         return "shifts";
     }
 
     @Override
-    public void validate(PluginConfig config) {
-        settings(config, null, null);
+    public Class<ShiftsConfig> configType() {
+        return ShiftsConfig.class;
+    }
+
+    @Override
+    public void validate(ShiftsConfig config, PluginConfig section, Problems problems) {
+        settings(config, section, problems, null, null);
     }
 
     /** The names under {@code commands.reminders} and {@code commands.shifts}: a second instance gives its own. */
     @Override
-    public List<CommandName> commands(PluginConfig config) {
-        ShiftsConfig.Commands c = config.bind(ShiftsConfig.class).commands();
+    public List<CommandName> commands(ShiftsConfig config, PluginConfig section) {
+        ShiftsConfig.Commands c = config.commands();
+        Problems at = Problems.root(section.path()).at("commands");
         List<CommandName> names = new ArrayList<>();
         for (int i = 0; i < c.reminders().size(); i++) {
-            names.add(CommandName.of(c.reminders().get(i), config.path() + ".commands.reminders[" + i + "]"));
+            names.add(CommandName.of(c.reminders().get(i), at.at("reminders").at(i).path()));
         }
         for (int i = 0; i < c.shifts().size(); i++) {
-            names.add(CommandName.of(c.shifts().get(i), config.path() + ".commands.shifts[" + i + "]"));
+            names.add(CommandName.of(c.shifts().get(i), at.at("shifts").at(i).path()));
         }
         return names;
     }
 
     @Override
-    public Plugin create(PluginContext context) {
-        return new ShiftsPlugin(context, settings(context.config(), context.http(), context.log()));
+    public Plugin create(ShiftsConfig config, PluginContext context) {
+        Problems problems = Problems.root(context.config().path());
+        Settings settings = settings(config, context.config(), problems, context.http(), context.log());
+        problems.throwIfAny();
+        return new ShiftsPlugin(context, settings);
     }
 
     /** The section checked and compiled. */
@@ -56,133 +66,99 @@ public final class ShiftsPluginFactory implements PluginFactory {
                     Duration helpBefore, String pollCron, String tickCron) {}
 
     /**
-     * Binds and checks the section; throws the first problem with the others suppressed, each
+     * Checks a bound section and makes its source; every problem goes to {@code problems}, each
      * naming its key path. No I/O.
      */
-    static Settings settings(PluginConfig section, okhttp3.OkHttpClient http, org.slf4j.Logger log) {
-        ShiftsConfig c = section.bind(ShiftsConfig.class);
-        String path = section.path();
-        List<ConfigException> errors = new ArrayList<>();
-        ZoneId zone = ZoneId.of("Europe/Paris");
-        try {
-            zone = ZoneId.of(c.zone());
-        } catch (DateTimeException e) {
-            errors.add(new ConfigException(path + ".zone", "\"" + c.zone() + "\" is not a time zone (e.g. Europe/Paris)"));
-        }
+    static Settings settings(ShiftsConfig c, PluginConfig section, Problems problems, okhttp3.OkHttpClient http,
+                             org.slf4j.Logger log) {
+        ZoneId zone = c.zone();
         if (c.language() != null && !coop.comptoir.api.text.Catalogue.speaks(Texts.BUNDLE, c.language(), Texts.class)) {
-            errors.add(new ConfigException(path + ".language", "fr or en, not \"" + c.language() + "\""));
+            problems.add("language", "fr or en, not \"" + c.language() + "\"");
         }
         if (c.address() != null && !coop.comptoir.api.text.TextSettings.isAddress(c.address())) {
-            errors.add(new ConfigException(path + ".address", "tu or vous, not \"" + c.address() + "\""));
+            problems.add("address", "tu or vous, not \"" + c.address() + "\"");
         }
         WeekCycle cycle = null;
         try {
             cycle = WeekCycle.anchoredAt(LocalDate.parse(c.anchor().strip()));
         } catch (DateTimeParseException e) {
-            errors.add(new ConfigException(path + ".anchor", "\"" + c.anchor() + "\" is not a date (a Monday of a week A, e.g. 2026-01-05)"));
+            problems.add("anchor", "\"" + c.anchor() + "\" is not a date (a Monday of a week A, e.g. 2026-01-05)");
         } catch (IllegalArgumentException e) {
-            errors.add(new ConfigException(path + ".anchor", e.getMessage()));
+            problems.add("anchor", e.getMessage());
         }
-        Duration poll = duration(c.pollInterval(), path + ".poll_interval", errors);
-        Duration tick = duration(c.tick(), path + ".tick", errors);
-        Duration horizon = duration(c.horizon(), path + ".horizon", errors);
-        String pollCron = cron(poll, path + ".poll_interval", errors);
-        String tickCron = cron(tick, path + ".tick", errors);
-        if (horizon != null && (horizon.compareTo(Duration.ofHours(1)) < 0 || horizon.compareTo(Duration.ofDays(366)) > 0)) {
-            errors.add(new ConfigException(path + ".horizon", "between 1h and 366d"));
+        String pollCron = cron(c.pollInterval(), problems.at("poll_interval"));
+        String tickCron = cron(c.tick(), problems.at("tick"));
+        Duration horizon = c.horizon();
+        if (horizon.compareTo(Duration.ofHours(1)) < 0 || horizon.compareTo(Duration.ofDays(366)) > 0) {
+            problems.add("horizon", "between 1h and 366d");
         }
-        List<Duration> reminders = offsets(c.reminders(), path + ".reminders", errors);
-        List<Duration> personal = offsets(c.personalReminders(), path + ".personal_reminders", errors);
+        List<Duration> reminders = offsets(c.reminders(), problems.at("reminders"));
+        List<Duration> personal = offsets(c.personalReminders(), problems.at("personal_reminders"));
         Map<String, String> teams = new LinkedHashMap<>();
         c.teams().forEach((team, room) -> {
-            if (!isRoomAddress(room)) {
-                errors.add(new ConfigException(path + ".teams." + team, "not a room ID (!…) or alias (#…:server)"));
+            if (room == null) {
+                problems.at("teams").add(team, "missing: " + RoomRef.HOW);
             } else {
-                teams.put(team, room);
+                teams.put(team, room.value());
             }
         });
-        room(c.defaultRoom(), path + ".default_room", errors);
-        room(c.adminRoom(), path + ".admin_room", errors);
         Duration helpBefore = null;
         if (c.understaffed() != null) {
-            room(c.understaffed().room(), path + ".understaffed.room", errors);
-            helpBefore = duration(c.understaffed().before(), path + ".understaffed.before", errors);
-            if (helpBefore != null && (helpBefore.isZero() || helpBefore.isNegative())) {
-                errors.add(new ConfigException(path + ".understaffed.before", "must be positive"));
+            helpBefore = c.understaffed().before();
+            if (helpBefore.isZero() || helpBefore.isNegative()) {
+                problems.add("understaffed.before", "must be positive");
             }
         }
-        coop.comptoir.bots.shifts.source.Limits limits = limits(c.limits(), path + ".limits", errors);
+        coop.comptoir.bots.shifts.source.Limits limits = limits(c.limits(), problems.at("limits"));
         Set<String> names = new HashSet<>();
-        commands(c.commands().reminders(), path + ".commands.reminders", names, errors);
-        commands(c.commands().shifts(), path + ".commands.shifts", names, errors);
+        commands(c.commands().reminders(), problems.at("commands").at("reminders"), names);
+        commands(c.commands().shifts(), problems.at("commands").at("shifts"), names);
         ShiftSource source = null;
         if (cycle != null) {
-            try {
-                // From raw(): values from the environment stay marked, hence hidden in the binder's errors.
-                source = ShiftSources.create(section.raw().get("source"), new ShiftSources.Context(section, path + ".source",
-                        zone, cycle, http, log == null ? org.slf4j.LoggerFactory.getLogger(ShiftSources.class) : log, limits));
-            } catch (ConfigException e) {
-                errors.add(e);
-            }
+            source = ShiftSources.create(c.source(), new ShiftSources.Context(section, problems.pathOf("source"),
+                    zone, cycle, http, log == null ? org.slf4j.LoggerFactory.getLogger(ShiftSources.class) : log, limits),
+                    problems.at("source"));
         }
-        if (!errors.isEmpty()) {
-            ConfigException first = errors.get(0);
-            errors.subList(1, errors.size()).forEach(first::addSuppressed);
-            throw first;
-        }
-        return new Settings(c, zone, cycle, source, horizon, Map.copyOf(teams), reminders, personal, helpBefore,
-                pollCron, tickCron);
+        return new Settings(c, zone, cycle, source, horizon, java.util.Collections.unmodifiableMap(teams), reminders, personal,
+                helpBefore, pollCron, tickCron);
     }
 
     /** At most this many shifts or instances a read: the limits guard memory, they are not a switch to turn off. */
     static final int MAX_LIMIT = 100_000;
 
-    private static coop.comptoir.bots.shifts.source.Limits limits(ShiftsConfig.Limits l, String path, List<ConfigException> errors) {
+    private static coop.comptoir.bots.shifts.source.Limits limits(ShiftsConfig.Limits l, Problems problems) {
         int perEvent = l.occurrencesPerEvent();
         int shifts = l.shifts();
         if (perEvent < 1 || perEvent > MAX_LIMIT) {
-            errors.add(new ConfigException(path + ".occurrences_per_event", "between 1 and " + MAX_LIMIT));
+            problems.add("occurrences_per_event", "between 1 and " + MAX_LIMIT);
             perEvent = coop.comptoir.bots.shifts.source.Limits.DEFAULT.perEvent();
         }
         if (shifts < 1 || shifts > MAX_LIMIT) {
-            errors.add(new ConfigException(path + ".shifts", "between 1 and " + MAX_LIMIT));
+            problems.add("shifts", "between 1 and " + MAX_LIMIT);
             shifts = coop.comptoir.bots.shifts.source.Limits.DEFAULT.shifts();
         }
         return new coop.comptoir.bots.shifts.source.Limits(perEvent, shifts);
     }
 
-    private static Duration duration(String text, String path, List<ConfigException> errors) {
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            errors.add(new ConfigException(path, e.getMessage()));
-            return null;
-        }
-    }
-
-    private static String cron(Duration d, String path, List<ConfigException> errors) {
-        if (d == null) {
-            return null;
-        }
+    private static String cron(Duration d, Problems at) {
         try {
             return Cadence.cron(d);
         } catch (IllegalArgumentException e) {
-            errors.add(new ConfigException(path, e.getMessage()));
+            at.add(null, e.getMessage());
             return null;
         }
     }
 
-    private static List<Duration> offsets(List<String> texts, String path, List<ConfigException> errors) {
+    private static List<Duration> offsets(List<Duration> offsets, Problems at) {
         List<Duration> out = new ArrayList<>();
-        for (int i = 0; i < texts.size(); i++) {
-            Duration d = duration(texts.get(i), path + "[" + i + "]", errors);
+        for (int i = 0; i < offsets.size(); i++) {
+            Duration d = offsets.get(i);
             if (d == null) {
-                continue;
-            }
-            if (d.isNegative() || d.isZero()) {
-                errors.add(new ConfigException(path + "[" + i + "]", "must be positive (how long before the shift)"));
+                at.at(i).add(null, "missing: " + ConfigDurations.HOW);
+            } else if (d.isNegative() || d.isZero()) {
+                at.at(i).add(null, "must be positive (how long before the shift)");
             } else if (out.contains(d)) {
-                errors.add(new ConfigException(path + "[" + i + "]", Durations.format(d) + " is listed twice"));
+                at.at(i).add(null, ConfigDurations.format(d) + " is listed twice");
             } else {
                 out.add(d);
             }
@@ -190,24 +166,14 @@ public final class ShiftsPluginFactory implements PluginFactory {
         return List.copyOf(out);
     }
 
-    private static void room(String room, String path, List<ConfigException> errors) {
-        if (room != null && !isRoomAddress(room)) {
-            errors.add(new ConfigException(path, "not a room ID (!…) or alias (#…:server)"));
-        }
-    }
-
-    private static void commands(List<String> names, String path, Set<String> seen, List<ConfigException> errors) {
+    private static void commands(List<String> names, Problems at, Set<String> seen) {
         for (int i = 0; i < names.size(); i++) {
             String n = names.get(i);
             if (n == null || !n.matches("[a-z0-9][a-z0-9_-]*")) {
-                errors.add(new ConfigException(path + "[" + i + "]", "lower-case letters, digits, - or _"));
+                at.at(i).add(null, "lower-case letters, digits, - or _");
             } else if (!seen.add(n)) {
-                errors.add(new ConfigException(path + "[" + i + "]", n + " is used twice"));
+                at.at(i).add(null, n + " is used twice");
             }
         }
-    }
-
-    static boolean isRoomAddress(String s) {
-        return s != null && (s.matches("![^\\s]+") || s.matches("#[^\\s:]+:[^\\s]+"));
     }
 }

@@ -197,30 +197,35 @@ final class Fakes {
     }
 
     /** A plugin section from YAML, bound by the runtime's binder. */
-    record Section(String path, JsonNode raw) implements PluginConfig {
-        static Section of(String yaml) {
+    static final class Section {
+        private Section() {}
+
+        static PluginConfig of(String yaml) {
             try {
-                return new Section("plugins[0]", YAML.readTree(yaml));
+                return coop.comptoir.bots.shifts.source.Sections.of("plugins[0]", YAML.readTree(yaml));
             } catch (Exception e) {
                 throw new IllegalArgumentException(e);
             }
         }
+    }
 
-        @Override
-        public String serverName() {
-            return "coop.example";
-        }
+    /**
+     * The section bound and checked as the runtime does, then compiled.
+     *
+     * @throws coop.comptoir.api.plugin.ConfigException listing every problem
+     */
+    static ShiftsPluginFactory.Settings settings(PluginConfig section) {
+        ShiftsConfig c = coop.comptoir.testing.PluginConfigs.bind(new ShiftsPluginFactory(), section);
+        coop.comptoir.api.config.Problems p = coop.comptoir.api.config.Problems.root(section.path());
+        ShiftsPluginFactory.Settings s = ShiftsPluginFactory.settings(c, section, p, null, null);
+        p.throwIfAny();
+        return s;
+    }
 
-        @Override
-        public <T> T bind(Class<T> type) {
-            return bind(raw, path, type);
-        }
-
-        /** The runtime's own binder. */
-        @Override
-        public <T> T bind(JsonNode subtree, String at, Class<T> type) {
-            return coop.comptoir.bots.shifts.source.Sections.of(path, raw).bind(subtree, at, type);
-        }
+    /** An instance created as the runtime creates it. */
+    static coop.comptoir.api.plugin.Plugin create(PluginConfig section, coop.comptoir.api.plugin.PluginContext ctx) {
+        ShiftsPluginFactory factory = new ShiftsPluginFactory();
+        return factory.create(coop.comptoir.testing.PluginConfigs.bind(factory, section), ctx);
     }
 
     /** Keeps cron jobs; {@link #fire} runs one as Quartz would. */

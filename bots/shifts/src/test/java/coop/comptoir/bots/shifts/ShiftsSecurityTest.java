@@ -60,10 +60,9 @@ class ShiftsSecurityTest {
 
     private void start(String yaml) throws Exception {
         db = TestDatabase.sqlite(dir);
-        Section s = Section.of(yaml);
+        coop.comptoir.api.plugin.PluginConfig s = Section.of(yaml);
         ShiftsPluginFactory factory = new ShiftsPluginFactory();
-        factory.validate(s);
-        plugin = factory.create(new Context("shifts", s, matrix, db, jobs, commands, clock));
+        plugin = Fakes.create(s, new Context("shifts", s, matrix, db, jobs, commands, clock));
         plugin.start();
         jobs.fire("first-poll");
     }
@@ -201,7 +200,7 @@ class ShiftsSecurityTest {
         String base = "anchor: 2026-03-02\nsource: {type: yaml, templates: []}\n";
         for (String bad : List.of("limits: {shifts: 0}", "limits: {occurrences_per_event: 1000000}")) {
             try {
-                ShiftsPluginFactory.settings(Section.of(base + bad), null, null);
+                Fakes.settings(Section.of(base + bad));
                 throw new AssertionError("accepted: " + bad);
             } catch (ConfigException e) {
                 assertThat(e.getMessage()).matches("plugins\\[0\\]\\.limits\\.(shifts|occurrences_per_event): between 1 and 100000");

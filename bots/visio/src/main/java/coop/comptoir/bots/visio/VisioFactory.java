@@ -1,6 +1,7 @@
 package coop.comptoir.bots.visio;
 
 import coop.comptoir.api.command.CommandName;
+import coop.comptoir.api.config.Problems;
 import coop.comptoir.api.plugin.ConfigException;
 import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginConfig;
@@ -11,21 +12,29 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code type: visio}: {@code !visio} posts a video-call link (Jitsi Meet or BigBlueButton) for the room. */
-public final class VisioFactory implements PluginFactory {
+public final class VisioFactory implements PluginFactory<VisioConfig> {
     @Override
     public String type() {
         return "visio";
     }
 
     @Override
-    public void validate(PluginConfig config) {
-        bind(config);
+    public Class<VisioConfig> configType() {
+        return VisioConfig.class;
+    }
+
+    @Override
+    public void validate(VisioConfig config, Problems problems) {
+        config.problems(problems.path()).forEach(problems::addAll);
     }
 
     /** The names under {@code commands} ({@code [visio, video]} by default): a second instance gives its own. */
-    @Override
     public List<CommandName> commands(PluginConfig config) {
-        VisioConfig c = config.bind(VisioConfig.class);
+        return commands(config.bind(VisioConfig.class), config);
+    }
+
+    @Override
+    public List<CommandName> commands(VisioConfig c, PluginConfig config) {
         List<CommandName> names = new ArrayList<>();
         for (int i = 0; i < c.commands().size(); i++) {
             names.add(CommandName.of(c.commands().get(i), config.path() + ".commands[" + i + "]"));
@@ -34,21 +43,18 @@ public final class VisioFactory implements PluginFactory {
     }
 
     @Override
-    public Plugin create(PluginContext context) {
-        return new VisioPlugin(context, bind(context.config()), new SecureRandom());
+    public Plugin create(VisioConfig config, PluginContext context) {
+        return new VisioPlugin(context, config, new SecureRandom());
     }
 
     /**
-     * Binds and checks the section; throws the first problem with the others suppressed, each naming
-     * its key path.
+     * Binds and checks the section (for tests); throws one exception listing every problem with its key path.
      */
     static VisioConfig bind(PluginConfig config) {
         VisioConfig c = config.bind(VisioConfig.class);
         List<ConfigException> problems = c.problems(config.path());
         if (!problems.isEmpty()) {
-            ConfigException first = problems.get(0);
-            problems.subList(1, problems.size()).forEach(first::addSuppressed);
-            throw first;
+            throw new ConfigException(problems);
         }
         return c;
     }

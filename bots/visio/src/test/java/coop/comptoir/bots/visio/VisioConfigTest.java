@@ -30,7 +30,7 @@ class VisioConfigTest {
 
     /** Every message of the problem and of those it carries. */
     private static List<String> messages(Throwable e) {
-        return Stream.concat(Stream.of(e), Arrays.stream(e.getSuppressed())).map(Throwable::getMessage).toList();
+        return ((ConfigException) e).problems().stream().map(Throwable::getMessage).toList();
     }
 
     @Test

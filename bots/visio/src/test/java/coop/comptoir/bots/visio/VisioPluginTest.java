@@ -45,7 +45,7 @@ class VisioPluginTest {
     }
 
     static Plugin start(FakePluginContext ctx) throws Exception {
-        Plugin p = new VisioFactory().create(ctx);
+        Plugin p = ctx.create(new VisioFactory());
         p.start();
         return p;
     }

@@ -1,6 +1,8 @@
 package coop.comptoir.bots.welcome;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import coop.comptoir.api.config.RoomRef;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -13,8 +15,10 @@ import java.util.List;
  * @param space the coop's space (ID or alias): {@code !salons} lists its public rooms, and
  *     {@code {rooms}} links to it; without it, the homeserver's public directory and the listed rooms
  * @param language language of the greetings and FAQ answers: {@code fr} or {@code en}; null: the top-level {@code language:}
- * @param groupWindowSeconds joins closer than this are greeted together (default 3)
- * @param faqCooldownMinutes the same FAQ topic is answered at most once per room in this time (default 10)
+ * @param groupWindow joins closer than this are greeted together (default {@code 3s})
+ * @param groupWindowSeconds the former spelling of {@code group_window}, in seconds: still read, with a warning
+ * @param faqCooldown the same FAQ topic is answered at most once per room in this time (default {@code 10m})
+ * @param faqCooldownMinutes the former spelling of {@code faq_cooldown}, in minutes: still read, with a warning
  * @param ignoreUsers regular expressions of user IDs never greeted (bridge ghosts of other services…)
  * @param textsFile a YAML file holding {@code greeting}, {@code direct_message} and {@code faq};
  *     when set, it replaces those keys and {@code !recharger} reads it again
@@ -28,10 +32,12 @@ record WelcomeConfig(
         @JsonProperty(required = true) String coop,
         String wiki,
         String forum,
-        String space,
+        RoomRef space,
         String language,
-        Integer groupWindowSeconds,
-        Integer faqCooldownMinutes,
+        Duration groupWindow,
+        @Deprecated Integer groupWindowSeconds,
+        Duration faqCooldown,
+        @Deprecated Integer faqCooldownMinutes,
         List<String> ignoreUsers,
         String textsFile,
         Text greeting,
@@ -41,8 +47,12 @@ record WelcomeConfig(
         Commands commands) {
 
     WelcomeConfig {
-        groupWindowSeconds = groupWindowSeconds == null ? 3 : groupWindowSeconds;
-        faqCooldownMinutes = faqCooldownMinutes == null ? 10 : faqCooldownMinutes;
+        if (groupWindow == null) {
+            groupWindow = groupWindowSeconds == null ? Duration.ofSeconds(3) : Duration.ofSeconds(groupWindowSeconds);
+        }
+        if (faqCooldown == null) {
+            faqCooldown = faqCooldownMinutes == null ? Duration.ofMinutes(10) : Duration.ofMinutes(faqCooldownMinutes);
+        }
         ignoreUsers = ignoreUsers == null ? List.of() : List.copyOf(ignoreUsers);
         faq = faq == null ? List.of() : List.copyOf(faq);
         rooms = rooms == null ? List.of() : List.copyOf(rooms);
@@ -84,7 +94,7 @@ record WelcomeConfig(
      * @param directMessage also send the onboarding guide in a direct chat (default false)
      * @param faq answer FAQ keywords said in this room (default true)
      */
-    record RoomConfig(@JsonProperty(required = true) String room, Text greeting, String language,
+    record RoomConfig(@JsonProperty(required = true) RoomRef room, Text greeting, String language,
                       Boolean directMessage, Boolean faq) {
         RoomConfig {
             directMessage = directMessage != null && directMessage;

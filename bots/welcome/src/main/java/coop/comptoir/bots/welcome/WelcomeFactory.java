@@ -1,14 +1,16 @@
 package coop.comptoir.bots.welcome;
 
 import coop.comptoir.api.command.CommandName;
+import coop.comptoir.api.config.Problems;
+import coop.comptoir.api.config.RoomRef;
 import coop.comptoir.api.plugin.ConfigException;
 import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.plugin.PluginConfig;
 import coop.comptoir.api.plugin.PluginContext;
 import coop.comptoir.api.plugin.PluginFactory;
-import coop.comptoir.bots.welcome.Texts.KeyPaths;
 import coop.comptoir.bots.welcome.Texts.Localized;
 import coop.comptoir.bots.welcome.WelcomeConfig.RoomConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -18,33 +20,44 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /** The {@code welcome} plugin type: greets newcomers and answers in the help room. */
-public final class WelcomeFactory implements PluginFactory {
+public final class WelcomeFactory implements PluginFactory<WelcomeConfig> {
+    /** The longest {@code group_window}: joins are greeted together within it. */
+    static final Duration MAX_GROUP_WINDOW = Duration.ofSeconds(60);
+
     @Override
     public String type() {
         return "welcome";
     }
 
     @Override
-    public void validate(PluginConfig config) {
-        settings(config);
+    public Class<WelcomeConfig> configType() {
+        return WelcomeConfig.class;
+    }
+
+    @Override
+    public void validate(WelcomeConfig config, Problems problems) {
+        settings(config, problems, coop.comptoir.api.text.TextSettings.DEFAULT);
     }
 
     /** The names under {@code commands} ({@code faq}, {@code rooms}, {@code reload}). */
     @Override
-    public List<CommandName> commands(PluginConfig config) {
+    public List<CommandName> commands(WelcomeConfig config, PluginConfig section) {
         List<CommandName> names = new ArrayList<>();
-        String at = KeyPaths.child(config.path(), "commands");
-        config.bind(WelcomeConfig.class).commands().byKey().forEach((key, list) -> {
+        Problems at = Problems.root(section.path()).at("commands");
+        config.commands().byKey().forEach((key, list) -> {
             for (int i = 0; i < list.size(); i++) {
-                names.add(CommandName.of(list.get(i), KeyPaths.index(KeyPaths.child(at, key), i)));
+                names.add(CommandName.of(list.get(i), at.at(key).at(i).path()));
             }
         });
         return names;
     }
 
     @Override
-    public Plugin create(PluginContext context) throws Exception {
-        return new WelcomePlugin(context, settings(context.config(), context.texts()));
+    public Plugin create(WelcomeConfig config, PluginContext context) throws Exception {
+        Problems problems = Problems.root(context.config().path());
+        Settings settings = settings(config, problems, context.texts());
+        problems.throwIfAny();
+        return new WelcomePlugin(context, settings);
     }
 
     /**
@@ -57,52 +70,40 @@ public final class WelcomeFactory implements PluginFactory {
                     Set<String> configured, Wording wording) {}
 
     /**
-     * Binds and checks the section; throws the first problem with the others suppressed, each naming
-     * its key path ({@code plugins[0].rooms[1].greeting.fr: unknown placeholder {nom} …}). No I/O:
-     * the texts file is read when the instance is created.
+     * Checks and compiles a bound section; every problem goes to {@code problems}, each naming its
+     * key path ({@code plugins[0].rooms[1].greeting.fr: unknown placeholder {nom} …}). No I/O: the
+     * texts file is read when the instance is created.
+     *
+     * @param base the top-level language, address and texts, under the section's own {@code language:}
      */
-    static Settings settings(PluginConfig section) {
-        return settings(section, coop.comptoir.api.text.TextSettings.DEFAULT);
-    }
-
-    /** @param base the top-level language, address and texts, under the section's own {@code language:} */
-    static Settings settings(PluginConfig section, coop.comptoir.api.text.TextSettings base) {
-        WelcomeConfig c = section.bind(WelcomeConfig.class);
-        String path = section.path();
+    static Settings settings(WelcomeConfig c, Problems problems, coop.comptoir.api.text.TextSettings base) {
+        String path = problems.path();
         List<ConfigException> errors = new ArrayList<>();
         Set<String> configured = new HashSet<>();
-        url(c.wiki(), KeyPaths.child(path, "wiki"), "wiki", configured, errors);
-        url(c.forum(), KeyPaths.child(path, "forum"), "forum", configured, errors);
+        url(c.wiki(), problems.pathOf("wiki"), "wiki", configured, errors);
+        url(c.forum(), problems.pathOf("forum"), "forum", configured, errors);
         if (c.coop().isBlank()) {
-            errors.add(new ConfigException(KeyPaths.child(path, "coop"), "empty"));
+            problems.add("coop", "empty");
         }
         if (c.language() != null) {
-            language(c.language(), KeyPaths.child(path, "language"), errors);
+            language(c.language(), problems.pathOf("language"), errors);
         }
         Wording wording = c.language() == null || errors.stream().noneMatch(e -> e.path().endsWith(".language"))
                 ? Wording.of(base.withLanguage(c.language())) : Wording.SHIPPED;
-        if (c.groupWindowSeconds() < 0 || c.groupWindowSeconds() > 60) {
-            errors.add(new ConfigException(KeyPaths.child(path, "group_window_seconds"), "must be between 0 and 60"));
-        }
-        if (c.faqCooldownMinutes() < 0) {
-            errors.add(new ConfigException(KeyPaths.child(path, "faq_cooldown_minutes"), "must not be negative"));
-        }
-        if (c.space() != null && !isRoomAddress(c.space())) {
-            errors.add(new ConfigException(KeyPaths.child(path, "space"), "not a room ID (!…) or alias (#…:server)"));
-        }
+        durations(c, problems);
         List<Pattern> ignore = new ArrayList<>();
         for (int i = 0; i < c.ignoreUsers().size(); i++) {
             try {
                 ignore.add(Pattern.compile(c.ignoreUsers().get(i)));
             } catch (PatternSyntaxException | NullPointerException e) {
-                errors.add(new ConfigException(KeyPaths.index(KeyPaths.child(path, "ignore_users"), i),
-                        "not a regular expression" + (e instanceof PatternSyntaxException p ? ": " + p.getDescription() : "")));
+                problems.at("ignore_users").at(i).add(null, "not a regular expression"
+                        + (e instanceof PatternSyntaxException p ? ": " + p.getDescription() : ""));
             }
         }
         Texts texts = null;
         if (c.textsFile() != null) {
             if (c.textsFile().isBlank()) {
-                errors.add(new ConfigException(KeyPaths.child(path, "texts_file"), "empty"));
+                problems.add("texts_file", "empty");
             }
             for (String key : List.of("greeting", "direct_message", "faq")) {
                 boolean inline = switch (key) {
@@ -111,8 +112,7 @@ public final class WelcomeFactory implements PluginFactory {
                     default -> !c.faq().isEmpty();
                 };
                 if (inline) {
-                    errors.add(new ConfigException(KeyPaths.child(path, key),
-                            "texts_file is set: put " + key + " in that file instead"));
+                    problems.add(key, "texts_file is set: put " + key + " in that file instead");
                 }
             }
         } else {
@@ -121,45 +121,57 @@ public final class WelcomeFactory implements PluginFactory {
         Set<String> commandNames = new HashSet<>();
         c.commands().byKey().forEach((key, names) -> {
             for (int i = 0; i < names.size(); i++) {
-                String at = KeyPaths.index(KeyPaths.child(KeyPaths.child(path, "commands"), key), i);
+                Problems at = problems.at("commands").at(key).at(i);
                 String n = names.get(i);
                 if (n == null || !n.matches("[a-z0-9][a-z0-9_-]*")) {
-                    errors.add(new ConfigException(at, "lower-case letters, digits, - or _"));
+                    at.add(null, "lower-case letters, digits, - or _");
                 } else if (!commandNames.add(n)) {
-                    errors.add(new ConfigException(at, n + " is used twice"));
+                    at.add(null, n + " is used twice");
                 }
             }
         });
         if (c.rooms().isEmpty()) {
-            errors.add(new ConfigException(KeyPaths.child(path, "rooms"), "list at least one room"));
+            problems.add("rooms", "list at least one room");
         }
         List<Localized> greetings = new ArrayList<>();
-        Set<String> seen = new LinkedHashSet<>();
+        Set<RoomRef> seen = new LinkedHashSet<>();
         for (int i = 0; i < c.rooms().size(); i++) {
             RoomConfig r = c.rooms().get(i);
-            String at = KeyPaths.index(KeyPaths.child(path, "rooms"), i);
+            Problems at = problems.at("rooms").at(i);
             if (r == null) {
-                errors.add(new ConfigException(at, "missing"));
+                at.add(null, "missing");
                 greetings.add(null);
                 continue;
             }
-            if (!isRoomAddress(r.room())) {
-                errors.add(new ConfigException(KeyPaths.child(at, "room"), "not a room ID (!…) or alias (#…:server)"));
-            } else if (!seen.add(r.room())) {
-                errors.add(new ConfigException(KeyPaths.child(at, "room"), r.room() + " is listed twice"));
+            if (!seen.add(r.room())) {
+                at.add("room", r.room() + " is listed twice");
             }
             if (r.language() != null) {
-                language(r.language(), KeyPaths.child(at, "language"), errors);
+                language(r.language(), at.pathOf("language"), errors);
             }
             greetings.add(r.greeting() == null ? null
-                    : Texts.localized(r.greeting(), KeyPaths.child(at, "greeting"), configured, errors));
+                    : Texts.localized(r.greeting(), at.pathOf("greeting"), configured, errors));
         }
-        if (!errors.isEmpty()) {
-            ConfigException first = errors.get(0);
-            errors.subList(1, errors.size()).forEach(first::addSuppressed);
-            throw first;
-        }
+        errors.forEach(problems::addAll);
         return new Settings(c, texts, greetings, List.copyOf(ignore), Set.copyOf(configured), wording);
+    }
+
+    /** {@code group_window} and {@code faq_cooldown}, and their former spellings in seconds and minutes. */
+    @SuppressWarnings("deprecation")
+    private static void durations(WelcomeConfig c, Problems problems) {
+        if (c.groupWindowSeconds() != null) {
+            problems.deprecated("group_window_seconds", "group_window", "group_window: " + c.groupWindowSeconds() + "s");
+        }
+        if (c.faqCooldownMinutes() != null) {
+            problems.deprecated("faq_cooldown_minutes", "faq_cooldown", "faq_cooldown: " + c.faqCooldownMinutes() + "m");
+        }
+        String window = c.groupWindowSeconds() != null ? "group_window_seconds" : "group_window";
+        if (c.groupWindow().isNegative() || c.groupWindow().compareTo(MAX_GROUP_WINDOW) > 0) {
+            problems.add(window, "must be between 0s and 60s");
+        }
+        if (c.faqCooldown().isNegative()) {
+            problems.add(c.faqCooldownMinutes() != null ? "faq_cooldown_minutes" : "faq_cooldown", "must not be negative");
+        }
     }
 
     private static void url(String value, String path, String placeholder, Set<String> configured, List<ConfigException> errors) {
@@ -179,7 +191,4 @@ public final class WelcomeFactory implements PluginFactory {
         }
     }
 
-    static boolean isRoomAddress(String s) {
-        return s != null && (s.matches("![^\\s]+") || s.matches("#[^\\s:]+:[^\\s]+"));
-    }
 }

@@ -66,9 +66,9 @@ final class WelcomePlugin implements Plugin {
                 : TextsFileLoader.load(ctx.config().resolvePath(config.textsFile()), settings.configured(), settings.wording()));
         this.memory = new Memory(ctx.database(), ctx.instanceId());
         memory.migrate();
-        Duration window = Duration.ofSeconds(config.groupWindowSeconds());
+        Duration window = config.groupWindow();
         this.batcher = new JoinBatcher(ctx.clock(), window, window.multipliedBy(5));
-        this.faqCooldown = new Cooldown(ctx.clock(), Duration.ofMinutes(config.faqCooldownMinutes()));
+        this.faqCooldown = new Cooldown(ctx.clock(), config.faqCooldown());
 
         ctx.scheduler().handler(GREET_JOB, (key, due, data) -> greet(RoomId.of(data.get("room")), due, data));
         ctx.events().on(EventTypes.ROOM_MEMBER, e -> rooms.containsKey(e.roomId()), this::onMember);
@@ -103,7 +103,7 @@ final class WelcomePlugin implements Plugin {
         for (int i = 0; i < config.rooms().size(); i++) {
             RoomConfig rc = config.rooms().get(i);
             try {
-                RoomId id = resolve(rc.room());
+                RoomId id = resolve(rc.room().value());
                 join(id);
                 resolved.put(id, new Room(id, rc, settings.roomGreetings().get(i),
                         rc.language() != null ? rc.language() : settings.wording().language()));
@@ -114,7 +114,7 @@ final class WelcomePlugin implements Plugin {
         rooms = Map.copyOf(resolved);
         if (config.space() != null) {
             try {
-                space = resolve(config.space());
+                space = resolve(config.space().value());
             } catch (MatrixException e) {
                 log.warn("Space {} not found, !salons lists the public directory instead: {}", config.space(), e.getMessage());
             }
@@ -263,9 +263,9 @@ final class WelcomePlugin implements Plugin {
     /** What {@code {rooms}} points to: the space when there is one, else the configured rooms. */
     private List<Link> roomLinks() {
         if (config.space() != null) {
-            return List.of(new Link(Html.matrixTo(config.space()), config.space()));
+            return List.of(new Link(Html.matrixTo(config.space().value()), config.space().value()));
         }
-        return config.rooms().stream().map(r -> new Link(Html.matrixTo(r.room()), r.room())).toList();
+        return config.rooms().stream().map(r -> new Link(Html.matrixTo(r.room().value()), r.room().value())).toList();
     }
 
     /** « A », « A et B », « A, B et C » (or "and"). */

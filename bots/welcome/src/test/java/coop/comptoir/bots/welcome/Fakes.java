@@ -37,32 +37,15 @@ final class Fakes {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    /** A plugin section from YAML, bound with Jackson (the runtime's binder is internal). */
-    record Section(String path, JsonNode raw) implements PluginConfig {
-        static Section of(String yaml) {
+    /** A plugin section from YAML, bound by the runtime's own binder (as check-config does). */
+    static final class Section {
+        private Section() {}
+
+        static PluginConfig of(String yaml) {
             try {
-                return new Section("plugins[0]", YAML.readTree(yaml));
+                return coop.comptoir.testing.PluginConfigs.of("welcome", "plugins[0]", YAML.readTree(yaml), "coop.example");
             } catch (Exception e) {
                 throw new IllegalArgumentException(e);
-            }
-        }
-
-        @Override
-        public String serverName() {
-            return "coop.example";
-        }
-
-        @Override
-        public <T> T bind(Class<T> type) {
-            return bind(raw, path, type);
-        }
-
-        @Override
-        public <T> T bind(JsonNode subtree, String at, Class<T> type) {
-            try {
-                return YAML.treeToValue(subtree, type);
-            } catch (Exception e) {
-                throw new ConfigException(at, e.getMessage());
             }
         }
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import coop.comptoir.api.plugin.ConfigException;
-import java.util.ArrayList;
+import coop.comptoir.testing.PluginConfigs;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,21 +13,17 @@ class WelcomeFactoryTest {
     private final WelcomeFactory factory = new WelcomeFactory();
 
     private static List<String> problems(String yaml) {
-        try {
-            new WelcomeFactory().validate(Fakes.Section.of(yaml));
-            return List.of();
-        } catch (ConfigException e) {
-            List<String> all = new ArrayList<>(List.of(e.getMessage()));
-            for (Throwable t : e.getSuppressed()) {
-                all.add(t.getMessage());
-            }
-            return all;
-        }
+        return PluginConfigs.check(new WelcomeFactory(), Fakes.Section.of(yaml)).list().stream()
+                .map(ConfigException::getMessage).toList();
+    }
+
+    private static WelcomeConfig bind(coop.comptoir.api.plugin.PluginConfig section) {
+        return PluginConfigs.bind(new WelcomeFactory(), section);
     }
 
     @Test
     void aCompleteSectionIsAccepted() {
-        assertThatCode(() -> factory.validate(Fakes.Section.of("""
+        assertThatCode(() -> bind(Fakes.Section.of("""
                 coop: La Cagette
                 wiki: https://wiki.cagette.test
                 forum: https://forum.cagette.test
@@ -66,7 +62,7 @@ class WelcomeFactoryTest {
         assertThat(problems("""
                 coop: La Cagette
                 language: de
-                group_window_seconds: 600
+                group_window: 10m
                 ignore_users: ["@(unclosed"]
                 greeting: {fr: "Voir {wiki}", en: "{forum}"}
                 faq:
@@ -74,15 +70,19 @@ class WelcomeFactoryTest {
                     keywords: []
                     answer: {fr: "ok"}
                 rooms:
-                  - room: "aide"
+                  - room: "#aide:cagette.test"
+                  - room: "#aide:cagette.test"
                 """)).containsExactlyInAnyOrder(
                 "plugins[0].language: expected fr or en, got \"de\"",
-                "plugins[0].group_window_seconds: must be between 0 and 60",
+                "plugins[0].group_window: must be between 0s and 60s",
                 "plugins[0].ignore_users[0]: not a regular expression: Unclosed group",
                 "plugins[0].greeting.fr: uses {wiki} but wiki is not set",
                 "plugins[0].greeting.en: uses {forum} but forum is not set",
                 "plugins[0].faq[0].keywords: needs at least one keyword, none empty",
-                "plugins[0].rooms[0].room: not a room ID (!…) or alias (#…:server)");
+                "plugins[0].rooms[1].room: #aide:cagette.test is listed twice");
+        assertThat(problems("coop: La Cagette\nrooms: [{room: aide}]\nspace: \"!\"\n")).containsExactlyInAnyOrder(
+                "plugins[0].space: \"!\" is not a room ID (!abc:example.org) or alias (#name:example.org)",
+                "plugins[0].rooms[0].room: \"aide\" is not a room ID (!abc:example.org) or alias (#name:example.org)");
     }
 
     @Test
@@ -102,7 +102,7 @@ class WelcomeFactoryTest {
 
     @Test
     void frenchIsRequiredInEachText() {
-        assertThatThrownBy(() -> factory.validate(Fakes.Section.of("""
+        assertThatThrownBy(() -> bind(Fakes.Section.of("""
                 coop: La Cagette
                 direct_message: {en: "Hello {name}"}
                 rooms: [{room: "#aide:cagette.test"}]
@@ -123,9 +123,48 @@ class WelcomeFactoryTest {
                 rooms: [{room: "#aide:cagette.test"}]
                 commands: {faq: [faq-bureau], rooms: []}
                 """);
-        assertThat(factory.commands(section)).extracting(c -> c.name() + " @ " + c.path()).containsExactly(
+        assertThat(factory.commands(bind(section), section)).extracting(c -> c.name() + " @ " + c.path()).containsExactly(
                 "faq-bureau @ " + section.path() + ".commands.faq[0]",
                 "recharger @ " + section.path() + ".commands.reload[0]",
                 "reload @ " + section.path() + ".commands.reload[1]");
+    }
+
+    @Test
+    void durationsAreWrittenWithAUnit() {
+        WelcomeConfig c = bind(Fakes.Section.of("""
+                coop: La Cagette
+                group_window: 30s
+                faq_cooldown: 1h
+                rooms: [{room: "#aide:cagette.test"}]
+                """));
+        assertThat(c.groupWindow()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(c.faqCooldown()).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(problems("""
+                coop: La Cagette
+                group_window: 5
+                rooms: [{room: "#aide:cagette.test"}]
+                """)).containsExactly("plugins[0].group_window: \"5\" has no unit: write 5s, 5m, 5h or 5d");
+    }
+
+    @Test
+    void theFormerSecondsKeyIsStillReadWithAWarningNamingTheNewKey() {
+        var checked = PluginConfigs.check(new WelcomeFactory(), Fakes.Section.of("""
+                coop: La Cagette
+                group_window_seconds: 7
+                faq_cooldown_minutes: 2
+                rooms: [{room: "#aide:cagette.test"}]
+                """));
+        assertThat(checked.list()).isEmpty();
+        assertThat(checked.warnings()).extracting(ConfigException::getMessage).containsExactly(
+                "plugins[0].group_window_seconds: deprecated, still read for this release: write group_window instead"
+                        + " (e.g. group_window: 7s)",
+                "plugins[0].faq_cooldown_minutes: deprecated, still read for this release: write faq_cooldown instead"
+                        + " (e.g. faq_cooldown: 2m)");
+        WelcomeConfig c = bind(Fakes.Section.of("""
+                coop: La Cagette
+                group_window_seconds: 7
+                rooms: [{room: "#aide:cagette.test"}]
+                """));
+        assertThat(c.groupWindow()).isEqualTo(java.time.Duration.ofSeconds(7));
     }
 }

@@ -112,7 +112,8 @@ class WelcomePluginTest {
             }
         };
         when(ctx.commands()).thenReturn(routerOverride != null ? routerOverride : router);
-        WelcomePlugin p = (WelcomePlugin) new WelcomeFactory().create(ctx);
+        WelcomeFactory factory = new WelcomeFactory();
+        WelcomePlugin p = (WelcomePlugin) factory.create(coop.comptoir.testing.PluginConfigs.bind(factory, section), ctx);
         p.start();
         return p;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import coop.comptoir.api.command.CommandName;
+import coop.comptoir.api.config.Problems;
 import coop.comptoir.api.plugin.ConfigException;
 import coop.comptoir.api.plugin.Namespaces;
 import coop.comptoir.api.plugin.Plugin;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The plugin factory of a bridge to one network: subclass it once per connector (with a public
@@ -37,7 +37,7 @@ import java.util.stream.Collectors;
  *
  * @param <C> the connector's own config record (snake_case keys in YAML)
  */
-public abstract class BridgeFactory<C> implements PluginFactory {
+public abstract class BridgeFactory<C> implements PluginFactory<JsonNode> {
     private final String network;
     private final String networkName;
     private final Class<C> configType;
@@ -99,23 +99,43 @@ public abstract class BridgeFactory<C> implements PluginFactory {
         return network;
     }
 
+    /** The section stays a tree: the engine's keys and the connector's are bound apart ({@link #bind}). */
     @Override
-    public final void validate(PluginConfig config) {
-        bind(config);
+    public final Class<JsonNode> configType() {
+        return JsonNode.class;
+    }
+
+    @Override
+    public final void validate(JsonNode tree, PluginConfig section, Problems problems) {
+        try {
+            bind(section);
+        } catch (ConfigException e) {
+            problems.addAll(e);
+        }
     }
 
     /** The ghosts: {@code @<ghost prefix>.*:<server>}, exclusive. */
     @Override
-    public final Namespaces namespaces(PluginConfig config) {
-        return Namespaces.exclusiveUsers(bind(config).settings().ghostPrefix(), config.serverName());
+    public final Namespaces namespaces(JsonNode tree, PluginConfig section) {
+        return namespaces(section);
+    }
+
+    /** The ghosts of the instance of {@code section}. @throws ConfigException when it does not bind */
+    public final Namespaces namespaces(PluginConfig section) {
+        return Namespaces.exclusiveUsers(bind(section).settings().ghostPrefix(), section.serverName());
     }
 
     @Override
-    public final List<CommandName> commands(PluginConfig config) {
-        return Bridges.commands(config);
+    public final List<CommandName> commands(JsonNode tree, PluginConfig section) {
+        return Bridges.commands(section);
     }
 
     @Override
+    public final Plugin create(JsonNode tree, PluginContext context) throws Exception {
+        return create(context);
+    }
+
+    /** Creates the instance of {@code context}'s section (bound again: the engine's keys and the connector's). */
     public final Plugin create(PluginContext context) throws Exception {
         Bound<C> b = bind(context.config());
         Bound<C> bound = new Bound<>(b.engine().settings(network, networkName, context.texts().language()), b.config(), b.engine());
@@ -139,7 +159,7 @@ public abstract class BridgeFactory<C> implements PluginFactory {
      * Binds a section: the engine's keys to {@link BridgeConfig}, the others to the connector's
      * record, then checks both. The one place where a section is split; pure, no I/O.
      *
-     * @throws ConfigException naming the first problem's key path, the others after it
+     * @throws ConfigException listing every problem with its key path
      */
     public final Bound<C> bind(PluginConfig config) {
         JsonNode raw = config.raw();
@@ -161,13 +181,8 @@ public abstract class BridgeFactory<C> implements PluginFactory {
         if (connectorConfig != null) {
             problems.addAll(problems(connectorConfig, config.path()));
         }
-        if (problems.size() == 1) {
-            throw problems.get(0);
-        }
         if (!problems.isEmpty()) {
-            ConfigException first = problems.get(0);
-            String others = problems.stream().skip(1).map(ConfigException::getMessage).collect(Collectors.joining("; "));
-            throw new ConfigException(first.path(), first.getMessage().substring(first.path().length() + 2) + " (also: " + others + ")");
+            throw new ConfigException(problems);
         }
         return new Bound<>(engine.settings(network, networkName), connectorConfig, engine);
     }
@@ -187,12 +202,7 @@ public abstract class BridgeFactory<C> implements PluginFactory {
         try {
             return config.bind(part, config.path(), type);
         } catch (ConfigException e) {
-            problems.add(e);
-            for (Throwable s : e.getSuppressed()) {
-                if (s instanceof ConfigException c) {
-                    problems.add(c);
-                }
-            }
+            problems.addAll(e.problems());
             return null;
         }
     }

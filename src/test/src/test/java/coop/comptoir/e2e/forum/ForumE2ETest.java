@@ -65,7 +65,7 @@ class ForumE2ETest {
             forum.put("type", "forum").put("id", "forum").put("url", discourse.url()).put("api_key", API_KEY)
                     .put("catch_up_limit", CATCH_UP_LIMIT);
             forum.putObject("webhook").put("secret", SECRET);
-            forum.putObject("polling").putArray("feeds").addObject().put("interval_seconds", 5);
+            forum.putObject("polling").putArray("feeds").addObject().put("interval", "5s");
             ArrayNode routes = forum.putArray("routes");
             route(routes, ONCE, "courses", onceRoom);
             route(routes, SIGNED, "bureau", signedRoom);

@@ -52,10 +52,10 @@ class ForumRssE2ETest {
             forum.put("type", "forum").put("id", "forum").put("url", discourse.url()).put("catch_up_limit", 2);
             forum.putObject("webhook").put("secret", SECRET);
             ArrayNode feeds = forum.putObject("polling").putArray("feeds");
-            feeds.addObject().put("interval_seconds", 5);
-            ObjectNode rss = feeds.addObject().put("format", "rss").put("url", "/latest.rss").put("interval_seconds", 5);
+            feeds.addObject().put("interval", "5s");
+            ObjectNode rss = feeds.addObject().put("format", "rss").put("url", "/latest.rss").put("interval", "5s");
             rss.putArray("rooms").add(coursesRoom);
-            ObjectNode annonces = feeds.addObject().put("url", "/c/annonces/9.rss").put("interval_seconds", 5);
+            ObjectNode annonces = feeds.addObject().put("url", "/c/annonces/9.rss").put("interval", "5s");
             annonces.putArray("rooms").add(annoncesRoom);
             ObjectNode route = forum.putArray("routes").addObject().put("category_id", COURSES).put("category_slug", "courses");
             route.putArray("rooms").add(coursesRoom);

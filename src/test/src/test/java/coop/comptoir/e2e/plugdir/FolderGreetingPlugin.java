@@ -18,14 +18,22 @@ public final class FolderGreetingPlugin implements Plugin {
     }
 
     /** Listed only in the services file of the jar the test builds. */
-    public static final class Factory implements PluginFactory {
+    public static final class Factory implements PluginFactory<Factory.Settings> {
+        /** No keys: an instance section holds only type and id. */
+        public record Settings() {}
+
+        @Override
+        public Class<Settings> configType() {
+            return Settings.class;
+        }
+
         @Override
         public String type() {
             return "folder-greeting";
         }
 
         @Override
-        public Plugin create(PluginContext context) {
+        public Plugin create(Settings config, PluginContext context) {
             return new FolderGreetingPlugin(context);
         }
     }

@@ -52,19 +52,27 @@ public final class EchoGhostPlugin implements Plugin {
     }
 
     /** The factory found through ServiceLoader. */
-    public static final class Factory implements PluginFactory {
+    public static final class Factory implements PluginFactory<Factory.Settings> {
+        /** No keys: an instance section holds only type and id. */
+        public record Settings() {}
+
+        @Override
+        public Class<Settings> configType() {
+            return Settings.class;
+        }
+
         @Override
         public String type() {
             return "echo-ghost";
         }
 
         @Override
-        public Namespaces namespaces(PluginConfig config) {
-            return Namespaces.exclusiveUsers("_echo_", config.serverName());
+        public Namespaces namespaces(Settings config, PluginConfig section) {
+            return Namespaces.exclusiveUsers("_echo_", section.serverName());
         }
 
         @Override
-        public Plugin create(PluginContext context) {
+        public Plugin create(Settings config, PluginContext context) {
             return new EchoGhostPlugin(context);
         }
     }

@@ -141,7 +141,7 @@ public final class Rig {
         if (synapse instanceof Dendrite) {
             // No appservice ping there: a Comptoir started while nothing happens in the bot's rooms
             // waits this long for a first transaction (30 s by default) before turning ready.
-            appservice.put("first_transaction_wait_seconds", 3);
+            appservice.put("first_transaction_wait", "3s");
         }
         config.putObject("database").put("url", "jdbc:sqlite:" + database);
         config.putArray("plugins").addObject().put("type", "echo-ghost");

@@ -89,7 +89,7 @@ public final class IcalShiftSource implements ShiftSource {
         this.limits = limits;
         this.coopZone = coopZone;
         this.floatingZone = config.floatingZone(coopZone);
-        OkHttpClient.Builder client = http.newBuilder().callTimeout(java.time.Duration.ofSeconds(config.timeoutSeconds()));
+        OkHttpClient.Builder client = http.newBuilder().callTimeout(config.timeout());
         if (config.auth() != null) {
             // The credentials go to the configured address only: a redirect could lead them to any host, or to http.
             client.followRedirects(false).followSslRedirects(false);
@@ -114,7 +114,7 @@ public final class IcalShiftSource implements ShiftSource {
     @Override
     public String mask(String text) {
         IcalSourceConfig.Auth auth = config.auth();
-        return auth == null ? text : Safe.mask(text, auth.token(), auth.password());
+        return auth == null ? text : Safe.mask(text, reveal(auth.token()), reveal(auth.password()));
     }
 
     /**
@@ -137,12 +137,12 @@ public final class IcalShiftSource implements ShiftSource {
             try {
                 if (auth.token() != null) {
                     if (auth.header() != null) {
-                        b.header(auth.header(), auth.token());
+                        b.header(auth.header(), auth.token().reveal());
                     } else {
-                        b.header("Authorization", "Bearer " + auth.token());
+                        b.header("Authorization", "Bearer " + auth.token().reveal());
                     }
                 } else {
-                    b.header("Authorization", Credentials.basic(auth.username(), auth.password(), StandardCharsets.UTF_8));
+                    b.header("Authorization", Credentials.basic(auth.username(), auth.password().reveal(), StandardCharsets.UTF_8));
                 }
             } catch (IllegalArgumentException e) {
                 // OkHttp's message quotes the header value: never passed on.
@@ -582,5 +582,9 @@ public final class IcalShiftSource implements ShiftSource {
 
     private static String eventName(String uid, String summary) {
         return IcalErrors.eventName(uid, summary);
+    }
+
+    private static String reveal(coop.comptoir.api.config.Secret secret) {
+        return secret == null ? null : secret.reveal();
     }
 }

@@ -1,7 +1,11 @@
 package coop.comptoir.bots.shifts.source;
 
 import coop.comptoir.api.id.UserId;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import coop.comptoir.api.config.Problems;
+import coop.comptoir.api.config.Secret;
 import coop.comptoir.api.plugin.ConfigException;
+import java.time.Duration;
 import java.net.URI;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -14,7 +18,7 @@ import java.util.Map;
 /**
  * Where an iCalendar feed is and how its events read as shifts. Keys are snake_case in YAML
  * ({@code seats_property}); bind it with {@code PluginConfig.bind} (or as a nested record of the
- * plugin's config) and check {@link #problems(String)} before building an {@link IcalShiftSource}.
+ * plugin's config) and check {@link #check(Problems)} before building an {@link IcalShiftSource}.
  *
  * @param url            an http(s) address of the feed; exactly one of {@code url} and {@code file}
  * @param file           a local {@code .ics} file, re-read when it changes
@@ -24,16 +28,20 @@ import java.util.Map;
  * @param seatsProperty  the property holding the number of seats, default {@code X-COMPTOIR-SEATS};
  *                       empty: seats unknown
  * @param members        how attendees are recognised as Matrix users
- * @param timeoutSeconds how long one read of {@code url} may take (default 30)
+ * @param timeoutSeconds     the former spelling of {@code timeout}, in seconds: still read, with a warning
+ * @param timeout            how long one read or call may take (default {@code 30s})
  */
 public record IcalSourceConfig(String url, String file, Auth auth, String zone, Team team, String seatsProperty,
-                               Members members, Integer timeoutSeconds) {
+                               Members members, @Deprecated Integer timeoutSeconds, Duration timeout) implements SourceConfig {
 
+    @JsonCreator
     public IcalSourceConfig {
         team = team == null ? new Team(null, null, null) : team;
         seatsProperty = seatsProperty == null ? "X-COMPTOIR-SEATS" : seatsProperty.trim().toUpperCase(Locale.ROOT);
         members = members == null ? new Members(null) : members;
-        timeoutSeconds = timeoutSeconds == null ? 30 : timeoutSeconds;
+        if (timeout == null) {
+            timeout = Duration.ofSeconds(timeoutSeconds == null ? 30 : timeoutSeconds);
+        }
     }
 
     /**
@@ -41,7 +49,15 @@ public record IcalSourceConfig(String url, String file, Auth auth, String zone, 
      * {@code token} sent as {@code Authorization: Bearer <token>}, or as the raw value of {@code header}
      * when one is named (e.g. {@code X-Api-Key}).
      */
-    public record Auth(String username, String password, String token, String header) {
+    public record Auth(String username, Secret password, Secret token, String header) {
+        /** The values as written (a blank one counts as absent), e.g. in tests. */
+        public Auth(String username, String password, String token, String header) {
+            this(username, secret(password), secret(token), header);
+        }
+
+        @JsonCreator
+        public Auth {}
+
         /** Never the password or the token. */
         @Override
         public String toString() {
@@ -84,8 +100,23 @@ public record IcalSourceConfig(String url, String file, Auth auth, String zone, 
         }
     }
 
+    /** The keys without {@code timeout} (as older configs and tests write them). */
+    public IcalSourceConfig(String url, String file, Auth auth, String zone, Team team, String seatsProperty,
+            Members members, Integer timeoutSeconds) {
+        this(url, file, auth, zone, team, seatsProperty, members, timeoutSeconds, null);
+    }
+
     /** Every problem, each with its key path under {@code path}; never a credential's value. */
     public List<ConfigException> problems(String path) {
+        Problems p = Problems.root(path);
+        check(p);
+        return p.list();
+    }
+
+    /** Adds every problem to {@code p} (at the {@code source:} path), and a warning for {@code timeout_seconds}. */
+    @SuppressWarnings("deprecation")
+    public void check(Problems p) {
+        String path = p.path();
         List<ConfigException> out = new ArrayList<>();
         boolean hasUrl = url != null && !url.isBlank();
         boolean hasFile = file != null && !file.isBlank();
@@ -118,11 +149,9 @@ public record IcalSourceConfig(String url, String file, Auth auth, String zone, 
             boolean token = auth.token() != null;
             if (basic == token) {
                 out.add(new ConfigException(ap, "give username and password, or a token"));
-            } else if (basic && (blank(auth.username()) || blank(auth.password()))) {
+            } else if (basic && (blank(auth.username()) || auth.password() == null)) {
                 out.add(new ConfigException(ap, "basic authentication needs both username and password"));
-            } else if (token && blank(auth.token())) {
-                out.add(new ConfigException(ap + ".token", "empty"));
-            } else if (token && !headerSafe(auth.token())) {
+            } else if (token && !headerSafe(auth.token().reveal())) {
                 // Never the value: OkHttp would quote it in its error, hence this check before any request.
                 out.add(new ConfigException(ap + ".token", "has a space, a line break, a control or a non-ASCII character, "
                         + "not allowed in an HTTP header (check the value or the variable it comes from)"));
@@ -155,10 +184,13 @@ public record IcalSourceConfig(String url, String file, Auth auth, String zone, 
                 out.add(new ConfigException(kp, "expected a Matrix user ID (@name:server)"));
             }
         });
-        if (timeoutSeconds < 1) {
-            out.add(new ConfigException(path + ".timeout_seconds", "must be at least 1"));
+        if (timeoutSeconds != null) {
+            p.deprecated("timeout_seconds", "timeout", "timeout: " + timeoutSeconds + "s");
         }
-        return out;
+        if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            p.add(timeoutSeconds != null ? "timeout_seconds" : "timeout", "must be at least 1s");
+        }
+        out.forEach(p::addAll);
     }
 
     /** The zone of floating times: {@code zone}, else the coop's. */
@@ -185,5 +217,10 @@ public record IcalSourceConfig(String url, String file, Auth auth, String zone, 
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();
+    }
+
+    /** A secret written as text: null when absent or blank. */
+    static Secret secret(String value) {
+        return value == null || value.isBlank() ? null : Secret.of(value);
     }
 }

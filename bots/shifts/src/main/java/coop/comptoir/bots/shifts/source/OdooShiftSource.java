@@ -79,7 +79,7 @@ public final class OdooShiftSource implements ShiftSource {
         this.limits = limits;
         this.coopZone = coopZone;
         // Every call carries the password: a redirect (307/308 send the body again) could lead it to any host.
-        this.http = http.newBuilder().callTimeout(Duration.ofSeconds(config.timeoutSeconds()))
+        this.http = http.newBuilder().callTimeout(config.timeout())
                 .followRedirects(false).followSslRedirects(false).build();
         this.log = log;
         this.described = "Odoo " + Safe.origin(config.base()) + " (database " + config.database() + ")";
@@ -97,7 +97,7 @@ public final class OdooShiftSource implements ShiftSource {
 
     @Override
     public String mask(String text) {
-        return Safe.mask(text, config.password());
+        return Safe.mask(text, config.password() == null ? null : config.password().reveal());
     }
 
     /**
@@ -273,7 +273,7 @@ public final class OdooShiftSource implements ShiftSource {
     // ---- JSON-RPC --------------------------------------------------------------------------------
 
     private int authenticate() throws IOException, ShiftSourceException {
-        ArrayNode args = JSON.createArrayNode().add(config.database()).add(config.login()).add(config.password());
+        ArrayNode args = JSON.createArrayNode().add(config.database()).add(config.login()).add(config.password().reveal());
         args.addObject();
         JsonNode result = call("common", "authenticate", args, "login");
         if (!result.isIntegralNumber()) {
@@ -285,7 +285,7 @@ public final class OdooShiftSource implements ShiftSource {
     /** {@code search_read} of at most {@code limit} records. */
     private ArrayNode searchRead(String model, ArrayNode domain, Collection<String> fields, String order, int limit)
             throws IOException, ShiftSourceException {
-        ArrayNode args = JSON.createArrayNode().add(config.database()).add(uid).add(config.password()).add(model).add("search_read");
+        ArrayNode args = JSON.createArrayNode().add(config.database()).add(uid).add(config.password().reveal()).add(model).add("search_read");
         args.addArray().add(domain);
         ObjectNode kwargs = args.addObject();
         ArrayNode f = kwargs.putArray("fields");
@@ -372,7 +372,7 @@ public final class OdooShiftSource implements ShiftSource {
 
     /** Odoo may quote arguments in its messages: the password never goes further. */
     private String scrub(String message) {
-        String p = config.password();
+        String p = config.password() == null ? null : config.password().reveal();
         return p == null || p.isEmpty() ? message : message.replace(p, "***");
     }
 

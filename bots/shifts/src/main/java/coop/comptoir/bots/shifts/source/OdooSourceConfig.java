@@ -1,7 +1,11 @@
 package coop.comptoir.bots.shifts.source;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import coop.comptoir.api.config.Problems;
+import coop.comptoir.api.config.Secret;
 import coop.comptoir.api.plugin.ConfigException;
+import java.time.Duration;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,7 +16,7 @@ import java.util.Map;
 
 /**
  * How to read shifts from an Odoo database running the {@code coop_shift} module, read-only, over
- * JSON-RPC. Keys are snake_case in YAML; check {@link #problems(String)} before building an
+ * JSON-RPC. Keys are snake_case in YAML; check {@link #check(Problems)} before building an
  * {@link OdooShiftSource}.
  *
  * @param url                the Odoo address, e.g. {@code https://odoo.example.coop}
@@ -23,17 +27,22 @@ import java.util.Map;
  * @param members            how a registered partner gets a Matrix ID
  * @param team               where a shift's team is read (default: none)
  * @param registrationStates the registration states that count as "registered" (default open, done)
- * @param timeoutSeconds     how long one call may take (default 30)
+ * @param timeoutSeconds     the former spelling of {@code timeout}, in seconds: still read, with a warning
+ * @param timeout            how long one read or call may take (default {@code 30s})
  */
-public record OdooSourceConfig(String url, String database, String login, @JsonAlias("api_key") String password,
-                               Members members, Team team, List<String> registrationStates, Integer timeoutSeconds) {
+public record OdooSourceConfig(String url, String database, String login, @JsonAlias("api_key") Secret password,
+                               Members members, Team team, List<String> registrationStates, @Deprecated Integer timeoutSeconds,
+                               Duration timeout) implements SourceConfig {
 
+    @JsonCreator
     public OdooSourceConfig {
         members = members == null ? new Members(null, null, null) : members;
         team = team == null ? new Team(null, null) : team;
         registrationStates = registrationStates == null || registrationStates.isEmpty()
                 ? List.of("open", "done") : List.copyOf(registrationStates);
-        timeoutSeconds = timeoutSeconds == null ? 30 : timeoutSeconds;
+        if (timeout == null) {
+            timeout = Duration.ofSeconds(timeoutSeconds == null ? 30 : timeoutSeconds);
+        }
     }
 
     /**
@@ -71,8 +80,23 @@ public record OdooSourceConfig(String url, String database, String login, @JsonA
         }
     }
 
+    /** The keys without {@code timeout} (as older configs and tests write them). */
+    public OdooSourceConfig(String url, String database, String login, String password,
+            Members members, Team team, List<String> registrationStates, Integer timeoutSeconds) {
+        this(url, database, login, IcalSourceConfig.secret(password), members, team, registrationStates, timeoutSeconds, null);
+    }
+
     /** Every problem, each with its key path under {@code path}; never the password. */
     public List<ConfigException> problems(String path) {
+        Problems p = Problems.root(path);
+        check(p);
+        return p.list();
+    }
+
+    /** Adds every problem to {@code p} (at the {@code source:} path), and a warning for {@code timeout_seconds}. */
+    @SuppressWarnings("deprecation")
+    public void check(Problems p) {
+        String path = p.path();
         List<ConfigException> out = new ArrayList<>();
         if (url == null || url.isBlank()) {
             out.add(new ConfigException(path + ".url", "missing (the Odoo address, e.g. https://odoo.example.coop)"));
@@ -97,7 +121,7 @@ public record OdooSourceConfig(String url, String database, String login, @JsonA
         if (login == null || login.isBlank()) {
             out.add(new ConfigException(path + ".login", "missing (the login of the user Comptoir reads as)"));
         }
-        if (password == null || password.isEmpty()) {
+        if (password == null) {
             out.add(new ConfigException(path + ".password", "missing (write ${ODOO_PASSWORD}, a password or an API key)"));
         }
         switch (members.by()) {
@@ -135,10 +159,13 @@ public record OdooSourceConfig(String url, String database, String login, @JsonA
                 out.add(new ConfigException(path + ".registration_states[" + i + "]", "cancelled registrations are never members"));
             }
         }
-        if (timeoutSeconds < 1) {
-            out.add(new ConfigException(path + ".timeout_seconds", "must be at least 1"));
+        if (timeoutSeconds != null) {
+            p.deprecated("timeout_seconds", "timeout", "timeout: " + timeoutSeconds + "s");
         }
-        return out;
+        if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            p.add(timeoutSeconds != null ? "timeout_seconds" : "timeout", "must be at least 1s");
+        }
+        out.forEach(p::addAll);
     }
 
     /** Never the password. */

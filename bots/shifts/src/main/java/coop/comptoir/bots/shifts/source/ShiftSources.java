@@ -1,7 +1,7 @@
 package coop.comptoir.bots.shifts.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import coop.comptoir.api.config.Problems;
 import coop.comptoir.api.plugin.ConfigException;
 import coop.comptoir.api.plugin.PluginConfig;
 import coop.comptoir.bots.shifts.WeekCycle;
@@ -19,7 +19,7 @@ public final class ShiftSources {
     /**
      * What a source may need besides its own settings.
      *
-     * @param section the plugin's section: its binder reads the {@code source:} mapping, with the
+     * @param section the plugin's section, whose binder reads a {@code source:} tree (null when the source is already bound), with the
      *                runtime's rules and messages (values from the environment never shown)
      * @param path    the key path of the {@code source:} mapping, for errors
      * @param zone    the coop's time zone
@@ -36,60 +36,78 @@ public final class ShiftSources {
     }
 
     /**
-     * Binds and checks the sub-tree, and makes the source. Does no I/O (a file or feed is read at
-     * the first {@link ShiftSource#fetch}).
+     * Binds the {@code source:} sub-tree with the section's binder, checks it, and makes the
+     * source (for tests and tools holding a tree; the plugin gets its source bound with the section).
      *
-     * @param tree the {@code source:} mapping, from the section's {@link PluginConfig#raw()}
-     * @throws ConfigException naming the key path and the reason
+     * @param tree the {@code source:} mapping
+     * @throws ConfigException listing every problem with its key path
      */
     public static ShiftSource create(JsonNode tree, Context ctx) {
         if (tree == null || !tree.isObject()) {
             throw new ConfigException(ctx.path(), "missing: a mapping with type: yaml, ical or odoo");
         }
-        String type = tree.path("type").asText("");
-        return switch (type) {
-            case "yaml" -> new YamlShiftSource(bind(tree, ctx, YamlShiftSource.Config.class), ctx);
-            case "ical" -> {
-                IcalSourceConfig config = bind(tree, ctx, IcalSourceConfig.class);
-                throwAll(config.problems(ctx.path()));
-                yield new IcalShiftSource(config, ctx.zone(), http(ctx), ctx.log(), ctx.limits());
-            }
-            case "odoo" -> {
-                OdooSourceConfig config = bind(tree, ctx, OdooSourceConfig.class);
-                throwAll(config.problems(ctx.path()));
-                yield new OdooShiftSource(config, ctx.zone(), http(ctx), ctx.log(), ctx.limits());
-            }
-            case "" -> throw new ConfigException(ctx.path() + ".type", "missing: yaml, ical or odoo");
-            default -> throw new ConfigException(ctx.path() + ".type", "\"" + type + "\" is not a source type (yaml, ical or odoo)");
-        };
+        return create(ctx.section().bind(tree, ctx.path(), SourceConfig.class), ctx);
     }
 
-    /** The mapping without its {@code type}, bound by the runtime's binder. */
-    private static <T> T bind(JsonNode tree, Context ctx, Class<T> type) {
-        ObjectNode settings = ((ObjectNode) tree).deepCopy();
-        settings.remove("type");
-        // a schedule or calendar file is taken from the config file's folder, as every path of the config
-        JsonNode file = settings.get("file");
-        if (file != null && file.isTextual() && !file.asText().isBlank()) {
-            try {
-                settings.put("file", ctx.section().resolvePath(file.asText()).toString());
-            } catch (java.nio.file.InvalidPathException e) {
-                throw new ConfigException(ctx.path() + ".file", "not a valid path: " + e.getReason());
-            }
-        }
-        return ctx.section().bind(settings, ctx.path(), type);
+    /**
+     * Checks a bound source and makes it. Does no I/O (a file or feed is read at the first
+     * {@link ShiftSource#fetch}).
+     *
+     * @throws ConfigException listing every problem, each naming its key path under {@link Context#path()}
+     */
+    public static ShiftSource create(SourceConfig config, Context ctx) {
+        Problems problems = Problems.root(ctx.path());
+        ShiftSource source = create(config, ctx, problems);
+        problems.throwIfAny();
+        return source;
     }
 
-    private static void throwAll(List<ConfigException> problems) {
-        if (!problems.isEmpty()) {
-            ConfigException first = problems.get(0);
-            problems.subList(1, problems.size()).forEach(first::addSuppressed);
-            throw first;
+    /**
+     * Checks a bound source into {@code problems} (rooted at the {@code source:} path) and makes
+     * it; null when it has problems. Does no I/O.
+     */
+    public static ShiftSource create(SourceConfig config, Context ctx, Problems problems) {
+        int before = problems.list().size();
+        try {
+            config = withResolvedFile(config, ctx);
+            if (config instanceof IcalSourceConfig ical) {
+                ical.check(problems);
+                return problems.list().size() > before ? null
+                        : new IcalShiftSource(ical, ctx.zone(), http(ctx), ctx.log(), ctx.limits());
+            }
+            if (config instanceof OdooSourceConfig odoo) {
+                odoo.check(problems);
+                return problems.list().size() > before ? null
+                        : new OdooShiftSource(odoo, ctx.zone(), http(ctx), ctx.log(), ctx.limits());
+            }
+            return new YamlShiftSource((YamlShiftSource.Config) config, ctx);
+        } catch (ConfigException e) {
+            problems.addAll(e);
+            return null;
         }
     }
 
     /** {@code check-config} validates without a runtime: a plain client then (no request is made). */
     private static okhttp3.OkHttpClient http(Context ctx) {
         return ctx.http() != null ? ctx.http() : new okhttp3.OkHttpClient();
+    }
+
+    /** A schedule or calendar file is taken from the config file's folder, as every path of the config. */
+    private static SourceConfig withResolvedFile(SourceConfig config, Context ctx) {
+        if (ctx.section() == null) {
+            return config;
+        }
+        try {
+            if (config instanceof YamlShiftSource.Config y && y.file() != null && !y.file().isBlank()) {
+                return new YamlShiftSource.Config(ctx.section().resolvePath(y.file()).toString(), y.templates());
+            }
+            if (config instanceof IcalSourceConfig i && i.file() != null && !i.file().isBlank()) {
+                return new IcalSourceConfig(i.url(), ctx.section().resolvePath(i.file()).toString(), i.auth(), i.zone(), i.team(),
+                        i.seatsProperty(), i.members(), i.timeoutSeconds(), i.timeout());
+            }
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException(ctx.path() + ".file", "not a valid path: " + e.getReason());
+        }
+        return config;
     }
 }

@@ -70,7 +70,7 @@ public final class YamlShiftSource implements ShiftSource {
      * @param file      a YAML file holding {@code templates:}, read at every poll
      * @param templates the templates themselves (instead of a file)
      */
-    public record Config(String file, List<JsonNode> templates) {}
+    public record Config(String file, List<JsonNode> templates) implements SourceConfig {}
 
     /** A checked template. */
     record Template(String name, String title, Set<Character> weeks, DayOfWeek weekday, LocalTime start, LocalTime end,

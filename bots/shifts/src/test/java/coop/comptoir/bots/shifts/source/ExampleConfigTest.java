@@ -23,8 +23,7 @@ class ExampleConfigTest {
 
     private static <T> T bind(JsonNode source, Class<T> type) {
         com.fasterxml.jackson.databind.node.ObjectNode settings = (com.fasterxml.jackson.databind.node.ObjectNode) source.deepCopy();
-        settings.remove("type");
-        return Sections.of("plugins[0]", settings).bind(settings, "plugins[0].source", type);
+        return type.cast(Sections.of("plugins[0]", settings).bind(settings, "plugins[0].source", SourceConfig.class));
     }
 
     @Test
@@ -32,7 +31,8 @@ class ExampleConfigTest {
         IcalSourceConfig c = bind(source("shifts-ical.example.yaml"), IcalSourceConfig.class);
 
         assertThat(c.problems("plugins[0].source")).isEmpty();
-        assertThat(c.auth().password()).isEqualTo("${ICAL_PASSWORD}");
+        assertThat(c.auth().password().reveal()).isEqualTo("${ICAL_PASSWORD}");
+        assertThat(c.toString()).doesNotContain("ICAL_PASSWORD");
         assertThat(c.members().emails()).containsEntry("bruno@example.coop", "@bruno:example.coop");
     }
 
@@ -41,7 +41,7 @@ class ExampleConfigTest {
         OdooSourceConfig c = bind(source("shifts-odoo.example.yaml"), OdooSourceConfig.class);
 
         assertThat(c.problems("plugins[0].source")).isEmpty();
-        assertThat(c.password()).isEqualTo("${ODOO_PASSWORD}");
+        assertThat(c.password().reveal()).isEqualTo("${ODOO_PASSWORD}");
         assertThat(c.team().from()).isEqualTo("week");
         assertThat(c.registrationStates()).containsExactly("open", "done");
     }

@@ -185,7 +185,7 @@ class IcalFeedHttpTest {
                 "plugins[1].source.team.property: not a property name (e.g. X-COMPTOIR-TEAM)",
                 "plugins[1].source.seats_property: not a property name (e.g. X-COMPTOIR-SEATS)",
                 "plugins[1].source.members.emails.alice@example.coop: expected a Matrix user ID (@name:server)",
-                "plugins[1].source.timeout_seconds: must be at least 1");
+                "plugins[1].source.timeout_seconds: must be at least 1s");
         assertThat(String.join("\n", problems)).doesNotContain("hunter2").doesNotContain("tok-secret");
         assertThat(new IcalSourceConfig("https://me:pw@cloud.example.coop/x.ics", null, null, null, null, null, null, null)
                 .problems("s")).extracting(ConfigException::getMessage)

@@ -274,7 +274,7 @@ class OdooShiftSourceTest {
                 "p.source.members.emails: only with by: email",
                 "p.source.team.from: none, week, template or type",
                 "p.source.registration_states[1]: cancelled registrations are never members",
-                "p.source.timeout_seconds: must be at least 1");
+                "p.source.timeout_seconds: must be at least 1s");
         assertThat(String.join("\n", problems)).doesNotContain("hunter2");
         assertThat(new OdooSourceConfig("https://odoo.example.coop", "c", "bot", "pw",
                 new OdooSourceConfig.Members("phone", null, null), null, null, null).problems("s"))

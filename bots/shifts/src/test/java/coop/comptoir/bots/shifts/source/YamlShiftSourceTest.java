@@ -205,8 +205,8 @@ class YamlShiftSourceTest {
         assertThatThrownBy(() -> inline("{type: yaml, file: a.yaml, templates: []}")).hasMessageEndingWith("not both");
         assertThatThrownBy(() -> inline("{type: yaml, file: a.yaml, url: x}"))
                 .hasMessageStartingWith("plugins[0].source.url: unknown key");
-        assertThatThrownBy(() -> inline("{type: csv}")).hasMessage("plugins[0].source.type: \"csv\" is not a source type (yaml, ical or odoo)");
-        assertThatThrownBy(() -> inline("{file: a.yaml}")).hasMessage("plugins[0].source.type: missing: yaml, ical or odoo");
+        assertThatThrownBy(() -> inline("{type: csv}")).hasMessage("plugins[0].source.type: \"csv\" is not one of yaml, ical, odoo");
+        assertThatThrownBy(() -> inline("{file: a.yaml}")).hasMessage("plugins[0].source.type: missing: one of yaml, ical, odoo");
     }
 
     @Test
