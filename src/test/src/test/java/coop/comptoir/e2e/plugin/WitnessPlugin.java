@@ -1,12 +1,10 @@
 package coop.comptoir.e2e.plugin;
 
+import coop.comptoir.api.config.Problems;
 import coop.comptoir.api.event.EventTypes;
 import coop.comptoir.api.event.MatrixEvent;
 import coop.comptoir.api.matrix.OutgoingMessage;
-import coop.comptoir.api.plugin.ConfigException;
-import coop.comptoir.api.plugin.Namespaces;
 import coop.comptoir.api.plugin.Plugin;
-import coop.comptoir.api.plugin.PluginConfig;
 import coop.comptoir.api.plugin.PluginContext;
 import coop.comptoir.api.plugin.PluginFactory;
 import java.io.IOException;
@@ -85,24 +83,30 @@ public final class WitnessPlugin implements Plugin {
     }
 
     /** The factory found through ServiceLoader: type {@code witness}, config {@code file: <path>}. */
-    public static final class Factory implements PluginFactory {
+    public static final class Factory implements PluginFactory<Factory.Settings> {
+        /** @param file where every handler call is recorded */
+        public record Settings(String file) {}
+
+        @Override
+        public Class<Settings> configType() {
+            return Settings.class;
+        }
+
         @Override
         public String type() {
             return "witness";
         }
 
         @Override
-        public Namespaces namespaces(PluginConfig config) {
-            return Namespaces.NONE;
+        public void validate(Settings config, Problems problems) {
+            if (config.file() == null || config.file().isBlank()) {
+                problems.add("file", "the file where every handler call is recorded is missing");
+            }
         }
 
         @Override
-        public Plugin create(PluginContext context) {
-            String file = context.config().raw().path("file").asText("");
-            if (file.isBlank()) {
-                throw new ConfigException(context.config().path() + ".file", "the file where every call is recorded is missing");
-            }
-            return new WitnessPlugin(context, Path.of(file));
+        public Plugin create(Settings config, PluginContext context) {
+            return new WitnessPlugin(context, Path.of(config.file()));
         }
     }
 }
