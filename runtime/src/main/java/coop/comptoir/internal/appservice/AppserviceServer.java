@@ -387,7 +387,9 @@ public final class AppserviceServer implements AutoCloseable {
             e.dispatch(SameThreadExecutor.INSTANCE, () -> journal.append(txnId, parsed.fingerprint(), body, events).whenComplete((r, err) -> {
                 if (err != null) {
                     metrics.transactions.labelValues("error").inc();
-                    error(e, 500, "M_UNKNOWN", "Could not store the transaction; please retry");
+                    // The store is away (a database restart, a full disk): nothing was acknowledged, the
+                    // homeserver sends it again later
+                    error(e, 503, "M_UNKNOWN", "Could not store the transaction; please retry");
                     return;
                 }
                 metrics.commitSeconds.observe((System.nanoTime() - started) / 1e9);

@@ -39,7 +39,8 @@ import org.slf4j.MDC;
  *
  * <p>Each batch (a transaction) is reported done through {@link Journal#batchDone} once all of its
  * events went through every handler, so the journal can mark it handled. The progress of a batch
- * that takes long (a retry, a slow room) is saved through {@link Journal#saveProgress}: replayed
+ * not done yet is saved through {@link Journal#saveProgress} as soon as one of its events is done
+ * or waits for a retry (and by {@link #saveProgress(Duration)} for anything missed): replayed
  * after a restart with that progress ({@link #submit(long, List, String)}), the events and
  * handlers already done are not called again.
  *
@@ -428,6 +429,11 @@ public final class Dispatcher {
         if (b.remaining.decrementAndGet() == 0) {
             inFlight.remove(b.seq);
             journal.batchDone(b.seq);
+        } else {
+            // What a handler did may be visible already (a message sent): saved now, not with the
+            // next periodic save, so that a crash runs it again only if it comes within the
+            // journal's next write.
+            saveIfChanged(b);
         }
     }
 

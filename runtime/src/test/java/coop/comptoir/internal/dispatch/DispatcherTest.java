@@ -265,6 +265,30 @@ class DispatcherTest {
     }
 
     @Test
+    void anEventDoneInABatchNotDoneIsSavedAtOnceSoACrashDoesNotRunItAgain() throws Exception {
+        // room !a's queue runs, room !b's waits in the executor: the batch stays open
+        List<Runnable> held = new CopyOnWriteArrayList<>();
+        java.util.concurrent.Executor holdB = task -> {
+            if (held.isEmpty()) {
+                held.add(task);
+            } else {
+                pool.execute(task);
+            }
+        };
+        Dispatcher d = new Dispatcher(holdB, new Metrics(), BOT, FAST, 1000, journal);
+        List<String> got = new CopyOnWriteArrayList<>();
+        d.subscribe("p", "m.room.message", false, e -> true, e -> got.add(e.message().orElseThrow().body()));
+        d.submit(9, List.of(msg("!b:example.org", 1, "@bob:example.org"), msg("!a:example.org", 2, "@alice:example.org")));
+        waitFor(() -> got.contains("2"));
+        waitFor(() -> progress.containsKey(9L));
+        assertThat(Progress.decode(9, progress.get(9L)).done().get(1))
+                .as("event 2 is saved as done without waiting for the periodic save").isTrue();
+        assertThat(done).isEmpty();
+        held.get(0).run();
+        waitFor(() -> done.contains(9L));
+    }
+
+    @Test
     void theBotsOwnEventsOnlyReachThoseWhoAskForThem() throws Exception {
         Dispatcher d = new Dispatcher(pool, new Metrics(), BOT, done::add);
         List<String> normal = new CopyOnWriteArrayList<>();

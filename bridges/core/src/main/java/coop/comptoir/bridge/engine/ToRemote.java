@@ -23,14 +23,17 @@ import coop.comptoir.bridge.api.OutgoingRemoteMessage;
 import coop.comptoir.bridge.api.ReactionCapable;
 import coop.comptoir.bridge.api.RemoteChannelId;
 import coop.comptoir.bridge.api.RemoteMessageId;
+import coop.comptoir.bridge.api.SentLookupCapable;
 import coop.comptoir.bridge.engine.MessageLinkTable.Link;
 import coop.comptoir.bridge.engine.OutboxTable.Row;
 import coop.comptoir.bridge.engine.ReactionLinkTable.ReactionLink;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -66,6 +69,8 @@ final class ToRemote implements Lanes.Deliverer {
     private final BiFunction<RoomId, UserId, MatrixSender> senders;
     private final Clock clock;
     private final Logger log;
+    /** Rooms whose queue delivered since this start: only a room's first delivery may follow a crash mid-send. */
+    private final Set<RoomId> deliveredSinceStart = ConcurrentHashMap.newKeySet();
 
     ToRemote(MatrixClient bot, NetworkConnector connector, Portals portals, RoomRules rooms, MessageLinkTable links,
              ReactionLinkTable reactions, Notices notices, Texts texts, BiFunction<RoomId, UserId, MatrixSender> senders,
@@ -97,7 +102,10 @@ final class ToRemote implements Lanes.Deliverer {
                 if (rel.isPresent() && rel.get().isEdit()) {
                     edit(ev, channel, rel.get());
                 } else {
-                    message(ev, channel, rel);
+                    // A queue is sequential: after a start only its head may have been sent by the run that
+                    // died; a failed attempt (a timeout) may have been sent too.
+                    boolean mayBeThere = deliveredSinceStart.add(row.room()) || row.attempts() > 0;
+                    message(ev, channel, rel, mayBeThere);
                 }
             }
             case "m.reaction" -> reaction(ev, channel);
@@ -116,7 +124,12 @@ final class ToRemote implements Lanes.Deliverer {
         return senders.apply(room, user);
     }
 
-    private void message(MatrixEvent ev, RemoteChannelId channel, Optional<Relation> rel) throws BridgeException {
+    /**
+     * @param mayBeThere whether an earlier attempt may have reached the network without its link being
+     *                   recorded: then the network is asked first ({@link SentLookupCapable})
+     */
+    private void message(MatrixEvent ev, RemoteChannelId channel, Optional<Relation> rel, boolean mayBeThere)
+            throws BridgeException {
         if (links.isLinked(ev.eventId())) {
             return; // sent before a crash, or an echo of the bridge's own message
         }
@@ -166,8 +179,29 @@ final class ToRemote implements Lanes.Deliverer {
         } else {
             content = content(msg, mentions(ev.content()), rel.map(r -> r.inReplyTo() != null).orElse(false));
         }
-        List<RemoteMessageId> ids = connector.send(channel, new OutgoingRemoteMessage(sender(room, ev.sender()), content,
-                reply, thread, attachments, Optional.of(ev.eventId())));
+        OutgoingRemoteMessage out = new OutgoingRemoteMessage(sender(room, ev.sender()), content, reply, thread, attachments,
+                Optional.of(ev.eventId()));
+        List<RemoteMessageId> ids = List.of();
+        if (mayBeThere && connector instanceof SentLookupCapable lookup) {
+            // the other server's clock may be a little behind the homeserver's
+            Instant notBefore = Instant.ofEpochMilli(ev.originServerTs()).minusSeconds(60);
+            try {
+                ids = lookup.findSent(channel, out, notBefore, links::isLinked);
+            } catch (BridgeException e) {
+                if (e.isRetryable()) {
+                    throw e;
+                }
+                log.warn("Could not look for {} among the recent messages of {} ({}); sending it", ev.eventId(),
+                        texts.network(), e.getMessage());
+            }
+            if (!ids.isEmpty()) {
+                log.info("{} was already on {} (sent before a crash or a lost answer): linked, not sent again",
+                        ev.eventId(), texts.network());
+            }
+        }
+        if (ids.isEmpty()) {
+            ids = connector.send(channel, out);
+        }
         long now = clock.millis();
         for (int i = 0; i < ids.size(); i++) {
             links.insert(new Link(room, ev.eventId(), channel, ids.get(i), i, Direction.TO_REMOTE, ev.sender(), now));

@@ -83,6 +83,36 @@ abstract class DeliveryContract {
     }
 
     @Test
+    void aMessagePostedWhoseAnswerWasLostIsLinkedNotPostedAgain() throws Exception {
+        net.lostAnswers.set(1);
+        rig.matrixMessage(ALICE, "une seule fois");
+        await("posted and linked", () -> net.sendCalls.get() == 1 && net.lookups.get() >= 2);
+        settle();
+        assertThat(postedBodies()).as("what Discord shows").containsExactly("une seule fois");
+        assertThat(net.sendCalls.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aMessagePostedByARunKilledBeforeItsLinkIsNotPostedAgainAfterTheRestart() throws Exception {
+        rig.matrixMessage(ALICE, "avant");
+        await("posted", () -> net.posted.size() == 1);
+        rig.restart();
+        int before = net.lookups.get();
+        MatrixEvent e = rig.event("m.room.message", ALICE, Rig.text("pendant le crash"));
+        net.postedByADeadRun(CHANNEL, new coop.comptoir.bridge.api.OutgoingRemoteMessage(
+                new coop.comptoir.bridge.api.MatrixSender(ALICE, "Alice", java.util.Optional.empty()),
+                coop.comptoir.bridge.api.MatrixContent.text("pendant le crash"), java.util.Optional.empty(),
+                java.util.Optional.empty(), List.of()));
+        rig.deliver(e);
+        await("looked up", () -> net.lookups.get() == before + 1);
+        rig.matrixMessage(ALICE, "après");
+        await("the next one posted", () -> net.posted.size() == 3);
+        settle();
+        assertThat(postedBodies()).containsExactly("avant", "pendant le crash", "après");
+        assertThat(net.lookups.get()).as("only the room's first delivery since the start looks").isEqualTo(before + 1);
+    }
+
+    @Test
     void theRemoteEchoOfABridgedMatrixMessageNeverComesBackEvenAfterARestart() throws Exception {
         rig.matrixMessage(ALICE, "aller");
         await("posted", () -> net.posted.size() == 1);

@@ -14,6 +14,7 @@ import coop.comptoir.bridge.api.RemoteChannel;
 import coop.comptoir.bridge.api.RemoteChannelId;
 import coop.comptoir.bridge.api.RemoteEvent;
 import coop.comptoir.bridge.api.RemoteMessageId;
+import coop.comptoir.bridge.api.SentLookupCapable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * deleted and reacted; keeps a channel history for catch-up and import; can be down for a number
  * of calls, or refuse for good.
  */
-class TestConnector implements NetworkConnector, EditCapable, DeleteCapable, ReactionCapable, MediaCapable, BackfillCapable {
+class TestConnector implements NetworkConnector, EditCapable, DeleteCapable, ReactionCapable, MediaCapable, BackfillCapable,
+        SentLookupCapable {
     record Posted(RemoteChannelId channel, RemoteMessageId id, OutgoingRemoteMessage message) {
         String body() {
             return message.content().body();
@@ -108,6 +110,11 @@ class TestConnector implements NetworkConnector, EditCapable, DeleteCapable, Rea
         }
     }
 
+    /** The next {@code n} sends post, then fail as a lost answer (a timeout) would. */
+    final AtomicInteger lostAnswers = new AtomicInteger();
+    /** How often the bridge looked for a message among those posted. */
+    final AtomicInteger lookups = new AtomicInteger();
+
     @Override
     public List<RemoteMessageId> send(RemoteChannelId channel, OutgoingRemoteMessage message) throws BridgeException {
         beforeSend.run();
@@ -115,7 +122,25 @@ class TestConnector implements NetworkConnector, EditCapable, DeleteCapable, Rea
         maybeFail();
         RemoteMessageId id = new RemoteMessageId(String.valueOf(ids.incrementAndGet()));
         posted.add(new Posted(channel, id, message));
+        if (lostAnswers.get() > 0 && lostAnswers.getAndDecrement() > 0) {
+            throw BridgeException.retryable("timeout: no answer", Duration.ofMillis(5), null);
+        }
         return List.of(id);
+    }
+
+    /** A message posted without its link recorded, as a run killed between the two leaves it. */
+    RemoteMessageId postedByADeadRun(RemoteChannelId channel, OutgoingRemoteMessage message) {
+        RemoteMessageId id = new RemoteMessageId(String.valueOf(ids.incrementAndGet()));
+        posted.add(new Posted(channel, id, message));
+        return id;
+    }
+
+    @Override
+    public List<RemoteMessageId> findSent(RemoteChannelId channel, OutgoingRemoteMessage message, java.time.Instant notBefore,
+                                          java.util.function.Predicate<RemoteMessageId> recorded) {
+        lookups.incrementAndGet();
+        return posted.stream().filter(p -> p.channel().equals(channel) && !recorded.test(p.id()))
+                .filter(p -> p.body().equals(message.content().body())).map(Posted::id).limit(1).toList();
     }
 
     @Override

@@ -62,6 +62,7 @@ public final class FakeDiscord implements AutoCloseable {
     private final List<String> unknownRoutes = new CopyOnWriteArrayList<>();
     private final List<String> responseViolations = new CopyOnWriteArrayList<>();
     private final AtomicInteger rateLimited = new AtomicInteger();
+    private final AtomicInteger serverErrors = new AtomicInteger();
     private volatile double retryAfterSeconds = 1;
     private volatile boolean outage;
 
@@ -572,6 +573,11 @@ public final class FakeDiscord implements AutoCloseable {
         rateLimited.set(count);
     }
 
+    /** The next {@code count} REST requests get 500 (Discord failing inside), as a broken deployment answers. */
+    public void failNext(int count) {
+        serverErrors.set(count);
+    }
+
     /** During an outage REST answers 503 and the Gateway drops its connections and refuses new ones. */
     public void outage(boolean on) {
         outage = on;
@@ -769,6 +775,8 @@ public final class FakeDiscord implements AutoCloseable {
         if (reply == null) {
             if (outage) {
                 reply = Rest.error(503, 0, "503: Service Unavailable");
+            } else if (serverErrors.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                reply = Rest.error(500, 0, "500: Internal Server Error");
             } else if (rateLimited.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 reply = new Rest.Reply(429, World.NODES.objectNode().put("message", "You are being rate limited.")
                         .put("retry_after", retryAfterSeconds).put("global", false).put("code", 0));
@@ -799,7 +807,7 @@ public final class FakeDiscord implements AutoCloseable {
         calls.add(new RecordedCall(Instant.now(), method, path, Map.copyOf(query), headers, json, List.copyOf(files),
                 reply.status(), List.copyOf(violations)));
         String responseBody = reply.body() == null ? "" : reply.body().toString();
-        if (validateResponses && spec != null && reply.status() != 503) {
+        if (validateResponses && spec != null && reply.status() < 500) {
             for (String problem : spec.checkResponse(method, encodedPath, reply.status(), responseBody)) {
                 responseViolations.add(method + " " + path + " -> " + reply.status() + ": " + problem);
             }

@@ -14,6 +14,7 @@ import coop.comptoir.bridge.api.RemoteChannel;
 import coop.comptoir.bridge.api.RemoteChannelId;
 import coop.comptoir.bridge.api.RemoteEvent;
 import coop.comptoir.bridge.api.RemoteMessageId;
+import coop.comptoir.bridge.api.SentLookupCapable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +43,7 @@ import org.slf4j.Logger;
  * {@code retry_after}); failures it gives up on are mapped to {@link BridgeException}s.
  */
 public final class JdaDiscordConnector implements NetworkConnector, EditCapable, DeleteCapable, ReactionCapable,
-        MediaCapable, BackfillCapable {
+        MediaCapable, BackfillCapable, SentLookupCapable {
     /** The connector's ID: plugin type, name in commands, ghost prefix {@code _discord_}. */
     static final String NETWORK = "discord";
 
@@ -94,6 +95,12 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
     @Override
     public List<RemoteMessageId> send(RemoteChannelId channel, OutgoingRemoteMessage message) throws BridgeException {
         return outbound.send(channel, message);
+    }
+
+    @Override
+    public List<RemoteMessageId> findSent(RemoteChannelId channel, OutgoingRemoteMessage message, java.time.Instant notBefore,
+                                          java.util.function.Predicate<RemoteMessageId> recorded) throws BridgeException {
+        return outbound.findSent(channel, message, notBefore, recorded);
     }
 
     @Override

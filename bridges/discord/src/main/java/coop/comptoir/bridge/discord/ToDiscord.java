@@ -10,14 +10,18 @@ import coop.comptoir.bridge.api.RemoteChannelId;
 import coop.comptoir.bridge.api.RemoteMessageId;
 import coop.comptoir.bridge.discord.format.MatrixToDiscord;
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import net.dv8tion.jda.api.entities.Message;
+import net.dv8tion.jda.api.entities.MessageHistory;
 import net.dv8tion.jda.api.entities.channel.concrete.ThreadChannel;
 import net.dv8tion.jda.api.entities.channel.middleman.MessageChannel;
 import net.dv8tion.jda.api.entities.channel.middleman.StandardGuildMessageChannel;
@@ -41,6 +45,8 @@ import org.slf4j.Logger;
  */
 final class ToDiscord {
     private static final int MAX_FILES_PER_MESSAGE = 10;
+    /** How far back a message sent before a crash is looked for: 1,000 messages. */
+    private static final int LOOKUP_PAGES = 10;
     /** Discord takes at most 100 users in {@code allowed_mentions.users}. */
     static final int MAX_PINGED_USERS = 100;
     /** Message flag: a thread was started from this message. */
@@ -129,6 +135,60 @@ final class ToDiscord {
                 throw BridgeException.retryable("the bridge's webhook in " + where + " was deleted; making a new one", null, null);
             }
             throw session.failed(e, "posting in " + where);
+        }
+    }
+
+    /**
+     * Webhook sends carry no idempotency key: after a crash mid-send (or a lost answer), the channel's
+     * messages since {@code notBefore} (at most the last 1,000) are searched for the pieces {@link #send} would post, by one of the bridge's
+     * webhooks, in order, none linked yet. Messages in threads and with files are not searched (sent again: a
+     * known limit). May block.
+     */
+    List<RemoteMessageId> findSent(RemoteChannelId channel, OutgoingRemoteMessage message, Instant notBefore,
+                                   Predicate<RemoteMessageId> recorded) throws BridgeException {
+        if (message.threadRoot().isPresent() || !message.attachments().isEmpty()) {
+            return List.of();
+        }
+        StandardGuildMessageChannel target = session.portal(channel);
+        try {
+            String reply = message.replyTo().map(r -> replyLine(target, r.value())).orElse("");
+            List<String> pieces = convert(message.content(), reply).pieces().stream().filter(p -> !p.isBlank()).toList();
+            if (pieces.isEmpty()) {
+                return List.of();
+            }
+            String hook = webhooks.forChannel(target).id();
+            // Back to notBefore, a page of 100 at a time: a queue stalled by restarts in a busy channel
+            // may have its message far behind the last few.
+            MessageHistory history = target.getHistory();
+            List<Message> recent = new ArrayList<>();
+            for (int page = 0; page < LOOKUP_PAGES; page++) {
+                List<Message> older = history.retrievePast(100).complete();
+                recent.addAll(older);
+                if (older.size() < 100 || older.get(older.size() - 1).getTimeCreated().toInstant().isBefore(notBefore)) {
+                    break;
+                }
+            }
+            Collections.reverse(recent); // oldest first
+            List<Message> candidates = recent.stream()
+                    // the channel's webhook now, or one of the bridge's made by an earlier run
+                    .filter(m -> m.isWebhookMessage()
+                            && (m.getAuthor().getId().equals(hook) || webhooks.isOurs(target, m.getAuthor().getId())))
+                    .filter(m -> !m.getTimeCreated().toInstant().isBefore(notBefore))
+                    .filter(m -> !recorded.test(new RemoteMessageId(m.getId())))
+                    .toList();
+            for (int start = 0; start + pieces.size() <= candidates.size(); start++) {
+                boolean all = true;
+                for (int i = 0; i < pieces.size() && all; i++) {
+                    all = candidates.get(start + i).getContentRaw().equals(pieces.get(i));
+                }
+                if (all) {
+                    return candidates.subList(start, start + pieces.size()).stream()
+                            .map(m -> new RemoteMessageId(m.getId())).toList();
+                }
+            }
+            return List.of();
+        } catch (RuntimeException e) {
+            throw session.failed(e, "reading the recent messages of #" + target.getName());
         }
     }
 

@@ -1,0 +1,135 @@
+package coop.comptoir.e2e.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import coop.comptoir.e2e.plugin.WitnessPlugin;
+import coop.comptoir.e2e.rig.ComptoirProcess;
+import coop.comptoir.e2e.rig.Events;
+import coop.comptoir.e2e.rig.Http;
+import coop.comptoir.e2e.rig.MatrixTestClient;
+import coop.comptoir.e2e.rig.Rig;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.Request;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Scenario 4: PostgreSQL goes away under load (every connection cut, new ones refused, through a
+ * relay in this JVM: the shared server is not touched) and comes back. Comptoir must refuse the
+ * homeserver's transactions meanwhile (not acknowledge and lose them), and recover alone: every
+ * command answered once, no restart. Long variant with {@code -Dcomptoir.faults=long}.
+ */
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class DatabaseFaultsE2ETest {
+    private static final boolean LONG = "long".equals(System.getProperty("comptoir.faults"));
+    private static final Pattern ERRORS = Pattern.compile("comptoir_transactions_total\\{result=\"error\"} ([0-9.E]+)");
+
+    private final Rig rig = Rig.get();
+    private ComptoirProcess comptoir;
+    private TcpProxy proxy;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try {
+            if (comptoir != null) {
+                comptoir.stop();
+            }
+        } finally {
+            if (proxy != null) {
+                proxy.close();
+            }
+        }
+    }
+
+    @Test
+    void postgresGoneIsRefusedNotLostAndRecoveredWithoutARestart() throws Exception {
+        String base = System.getenv("COMPTOIR_TEST_PG_URL");
+        if ((base == null || base.isBlank()) && "true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new IllegalStateException("CI=true but COMPTOIR_TEST_PG_URL is not set");
+        }
+        assumeTrue(base != null && !base.isBlank(), "skipped: COMPTOIR_TEST_PG_URL is not set");
+        base = base.trim();
+        String schema = "comptoir_e2e_" + (System.currentTimeMillis() / 1000) + "_dbfault";
+        try (Connection c = DriverManager.getConnection(base); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA " + schema);
+        }
+        URI server = URI.create(base.substring("jdbc:".length()));
+        proxy = new TcpProxy(server.getHost(), server.getPort() < 0 ? 5432 : server.getPort());
+        String url = base.replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/")
+                + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+
+        Path witness = Files.createTempDirectory("witness").resolve("calls.tsv");
+        comptoir = rig.comptoir("faults-postgres", c -> {
+            ((ObjectNode) c.get("database")).removeAll().put("url", url);
+            c.putObject("admin").put("public_metrics", true);
+            c.withArray("plugins").addObject().put("type", "witness").put("file", witness.toString());
+        }).start();
+        String bot = rig.botUserId();
+        MatrixTestClient alice = rig.newUser("alice");
+        String room = alice.createRoom(bot);
+        alice.awaitEvent(room, Events.membership(bot, "join"), Duration.ofSeconds(30));
+
+        Duration outage = Duration.ofSeconds(LONG ? 120 : 10);
+        Duration interval = Duration.ofMillis(250);
+        FaultLedger ledger = new FaultLedger();
+        int n = 0;
+        Instant cutAt = Instant.now().plusSeconds(3);
+        Instant restoreAt = cutAt.plus(outage);
+        Instant stopAt = restoreAt.plusSeconds(3);
+        boolean cut = false;
+        double errorsBefore = errors();
+        double errorsDuring = 0;
+        Instant restored = null;
+        while (Instant.now().isBefore(stopAt)) {
+            if (!cut && Instant.now().isAfter(cutAt)) {
+                proxy.cut(true);
+                cut = true;
+            }
+            if (cut && restored == null && Instant.now().isAfter(restoreAt)) {
+                errorsDuring = errors() - errorsBefore;
+                proxy.cut(false);
+                restored = Instant.now();
+            }
+            ledger.command(alice.sendText(room, WitnessPlugin.COMMAND + "p" + n), WitnessPlugin.ANSWER + "p" + n);
+            n++;
+            Thread.sleep(interval.toMillis());
+        }
+        Instant until = Instant.now().plusSeconds(LONG ? 600 : 120);
+        while (Instant.now().isBefore(until) && !ledger.allArrived(alice.roomMessages(room), bot, List.of(), "-", List.of())) {
+            Thread.sleep(1000);
+        }
+        double recovered = Duration.between(restored, Instant.now()).toMillis() / 1000.0;
+        Thread.sleep(5000);
+        FaultLedger.Counts counts = ledger.count(alice.roomMessages(room), bot, List.of(), "-", List.of(), witness);
+        String report = counts.report("PostgreSQL unreachable " + outage.toSeconds() + " s",
+                "every connection cut, new ones refused, " + outage.toSeconds() + " s; " + (long) errorsDuring
+                        + " transactions refused meanwhile", recovered);
+        System.out.println("faults report:" + report);
+        String why = report + "\nComptoir log " + comptoir.logFile();
+        assertThat(counts.lost()).as(why).isZero();
+        assertThat(counts.visibleDoubles()).as(why).isZero();
+        assertThat(errorsDuring).as("transactions refused while the database was gone; " + why).isPositive();
+        assertThat(comptoir.isRunning()).as("still the same process: recovered alone").isTrue();
+    }
+
+    /** Transactions Comptoir refused because it could not store them (its metrics). */
+    private double errors() {
+        Http.Answer a = Http.call(new Request.Builder().url(comptoir.url() + "/metrics").build());
+        Matcher m = ERRORS.matcher(a.body());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+}

@@ -1,0 +1,247 @@
+package coop.comptoir.e2e.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import coop.comptoir.e2e.plugin.WitnessPlugin;
+import coop.comptoir.e2e.rig.ComptoirProcess;
+import coop.comptoir.e2e.rig.Events;
+import coop.comptoir.e2e.rig.MatrixTestClient;
+import coop.comptoir.e2e.rig.Rig;
+import coop.comptoir.testing.discord.FakeChannel;
+import coop.comptoir.testing.discord.FakeDiscord;
+import coop.comptoir.testing.discord.FakeMessage;
+import coop.comptoir.testing.discord.FakeUser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Faults injected while messages flow, counted by witnesses that do not deduplicate
+ * ({@link FaultLedger}, {@link WitnessPlugin}, the fake Discord's own record): nothing may be lost
+ * or visible twice; handler re-runs are counted and printed.
+ *
+ * <p>Short variants by default (CI); the long ones with {@code -Dcomptoir.faults=long} (see
+ * docs/reliability.md). The seed of the random kills is printed and can be set with
+ * {@code -Dcomptoir.faults.seed=N}.
+ */
+@Timeout(value = 30, unit = TimeUnit.MINUTES)
+class FaultsE2ETest {
+    private static final boolean LONG = "long".equals(System.getProperty("comptoir.faults"));
+    private static final String TOKEN = "e2e-faults-discord-token-0123456789abcdef";
+    private static final Duration QUIET = Duration.ofSeconds(5);
+
+    private final Rig rig = Rig.get();
+    private final String bot = rig.botUserId();
+    private FakeDiscord discord;
+    private ComptoirProcess comptoir;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try {
+            if (comptoir != null) {
+                comptoir.stop();
+            }
+        } finally {
+            if (discord != null) {
+                discord.close();
+            }
+        }
+    }
+
+    /** The discord and witness plugins, the room linked to the channel. */
+    private ComptoirProcess comptoir(String name, Path witness, String room, FakeChannel channel) throws Exception {
+        Consumer<ObjectNode> config = c -> {
+            ArrayNode plugins = c.withArray("plugins");
+            plugins.addObject().put("type", "witness").put("file", witness.toString());
+            ObjectNode d = plugins.addObject();
+            d.put("type", "discord").put("id", "discord").put("token", TOKEN).put("language", "en")
+                    .put("guild_id", channel.guildId())
+                    .put("max_retry_delay_seconds", 2)
+                    .put("api_base_url", discord.restBaseUrl()).put("gateway_url", discord.gatewayUrl())
+                    .put("cdn_url", discord.cdnBaseUrl())
+                    .put("public_address", rig.appserviceUrl());
+            d.putArray("links").addObject().put("room", room).put("channel", channel.id());
+        };
+        return rig.comptoir(name, config);
+    }
+
+    /**
+     * Scenario 1: Comptoir is killed (SIGKILL) at seeded random moments while Matrix commands, Matrix
+     * messages to Discord and Discord messages to Matrix flow, and started again each time.
+     */
+    @Test
+    void sigkillsWhileMessagesFlowLoseNothingAndShowNothingTwice() throws Exception {
+        int messages = LONG ? 1000 : 300;
+        int minKills = LONG ? 30 : 10;
+        Duration interval = Duration.ofMillis(LONG ? 120 : 110);
+        long seed = Long.getLong("comptoir.faults.seed", 13L);
+        Random random = new Random(seed);
+
+        discord = FakeDiscord.builder().botToken(TOKEN).guild("Coop", "caisse").user("alice", "Alice").start();
+        FakeChannel channel = discord.channel("caisse");
+        FakeUser dAlice = discord.user("alice");
+        MatrixTestClient alice = rig.newUser("alice");
+        String commandRoom = alice.createRoom(bot);
+        String bridgedRoom = alice.createRoom(bot);
+        Path witness = Files.createTempDirectory("witness").resolve("calls.tsv");
+        comptoir = comptoir("faults-kill", witness, bridgedRoom, channel).start();
+        alice.awaitEvent(commandRoom, Events.membership(bot, "join"), Duration.ofSeconds(30));
+        alice.awaitEvent(bridgedRoom, Events.membership(bot, "join"), Duration.ofSeconds(30));
+        discord.awaitConnectedClients(1, Duration.ofSeconds(30));
+
+        FaultLedger ledger = new FaultLedger();
+        AtomicBoolean sendingDone = new AtomicBoolean();
+        CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+            try {
+                for (int n = 0; n < messages; n++) {
+                    switch (n % 3) {
+                        case 0 -> ledger.command(alice.sendText(commandRoom, WitnessPlugin.COMMAND + "c" + n),
+                                WitnessPlugin.ANSWER + "c" + n);
+                        case 1 -> {
+                            String text = "vers discord " + n;
+                            ledger.toDiscord(alice.sendText(bridgedRoom, text), text);
+                        }
+                        default -> {
+                            String text = "vers matrix " + n;
+                            discord.userSays(channel.id(), dAlice.id(), text);
+                            ledger.toMatrix(text);
+                        }
+                    }
+                    Thread.sleep(interval.toMillis());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                sendingDone.set(true);
+            }
+        });
+
+        int kills = 0;
+        Instant lastUp = Instant.now();
+        long slowestRestart = 0;
+        List<Instant> killedAt = new java.util.ArrayList<>();
+        while (!sendingDone.get() || kills < minKills) {
+            Thread.sleep(300 + random.nextInt(LONG ? 3000 : 2200));
+            comptoir.kill();
+            killedAt.add(Instant.now());
+            kills++;
+            long t0 = System.nanoTime();
+            comptoir.start();
+            slowestRestart = Math.max(slowestRestart, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            lastUp = Instant.now();
+        }
+        sending.get(1, TimeUnit.MINUTES);
+        assertThat(ledger.sent()).isEqualTo(messages);
+
+        String ghostPrefix = "@_discord_";
+        Duration deadline = Duration.ofSeconds(LONG ? 300 : 120);
+        Instant until = Instant.now().plus(deadline);
+        while (Instant.now().isBefore(until) && !ledger.allArrived(alice.roomMessages(commandRoom), bot,
+                alice.roomMessages(bridgedRoom), ghostPrefix, discord.messagesIn(channel.id()))) {
+            Thread.sleep(1000);
+        }
+        double recovered = Duration.between(lastUp, Instant.now()).toMillis() / 1000.0;
+        Thread.sleep(QUIET.toMillis());
+        FaultLedger.Counts counts = ledger.count(alice.roomMessages(commandRoom), bot, alice.roomMessages(bridgedRoom),
+                ghostPrefix, discord.messagesIn(channel.id()), witness);
+        String report = counts.report("SIGKILL (seed " + seed + ")", kills + " SIGKILLs, slowest restart "
+                + slowestRestart + " ms", recovered);
+        report += "  re-runs of a command whose first call had finished (handled mark lost): "
+                + FaultLedger.rerunsAfterFinishing(witness) + "\n";
+        System.out.println("faults report:" + report);
+        String why = report + "\nkilled at " + killedAt + "\nComptoir log " + comptoir.logFile() + ", witness " + witness;
+        assertThat(counts.sent()).as(why).isEqualTo(messages);
+        assertThat(counts.lost()).as(why).isZero();
+        assertThat(counts.visibleDoubles()).as(why).isZero();
+        assertThat(kills).isGreaterThanOrEqualTo(minKills);
+    }
+
+    /**
+     * Scenario 3: Discord is down (REST 503, Gateway refused), then rate-limits (429 with
+     * {@code retry_after}), then fails (500): what Matrix says meanwhile waits in the queue, shown by
+     * {@code !bridge status}, and reaches Discord afterwards, in order, once each.
+     */
+    @Test
+    void discordDownThenRateLimitedThenFailingDeliversEverythingInOrder() throws Exception {
+        Duration down = Duration.ofSeconds(LONG ? 120 : 20);
+        int before = 5;
+        int during = LONG ? 60 : 15;
+        int after = 10;
+        discord = FakeDiscord.builder().botToken(TOKEN).guild("Coop", "livraisons").user("alice", "Alice").start();
+        FakeChannel channel = discord.channel("livraisons");
+        MatrixTestClient alice = rig.newUser("alice");
+        String room = alice.createRoom(bot);
+        Path witness = Files.createTempDirectory("witness").resolve("calls.tsv");
+        comptoir = comptoir("faults-discord-down", witness, room, channel).start();
+        alice.awaitEvent(room, Events.membership(bot, "join"), Duration.ofSeconds(30));
+        discord.awaitConnectedClients(1, Duration.ofSeconds(30));
+
+        FaultLedger ledger = new FaultLedger();
+        int n = 0;
+        for (; n < before; n++) {
+            send(alice, room, ledger, n);
+        }
+        discord.awaitMessageIn(channel.id(), m -> m.content().equals("livraison " + (before - 1)), Duration.ofSeconds(30));
+
+        discord.outage(true);
+        Instant outageStart = Instant.now();
+        long pause = down.toMillis() / during;
+        for (int i = 0; i < during; i++, n++) {
+            send(alice, room, ledger, n);
+            Thread.sleep(pause);
+        }
+        String status = alice.sendText(room, "!bridge status");
+        JsonNode shown = alice.awaitEvent(room, Events.messageFrom(bot).and(Events.repliesTo(status)), Duration.ofSeconds(30));
+        String statusText = shown.path("content").path("body").asText();
+        Thread.sleep(Math.max(0, down.toMillis() - Duration.between(outageStart, Instant.now()).toMillis()));
+
+        discord.rateLimitNext(3, 1.5);
+        discord.outage(false);
+        Instant restored = Instant.now();
+        for (int i = 0; i < after / 2; i++, n++) {
+            send(alice, room, ledger, n);
+        }
+        discord.failNext(3);
+        for (int i = 0; i < after / 2; i++, n++) {
+            send(alice, room, ledger, n);
+        }
+        int total = n;
+        Events.await(() -> discord.messagesIn(channel.id()).stream().anyMatch(m -> m.content().equals("livraison " + (total - 1))),
+                Duration.ofSeconds(LONG ? 180 : 60), "the last message on Discord");
+        double recovered = Duration.between(restored, Instant.now()).toMillis() / 1000.0;
+        Thread.sleep(QUIET.toMillis());
+
+        List<FakeMessage> onDiscord = discord.messagesIn(channel.id());
+        FaultLedger.Counts counts = ledger.count(List.of(), bot, List.of(), "@_discord_", onDiscord, witness);
+        String report = counts.report("Discord down " + down.toSeconds() + " s, then 429, then 500",
+                "REST 503 + Gateway refused " + down.toSeconds() + " s, 3× 429 (retry_after 1.5 s), 3× 500", recovered);
+        System.out.println("faults report:" + report + "  status during the outage: " + statusText.replace('\n', '|'));
+        String why = report + "\nstatus: " + statusText + "\nComptoir log " + comptoir.logFile();
+        assertThat(counts.lost()).as(why).isZero();
+        assertThat(counts.visibleDoubles()).as(why).isZero();
+        List<String> order = onDiscord.stream().filter(FakeMessage::isWebhookMessage).map(FakeMessage::content).toList();
+        assertThat(order).as("messages on Discord, in order; " + why).containsExactlyElementsOf(ledger.toDiscordTexts());
+        assertThat(statusText).as("!bridge status during the outage").containsPattern("Waiting: [1-9]\\d* to Discord");
+        assertThat(statusText).as("!bridge status during the outage").contains("disconnected");
+        assertThat(discord.requests().stream().filter(c -> c.status() == 429 || c.status() == 500).count())
+                .as("429 and 500 answers given").isEqualTo(6);
+    }
+
+    private static void send(MatrixTestClient alice, String room, FaultLedger ledger, int n) {
+        String text = "livraison " + n;
+        ledger.toDiscord(alice.sendText(room, text), text);
+    }
+}
