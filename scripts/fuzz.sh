@@ -25,7 +25,7 @@ for t in "${targets[@]}"; do
   [ -n "$only" ] && [[ "$test" != *"$only"* ]] && continue
   echo "== fuzzing $test for ${seconds}s" >&2
   log="$(mktemp)"
-  if JAZZER_FUZZ=1 mvn -B -o -pl "$module" -am test-compile surefire:test@fuzz-inputs -Dtest="$test" \
+  if JAZZER_FUZZ=1 mvn -B -pl "$module" -am test-compile surefire:test@fuzz-inputs -Dtest="$test" \
       -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration="${seconds}s" \
       -Djazzer.instrument='coop.comptoir.**' >"$log" 2>&1; then
     grep -E "#[0-9]+ +DONE" "$log" | tail -n 1 >&2 || true
