@@ -53,6 +53,9 @@ final class HtmlSanitizer {
             emoji.replaceWith(new TextNode(emoji.attr("alt")));
         }
         for (Element img : dirty.select("img")) {
+            if (img.parent() == null) {
+                continue; // went with a link an earlier image of the same link replaced
+            }
             String src = img.absUrl("src");
             String alt = img.attr("alt").isBlank() ? "image" : img.attr("alt");
             if (src.isEmpty() || img.parent() != null && img.parent().is("a")) {

@@ -8,6 +8,13 @@ class HtmlSanitizerTest {
     private final HtmlSanitizer s = new HtmlSanitizer("https://forum.example.coop/");
 
     @Test
+    void aLinkHoldingTwoImagesIsAnnouncedAsOneLink() {
+        // found by fuzzing: the second image had gone with the link the first one rewrote
+        HtmlSanitizer.Safe safe = s.clean("<p><a href=\"/album\"><img src=\"/a.png\" alt=\"a\"><img src=\"/b.png\"></a> fin</p>");
+        assertThat(safe.html()).contains("href=\"https://forum.example.coop/album\"").contains("🖼 a").contains("fin");
+    }
+
+    @Test
     void keepsTheFormattingMatrixClientsRender() {
         HtmlSanitizer.Safe r = s.clean("<h2>Livraison</h2><p>Les <strong>légumes</strong> arrivent <em>jeudi</em>.</p>"
                 + "<ul><li>carottes</li><li>poireaux</li></ul><blockquote><p>cité</p></blockquote><pre><code>x = 1</code></pre>");
