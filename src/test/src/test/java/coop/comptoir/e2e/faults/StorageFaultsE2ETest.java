@@ -58,8 +58,8 @@ class StorageFaultsE2ETest {
                 comptoir.stop();
             }
         } finally {
-            for (Runnable r : cleanUps.reversed()) {
-                r.run();
+            for (int i = cleanUps.size() - 1; i >= 0; i--) {
+                cleanUps.get(i).run();
             }
         }
     }
