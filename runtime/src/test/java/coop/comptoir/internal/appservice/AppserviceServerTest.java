@@ -222,6 +222,32 @@ class AppserviceServerTest {
     }
 
     @Test
+    void aHomeserverNumberingFromOneAgainIsReportedOnceNotForEachTransaction() throws Exception {
+        ch.qos.logback.classic.Logger journalLog =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(TransactionJournal.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        journalLog.addAppender(logged);
+        try {
+            for (int i = 1; i <= 3; i++) {
+                assertThat(call("PUT", "/_matrix/app/v1/transactions/" + i, HS_TOKEN, txn("$old" + i)).statusCode()).isEqualTo(200);
+            }
+            // A Synapse on SQLite restarted: it numbers from 1 again
+            for (int i = 1; i <= 4; i++) {
+                assertThat(call("PUT", "/_matrix/app/v1/transactions/" + i, HS_TOKEN, txn("$new" + i)).statusCode()).isEqualTo(200);
+            }
+            waitFor(() -> handled.contains("$new4"));
+            assertThat(handled).containsExactly("$old1", "$old2", "$old3", "$new1", "$new2", "$new3", "$new4");
+            assertThat(logged.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                    .as("one warning for the new numbering").singleElement()
+                    .satisfies(e -> assertThat(e.getFormattedMessage()).contains("Transaction 1 "));
+        } finally {
+            journalLog.detachAppender(logged);
+        }
+    }
+
+    @Test
     void whileTooManyEventsWaitTransactionsAreRefusedWithoutBeingStored() throws Exception {
         server.close();
         journal.close();
