@@ -34,6 +34,8 @@ import java.util.UUID;
 public final class WitnessPlugin implements Plugin {
     /** The command the witness answers. */
     public static final String COMMAND = "!witness ";
+    /** A command text starting with this is answered after the configured {@code answer_delay_ms}. */
+    public static final String SLOW = "slow";
     /** The start of its answers. */
     public static final String ANSWER = "témoin ";
 
@@ -41,8 +43,11 @@ public final class WitnessPlugin implements Plugin {
     private final FileChannel file;
     private final String runId = UUID.randomUUID().toString();
 
-    WitnessPlugin(PluginContext ctx, Path path) {
+    private final long answerDelayMs;
+
+    WitnessPlugin(PluginContext ctx, Path path, long answerDelayMs) {
         this.ctx = ctx;
+        this.answerDelayMs = answerDelayMs;
         try {
             this.file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         } catch (IOException e) {
@@ -58,6 +63,14 @@ public final class WitnessPlugin implements Plugin {
             return;
         }
         String text = body.substring(COMMAND.length());
+        if (answerDelayMs > 0 && text.startsWith(SLOW)) {
+            try {
+                Thread.sleep(answerDelayMs); // a slow command: a fault may fall between the call and its answer
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
         ctx.matrix().send(event.roomId(), OutgoingMessage.notice(ANSWER + text).replyingTo(event.eventId()),
                 "witness-" + event.eventId().value());
         record(event, "\tend");
@@ -84,8 +97,12 @@ public final class WitnessPlugin implements Plugin {
 
     /** The factory found through ServiceLoader: type {@code witness}, config {@code file: <path>}. */
     public static final class Factory implements PluginFactory<Factory.Settings> {
-        /** @param file where every handler call is recorded */
-        public record Settings(String file) {}
+        /**
+         * @param file          where every handler call is recorded
+         * @param answerDelayMs how long the handler of a command starting with {@link #SLOW} waits
+         *                      before answering (none by default)
+         */
+        public record Settings(String file, Long answerDelayMs) {}
 
         @Override
         public Class<Settings> configType() {
@@ -106,7 +123,7 @@ public final class WitnessPlugin implements Plugin {
 
         @Override
         public Plugin create(Settings config, PluginContext context) {
-            return new WitnessPlugin(context, Path.of(config.file()));
+            return new WitnessPlugin(context, Path.of(config.file()), config.answerDelayMs() == null ? 0 : config.answerDelayMs());
         }
     }
 }
