@@ -141,7 +141,7 @@ public final class TransactionJournal implements AutoCloseable {
      * commits since; null once one succeeds. Under {@link #commitLock}: the cause is logged once per
      * outage (and again only if it changes), not once per transaction the homeserver retries.
      */
-    private String failingCause;
+    private volatile String failingCause;
     private long failedCommits;
     private long refusedWhileFailing;
 
@@ -298,6 +298,14 @@ public final class TransactionJournal implements AutoCloseable {
                 commitLock.unlock();
             }
         }
+    }
+
+    /**
+     * Whether the last attempt to write failed (a transaction was refused, or marks wait): the
+     * homeserver is retrying with a growing delay. May be called from any thread; does not block.
+     */
+    public boolean failing() {
+        return failingCause != null;
     }
 
     /** The deepest cause's class and message: what to tell an admin (no values: SQL errors name no data). */

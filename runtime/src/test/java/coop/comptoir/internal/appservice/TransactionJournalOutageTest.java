@@ -68,9 +68,11 @@ class TransactionJournalOutageTest {
                     assertThatThrownBy(() -> journal.append(id, "f" + id, body(id), null).get(5, TimeUnit.SECONDS))
                             .as("refused, not acknowledged").hasRootCauseInstanceOf(SQLException.class);
                 }
+                assertThat(journal.failing()).as("the runtime asks the homeserver to retry meanwhile").isTrue();
                 full.set(false);
                 assertThat(journal.append("1", "f1", body("1"), null).get(5, TimeUnit.SECONDS).duplicate()).isFalse();
                 assertThat(journal.append("2", "f2", body("2"), null).get(5, TimeUnit.SECONDS).duplicate()).isFalse();
+                assertThat(journal.failing()).isFalse();
             } finally {
                 journalLog.detachAppender(logged);
                 journalLog.setLevel(level);
