@@ -66,7 +66,7 @@ class StorageFaultsE2ETest {
 
     @Test
     void databaseFilesReadOnlyAreRefusedNotLostLoggedOnceAndRecoveredAlone() throws Exception {
-        Path data = rig.freshDir("faults-readonly-data");
+        Path data = Files.createTempDirectory("comptoir-e2e-readonly"); // not wiped by the rig: see the disk-full test
         assumeTrue(run("chattr", "-i", data.toString()) == 0 || failInCi("chattr does not work on " + data),
                 "chattr does not work on " + data);
         Path db = data.resolve("comptoir.db");
@@ -79,10 +79,17 @@ class StorageFaultsE2ETest {
 
     @Test
     void diskFullIsRefusedNotLostLoggedOnceAndRecoveredAlone() throws Exception {
-        Path data = rig.freshDir("faults-disk-full-data");
+        // a folder of its own each time (not under the rig's folder, which is wiped: a mount point left
+        // by a killed run would stop that); unmounted after the test, or when the JVM stops
+        Path data = Files.createTempDirectory("comptoir-e2e-full");
         boolean mounted = run("mount", "-t", "tmpfs", "-o", "size=24m,mode=0700", "comptoir-e2e-full", data.toString()) == 0;
         assumeTrue(mounted || failInCi("cannot mount a tmpfs (root needed)"), "cannot mount a tmpfs: not root?");
-        cleanUps.add(() -> run("umount", "-l", data.toString()));
+        Thread unmount = new Thread(() -> run("umount", "-l", data.toString()), "e2e-unmount-full-disk");
+        Runtime.getRuntime().addShutdownHook(unmount);
+        cleanUps.add(() -> {
+            run("umount", "-l", data.toString());
+            Runtime.getRuntime().removeShutdownHook(unmount);
+        });
         Path filler = data.resolve("filler");
         scenario("disk full", "data_dir on a 24 MiB tmpfs filled up", data,
                 () -> fill(filler),
