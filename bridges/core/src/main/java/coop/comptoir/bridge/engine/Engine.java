@@ -83,6 +83,7 @@ final class Engine implements Plugin, BridgeHost {
     final ToRemote toRemote;
     final Lanes lanes;
     final Importer importer;
+    final SubChannels subChannels;
     private final ScheduledExecutorService exec;
     private final Members members;
     private final AvatarProxy avatars;
@@ -142,6 +143,8 @@ final class Engine implements Plugin, BridgeHost {
         this.importer = connector instanceof BackfillCapable bf
                 ? new Importer(instance, bot, bf, portals, cursors, links, toMatrix, texts, exec, clock, lanes, importBatch, log)
                 : null;
+        this.subChannels = new SubChannels(this);
+        toMatrix.onSubChannel(subChannels::open);
         subscribe();
         BridgeCommand.register(ctx, this);
     }
@@ -221,6 +224,12 @@ final class Engine implements Plugin, BridgeHost {
         } else if (event instanceof RemoteEvent.Delete d) {
             dedup = "d:" + d.id();
             sortKey = now;
+        } else if (event instanceof RemoteEvent.SubChannel sc) {
+            if (portals.byChannel(sc.subChannel().id()).isPresent()) {
+                return true; // opened already
+            }
+            dedup = "s:" + sc.subChannel().id();
+            sortKey = sc.timestamp().toEpochMilli();
         } else {
             RemoteEvent.Reaction r = (RemoteEvent.Reaction) event;
             // Replays are harmless: a reaction is only added when absent, removed when present.
@@ -310,6 +319,7 @@ final class Engine implements Plugin, BridgeHost {
         }
         if (started) {
             catchUpAll();
+            sweepSubChannels();
             outbox.roomsWithPending(Direction.TO_REMOTE).forEach(r -> lanes.wake(Direction.TO_REMOTE, r));
         }
     }
@@ -471,6 +481,7 @@ final class Engine implements Plugin, BridgeHost {
         }
         catchUpAll();
         started = true;
+        sweepSubChannels();
         for (RoomId room : outbox.roomsWithPending(Direction.TO_REMOTE)) {
             lanes.kick(Direction.TO_REMOTE, room);
         }
@@ -533,6 +544,50 @@ final class Engine implements Plugin, BridgeHost {
         }
         markPosition(room, channel);
         inStep.add(room);
+        return true;
+    }
+
+    /** Looks for sub-channels opened while away, off the caller's thread. */
+    private void sweepSubChannels() {
+        if (subChannels.capable().isPresent()) {
+            try {
+                exec.execute(subChannels::sweep);
+            } catch (RejectedExecutionException ignored) {
+                // closing
+            }
+        }
+    }
+
+    /**
+     * Makes the room of a sub-channel a portal. A new sub-channel ({@code fromStart}) is read from
+     * its first message, said maybe before its room existed; an older one brought over starts now
+     * (its past is {@code !bridge import}'s job). False if either is linked already.
+     */
+    boolean adoptSubChannel(RoomId room, RemoteChannelId channel, boolean fromStart) throws BridgeException {
+        if (!portals.add(new Portal(room, channel, Origin.SUB_CHANNEL, null, clock.instant()))) {
+            return false;
+        }
+        if (!fromStart || !(connector instanceof BackfillCapable backfill)) {
+            markPosition(room, channel);
+            inStep.add(room);
+            return true;
+        }
+        Optional<RemoteMessageId> position = Optional.empty();
+        List<RemoteEvent.Message> batch;
+        do {
+            batch = backfill.messagesAfter(channel, position, BATCH);
+            for (RemoteEvent.Message m : batch) {
+                enqueue(m, true);
+                position = Optional.of(m.id());
+            }
+        } while (batch.size() == BATCH && !closed);
+        if (position.isPresent()) {
+            cursors.put(new Cursor(room, CursorTable.CATCH_UP, channel, position, 0, null, Optional.empty()), clock.millis());
+        } else {
+            markPosition(room, channel);
+        }
+        inStep.add(room);
+        lanes.kick(Direction.TO_MATRIX, room);
         return true;
     }
 
