@@ -24,8 +24,8 @@ import java.util.Optional;
  * Sub-channels (Rocket.Chat's discussions) as Matrix rooms. A sub-channel opened under a portal's
  * channel comes as a {@link RemoteEvent.SubChannel} through the parent's durable queue to Matrix;
  * delivering it ({@link #open}) creates a room named like it, in the parent room's spaces, joinable
- * by the parent's members (or by anyone when the parent is public), with the parent's room admins
- * as admins; makes it a portal; and posts a notice with a link in the parent room. Delivered again
+ * by the parent's members (or by anyone when the parent is public), with the parent's moderators
+ * and admins at their level; makes it a portal; and posts a notice with a link in the parent room. Delivered again
  * (a retry after a crash), it finds the portal and does nothing.
  *
  * <p>Sub-channels opened while the bridge was away are found by {@link #sweep} at each
@@ -73,6 +73,7 @@ final class SubChannels {
             return;
         }
         e.log.info("Sub-channel {} ({}) of {} opened as {}", child, name, parent.channel(), room);
+        shareModerators(parentRoom, room);
         for (RoomId space : spacesOf(parentRoom)) {
             try {
                 ObjectNode via = EventCodec.JSON.createObjectNode();
@@ -119,15 +120,37 @@ final class SubChannels {
             ObjectNode parent = state.addObject().put("type", "m.space.parent").put("state_key", space.value()).putObject("content");
             parent.putArray("via").add(e.ctx.serverName());
         }
-        ObjectNode users = EventCodec.JSON.createObjectNode();
-        e.bot.getState(parentRoom, "m.room.power_levels", "").ifPresent(pl -> pl.path("users").properties().forEach(u -> {
-            if (u.getValue().asLong(0) >= 50 && !e.ghostIds.isGhost(UserId.of(u.getKey()))) {
-                users.put(u.getKey(), u.getValue().asLong());
-            }
-        }));
-        users.put(e.bot.userId().value(), 100);
-        req.putObject("power_level_content_override").set("users", users);
         return req;
+    }
+
+    /**
+     * Gives the parent room's moderators and admins their level in the new room. Done after the
+     * creation, not with {@code power_level_content_override}: from room version 12 the creator
+     * must not be listed, before it it must, and which version Synapse picks is its choice.
+     */
+    private void shareModerators(RoomId parentRoom, RoomId room) {
+        try {
+            Optional<ObjectNode> parentLevels = e.bot.getState(parentRoom, "m.room.power_levels", "");
+            Optional<ObjectNode> levels = e.bot.getState(room, "m.room.power_levels", "");
+            if (parentLevels.isEmpty() || levels.isEmpty()) {
+                return;
+            }
+            ObjectNode users = levels.get().with("users");
+            boolean changed = false;
+            for (var u : parentLevels.get().path("users").properties()) {
+                long level = u.getValue().asLong(0);
+                if (level >= 50 && !e.ghostIds.isGhost(UserId.of(u.getKey())) && !u.getKey().equals(e.bot.userId().value())
+                        && users.path(u.getKey()).asLong(0) < level) {
+                    users.put(u.getKey(), Math.min(level, 100));
+                    changed = true;
+                }
+            }
+            if (changed) {
+                e.bot.sendState(room, "m.room.power_levels", "", levels.get());
+            }
+        } catch (RuntimeException ex) {
+            e.log.warn("Could not give the moderators of {} their level in {}: {}", parentRoom, room, ex.getMessage());
+        }
     }
 
     /** The spaces a room says it belongs to ({@code m.space.parent}); empty when unreadable. */
