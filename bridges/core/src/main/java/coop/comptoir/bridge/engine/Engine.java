@@ -558,41 +558,18 @@ final class Engine implements Plugin, BridgeHost {
         }
     }
 
-    /**
-     * Makes the room of a sub-channel a portal. A new sub-channel ({@code fromStart}) is read from
-     * its first message, said maybe before its room existed; an older one brought over starts now
-     * (its past is {@code !bridge import}'s job). False if either is linked already.
-     */
-    boolean adoptSubChannel(RoomId room, RemoteChannelId channel, boolean fromStart) throws BridgeException {
-        if (!portals.add(new Portal(room, channel, Origin.SUB_CHANNEL, null, clock.instant()))) {
-            return false;
-        }
-        if (!fromStart || !(connector instanceof BackfillCapable backfill)) {
-            markPosition(room, channel);
-            inStep.add(room);
-            return true;
-        }
-        Optional<RemoteMessageId> position = Optional.empty();
-        List<RemoteEvent.Message> batch;
-        do {
-            batch = backfill.messagesAfter(channel, position, BATCH);
-            for (RemoteEvent.Message m : batch) {
-                enqueue(m, true);
-                position = Optional.of(m.id());
-            }
-        } while (batch.size() == BATCH && !closed);
-        if (position.isPresent()) {
-            cursors.put(new Cursor(room, CursorTable.CATCH_UP, channel, position, 0, null, Optional.empty()), clock.millis());
-        } else {
-            markPosition(room, channel);
-        }
+    /** Stores a message read from the history before the live ones of its room; false when not stored. */
+    boolean storeCaughtUp(RemoteEvent.Message m) {
+        return enqueue(m, true);
+    }
+
+    /** The portal is in step with the network: live messages move its catch-up cursor. */
+    void nowInStep(RoomId room) {
         inStep.add(room);
-        lanes.kick(Direction.TO_MATRIX, room);
-        return true;
     }
 
     /** A new portal starts its catch-up cursor where the channel stands, so downtime is caught up from now on. */
-    private void markPosition(RoomId room, RemoteChannelId channel) {
+    void markPosition(RoomId room, RemoteChannelId channel) {
         if (!(connector instanceof BackfillCapable backfill)) {
             return;
         }

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.matrix.OutgoingMessage;
+import coop.comptoir.bridge.api.BackfillCapable;
 import coop.comptoir.bridge.api.BridgeException;
 import coop.comptoir.bridge.api.RemoteChannel;
 import coop.comptoir.bridge.api.RemoteChannelId;
 import coop.comptoir.bridge.api.RemoteEvent;
+import coop.comptoir.bridge.api.RemoteMessageId;
 import coop.comptoir.bridge.api.SubChannelCapable;
 import coop.comptoir.bridge.engine.CursorTable.Cursor;
 import coop.comptoir.bridge.engine.PortalTable.Portal;
@@ -68,7 +70,7 @@ final class SubChannels {
         String name = seen.get().name().isBlank() ? ev.subChannel().name() : seen.get().name();
         RoomId room = e.bot.createRoom(createRequest(parentRoom, name, child));
         boolean fromStart = !ev.timestamp().isBefore(parent.linkedAt());
-        if (!e.adoptSubChannel(room, child, fromStart)) {
+        if (!adopt(room, child, fromStart)) {
             e.log.warn("Sub-channel {} got a portal meanwhile; room {} left unused", child, room);
             return;
         }
@@ -124,6 +126,41 @@ final class SubChannels {
     }
 
     /**
+     * Makes the room of a sub-channel a portal. A new sub-channel ({@code fromStart}) is read from
+     * its first message, said maybe before its room existed; an older one brought over starts now
+     * (its past is {@code !bridge import}'s job). False if either is linked already.
+     */
+    private boolean adopt(RoomId room, RemoteChannelId channel, boolean fromStart) throws BridgeException {
+        if (!e.portals.add(new Portal(room, channel, PortalTable.Origin.SUB_CHANNEL, null, e.clock.instant()))) {
+            return false;
+        }
+        if (!fromStart || !(e.connector instanceof BackfillCapable backfill)) {
+            e.markPosition(room, channel);
+            e.nowInStep(room);
+            return true;
+        }
+        Optional<RemoteMessageId> position = Optional.empty();
+        List<RemoteEvent.Message> batch;
+        do {
+            batch = backfill.messagesAfter(channel, position, Engine.BATCH);
+            for (RemoteEvent.Message m : batch) {
+                if (!e.storeCaughtUp(m)) {
+                    return true; // stopping
+                }
+                position = Optional.of(m.id());
+            }
+        } while (batch.size() == Engine.BATCH);
+        if (position.isPresent()) {
+            e.cursors.put(new Cursor(room, CursorTable.CATCH_UP, channel, position, 0, null, Optional.empty()), e.clock.millis());
+        } else {
+            e.markPosition(room, channel);
+        }
+        e.nowInStep(room);
+        e.lanes.kick(Direction.TO_MATRIX, room);
+        return true;
+    }
+
+    /**
      * Gives the parent room's moderators and admins their level in the new room. Done after the
      * creation, not with {@code power_level_content_override}: from room version 12 the creator
      * must not be listed, before it it must, and which version Synapse picks is its choice.
@@ -174,7 +211,7 @@ final class SubChannels {
     private void advance(RoomId parentRoom, RemoteChannelId channel, Instant at) {
         if (at.toEpochMilli() > newestOpened(parentRoom, channel)) {
             e.cursors.put(new Cursor(parentRoom, CURSOR, channel,
-                    Optional.of(new coop.comptoir.bridge.api.RemoteMessageId(Long.toString(at.toEpochMilli()))), 0, null,
+                    Optional.of(new RemoteMessageId(Long.toString(at.toEpochMilli()))), 0, null,
                     Optional.empty()), e.clock.millis());
         }
     }
