@@ -164,6 +164,9 @@ class RocketChatDiscussionsE2ETest {
         alice.awaitEvent(pommesRoom, Events.newMessageFrom(ghost(rBob), "deuxième message"), WAIT);
         rc.userEdits(later.id(), "deuxième message, corrigé");
         alice.awaitEvent(pommesRoom, Events.messageFrom(ghost(rBob)).and(Events.bodyContains("corrigé")), WAIT);
+        rc.userSaysInThread(pommes.id(), "alice", later.id(), "dans le fil de la discussion");
+        JsonNode inThread = alice.awaitEvent(pommesRoom, Events.newMessageFrom(ghost(rc.user("alice")), "dans le fil"), WAIT);
+        assertThat(inThread.path("content").path("m.relates_to").path("rel_type").asText()).isEqualTo("m.thread");
         Thread.sleep(1500); // a doubled copy would arrive by now
 
         assertThat(created(pommes.id(), "Réponse depuis Matrix")).isEqualTo(1);
