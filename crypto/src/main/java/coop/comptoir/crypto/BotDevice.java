@@ -36,6 +36,7 @@ final class BotDevice implements EndToEnd {
         return t;
     });
     private volatile boolean running = true;
+    private final RoomEncryption rooms;
 
     private BotDevice(CryptoStore store, MatrixKeysHttp hs, String userId, String deviceId, OlmAccount account) {
         this.store = store;
@@ -43,6 +44,13 @@ final class BotDevice implements EndToEnd {
         this.userId = userId;
         this.deviceId = deviceId;
         this.account = account;
+        this.rooms = new RoomEncryption(store, hs, account, userId, deviceId);
+    }
+
+    @Override
+    public synchronized ObjectNode encrypt(String roomId, String type, JsonNode content, java.util.Collection<String> members)
+            throws IOException {
+        return rooms.encrypt(roomId, type, content, members, System.currentTimeMillis());
     }
 
     static BotDevice start(Database db, OkHttpClient http, HttpUrl homeserver, String asToken, String userId) throws IOException {

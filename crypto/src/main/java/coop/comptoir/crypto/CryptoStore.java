@@ -42,6 +42,15 @@ public final class CryptoStore {
               pickle TEXT NOT NULL,
               PRIMARY KEY (sender_key, session_id)
             )
+            """),
+            Migration.both(2, "end-to-end encryption: the bot's own room keys",
+            """
+            CREATE TABLE crypto_outbound (
+              room_id TEXT PRIMARY KEY,
+              pickle TEXT NOT NULL,
+              created_at BIGINT NOT NULL,
+              shared_with TEXT NOT NULL
+            )
             """));
 
     private final Database db;
@@ -151,6 +160,48 @@ public final class CryptoStore {
                 s.setString(2, session.id());
                 s.setString(3, pickle);
                 s.setLong(4, nowMillis);
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    /** The bot's Megolm session of a room, when it was made, and the devices ({@code user|device}) that have it. */
+    public record Outbound(MegolmOutbound session, long createdAt, java.util.SortedSet<String> sharedWith) {
+    }
+
+    /** The bot's current session in {@code roomId}; empty if none (or sealed with a former secret). */
+    public Optional<Outbound> outbound(String roomId) {
+        Optional<String[]> row = db.withConnection(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT pickle, created_at, shared_with FROM crypto_outbound WHERE room_id = ?")) {
+                s.setString(1, roomId);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? Optional.of(new String[] {r.getString(1), Long.toString(r.getLong(2)), r.getString(3)})
+                            : Optional.empty();
+                }
+            }
+        });
+        try {
+            return row.map(r -> new Outbound(MegolmOutbound.fromPickle(r[0], key), Long.parseLong(r[1]),
+                    new java.util.TreeSet<>(r[2].isEmpty() ? List.of() : List.of(r[2].split("\n")))));
+        } catch (CryptoException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Stores (or replaces) the bot's session in {@code roomId}: after every message (the ratchet moved). */
+    public void saveOutbound(String roomId, Outbound o) {
+        String pickle = o.session().pickle(key);
+        db.inTransaction(c -> {
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM crypto_outbound WHERE room_id = ?")) {
+                d.setString(1, roomId);
+                d.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO crypto_outbound (room_id, pickle, created_at, shared_with) VALUES (?, ?, ?, ?)")) {
+                s.setString(1, roomId);
+                s.setString(2, pickle);
+                s.setLong(3, o.createdAt());
+                s.setString(4, String.join("\n", o.sharedWith()));
                 return s.executeUpdate();
             }
         });

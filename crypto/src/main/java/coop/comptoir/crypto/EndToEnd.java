@@ -54,6 +54,17 @@ public interface EndToEnd extends AutoCloseable {
      */
     Optional<ObjectNode> decrypt(JsonNode event, Duration wait);
 
+    /**
+     * The {@code m.room.encrypted} content to send instead of an event of {@code type} and
+     * {@code content} in the encrypted room {@code roomId}: the bot's room key is first shared with
+     * the devices of {@code members} (the joined members) that lack it, and replaced when one of
+     * those who had it left, or after 100 messages or a week. Blocks on the homeserver and the
+     * database; one call at a time.
+     *
+     * @throws IOException when the homeserver refuses a key query, claim or to-device message
+     */
+    ObjectNode encrypt(String roomId, String type, JsonNode content, java.util.Collection<String> members) throws IOException;
+
     /** Stops background work (one-time key top-ups); does not throw. */
     @Override
     void close();

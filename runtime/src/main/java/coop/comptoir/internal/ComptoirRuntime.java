@@ -161,7 +161,10 @@ public final class ComptoirRuntime implements AutoCloseable {
                 config.commands().admins().stream().map(UserId::of).collect(Collectors.toSet()),
                 config.commandTextSettings(), matrix, as.displayName());
         dispatcher.subscribe("commands", EventTypes.ROOM_MESSAGE, false, router::mightBeCommand, router::onMessage);
-        this.decryption = config.encryption().enabled() ? new Decryption() : null;
+        this.decryption = config.encryption().enabled() ? new Decryption(matrix) : null;
+        if (decryption != null) {
+            matrix.encryptWith(decryption::encrypt);
+        }
         if (decryption == null) { // with encryption on, "cannot read commands here" would be wrong
             new EncryptedRooms(database, matrix, this::isGhost, config.commandTextSettings(), config.commands().prefix(), clock)
                     .subscribe(dispatcher);

@@ -1,6 +1,16 @@
 package coop.comptoir.internal.encryption;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import coop.comptoir.api.id.RoomId;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.matrix.MatrixClient;
+import coop.comptoir.api.matrix.MatrixException;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import coop.comptoir.api.event.MatrixEvent;
 import coop.comptoir.crypto.EndToEnd;
 import java.time.Duration;
@@ -23,6 +33,56 @@ public final class Decryption implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Decryption.class);
 
     private final CompletableFuture<EndToEnd> device = new CompletableFuture<>();
+    private final MatrixClient matrix;
+    /** Rooms known to be encrypted (for good: encryption cannot be turned off). */
+    private final Set<RoomId> encryptedRooms = ConcurrentHashMap.newKeySet();
+    /** Rooms seen unencrypted, and when: checked again after {@link #PLAIN_RECHECK}. */
+    private final Map<RoomId, Long> plainRooms = new ConcurrentHashMap<>();
+    static final long PLAIN_RECHECK = TimeUnit.SECONDS.toNanos(30);
+
+    /** @param matrix the bot's client: reads whether a room is encrypted, and its members */
+    public Decryption(MatrixClient matrix) {
+        this.matrix = matrix;
+    }
+
+    /**
+     * {@link coop.comptoir.internal.matrix.HttpMatrixClient.Encryptor}: the encrypted form of what the
+     * bot sends to an encrypted room, null for other rooms (and while the device is not up, logged).
+     */
+    public ObjectNode encrypt(RoomId room, String type, ObjectNode content) {
+        if (!isEncrypted(room)) {
+            return null;
+        }
+        EndToEnd e2e = device.getNow(null);
+        if (e2e == null) {
+            log.warn("Room {} is encrypted but the bot's encryption device is not up: sending in clear", room);
+            return null;
+        }
+        try {
+            List<String> members = matrix.joinedMembers(room).stream().map(UserId::value).toList();
+            return e2e.encrypt(room.value(), type, content, members);
+        } catch (IOException e) {
+            throw new MatrixException("could not encrypt for " + room + ": " + e.getMessage(), e);
+        }
+    }
+
+    private boolean isEncrypted(RoomId room) {
+        if (encryptedRooms.contains(room)) {
+            return true;
+        }
+        Long seen = plainRooms.get(room);
+        if (seen != null && System.nanoTime() - seen < PLAIN_RECHECK) {
+            return false;
+        }
+        boolean encrypted = matrix.getState(room, EncryptedRooms.ROOM_ENCRYPTION, "").isPresent();
+        if (encrypted) {
+            encryptedRooms.add(room);
+            plainRooms.remove(room);
+        } else {
+            plainRooms.put(room, System.nanoTime());
+        }
+        return encrypted;
+    }
 
     /** The device is up: called once by the start-up sequence. */
     public void started(EndToEnd endToEnd) {
@@ -48,7 +108,7 @@ public final class Decryption implements AutoCloseable {
     public List<MatrixEvent> decrypt(JsonNode transaction, List<MatrixEvent> events) {
         EndToEnd e2e = device.getNow(null);
         if (e2e == null) {
-            if (events.stream().anyMatch(Decryption::encrypted)) {
+            if (events.stream().anyMatch(this::encrypted)) {
                 log.warn("Encrypted events left encrypted: the bot's encryption device is not up");
             }
             return events;
@@ -56,7 +116,12 @@ public final class Decryption implements AutoCloseable {
         if (transaction != null) {
             e2e.receive(transaction);
         }
-        if (events.stream().noneMatch(Decryption::encrypted)) {
+        for (MatrixEvent e : events) {
+            if (EncryptedRooms.ROOM_ENCRYPTION.equals(e.type()) && e.isState() && e.roomId() != null) {
+                encryptedRooms.add(e.roomId());
+            }
+        }
+        if (events.stream().noneMatch(this::encrypted)) {
             return events;
         }
         List<MatrixEvent> out = new ArrayList<>(events.size());
@@ -71,8 +136,9 @@ public final class Decryption implements AutoCloseable {
         return out;
     }
 
-    private static boolean encrypted(MatrixEvent e) {
-        return EndToEnd.ENCRYPTED.equals(e.type()) && e.roomId() != null && !e.isState();
+    /** An encrypted room event of someone else (the bot's own come back too: nothing to read there). */
+    private boolean encrypted(MatrixEvent e) {
+        return EndToEnd.ENCRYPTED.equals(e.type()) && e.roomId() != null && !e.isState() && !matrix.userId().equals(e.sender());
     }
 
     @Override

@@ -52,6 +52,7 @@ class EndToEndEncryptionE2ETest {
         JsonNode answer = aliceClient.sendAndAwait(room, bot, "!ping", "pong", WAIT);
         assertThat(answer.has("error")).as("the exchange: %s", answer).isFalse();
         assertThat(answer.path("bot_devices").toString()).as("nio saw the bot's device").contains(deviceId);
+        assertThat(answer.path("decrypted").asBoolean()).as("the bot's answer was encrypted, and decrypts: %s", answer).isTrue();
         String log = COMPTOIR.process().logText();
         assertThat(log).as("Comptoir's log").contains("Received a room key for " + room)
                 .doesNotContain(rig.registration().asToken());
@@ -63,6 +64,7 @@ class EndToEndEncryptionE2ETest {
         assertThat(after.path(deviceId).path("keys")).isEqualTo(keys.path("keys"));
         JsonNode again = aliceClient.sendAndAwait(room, bot, "!ping", "pong", WAIT);
         assertThat(again.has("error")).as("the exchange after a restart: %s", again).isFalse();
+        assertThat(again.path("decrypted").asBoolean()).as("encrypted after a restart: %s", again).isTrue();
     }
 
     private static ObjectNode encryptedRoomInviting(String bot) {
