@@ -67,6 +67,35 @@ class EndToEndEncryptionE2ETest {
         assertThat(again.path("decrypted").asBoolean()).as("encrypted after a restart: %s", again).isTrue();
     }
 
+    @Test
+    void aMemberWhoJoinsLaterReadsTheBotsNextMessagesAndOneWhoLeftGetsANewKeyNoMore() throws Exception {
+        String bot = rig.botUserId();
+        MatrixTestClient alice = rig.newUser("alice");
+        MatrixTestClient bob = rig.newUser("bob");
+        String room = alice.createRoom(encryptedRoomInviting(bot));
+        alice.awaitEvent(room, Events.membership(bot, "join"), WAIT);
+        NioMember aliceClient = NioMember.of(alice);
+        JsonNode first = aliceClient.sendAndAwait(room, bot, "!ping", "pong", WAIT);
+        assertThat(first.path("decrypted").asBoolean()).as("alice's first exchange: %s", first).isTrue();
+
+        alice.invite(room, bob.userId());
+        bob.join(room);
+        JsonNode bobs = NioMember.of(bob).sendAndAwait(room, bot, "!ping", "pong", WAIT);
+        assertThat(bobs.path("decrypted").asBoolean()).as("bob, who joined later, reads the bot: %s", bobs).isTrue();
+
+        int keysBefore = countOf(COMPTOIR.process().logText(), "New room key for " + room);
+        bob.leave(room);
+        alice.awaitEvent(room, Events.membership(bob.userId(), "leave"), WAIT);
+        JsonNode after = aliceClient.sendAndAwait(room, bot, "!ping", "pong", WAIT);
+        assertThat(after.path("decrypted").asBoolean()).as("alice after bob left: %s", after).isTrue();
+        assertThat(countOf(COMPTOIR.process().logText(), "New room key for " + room))
+                .as("bob had the bot's room key: the bot made a new one once he left").isEqualTo(keysBefore + 1);
+    }
+
+    private static int countOf(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
+    }
+
     private static ObjectNode encryptedRoomInviting(String bot) {
         ObjectNode body = Http.object().put("preset", "private_chat");
         body.putArray("invite").add(bot);
