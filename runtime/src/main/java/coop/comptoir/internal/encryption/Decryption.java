@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * to-device messages first (the room keys members' devices send the bot), then its events. It runs
  * where transactions are committed, one at a time, while the homeserver waits for the answer: it
  * never waits for a key (the homeserver would not send it meanwhile). An event whose key has not
- * come stays as it came, and is logged.
+ * come yet is kept (up to 10 minutes, 200 events) and handed to plugins after the events of the
+ * transaction that brings its key.
  */
 public final class Decryption implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Decryption.class);
@@ -39,6 +40,11 @@ public final class Decryption implements AutoCloseable {
     /** Rooms seen unencrypted, and when: checked again after {@link #PLAIN_RECHECK}. */
     private final Map<RoomId, Long> plainRooms = new ConcurrentHashMap<>();
     static final long PLAIN_RECHECK = TimeUnit.SECONDS.toNanos(30);
+    private static final String TO_DEVICE = "de.sorunome.msc2409.to_device";
+    /** How long, and how many, events wait for a room key that comes after them. */
+    static final long KEY_WAIT = TimeUnit.MINUTES.toNanos(10);
+    static final int MAX_WAITING = 200;
+    private final Map<String, Waiting> waiting = new java.util.LinkedHashMap<>();
 
     /** @param matrix the bot's client: reads whether a room is encrypted, and its members */
     public Decryption(MatrixClient matrix) {
@@ -113,27 +119,67 @@ public final class Decryption implements AutoCloseable {
             }
             return events;
         }
+        boolean keysCame = false;
         if (transaction != null) {
             e2e.receive(transaction);
+            keysCame = !transaction.path(TO_DEVICE).isEmpty();
         }
         for (MatrixEvent e : events) {
             if (EncryptedRooms.ROOM_ENCRYPTION.equals(e.type()) && e.isState() && e.roomId() != null) {
                 encryptedRooms.add(e.roomId());
             }
         }
-        if (events.stream().noneMatch(this::encrypted)) {
+        List<MatrixEvent> late = keysCame ? retryWaiting(e2e) : List.of();
+        if (late.isEmpty() && events.stream().noneMatch(this::encrypted)) {
             return events;
         }
-        List<MatrixEvent> out = new ArrayList<>(events.size());
+        List<MatrixEvent> out = new ArrayList<>(events.size() + late.size());
         for (MatrixEvent e : events) {
             if (encrypted(e)) {
                 Optional<MatrixEvent> plain = e2e.decrypt(e.json(), Duration.ZERO).map(MatrixEvent::of);
+                if (plain.isEmpty()) {
+                    wait(e);
+                }
                 out.add(plain.orElse(e));
             } else {
                 out.add(e);
             }
         }
+        // After this transaction's own events: a late key's events come once it is here. They are not
+        // in this transaction's stored body, so a crash before they are handled loses them (logged then).
+        out.addAll(late);
         return out;
+    }
+
+    /** An event whose room key has not come yet: kept (a bounded while) for the transaction that brings it. */
+    private void wait(MatrixEvent e) {
+        synchronized (waiting) {
+            waiting.put(e.eventId() == null ? e.json().toString() : e.eventId().value(), new Waiting(e, System.nanoTime()));
+            waiting.values().removeIf(w -> System.nanoTime() - w.since() > KEY_WAIT);
+            while (waiting.size() > MAX_WAITING) {
+                waiting.remove(waiting.keySet().iterator().next());
+            }
+        }
+    }
+
+    private List<MatrixEvent> retryWaiting(EndToEnd e2e) {
+        List<MatrixEvent> decrypted = new ArrayList<>();
+        synchronized (waiting) {
+            for (var it = waiting.values().iterator(); it.hasNext(); ) {
+                Optional<ObjectNode> plain = e2e.decrypt(it.next().event().json(), Duration.ZERO);
+                if (plain.isPresent()) {
+                    decrypted.add(MatrixEvent.of(plain.get()));
+                    it.remove();
+                }
+            }
+        }
+        if (!decrypted.isEmpty()) {
+            log.info("{} encrypted event(s) decrypted once their room key came", decrypted.size());
+        }
+        return decrypted;
+    }
+
+    private record Waiting(MatrixEvent event, long since) {
     }
 
     /** An encrypted room event of someone else (the bot's own come back too: nothing to read there). */

@@ -62,6 +62,23 @@ class DecryptionTest {
     }
 
     @Test
+    void anEventWhoseKeyComesInALaterTransactionReachesPluginsThen() throws Exception {
+        ObjectNode plain = encrypted("@alice:coop.test").json().deepCopy().put("type", "m.room.message");
+        plain.putObject("content").put("msgtype", "m.text").put("body", "!ping");
+        when(device.decrypt(any(), eq(Duration.ZERO))).thenReturn(Optional.empty(), Optional.of(plain));
+        Decryption d = new Decryption(matrix);
+        d.started(device);
+
+        List<MatrixEvent> first = d.decrypt(JSON.createObjectNode(), List.of(encrypted("@alice:coop.test")));
+        assertThat(first).singleElement().extracting(MatrixEvent::type).isEqualTo("m.room.encrypted");
+        ObjectNode keys = JSON.createObjectNode();
+        keys.putArray("de.sorunome.msc2409.to_device").addObject().put("type", "m.room.encrypted");
+        List<MatrixEvent> second = d.decrypt(keys, List.of());
+        assertThat(second).singleElement().extracting(MatrixEvent::type).isEqualTo("m.room.message");
+        assertThat(d.decrypt(keys, List.of())).as("handed over once").isEmpty();
+    }
+
+    @Test
     void beforeTheDeviceIsUpEventsPassAsTheyCame() {
         Decryption d = new Decryption(matrix);
         List<MatrixEvent> events = List.of(encrypted("@alice:coop.test"));
