@@ -97,7 +97,7 @@ public final class BridgeHarness implements AutoCloseable {
         this.dir = Objects.requireNonNull(dir, "dir");
         this.section = connectorSettings.deepCopy();
         section.putArray("links").addObject().put("room", ROOM.value()).put("channel", channel);
-        section.put("max_retry_delay_seconds", 1);
+        section.put("max_retry_delay", "1s");
         this.log = LoggerFactory.getLogger("bridge-harness." + factory.type());
         matrix.addMember(ROOM, ALICE).addMember(ROOM, BOT);
         ObjectNode create = NODES.objectNode().put("room_version", "10");
