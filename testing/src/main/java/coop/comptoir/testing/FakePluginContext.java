@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * store (the runtime's, with its migrations; PostgreSQL with {@link Builder#databaseUrl}), a
  * {@link RecordingMatrixClient}, the runtime's command router, a {@link FakeClock}, a {@link FakeScheduler} run by hand, and routes called directly.
  * The test plays events with {@link #deliver} and webhook calls with {@link #call}; both run on the
- * test's thread and let a handler's exception reach the test. Close it at the end.
+ * test's thread and let a handler's exception reach the test. Close it at the end: that closes the
+ * plugins made with {@link #create}, then the store.
  *
  * <p>{@link #restart()} gives the same instance after Comptoir restarted (same store, homeserver,
  * clock and scheduled jobs); {@link #another} a second plugin instance beside this one in the same
@@ -70,6 +71,7 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
         final List<Subscription> subscriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
         final Map<String, Route> routes = new LinkedHashMap<>();
         final Map<String, Object> shared = new java.util.concurrent.ConcurrentHashMap<>();
+        final List<coop.comptoir.api.plugin.Plugin> plugins = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         /** A first start, or a restart keeping {@code matrix}, {@code clock} and {@code scheduler}. */
         Runtime(Builder b, RecordingMatrixClient matrix, FakeClock clock, FakeScheduler scheduler) {
@@ -96,25 +98,30 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
     /**
      * Creates an instance as the runtime would: its section bound to {@code factory}'s config
      * type and checked ({@link PluginConfigs#bind}), then {@link PluginFactory#create} with this
-     * context.
+     * context. The plugin is not started; {@link #close()} closes it.
      *
      * @throws coop.comptoir.api.plugin.ConfigException listing every problem of the section
      */
     public <C> coop.comptoir.api.plugin.Plugin create(coop.comptoir.api.plugin.PluginFactory<C> factory) throws Exception {
-        return factory.create(PluginConfigs.bind(factory, config), this);
+        coop.comptoir.api.plugin.Plugin plugin = factory.create(PluginConfigs.bind(factory, config), this);
+        runtime.plugins.add(plugin);
+        return plugin;
     }
 
     /**
      * The same instance after Comptoir restarted: a new context on the same store (opened again),
      * homeserver (what was sent, rooms, members), clock and scheduled jobs (Quartz keeps them in
      * the store), with no event handler, command, route, shared object or job handler until the
-     * plugin is created again on it. Closes this context's store; this context is not to be used
-     * any more. May be called after {@link #close()}.
+     * plugin is created again on it. Closes this context's store but not its plugins, as when the
+     * process was killed (close them first for a clean stop); this context is not to be used any
+     * more. May be called after {@link #close()}.
      *
      * @throws Database.StoreException when the store cannot be opened again
      */
     public FakePluginContext restart() {
-        close();
+        if (runtime.closed.compareAndSet(false, true)) {
+            runtime.database.close();
+        }
         runtime.scheduler.forgetHandlers();
         Runtime next = new Runtime(builder, runtime.matrix, runtime.clock, runtime.scheduler);
         return new FakePluginContext(builder, next, instanceId, config);
@@ -354,11 +361,34 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
         }
     }
 
-    /** Closes the store (once: closing again does nothing). */
+    /**
+     * Closes the plugins made with {@link #create} in this run (the last made first), then the
+     * store; once: closing again does nothing.
+     *
+     * @throws IllegalStateException when a plugin's close threw (the others and the store are closed)
+     */
     @Override
     public void close() {
-        if (runtime.closed.compareAndSet(false, true)) {
-            runtime.database.close();
+        if (!runtime.closed.compareAndSet(false, true)) {
+            return;
+        }
+        IllegalStateException failed = null;
+        List<coop.comptoir.api.plugin.Plugin> plugins = new ArrayList<>(runtime.plugins);
+        java.util.Collections.reverse(plugins);
+        for (coop.comptoir.api.plugin.Plugin p : plugins) {
+            try {
+                p.close();
+            } catch (Exception e) {
+                if (failed == null) {
+                    failed = new IllegalStateException("closing a plugin failed", e);
+                } else {
+                    failed.addSuppressed(e);
+                }
+            }
+        }
+        runtime.database.close();
+        if (failed != null) {
+            throw failed;
         }
     }
 

@@ -217,4 +217,38 @@ class FakePluginContextTest {
             assertThat(ctx.fakeScheduler().nextFire("hourly")).contains(java.time.Instant.parse("2026-01-05T09:00:00Z"));
         }
     }
+
+    @Test
+    void closingTheContextClosesThePluginsItCreatedThenTheStore() throws Exception {
+        List<String> closed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        coop.comptoir.api.plugin.PluginFactory<com.fasterxml.jackson.databind.JsonNode> factory = new coop.comptoir.api.plugin.PluginFactory<>() {
+            @Override
+            public String type() {
+                return "demo";
+            }
+
+            @Override
+            public Class<com.fasterxml.jackson.databind.JsonNode> configType() {
+                return com.fasterxml.jackson.databind.JsonNode.class;
+            }
+
+            @Override
+            public coop.comptoir.api.plugin.Plugin create(com.fasterxml.jackson.databind.JsonNode config, PluginContext ctx) {
+                return new coop.comptoir.api.plugin.Plugin() {
+                    @Override
+                    public void close() {
+                        closed.add(ctx.instanceId());
+                    }
+                };
+            }
+        };
+        FakePluginContext ctx = FakePluginContext.builder("demo", "premier", dir).build();
+        ctx.create(factory);
+        ctx.another("demo", "second", JsonNodeFactory.instance.objectNode()).create(factory);
+
+        ctx.close();
+        ctx.close();
+
+        assertThat(closed).containsExactly("second", "premier");
+    }
 }

@@ -45,13 +45,9 @@ class ShiftsPluginTest {
     private FakePluginContext ctx;
     private RecordingMatrixClient matrix;
     private FakeScheduler jobs;
-    private Plugin plugin;
 
     @AfterEach
-    void close() throws Exception {
-        if (plugin != null) {
-            plugin.close();
-        }
+    void close() {
         if (ctx != null) {
             ctx.close();
         }
@@ -114,7 +110,7 @@ class ShiftsPluginTest {
     private TextSettings topLevel = TextSettings.DEFAULT;
 
     private Plugin start(String yaml) throws Exception {
-        plugin = context(yaml).create(new ShiftsPluginFactory());
+        Plugin plugin = context(yaml).create(new ShiftsPluginFactory());
         plugin.start();
         jobs.fire("first-poll"); // as the scheduler does right after start
         return plugin;
@@ -136,7 +132,7 @@ class ShiftsPluginTest {
 
     @Test
     void startReadsNoSourceButSchedulesAFirstPollNowFollowedByATick() throws Exception {
-        plugin = context(section(scheduleFile("\"@alice:coop.example\""), "reminders: [48h]\n")).create(new ShiftsPluginFactory());
+        Plugin plugin = context(section(scheduleFile("\"@alice:coop.example\""), "reminders: [48h]\n")).create(new ShiftsPluginFactory());
         ctx.fakeClock().set(Instant.parse("2026-03-12T08:00:00Z"));
         Instant before = Instant.now();
         plugin.start();
@@ -152,8 +148,7 @@ class ShiftsPluginTest {
 
     @Test
     void closingOneProcessLeavesTheSharedJobsToTheOthersAndRunsNothingMore() throws Exception {
-        start(section(scheduleFile("\"@alice:coop.example\""), "reminders: [48h]\n"));
-        plugin.close();
+        start(section(scheduleFile("\"@alice:coop.example\""), "reminders: [48h]\n")).close();
         assertThat(jobs.keys()).as("on PostgreSQL the cluster's other processes still fire them")
                 .contains("poll", "tick");
         ctx.fakeClock().set(Instant.parse("2026-03-12T08:00:00Z"));
@@ -226,9 +221,10 @@ class ShiftsPluginTest {
         logged.start();
         logger.addAppender(logged);
         try {
-            plugin = new ShiftsPlugin(ctx, broken);
-            plugin.start();
-            jobs.fire("poll");
+            try (ShiftsPlugin plugin = new ShiftsPlugin(ctx, broken)) {
+                plugin.start();
+                jobs.fire("poll");
+            }
         } finally {
             logger.detachAppender(logged);
         }
@@ -248,8 +244,6 @@ class ShiftsPluginTest {
                 .containsExactly("Noted: I will send you your shift reminders by direct message. 🌱");
         assertThat(ask(ALICE, "!reminders")).containsExactly("Your personal reminders are on. Say !rappels on or !rappels off.");
         assertThat(ask(ZOE, "!shifts")).containsExactly("This week is week B.\nI cannot find you in any shift in the next 14 days.");
-        plugin.close();
-        plugin = null;
         ctx.close();
 
         topLevel = TextSettings.DEFAULT.withLanguage("en").withAddress("tu");

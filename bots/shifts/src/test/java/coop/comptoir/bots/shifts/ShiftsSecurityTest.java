@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.plugin.ConfigException;
-import coop.comptoir.api.plugin.Plugin;
 import coop.comptoir.api.id.RoomAlias;
 import coop.comptoir.testing.FakePluginContext;
 import coop.comptoir.testing.FakeScheduler;
@@ -44,13 +43,9 @@ class ShiftsSecurityTest {
     private FakePluginContext ctx;
     private RecordingMatrixClient matrix;
     private FakeScheduler jobs;
-    private Plugin plugin;
 
     @AfterEach
-    void close() throws Exception {
-        if (plugin != null) {
-            plugin.close();
-        }
+    void close() {
         if (ctx != null) {
             ctx.close();
         }
@@ -62,8 +57,7 @@ class ShiftsSecurityTest {
         matrix = ctx.recordingMatrix();
         jobs = ctx.fakeScheduler();
         homeserver.accept(matrix);
-        plugin = ctx.create(new ShiftsPluginFactory());
-        plugin.start();
+        ctx.create(new ShiftsPluginFactory()).start();
         jobs.fire("first-poll");
     }
 

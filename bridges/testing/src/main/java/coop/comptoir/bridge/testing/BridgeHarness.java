@@ -110,13 +110,12 @@ public final class BridgeHarness implements AutoCloseable {
             context = context.restart();
         }
         startedOnce = true;
-        Plugin plugin = null;
+        Plugin plugin;
         try {
-            plugin = factory.create(context);
+            plugin = context.create(factory);
             plugin.start();
         } catch (Exception | Error e) {
-            closeQuietly(plugin);
-            context.close();
+            closeQuietly();
             throw e;
         }
         running = plugin;
@@ -129,24 +128,18 @@ public final class BridgeHarness implements AutoCloseable {
 
     /** Stops the bridge (connector closed, store closed); what it had stored stays. */
     public void stop() {
-        Plugin plugin = running;
-        running = null;
-        if (plugin == null) {
+        if (running == null) {
             return;
         }
-        try {
-            closeQuietly(plugin);
-        } finally {
-            context.close();
-        }
+        running = null;
+        closeQuietly();
     }
 
-    private void closeQuietly(Plugin plugin) {
+    /** Closes the bridge (connector, engine) and its store. */
+    private void closeQuietly() {
         try {
-            if (plugin != null) {
-                plugin.close();
-            }
-        } catch (Exception e) {
+            context.close();
+        } catch (IllegalStateException e) {
             log.warn("closing the bridge failed", e);
         }
     }
