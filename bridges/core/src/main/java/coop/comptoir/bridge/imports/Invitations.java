@@ -44,7 +44,10 @@ final class Invitations {
         this.log = log;
     }
 
-    /** The bridged channels of every bridge that can post in its own name, with their names when the network tells them. May block. */
+    /**
+     * The bridged channels of every bridge that can post in its own name, by name within each bridge,
+     * with their names when the network tells them. May block.
+     */
     static List<Target> targets(List<RunningBridge> bridges) {
         List<Target> out = new ArrayList<>();
         for (RunningBridge b : bridges) {
@@ -59,8 +62,11 @@ final class Invitations {
                     // names unknown: the IDs are shown
                 }
             }
-            b.portals().forEach((room, channel) -> out.add(new Target(b, channel,
+            List<Target> mine = new ArrayList<>();
+            b.portals().forEach((room, channel) -> mine.add(new Target(b, channel,
                     names.getOrDefault(channel.value(), channel.value()), room)));
+            mine.sort(java.util.Comparator.comparing(Target::name, String.CASE_INSENSITIVE_ORDER));
+            out.addAll(mine);
         }
         return out;
     }

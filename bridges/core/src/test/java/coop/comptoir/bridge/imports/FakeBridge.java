@@ -50,7 +50,7 @@ final class FakeBridge implements RunningBridge {
 
     @Override
     public synchronized Map<RoomId, RemoteChannelId> portals() {
-        return Map.copyOf(portals);
+        return new LinkedHashMap<>(portals);
     }
 
     @Override
