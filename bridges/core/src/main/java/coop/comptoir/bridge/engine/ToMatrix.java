@@ -1,6 +1,7 @@
 package coop.comptoir.bridge.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import coop.comptoir.api.id.EventId;
 import coop.comptoir.api.id.MxcUri;
@@ -185,21 +186,32 @@ final class ToMatrix implements Lanes.Deliverer {
                 log.info("Attachment {} not copied: {}", a.fileName(), e.getMessage());
             }
         }
+        String caption = a.caption().map(MatrixContent::body).filter(b -> !b.isBlank()).orElse(null);
         if (data == null) {
             c.put("msgtype", "m.text");
             boolean tooLarge = a.size() > limit;
-            c.put("body", texts.fileNotCarriedMatrix(a.fileName(), a.size(), a.url().toString(), tooLarge));
+            String notCarried = texts.fileNotCarriedMatrix(a.fileName(), a.size(), a.url().toString(), tooLarge);
+            c.put("body", caption == null ? notCarried : caption + "\n" + notCarried);
         } else {
             MxcUri mxc = as.upload(data, a.contentType(), a.fileName());
             c.put("msgtype", msgtype(a.contentType()));
-            c.put("body", a.fileName());
+            // a body other than the file name is the file's caption (Matrix 1.10), formatted_body its rich form
+            c.put("body", caption == null || caption.equals(a.fileName()) ? a.fileName() : caption);
             c.put("filename", a.fileName());
+            if (caption != null && a.caption().get().html().isPresent()) {
+                c.put("format", "org.matrix.custom.html");
+                c.put("formatted_body", a.caption().get().html().get());
+            }
             c.put("url", mxc.toString());
             ObjectNode info = c.putObject("info");
             info.put("mimetype", a.contentType());
             info.put("size", data.length);
         }
-        c.putObject("m.mentions");
+        ObjectNode mentions = c.putObject("m.mentions");
+        a.caption().filter(cap -> !cap.mentions().isEmpty()).ifPresent(cap -> {
+            ArrayNode ids = mentions.putArray("user_ids");
+            cap.mentions().stream().sorted().forEach(u -> ids.add(u.value()));
+        });
         return c;
     }
 

@@ -137,4 +137,31 @@ class MediaTest extends LinkedEngineTest {
         assertThat(rig.matrix.messagesIn(ROOM).get(0).body())
                 .isEqualTo("📎 video.mp4 (5 Ko), trop lourd pour être copié ici : https://cdn.example/a/video.mp4");
     }
+
+    @Test
+    void aRemoteFileWithACaptionIsOneMatrixFileWithThatCaption() {
+        URI url = URI.create("https://cdn.example/a/menu.pdf");
+        net.files.put(url, new byte[]{1, 2, 3});
+        MatrixContent caption = new MatrixContent("m.text", "Le *menu* de la semaine", Optional.of("Le <em>menu</em> de la semaine"),
+                java.util.Set.of(ALICE));
+        rig.remote(new RemoteEvent.Message(CHANNEL, new RemoteMessageId("1"), BOB, Instant.now(), MatrixContent.text(""),
+                Optional.empty(), Optional.empty(), List.of(new RemoteAttachment("menu.pdf", "application/pdf", 3, url,
+                        Optional.of(caption)))));
+        await("sent", () -> rig.matrix.messagesIn(ROOM).size() == 1);
+        var file = rig.matrix.messagesIn(ROOM).get(0);
+        assertThat(file.msgtype()).isEqualTo("m.file");
+        assertThat(file.body()).isEqualTo("Le *menu* de la semaine");
+        assertThat(file.content().path("filename").asText()).isEqualTo("menu.pdf");
+        assertThat(file.content().path("format").asText()).isEqualTo("org.matrix.custom.html");
+        assertThat(file.content().path("formatted_body").asText()).isEqualTo("Le <em>menu</em> de la semaine");
+        assertThat(file.content().path("m.mentions").path("user_ids").get(0).asText()).isEqualTo(ALICE.value());
+
+        URI gone = URI.create("https://cdn.example/a/huge.mp4");
+        net.files.put(gone, new byte[5000]);
+        rig.remote(new RemoteEvent.Message(CHANNEL, new RemoteMessageId("2"), BOB, Instant.now(), MatrixContent.text(""),
+                Optional.empty(), Optional.empty(), List.of(new RemoteAttachment("huge.mp4", "video/mp4", 5000, gone,
+                        Optional.of(MatrixContent.text("la vidéo de l'AG"))))));
+        await("sent", () -> rig.matrix.messagesIn(ROOM).size() == 2);
+        assertThat(rig.matrix.messagesIn(ROOM).get(1).body()).startsWith("la vidéo de l'AG\n📎 huge.mp4");
+    }
 }
