@@ -87,7 +87,10 @@ final class Incoming {
         } else if (edited != 0 && (before == null || before.editedAt != edited) && !own) {
             RemoteEvent.Message now = message(m).orElse(null);
             if (now != null) {
-                out.add(new RemoteEvent.Edit(channel, now.id(), now.sender(), Instant.ofEpochMilli(edited), now.content()));
+                // a file's text is its caption on Matrix: the edit changes the caption
+                MatrixContent content = now.attachments().size() == 1
+                        ? now.attachments().get(0).caption().orElse(MatrixContent.text("")) : now.content();
+                out.add(new RemoteEvent.Edit(channel, now.id(), now.sender(), Instant.ofEpochMilli(edited), content));
             }
         }
         Map<String, Set<String>> old = before == null ? carried(channel, id) : before.reactions;

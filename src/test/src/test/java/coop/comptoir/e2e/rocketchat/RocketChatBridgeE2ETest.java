@@ -347,6 +347,14 @@ class RocketChatBridgeE2ETest {
         assertThat(alice.download(described.path("content").path("url").asText())).isEqualTo(planning);
         assertThat(onMatrixCount(generalRoom, Events.messageFrom(ghost(rBob)).and(Events.bodyContains("Le menu de la semaine"))))
                 .as("one event: the file with its caption, no separate text").isEqualTo(1);
+        FakeMessage plan = rc.userUploads(general.id(), "bob", "plan.txt", "text/plain", planning);
+        String planEvent = alice.awaitEvent(generalRoom, Events.messageFrom(ghost(rBob))
+                .and(e -> "plan.txt".equals(e.path("content").path("filename").asText())), WAIT).path("event_id").asText();
+        rc.userEdits(plan.id(), "Plan du magasin");
+        JsonNode edited = alice.awaitEvent(generalRoom, e -> planEvent.equals(e.path("content").path("m.relates_to").path("event_id").asText())
+                && "m.replace".equals(e.path("content").path("m.relates_to").path("rel_type").asText()), WAIT);
+        assertThat(edited.path("content").path("m.new_content").path("body").asText()).isEqualTo("Plan du magasin");
+        assertThat(edited.path("content").path("m.new_content").path("msgtype").asText()).as("still a file").isEqualTo("m.file");
 
         alice.sendText(generalRoom, "Attention @all @here");
         assertThat(onRocket(general, "Attention").text()).doesNotContain("@all").doesNotContain("@here");
