@@ -76,6 +76,8 @@ public final class ComptoirRuntime implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final OkHttpClient http;
     private final JdbcDatabase database;
+    /** Scheduled snapshots of the SQLite file, or null when off. */
+    private final coop.comptoir.internal.store.SqliteSnapshots snapshots;
     private final HttpMatrixClient matrix;
     private final ExecutorService workers;
     private final ScheduledExecutorService housekeeping;
@@ -152,6 +154,10 @@ public final class ComptoirRuntime implements AutoCloseable {
 
         StartupTrace.mark("dispatcher and journal created");
         this.quartz = QuartzService.create(database, config.scheduler());
+        ComptoirConfig.Backup backup = config.backup();
+        this.snapshots = backup != null && backup.enabled()
+                ? new coop.comptoir.internal.store.SqliteSnapshots(database, java.nio.file.Path.of(backup.folder()), backup.keep(), clock)
+                : null;
         StartupTrace.mark("Quartz created");
 
         this.router = new CommandRouterImpl(config.commands().prefix(),
@@ -247,6 +253,9 @@ public final class ComptoirRuntime implements AutoCloseable {
         housekeeping.execute(this::becomeReady);
         housekeeping.scheduleWithFixedDelay(this::prune, 1, 60, TimeUnit.MINUTES);
         housekeeping.scheduleWithFixedDelay(() -> dispatcher.saveProgress(PROGRESS_AFTER), 1, 1, TimeUnit.SECONDS);
+        if (snapshots != null) {
+            snapshots.start(config.backup().every());
+        }
     }
 
     private void submit(TransactionJournal.Stored s) {
@@ -400,6 +409,9 @@ public final class ComptoirRuntime implements AutoCloseable {
         // start, without what is done already.
         dispatcher.stop(Duration.ofSeconds(5));
         journal.close();
+        if (snapshots != null) {
+            snapshots.close();
+        }
         for (Instance i : instances.values()) {
             try {
                 i.plugin.close();
