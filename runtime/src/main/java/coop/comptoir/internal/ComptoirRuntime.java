@@ -254,6 +254,17 @@ public final class ComptoirRuntime implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(this::prune, 1, 60, TimeUnit.MINUTES);
         housekeeping.scheduleWithFixedDelay(() -> dispatcher.saveProgress(PROGRESS_AFTER), 1, 1, TimeUnit.SECONDS);
         if (snapshots != null) {
+            snapshots.listener(new coop.comptoir.internal.store.SqliteSnapshots.Listener() {
+                @Override
+                public void written(java.time.Instant at) {
+                    metrics.backupLastSnapshot.set(at.getEpochSecond());
+                }
+
+                @Override
+                public void failed() {
+                    metrics.backupFailures.inc();
+                }
+            });
             snapshots.start(config.backup().every());
         }
     }

@@ -61,7 +61,22 @@ public final class SqliteSnapshots implements AutoCloseable {
     private final int keep;
     private final Clock clock;
     private final Duration quietWait;
+    private volatile Listener listener = new Listener() {};
     private ScheduledExecutorService timer;
+
+    /** Told of each scheduled snapshot, for the metrics; called on the snapshot thread, must not block. */
+    public interface Listener {
+        /** A snapshot was written at {@code at}. */
+        default void written(Instant at) {}
+
+        /** A scheduled snapshot could not be written (the reason is in the log). */
+        default void failed() {}
+    }
+
+    /** Sets who is told of the scheduled snapshots (before {@link #start}). */
+    public void listener(Listener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
 
     /**
      * @param database an SQLite database (a file)
@@ -128,11 +143,13 @@ public final class SqliteSnapshots implements AutoCloseable {
     private void takeLogged() {
         try {
             take();
+            listener.written(clock.instant());
         } catch (RuntimeException e) {
             if (Thread.currentThread().isInterrupted()) {
                 LOG.info("Backup: the snapshot waiting for a quiet moment was abandoned at stop");
             } else {
                 LOG.error("Backup: the snapshot into {} failed: {}", folder, e.getMessage());
+                listener.failed();
             }
         }
     }

@@ -131,6 +131,13 @@ class SqliteSnapshotsTest {
         Path leftover = folder.resolve(".comptoir-20261206-090000-000.db.part");
         Files.writeString(leftover, "cut short");
         SqliteSnapshots snapshots = new SqliteSnapshots(db, folder, 2, Clock.systemUTC());
+        java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+        snapshots.listener(new SqliteSnapshots.Listener() {
+            @Override
+            public void written(Instant at) {
+                written.incrementAndGet();
+            }
+        });
         try {
             snapshots.start(Duration.ofSeconds(1));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -141,6 +148,7 @@ class SqliteSnapshotsTest {
             snapshots.close();
         }
         assertThat(snapshots.snapshots()).hasSize(2);
+        assertThat(written.get()).as("snapshots told to the listener").isGreaterThanOrEqualTo(2);
         assertThat(leftover).doesNotExist();
     }
 

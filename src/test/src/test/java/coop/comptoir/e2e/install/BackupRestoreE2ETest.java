@@ -55,8 +55,11 @@ class BackupRestoreE2ETest {
         Path backupDir = rig.freshDir("backup-copies");
         Path restoredDir = rig.freshDir("backup-restored");
 
-        ComptoirProcess original = rig.comptoir("backup-original",
-                c -> c.putObject("backup").put("every", "1s").put("keep", 2)).start();
+        int originalAdminPort = Ports.freeLoopbackPort();
+        ComptoirProcess original = rig.comptoir("backup-original", c -> {
+            c.putObject("backup").put("every", "1s").put("keep", 2);
+            c.putObject("admin").put("bind", "127.0.0.1").put("port", originalAdminPort);
+        }).start();
         Path snapshots = original.configFile().resolveSibling("backups");
         Path backup = backupDir.resolve("comptoir.db");
         List<String> pings = new ArrayList<>();
@@ -84,6 +87,10 @@ class BackupRestoreE2ETest {
                         .as("snapshots kept (backup.keep)").isEqualTo(2);
             }
             assertThat(original.logText()).contains("Backup: snapshot").doesNotContain("ERROR");
+            // what monitoring sees: the time of the last snapshot, no failure
+            String metrics = Http.call(new Request.Builder().url("http://127.0.0.1:" + originalAdminPort + "/metrics").build()).body();
+            assertThat(metrics).contains("comptoir_backup_failures_total 0.0")
+                    .containsPattern("comptoir_backup_last_snapshot_timestamp_seconds [1-9]");
         } finally {
             original.stop();
         }
