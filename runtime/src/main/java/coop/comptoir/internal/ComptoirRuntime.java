@@ -155,7 +155,8 @@ public final class ComptoirRuntime implements AutoCloseable {
         StartupTrace.mark("dispatcher and journal created");
         this.quartz = QuartzService.create(database, config.scheduler());
         ComptoirConfig.Backup backup = config.backup();
-        this.snapshots = backup != null && backup.enabled()
+        // on an SQLite file: on schedule when backup.every says so, and on demand (comptoir backup)
+        this.snapshots = backup != null && backup.folder() != null && database.dialect() == coop.comptoir.api.store.Database.Dialect.SQLITE
                 ? new coop.comptoir.internal.store.SqliteSnapshots(database, java.nio.file.Path.of(backup.folder()), backup.keep(), clock)
                 : null;
         StartupTrace.mark("Quartz created");
@@ -188,6 +189,13 @@ public final class ComptoirRuntime implements AutoCloseable {
                     }
                 }, workers, metrics, () -> ready, dispatcher::handledCount, pluginRoutes, dispatcher::backlogFull);
         server.readinessCheck(this::readinessLabel);
+        if (snapshots != null) {
+            server.snapshotNow(() -> {
+                java.nio.file.Path file = snapshots.take();
+                metrics.backupLastSnapshot.set(clock.instant().getEpochSecond());
+                return file.toString();
+            });
+        }
     }
 
     @FunctionalInterface
@@ -253,7 +261,7 @@ public final class ComptoirRuntime implements AutoCloseable {
         housekeeping.execute(this::becomeReady);
         housekeeping.scheduleWithFixedDelay(this::prune, 1, 60, TimeUnit.MINUTES);
         housekeeping.scheduleWithFixedDelay(() -> dispatcher.saveProgress(PROGRESS_AFTER), 1, 1, TimeUnit.SECONDS);
-        if (snapshots != null) {
+        if (snapshots != null && config.backup().enabled()) {
             snapshots.listener(new coop.comptoir.internal.store.SqliteSnapshots.Listener() {
                 @Override
                 public void written(java.time.Instant at) {

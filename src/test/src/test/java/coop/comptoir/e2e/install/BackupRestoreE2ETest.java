@@ -135,6 +135,47 @@ class BackupRestoreE2ETest {
         }
     }
 
+    @Test
+    void anAdminTakesASnapshotNowWithTheCommand() throws Exception {
+        Path sqlite3 = RepoFiles.program("/usr/bin/sqlite3", "sqlite3");
+        String bot = rig.botUserId();
+        MatrixTestClient alice = rig.newUser("alice");
+        String room = alice.createRoom(bot);
+        int adminPort = Ports.freeLoopbackPort();
+        ComptoirProcess comptoir = rig.comptoir("backup-command", c -> {
+            c.putObject("backup").put("every", "0s"); // no schedule: only the command
+            c.putObject("admin").put("bind", "127.0.0.1").put("port", adminPort);
+        });
+        Path dir = comptoir.configFile().getParent();
+        String config = comptoir.configFile().toString();
+        comptoir.start();
+        try {
+            alice.awaitEvent(room, Events.membership(bot, "join"), WAIT);
+            String ping = pingAndWait(alice, room, bot, "!ping avant la copie");
+
+            var result = rig.cli().run(dir, dir.resolve("backup-cli.log"), WAIT, "backup", "--config", config);
+
+            assertThat(result.exitCode()).as(result.output()).isZero();
+            Path snapshot = Path.of(result.output().strip().lines().filter(l -> l.startsWith("Snapshot written: "))
+                    .findFirst().orElseThrow().substring("Snapshot written: ".length()));
+            assertThat(snapshot.getParent()).isEqualTo(dir.resolve("backups"));
+            assertThat(handledTxnOf(sqlite3, snapshot, List.of(ping))).endsWith(ping);
+            // only on the admin listener, only with the token
+            Http.Answer onPublic = Http.call(new Request.Builder().url(comptoir.url() + "/backup")
+                    .header("Authorization", "Bearer " + rig.registration().hsToken())
+                    .post(RequestBody.create(new byte[0])).build());
+            assertThat(onPublic.status()).isEqualTo(404);
+            Http.Answer noToken = Http.call(new Request.Builder().url("http://127.0.0.1:" + adminPort + "/backup")
+                    .post(RequestBody.create(new byte[0])).build());
+            assertThat(noToken.status()).isEqualTo(401);
+        } finally {
+            comptoir.stop();
+        }
+        var stopped = rig.cli().run(dir, dir.resolve("backup-cli-stopped.log"), WAIT, "backup", "--config", config);
+        assertThat(stopped.exitCode()).isEqualTo(1);
+        assertThat(stopped.output()).contains("does not answer").contains("sqlite3");
+    }
+
     /** The first complete snapshot in {@code folder} whose file was written after {@code after}. */
     private static Path awaitSnapshotAfter(Path folder, Instant after) throws Exception {
         Instant deadline = Instant.now().plus(WAIT);
