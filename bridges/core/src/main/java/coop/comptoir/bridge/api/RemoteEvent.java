@@ -70,4 +70,24 @@ public sealed interface RemoteEvent {
             Objects.requireNonNull(image, "image");
         }
     }
+
+    /**
+     * A sub-channel was opened under the channel (a Rocket.Chat discussion): the engine gives it a
+     * Matrix room of its own, announced in the parent's room, and bridges it like any portal. Given
+     * again (a replay, the sweep after a reconnection), it is opened once.
+     *
+     * @param channel    the parent channel (the portal the announcement goes to)
+     * @param subChannel the new channel and its name
+     * @param creator    who opened it, when known
+     * @param timestamp  when it was opened
+     */
+    record SubChannel(RemoteChannelId channel, RemoteChannel subChannel, Optional<RemoteUser> creator, Instant timestamp)
+            implements RemoteEvent {
+        public SubChannel {
+            Objects.requireNonNull(channel, "channel");
+            Objects.requireNonNull(subChannel, "subChannel");
+            Objects.requireNonNull(creator, "creator");
+            Objects.requireNonNull(timestamp, "timestamp");
+        }
+    }
 }

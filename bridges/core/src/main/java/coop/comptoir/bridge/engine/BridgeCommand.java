@@ -20,9 +20,10 @@ import java.util.stream.Collectors;
 
 /**
  * The {@code !bridge} command (alias {@code !pont}): {@code link <network> <channel-id>},
- * {@code unlink}, {@code status}, {@code import}. {@code status} and {@code unlink} are for room
+ * {@code unlink}, {@code status}, {@code import}, {@code discussion <name>} and
+ * {@code discussions import [name]} (networks with sub-channels, {@link SubChannels}). {@code status} and {@code unlink} are for room
  * admins (power level 100) and Comptoir's configured administrators; {@code link} and
- * {@code import} for the configured administrators only ({@link Permission#CONFIGURED_ADMINS}),
+ * {@code import} (and the discussion commands, which create rooms and channels) for the configured administrators only ({@link Permission#CONFIGURED_ADMINS}),
  * since anyone is admin of a room they create (a direct chat with the bot included) and a
  * federated server's admin of its rooms, while what they reach is a remote channel and its history.
  * The refusal comes before any look-up, so it tells nothing about the channel asked for.
@@ -76,6 +77,8 @@ final class BridgeCommand {
             case "unlink", "délier", "delier" -> forRoom(inv, args, this::unlink);
             case "status", "état", "etat" -> forRoom(inv, args, this::status);
             case "import", "importer" -> forRoom(inv, args, this::importHistory);
+            case "discussion" -> discussion(inv, args);
+            case "discussions" -> discussions(inv, args);
             default -> inv.reply(any.texts.usage());
         }
     }
@@ -202,7 +205,77 @@ final class BridgeCommand {
         Optional<Cursor> imp = e.cursors.get(p.room(), CursorTable.IMPORT, p.channel());
         imp.ifPresent(c -> sb.append('\n').append(Importer.DONE.equals(c.state()) ? t.importDone(c.count())
                 : t.importStatus(c.count(), Importer.RUNNING.equals(c.state()))));
+        if (e.subChannels.capable().isPresent()) {
+            try {
+                List<String> waiting = e.subChannels.notOpened(p).stream().map(sc -> "« " + sc.subChannel().name() + " »").toList();
+                if (!waiting.isEmpty()) {
+                    sb.append('\n').append(t.subChannelsWaiting(waiting.size(), String.join(", ", waiting)));
+                }
+            } catch (BridgeException ex) {
+                e.log.debug("Discussions of {} not listed: {}", p.channel(), ex.getMessage());
+            }
+        }
         inv.reply(sb.toString());
+    }
+
+    /** The engine of the room's portal whose network has discussions; null after telling why. */
+    private Engine withSubChannels(CommandInvocation inv) {
+        Engine first = engines.get(0);
+        if (!inv.senderHas(Permission.CONFIGURED_ADMINS)) {
+            inv.reply(first.texts.linkForConfiguredAdmins()); // the same rule as !bridge link: a channel is created on the network
+            return null;
+        }
+        Engine linked = null;
+        for (Engine e : engines) {
+            if (e.portals.byRoom(inv.room()).isPresent()) {
+                if (e.subChannels.capable().isPresent()) {
+                    return e;
+                }
+                linked = e;
+            }
+        }
+        inv.reply(linked == null ? first.texts.notLinked() : linked.texts.subChannelsNotSupported());
+        return null;
+    }
+
+    /** {@code !bridge discussion <name>}: opens a discussion on the network; its room follows through the queue. */
+    private void discussion(CommandInvocation inv, List<String> args) {
+        Engine e = withSubChannels(inv);
+        if (e == null) {
+            return;
+        }
+        String name = String.join(" ", args.subList(1, args.size())).strip();
+        if (name.isEmpty()) {
+            inv.reply(e.texts.subChannelUsage());
+            return;
+        }
+        Portal p = e.portals.byRoom(inv.room()).orElseThrow();
+        try {
+            RemoteChannel made = e.subChannels.create(p, name, inv.sender());
+            e.log.info("{} opened the discussion {} ({}) under {}", inv.sender(), made.id(), made.name(), p.channel());
+            inv.reply(e.texts.subChannelCreated(made.name()));
+        } catch (BridgeException ex) {
+            inv.reply(e.texts.subChannelFailed(ex.getMessage()));
+        }
+    }
+
+    /** {@code !bridge discussions import [name]}: brings over the discussions that existed before the link. */
+    private void discussions(CommandInvocation inv, List<String> args) {
+        Engine e = withSubChannels(inv);
+        if (e == null) {
+            return;
+        }
+        String verb = args.size() > 1 ? args.get(1).toLowerCase(Locale.ROOT) : "";
+        if (!verb.equals("import") && !verb.equals("importer")) {
+            inv.reply(e.texts.usage());
+            return;
+        }
+        Portal p = e.portals.byRoom(inv.room()).orElseThrow();
+        try {
+            inv.reply(e.texts.subChannelsBrought(e.subChannels.bringOver(p, String.join(" ", args.subList(2, args.size())))));
+        } catch (BridgeException ex) {
+            inv.reply(e.texts.lookupFailed(ex.getMessage()));
+        }
     }
 
     private void importHistory(CommandInvocation inv, Engine e, Portal p) {

@@ -83,6 +83,7 @@ final class Engine implements Plugin, BridgeHost {
     final ToRemote toRemote;
     final Lanes lanes;
     final Importer importer;
+    final SubChannels subChannels;
     private final ScheduledExecutorService exec;
     private final Members members;
     private final AvatarProxy avatars;
@@ -142,6 +143,8 @@ final class Engine implements Plugin, BridgeHost {
         this.importer = connector instanceof BackfillCapable bf
                 ? new Importer(instance, bot, bf, portals, cursors, links, toMatrix, texts, exec, clock, lanes, importBatch, log)
                 : null;
+        this.subChannels = new SubChannels(this);
+        toMatrix.onSubChannel(subChannels::open);
         subscribe();
         BridgeCommand.register(ctx, this);
     }
@@ -221,6 +224,12 @@ final class Engine implements Plugin, BridgeHost {
         } else if (event instanceof RemoteEvent.Delete d) {
             dedup = "d:" + d.id();
             sortKey = now;
+        } else if (event instanceof RemoteEvent.SubChannel sc) {
+            if (portals.byChannel(sc.subChannel().id()).isPresent()) {
+                return true; // opened already
+            }
+            dedup = "s:" + sc.subChannel().id();
+            sortKey = sc.timestamp().toEpochMilli();
         } else {
             RemoteEvent.Reaction r = (RemoteEvent.Reaction) event;
             // Replays are harmless: a reaction is only added when absent, removed when present.
@@ -310,6 +319,7 @@ final class Engine implements Plugin, BridgeHost {
         }
         if (started) {
             catchUpAll();
+            sweepSubChannels();
             outbox.roomsWithPending(Direction.TO_REMOTE).forEach(r -> lanes.wake(Direction.TO_REMOTE, r));
         }
     }
@@ -471,6 +481,7 @@ final class Engine implements Plugin, BridgeHost {
         }
         catchUpAll();
         started = true;
+        sweepSubChannels();
         for (RoomId room : outbox.roomsWithPending(Direction.TO_REMOTE)) {
             lanes.kick(Direction.TO_REMOTE, room);
         }
@@ -536,8 +547,29 @@ final class Engine implements Plugin, BridgeHost {
         return true;
     }
 
+    /** Looks for sub-channels opened while away, off the caller's thread. */
+    private void sweepSubChannels() {
+        if (subChannels.capable().isPresent()) {
+            try {
+                exec.execute(subChannels::sweep);
+            } catch (RejectedExecutionException ignored) {
+                // closing
+            }
+        }
+    }
+
+    /** Stores a message read from the history before the live ones of its room; false when not stored. */
+    boolean storeCaughtUp(RemoteEvent.Message m) {
+        return enqueue(m, true);
+    }
+
+    /** The portal is in step with the network: live messages move its catch-up cursor. */
+    void nowInStep(RoomId room) {
+        inStep.add(room);
+    }
+
     /** A new portal starts its catch-up cursor where the channel stands, so downtime is caught up from now on. */
-    private void markPosition(RoomId room, RemoteChannelId channel) {
+    void markPosition(RoomId room, RemoteChannelId channel) {
         if (!(connector instanceof BackfillCapable backfill)) {
             return;
         }

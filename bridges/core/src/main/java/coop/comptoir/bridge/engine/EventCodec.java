@@ -34,6 +34,8 @@ final class EventCodec {
             return "edit";
         } else if (e instanceof RemoteEvent.Delete) {
             return "delete";
+        } else if (e instanceof RemoteEvent.SubChannel) {
+            return "sub_channel";
         }
         return "reaction";
     }
@@ -63,6 +65,12 @@ final class EventCodec {
             o.put("key", r.key());
             r.image().ifPresent(i -> o.set("image", attachment(i)));
             o.put("added", r.added());
+        } else if (e instanceof RemoteEvent.SubChannel sc) {
+            o.put("id", sc.subChannel().id().value());
+            o.put("name", sc.subChannel().name());
+            o.put("description", sc.subChannel().description());
+            sc.creator().ifPresent(u -> o.set("sender", user(u)));
+            o.put("ts", sc.timestamp().toEpochMilli());
         }
         try {
             return JSON.writeValueAsString(o);
@@ -93,6 +101,9 @@ final class EventCodec {
             case "reaction" -> new RemoteEvent.Reaction(channel, new RemoteMessageId(o.path("message").asText()), user(o.path("sender")),
                     o.path("key").asText(), o.has("image") ? Optional.of(attachment(o.get("image"))) : Optional.empty(),
                     o.path("added").asBoolean());
+            case "sub_channel" -> new RemoteEvent.SubChannel(channel, new coop.comptoir.bridge.api.RemoteChannel(
+                    new RemoteChannelId(o.path("id").asText()), o.path("name").asText(), o.path("description").asText("")),
+                    o.has("sender") ? Optional.of(user(o.get("sender"))) : Optional.empty(), Instant.ofEpochMilli(o.path("ts").asLong()));
             default -> throw new IllegalArgumentException("unknown outbox kind " + kind);
         };
     }

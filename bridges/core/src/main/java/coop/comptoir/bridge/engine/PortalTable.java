@@ -9,8 +9,11 @@ import java.util.List;
 
 /** {@code bridge_portal}: which Matrix room is linked to which remote channel, by whom. */
 final class PortalTable {
-    /** How a portal was made: from the config file, or by {@code !bridge link}. */
-    enum Origin { CONFIG, COMMAND }
+    /**
+     * How a portal was made: from the config file, by {@code !bridge link}, or for a sub-channel
+     * (a discussion) of another portal's channel.
+     */
+    enum Origin { CONFIG, COMMAND, SUB_CHANNEL }
 
     record Portal(RoomId room, RemoteChannelId channel, Origin origin, UserId linkedBy, Instant linkedAt) {}
 

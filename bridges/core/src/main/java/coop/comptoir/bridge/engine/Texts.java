@@ -172,6 +172,42 @@ final class Texts {
         return t("not.linked");
     }
 
+    // --- sub-channels (discussions) -----------------------------------------------------------------
+
+    /** The notice in the parent room; {@code room} is the new room's name and link (plain text or HTML). */
+    String subChannelOpened(String room) {
+        return t("discussion.opened", "room", room);
+    }
+
+    String subChannelTopic() {
+        return t("discussion.topic");
+    }
+
+    String subChannelsNotSupported() {
+        return t("discussion.not.supported");
+    }
+
+    String subChannelUsage() {
+        return t("discussion.usage");
+    }
+
+    String subChannelCreated(String name) {
+        return t("discussion.created", "name", name);
+    }
+
+    String subChannelFailed(String reason) {
+        return t("discussion.failed", "reason", reason);
+    }
+
+    /** For {@code !bridge status}: the discussions existing before the link, not bridged yet. */
+    String subChannelsWaiting(int count, String names) {
+        return t("discussions.waiting", "n", count, "names", names);
+    }
+
+    String subChannelsBrought(int count) {
+        return t("discussions.brought", "n", count);
+    }
+
     String linkInConfig() {
         return t("link.in.config");
     }

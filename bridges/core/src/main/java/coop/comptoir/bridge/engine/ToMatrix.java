@@ -56,6 +56,16 @@ final class ToMatrix implements Lanes.Deliverer {
     private final Logger log;
     private final Map<RoomId, ReentrantLock> roomLocks = new ConcurrentHashMap<>();
     private volatile Long maxUpload;
+    private volatile SubChannelOpener subChannels = (room, ev) -> { };
+
+    /** Opens the room of a sub-channel announced in a portal's queue. */
+    interface SubChannelOpener {
+        void open(RoomId parentRoom, RemoteEvent.SubChannel event) throws Exception;
+    }
+
+    void onSubChannel(SubChannelOpener opener) {
+        this.subChannels = opener;
+    }
 
     ToMatrix(String instance, MatrixClient bot, NetworkConnector connector, Portals portals, Ghosts ghosts,
              MessageLinkTable links, ReactionLinkTable reactions, Notices notices, Texts texts, boolean redactMatrixOriginals,
@@ -98,6 +108,8 @@ final class ToMatrix implements Lanes.Deliverer {
                 delete(room, d);
             } else if (event instanceof RemoteEvent.Reaction r) {
                 reaction(room, r, row.id());
+            } else if (event instanceof RemoteEvent.SubChannel sc) {
+                subChannels.open(room, sc);
             }
         } finally {
             lock.unlock();

@@ -71,6 +71,8 @@ final class FakeMatrix implements MatrixClient {
         final Map<RoomAlias, RoomId> aliases = new ConcurrentHashMap<>();
         /** Other state events' content by "room|type|state key" (m.room.create, m.room.power_levels, m.room.encryption…). */
         final Map<String, ObjectNode> roomState = new ConcurrentHashMap<>();
+        /** Every {@code /createRoom} request, in order. */
+        final List<ObjectNode> createdRooms = new CopyOnWriteArrayList<>();
         final AtomicInteger failures = new AtomicInteger();
         final AtomicInteger counter = new AtomicInteger();
         volatile MatrixException failure;
@@ -203,7 +205,16 @@ final class FakeMatrix implements MatrixClient {
 
     @Override
     public RoomId createRoom(ObjectNode request) {
-        throw new UnsupportedOperationException();
+        maybeFail();
+        RoomId room = RoomId.of("!made" + state.counter.incrementAndGet() + ":" + user.serverName());
+        state.createdRooms.add(request.deepCopy());
+        state.members.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(user);
+        ObjectNode levels = M.createObjectNode();
+        levels.putObject("users").put(user.value(), 100); // as before room version 12
+        putState(room, "m.room.power_levels", "", levels);
+        request.path("initial_state").forEach(ev -> putState(room, ev.path("type").asText(), ev.path("state_key").asText(),
+                (ObjectNode) ev.path("content").deepCopy()));
+        return room;
     }
 
     @Override
@@ -218,7 +229,9 @@ final class FakeMatrix implements MatrixClient {
 
     @Override
     public EventId sendState(RoomId room, String type, String stateKey, ObjectNode content) {
-        throw new UnsupportedOperationException();
+        maybeFail();
+        putState(room, type, stateKey, content.deepCopy());
+        return EventId.of("$state" + state.counter.incrementAndGet());
     }
 
     /** Sets a state event's content in a room. */
@@ -356,6 +369,17 @@ final class FakeMatrix implements MatrixClient {
             ObjectNode out = M.createObjectNode();
             out.set("joined", joined);
             return out;
+        }
+        if (method.equals("GET") && path.endsWith("/state")) {
+            String room = java.net.URLDecoder.decode(path.split("/")[5], java.nio.charset.StandardCharsets.UTF_8);
+            com.fasterxml.jackson.databind.node.ArrayNode all = M.createArrayNode();
+            state.roomState.forEach((key, content) -> {
+                String[] k = key.split("\\|", 3);
+                if (k[0].equals(room)) {
+                    all.addObject().put("type", k[1]).put("state_key", k[2]).set("content", content.deepCopy());
+                }
+            });
+            return all;
         }
         throw new UnsupportedOperationException(path);
     }

@@ -133,8 +133,8 @@ public final class FakeRocketChat implements AutoCloseable {
 
     public FakeRoom room(String name) {
         synchronized (world) {
-            return world.rooms.values().stream().filter(r -> r.name.equals(name)).findFirst()
-                    .map(r -> new FakeRoom(r.id, r.name, r.type)).orElseThrow(() -> new IllegalArgumentException("no room " + name));
+            return world.rooms.values().stream().filter(r -> r.name.equals(name) || r.fname.equals(name)).findFirst()
+                    .map(r -> new FakeRoom(r.id, r.fname, r.type)).orElseThrow(() -> new IllegalArgumentException("no room " + name));
         }
     }
 
@@ -160,6 +160,28 @@ public final class FakeRocketChat implements AutoCloseable {
     }
 
     // ---- humans acting ----
+
+    /**
+     * A human opens a discussion under a room, as Rocket.Chat's "Create discussion" does: a new
+     * room ({@code prid} = the parent) and a {@code discussion-created} message in the parent
+     * carrying {@code drid}, streamed to the parent's subscribers.
+     */
+    public FakeRoom userOpensDiscussion(String parentRoomId, String username, String name) {
+        synchronized (world) {
+            World.Room d = world.addDiscussion(room0(parentRoomId), user(username), name);
+            realtime.messageChanged(d.announcement);
+            return new FakeRoom(d.id, d.fname, d.type);
+        }
+    }
+
+    /** The discussions of a room, oldest first. */
+    public List<FakeRoom> discussionsOf(String parentRoomId) {
+        synchronized (world) {
+            return world.rooms.values().stream().filter(r -> parentRoomId.equals(r.prid))
+                    .sorted(java.util.Comparator.comparing((World.Room r) -> r.ts))
+                    .map(r -> new FakeRoom(r.id, r.fname, r.type)).toList();
+        }
+    }
 
     /** A human posts in a room; subscribers get it over DDP. */
     public FakeMessage userSays(String roomId, String username, String text) {

@@ -84,6 +84,8 @@ final class Rest {
                         .put("name", u.name()).put("status", "online").put("active", true).put("type", "user");
                 yield ok(World.JSON.createObjectNode().set("user", user));
             }
+            case "POST rooms.createDiscussion" -> createDiscussion(r.json());
+            case "GET rooms.getDiscussions" -> discussions(r);
             case "POST rooms.media" -> p.length == 2 ? media(p[1], r.upload()) : null;
             case "POST rooms.mediaConfirm" -> p.length == 3 ? confirm(p[1], p[2], r.json()) : null;
             default -> null;
@@ -211,6 +213,37 @@ final class Rest {
         ObjectNode o = World.JSON.createObjectNode();
         ArrayNode a = o.putArray("messages");
         found.forEach(m -> a.add(world.json(m, false)));
+        return ok(o);
+    }
+
+    private Reply createDiscussion(JsonNode b) {
+        World.Room parent = world.rooms.get(b.path("prid").asText(""));
+        if (parent == null) {
+            return error("Parent room not found", "error-invalid-room");
+        }
+        String name = b.path("t_name").asText("").strip();
+        if (name.isEmpty()) {
+            return error("Discussion name is required", "error-action-not-allowed");
+        }
+        World.Room d = world.addDiscussion(parent, world.bot, name);
+        realtime.messageChanged(d.announcement);
+        ObjectNode discussion = d.json().put("rid", d.id);
+        return ok((ObjectNode) World.JSON.createObjectNode().set("discussion", discussion));
+    }
+
+    private Reply discussions(Request r) {
+        World.Room parent = world.rooms.get(String.valueOf(r.q("roomId")));
+        if (parent == null) {
+            return error("Room not found", "error-room-not-found");
+        }
+        int count = r.q("count") == null ? 50 : Integer.parseInt(r.q("count"));
+        int offset = r.q("offset") == null ? 0 : Integer.parseInt(r.q("offset"));
+        List<World.Room> all = world.rooms.values().stream().filter(d -> parent.id.equals(d.prid))
+                .sorted(Comparator.comparing((World.Room d) -> d.fname)).toList();
+        ObjectNode o = World.JSON.createObjectNode();
+        ArrayNode a = o.putArray("discussions");
+        all.stream().skip(offset).limit(count).forEach(d -> a.add(d.json()));
+        o.put("count", a.size()).put("offset", offset).put("total", all.size());
         return ok(o);
     }
 

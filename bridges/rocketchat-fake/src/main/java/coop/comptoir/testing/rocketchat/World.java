@@ -85,21 +85,50 @@ final class World {
         return m;
     }
 
+    /**
+     * A discussion of {@code parent}: a room of the parent's type, its name a random ID and its
+     * {@code fname} the name people gave, announced in the parent by a {@code discussion-created}
+     * system message carrying {@code drid}.
+     */
+    Room addDiscussion(Room parent, FakeUser creator, String name) {
+        Room r = new Room(newId(), newId(), parent.type);
+        r.fname = name;
+        r.prid = parent.id;
+        r.creator = creator;
+        r.ts = now();
+        rooms.put(r.id, r);
+        Msg m = newMessage(null, parent, creator, name);
+        m.t = "discussion-created";
+        m.drid = r.id;
+        r.announcement = m;
+        return r;
+    }
+
     static final class Room {
         final String id;
         final String name;
         final String type;
+        String fname;
         String topic = "";
+        String prid;
+        FakeUser creator;
+        Instant ts = Instant.EPOCH;
+        Msg announcement;
 
         Room(String id, String name, String type) {
             this.id = id;
             this.name = name;
+            this.fname = name;
             this.type = type;
         }
 
         ObjectNode json() {
             ObjectNode o = JSON.createObjectNode();
-            o.put("_id", id).put("name", name).put("fname", name).put("t", type).put("topic", topic);
+            o.put("_id", id).put("name", name).put("fname", fname).put("t", type).put("topic", topic);
+            if (prid != null) {
+                o.put("prid", prid).put("ts", ts.toString());
+                o.putObject("u").put("_id", creator.id()).put("username", creator.username());
+            }
             o.put("_updatedAt", Instant.EPOCH.toString());
             return o;
         }
@@ -123,6 +152,9 @@ final class World {
         String avatar;
         String tmid;
         boolean tshow;
+        /** A system message's type ({@code discussion-created}), else null. */
+        String t;
+        String drid;
         Instant editedAt;
         boolean deleted;
         StoredFile file;
@@ -134,6 +166,12 @@ final class World {
         ObjectNode o = JSON.createObjectNode();
         FakeUser u = users.get(m.userId);
         o.put("_id", m.id).put("rid", m.rid).put("msg", m.text);
+        if (m.t != null) {
+            o.put("t", m.t);
+        }
+        if (m.drid != null) {
+            o.put("drid", m.drid);
+        }
         date(o, "ts", m.ts, realtime);
         date(o, "_updatedAt", m.updatedAt, realtime);
         o.putObject("u").put("_id", u.id()).put("username", u.username()).put("name", u.name());

@@ -20,6 +20,7 @@ import coop.comptoir.bridge.api.RemoteChannelId;
 import coop.comptoir.bridge.api.RemoteEvent;
 import coop.comptoir.bridge.api.RemoteMessageId;
 import coop.comptoir.bridge.api.RemoteUserId;
+import coop.comptoir.bridge.api.SubChannelCapable;
 import coop.comptoir.bridge.rocketchat.format.RocketText;
 import java.net.URI;
 import java.time.Duration;
@@ -42,7 +43,7 @@ import org.slf4j.Logger;
  * instead and {@code !bridge status} says so.
  */
 public final class RocketChatConnector implements NetworkConnector, EditCapable, DeleteCapable, ReactionCapable,
-        MediaCapable, BackfillCapable {
+        MediaCapable, BackfillCapable, SubChannelCapable {
     /** The connector's ID: {@code type: rocketchat}, {@code !bridge link rocketchat …}, ghosts {@code _rocketchat_…}. */
     static final String NETWORK = "rocketchat";
     static final int OLDEST_SUPPORTED = 6;
@@ -55,6 +56,7 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
     private final RocketText text;
     private final RocketChatTexts texts;
     private final RocketRest rest;
+    private final Discussions discussions;
     private final OkHttpClient http;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "rocketchat-reconnect");
@@ -84,6 +86,7 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
         this.text = text;
         this.http = http;
         this.rest = new RocketRest(http, config.server(), config.userId(), config.token());
+        this.discussions = new Discussions(rest, config.server());
     }
 
     @Override
@@ -187,6 +190,12 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
     private final class Listener implements Realtime.Listener {
         @Override
         public void message(JsonNode message) {
+            Optional<RemoteEvent.SubChannel> opened = discussions.announced(message);
+            if (opened.isPresent()) {
+                follow(opened.get().subChannel().id()); // its first messages may come before its Matrix room
+                host.receive(opened.get());
+                return;
+            }
             for (RemoteEvent e : incoming.streamed(message)) {
                 host.receive(e);
             }
@@ -521,6 +530,27 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
     public Optional<RemoteMessageId> currentPosition(RemoteChannelId channel) throws BridgeException {
         try {
             return history.newest(channel, route(channel));
+        } catch (RocketRest.Failure f) {
+            throw f.toBridge();
+        }
+    }
+
+    @Override
+    public List<RemoteEvent.SubChannel> subChannels(RemoteChannelId parent) throws BridgeException {
+        try {
+            return discussions.of(parent);
+        } catch (RocketRest.Failure f) {
+            throw f.toBridge();
+        }
+    }
+
+    @Override
+    public RemoteChannel createSubChannel(RemoteChannelId parent, String name, MatrixSender by) throws BridgeException {
+        try {
+            RemoteChannel made = discussions.create(parent, name);
+            follow(made.id());
+            log.info("Discussion {} ({}) opened under {} for {}", made.id(), made.name(), parent, by.id());
+            return made;
         } catch (RocketRest.Failure f) {
             throw f.toBridge();
         }

@@ -289,4 +289,32 @@ class RocketChatConnectorTest {
         assertThat(connector.maxUploadBytes(channel)).isEqualTo(1000);
         assertThat(Set.copyOf(rc.undescribedRoutes())).allMatch(r -> r.contains("/api/info") || r.contains("/file-upload/"));
     }
+
+    @Test
+    void aDiscussionOpenedOnRocketChatIsHandedOverAndFollowed() throws Exception {
+        started();
+        FakeRoom d = rc.userOpensDiscussion(general.id(), "alice", "Commande de pommes");
+        RemoteEvent.SubChannel opened = host.await(RemoteEvent.SubChannel.class, e -> true, WAIT);
+        assertThat(opened.channel().value()).isEqualTo(general.id());
+        assertThat(opened.subChannel().id().value()).isEqualTo(d.id());
+        assertThat(opened.subChannel().name()).isEqualTo("Commande de pommes");
+        assertThat(opened.creator()).map(u -> u.displayName()).contains("Alice");
+        assertThat(host.all(RemoteEvent.Message.class)).as("the system message itself is not a message").isEmpty();
+        FakeRocketChat.await(() -> rc.subscribers(d.id()) > 0, WAIT, "the discussion followed");
+        host.link(d.id());
+        rc.userSays(d.id(), "bob", "j'en prends dix");
+        host.await(RemoteEvent.Message.class, m -> m.channel().value().equals(d.id()) && m.content().body().contains("dix"), WAIT);
+        assertThat(connector.subChannels(new RemoteChannelId(general.id())))
+                .extracting(sc -> sc.subChannel().id().value()).containsExactly(d.id());
+    }
+
+    @Test
+    void aDiscussionCreatedFromMatrixIsOpenedWithCreateDiscussion() throws Exception {
+        started();
+        var made = connector.createSubChannel(new RemoteChannelId(general.id()), "Inventaire", alice);
+        assertThat(made.name()).isEqualTo("Inventaire");
+        assertThat(rc.discussionsOf(general.id())).extracting(FakeRoom::id).containsExactly(made.id().value());
+        assertThat(rc.requests()).anyMatch(c -> c.toString().contains("rooms.createDiscussion"));
+        FakeRocketChat.await(() -> rc.subscribers(made.id().value()) > 0, WAIT, "the new discussion followed");
+    }
 }
