@@ -78,6 +78,8 @@ public final class ConfigLoader {
               public_metrics: false
             backup:
               keep: 7
+            encryption:
+              enabled: false
             plugins: []
             plugins_dir: plugins
             language: fr
@@ -186,7 +188,7 @@ public final class ConfigLoader {
                     as.firstTransactionWait());
         return new ComptoirConfig(config.homeserver(), filled, config.database(), config.scheduler(),
                 config.commands(), config.admin(), config.backup(), config.plugins(), config.pluginsDir(), config.language(),
-                config.address(), config.texts());
+                config.address(), config.texts(), config.encryption());
     }
 
     private static String token(String key, String fromConfig, String fromFile, Path file, List<ConfigException> errors) {
@@ -250,8 +252,10 @@ public final class ConfigLoader {
         String address = TextsSection.address(merged.get("address"), errors);
         Map<String, Map<String, String>> texts = TextsSection.texts(merged.get("texts"), errors);
 
+        ComptoirConfig.Encryption encryption = TreeBinder.bind(merged.get("encryption"), ComptoirConfig.Encryption.class,
+                "encryption", errors);
         ComptoirConfig config = complete(new ComptoirConfig(hs, as, db, scheduler, commands, admin, backup, plugins, pluginsDir,
-                language, address, texts), baseDir);
+                language, address, texts, encryption == null ? ComptoirConfig.Encryption.OFF : encryption), baseDir);
         ConfigValidator.validate(config, errors);
         // In the order of the sections, as the file reads (unknown sections first).
         errors.sort(Comparator.comparingInt(e -> sectionNames.indexOf(e.path().split("[.\\[]", 2)[0])));
@@ -320,7 +324,7 @@ public final class ConfigLoader {
         }
         Backup backup = backup(c.backup(), db, baseDir);
         return new ComptoirConfig(hs, as, db, c.scheduler(), commands, admin, backup, c.plugins(), c.pluginsDir(), c.language(),
-                c.address(), c.texts());
+                c.address(), c.texts(), c.encryption());
     }
 
     /**

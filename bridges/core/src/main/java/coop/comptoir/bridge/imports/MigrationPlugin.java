@@ -18,8 +18,12 @@ import java.util.stream.Collectors;
 /**
  * {@code !migration import <format> <path> [channel]} reads an export file on the server and
  * answers with a preview (nothing sent); {@code !migration apply} then imports it into the room
- * where the command was typed, in the background, one import at a time. For Comptoir's configured
- * admins only: the path is read with the rights of the Comptoir process.
+ * where the command was typed, in the background, one import at a time.
+ * {@code !migration structure <network>} shows how a bridged server would be mirrored as a Matrix
+ * space, {@code !migration structure <network> apply} does it ({@link StructureMirror});
+ * {@code !migration invite [channel]} invites the old network's channels to move
+ * ({@link Invitations}). For Comptoir's configured admins only: the path is read with the rights of
+ * the Comptoir process, and the other commands create rooms and post on the old network.
  */
 final class MigrationPlugin implements Plugin {
     private record Plan(String source, Export.Channel channel, ImportLog.Origin origin) {}
@@ -35,11 +39,17 @@ final class MigrationPlugin implements Plugin {
         return t;
     });
 
-    MigrationPlugin(PluginContext ctx, int progressEvery) {
+    private final MigrationFactory.MigrationConfig config;
+    private final StructureCommand structure;
+
+    MigrationPlugin(PluginContext ctx, MigrationFactory.MigrationConfig config) {
         this.ctx = ctx;
-        this.importer = new HistoryImport(ctx.matrix(), ctx.database(), ctx.serverName(), progressEvery, ctx.clock(), ctx.log());
+        this.config = config;
+        this.importer = new HistoryImport(ctx.matrix(), ctx.database(), ctx.serverName(), config.progressEveryOrDefault(), ctx.clock(),
+                ctx.log());
         this.texts = Catalogue.load("migration", MigrationPlugin.class, ctx.texts());
         this.fr = texts.in("fr");
+        this.structure = new StructureCommand(ctx, config, texts);
     }
 
     @Override
@@ -56,6 +66,11 @@ final class MigrationPlugin implements Plugin {
             prepare(inv, t, args.get(1), args.get(2), args.size() == 4 ? args.get(3) : null);
         } else if (args.size() == 1 && args.get(0).equalsIgnoreCase("apply")) {
             apply(inv, t);
+        } else if (!args.isEmpty() && args.get(0).equalsIgnoreCase("structure") && (args.size() == 2
+                || args.size() == 3 && args.get(2).equalsIgnoreCase("apply"))) {
+            structure.structure(inv, t, args.get(1), args.size() == 3);
+        } else if (!args.isEmpty() && args.get(0).equalsIgnoreCase("invite") && args.size() <= 2) {
+            structure.invite(inv, t, args.size() == 2 ? args.get(1) : null);
         } else {
             inv.reply(t.text("usage"));
         }
@@ -139,5 +154,6 @@ final class MigrationPlugin implements Plugin {
     @Override
     public void close() {
         worker.shutdownNow();
+        structure.close();
     }
 }
