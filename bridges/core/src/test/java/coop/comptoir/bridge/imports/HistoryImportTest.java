@@ -123,6 +123,29 @@ class HistoryImportTest {
     }
 
     @Test
+    void aStopFinishesTheMessageBeingSentRecordsItAndSaysNothingInTheRoom() throws Exception {
+        Export.Channel c = DiscordJsonReader.read(Samples.discord(dir)).channel(null).orElseThrow();
+        HistoryImport importer = importer(100);
+        CrashingMatrix.beforeGhostSend = n -> {
+            if (n == 2) {
+                importer.stop(); // Comptoir is asked to stop while the second message goes out
+            }
+        };
+        try {
+            assertThat(importer.run("discord", c, ROOM, texts)).isEqualTo(HistoryImport.Outcome.STOPPED);
+        } finally {
+            CrashingMatrix.beforeGhostSend = n -> { };
+        }
+        assertThat(ghostMessages()).hasSize(2);
+        assertThat(notices()).as("a stop is no failure").noneMatch(n -> n.startsWith("Import arrêté"));
+        assertThat(importer.unfinished()).hasSize(1);
+
+        // the next start sends the rest, not the message that was going out at the stop
+        assertThat(importer(100).run("discord", c, ROOM, texts)).isEqualTo(HistoryImport.Outcome.DONE);
+        assertThat(ghostMessages()).extracting(Sent::txnId).doesNotHaveDuplicates().hasSize(5);
+    }
+
+    @Test
     void aCrashInsideAMessageResendsItsPartsWithTheSameTransactionIds() throws Exception {
         Export.Channel c = DiscordJsonReader.read(Samples.discord(dir)).channel(null).orElseThrow();
         matrix.crashAfter(3); // the image of the third message went out, its text did not
