@@ -18,8 +18,10 @@ import java.util.stream.Collectors;
 /**
  * {@code !migration import <format> <path> [channel]} reads an export file on the server and
  * answers with a preview (nothing sent); {@code !migration apply} then imports it into the room
- * where the command was typed, in the background, one import at a time. For Comptoir's configured
- * admins only: the path is read with the rights of the Comptoir process.
+ * where the command was typed, in the background, one import at a time. {@code !migration} alone
+ * sums up where the move stands, {@code !migration page} sends a one-time link to the migration
+ * page ({@link Dashboard}). For Comptoir's configured admins only: the path is read with the rights
+ * of the Comptoir process, and the numbers show the coop's activity.
  */
 final class MigrationPlugin implements Plugin {
     private record Plan(String source, Export.Channel channel, ImportLog.Origin origin) {}
@@ -35,11 +37,14 @@ final class MigrationPlugin implements Plugin {
         return t;
     });
 
-    MigrationPlugin(PluginContext ctx, int progressEvery) {
+    private final Dashboard dashboard;
+
+    MigrationPlugin(PluginContext ctx, int progressEvery, java.util.Optional<java.net.URI> publicAddress) {
         this.ctx = ctx;
         this.importer = new HistoryImport(ctx.matrix(), ctx.database(), ctx.serverName(), progressEvery, ctx.clock(), ctx.log());
         this.texts = Catalogue.load("migration", MigrationPlugin.class, ctx.texts());
         this.fr = texts.in("fr");
+        this.dashboard = new Dashboard(ctx, texts, publicAddress);
     }
 
     @Override
@@ -52,7 +57,11 @@ final class MigrationPlugin implements Plugin {
     private void handle(CommandInvocation inv) {
         Catalogue t = texts.in(inv.locale().getLanguage().equals("en") ? "en" : "fr");
         List<String> args = inv.arguments();
-        if (!args.isEmpty() && args.get(0).equalsIgnoreCase("import") && (args.size() == 3 || args.size() == 4)) {
+        if (args.isEmpty()) {
+            dashboard.summary(inv, t);
+        } else if (args.size() == 1 && args.get(0).equalsIgnoreCase("page")) {
+            dashboard.sendLink(inv, t);
+        } else if (args.get(0).equalsIgnoreCase("import") && (args.size() == 3 || args.size() == 4)) {
             prepare(inv, t, args.get(1), args.get(2), args.size() == 4 ? args.get(3) : null);
         } else if (args.size() == 1 && args.get(0).equalsIgnoreCase("apply")) {
             apply(inv, t);
