@@ -107,12 +107,23 @@ final class Dashboard {
 
     private RoomId directChat(UserId admin) {
         Optional<RoomId> known = logins.directChat(admin);
-        if (known.isPresent() && ctx.matrix().joinedMembers(known.get()).contains(admin)) {
+        if (known.isPresent() && stillThere(known.get(), admin)) {
             return known.get();
         }
         RoomId created = ctx.matrix().createDirectChat(admin);
         logins.putDirectChat(admin, created);
         return created;
+    }
+
+    /** Whether the admin is still invited to, or in, the direct chat made earlier (they may have left it). */
+    private boolean stillThere(RoomId dm, UserId admin) {
+        try {
+            String membership = ctx.matrix().getState(dm, "m.room.member", admin.value()).map(m -> m.path("membership").asText(""))
+                    .orElse(ctx.matrix().joinedMembers(dm).contains(admin) ? "join" : "");
+            return membership.equals("join") || membership.equals("invite");
+        } catch (MatrixException e) {
+            return false;
+        }
     }
 
     /** GET under the route: {@code /login/<token>} or {@code /view}. */

@@ -89,7 +89,7 @@ final class DashboardPage {
                 .append("\" role=\"img\" aria-label=\"").append(esc(title)).append("\" data-matrix=\"")
                 .append(weeks.stream().map(w -> Integer.toString(w[0])).collect(Collectors.joining(",")))
                 .append("\" data-old=\"").append(weeks.stream().map(w -> Integer.toString(w[1])).collect(Collectors.joining(",")))
-                .append("\" xmlns=\"http://www.w3.org/2000/svg\"><title>").append(esc(title)).append("</title>");
+                .append("\"><title>").append(esc(title)).append("</title>");
         sb.append("<line x1=\"").append(left).append("\" y1=\"").append(top + plot).append("\" x2=\"").append(width - 2)
                 .append("\" y2=\"").append(top + plot).append("\" stroke=\"#888\"/>");
         sb.append("<text x=\"").append(left - 4).append("\" y=\"").append(top + 8).append("\" text-anchor=\"end\" class=\"ax\">")
