@@ -21,6 +21,7 @@ import coop.comptoir.internal.config.PluginCatalog;
 import coop.comptoir.internal.core.CorePlugin;
 import coop.comptoir.internal.dispatch.Dispatcher;
 import coop.comptoir.internal.dispatch.Retries;
+import coop.comptoir.internal.encryption.Decryption;
 import coop.comptoir.internal.encryption.EncryptedRooms;
 import coop.comptoir.internal.matrix.HttpMatrixClient;
 import coop.comptoir.internal.matrix.RetryPolicy;
@@ -81,6 +82,8 @@ public final class ComptoirRuntime implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final Dispatcher dispatcher;
     private final TransactionJournal journal;
+    /** {@code encryption.enabled}: decrypts encrypted room events before the dispatcher; null when off. */
+    private final Decryption decryption;
     private final QuartzService quartz;
     private final CommandRouterImpl router;
     private final Map<String, Instance> instances = new LinkedHashMap<>();
@@ -158,8 +161,14 @@ public final class ComptoirRuntime implements AutoCloseable {
                 config.commands().admins().stream().map(UserId::of).collect(Collectors.toSet()),
                 config.commandTextSettings(), matrix, as.displayName());
         dispatcher.subscribe("commands", EventTypes.ROOM_MESSAGE, false, router::mightBeCommand, router::onMessage);
-        new EncryptedRooms(database, matrix, this::isGhost, config.commandTextSettings(), config.commands().prefix(), clock)
-                .subscribe(dispatcher);
+        this.decryption = config.encryption().enabled() ? new Decryption(matrix) : null;
+        if (decryption != null) {
+            matrix.encryptWith(decryption::encrypt);
+        }
+        if (decryption == null) { // with encryption on, "cannot read commands here" would be wrong
+            new EncryptedRooms(database, matrix, this::isGhost, config.commandTextSettings(), config.commands().prefix(), clock)
+                    .subscribe(dispatcher);
+        }
 
         addInstance(CorePlugin.INSTANCE_ID, null, Namespaces.NONE, clock, ctx -> new CorePlugin(ctx));
         for (PluginCatalog.Instance i : catalog.instances(config)) {
@@ -255,6 +264,9 @@ public final class ComptoirRuntime implements AutoCloseable {
         if (events == null) {
             events = TransactionBody.readStored(mapper, s.txnId(), s.body());
         }
+        if (decryption != null) {
+            events = decryption.decrypt(readTree(s.body()), events);
+        }
         dispatcher.submit(s.seq(), events, s.progress());
     }
 
@@ -265,6 +277,28 @@ public final class ComptoirRuntime implements AutoCloseable {
             m = LinkCheck.Method.WHOAMI_AND_TRANSACTION;
         }
         return m == null ? null : m.label;
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode readTree(byte[] body) {
+        try {
+            return body == null ? null : mapper.readTree(body);
+        } catch (java.io.IOException e) {
+            return null; // TransactionBody.readStored logs unreadable bodies
+        }
+    }
+
+    /** {@code encryption.enabled}: the bot's device (once the homeserver answers); a failure leaves encrypted events as they are. */
+    private void startEncryption() {
+        if (decryption == null || decryption.isUp()) {
+            return;
+        }
+        try {
+            decryption.started(coop.comptoir.crypto.EndToEnd.start(database, http, HttpUrl.get(config.homeserver().url()),
+                    config.appservice().asToken(), matrix.userId().value()));
+        } catch (Exception e) {
+            log.error("End-to-end encryption could not start: {}; encrypted rooms stay unread", e.getMessage());
+            decryption.failed(e);
+        }
     }
 
     /** Registers the bot, sets its name, and checks the link with the homeserver. Retries until it holds. */
@@ -279,6 +313,7 @@ public final class ComptoirRuntime implements AutoCloseable {
                 if (as.displayName() != null && !as.displayName().isBlank()) {
                     matrix.setDisplayName(as.displayName());
                 }
+                startEncryption(); // before the link check: it may wait for a transaction, which may hold room keys
                 readiness = check.run();
                 StartupTrace.mark("link with the homeserver checked");
                 break;
@@ -408,6 +443,9 @@ public final class ComptoirRuntime implements AutoCloseable {
             }
         }
         quartz.close();
+        if (decryption != null) {
+            decryption.close();
+        }
         housekeeping.shutdownNow();
         workers.shutdown();
         database.close();

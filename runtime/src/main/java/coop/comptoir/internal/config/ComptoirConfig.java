@@ -30,7 +30,26 @@ public record ComptoirConfig(
         /** How messages speak to one member: vous (default) or tu. */
         String address,
         /** The coop's own wording: language → ("bundle.key" → ICU pattern); checked at start. */
-        java.util.Map<String, java.util.Map<String, String>> texts) {
+        java.util.Map<String, java.util.Map<String, String>> texts,
+        /** End-to-end encryption of the bot (opt-in while incomplete); never null once loaded. */
+        Encryption encryption) {
+
+    /** Without an {@code encryption} section: off. */
+    public ComptoirConfig(Homeserver homeserver, Appservice appservice, Database database, Scheduler scheduler, Commands commands,
+            Admin admin, List<PluginSection> plugins, String pluginsDir, String language, String address,
+            java.util.Map<String, java.util.Map<String, String>> texts) {
+        this(homeserver, appservice, database, scheduler, commands, admin, plugins, pluginsDir, language, address, texts,
+                Encryption.OFF);
+    }
+
+    /**
+     * {@code encryption.enabled}: the bot gets a device of its own and decrypts what members write in
+     * encrypted rooms (see docs/encrypted-rooms.md for what works yet).
+     */
+    public record Encryption(boolean enabled) {
+        /** The default. */
+        public static final Encryption OFF = new Encryption(false);
+    }
 
     /** Language, address and the coop's texts, as every plugin instance gets them. */
     public coop.comptoir.api.text.TextSettings textSettings() {

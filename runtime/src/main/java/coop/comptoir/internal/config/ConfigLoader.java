@@ -75,6 +75,8 @@ public final class ConfigLoader {
               admins: []
             admin:
               public_metrics: false
+            encryption:
+              enabled: false
             plugins: []
             plugins_dir: plugins
             language: fr
@@ -183,7 +185,7 @@ public final class ConfigLoader {
                     as.firstTransactionWait());
         return new ComptoirConfig(config.homeserver(), filled, config.database(), config.scheduler(),
                 config.commands(), config.admin(), config.plugins(), config.pluginsDir(), config.language(),
-                config.address(), config.texts());
+                config.address(), config.texts(), config.encryption());
     }
 
     private static String token(String key, String fromConfig, String fromFile, Path file, List<ConfigException> errors) {
@@ -246,8 +248,10 @@ public final class ConfigLoader {
         String address = TextsSection.address(merged.get("address"), errors);
         Map<String, Map<String, String>> texts = TextsSection.texts(merged.get("texts"), errors);
 
+        ComptoirConfig.Encryption encryption = TreeBinder.bind(merged.get("encryption"), ComptoirConfig.Encryption.class,
+                "encryption", errors);
         ComptoirConfig config = complete(new ComptoirConfig(hs, as, db, scheduler, commands, admin, plugins, pluginsDir,
-                language, address, texts), baseDir);
+                language, address, texts, encryption == null ? ComptoirConfig.Encryption.OFF : encryption), baseDir);
         ConfigValidator.validate(config, errors);
         // In the order of the sections, as the file reads (unknown sections first).
         errors.sort(Comparator.comparingInt(e -> sectionNames.indexOf(e.path().split("[.\\[]", 2)[0])));
@@ -315,7 +319,7 @@ public final class ConfigLoader {
                     commands.language() == null ? null : commands.language().toLowerCase(Locale.ROOT));
         }
         return new ComptoirConfig(hs, as, db, c.scheduler(), commands, admin, c.plugins(), c.pluginsDir(), c.language(),
-                c.address(), c.texts());
+                c.address(), c.texts(), c.encryption());
     }
 
     /** {@code plugins_dir}: a non-blank path, resolved against the config file's folder. */

@@ -83,6 +83,27 @@ public final class HttpMatrixClient implements MatrixClient {
     private final ObjectMapper json;
     private final UserId user;
     private final Long ts;
+    /** {@code encryption.enabled}: what the bot sends to encrypted rooms goes through it; shared by derived clients. */
+    private final java.util.concurrent.atomic.AtomicReference<Encryptor> encryptor;
+
+    /**
+     * Turns an event of the bot into its {@code m.room.encrypted} form when its room is encrypted.
+     * Called for every event the bot (not a ghost) sends; may block on the homeserver.
+     */
+    @FunctionalInterface
+    public interface Encryptor {
+        /**
+         * @return the encrypted content, or null to send the event as it is (the room is not encrypted)
+         * @throws MatrixException when the room is encrypted but the event could not be encrypted
+         */
+        ObjectNode encrypt(RoomId room, String type, ObjectNode content);
+    }
+
+    /** Sets the bot's encryptor (once, at start-up, before plugins send). */
+    public void encryptWith(Encryptor e) {
+        encryptor.set(e);
+    }
+
     /** Set once the homeserver turned out to lack authenticated media; shared by derived clients. */
     private final java.util.concurrent.atomic.AtomicBoolean legacyMedia;
 
@@ -104,6 +125,7 @@ public final class HttpMatrixClient implements MatrixClient {
         this.user = bot;
         this.ts = null;
         this.legacyMedia = new java.util.concurrent.atomic.AtomicBoolean();
+        this.encryptor = new java.util.concurrent.atomic.AtomicReference<>();
     }
 
     private HttpMatrixClient(HttpMatrixClient from, UserId user, Long ts) {
@@ -114,6 +136,7 @@ public final class HttpMatrixClient implements MatrixClient {
         this.user = user;
         this.ts = ts;
         this.legacyMedia = from.legacyMedia;
+        this.encryptor = from.encryptor;
     }
 
     @Override
@@ -220,6 +243,12 @@ public final class HttpMatrixClient implements MatrixClient {
     @Override
     public EventId sendEvent(RoomId room, String type, ObjectNode content, String txnId) {
         Objects.requireNonNull(content, "content");
+        Encryptor e = user.equals(bot) ? encryptor.get() : null; // ghosts stay unencrypted senders
+        ObjectNode encrypted = e == null ? null : e.encrypt(room, type, content);
+        if (encrypted != null) {
+            type = "m.room.encrypted";
+            content = encrypted;
+        }
         Call call = new Call("PUT", SEND, room.value(), type, txn(txnId)).timestamped().body(content);
         return EventId.of(text(call.fetch(), "event_id"));
     }

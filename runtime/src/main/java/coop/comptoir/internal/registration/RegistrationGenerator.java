@@ -134,6 +134,14 @@ public final class RegistrationGenerator {
         // busy room must not wait.
         map.put("rate_limited", false);
         map.put("namespaces", namespaces);
+        if (config.encryption() != null && config.encryption().enabled()) {
+            // The bot's device gets its room keys (to-device messages) and its one-time key count in
+            // the transactions: Synapse refuses /sync to an appservice's own user. The homeserver must
+            // also turn these on (experimental_features, see docs/encrypted-rooms.md).
+            map.put("receive_ephemeral", true);
+            map.put("de.sorunome.msc2409.push_ephemeral", true);
+            map.put("org.matrix.msc3202", true);
+        }
         return map;
     }
 

@@ -115,6 +115,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void encryptionIsOffUnlessTurnedOnAndAMistypedKeyIsNamed() throws IOException {
+        assertThat(load("homeserver: {server_name: a.org}").encryption().enabled()).isFalse();
+        assertThat(load("homeserver: {server_name: a.org}\nencryption: {enabled: true}").encryption().enabled()).isTrue();
+        assertThatThrownBy(() -> load("homeserver: {server_name: a.org}\nencryption: {enable: true}"))
+                .isInstanceOfSatisfying(ConfigErrors.class, e -> assertThat(e.lines()).singleElement().asString()
+                        .startsWith("encryption.enable: "));
+    }
+
+    @Test
     void anExplicitNullMeansTheDefault() throws IOException {
         ComptoirConfig c = load("homeserver: {server_name: a.org}\nappservice:\n  port:\n  display_name: ~\ndatabase:\n");
         assertThat(c.appservice().port()).isEqualTo(29320);
@@ -196,7 +205,7 @@ class ConfigLoaderTest {
                         + " hs_token, sender_localpart, display_name, max_body_bytes, max_pending_events, require_ping, plugin_routes,"
                         + " first_transaction_wait)");
         assertThat(errors("homeserver: {server_name: a.org}\nhomeservre: {}\n"))
-                .containsExactly("homeservre: unknown key (allowed: homeserver, appservice, database, scheduler, commands, admin, plugins, plugins_dir, language, address, texts)");
+                .containsExactly("homeservre: unknown key (allowed: homeserver, appservice, database, scheduler, commands, admin, plugins, plugins_dir, language, address, texts, encryption)");
     }
 
     @Test

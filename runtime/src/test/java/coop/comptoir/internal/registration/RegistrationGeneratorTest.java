@@ -51,6 +51,15 @@ class RegistrationGeneratorTest {
     }
 
     @Test
+    void asksForToDeviceMessagesAndKeyCountsWhenEncryptionIsOn() {
+        Map<String, Object> r = RegistrationGenerator.build(config("encryption: {enabled: true}"), GHOSTS, "A", "H");
+        assertThat(r).containsEntry("receive_ephemeral", true).containsEntry("de.sorunome.msc2409.push_ephemeral", true)
+                .containsEntry("org.matrix.msc3202", true);
+        assertThat(RegistrationGenerator.build(config("encryption: {enabled: false}"), GHOSTS, "A", "H"))
+                .doesNotContainKeys("receive_ephemeral", "org.matrix.msc3202");
+    }
+
+    @Test
     void quotesEveryPunctuationMarkForJavaAndPython() {
         assertThat(RegistrationGenerator.quote("a.b-c_d:8448/+=")).isEqualTo("a\\.b\\-c_d\\:8448\\/\\+\\=");
         String regex = RegistrationGenerator.userRegex("bot.name", "example.org:8448");

@@ -90,6 +90,8 @@ public final class Rig {
         ((ArrayNode) registrationConfig.get("plugins")).addObject().put("type", "rocketchat").put("id", "rocketchat")
                 .put("server_url", "http://127.0.0.1:1").put("user_id", "registrationOnly").put("token", "registration-only");
         ((ArrayNode) registrationConfig.get("plugins")).addObject().put("type", "migration").put("id", "migration");
+        // The one registration serves EndToEndEncryptionE2ETest too: it asks for to-device messages.
+        registrationConfig.putObject("encryption").put("enabled", true);
         Http.YAML.writeValue(config.toFile(), registrationConfig);
         ComptoirCli.Result generated = cli.run(registrationDir, registrationDir.resolve("generate-registration.log"),
                 Duration.ofSeconds(60), "generate-registration", "--config", config.toString(),

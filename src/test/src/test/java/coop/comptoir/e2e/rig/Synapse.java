@@ -176,6 +176,11 @@ public final class Synapse implements Homeserver {
         config.put("form_secret", randomHex(24));
         config.put("bcrypt_rounds", 4);
         config.putObject("presence").put("enabled", false);
+        // End-to-end encryption of the bot: to-device messages and one-time key counts in the
+        // appservice transactions (what an appservice registration with receive_ephemeral and
+        // org.matrix.msc3202 then gets).
+        config.putObject("experimental_features").put("msc2409_to_device_messages_enabled", true)
+                .put("msc3202_transaction_extensions", true);
         // Recent Synapse lets only server admins publish rooms in the public directory; test users
         // publish theirs, as members of a coop whose admins allow it would.
         config.putArray("room_list_publication_rules").addObject().put("action", "allow");
