@@ -35,13 +35,21 @@ class DashboardTest {
     @TempDir
     Path dir;
 
+    /** The store's JDBC URL, or null for SQLite in the test's folder. */
+    String databaseUrl() {
+        return null;
+    }
+
     private FakePluginContext context(String publicAddress) throws Exception {
         var settings = JsonNodeFactory.instance.objectNode();
         if (publicAddress != null) {
             settings.put("public_address", publicAddress);
         }
-        FakePluginContext ctx = FakePluginContext.builder("migration", "migration", dir).serverName("coop.test").admins(ADMIN)
-                .settings(settings).build();
+        var builder = FakePluginContext.builder("migration", "migration", dir).serverName("coop.test").admins(ADMIN).settings(settings);
+        if (databaseUrl() != null) {
+            builder.databaseUrl(databaseUrl());
+        }
+        FakePluginContext ctx = builder.build();
         EngineTables.create(ctx.database());
         long now = ctx.clock().millis();
         ctx.database().withHandle(h -> {
