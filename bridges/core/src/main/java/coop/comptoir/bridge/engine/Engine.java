@@ -57,7 +57,7 @@ import org.slf4j.Logger;
  * reads what came after it ({@link BackfillCapable}) while its queue to Matrix waits, so that
  * missed messages arrive in order, before newer ones.
  */
-final class Engine implements Plugin, BridgeHost {
+final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.RunningBridge {
     static final int BATCH = 100;
     static final String ENCRYPTION = "m.room.encryption";
     private static final Duration KEEP_DONE = Duration.ofDays(7);
@@ -538,7 +538,25 @@ final class Engine implements Plugin, BridgeHost {
     }
 
     /** Links a room to a channel (after the command's checks); false if either is linked already. */
-    boolean link(RoomId room, RemoteChannelId channel, UserId by) {
+    @Override
+    public String instanceId() {
+        return instance;
+    }
+
+    @Override
+    public NetworkConnector connector() {
+        return connector;
+    }
+
+    @Override
+    public Map<RoomId, RemoteChannelId> portals() {
+        Map<RoomId, RemoteChannelId> out = new LinkedHashMap<>();
+        portals.all().forEach(p -> out.put(p.room(), p.channel()));
+        return out;
+    }
+
+    @Override
+    public boolean link(RoomId room, RemoteChannelId channel, UserId by) {
         if (!portals.add(new Portal(room, channel, Origin.COMMAND, by, clock.instant()))) {
             return false;
         }

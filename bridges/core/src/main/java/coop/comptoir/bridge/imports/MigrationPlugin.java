@@ -18,10 +18,14 @@ import java.util.stream.Collectors;
 /**
  * {@code !migration import <format> <path> [channel]} reads an export file on the server and
  * answers with a preview (nothing sent); {@code !migration apply} then imports it into the room
- * where the command was typed, in the background, one import at a time. {@code !migration} alone
- * sums up where the move stands, {@code !migration page} sends a one-time link to the migration
- * page ({@link Dashboard}). For Comptoir's configured admins only: the path is read with the rights
- * of the Comptoir process, and the numbers show the coop's activity.
+ * where the command was typed, in the background, one import at a time.
+ * {@code !migration structure <network>} shows how a bridged server would be mirrored as a Matrix
+ * space, {@code !migration structure <network> apply} does it ({@link StructureMirror});
+ * {@code !migration invite [channel]} invites the old network's channels to move
+ * ({@link Invitations}). {@code !migration} alone sums up where the move stands,
+ * {@code !migration page} sends a one-time link to the migration page ({@link Dashboard}). For
+ * Comptoir's configured admins only: the path is read with the rights of the Comptoir process, the
+ * other commands create rooms and post on the old network, and the numbers show the coop's activity.
  */
 final class MigrationPlugin implements Plugin {
     private record Plan(String source, Export.Channel channel, ImportLog.Origin origin) {}
@@ -37,14 +41,19 @@ final class MigrationPlugin implements Plugin {
         return t;
     });
 
+    private final MigrationFactory.MigrationConfig config;
+    private final StructureCommand structure;
     private final Dashboard dashboard;
 
-    MigrationPlugin(PluginContext ctx, int progressEvery, java.util.Optional<java.net.URI> publicAddress) {
+    MigrationPlugin(PluginContext ctx, MigrationFactory.MigrationConfig config) {
         this.ctx = ctx;
-        this.importer = new HistoryImport(ctx.matrix(), ctx.database(), ctx.serverName(), progressEvery, ctx.clock(), ctx.log());
+        this.config = config;
+        this.importer = new HistoryImport(ctx.matrix(), ctx.database(), ctx.serverName(), config.progressEveryOrDefault(), ctx.clock(),
+                ctx.log());
         this.texts = Catalogue.load("migration", MigrationPlugin.class, ctx.texts());
         this.fr = texts.in("fr");
-        this.dashboard = new Dashboard(ctx, texts, publicAddress);
+        this.structure = new StructureCommand(ctx, config, texts);
+        this.dashboard = new Dashboard(ctx, texts, config.publicAddressUri());
     }
 
     @Override
@@ -65,6 +74,11 @@ final class MigrationPlugin implements Plugin {
             prepare(inv, t, args.get(1), args.get(2), args.size() == 4 ? args.get(3) : null);
         } else if (args.size() == 1 && args.get(0).equalsIgnoreCase("apply")) {
             apply(inv, t);
+        } else if (!args.isEmpty() && args.get(0).equalsIgnoreCase("structure") && (args.size() == 2
+                || args.size() == 3 && args.get(2).equalsIgnoreCase("apply"))) {
+            structure.structure(inv, t, args.get(1), args.size() == 3);
+        } else if (!args.isEmpty() && args.get(0).equalsIgnoreCase("invite") && args.size() <= 2) {
+            structure.invite(inv, t, args.size() == 2 ? args.get(1) : null);
         } else {
             inv.reply(t.text("usage"));
         }
@@ -148,5 +162,6 @@ final class MigrationPlugin implements Plugin {
     @Override
     public void close() {
         worker.shutdownNow();
+        structure.close();
     }
 }
