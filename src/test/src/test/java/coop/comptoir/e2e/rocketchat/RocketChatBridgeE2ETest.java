@@ -79,9 +79,9 @@ class RocketChatBridgeE2ETest {
             c.putObject("commands").putArray("admins").add(alice.userId());
             ArrayNode plugins = (ArrayNode) c.withArray("plugins");
             plugins.addObject().put("type", "rocketchat").put("id", "rocketchat").put("server_url", rc.url())
-                    .put("user_id", rc.bot().id()).put("token", TOKEN).put("language", "en").put("max_retry_delay_seconds", 2);
+                    .put("user_id", rc.bot().id()).put("token", TOKEN).put("language", "en").put("max_retry_delay", "2s");
             plugins.addObject().put("type", "discord").put("id", "discord").put("token", DISCORD_TOKEN).put("language", "en")
-                    .put("guild_id", dTrois.guildId()).put("max_retry_delay_seconds", 2)
+                    .put("guild_id", dTrois.guildId()).put("max_retry_delay", "2s")
                     .put("api_base_url", discord.restBaseUrl()).put("gateway_url", discord.gatewayUrl())
                     .put("cdn_url", discord.cdnBaseUrl());
         }).start();
