@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Timeout;
  * twice. Short outage in CI; 2 minutes with
  * {@code -Dcomptoir.faults=long}.
  */
+@Tag("faults")
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class HomeserverFaultsE2ETest {
     private static final boolean LONG = "long".equals(System.getProperty("comptoir.faults"));

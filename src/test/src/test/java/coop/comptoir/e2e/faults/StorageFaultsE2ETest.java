@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import okhttp3.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Timeout;
  * descriptors already open too (EPERM), as a file system gone read-only does (EROFS). Disk full: a
  * size-limited tmpfs holds {@code data_dir}, filled up by the test, then emptied.
  */
+@Tag("faults")
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class StorageFaultsE2ETest {
     private static final boolean LONG = "long".equals(System.getProperty("comptoir.faults"));
