@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Request;
+import okhttp3.RequestBody;
 
 /**
  * What the "forum behind a reverse proxy" tests share: a fake Discourse, Alice's announce room, a
@@ -140,6 +141,25 @@ final class ForumBehindProxy implements AutoCloseable {
 
         assertThat(status).isEqualTo(200);
         alice.awaitEvent(room, Events.newMessageFrom(bot, title), WAIT);
+    }
+
+    /**
+     * What passes through the proxy: {@code /metrics} answers on Comptoir's own listener (so the
+     * proxy is what keeps it in), yet a GET of each of {@code paths} through the proxy gets a 404
+     * that shows no metric, and so does a PUT of an appservice transaction.
+     *
+     * @param proxyName how the assertion messages name the proxy
+     */
+    void assertOnlyPublicRoutesPass(String proxyName, String... paths) {
+        assertThat(get(comptoir.url() + "/metrics").status()).as("/metrics on Comptoir's own listener").isEqualTo(200);
+        for (String path : paths) {
+            Http.Answer answer = get(proxy + path);
+            assertThat(answer.status()).as("GET %s through %s", path, proxyName).isEqualTo(404);
+            assertThat(answer.body()).as("GET %s through %s", path, proxyName).doesNotContain("comptoir_");
+        }
+        Http.Answer putTransaction = Http.call(new Request.Builder().url(proxy + "/_matrix/app/v1/transactions/9")
+                .put(RequestBody.create("{\"events\":[]}", Http.JSON_TYPE)).build());
+        assertThat(putTransaction.status()).isEqualTo(404);
     }
 
     /** A plain GET with the rig's HTTP client. */
