@@ -82,6 +82,15 @@ public interface MatrixClient {
         return createRoom(request);
     }
 
+    /**
+     * Whether this client's user reads end-to-end encrypted rooms: true for the bot when
+     * {@code encryption.enabled} is on (it has a device, decrypts what members write and encrypts
+     * what it sends); false otherwise, and always for ghosts. Does not block.
+     */
+    default boolean readsEncryptedRooms() {
+        return false;
+    }
+
     EventId send(RoomId room, OutgoingMessage message, String txnId);
 
     EventId sendEvent(RoomId room, String type, ObjectNode content, String txnId);

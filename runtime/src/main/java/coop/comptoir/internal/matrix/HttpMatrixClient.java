@@ -246,8 +246,9 @@ public final class HttpMatrixClient implements MatrixClient {
         return createRoom(request);
     }
 
-    /** Whether this client's user reads end-to-end encrypted rooms: the bot, with an encryptor set. */
-    private boolean readsEncryptedRooms() {
+    /** {@inheritDoc} The bot, with an encryptor set. */
+    @Override
+    public boolean readsEncryptedRooms() {
         return user.equals(bot) && encryptor.get() != null;
     }
 
