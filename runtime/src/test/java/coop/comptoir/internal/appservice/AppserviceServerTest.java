@@ -181,6 +181,21 @@ class AppserviceServerTest {
     }
 
     @Test
+    void getRoutesSeeTheRequestHeadersAndSetTheirOwn() throws Exception {
+        routes.forInstance("pont").getUnder("/page", req -> new coop.comptoir.api.http.RouteResponse(200, "text/html",
+                req.header("cookie").orElse("none").getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .withHeader("Set-Cookie", "a=1; HttpOnly").withHeader("Set-Cookie", "b=2").withHeader("Cache-Control", "no-store"));
+
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/_comptoir/plugins/pont/page/x")).header("Cookie", "s=abc").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.body()).isEqualTo("s=abc");
+        assertThat(r.headers().allValues("set-cookie")).containsExactly("a=1; HttpOnly", "b=2");
+        assertThat(r.headers().firstValue("cache-control")).contains("no-store");
+        assertThat(r.headers().firstValue("content-type")).contains("text/html");
+    }
+
+    @Test
     void storesAcknowledgesAndHandlesEachTransactionOnce() throws Exception {
         HttpResponse<String> r = call("PUT", "/_matrix/app/v1/transactions/1", HS_TOKEN, txn("$a", "$b"));
         assertThat(r.statusCode()).isEqualTo(200);

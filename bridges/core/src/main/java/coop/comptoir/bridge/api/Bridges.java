@@ -27,6 +27,14 @@ public final class Bridges {
     }
 
     /**
+     * The bridge instances running in {@code context}'s runtime (whatever plugin asks), in the order
+     * they started; empty before any bridge started. A snapshot: ask again for each command. No I/O.
+     */
+    public static List<RunningBridge> running(PluginContext context) {
+        return EngineFactory.running(context);
+    }
+
+    /**
      * The commands a bridge instance serves ({@code !bridge}, {@code !pont}), to return from the
      * connector's {@link coop.comptoir.api.plugin.PluginFactory#commands}: every bridge instance
      * serves them together, so two bridges never clash, but another plugin claiming them does.

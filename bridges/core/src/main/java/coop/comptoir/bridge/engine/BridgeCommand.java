@@ -53,6 +53,10 @@ final class BridgeCommand {
         hub.engines.add(engine);
     }
 
+    static List<coop.comptoir.bridge.api.RunningBridge> running(PluginContext ctx) {
+        return List.copyOf(ctx.shared(GROUP, BridgeCommand.class, BridgeCommand::new).engines);
+    }
+
     static void unregister(PluginContext ctx, Engine engine) {
         ctx.shared(GROUP, BridgeCommand.class, BridgeCommand::new).engines.remove(engine);
     }

@@ -14,6 +14,7 @@ import coop.comptoir.bridge.api.BackfillCapable;
 import coop.comptoir.bridge.api.BridgeException;
 import coop.comptoir.bridge.api.BridgeHost;
 import coop.comptoir.bridge.api.BridgeSettings;
+import coop.comptoir.bridge.api.CarriedReaction;
 import coop.comptoir.bridge.api.MatrixSender;
 import coop.comptoir.bridge.api.NetworkConnector;
 import coop.comptoir.bridge.api.RemoteChannelId;
@@ -57,7 +58,7 @@ import org.slf4j.Logger;
  * reads what came after it ({@link BackfillCapable}) while its queue to Matrix waits, so that
  * missed messages arrive in order, before newer ones.
  */
-final class Engine implements Plugin, BridgeHost {
+final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.RunningBridge {
     static final int BATCH = 100;
     static final String ENCRYPTION = "m.room.encryption";
     /** The kind of the notice telling an encrypted portal's admins that the other network is not encrypted. */
@@ -290,6 +291,11 @@ final class Engine implements Plugin, BridgeHost {
     @Override
     public Optional<RoomId> roomOf(RemoteChannelId channel) {
         return portals.byChannel(channel).map(Portal::room);
+    }
+
+    @Override
+    public List<CarriedReaction> reactionsOn(RemoteChannelId channel, RemoteMessageId message) {
+        return reactions.onMessage(channel, message);
     }
 
     @Override
@@ -546,7 +552,25 @@ final class Engine implements Plugin, BridgeHost {
     }
 
     /** Links a room to a channel (after the command's checks); false if either is linked already. */
-    boolean link(RoomId room, RemoteChannelId channel, UserId by) {
+    @Override
+    public String instanceId() {
+        return instance;
+    }
+
+    @Override
+    public NetworkConnector connector() {
+        return connector;
+    }
+
+    @Override
+    public Map<RoomId, RemoteChannelId> portals() {
+        Map<RoomId, RemoteChannelId> out = new LinkedHashMap<>();
+        portals.all().forEach(p -> out.put(p.room(), p.channel()));
+        return out;
+    }
+
+    @Override
+    public boolean link(RoomId room, RemoteChannelId channel, UserId by) {
         if (!portals.add(new Portal(room, channel, Origin.COMMAND, by, clock.instant()))) {
             return false;
         }

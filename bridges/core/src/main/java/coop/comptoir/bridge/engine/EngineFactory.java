@@ -26,6 +26,11 @@ public final class EngineFactory {
         return List.copyOf(names);
     }
 
+    /** The bridge instances running in {@code context}'s runtime, in the order they started. */
+    public static List<coop.comptoir.bridge.api.RunningBridge> running(PluginContext context) {
+        return BridgeCommand.running(context);
+    }
+
     public static Plugin create(PluginContext context, NetworkConnector connector, BridgeSettings settings) {
         return create(context, connector, settings, Engine.BATCH);
     }

@@ -18,8 +18,14 @@ import java.util.stream.Collectors;
 /**
  * {@code !migration import <format> <path> [channel]} reads an export file on the server and
  * answers with a preview (nothing sent); {@code !migration apply} then imports it into the room
- * where the command was typed, in the background, one import at a time. For Comptoir's configured
- * admins only: the path is read with the rights of the Comptoir process.
+ * where the command was typed, in the background, one import at a time.
+ * {@code !migration structure <network>} shows how a bridged server would be mirrored as a Matrix
+ * space, {@code !migration structure <network> apply} does it ({@link StructureMirror});
+ * {@code !migration invite [channel]} invites the old network's channels to move
+ * ({@link Invitations}). {@code !migration} alone sums up where the move stands,
+ * {@code !migration page} sends a one-time link to the migration page ({@link Dashboard}). For
+ * Comptoir's configured admins only: the path is read with the rights of the Comptoir process, the
+ * other commands create rooms and post on the old network, and the numbers show the coop's activity.
  */
 final class MigrationPlugin implements Plugin {
     private record Plan(String source, Export.Channel channel, ImportLog.Origin origin) {}
@@ -35,11 +41,19 @@ final class MigrationPlugin implements Plugin {
         return t;
     });
 
-    MigrationPlugin(PluginContext ctx, int progressEvery) {
+    private final MigrationFactory.MigrationConfig config;
+    private final StructureCommand structure;
+    private final Dashboard dashboard;
+
+    MigrationPlugin(PluginContext ctx, MigrationFactory.MigrationConfig config) {
         this.ctx = ctx;
-        this.importer = new HistoryImport(ctx.matrix(), ctx.database(), ctx.serverName(), progressEvery, ctx.clock(), ctx.log());
+        this.config = config;
+        this.importer = new HistoryImport(ctx.matrix(), ctx.database(), ctx.serverName(), config.progressEveryOrDefault(), ctx.clock(),
+                ctx.log());
         this.texts = Catalogue.load("migration", MigrationPlugin.class, ctx.texts());
         this.fr = texts.in("fr");
+        this.structure = new StructureCommand(ctx, config, texts);
+        this.dashboard = new Dashboard(ctx, texts, config.publicAddressUri());
     }
 
     @Override
@@ -52,10 +66,19 @@ final class MigrationPlugin implements Plugin {
     private void handle(CommandInvocation inv) {
         Catalogue t = texts.in(inv.locale().getLanguage().equals("en") ? "en" : "fr");
         List<String> args = inv.arguments();
-        if (!args.isEmpty() && args.get(0).equalsIgnoreCase("import") && (args.size() == 3 || args.size() == 4)) {
+        if (args.isEmpty()) {
+            dashboard.summary(inv, t);
+        } else if (args.size() == 1 && args.get(0).equalsIgnoreCase("page")) {
+            dashboard.sendLink(inv, t);
+        } else if (args.get(0).equalsIgnoreCase("import") && (args.size() == 3 || args.size() == 4)) {
             prepare(inv, t, args.get(1), args.get(2), args.size() == 4 ? args.get(3) : null);
         } else if (args.size() == 1 && args.get(0).equalsIgnoreCase("apply")) {
             apply(inv, t);
+        } else if (!args.isEmpty() && args.get(0).equalsIgnoreCase("structure") && (args.size() == 2
+                || args.size() == 3 && args.get(2).equalsIgnoreCase("apply"))) {
+            structure.structure(inv, t, args.get(1), args.size() == 3);
+        } else if (!args.isEmpty() && args.get(0).equalsIgnoreCase("invite") && args.size() <= 2) {
+            structure.invite(inv, t, args.size() == 2 ? args.get(1) : null);
         } else {
             inv.reply(t.text("usage"));
         }
@@ -136,8 +159,22 @@ final class MigrationPlugin implements Plugin {
         }
     }
 
+    /**
+     * Stops the import in progress after the message being sent (sent and recorded, so the next
+     * start does not send it again), waiting up to 10 s for it; then interrupts what is left.
+     */
     @Override
     public void close() {
+        importer.stop();
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                ctx.log().warn("The history import did not stop within 10 s; it is interrupted and resumes at the next start");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         worker.shutdownNow();
+        structure.close();
     }
 }

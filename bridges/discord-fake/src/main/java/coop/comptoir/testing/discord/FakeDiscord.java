@@ -292,6 +292,58 @@ public final class FakeDiscord implements AutoCloseable {
         }
     }
 
+    /**
+     * A new category; dispatches CHANNEL_CREATE. Put channels in it with
+     * {@link #addTextChannel(String, String, String, String)}.
+     */
+    public FakeChannel addCategory(String guildId, String name) {
+        synchronized (world) {
+            World.ChannelState c = world.addChannel(guildId, FakeChannel.CATEGORY, name, null, null);
+            gateway.dispatch("CHANNEL_CREATE", Gateway.GUILDS, world.channelJson(c));
+            return c.channel;
+        }
+    }
+
+    /** A new text channel in a category (or none: null), with a topic (or none: null); dispatches CHANNEL_CREATE. */
+    public FakeChannel addTextChannel(String guildId, String name, String categoryId, String topic) {
+        synchronized (world) {
+            if (categoryId != null && world.channel(categoryId).channel.type() != FakeChannel.CATEGORY) {
+                throw new IllegalArgumentException(categoryId + " is not a category");
+            }
+            World.ChannelState c = world.addChannel(guildId, FakeChannel.TEXT, name, categoryId, null);
+            c.topic = topic;
+            gateway.dispatch("CHANNEL_CREATE", Gateway.GUILDS, world.channelJson(c));
+            return c.channel;
+        }
+    }
+
+    /** A new voice channel (a channel no bridge can carry); dispatches CHANNEL_CREATE. */
+    public FakeChannel addVoiceChannel(String guildId, String name) {
+        synchronized (world) {
+            World.ChannelState c = world.addChannel(guildId, FakeChannel.VOICE, name, null, null);
+            gateway.dispatch("CHANNEL_CREATE", Gateway.GUILDS, world.channelJson(c));
+            return c.channel;
+        }
+    }
+
+    /**
+     * Makes a channel or category private as a Discord admin does: an overwrite denying
+     * {@code VIEW_CHANNEL} to {@code @everyone} (the role whose ID is the guild's) and, when
+     * {@code botKeepsAccess}, one allowing it to the bot (a member overwrite, type 1). Dispatches
+     * CHANNEL_UPDATE.
+     */
+    public void makePrivate(String channelId, boolean botKeepsAccess) {
+        synchronized (world) {
+            World.ChannelState c = world.channel(channelId);
+            c.overwrites.removeIf(o -> o[0] == Long.parseLong(c.channel.guildId()) || o[0] == Long.parseLong(world.bot.id()));
+            c.overwrites.add(new long[] {Long.parseLong(c.channel.guildId()), 0, 0, World.VIEW_CHANNEL});
+            if (botKeepsAccess) {
+                c.overwrites.add(new long[] {Long.parseLong(world.bot.id()), 1, World.VIEW_CHANNEL, 0});
+            }
+            gateway.dispatch("CHANNEL_UPDATE", Gateway.GUILDS, world.channelJson(c));
+        }
+    }
+
     /** The guild's custom emoji with that name (every guild has {@code comptoir}). */
     public Emoji customEmoji(String guildId, String name) {
         synchronized (world) {

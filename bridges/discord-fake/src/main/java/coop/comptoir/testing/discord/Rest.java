@@ -71,6 +71,16 @@ final class Rest {
             return g == null ? error(404, 10004, "Unknown Guild")
                     : Reply.ok(world.guildJson(g, "true".equals(r.query("with_counts"))));
         });
+        bot("GET", "/guilds/{}/channels", (r, p) -> {
+            World.GuildState g = world.guilds.get(p.get(0));
+            if (g == null) {
+                return error(404, 10004, "Unknown Guild");
+            }
+            var list = World.NODES.arrayNode();
+            g.channelIds.stream().map(world.channels::get).filter(c -> !c.channel.isThread())
+                    .forEach(c -> list.add(world.channelJson(c)));
+            return Reply.ok(list);
+        });
         bot("GET", "/guilds/{}/members/{}", (r, p) -> {
             World.GuildState g = world.guilds.get(p.get(0));
             if (g == null) {

@@ -78,6 +78,10 @@ final class World {
         final TreeMap<Long, MessageState> messages = new TreeMap<>();
         final String ownerId;
         int sent;
+        /** The channel's topic, or null. */
+        String topic;
+        /** Permission overwrites: {@code id, type (0 role, 1 member), allow, deny}, as Discord lists them. */
+        final List<long[]> overwrites = new ArrayList<>();
 
         ChannelState(FakeChannel channel, int position, String ownerId) {
             this.channel = channel;
@@ -160,7 +164,9 @@ final class World {
     }
 
     ChannelState putChannel(GuildState g, FakeChannel channel, String ownerId) {
-        int position = (int) g.channelIds.stream().filter(id -> !channels.get(id).channel.isThread()).count();
+        int position = (int) g.channelIds.stream().map(channels::get)
+                .filter(c -> !c.channel.isThread() && (c.channel.type() == FakeChannel.CATEGORY) == (channel.type() == FakeChannel.CATEGORY))
+                .count();
         ChannelState state = new ChannelState(channel, channel.isThread() ? 0 : position, ownerId);
         channels.put(channel.id(), state);
         g.channelIds.add(channel.id());
@@ -373,11 +379,24 @@ final class World {
             n.putArray("applied_tags");
         } else {
             n.put("position", c.position);
-            n.putArray("permission_overwrites");
-            n.putNull("parent_id");
-            n.putNull("topic");
+            ArrayNode overwrites = n.putArray("permission_overwrites");
+            for (long[] o : c.overwrites) {
+                overwrites.addObject().put("id", Long.toString(o[0])).put("type", (int) o[1])
+                        .put("allow", Long.toString(o[2])).put("deny", Long.toString(o[3]));
+            }
+            n.put("parent_id", ch.parentId());
             n.put("nsfw", false);
-            n.put("default_thread_rate_limit_per_user", 0);
+            if (ch.type() == FakeChannel.CATEGORY) {
+                n.remove("last_message_id");
+                n.remove("rate_limit_per_user");
+            } else if (ch.type() == FakeChannel.VOICE) {
+                n.put("bitrate", 64000);
+                n.put("user_limit", 0);
+                n.putNull("rtc_region");
+            } else {
+                n.put("topic", c.topic);
+                n.put("default_thread_rate_limit_per_user", 0);
+            }
         }
         return n;
     }

@@ -36,14 +36,16 @@ import org.slf4j.Logger;
  *   <li>{@link FromDiscord}: Discord → Matrix (messages, edits, deletions, reactions; the echo
  *       guard);</li>
  *   <li>{@link DiscordHistory}: catch-up and import;</li>
- *   <li>{@link DiscordMedia}: file downloads and upload limits.</li>
+ *   <li>{@link DiscordMedia}: file downloads and upload limits;</li>
+ *   <li>{@link DiscordStructure}: the server's layout (for the migration tools) and the bot's own notices.</li>
  * </ul>
  *
  * <p>JDA keeps the Gateway connected and answers 429s on its own (per-route buckets,
  * {@code retry_after}); failures it gives up on are mapped to {@link BridgeException}s.
  */
 public final class JdaDiscordConnector implements NetworkConnector, EditCapable, DeleteCapable, ReactionCapable,
-        MediaCapable, BackfillCapable, SentLookupCapable {
+        MediaCapable, BackfillCapable, SentLookupCapable, coop.comptoir.bridge.api.StructureCapable,
+        coop.comptoir.bridge.api.NoticeCapable {
     /** The connector's ID: plugin type, name in commands, ghost prefix {@code _discord_}. */
     static final String NETWORK = "discord";
 
@@ -52,6 +54,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
     private final FromDiscord inbound;
     private final DiscordHistory history;
     private final DiscordMedia media;
+    private final DiscordStructure structure;
 
     /**
      * @param language {@code fr} or {@code en}: the language of failures people can fix
@@ -75,6 +78,7 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
         this.outbound = new ToDiscord(session, media, webhooks, threads, ownDeletes);
         this.inbound = new FromDiscord(session, webhooks, threads, ownDeletes);
         this.history = new DiscordHistory(session, inbound);
+        this.structure = new DiscordStructure(session);
     }
 
     @Override
@@ -138,6 +142,16 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
     @Override
     public Optional<RemoteMessageId> currentPosition(RemoteChannelId channel) {
         return history.currentPosition(channel);
+    }
+
+    @Override
+    public coop.comptoir.bridge.api.RemoteStructure structure() throws BridgeException {
+        return structure.read();
+    }
+
+    @Override
+    public RemoteMessageId postNotice(RemoteChannelId channel, String text) throws BridgeException {
+        return structure.post(channel, text);
     }
 
     @Override
