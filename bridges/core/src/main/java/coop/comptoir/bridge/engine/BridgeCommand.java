@@ -112,7 +112,8 @@ final class BridgeCommand {
         }
         Texts t = engine.texts;
         RoomId room = inv.room();
-        if (engine.rooms.encrypted(room)) {
+        boolean encrypted = engine.rooms.encrypted(room);
+        if (encrypted && !engine.rooms.readsEncrypted()) {
             inv.reply(t.encryptedRoomNotLinked());
             return;
         }
@@ -152,6 +153,9 @@ final class BridgeCommand {
         }
         engine.log.info("{} linked {} to {} ({})", inv.sender(), room, channel, found.get().name());
         inv.reply(t.linked(found.get().name()));
+        if (encrypted) { // the bot reads it (encryption.enabled): what crosses is in clear on the other side
+            engine.notices.oncePerRoom(room, Engine.OTHER_SIDE_NOT_ENCRYPTED, t.otherSideNotEncrypted());
+        }
     }
 
     private String networks() {

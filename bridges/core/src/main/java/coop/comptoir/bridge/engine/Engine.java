@@ -61,6 +61,8 @@ import org.slf4j.Logger;
 final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.RunningBridge {
     static final int BATCH = 100;
     static final String ENCRYPTION = "m.room.encryption";
+    /** The kind of the notice telling an encrypted portal's admins that the other network is not encrypted. */
+    static final String OTHER_SIDE_NOT_ENCRYPTED = "other-side-not-encrypted";
     private static final Duration KEEP_DONE = Duration.ofDays(7);
 
     final PluginContext ctx;
@@ -158,7 +160,13 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
         ctx.events().on(EventTypes.ROOM_MESSAGE, bridged, this::onMatrixEvent);
         ctx.events().on(EventTypes.REACTION, bridged, this::onMatrixEvent);
         ctx.events().on(EventTypes.ROOM_REDACTION, bridged, this::onMatrixEvent);
-        ctx.events().on(ENCRYPTION, e -> portals.isPortal(e.roomId()) && e.isState(), e -> rooms.noteEncryptedPortal(e.roomId()));
+        ctx.events().on(ENCRYPTION, e -> portals.isPortal(e.roomId()) && e.isState(), e -> {
+            if (rooms.readsEncrypted()) {
+                notices.oncePerRoom(e.roomId(), OTHER_SIDE_NOT_ENCRYPTED, texts.otherSideNotEncrypted());
+            } else {
+                rooms.noteEncryptedPortal(e.roomId());
+            }
+        });
         ctx.events().on(EventTypes.ROOM_MEMBER, e -> portals.isPortal(e.roomId()), e -> e.stateKey().ifPresent(k -> {
             members.changed(e.roomId(), k);
             String membership = e.content().path("membership").asText("");

@@ -148,6 +148,10 @@ final class Texts {
         return t("encrypted.portal");
     }
 
+    String otherSideNotEncrypted() {
+        return t("encrypted.other.side");
+    }
+
     String linked(String channelName) {
         return t("linked", "channel", channelName);
     }
