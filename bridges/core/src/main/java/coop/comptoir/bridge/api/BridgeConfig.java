@@ -26,12 +26,15 @@ import java.util.function.Function;
  * @param publicAddress         where the remote network fetches Matrix users' avatars from (optional)
  * @param redactMatrixOriginals when a remote moderator deletes the copy of a message written on Matrix,
  *                              also redact the original on Matrix with the bot's power (default false)
+ * @param retireGrace           how long a portal stays one-way after {@code !bridge retire} before it
+ *                              is unlinked (default {@code 7d})
  */
 public record BridgeConfig(List<Link> links, String ghostPrefix, String ghostName, String language,
-                           Integer maxRetryDelaySeconds, String publicAddress, Boolean redactMatrixOriginals) {
+                           Integer maxRetryDelaySeconds, String publicAddress, Boolean redactMatrixOriginals,
+                           Duration retireGrace) {
     /** The YAML keys of this record, as written in a config section. */
     public static final List<String> KEYS = List.of("links", "ghost_prefix", "ghost_name", "language",
-            "max_retry_delay_seconds", "public_address", "redact_matrix_originals");
+            "max_retry_delay_seconds", "public_address", "redact_matrix_originals", "retire_grace");
 
     public BridgeConfig {
         links = links == null ? List.of() : java.util.Collections.unmodifiableList(new ArrayList<>(links));
@@ -41,6 +44,13 @@ public record BridgeConfig(List<Link> links, String ghostPrefix, String ghostNam
         maxRetryDelaySeconds = maxRetryDelaySeconds == null ? 300 : maxRetryDelaySeconds;
         publicAddress = blankToNull(publicAddress);
         redactMatrixOriginals = redactMatrixOriginals != null && redactMatrixOriginals;
+        retireGrace = retireGrace == null ? BridgeSettings.DEFAULT_RETIRE_GRACE : retireGrace;
+    }
+
+    /** Every key but the retirement's grace period (at its default). */
+    public BridgeConfig(List<Link> links, String ghostPrefix, String ghostName, String language,
+                        Integer maxRetryDelaySeconds, String publicAddress, Boolean redactMatrixOriginals) {
+        this(links, ghostPrefix, ghostName, language, maxRetryDelaySeconds, publicAddress, redactMatrixOriginals, null);
     }
 
     /** Every key at its default. */
@@ -82,7 +92,7 @@ public record BridgeConfig(List<Link> links, String ghostPrefix, String ghostNam
         return new BridgeSettings(ghostPrefix == null ? defaultGhostPrefix(network) : ghostPrefix,
                 ghostName == null ? "{name} (" + networkName + ")" : ghostName, portals,
                 Duration.ofSeconds(maxRetryDelaySeconds), language == null ? fallbackLanguage : language, Optional.ofNullable(publicAddress).map(URI::create),
-                redactMatrixOriginals);
+                redactMatrixOriginals, retireGrace);
     }
 
     /**
@@ -122,6 +132,10 @@ public record BridgeConfig(List<Link> links, String ghostPrefix, String ghostNam
         }
         if (maxRetryDelaySeconds < 1) {
             out.add(new ConfigException(path + ".max_retry_delay_seconds", "must be at least 1"));
+        }
+        if (retireGrace.isNegative() || retireGrace.isZero()) {
+            out.add(new ConfigException(path + ".retire_grace", "must be longer than zero: "
+                    + coop.comptoir.api.config.ConfigDurations.HOW));
         }
         if (publicAddress != null) {
             try {
