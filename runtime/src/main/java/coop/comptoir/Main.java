@@ -1,6 +1,7 @@
 package coop.comptoir;
 
 import coop.comptoir.internal.StartupTrace;
+import coop.comptoir.internal.cli.BackupCommand;
 import coop.comptoir.internal.cli.CheckConfigCommand;
 import coop.comptoir.internal.cli.CliContext;
 import coop.comptoir.internal.cli.ExitCodes;
@@ -43,6 +44,7 @@ public final class Main implements Callable<Integer> {
         cmd.addSubcommand(new GenerateRegistrationCommand(context));
         cmd.addSubcommand(new CheckConfigCommand(context));
         cmd.addSubcommand(new PluginsCommand(context));
+        cmd.addSubcommand(new BackupCommand(context));
         cmd.setExecutionExceptionHandler(Main::handle);
         return cmd;
     }

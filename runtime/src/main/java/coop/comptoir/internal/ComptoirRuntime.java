@@ -77,6 +77,8 @@ public final class ComptoirRuntime implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final OkHttpClient http;
     private final JdbcDatabase database;
+    /** Scheduled snapshots of the SQLite file, or null when off. */
+    private final coop.comptoir.internal.store.SqliteSnapshots snapshots;
     private final HttpMatrixClient matrix;
     private final ExecutorService workers;
     private final ScheduledExecutorService housekeeping;
@@ -155,6 +157,11 @@ public final class ComptoirRuntime implements AutoCloseable {
 
         StartupTrace.mark("dispatcher and journal created");
         this.quartz = QuartzService.create(database, config.scheduler());
+        ComptoirConfig.Backup backup = config.backup();
+        // on an SQLite file: on schedule when backup.every says so, and on demand (comptoir backup)
+        this.snapshots = backup != null && backup.folder() != null && database.dialect() == coop.comptoir.api.store.Database.Dialect.SQLITE
+                ? new coop.comptoir.internal.store.SqliteSnapshots(database, java.nio.file.Path.of(backup.folder()), backup.keep(), clock)
+                : null;
         StartupTrace.mark("Quartz created");
 
         this.router = new CommandRouterImpl(config.commands().prefix(),
@@ -191,6 +198,13 @@ public final class ComptoirRuntime implements AutoCloseable {
                     }
                 }, workers, metrics, () -> ready, dispatcher::handledCount, pluginRoutes, dispatcher::backlogFull);
         server.readinessCheck(this::readinessLabel);
+        if (snapshots != null) {
+            server.snapshotNow(() -> {
+                java.nio.file.Path file = snapshots.take();
+                metrics.backupLastSnapshot.set(clock.instant().getEpochSecond());
+                return file.toString();
+            });
+        }
     }
 
     @FunctionalInterface
@@ -256,6 +270,20 @@ public final class ComptoirRuntime implements AutoCloseable {
         housekeeping.execute(this::becomeReady);
         housekeeping.scheduleWithFixedDelay(this::prune, 1, 60, TimeUnit.MINUTES);
         housekeeping.scheduleWithFixedDelay(() -> dispatcher.saveProgress(PROGRESS_AFTER), 1, 1, TimeUnit.SECONDS);
+        if (snapshots != null && config.backup().enabled()) {
+            snapshots.listener(new coop.comptoir.internal.store.SqliteSnapshots.Listener() {
+                @Override
+                public void written(java.time.Instant at) {
+                    metrics.backupLastSnapshot.set(at.getEpochSecond());
+                }
+
+                @Override
+                public void failed() {
+                    metrics.backupFailures.inc();
+                }
+            });
+            snapshots.start(config.backup().every());
+        }
     }
 
     private void submit(TransactionJournal.Stored s) {
@@ -435,6 +463,9 @@ public final class ComptoirRuntime implements AutoCloseable {
         // start, without what is done already.
         dispatcher.stop(Duration.ofSeconds(5));
         journal.close();
+        if (snapshots != null) {
+            snapshots.close();
+        }
         for (Instance i : instances.values()) {
             try {
                 i.plugin.close();

@@ -35,54 +35,108 @@ import org.slf4j.LoggerFactory;
  * store (the runtime's, with its migrations; PostgreSQL with {@link Builder#databaseUrl}), a
  * {@link RecordingMatrixClient}, the runtime's command router, a {@link FakeClock}, a {@link FakeScheduler} run by hand, and routes called directly.
  * The test plays events with {@link #deliver} and webhook calls with {@link #call}; both run on the
- * test's thread and let a handler's exception reach the test. Close it at the end.
+ * test's thread and let a handler's exception reach the test. Close it at the end: that closes the
+ * plugins made with {@link #create}, then the store.
+ *
+ * <p>{@link #restart()} gives the same instance after Comptoir restarted (same store, homeserver,
+ * clock and scheduled jobs); {@link #another} a second plugin instance beside this one in the same
+ * runtime (same router, store, homeserver), to check that two instances coexist or collide.
  */
 public final class FakePluginContext implements PluginContext, AutoCloseable {
+    private final Builder builder;
+    private final Runtime runtime;
     private final String instanceId;
-    private final String serverName;
-    private final UserId bot;
     private final PluginConfig config;
-    private final RecordingMatrixClient matrix;
-    private final TestCommandRouter router;
-    private final TestDatabase database;
-    private final FakeClock clock;
-    private final java.util.concurrent.atomic.AtomicInteger said = new java.util.concurrent.atomic.AtomicInteger();
-    private final FakeScheduler scheduler;
-    private final OkHttpClient http = new OkHttpClient();
     private final Logger log;
-    private final TextSettings texts;
-    private final List<Subscription> subscriptions = new ArrayList<>();
-    private final Map<String, Route> routes = new LinkedHashMap<>();
-    private final Map<String, Object> shared = new java.util.concurrent.ConcurrentHashMap<>();
 
     private record Route(RouteOptions options, HttpRoutes.RouteHandler handler) {}
 
     private record Subscription(String type, EventSubscriptions.EventFilter filter,
             EventSubscriptions.EventHandler handler, boolean own) {}
 
-    private FakePluginContext(Builder b) {
-        this.instanceId = b.instanceId;
-        this.serverName = b.serverName;
-        this.bot = UserId.of(b.botLocalpart, b.serverName);
-        this.config = PluginConfigs.of(b.type, "plugins[0]", b.settings, b.serverName);
-        this.matrix = new RecordingMatrixClient(bot);
-        this.texts = new TextSettings(b.language, b.address, b.overrides, "texts");
-        this.router = new TestCommandRouter("!", b.admins, texts, matrix, "Comptoir");
-        this.database = b.databaseUrl == null ? TestDatabase.sqlite(b.dir) : TestDatabase.open(b.databaseUrl, 0);
-        this.clock = new FakeClock(b.start, ZoneOffset.UTC);
-        this.scheduler = new FakeScheduler(clock);
+    /** What the instances of one run of Comptoir share: homeserver, store, router, clock, jobs. */
+    private static final class Runtime {
+        final String serverName;
+        final UserId bot;
+        final RecordingMatrixClient matrix;
+        final TextSettings texts;
+        final TestCommandRouter router;
+        final TestDatabase database;
+        final FakeClock clock;
+        final java.time.Clock time;
+        final FakeScheduler scheduler;
+        final java.util.concurrent.atomic.AtomicInteger said = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        final OkHttpClient http = new OkHttpClient();
+        final List<Subscription> subscriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final Map<String, Route> routes = new LinkedHashMap<>();
+        final Map<String, Object> shared = new java.util.concurrent.ConcurrentHashMap<>();
+        final List<coop.comptoir.api.plugin.Plugin> plugins = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        /** A first start, or a restart keeping {@code matrix}, {@code clock} and {@code scheduler}. */
+        Runtime(Builder b, RecordingMatrixClient matrix, FakeClock clock, FakeScheduler scheduler) {
+            this.serverName = b.serverName;
+            this.bot = UserId.of(b.botLocalpart, b.serverName);
+            this.matrix = matrix != null ? matrix : new RecordingMatrixClient(bot);
+            this.texts = new TextSettings(b.language, b.address, b.overrides, "texts");
+            this.router = new TestCommandRouter("!", b.admins, texts, this.matrix, "Comptoir");
+            this.database = b.databaseUrl == null ? TestDatabase.sqlite(b.dir) : TestDatabase.open(b.databaseUrl, 0);
+            this.clock = clock != null ? clock : new FakeClock(b.realTime ? Instant.now() : b.start, ZoneOffset.UTC);
+            this.time = b.realTime ? java.time.Clock.systemUTC() : this.clock;
+            this.scheduler = scheduler != null ? scheduler : new FakeScheduler(this.clock);
+        }
+    }
+
+    private FakePluginContext(Builder b, Runtime runtime, String instanceId, PluginConfig config) {
+        this.builder = b;
+        this.runtime = runtime;
+        this.instanceId = instanceId;
+        this.config = config;
         this.log = LoggerFactory.getLogger("plugin." + instanceId);
     }
 
     /**
      * Creates an instance as the runtime would: its section bound to {@code factory}'s config
      * type and checked ({@link PluginConfigs#bind}), then {@link PluginFactory#create} with this
-     * context.
+     * context. The plugin is not started; {@link #close()} closes it.
      *
      * @throws coop.comptoir.api.plugin.ConfigException listing every problem of the section
      */
     public <C> coop.comptoir.api.plugin.Plugin create(coop.comptoir.api.plugin.PluginFactory<C> factory) throws Exception {
-        return factory.create(PluginConfigs.bind(factory, config), this);
+        coop.comptoir.api.plugin.Plugin plugin = factory.create(PluginConfigs.bind(factory, config), this);
+        runtime.plugins.add(plugin);
+        return plugin;
+    }
+
+    /**
+     * The same instance after Comptoir restarted: a new context on the same store (opened again),
+     * homeserver (what was sent, rooms, members), clock and scheduled jobs (Quartz keeps them in
+     * the store), with no event handler, command, route, shared object or job handler until the
+     * plugin is created again on it. Closes this context's store but not its plugins, as when the
+     * process was killed (close them first for a clean stop); this context is not to be used any
+     * more. May be called after {@link #close()}.
+     *
+     * @throws Database.StoreException when the store cannot be opened again
+     */
+    public FakePluginContext restart() {
+        if (runtime.closed.compareAndSet(false, true)) {
+            runtime.database.close();
+        }
+        runtime.scheduler.forgetHandlers();
+        Runtime next = new Runtime(builder, runtime.matrix, runtime.clock, runtime.scheduler);
+        return new FakePluginContext(builder, next, instanceId, config);
+    }
+
+    /**
+     * A second plugin instance in the same run of Comptoir: the instance {@code instanceId} of a
+     * plugin of type {@code type}, with its own section ({@code settings}, at {@code plugins[1]}),
+     * sharing this context's homeserver, store, command router, clock, scheduler, event stream
+     * (an event {@link #deliver delivered} through either reaches both) and shared objects.
+     * Closing either closes the shared store.
+     */
+    public FakePluginContext another(String type, String instanceId, JsonNode settings) {
+        return new FakePluginContext(builder, runtime, Objects.requireNonNull(instanceId),
+                PluginConfigs.of(Objects.requireNonNull(type), "plugins[1]", settings, runtime.serverName));
     }
 
     /** A context for the instance {@code instanceId} of a plugin of type {@code type}, storing in {@code dir}. */
@@ -98,11 +152,13 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
         private String serverName = "coop.example";
         private String botLocalpart = "comptoir";
         private JsonNode settings = JsonNodeFactory.instance.objectNode();
+        private PluginConfig section;
         private Set<UserId> admins = Set.of();
         private String language = "fr";
         private String address = TextSettings.DEFAULT_ADDRESS;
         private Map<String, Map<String, String>> overrides = Map.of();
         private Instant start = Instant.parse("2026-01-05T08:00:00Z");
+        private boolean realTime;
         private String databaseUrl;
 
         private Builder(String type, String instanceId, Path dir) {
@@ -123,9 +179,28 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
             return this;
         }
 
-        /** The plugin's section, as parsed YAML or built JSON (default: empty). */
+        /** The plugin's section, as parsed YAML or built JSON (default: empty), at {@code plugins[0]}. */
         public Builder settings(JsonNode settings) {
             this.settings = settings;
+            return this;
+        }
+
+        /**
+         * The plugin's section written in YAML, as under {@code plugins:} in a config file but
+         * without {@code type} and {@code id}.
+         *
+         * @throws IllegalArgumentException when {@code yaml} is not valid YAML
+         */
+        public Builder settings(String yaml) {
+            return settings(PluginConfigs.yaml(yaml));
+        }
+
+        /**
+         * A section read from a whole config file ({@link PluginConfigs#firstPlugin}), used as it is:
+         * its path, and its folder for relative paths. Wins over {@link #settings}.
+         */
+        public Builder section(PluginConfig section) {
+            this.section = Objects.requireNonNull(section);
             return this;
         }
 
@@ -156,9 +231,27 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
             return this;
         }
 
+        /** The top-level {@code language:}, {@code address:} and {@code texts:} at once. */
+        public Builder texts(TextSettings topLevel) {
+            this.language = topLevel.language();
+            this.address = topLevel.address();
+            this.overrides = topLevel.overrides();
+            return this;
+        }
+
         /** Where the clock starts (default 2026-01-05T08:00:00Z, a Monday). */
         public Builder startingAt(Instant start) {
             this.start = start;
+            return this;
+        }
+
+        /**
+         * The plugin's {@link PluginContext#clock() clock} is the system's (UTC): for a plugin whose
+         * own threads wait in real time (a bridge). The {@link #fakeScheduler() scheduler} still
+         * runs jobs only when asked, by the {@link #fakeClock() fake clock}, which starts now.
+         */
+        public Builder realTime() {
+            this.realTime = true;
             return this;
         }
 
@@ -173,7 +266,8 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
 
         /** Opens the store. @throws Database.StoreException when the database cannot be opened */
         public FakePluginContext build() {
-            return new FakePluginContext(this);
+            PluginConfig c = section != null ? section : PluginConfigs.of(type, "plugins[0]", settings, serverName);
+            return new FakePluginContext(this, new Runtime(this, null, null, null), instanceId, c);
         }
     }
 
@@ -181,17 +275,17 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
 
     /** The client as the test sees it: what was sent, and rooms and members to set up. */
     public RecordingMatrixClient recordingMatrix() {
-        return matrix;
+        return runtime.matrix;
     }
 
     /** The clock, to move time. */
     public FakeClock fakeClock() {
-        return clock;
+        return runtime.clock;
     }
 
     /** The scheduler, to run due jobs. */
     public FakeScheduler fakeScheduler() {
-        return scheduler;
+        return runtime.scheduler;
     }
 
     /**
@@ -201,19 +295,15 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
      * @throws Exception what a handler threw (the remaining handlers are not called)
      */
     public void deliver(MatrixEvent event) throws Exception {
-        boolean own = bot.equals(event.sender());
-        List<Subscription> subs;
-        synchronized (subscriptions) {
-            subs = List.copyOf(subscriptions);
-        }
-        for (Subscription s : subs) {
+        boolean own = runtime.bot.equals(event.sender());
+        for (Subscription s : runtime.subscriptions) {
             if ((own && !s.own()) || (s.type() != null && !s.type().equals(event.type())) || !s.filter().accepts(event)) {
                 continue;
             }
             s.handler().handle(event);
         }
         if (!own && EventTypes.ROOM_MESSAGE.equals(event.type())) {
-            router.onMessage(event);
+            runtime.router.onMessage(event);
         }
     }
 
@@ -227,8 +317,8 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
     public MatrixEvent say(coop.comptoir.api.id.RoomId room, UserId sender, String body) throws Exception {
         com.fasterxml.jackson.databind.node.ObjectNode e = JsonNodeFactory.instance.objectNode()
                 .put("type", EventTypes.ROOM_MESSAGE).put("room_id", room.value()).put("sender", sender.value())
-                .put("event_id", "$said" + said.incrementAndGet() + ":" + serverName())
-                .put("origin_server_ts", clock.millis());
+                .put("event_id", "$said" + runtime.said.incrementAndGet() + ":" + serverName())
+                .put("origin_server_ts", runtime.time.millis());
         e.putObject("content").put("msgtype", "m.text").put("body", body);
         MatrixEvent event = MatrixEvent.of(e);
         deliver(event);
@@ -245,10 +335,10 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
     public RouteResponse call(RouteRequest request) {
         String path = request.path();
         Route route;
-        synchronized (routes) {
-            route = routes.get(request.method() + " " + path);
+        synchronized (runtime.routes) {
+            route = runtime.routes.get(request.method() + " " + path);
             if (route == null && "GET".equals(request.method())) {
-                route = routes.entrySet().stream()
+                route = runtime.routes.entrySet().stream()
                         .filter(e -> e.getKey().startsWith("GET* ") && path.startsWith(e.getKey().substring(5) + "/"))
                         .map(Map.Entry::getValue).findFirst().orElse(null);
             }
@@ -271,10 +361,35 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
         }
     }
 
-    /** Closes the store. */
+    /**
+     * Closes the plugins made with {@link #create} in this run (the last made first), then the
+     * store; once: closing again does nothing.
+     *
+     * @throws IllegalStateException when a plugin's close threw (the others and the store are closed)
+     */
     @Override
     public void close() {
-        database.close();
+        if (!runtime.closed.compareAndSet(false, true)) {
+            return;
+        }
+        IllegalStateException failed = null;
+        List<coop.comptoir.api.plugin.Plugin> plugins = new ArrayList<>(runtime.plugins);
+        java.util.Collections.reverse(plugins);
+        for (coop.comptoir.api.plugin.Plugin p : plugins) {
+            try {
+                p.close();
+            } catch (Exception e) {
+                if (failed == null) {
+                    failed = new IllegalStateException("closing a plugin failed", e);
+                } else {
+                    failed.addSuppressed(e);
+                }
+            }
+        }
+        runtime.database.close();
+        if (failed != null) {
+            throw failed;
+        }
     }
 
     // ---- PluginContext ----
@@ -291,17 +406,17 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
 
     @Override
     public MatrixClient matrix() {
-        return matrix;
+        return runtime.matrix;
     }
 
     @Override
     public UserId botUserId() {
-        return bot;
+        return runtime.bot;
     }
 
     @Override
     public String serverName() {
-        return serverName;
+        return runtime.serverName;
     }
 
     @Override
@@ -326,22 +441,22 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
 
     @Override
     public CommandRouter commands() {
-        return router.forInstance(instanceId);
+        return runtime.router.forInstance(instanceId);
     }
 
     @Override
     public Database database() {
-        return database;
+        return runtime.database;
     }
 
     @Override
     public Scheduler scheduler() {
-        return scheduler;
+        return runtime.scheduler;
     }
 
     @Override
     public OkHttpClient http() {
-        return http;
+        return runtime.http;
     }
 
     @Override
@@ -369,12 +484,12 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
 
     @Override
     public java.time.Clock clock() {
-        return clock;
+        return runtime.time;
     }
 
     @Override
     public TextSettings texts() {
-        return texts;
+        return runtime.texts;
     }
 
     @Override
@@ -382,10 +497,10 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
         return log;
     }
 
-    /** Shared within this context only (one context stands for one runtime). */
+    /** Shared with the contexts made by {@link #another} (one run of Comptoir), not across a {@link #restart()}. */
     @Override
     public <T> T shared(String key, Class<T> type, java.util.function.Supplier<? extends T> create) {
-        Object value = shared.computeIfAbsent(key, k -> Objects.requireNonNull(create.get(), "create gave null"));
+        Object value = runtime.shared.computeIfAbsent(key, k -> Objects.requireNonNull(create.get(), "create gave null"));
         if (!type.isInstance(value)) {
             throw new IllegalStateException("shared object " + key + " is a " + value.getClass().getName()
                     + ", not a " + type.getName());
@@ -394,14 +509,12 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
     }
 
     private void add(Subscription s) {
-        synchronized (subscriptions) {
-            subscriptions.add(s);
-        }
+        runtime.subscriptions.add(s);
     }
 
     private void register(String key, Route route) {
-        synchronized (routes) {
-            if (routes.putIfAbsent(key, route) != null) {
+        synchronized (runtime.routes) {
+            if (runtime.routes.putIfAbsent(key, route) != null) {
                 throw new IllegalArgumentException("route already registered: " + key);
             }
         }

@@ -15,8 +15,10 @@ import org.quartz.CronExpression;
 
 /**
  * A scheduler that fires nothing by itself: {@link #runDue()} runs, on the test's thread, the jobs
- * due at the clock's time, earliest first, with the time each was due. Cron expressions are
- * Quartz's, as in production. Thread-safe.
+ * due at the clock's time, earliest first, with the time each was due; {@link #fire} runs one job
+ * whatever its time. Cron expressions are Quartz's, as in production. Jobs are kept as Quartz keeps
+ * them in the store: across a {@link FakePluginContext#restart()}, while the handlers are not.
+ * Thread-safe.
  */
 public final class FakeScheduler implements Scheduler {
     private record Job(String handlerName, Instant next, CronExpression cron, Map<String, String> data) {}
@@ -65,6 +67,54 @@ public final class FakeScheduler implements Scheduler {
     @Override
     public synchronized Optional<Instant> nextFire(String key) {
         return Optional.ofNullable(jobs.get(key)).map(Job::next);
+    }
+
+    /** The cron expression of the job {@code key}, as given to {@link #cron}; empty for a one-off or unknown job. */
+    public synchronized Optional<String> cronOf(String key) {
+        return Optional.ofNullable(jobs.get(key)).map(Job::cron).map(CronExpression::getCronExpression);
+    }
+
+    /** The keys of the jobs scheduled now, in the order they were first scheduled. */
+    public synchronized java.util.Set<String> keys() {
+        return java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(jobs.keySet()));
+    }
+
+    /**
+     * Runs the job {@code key} now, on the test's thread, whatever its time, as a scheduler firing
+     * it would, with the clock's time as the time it was due: a one-off job is then gone, a cron job
+     * stays, due next after the clock's time.
+     *
+     * @throws Exception what the handler threw (the job counts as run)
+     * @throws IllegalArgumentException when no job has that key
+     * @throws IllegalStateException when the job names a handler that is not registered
+     */
+    public void fire(String key) throws Exception {
+        Job job;
+        JobHandler handler;
+        Instant now;
+        synchronized (this) {
+            job = jobs.get(key);
+            if (job == null) {
+                throw new IllegalArgumentException("no job " + key + " is scheduled (scheduled: " + jobs.keySet() + ")");
+            }
+            handler = handlers.get(job.handlerName());
+            if (handler == null) {
+                throw new IllegalStateException("job " + key + " names handler " + job.handlerName() + ", which is not registered");
+            }
+            now = clock.instant();
+            Instant following = job.cron() == null ? null : after(job.cron(), now);
+            if (following == null) {
+                jobs.remove(key);
+            } else {
+                jobs.put(key, new Job(job.handlerName(), following, job.cron(), job.data()));
+            }
+        }
+        handler.run(key, now, job.data());
+    }
+
+    /** A restart: the jobs stay, the handlers are gone until registered again. */
+    synchronized void forgetHandlers() {
+        handlers.clear();
     }
 
     /**

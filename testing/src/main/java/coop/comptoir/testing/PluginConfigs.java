@@ -28,6 +28,34 @@ public final class PluginConfigs {
     }
 
     /**
+     * The section of a plugin of type {@code type} written in YAML (its own keys, as under
+     * {@code plugins:} but without {@code type} and {@code id}), at {@code plugins[0]} on the
+     * homeserver {@code coop.example}.
+     *
+     * @throws IllegalArgumentException when {@code yaml} is not valid YAML
+     */
+    public static PluginConfig of(String type, String yaml) {
+        return of(type, "plugins[0]", yaml(yaml), "coop.example");
+    }
+
+    /**
+     * {@code text} read as YAML (an empty text: an empty mapping), with no {@code ${NAME}}
+     * substitution: a section's keys, an answer of the homeserver to fake.
+     *
+     * @throws IllegalArgumentException when {@code text} is not valid YAML
+     */
+    public static JsonNode yaml(String text) {
+        try {
+            JsonNode tree = YAML.readTree(text);
+            return tree == null || tree.isMissingNode() ? YAML.createObjectNode() : tree;
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("not valid YAML: " + e.getMessage(), e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+
+    /**
      * Binds a section to {@code factory}'s config type and runs its {@link PluginFactory#validate},
      * exactly as {@code check-config} and the start-up do.
      *

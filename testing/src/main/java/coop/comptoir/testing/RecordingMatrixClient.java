@@ -26,8 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * state, reactions, edits, redactions) and keeps a small in-memory picture of rooms, members, state,
  * aliases and media, so that a plugin reading back what it wrote sees it. Thread-safe.
  *
- * <p>Views made with {@link #as(UserId)} share the record; each {@link Sent} says who sent it.
- * {@link #request} is not faked and throws.
+ * <p>Views made with {@link #as(UserId)} share the record; each {@link Sent} says who sent it. As a
+ * homeserver does, a transaction ID used again by the same sender in the same room is answered
+ * with the first event and records nothing. The test can make calls fail ({@link #failNext},
+ * {@link #loseNextAnswers}, {@link #failIn}) and answer the escape hatch {@link #request} for one
+ * path ({@link #answer}); any other request throws.
  */
 public final class RecordingMatrixClient implements MatrixClient {
     /** One event sent through the client; {@code stateKey} is null for a non-state event. */
@@ -37,7 +40,44 @@ public final class RecordingMatrixClient implements MatrixClient {
         public String body() {
             return content.hasNonNull("body") ? content.get("body").asText() : null;
         }
+
+        /** The event an edit ({@code m.replace}) replaces, or null when this is not an edit. */
+        public EventId replaces() {
+            JsonNode rel = content.path("m.relates_to");
+            return "m.replace".equals(rel.path("rel_type").asText()) ? EventId.of(rel.path("event_id").asText()) : null;
+        }
+
+        /** What a reader sees: the new text of an edit, else the {@code body}. */
+        public String text() {
+            return replaces() != null && content.path("m.new_content").hasNonNull("body")
+                    ? content.path("m.new_content").path("body").asText() : body();
+        }
+
+        /** The HTML the reader sees ({@code formatted_body}, the new one for an edit), or null. */
+        public String html() {
+            JsonNode shown = replaces() != null && content.has("m.new_content") ? content.get("m.new_content") : content;
+            return shown.hasNonNull("formatted_body") ? shown.get("formatted_body").asText() : null;
+        }
+
+        /** The users the event mentions ({@code m.mentions.user_ids}). */
+        public List<UserId> mentions() {
+            List<UserId> out = new ArrayList<>();
+            content.path("m.mentions").path("user_ids").forEach(u -> out.add(UserId.of(u.asText())));
+            return out;
+        }
+
+        /** The event an answer replies to ({@code m.in_reply_to}), or null. */
+        public EventId inReplyTo() {
+            JsonNode to = content.path("m.relates_to").path("m.in_reply_to");
+            return to.hasNonNull("event_id") ? EventId.of(to.get("event_id").asText()) : null;
+        }
     }
+
+    /** A room made with {@link #createRoom} (a direct chat too), with the request as sent. */
+    public record Created(RoomId room, ObjectNode request) {}
+
+    /** A call of the escape hatch {@link #request}. */
+    public record Request(String method, String path, JsonNode body) {}
 
     private static final class World {
         final String serverName;
@@ -49,6 +89,13 @@ public final class RecordingMatrixClient implements MatrixClient {
         final Map<String, Long> powerLevels = new LinkedHashMap<>();
         final Map<String, byte[]> media = new LinkedHashMap<>();
         final Map<UserId, String> displayNames = new LinkedHashMap<>();
+        final Map<String, EventId> transactions = new LinkedHashMap<>();
+        final List<Created> created = new ArrayList<>();
+        final List<Request> requests = new ArrayList<>();
+        final Map<String, JsonNode> answers = new LinkedHashMap<>();
+        final Map<RoomId, RuntimeException> broken = new LinkedHashMap<>();
+        int failNext;
+        int loseAnswers;
 
         World(String serverName) {
             this.serverName = serverName;
@@ -84,6 +131,93 @@ public final class RecordingMatrixClient implements MatrixClient {
     /** The messages ({@code m.room.message}) sent to {@code room}, in order. */
     public List<Sent> messagesIn(RoomId room) {
         return sent().stream().filter(s -> s.room().equals(room) && s.type().equals("m.room.message")).toList();
+    }
+
+    /** The messages sent to {@code room} that are not edits, in order. */
+    public List<Sent> postsIn(RoomId room) {
+        return messagesIn(room).stream().filter(m -> m.replaces() == null).toList();
+    }
+
+    /** The edits ({@code m.replace}) sent to {@code room}, in order. */
+    public List<Sent> editsIn(RoomId room) {
+        return messagesIn(room).stream().filter(m -> m.replaces() != null).toList();
+    }
+
+    /** The rooms created so far (direct chats included), in order. */
+    public List<Created> createdRooms() {
+        synchronized (world) {
+            return List.copyOf(world.created);
+        }
+    }
+
+    /** The calls of {@link #request} so far, in order. */
+    public List<Request> requests() {
+        synchronized (world) {
+            return List.copyOf(world.requests);
+        }
+    }
+
+    /**
+     * Answers {@link #request} with {@code response} when the method is {@code method} and the path
+     * (query included) starts with {@code pathPrefix}; the latest answer given for a prefix wins.
+     */
+    public RecordingMatrixClient answer(String method, String pathPrefix, JsonNode response) {
+        synchronized (world) {
+            world.answers.put(method + " " + pathPrefix, response.deepCopy());
+        }
+        return this;
+    }
+
+    /**
+     * Makes the next {@code calls} calls that send a room event ({@link #send}, {@link #sendEvent},
+     * {@link #edit}, {@link #redact}, {@link #react}) fail with a 502 before anything is sent, as a
+     * homeserver behind a failing proxy would.
+     */
+    public RecordingMatrixClient failNext(int calls) {
+        synchronized (world) {
+            world.failNext = calls;
+        }
+        return this;
+    }
+
+    /** How many of the failures asked with {@link #failNext} have not happened yet. */
+    public int failuresLeft() {
+        synchronized (world) {
+            return world.failNext;
+        }
+    }
+
+    /**
+     * Makes the next {@code calls} calls that send a room event do their work, then fail with a
+     * network error, as when the connection drops before the answer arrives: the event is in the
+     * room, the caller does not know it.
+     */
+    public RecordingMatrixClient loseNextAnswers(int calls) {
+        synchronized (world) {
+            world.loseAnswers = calls;
+        }
+        return this;
+    }
+
+    /**
+     * Makes every call that sends a room event to {@code room} throw {@code failure} (not a homeserver
+     * error: what a bug would throw), until {@link #clearFaults}.
+     */
+    public RecordingMatrixClient failIn(RoomId room, RuntimeException failure) {
+        synchronized (world) {
+            world.broken.put(room, failure);
+        }
+        return this;
+    }
+
+    /** Ends every failure asked with {@link #failNext}, {@link #loseNextAnswers} and {@link #failIn}. */
+    public RecordingMatrixClient clearFaults() {
+        synchronized (world) {
+            world.failNext = 0;
+            world.loseAnswers = 0;
+            world.broken.clear();
+        }
+        return this;
     }
 
     /** The bodies of the messages sent to {@code room}, in order. */
@@ -207,6 +341,9 @@ public final class RecordingMatrixClient implements MatrixClient {
             room = RoomId.of(world.next("!") + ":" + world.serverName);
         }
         addMember(room, self);
+        synchronized (world) {
+            world.created.add(new Created(room, request.deepCopy()));
+        }
         if (request.has("room_alias_name")) {
             addAlias(RoomAlias.of(request.get("room_alias_name").asText(), world.serverName), room);
         }
@@ -216,12 +353,12 @@ public final class RecordingMatrixClient implements MatrixClient {
 
     @Override
     public EventId send(RoomId room, OutgoingMessage message, String txnId) {
-        return record(room, "m.room.message", null, message.toContent(), txnId);
+        return sendRoomEvent(room, "m.room.message", message.toContent(), txnId);
     }
 
     @Override
     public EventId sendEvent(RoomId room, String type, ObjectNode content, String txnId) {
-        return record(room, type, null, content.deepCopy(), txnId);
+        return sendRoomEvent(room, type, content.deepCopy(), txnId);
     }
 
     @Override
@@ -276,14 +413,14 @@ public final class RecordingMatrixClient implements MatrixClient {
         if (reason != null) {
             content.put("reason", reason);
         }
-        return record(room, "m.room.redaction", null, content, txnId);
+        return sendRoomEvent(room, "m.room.redaction", content, txnId);
     }
 
     @Override
     public EventId react(RoomId room, EventId target, String key, String txnId) {
         ObjectNode content = JsonNodeFactory.instance.objectNode();
         content.putObject("m.relates_to").put("rel_type", "m.annotation").put("event_id", target.value()).put("key", key);
-        return record(room, "m.reaction", null, content, txnId);
+        return sendRoomEvent(room, "m.reaction", content, txnId);
     }
 
     @Override
@@ -292,7 +429,7 @@ public final class RecordingMatrixClient implements MatrixClient {
         content.put("body", "* " + newContent.body());
         content.set("m.new_content", newContent.baseContent());
         content.putObject("m.relates_to").put("rel_type", "m.replace").put("event_id", original.value());
-        return record(room, "m.room.message", null, content, txnId);
+        return sendRoomEvent(room, "m.room.message", content, txnId);
     }
 
     @Override
@@ -343,10 +480,54 @@ public final class RecordingMatrixClient implements MatrixClient {
         return 0;
     }
 
-    /** Not faked. @throws UnsupportedOperationException always */
+    /**
+     * Recorded ({@link #requests}), then answered with what {@link #answer} gave for the longest
+     * matching prefix.
+     *
+     * @throws UnsupportedOperationException when no answer was given for the path
+     */
     @Override
     public JsonNode request(String method, String path, JsonNode body) {
-        throw new UnsupportedOperationException("RecordingMatrixClient does not fake " + method + " " + path);
+        synchronized (world) {
+            world.requests.add(new Request(method, path, body == null ? null : body.deepCopy()));
+            String key = method + " " + path;
+            return world.answers.entrySet().stream().filter(e -> key.startsWith(e.getKey()))
+                    .max(java.util.Comparator.comparingInt((Map.Entry<String, JsonNode> e) -> e.getKey().length()))
+                    .map(e -> (JsonNode) e.getValue().deepCopy())
+                    .orElseThrow(() -> new UnsupportedOperationException("RecordingMatrixClient has no answer for " + key));
+        }
+    }
+
+    /** A room event with a transaction ID: the faults asked for, then sent once per transaction. */
+    private EventId sendRoomEvent(RoomId room, String type, ObjectNode content, String txnId) {
+        boolean lose;
+        EventId id;
+        synchronized (world) {
+            RuntimeException broken = world.broken.get(room);
+            if (broken != null) {
+                throw broken;
+            }
+            if (world.failNext > 0) {
+                world.failNext--;
+                throw new MatrixException(502, "M_UNKNOWN", "Bad gateway (failure asked by the test)");
+            }
+            String key = self.value() + "|" + room.value() + "|" + txnId;
+            id = txnId == null ? null : world.transactions.get(key);
+            if (id == null) {
+                id = record(room, type, null, content, txnId);
+                if (txnId != null) {
+                    world.transactions.put(key, id);
+                }
+            }
+            lose = world.loseAnswers > 0;
+            if (lose) {
+                world.loseAnswers--;
+            }
+        }
+        if (lose) {
+            throw new MatrixException("connection reset (answer lost, as asked by the test)", new java.io.IOException("reset"));
+        }
+        return id;
     }
 
     private EventId record(RoomId room, String type, String stateKey, ObjectNode content, String txnId) {

@@ -145,4 +145,110 @@ class FakePluginContextTest {
                     .path("m.relates_to").path("m.in_reply_to").path("event_id").asText()).isEqualTo(first.eventId().value());
         }
     }
+
+    private static int greetings(PluginContext ctx) {
+        return ctx.database().withConnection(c -> {
+            try (var rs = c.createStatement().executeQuery("SELECT count(*) FROM demo_greetings")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    @Test
+    void aRestartKeepsTheStoreTheHomeserverAndTheJobsButNotWhatThePluginRegistered() throws Exception {
+        FakePluginContext first = FakePluginContext.builder("demo", "demo", dir).build();
+        startPlugin(first);
+        first.say(ROOM, coop.comptoir.api.id.UserId.of("@alice:coop.example"), "!bonjour");
+
+        try (FakePluginContext again = first.restart()) {
+            again.say(ROOM, coop.comptoir.api.id.UserId.of("@alice:coop.example"), "!bonjour");
+            assertThat(again.recordingMatrix().bodiesIn(ROOM)).as("no command until the plugin is created again")
+                    .containsExactly("Bonjour !");
+            assertThat(again.fakeScheduler().nextFire("r1")).as("Quartz keeps the job").isPresent();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> again.fakeScheduler().fire("r1"))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("remind");
+            assertThat(greetings(again)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSecondInstanceSharesTheRouterAndTheEventStream() throws Exception {
+        try (FakePluginContext ctx = FakePluginContext.builder("demo", "accueil", dir).build()) {
+            FakePluginContext other = ctx.another("demo", "aide", JsonNodeFactory.instance.objectNode());
+            AtomicInteger seen = new AtomicInteger();
+            other.events().onMessage(e -> seen.incrementAndGet());
+            startPlugin(ctx);
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> other.commands().register(
+                            Command.of("bonjour", "dit bonjour", "says hello", inv -> inv.reply("Salut !"))))
+                    .hasMessageContaining("instance \"aide\"").hasMessageContaining("instance \"accueil\"");
+            ctx.say(ROOM, coop.comptoir.api.id.UserId.of("@bob:coop.example"), "!bonjour");
+            assertThat(seen).hasValue(1);
+            assertThat(other.instanceId()).isEqualTo("aide");
+            assertThat(other.config().path()).isEqualTo("plugins[1]");
+        }
+    }
+
+    @Test
+    void aSectionWrittenInYamlIsBoundAsInAConfigFile() {
+        try (FakePluginContext ctx = FakePluginContext.builder("demo", "demo", dir).settings("""
+                rooms: ["!a:coop.example"]
+                delay: 10m
+                """).build()) {
+            assertThat(ctx.config().raw().path("rooms").get(0).asText()).isEqualTo("!a:coop.example");
+            assertThat(ctx.config().raw().path("delay").asText()).isEqualTo("10m");
+        }
+    }
+
+    @Test
+    void fireRunsAJobWhateverItsTimeWithTheClocksTime() throws Exception {
+        try (FakePluginContext ctx = FakePluginContext.builder("demo", "demo", dir).build()) {
+            startPlugin(ctx);
+            ctx.scheduler().cron("hourly", "remind", "0 0 * * * ?", java.time.ZoneOffset.UTC, Map.of("room", ROOM.value()));
+
+            ctx.fakeScheduler().fire("r1");
+            ctx.fakeScheduler().fire("hourly");
+
+            assertThat(ctx.recordingMatrix().bodiesIn(ROOM)).as("the second run's transaction is the first's: sent once")
+                    .containsExactly("Rappel de 2026-01-05T08:00:00Z");
+            assertThat(ctx.fakeScheduler().nextFire("r1")).as("a one-off job is gone").isEmpty();
+            assertThat(ctx.fakeScheduler().cronOf("hourly")).hasValue("0 0 * * * ?");
+            assertThat(ctx.fakeScheduler().nextFire("hourly")).contains(java.time.Instant.parse("2026-01-05T09:00:00Z"));
+        }
+    }
+
+    @Test
+    void closingTheContextClosesThePluginsItCreatedThenTheStore() throws Exception {
+        List<String> closed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        coop.comptoir.api.plugin.PluginFactory<com.fasterxml.jackson.databind.JsonNode> factory = new coop.comptoir.api.plugin.PluginFactory<>() {
+            @Override
+            public String type() {
+                return "demo";
+            }
+
+            @Override
+            public Class<com.fasterxml.jackson.databind.JsonNode> configType() {
+                return com.fasterxml.jackson.databind.JsonNode.class;
+            }
+
+            @Override
+            public coop.comptoir.api.plugin.Plugin create(com.fasterxml.jackson.databind.JsonNode config, PluginContext ctx) {
+                return new coop.comptoir.api.plugin.Plugin() {
+                    @Override
+                    public void close() {
+                        closed.add(ctx.instanceId());
+                    }
+                };
+            }
+        };
+        FakePluginContext ctx = FakePluginContext.builder("demo", "premier", dir).build();
+        ctx.create(factory);
+        ctx.another("demo", "second", JsonNodeFactory.instance.objectNode()).create(factory);
+
+        ctx.close();
+        ctx.close();
+
+        assertThat(closed).containsExactly("second", "premier");
+    }
 }

@@ -122,6 +122,7 @@ public final class AppserviceServer implements AutoCloseable {
     private final PluginRouteHandler routes;
     private final BooleanSupplier backlogFull;
     private volatile java.util.function.Supplier<String> readinessCheck = () -> null;
+    private volatile java.util.function.Supplier<String> snapshotNow;
     private Undertow server;
 
     public AppserviceServer(Settings settings, String hsToken, ObjectMapper mapper, TransactionJournal journal,
@@ -165,6 +166,15 @@ public final class AppserviceServer implements AutoCloseable {
      */
     public void readinessCheck(java.util.function.Supplier<String> check) {
         this.readinessCheck = check;
+    }
+
+    /**
+     * Serves {@code POST /backup} on the admin listener (never on the appservice one), with the
+     * hs_token as bearer, for {@code comptoir backup}: {@code snapshot} is called on a worker
+     * thread (it may block for a while), returns the file written, and may throw.
+     */
+    public void snapshotNow(java.util.function.Supplier<String> snapshot) {
+        this.snapshotNow = snapshot;
     }
 
     public void start() {
@@ -238,6 +248,11 @@ public final class AppserviceServer implements AutoCloseable {
     private void handleAdmin(HttpServerExchange ex) {
         ex.setMaxEntitySize(DRAIN_BYTES);
         String path = ex.getRequestPath();
+        if (path.equals("/backup") && settings.adminPort() != null
+                && ((InetSocketAddress) ex.getDestinationAddress()).getPort() == adminPort()) {
+            backup(ex);
+            return;
+        }
         if (!ex.getRequestMethod().equals(GET)) {
             error(ex, isAdminPath(path) ? 405 : 404,
                     "M_UNRECOGNIZED", "Unrecognized request");
@@ -327,6 +342,25 @@ public final class AppserviceServer implements AutoCloseable {
             return null;
         }
         return URLDecoder.decode(tail.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /** {@code POST /backup} on the admin listener: a snapshot now, its file in the answer. */
+    private void backup(HttpServerExchange ex) {
+        java.util.function.Supplier<String> snapshot = snapshotNow;
+        if (!ex.getRequestMethod().equals(io.undertow.util.Methods.POST)) {
+            error(ex, 405, "M_UNRECOGNIZED", "Use POST");
+        } else if (snapshot == null) {
+            error(ex, 404, "M_NOT_FOUND", "No snapshots here: the database is not an SQLite file");
+        } else if (authorized(ex)) {
+            ex.dispatch(blockingWork, () -> {
+                try {
+                    json(ex, "{\"snapshot\":\"" + quote(snapshot.get()) + "\"}");
+                } catch (RuntimeException e) {
+                    log.error("Backup: the snapshot asked for on the admin listener failed: {}", e.getMessage());
+                    error(ex, 500, "M_UNKNOWN", "The snapshot failed: " + e.getMessage());
+                }
+            });
+        }
     }
 
     /** Checks {@code Authorization: Bearer <hs_token>} in constant time. Answers the error itself. */

@@ -22,6 +22,8 @@ public record ComptoirConfig(
         Scheduler scheduler,
         Commands commands,
         Admin admin,
+        /** Snapshots of the SQLite database taken while Comptoir runs. */
+        Backup backup,
         List<PluginSection> plugins,
         /** Folder of plugin jars loaded at start; an absolute path once loaded. */
         @JsonProperty("plugins_dir") String pluginsDir,
@@ -36,9 +38,9 @@ public record ComptoirConfig(
 
     /** Without an {@code encryption} section: off. */
     public ComptoirConfig(Homeserver homeserver, Appservice appservice, Database database, Scheduler scheduler, Commands commands,
-            Admin admin, List<PluginSection> plugins, String pluginsDir, String language, String address,
+            Admin admin, Backup backup, List<PluginSection> plugins, String pluginsDir, String language, String address,
             java.util.Map<String, java.util.Map<String, String>> texts) {
-        this(homeserver, appservice, database, scheduler, commands, admin, plugins, pluginsDir, language, address, texts,
+        this(homeserver, appservice, database, scheduler, commands, admin, backup, plugins, pluginsDir, language, address, texts,
                 Encryption.OFF);
     }
 
@@ -175,6 +177,27 @@ public record ComptoirConfig(
      * {@code public_metrics} says so.
      */
     public record Admin(String bind, Integer port, @JsonProperty("public_metrics") boolean publicMetrics) {}
+
+    /**
+     * Snapshots of the SQLite database written by the running instance ({@code VACUUM INTO}), for
+     * backups without a stop. Once loaded: {@code every} is 24h by default on an SQLite file and
+     * null (off) on PostgreSQL or in memory; {@code folder} is absolute, by default
+     * {@code backups/} beside the database file.
+     */
+    public record Backup(
+            /** Time between two snapshots; 0s turns them off. */
+            java.time.Duration every,
+            /** How many snapshots are kept (the newest). */
+            int keep,
+            /** Where snapshots go; relative paths from the config file's folder. */
+            String folder) {
+
+        /** Whether snapshots are taken. */
+        @JsonIgnore
+        public boolean enabled() {
+            return every != null && !every.isZero() && !every.isNegative();
+        }
+    }
 
     /**
      * One plugin instance: {@code type} picks the factory, {@code id} names the instance (defaults

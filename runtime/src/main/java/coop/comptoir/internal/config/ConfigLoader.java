@@ -3,6 +3,7 @@ package coop.comptoir.internal.config;
 import coop.comptoir.api.plugin.ConfigException;
 import coop.comptoir.internal.config.ComptoirConfig.Admin;
 import coop.comptoir.internal.config.ComptoirConfig.Appservice;
+import coop.comptoir.internal.config.ComptoirConfig.Backup;
 import coop.comptoir.internal.config.ComptoirConfig.Commands;
 import coop.comptoir.internal.config.ComptoirConfig.Database;
 import coop.comptoir.internal.config.ComptoirConfig.Homeserver;
@@ -75,6 +76,8 @@ public final class ConfigLoader {
               admins: []
             admin:
               public_metrics: false
+            backup:
+              keep: 7
             encryption:
               enabled: false
             plugins: []
@@ -184,7 +187,7 @@ public final class ConfigLoader {
                 asToken, hsToken, as.senderLocalpart(), as.displayName(), as.maxBodyBytes(), as.maxPendingEvents(), as.requirePing(), as.pluginRoutes(),
                     as.firstTransactionWait());
         return new ComptoirConfig(config.homeserver(), filled, config.database(), config.scheduler(),
-                config.commands(), config.admin(), config.plugins(), config.pluginsDir(), config.language(),
+                config.commands(), config.admin(), config.backup(), config.plugins(), config.pluginsDir(), config.language(),
                 config.address(), config.texts(), config.encryption());
     }
 
@@ -243,6 +246,7 @@ public final class ConfigLoader {
         Scheduler scheduler = TreeBinder.bind(merged.get("scheduler"), Scheduler.class, "scheduler", errors);
         Commands commands = TreeBinder.bind(merged.get("commands"), Commands.class, "commands", errors);
         Admin admin = TreeBinder.bind(merged.get("admin"), Admin.class, "admin", errors);
+        Backup backup = TreeBinder.bind(merged.get("backup"), Backup.class, "backup", errors);
         String pluginsDir = pluginsDir(merged.get("plugins_dir"), baseDir, errors);
         String language = TextsSection.language(merged.get("language"), errors);
         String address = TextsSection.address(merged.get("address"), errors);
@@ -250,7 +254,7 @@ public final class ConfigLoader {
 
         ComptoirConfig.Encryption encryption = TreeBinder.bind(merged.get("encryption"), ComptoirConfig.Encryption.class,
                 "encryption", errors);
-        ComptoirConfig config = complete(new ComptoirConfig(hs, as, db, scheduler, commands, admin, plugins, pluginsDir,
+        ComptoirConfig config = complete(new ComptoirConfig(hs, as, db, scheduler, commands, admin, backup, plugins, pluginsDir,
                 language, address, texts, encryption == null ? ComptoirConfig.Encryption.OFF : encryption), baseDir);
         ConfigValidator.validate(config, errors);
         // In the order of the sections, as the file reads (unknown sections first).
@@ -318,8 +322,30 @@ public final class ConfigLoader {
             commands = new Commands(commands.prefix(), Collections.unmodifiableList(new ArrayList<>(commands.admins())),
                     commands.language() == null ? null : commands.language().toLowerCase(Locale.ROOT));
         }
-        return new ComptoirConfig(hs, as, db, c.scheduler(), commands, admin, c.plugins(), c.pluginsDir(), c.language(),
+        Backup backup = backup(c.backup(), db, baseDir);
+        return new ComptoirConfig(hs, as, db, c.scheduler(), commands, admin, backup, c.plugins(), c.pluginsDir(), c.language(),
                 c.address(), c.texts(), c.encryption());
+    }
+
+    /**
+     * Snapshots every 24h by default on an SQLite file (off elsewhere), into {@code backups/} beside
+     * it; a folder given in the file is taken from the config file's folder, as every path.
+     */
+    private static Backup backup(Backup b, Database db, Path baseDir) {
+        if (b == null) {
+            return null;
+        }
+        java.util.Optional<Path> file = db == null || !db.isSqlite() ? java.util.Optional.empty()
+                : coop.comptoir.internal.store.JdbcUrls.sqliteFile(db.url());
+        java.time.Duration every = b.every() == null && file.isPresent() ? java.time.Duration.ofHours(24) : b.every();
+        String folder;
+        try {
+            folder = b.folder() != null ? baseDir.resolve(b.folder()).normalize().toString()
+                    : file.map(f -> f.toAbsolutePath().getParent().resolve("backups").toString()).orElse(null);
+        } catch (java.nio.file.InvalidPathException e) {
+            folder = b.folder();
+        }
+        return new Backup(every, b.keep(), folder);
     }
 
     /** {@code plugins_dir}: a non-blank path, resolved against the config file's folder. */

@@ -41,6 +41,32 @@ final class ConfigValidator {
         if (config.admin() != null) {
             v.admin(config.admin(), config.appservice());
         }
+        if (config.backup() != null) {
+            v.backup(config.backup(), config.database());
+        }
+    }
+
+    private void backup(ComptoirConfig.Backup b, ComptoirConfig.Database db) {
+        range("backup.keep", b.keep(), 1, 1000);
+        java.time.Duration every = b.every();
+        if (every == null || every.isZero()) {
+            return;
+        }
+        if (every.isNegative() || every.compareTo(java.time.Duration.ofSeconds(1)) < 0) {
+            error("backup.every", "must be at least 1s (or 0s: no snapshots)");
+        } else if (db != null && !db.isSqlite()) {
+            error("backup.every", "snapshots are taken of an SQLite database only; back PostgreSQL up with pg_dump"
+                    + " (see the admin guide), and leave backup.every out");
+        } else if (db != null && coop.comptoir.internal.store.JdbcUrls.sqliteFile(db.url()).isEmpty()) {
+            error("backup.every", "the database is in memory: there is no file to snapshot");
+        }
+        if (b.folder() != null) {
+            try {
+                java.nio.file.Path.of(b.folder());
+            } catch (java.nio.file.InvalidPathException e) {
+                error("backup.folder", "not a valid path: " + e.getReason());
+            }
+        }
     }
 
     private void homeserver(ComptoirConfig.Homeserver hs) {

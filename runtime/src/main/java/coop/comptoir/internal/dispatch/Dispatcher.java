@@ -307,14 +307,15 @@ public final class Dispatcher {
     }
 
     private void saveIfChanged(Batch b) {
-        String state;
+        // Handed to the journal under the batch's lock (it never blocks): two rooms saving one batch at
+        // once would otherwise let the older snapshot reach the journal last, and a restart would run
+        // again what the newer one had recorded as done.
         synchronized (b) {
             if (b.version == b.savedVersion) {
                 return;
             }
-            state = b.progress();
+            journal.saveProgress(b.seq, b.progress());
         }
-        journal.saveProgress(b.seq, state);
     }
 
     /**

@@ -54,6 +54,11 @@ public final class Metrics {
             .help("Events stored but not yet handled").register(registry);
     public final Gauge ready = Gauge.builder().name("comptoir_ready")
             .help("1 once the homeserver answered the ping, else 0").register(registry);
+    public final Gauge backupLastSnapshot = Gauge.builder().name("comptoir_backup_last_snapshot_timestamp_seconds")
+            .help("Unix time of the last snapshot of the SQLite database written (backup.every), 0 before the first")
+            .register(registry);
+    public final Counter backupFailures = Counter.builder().name("comptoir_backup_failures_total")
+            .help("Snapshots of the SQLite database that could not be written").register(registry);
 
     public PrometheusRegistry registry() {
         return registry;

@@ -205,7 +205,7 @@ class ConfigLoaderTest {
                         + " hs_token, sender_localpart, display_name, max_body_bytes, max_pending_events, require_ping, plugin_routes,"
                         + " first_transaction_wait)");
         assertThat(errors("homeserver: {server_name: a.org}\nhomeservre: {}\n"))
-                .containsExactly("homeservre: unknown key (allowed: homeserver, appservice, database, scheduler, commands, admin, plugins, plugins_dir, language, address, texts, encryption)");
+                .containsExactly("homeservre: unknown key (allowed: homeserver, appservice, database, scheduler, commands, admin, backup, plugins, plugins_dir, language, address, texts, encryption)");
     }
 
     @Test

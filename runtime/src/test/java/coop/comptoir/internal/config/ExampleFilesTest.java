@@ -38,7 +38,7 @@ class ExampleFilesTest {
         Map<String, Class<?>> sections = Map.of("homeserver", ComptoirConfig.Homeserver.class,
                 "appservice", ComptoirConfig.Appservice.class, "database", ComptoirConfig.Database.class,
                 "scheduler", ComptoirConfig.Scheduler.class, "commands", ComptoirConfig.Commands.class,
-                "admin", ComptoirConfig.Admin.class);
+                "admin", ComptoirConfig.Admin.class, "backup", ComptoirConfig.Backup.class);
         assertThat(TreeBinder.keys(ComptoirConfig.class)).containsAll(sections.keySet());
         sections.forEach((section, type) -> {
             assertThat(text).containsPattern(Pattern.compile("^" + section + ":", Pattern.MULTILINE));
@@ -58,6 +58,8 @@ class ExampleFilesTest {
         assertThat(c.appservice().bind()).isEqualTo("127.0.0.1");
         assertThat(c.admin().bind()).isEqualTo("127.0.0.1");
         assertThat(c.admin().publicMetrics()).isFalse();
+        assertThat(c.backup().folder()).isEqualTo("/var/lib/comptoir/backups");
+        assertThat(c.backup().enabled()).isTrue();
         assertThat(c.registrationFile()).isEqualTo(packaged.getParent().resolve("registration.yaml"));
     }
 

@@ -289,6 +289,62 @@ class DispatcherTest {
     }
 
     @Test
+    void twoRoomsSavingABatchsProgressAtOnceNeverLeaveTheOlderSaveLast() throws Exception {
+        // the first save waits (up to 1 s) for a second one, as a slow thread between its snapshot and
+        // its write would: the second, newer save must not be overwritten by the first, older one
+        java.util.concurrent.CountDownLatch firstCalled = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch secondCalled = new java.util.concurrent.CountDownLatch(1);
+        Map<Long, String> saved = new ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Dispatcher.Journal slow = new Dispatcher.Journal() {
+            @Override
+            public void batchDone(long seq) {
+                done.add(seq);
+            }
+
+            @Override
+            public void saveProgress(long seq, String state) {
+                if (calls.incrementAndGet() == 1) {
+                    firstCalled.countDown();
+                    try {
+                        secondCalled.await(1, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                } else {
+                    secondCalled.countDown();
+                }
+                saved.put(seq, state);
+            }
+        };
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Dispatcher d = new Dispatcher(pool, new Metrics(), BOT, FAST, 1000, slow);
+        d.subscribe("p", "m.room.message", false, e -> true, e -> {
+            String body = e.message().orElseThrow().body();
+            try {
+                if (body.equals("2")) {
+                    firstCalled.await(2, TimeUnit.SECONDS); // done while the first save is on its way
+                } else if (body.equals("3")) {
+                    release.await(10, TimeUnit.SECONDS); // keeps the batch open
+                }
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        d.submit(9, List.of(msg("!a:example.org", 1, "@alice:example.org"), msg("!b:example.org", 2, "@bob:example.org"),
+                msg("!c:example.org", 3, "@carla:example.org")));
+        waitFor(() -> calls.get() >= 2);
+        Thread.sleep(100);
+        try {
+            java.util.BitSet doneSaved = Progress.decode(9, saved.get(9L)).done();
+            assertThat(doneSaved.get(0) && doneSaved.get(1)).as("events 1 and 2 saved as done: " + doneSaved).isTrue();
+        } finally {
+            release.countDown();
+        }
+        waitFor(() -> done.contains(9L));
+    }
+
+    @Test
     void theBotsOwnEventsOnlyReachThoseWhoAskForThem() throws Exception {
         Dispatcher d = new Dispatcher(pool, new Metrics(), BOT, done::add);
         List<String> normal = new CopyOnWriteArrayList<>();

@@ -254,7 +254,14 @@ final class ShiftsPlugin implements Plugin {
 
     // ---- commands
 
+    /**
+     * The section's {@code language:} when it has one; else the invocation's (the router's language,
+     * which follows the top-level one).
+     */
     private Texts textsFor(CommandInvocation inv) {
+        if (config.language() != null) {
+            return texts;
+        }
         return inv.locale().getLanguage().equals("en") ? texts.in("en") : texts;
     }
 

@@ -7,21 +7,19 @@ import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.plugin.ConfigException;
 import coop.comptoir.api.plugin.Plugin;
-import coop.comptoir.bots.shifts.Fakes.Commands;
-import coop.comptoir.bots.shifts.Fakes.Context;
-import coop.comptoir.bots.shifts.Fakes.Invocation;
-import coop.comptoir.bots.shifts.Fakes.Jobs;
-import coop.comptoir.bots.shifts.Fakes.Matrix;
-import coop.comptoir.bots.shifts.Fakes.Section;
-import coop.comptoir.testing.FakeClock;
+import coop.comptoir.api.plugin.PluginConfig;
+import coop.comptoir.api.text.TextSettings;
 import coop.comptoir.bots.shifts.source.ShiftSource;
-import coop.comptoir.testing.TestDatabase;
+import coop.comptoir.testing.FakePluginContext;
+import coop.comptoir.testing.FakeScheduler;
+import coop.comptoir.testing.PluginConfigs;
+import coop.comptoir.testing.RecordingMatrixClient;
+import coop.comptoir.testing.RecordingMatrixClient.Sent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterEach;
@@ -30,31 +28,54 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The plugin through its factory: config checks, jobs, commands, source outages. */
+/** The plugin on the plugin test kit: config checks, jobs, commands, source outages. */
 class ShiftsPluginTest {
     private static final UserId ALICE = UserId.of("@alice:coop.example");
+    private static final UserId ZOE = UserId.of("@zoe:coop.example");
     private static final RoomId TEAM = RoomId.of("!equipe:coop.example");
     private static final RoomId ADMINS = RoomId.of("!admins:coop.example");
+    /** Where members type commands. */
+    private static final RoomId TOWN = RoomId.of("!town:coop.example");
+    /** Tuesday 10 March 2026, 10:00 in Paris; 2026-03-02 is a Monday of week A, so this is week B. */
+    private static final Instant NOW = Instant.parse("2026-03-10T09:00:00Z");
 
     @TempDir
     Path dir;
 
-    private final Matrix matrix = new Matrix();
-    private final Jobs jobs = new Jobs();
-    private final Commands commands = new Commands();
-    /** Tuesday 10 March 2026, 10:00 in Paris; 2026-03-02 is a Monday of week A, so this is week B. */
-    private final FakeClock clock = new FakeClock(Instant.parse("2026-03-10T09:00:00Z"), java.time.ZoneOffset.UTC);
-    private TestDatabase db;
-    private Plugin plugin;
+    private FakePluginContext ctx;
+    private RecordingMatrixClient matrix;
+    private FakeScheduler jobs;
 
     @AfterEach
-    void close() throws Exception {
-        if (plugin != null) {
-            plugin.close();
+    void close() {
+        if (ctx != null) {
+            ctx.close();
         }
-        if (db != null) {
-            db.close();
-        }
+    }
+
+    /** The section bound and checked as the runtime does, then compiled. @throws ConfigException listing every problem */
+    static ShiftsPluginFactory.Settings settings(PluginConfig section) {
+        ShiftsConfig c = PluginConfigs.bind(new ShiftsPluginFactory(), section);
+        coop.comptoir.api.config.Problems p = coop.comptoir.api.config.Problems.root(section.path());
+        ShiftsPluginFactory.Settings s = ShiftsPluginFactory.settings(c, section, p, null, null);
+        p.throwIfAny();
+        return s;
+    }
+
+    /** A context holding {@code yaml} as the section, the clock at {@link #NOW}. */
+    private FakePluginContext context(String yaml) {
+        ctx = FakePluginContext.builder("shifts", "shifts", dir).startingAt(NOW).texts(topLevel).settings(yaml).build();
+        matrix = ctx.recordingMatrix();
+        jobs = ctx.fakeScheduler();
+        return ctx;
+    }
+
+    /** What the bot answered {@code who} typing {@code command} in {@link #TOWN}. */
+    private List<String> ask(UserId who, String command) throws Exception {
+        int before = matrix.postsIn(TOWN).size();
+        ctx.say(TOWN, who, command);
+        List<Sent> posts = matrix.postsIn(TOWN);
+        return posts.subList(before, posts.size()).stream().map(Sent::body).toList();
     }
 
     private Path scheduleFile(String members) throws Exception {
@@ -86,13 +107,10 @@ class ShiftsPluginTest {
     }
 
     /** The top-level language, address and texts the instance gets. */
-    private coop.comptoir.api.text.TextSettings topLevel = coop.comptoir.api.text.TextSettings.DEFAULT;
+    private TextSettings topLevel = TextSettings.DEFAULT;
 
     private Plugin start(String yaml) throws Exception {
-        db = TestDatabase.sqlite(dir);
-        coop.comptoir.api.plugin.PluginConfig s = Section.of(yaml);
-        ShiftsPluginFactory factory = new ShiftsPluginFactory();
-        plugin = Fakes.create(s, new Context("shifts", s, matrix, db, jobs, commands, clock, topLevel));
+        Plugin plugin = context(yaml).create(new ShiftsPluginFactory());
         plugin.start();
         jobs.fire("first-poll"); // as the scheduler does right after start
         return plugin;
@@ -107,50 +125,49 @@ class ShiftsPluginTest {
     @Test
     void jobsAreCronJobsOnTheConfiguredCadence() throws Exception {
         start(section(scheduleFile("\"@alice:coop.example\""), ""));
-        assertThat(jobs.crons).containsEntry("tick", "0/5 * * * * ?").containsEntry("poll", "0 0/1 * * * ?");
-        assertThat(matrix.joined).containsExactly("!equipe:coop.example", "!admins:coop.example");
+        assertThat(jobs.cronOf("tick")).hasValue("0/5 * * * * ?");
+        assertThat(jobs.cronOf("poll")).hasValue("0 0/1 * * * ?");
+        assertThat(matrix.joinedRooms()).containsExactly(TEAM, ADMINS);
     }
 
     @Test
     void startReadsNoSourceButSchedulesAFirstPollNowFollowedByATick() throws Exception {
-        db = TestDatabase.sqlite(dir);
-        coop.comptoir.api.plugin.PluginConfig s = Section.of(section(scheduleFile("\"@alice:coop.example\""), "reminders: [48h]\n"));
-        plugin = Fakes.create(s, new Context("shifts", s, matrix, db, jobs, commands, clock));
-        clock.set(Instant.parse("2026-03-12T08:00:00Z"));
+        Plugin plugin = context(section(scheduleFile("\"@alice:coop.example\""), "reminders: [48h]\n")).create(new ShiftsPluginFactory());
+        ctx.fakeClock().set(Instant.parse("2026-03-12T08:00:00Z"));
         Instant before = Instant.now();
         plugin.start();
-        assertThat(new ShiftsStore(db, "shifts").shifts(Instant.EPOCH, Instant.parse("2027-01-01T00:00:00Z"), java.time.ZoneOffset.UTC))
+        assertThat(new ShiftsStore(ctx.database(), "shifts").shifts(Instant.EPOCH, Instant.parse("2027-01-01T00:00:00Z"), java.time.ZoneOffset.UTC))
                 .as("nothing read yet").isEmpty();
-        assertThat(jobs.onces).hasEntrySatisfying("first-poll", when -> assertThat(when).isBetween(before, Instant.now()));
+        assertThat(jobs.cronOf("first-poll")).as("a one-off job").isEmpty();
+        assertThat(jobs.nextFire("first-poll")).hasValueSatisfying(when -> assertThat(when).isBetween(before, Instant.now()));
 
         jobs.fire("first-poll");
-        assertThat(matrix.messages(TEAM)).as("read, then what is due sent at once").hasSize(1);
-        assertThat(jobs.onces).isEmpty();
+        assertThat(matrix.postsIn(TEAM)).as("read, then what is due sent at once").hasSize(1);
+        assertThat(jobs.nextFire("first-poll")).isEmpty();
     }
 
     @Test
     void closingOneProcessLeavesTheSharedJobsToTheOthersAndRunsNothingMore() throws Exception {
-        start(section(scheduleFile("\"@alice:coop.example\""), "reminders: [48h]\n"));
-        plugin.close();
-        assertThat(jobs.crons).as("on PostgreSQL the cluster's other processes still fire them")
-                .containsKeys("poll", "tick");
-        clock.set(Instant.parse("2026-03-12T08:00:00Z"));
+        start(section(scheduleFile("\"@alice:coop.example\""), "reminders: [48h]\n")).close();
+        assertThat(jobs.keys()).as("on PostgreSQL the cluster's other processes still fire them")
+                .contains("poll", "tick");
+        ctx.fakeClock().set(Instant.parse("2026-03-12T08:00:00Z"));
         jobs.fire("tick");
-        assertThat(matrix.sent).isEmpty();
+        assertThat(matrix.sent()).isEmpty();
     }
 
     @Test
     void theTickSendsTheTeamReminderWhenThePluginClockReachesIt() throws Exception {
         start(section(scheduleFile("\"@alice:coop.example\""), "reminders: [48h]\n"));
-        clock.set(Instant.parse("2026-03-12T07:59:59Z"));
+        ctx.fakeClock().set(Instant.parse("2026-03-12T07:59:59Z"));
         jobs.fire("tick");
-        assertThat(matrix.sent).isEmpty();
-        clock.set(Instant.parse("2026-03-12T08:00:00Z"));
+        assertThat(matrix.sent()).isEmpty();
+        ctx.fakeClock().set(Instant.parse("2026-03-12T08:00:00Z"));
         jobs.fire("tick");
         jobs.fire("tick");
-        assertThat(matrix.messages(TEAM)).singleElement().satisfies(m -> {
+        assertThat(matrix.postsIn(TEAM)).singleElement().satisfies(m -> {
             assertThat(m.body()).startsWith("⏰ Rappel : service « Samedi matin » le samedi 14 mars, 9h00–12h00.");
-            assertThat(m.message().mentions()).containsExactly(ALICE);
+            assertThat(m.mentions()).containsExactly(ALICE);
         });
     }
 
@@ -163,25 +180,24 @@ class ShiftsPluginTest {
         jobs.fire("poll");
         Files.delete(file);
         jobs.fire("poll");
-        assertThat(matrix.messages(ADMINS)).singleElement().satisfies(m -> assertThat(m.body())
+        assertThat(matrix.postsIn(ADMINS)).singleElement().satisfies(m -> assertThat(m.body())
                 .startsWith("⚠️ Source des services indisponible (YAML " + file + ") : " + file + ": not valid YAML"));
 
-        clock.set(Instant.parse("2026-03-12T08:00:30Z"));
+        ctx.fakeClock().set(Instant.parse("2026-03-12T08:00:30Z"));
         jobs.fire("tick");
-        assertThat(matrix.messages(TEAM)).as("the last good schedule still reminds").hasSize(1);
+        assertThat(matrix.postsIn(TEAM)).as("the last good schedule still reminds").hasSize(1);
 
         scheduleFile("\"@alice:coop.example\"");
         jobs.fire("poll");
         jobs.fire("poll");
-        assertThat(matrix.messages(ADMINS)).hasSize(2);
-        assertThat(matrix.messages(ADMINS).get(1).body()).isEqualTo("✅ La source des services fonctionne de nouveau (YAML " + file + ").");
+        assertThat(matrix.postsIn(ADMINS)).hasSize(2);
+        assertThat(matrix.postsIn(ADMINS).get(1).body()).isEqualTo("✅ La source des services fonctionne de nouveau (YAML " + file + ").");
     }
 
     @Test
     void anUnexpectedSourceErrorReachesTheAdminsWithoutItsMessageAndTheLogMasked() throws Exception {
-        db = TestDatabase.sqlite(dir);
-        coop.comptoir.api.plugin.PluginConfig section = Section.of(section(scheduleFile("\"@alice:coop.example\""), ""));
-        ShiftsPluginFactory.Settings s = Fakes.settings(section);
+        context(section(scheduleFile("\"@alice:coop.example\""), ""));
+        ShiftsPluginFactory.Settings s = settings(ctx.config());
         ShiftSource failing = new ShiftSource() {
             @Override
             public coop.comptoir.bots.shifts.source.Fetched read(Instant from, Instant to) {
@@ -200,19 +216,19 @@ class ShiftsPluginTest {
         };
         ShiftsPluginFactory.Settings broken = new ShiftsPluginFactory.Settings(s.config(), s.zone(), s.cycle(), failing,
                 s.horizon(), s.teams(), s.reminders(), s.personal(), s.helpBefore(), s.pollCron(), s.tickCron());
-        Context context = new Context("shifts", section, matrix, db, jobs, commands, clock);
-        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) context.log();
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) ctx.log();
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
         logged.start();
         logger.addAppender(logged);
         try {
-            plugin = new ShiftsPlugin(context, broken);
-            plugin.start();
-            jobs.fire("poll");
+            try (ShiftsPlugin plugin = new ShiftsPlugin(ctx, broken)) {
+                plugin.start();
+                jobs.fire("poll");
+            }
         } finally {
             logger.detachAppender(logged);
         }
-        assertThat(matrix.messages(ADMINS)).singleElement().satisfies(m -> assertThat(m.body()).isEqualTo(
+        assertThat(matrix.postsIn(ADMINS)).singleElement().satisfies(m -> assertThat(m.body()).isEqualTo(
                 "⚠️ Source des services indisponible (iCalendar https://cloud.example.coop) : erreur inattendue (voir le journal). "
                         + "Je garde le dernier planning connu et vous préviendrai quand elle fonctionnera de nouveau."));
         assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
@@ -222,54 +238,51 @@ class ShiftsPluginTest {
 
     @Test
     void theTopLevelLanguageAndAddressAreFollowedUnlessTheSectionSaysOtherwise() throws Exception {
-        topLevel = coop.comptoir.api.text.TextSettings.DEFAULT.withLanguage("en");
+        topLevel = TextSettings.DEFAULT.withLanguage("en");
         start(section(scheduleFile("\"@alice:coop.example\", Bob"), ""));
-        assertThat(commands.run("rappels", "on", ALICE, Locale.FRENCH).replies)
+        assertThat(ask(ALICE, "!rappels on"))
                 .containsExactly("Noted: I will send you your shift reminders by direct message. 🌱");
-        plugin.close();
-        db.close();
+        assertThat(ask(ALICE, "!reminders")).containsExactly("Your personal reminders are on. Say !rappels on or !rappels off.");
+        assertThat(ask(ZOE, "!shifts")).containsExactly("This week is week B.\nI cannot find you in any shift in the next 14 days.");
+        ctx.close();
 
-        topLevel = coop.comptoir.api.text.TextSettings.DEFAULT.withLanguage("en").withAddress("tu");
+        topLevel = TextSettings.DEFAULT.withLanguage("en").withAddress("tu");
         start(section(scheduleFile("\"@alice:coop.example\", Bob"), "language: fr\n"));
-        assertThat(commands.run("rappels", "off", ALICE, Locale.FRENCH).replies).as("the section's language, the top-level address")
+        assertThat(ask(ALICE, "!rappels off")).as("the section's language, the top-level address")
                 .containsExactly("C’est noté : plus de rappels en message privé (!rappels on pour les réactiver).");
-        assertThat(commands.run("services", "", ALICE, Locale.FRENCH).replies.get(0)).contains("Tes prochains services :");
+        assertThat(ask(ALICE, "!services").get(0)).contains("Tes prochains services :");
     }
 
     @Test
     void optInOpensADirectChatAndTheShiftsCommandListsMyShiftsAndTheWeekLetter() throws Exception {
         start(section(scheduleFile("\"@alice:coop.example\", Bob"), "address: tu\n"));
-        Invocation on = commands.run("rappels", "on", ALICE, Locale.FRENCH);
-        assertThat(on.replies).containsExactly("C’est noté : je t’enverrai tes rappels de service en message privé. 🌱");
-        assertThat(matrix.createdRooms).hasSize(1);
-        Invocation status = commands.run("reminders", "", ALICE, Locale.ENGLISH);
-        assertThat(status.replies).containsExactly("Your personal reminders are on. Say !rappels on or !rappels off.");
+        assertThat(ask(ALICE, "!rappels on")).containsExactly("C’est noté : je t’enverrai tes rappels de service en message privé. 🌱");
+        assertThat(matrix.createdRooms()).hasSize(1);
+        assertThat(ask(ALICE, "!reminders")).as("the alias").containsExactly("Tes rappels personnels sont activés. Écris !rappels on ou !rappels off.");
 
-        Invocation mine = commands.run("services", "", ALICE, Locale.FRENCH);
-        assertThat(mine.replies).singleElement().isEqualTo("""
+        assertThat(ask(ALICE, "!services")).singleElement().isEqualTo("""
                 Nous sommes en semaine B.
                 Tes prochains services :
                 • samedi 14 mars, 9h00–12h00 — Samedi matin (semaine B)""");
-        Invocation none = commands.run("shifts", "", UserId.of("@zoe:coop.example"), Locale.ENGLISH);
-        assertThat(none.replies).containsExactly("This week is week B.\nI cannot find you in any shift in the next 14 days.");
+        assertThat(ask(ZOE, "!shifts")).as("the alias")
+                .containsExactly("Nous sommes en semaine B.\nJe ne te trouve inscrit·e à aucun service dans les 14 prochains jours.");
 
         // the personal reminder, 24h before
-        clock.set(Instant.parse("2026-03-13T08:00:00Z"));
+        ctx.fakeClock().set(Instant.parse("2026-03-13T08:00:00Z"));
         jobs.fire("tick");
-        RoomId dm = matrix.sent.get(0).room();
-        assertThat(matrix.messages(dm)).extracting(Matrix.Sent::body).last().asString()
+        RoomId dm = matrix.createdRooms().get(0).room();
+        assertThat(matrix.postsIn(dm)).extracting(Sent::body).last().asString()
                 .startsWith("Coucou ! Petit rappel : tu es inscrit·e au service « Samedi matin » le samedi 14 mars");
 
-        Invocation off = commands.run("rappels", "off", ALICE, Locale.FRENCH);
-        assertThat(off.replies).containsExactly("C’est noté : plus de rappels en message privé (!rappels on pour les réactiver).");
+        assertThat(ask(ALICE, "!rappels off")).containsExactly("C’est noté : plus de rappels en message privé (!rappels on pour les réactiver).");
     }
 
     @Test
     void vousAndEnglishTexts() throws Exception {
         start(section(scheduleFile("\"@alice:coop.example\""), "address: vous\n"));
-        assertThat(commands.run("rappels", "on", ALICE, Locale.FRENCH).replies)
+        assertThat(ask(ALICE, "!rappels on"))
                 .containsExactly("C’est noté : je vous enverrai vos rappels de service en message privé. 🌱");
-        assertThat(commands.run("services", "", ALICE, Locale.FRENCH).replies.get(0)).contains("Vos prochains services :");
+        assertThat(ask(ALICE, "!services").get(0)).contains("Vos prochains services :");
         Texts en = Texts.of("en", "tu");
         assertThat(en.teamReminder(ReminderEngineTest.shift("x", ReminderEngineTest.START, 3, ALICE), java.time.Duration.ofMinutes(12)).body())
                 .isEqualTo("⏰ Reminder: shift “Samedi matin” on Saturday 14 March, 9:00–12:00.\nSigned up: alice. 2 seats are still free.\n"
@@ -297,7 +310,7 @@ class ShiftsPluginTest {
 
     private static String error(String yaml) {
         try {
-            Fakes.settings(Section.of(yaml));
+            settings(PluginConfigs.of("shifts", yaml));
             return "no error";
         } catch (ConfigException e) {
             return e.problems().stream().map(ConfigException::getMessage).collect(java.util.stream.Collectors.joining("\n"));
@@ -343,7 +356,7 @@ class ShiftsPluginTest {
                 anchor: 2026-03-02
                 source: {type: ical, url: "https://cloud.example.coop/x.ics", auth: "${ICAL_TOKEN}"}
                 """, env);
-        assertThatThrownBy(() -> Fakes.settings(section)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> settings(section)).isInstanceOf(ConfigException.class)
                 .hasMessage("plugins[0].source.auth: expected a mapping, got a string (value hidden)");
 
         var ical = coop.comptoir.bots.shifts.source.Sections.parse("""
@@ -361,12 +374,12 @@ class ShiftsPluginTest {
 
     @Test
     void theExampleConfigAndScheduleAreValid() throws Exception {
-        var root = Fakes.YAML.readTree(Path.of("../../config/shifts.example.yaml").toFile());
+        var root = PluginConfigs.yaml(Files.readString(Path.of("../../config/shifts.example.yaml")));
         var section = (com.fasterxml.jackson.databind.node.ObjectNode) root.path("plugins").get(0).deepCopy();
         section.remove(List.of("type", "id"));
         Path schedule = Path.of("../../config/shifts-schedule.example.yaml").toAbsolutePath();
         ((com.fasterxml.jackson.databind.node.ObjectNode) section.get("source")).put("file", schedule.toString());
-        ShiftsPluginFactory.Settings s = Fakes.settings(coop.comptoir.bots.shifts.source.Sections.of("plugins[0]", section));
+        ShiftsPluginFactory.Settings s = settings(coop.comptoir.bots.shifts.source.Sections.of("plugins[0]", section));
         assertThat(s.reminders()).containsExactly(java.time.Duration.ofHours(48), java.time.Duration.ofHours(2));
         List<Shift> shifts = s.source().fetch(Instant.parse("2026-03-30T00:00:00Z"), Instant.parse("2026-04-13T00:00:00Z"));
         // 2026-03-30 is a Monday of week A (12 weeks after the anchor): mardi-soir twice, samedi-matin
@@ -378,11 +391,11 @@ class ShiftsPluginTest {
     @ParameterizedTest
     @ValueSource(strings = {"shifts-ical.example.yaml", "shifts-odoo.example.yaml"})
     void theIcalAndOdooExamplesAreCompleteSections(String file) throws Exception {
-        var root = Fakes.YAML.readTree(Path.of("../../config", file).toFile());
+        var root = PluginConfigs.yaml(Files.readString(Path.of("../../config", file)));
         var section = (com.fasterxml.jackson.databind.node.ObjectNode) root.path("plugins").get(0).deepCopy();
         section.remove(List.of("type", "id"));
 
-        ShiftsPluginFactory.Settings s = Fakes.settings(coop.comptoir.bots.shifts.source.Sections.of("plugins[0]", section));
+        ShiftsPluginFactory.Settings s = settings(coop.comptoir.bots.shifts.source.Sections.of("plugins[0]", section));
 
         assertThat(s.source().describe()).containsAnyOf("iCalendar", "Odoo");
         assertThat(s.source().describe()).doesNotContain("${");

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.plugin.ConfigException;
-import coop.comptoir.api.plugin.Plugin;
-import coop.comptoir.bots.shifts.Fakes.Commands;
-import coop.comptoir.bots.shifts.Fakes.Context;
-import coop.comptoir.bots.shifts.Fakes.Jobs;
-import coop.comptoir.bots.shifts.Fakes.Matrix;
-import coop.comptoir.bots.shifts.Fakes.Section;
-import coop.comptoir.testing.FakeClock;
-import coop.comptoir.testing.TestDatabase;
+import coop.comptoir.api.id.RoomAlias;
+import coop.comptoir.testing.FakePluginContext;
+import coop.comptoir.testing.FakeScheduler;
+import coop.comptoir.testing.PluginConfigs;
+import coop.comptoir.testing.RecordingMatrixClient;
+import coop.comptoir.testing.RecordingMatrixClient.Sent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -39,32 +37,32 @@ class ShiftsSecurityTest {
     @TempDir
     Path dir;
 
-    private final Matrix matrix = new Matrix();
-    private final Jobs jobs = new Jobs();
-    private final Commands commands = new Commands();
     /** Thursday 12 March 2026, 8:00 in Paris: the 48h reminders of Saturday 9:00 are due in an hour. */
-    private final FakeClock clock = new FakeClock(Instant.parse("2026-03-12T07:00:00Z"), java.time.ZoneOffset.UTC);
+    private static final Instant NOW = Instant.parse("2026-03-12T07:00:00Z");
     private int edits;
-    private TestDatabase db;
-    private Plugin plugin;
+    private FakePluginContext ctx;
+    private RecordingMatrixClient matrix;
+    private FakeScheduler jobs;
 
     @AfterEach
-    void close() throws Exception {
-        if (plugin != null) {
-            plugin.close();
-        }
-        if (db != null) {
-            db.close();
+    void close() {
+        if (ctx != null) {
+            ctx.close();
         }
     }
 
-    private void start(String yaml) throws Exception {
-        db = TestDatabase.sqlite(dir);
-        coop.comptoir.api.plugin.PluginConfig s = Section.of(yaml);
-        ShiftsPluginFactory factory = new ShiftsPluginFactory();
-        plugin = Fakes.create(s, new Context("shifts", s, matrix, db, jobs, commands, clock));
-        plugin.start();
+    /** The instance of {@code yaml} started, its first poll done; {@code homeserver} sets up rooms first. */
+    private void start(String yaml, java.util.function.Consumer<RecordingMatrixClient> homeserver) throws Exception {
+        ctx = FakePluginContext.builder("shifts", "shifts", dir).startingAt(NOW).settings(yaml).build();
+        matrix = ctx.recordingMatrix();
+        jobs = ctx.fakeScheduler();
+        homeserver.accept(matrix);
+        ctx.create(new ShiftsPluginFactory()).start();
         jobs.fire("first-poll");
+    }
+
+    private void start(String yaml) throws Exception {
+        start(yaml, m -> {});
     }
 
     private Path calendar(String... events) throws Exception {
@@ -103,26 +101,26 @@ class ShiftsSecurityTest {
 
     private List<RoomId> roomsReached() {
         List<RoomId> rooms = new ArrayList<>();
-        matrix.sent.forEach(s -> rooms.add(s.room()));
+        matrix.sent().forEach(s -> rooms.add(s.room()));
         return rooms;
     }
 
     @Test
     void aRoomWrittenInTheCalendarIsATeamNameNotADestination() throws Exception {
-        matrix.aliases.put("#secret:coop.example", SECRET);
         Path file = calendar(saturday("a", "A"), saturday("id", "!secret:coop.example"), saturday("alias", "#secret:coop.example"));
-        start(section(file, "default_room: \"!services:coop.example\"\n"));
+        start(section(file, "default_room: \"!services:coop.example\"\n"),
+                m -> m.addAlias(RoomAlias.of("#secret:coop.example"), SECRET));
 
-        clock.set(Instant.parse("2026-03-12T08:00:00Z"));
+        ctx.fakeClock().set(Instant.parse("2026-03-12T08:00:00Z"));
         jobs.fire("tick");
 
-        assertThat(matrix.messages(TEAM_A)).hasSize(1);
-        assertThat(matrix.messages(SERVICES)).extracting(Matrix.Sent::body)
+        assertThat(matrix.postsIn(TEAM_A)).hasSize(1);
+        assertThat(matrix.postsIn(SERVICES)).extracting(Sent::body)
                 .anySatisfy(b -> assertThat(b).contains("« Samedi id »"))
                 .anySatisfy(b -> assertThat(b).contains("« Samedi alias »"))
                 .hasSize(2);
         assertThat(roomsReached()).doesNotContain(SECRET);
-        assertThat(matrix.joined).doesNotContain("!secret:coop.example", "#secret:coop.example");
+        assertThat(matrix.joinedRooms()).doesNotContain(SECRET);
     }
 
     @Test
@@ -132,12 +130,12 @@ class ShiftsSecurityTest {
         jobs.fire("poll");
         jobs.fire("poll");
 
-        clock.set(Instant.parse("2026-03-12T08:00:00Z"));
+        ctx.fakeClock().set(Instant.parse("2026-03-12T08:00:00Z"));
         jobs.fire("tick");
 
         assertThat(roomsReached()).doesNotContain(SECRET);
-        assertThat(matrix.messages(TEAM_A)).hasSize(1);
-        assertThat(matrix.messages(ADMINS)).singleElement().satisfies(m -> assertThat(m.body()).isEqualTo("""
+        assertThat(matrix.postsIn(TEAM_A)).hasSize(1);
+        assertThat(matrix.postsIn(ADMINS)).singleElement().satisfies(m -> assertThat(m.body()).isEqualTo("""
                 ⚠️ Planning des services (iCalendar file %s), à vérifier :
                 • équipe « !secret:coop.example » : absente de teams et pas de default_room : ses services n’ont pas de rappel d’équipe.
                 Le reste du planning est suivi normalement.""".formatted(file)));
@@ -162,16 +160,16 @@ class ShiftsSecurityTest {
         jobs.fire("poll");
         jobs.fire("poll");
 
-        var stored = new ShiftsStore(db, "shifts").shifts(Instant.EPOCH, Instant.parse("2027-01-01T00:00:00Z"), ZoneOffset.UTC);
+        var stored = new ShiftsStore(ctx.database(), "shifts").shifts(Instant.EPOCH, Instant.parse("2027-01-01T00:00:00Z"), ZoneOffset.UTC);
         assertThat(stored).extracting(Shift::id).containsExactly("ical:a:2026-03-14T08:00:00Z");
-        assertThat(matrix.messages(ADMINS)).singleElement().satisfies(m -> assertThat(m.body()).isEqualTo("""
+        assertThat(matrix.postsIn(ADMINS)).singleElement().satisfies(m -> assertThat(m.body()).isEqualTo("""
                 ⚠️ Planning des services (iCalendar file %s), à vérifier :
                 • event "flood@coop.example" (Rappel) : se répète plus de 500 fois dans les 4 prochains jours \
                 (ou trop serré pour être calculé) : ignoré. Merci de vérifier sa répétition (RRULE).
                 Le reste du planning est suivi normalement.""".formatted(file)));
-        clock.set(Instant.parse("2026-03-12T08:00:00Z"));
+        ctx.fakeClock().set(Instant.parse("2026-03-12T08:00:00Z"));
         jobs.fire("tick");
-        assertThat(matrix.messages(TEAM_A)).as("the other events are reminded").hasSize(1);
+        assertThat(matrix.postsIn(TEAM_A)).as("the other events are reminded").hasSize(1);
 
         // fixed, then broken again: told again, once
         calendar(saturday("a", "A"), EVERY_MINUTE.replace("FREQ=MINUTELY", "FREQ=WEEKLY"));
@@ -179,7 +177,7 @@ class ShiftsSecurityTest {
         calendar(saturday("a", "A"), EVERY_MINUTE);
         jobs.fire("poll");
         jobs.fire("poll");
-        assertThat(matrix.messages(ADMINS)).hasSize(2);
+        assertThat(matrix.postsIn(ADMINS)).hasSize(2);
     }
 
     @Test
@@ -188,9 +186,9 @@ class ShiftsSecurityTest {
         start(section(file, "limits: {shifts: 2}\n"));
         jobs.fire("poll");
 
-        var stored = new ShiftsStore(db, "shifts").shifts(Instant.EPOCH, Instant.parse("2027-01-01T00:00:00Z"), ZoneOffset.UTC);
+        var stored = new ShiftsStore(ctx.database(), "shifts").shifts(Instant.EPOCH, Instant.parse("2027-01-01T00:00:00Z"), ZoneOffset.UTC);
         assertThat(stored).extracting(Shift::title).containsExactly("Samedi a", "Samedi b");
-        assertThat(matrix.messages(ADMINS)).singleElement().satisfies(m -> assertThat(m.body())
+        assertThat(matrix.postsIn(ADMINS)).singleElement().satisfies(m -> assertThat(m.body())
                 .contains("• plus de 2 services dans les 4 prochains jours : je ne suis que ceux qui commencent avant le "
                         + "dimanche 15 mars, 9h00."));
     }
@@ -200,7 +198,7 @@ class ShiftsSecurityTest {
         String base = "anchor: 2026-03-02\nsource: {type: yaml, templates: []}\n";
         for (String bad : List.of("limits: {shifts: 0}", "limits: {occurrences_per_event: 1000000}")) {
             try {
-                Fakes.settings(Section.of(base + bad));
+                ShiftsPluginTest.settings(PluginConfigs.of("shifts", base + bad));
                 throw new AssertionError("accepted: " + bad);
             } catch (ConfigException e) {
                 assertThat(e.getMessage()).matches("plugins\\[0\\]\\.limits\\.(shifts|occurrences_per_event): between 1 and 100000");

@@ -13,7 +13,7 @@ class WelcomeFactoryTest {
     private final WelcomeFactory factory = new WelcomeFactory();
 
     private static List<String> problems(String yaml) {
-        return PluginConfigs.check(new WelcomeFactory(), Fakes.Section.of(yaml)).list().stream()
+        return PluginConfigs.check(new WelcomeFactory(), PluginConfigs.of("welcome", yaml)).list().stream()
                 .map(ConfigException::getMessage).toList();
     }
 
@@ -23,7 +23,7 @@ class WelcomeFactoryTest {
 
     @Test
     void aCompleteSectionIsAccepted() {
-        assertThatCode(() -> bind(Fakes.Section.of("""
+        assertThatCode(() -> bind(PluginConfigs.of("welcome", """
                 coop: La Cagette
                 wiki: https://wiki.cagette.test
                 forum: https://forum.cagette.test
@@ -102,7 +102,7 @@ class WelcomeFactoryTest {
 
     @Test
     void frenchIsRequiredInEachText() {
-        assertThatThrownBy(() -> bind(Fakes.Section.of("""
+        assertThatThrownBy(() -> bind(PluginConfigs.of("welcome", """
                 coop: La Cagette
                 direct_message: {en: "Hello {name}"}
                 rooms: [{room: "#aide:cagette.test"}]
@@ -118,7 +118,7 @@ class WelcomeFactoryTest {
                 """)).hasSize(2).anySatisfy(m -> assertThat(m).contains("commands.faq[0]: lower-case letters, digits, - or _"))
                 .anySatisfy(m -> assertThat(m).contains("commands.reload[0]: faq-b is used twice"));
 
-        var section = Fakes.Section.of("""
+        var section = PluginConfigs.of("welcome", """
                 coop: La Cagette
                 rooms: [{room: "#aide:cagette.test"}]
                 commands: {faq: [faq-bureau], rooms: []}
@@ -131,7 +131,7 @@ class WelcomeFactoryTest {
 
     @Test
     void durationsAreWrittenWithAUnit() {
-        WelcomeConfig c = bind(Fakes.Section.of("""
+        WelcomeConfig c = bind(PluginConfigs.of("welcome", """
                 coop: La Cagette
                 group_window: 30s
                 faq_cooldown: 1h
@@ -148,7 +148,7 @@ class WelcomeFactoryTest {
 
     @Test
     void theFormerSecondsKeyIsStillReadWithAWarningNamingTheNewKey() {
-        var checked = PluginConfigs.check(new WelcomeFactory(), Fakes.Section.of("""
+        var checked = PluginConfigs.check(new WelcomeFactory(), PluginConfigs.of("welcome", """
                 coop: La Cagette
                 group_window_seconds: 7
                 faq_cooldown_minutes: 2
@@ -160,7 +160,7 @@ class WelcomeFactoryTest {
                         + " (e.g. group_window: 7s)",
                 "plugins[0].faq_cooldown_minutes: deprecated, still read for this release: write faq_cooldown instead"
                         + " (e.g. faq_cooldown: 2m)");
-        WelcomeConfig c = bind(Fakes.Section.of("""
+        WelcomeConfig c = bind(PluginConfigs.of("welcome", """
                 coop: La Cagette
                 group_window_seconds: 7
                 rooms: [{room: "#aide:cagette.test"}]

@@ -1,60 +1,49 @@
 package coop.comptoir.bots.welcome;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.times;
-import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import coop.comptoir.api.command.Command;
-import coop.comptoir.api.command.CommandRouter;
 import coop.comptoir.api.event.MatrixEvent;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
-import coop.comptoir.api.matrix.MatrixClient;
-import coop.comptoir.api.matrix.OutgoingMessage;
-import coop.comptoir.api.plugin.PluginContext;
+import coop.comptoir.api.plugin.PluginConfig;
+import coop.comptoir.api.text.TextSettings;
+import coop.comptoir.testing.FakePluginContext;
+import coop.comptoir.testing.PluginConfigs;
+import coop.comptoir.testing.RecordingMatrixClient;
+import coop.comptoir.testing.RecordingMatrixClient.Sent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mockito.ArgumentCaptor;
-import org.slf4j.LoggerFactory;
 
-/** The plugin driven through its context: events in, messages out, time moved by hand. */
+/** The plugin on the plugin test kit: events in, messages and command answers out, time moved by hand. */
 class WelcomePluginTest {
     private static final RoomId HELP = RoomId.of("!aide:cagette.test");
     private static final RoomId QUIET = RoomId.of("!calme:cagette.test");
     private static final UserId BOT = UserId.of("@comptoir:cagette.test");
+    private static final UserId ZOE = UserId.of("@zoe:cagette.test");
+    private static final UserId MAX = UserId.of("@max:cagette.test");
+    private static final UserId ADMIN = UserId.of("@admin:cagette.test");
     private static final AtomicInteger EVENTS = new AtomicInteger();
 
     @TempDir
     Path dir;
 
-    private final coop.comptoir.testing.FakeClock clock = new coop.comptoir.testing.FakeClock(java.time.Instant.parse("2026-03-14T18:00:00Z"), java.time.ZoneOffset.UTC);
-    private final Fakes.Events events = new Fakes.Events();
-    private final coop.comptoir.testing.FakeScheduler jobs = new coop.comptoir.testing.FakeScheduler(clock);
-    private final MatrixClient matrix = mock(MatrixClient.class);
-    private final Map<String, Command> commands = new HashMap<>();
-    private coop.comptoir.testing.TestDatabase db;
+    private FakePluginContext ctx;
     private Path textsFile;
 
     @BeforeEach
     void setUp() throws Exception {
-        db = coop.comptoir.testing.TestDatabase.sqlite(dir);
         textsFile = dir.resolve("welcome-texts.yaml");
         Files.writeString(textsFile, """
                 greeting:
@@ -66,13 +55,12 @@ class WelcomePluginTest {
                 """);
     }
 
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void closeStore() {
-        db.close();
+        if (ctx != null) {
+            ctx.close();
+        }
     }
-
-    /** When set, the router the instance gets instead of the recording one. */
-    private CommandRouter routerOverride;
 
     private static final String SECTION = """
             coop: La Cagette
@@ -86,41 +74,32 @@ class WelcomePluginTest {
             """;
 
     /** The top-level language, address and texts the instance gets. */
-    private coop.comptoir.api.text.TextSettings topLevel = coop.comptoir.api.text.TextSettings.DEFAULT;
+    private TextSettings topLevel = TextSettings.DEFAULT;
 
-    private WelcomePlugin plugin(String extra) throws Exception {
-        return plugin(Fakes.Section.of(SECTION + extra));
+    private FakePluginContext.Builder context() {
+        return FakePluginContext.builder("welcome", "accueil", dir).serverName("cagette.test")
+                .startingAt(Instant.parse("2026-03-14T18:00:00Z")).texts(topLevel);
     }
 
-    private WelcomePlugin plugin(coop.comptoir.api.plugin.PluginConfig section) throws Exception {
-        PluginContext ctx = mock(PluginContext.class);
-        when(ctx.config()).thenReturn(section);
-        when(ctx.instanceId()).thenReturn("accueil");
-        when(ctx.matrix()).thenReturn(matrix);
-        when(ctx.botUserId()).thenReturn(BOT);
-        when(ctx.serverName()).thenReturn("cagette.test");
-        when(ctx.events()).thenReturn(events);
-        when(ctx.scheduler()).thenReturn(jobs);
-        when(ctx.database()).thenReturn(db);
-        when(ctx.clock()).thenReturn(clock);
-        when(ctx.log()).thenReturn(LoggerFactory.getLogger("welcome-test"));
-        when(ctx.texts()).thenReturn(topLevel);
-        CommandRouter router = new CommandRouter() {
-            @Override
-            public void register(Command c) {
-                commands.put(c.name(), c);
-            }
+    private WelcomePlugin plugin(String extra) throws Exception {
+        return start(context().settings(SECTION + extra).build());
+    }
 
-            @Override
-            public boolean registerShared(String group, Command c) {
-                throw new UnsupportedOperationException();
-            }
-        };
-        when(ctx.commands()).thenReturn(routerOverride != null ? routerOverride : router);
-        WelcomeFactory factory = new WelcomeFactory();
-        WelcomePlugin p = (WelcomePlugin) factory.create(coop.comptoir.testing.PluginConfigs.bind(factory, section), ctx);
+    private WelcomePlugin plugin(PluginConfig section) throws Exception {
+        return start(context().section(section).build());
+    }
+
+    /** Creates and starts the instance on {@code context}, which becomes the test's. */
+    private WelcomePlugin start(FakePluginContext context) throws Exception {
+        ctx = context;
+        WelcomePlugin p = (WelcomePlugin) ctx.create(new WelcomeFactory());
         p.start();
         return p;
+    }
+
+    /** The same instance again after Comptoir restarted (same store, homeserver and scheduled jobs). */
+    private WelcomePlugin restart() throws Exception {
+        return start(ctx.restart());
     }
 
     private static MatrixEvent member(RoomId room, String user, String displayName, String membership, String previous) {
@@ -137,27 +116,23 @@ class WelcomePluginTest {
         return MatrixEvent.of(e);
     }
 
-    private static MatrixEvent text(RoomId room, String user, String body) {
-        ObjectNode e = JsonNodeFactory.instance.objectNode()
-                .put("type", "m.room.message").put("room_id", room.value()).put("sender", user)
-                .put("event_id", "$t" + EVENTS.incrementAndGet());
-        e.putObject("content").put("msgtype", "m.text").put("body", body);
-        return MatrixEvent.of(e);
-    }
-
     private void join(RoomId room, String user, String name) throws Exception {
-        events.deliver(member(room, user, name, "join", "invite"));
+        ctx.deliver(member(room, user, name, "join", "invite"));
     }
 
-    private List<OutgoingMessage> sentTo(RoomId room) {
-        ArgumentCaptor<OutgoingMessage> sent = ArgumentCaptor.forClass(OutgoingMessage.class);
-        verify(matrix, org.mockito.Mockito.atLeast(0)).send(eq(room), sent.capture(), anyString());
-        return sent.getAllValues();
+    /** What the bot posted in {@code room}: greetings, answers. */
+    private List<Sent> sentTo(RoomId room) {
+        return ctx.recordingMatrix().messagesIn(room);
+    }
+
+    /** The bodies of the bot's answers in {@code room}. */
+    private List<String> answersIn(RoomId room) {
+        return ctx.recordingMatrix().bodiesIn(room);
     }
 
     private void afterWindow() throws Exception {
-        clock.advance(Duration.ofSeconds(3));
-        jobs.runDue();
+        ctx.fakeClock().advance(Duration.ofSeconds(3));
+        ctx.fakeScheduler().runDue();
     }
 
     @Test
@@ -171,7 +146,7 @@ class WelcomePluginTest {
 
     @Test
     void theBuiltInGreetingFollowsTheTopLevelLanguage() throws Exception {
-        topLevel = coop.comptoir.api.text.TextSettings.DEFAULT.withLanguage("en");
+        topLevel = TextSettings.DEFAULT.withLanguage("en");
         plugin("");
         join(HELP, "@max:cagette.test", "Max");
         afterWindow();
@@ -181,7 +156,7 @@ class WelcomePluginTest {
 
     @Test
     void theBuiltInGreetingTakesTheCoopsWordingFromTheConfig() throws Exception {
-        topLevel = new coop.comptoir.api.text.TextSettings("fr", "tu", java.util.Map.of("fr", java.util.Map.of(
+        topLevel = new TextSettings("fr", "tu", Map.of("fr", Map.of(
                 "welcome.greeting.default", "Salut {name}, bienvenue chez {coop} !")), "texts");
         plugin("");
         join(HELP, "@lea:cagette.test", "Léa");
@@ -197,14 +172,14 @@ class WelcomePluginTest {
         assertThat(sentTo(HELP)).as("nothing before the window ends").isEmpty();
         afterWindow();
 
-        OutgoingMessage m = sentTo(HELP).get(0);
+        Sent m = sentTo(HELP).get(0);
         assertThat(m.body()).isEqualTo("Bienvenue Zoé <script> chez La Cagette !");
-        assertThat(m.htmlBody()).isEqualTo(
+        assertThat(m.html()).isEqualTo(
                 "Bienvenue <a href=\"https://matrix.to/#/@zoe:cagette.test\">Zoé &lt;script&gt;</a> chez La Cagette !");
         assertThat(m.mentions()).containsExactly(UserId.of("@zoe:cagette.test"));
 
-        events.deliver(member(HELP, "@zoe:cagette.test", "Zoé", "join", "join"));
-        events.deliver(member(HELP, "@zoe:cagette.test", null, "leave", "join"));
+        ctx.deliver(member(HELP, "@zoe:cagette.test", "Zoé", "join", "join"));
+        ctx.deliver(member(HELP, "@zoe:cagette.test", null, "leave", "join"));
         join(HELP, "@zoe:cagette.test", "Zoé");
         afterWindow();
         assertThat(sentTo(HELP)).as("profile change and re-join are not greeted").hasSize(1);
@@ -216,7 +191,7 @@ class WelcomePluginTest {
         join(HELP, "@zoe:cagette.test", "Zoé");
         afterWindow();
 
-        plugin("");
+        restart();
         join(HELP, "@zoe:cagette.test", "Zoé");
         afterWindow();
 
@@ -229,7 +204,7 @@ class WelcomePluginTest {
         join(HELP, "@zoe:cagette.test", "Zoé");
         join(HELP, "@max:cagette.test", "Max\nle grand");
 
-        plugin("greeting: {fr: \"Bienvenue {name} !\"}\n"); // restarted, or another process of a cluster
+        restart(); // or another process of a cluster: the job is in the shared store
         afterWindow();
 
         assertThat(sentTo(HELP)).singleElement().satisfies(m -> {
@@ -259,9 +234,9 @@ class WelcomePluginTest {
         join(RoomId.of("!ailleurs:cagette.test"), "@zoe:cagette.test", "Zoé");
         afterWindow();
 
-        verify(matrix, never()).send(any(), any(), anyString());
-        clock.advance(Duration.ofDays(1));
-        assertThat(jobs.runDue()).as("nothing was scheduled").isZero();
+        assertThat(ctx.recordingMatrix().sent()).isEmpty();
+        ctx.fakeClock().advance(Duration.ofDays(1));
+        assertThat(ctx.fakeScheduler().runDue()).as("nothing was scheduled").isZero();
     }
 
     @Test
@@ -270,12 +245,12 @@ class WelcomePluginTest {
 
         for (int i = 1; i <= 20; i++) {
             join(HELP, "@membre" + i + ":cagette.test", "Membre " + i);
-            clock.advance(Duration.ofMillis(200));
-            jobs.runDue();
+            ctx.fakeClock().advance(Duration.ofMillis(200));
+            ctx.fakeScheduler().runDue();
         }
         afterWindow();
 
-        List<OutgoingMessage> sent = sentTo(HELP);
+        List<Sent> sent = sentTo(HELP);
         assertThat(sent).hasSize(1);
         assertThat(sent.get(0).mentions()).hasSize(20);
         assertThat(sent.get(0).body()).startsWith("Bienvenue à toutes et tous : Membre 1, Membre 2, ")
@@ -284,66 +259,69 @@ class WelcomePluginTest {
 
     @Test
     void roomGreetingAndGuideInADirectChatOnce() throws Exception {
-        RoomId dm = RoomId.of("!dm:cagette.test");
-        when(matrix.createDirectChat(any())).thenReturn(dm);
         plugin("");
 
         join(QUIET, "@zoe:cagette.test", "Zoé");
         afterWindow();
 
         assertThat(sentTo(QUIET).get(0).body()).isEqualTo("Coucou Zoé, le wiki : https://wiki.cagette.test");
-        verify(matrix).createDirectChat(UserId.of("@zoe:cagette.test"));
-        assertThat(sentTo(dm).get(0).body()).startsWith("Bonjour Zoé ! Voici quelques repères pour bien démarrer chez La Cagette");
+        RecordingMatrixClient.Created dm = ctx.recordingMatrix().createdRooms().get(0);
+        assertThat(dm.request().path("is_direct").asBoolean()).isTrue();
+        assertThat(dm.request().path("invite")).extracting(n -> n.asText()).containsExactly(ZOE.value());
+        assertThat(sentTo(dm.room()).get(0).body()).startsWith("Bonjour Zoé ! Voici quelques repères pour bien démarrer chez La Cagette");
 
         join(HELP, "@zoe:cagette.test", "Zoé");
         afterWindow();
-        verify(matrix, times(1)).createDirectChat(any());
+        assertThat(ctx.recordingMatrix().createdRooms()).as("one direct chat, ever").hasSize(1);
     }
 
     @Test
     void faqKeywordsAreAnsweredOncePerCoolDownAndOnlyInFaqRooms() throws Exception {
         plugin("faq:\n  - topic: horaires\n    keywords: [horaires, ouvert]\n    answer: {fr: \"Du mardi au samedi.\"}\n");
 
-        events.deliver(text(HELP, "@zoe:cagette.test", "Quels sont les horaires ?"));
-        events.deliver(text(HELP, "@max:cagette.test", "C'est ouvert demain ?"));
-        events.deliver(text(QUIET, "@zoe:cagette.test", "les horaires ?"));
+        MatrixEvent question = ctx.say(HELP, ZOE, "Quels sont les horaires ?");
+        ctx.say(HELP, MAX, "C'est ouvert demain ?");
+        ctx.say(QUIET, ZOE, "les horaires ?");
 
         assertThat(sentTo(HELP)).singleElement().satisfies(m -> {
             assertThat(m.body()).isEqualTo("Du mardi au samedi.");
-            assertThat(m.replyTo()).isNotNull();
-            assertThat(m.msgtype()).isEqualTo("m.notice");
+            assertThat(m.inReplyTo()).isEqualTo(question.eventId());
+            assertThat(m.content().path("msgtype").asText()).isEqualTo("m.notice");
         });
         assertThat(sentTo(QUIET)).isEmpty();
-        clock.advance(Duration.ofMinutes(10));
-        events.deliver(text(HELP, "@max:cagette.test", "horaires ?"));
+        ctx.fakeClock().advance(Duration.ofMinutes(10));
+        ctx.say(HELP, MAX, "horaires ?");
         assertThat(sentTo(HELP)).hasSize(2);
     }
 
     @Test
     void aQuestionInAThreadIsAnsweredInThatThread() throws Exception {
         plugin("texts_file: " + textsFile + "\n");
-        MatrixEvent question = text(HELP, "@zoe:cagette.test", "et les horaires ?");
-        question.content().putObject("m.relates_to").put("rel_type", "m.thread").put("event_id", "$racine");
+        ObjectNode json = JsonNodeFactory.instance.objectNode()
+                .put("type", "m.room.message").put("room_id", HELP.value()).put("sender", ZOE.value())
+                .put("event_id", "$t" + EVENTS.incrementAndGet());
+        json.putObject("content").put("msgtype", "m.text").put("body", "et les horaires ?")
+                .putObject("m.relates_to").put("rel_type", "m.thread").put("event_id", "$racine");
+        MatrixEvent question = MatrixEvent.of(json);
 
-        events.deliver(question);
+        ctx.deliver(question);
 
         assertThat(sentTo(HELP)).singleElement().satisfies(m -> {
-            assertThat(m.threadRoot().value()).isEqualTo("$racine");
-            assertThat(m.replyTo()).isEqualTo(question.eventId());
+            assertThat(m.content().path("m.relates_to").path("rel_type").asText()).isEqualTo("m.thread");
+            assertThat(m.content().path("m.relates_to").path("event_id").asText()).isEqualTo("$racine");
+            assertThat(m.inReplyTo()).isEqualTo(question.eventId());
         });
     }
 
     @Test
     void faqCommandListsTopicsAndGivesAnAnswer() throws Exception {
         plugin("faq:\n  - topic: horaires\n    keywords: [horaires, ouvert]\n    answer: {fr: \"Du mardi au samedi.\"}\n");
-        var list = new Fakes.Invocation(text(HELP, "@zoe:cagette.test", "!faq"), "faq", "");
-        var one = new Fakes.Invocation(text(HELP, "@zoe:cagette.test", "!faq horaires"), "faq", "Horaires");
+        ctx.say(HELP, ZOE, "!faq");
+        ctx.say(HELP, ZOE, "!faq Horaires");
 
-        commands.get("faq").handler().run(list);
-        commands.get("faq").handler().run(one);
-
-        assertThat(list.replies.get(0)).contains("Questions fréquentes").contains("• horaires (horaires, ouvert)");
-        assertThat(one.replies).containsExactly("Du mardi au samedi.");
+        assertThat(answersIn(HELP)).hasSize(2);
+        assertThat(answersIn(HELP).get(0)).contains("Questions fréquentes").contains("• horaires (horaires, ouvert)");
+        assertThat(answersIn(HELP).get(1)).isEqualTo("Du mardi au samedi.");
     }
 
     @Test
@@ -351,7 +329,7 @@ class WelcomePluginTest {
         // the config file is in dir, beside welcome-texts.yaml; the working directory is elsewhere
         String config = "homeserver: {server_name: cagette.test}\nplugins:\n  - type: welcome\n"
                 + (SECTION + "texts_file: welcome-texts.yaml\n").indent(4);
-        plugin(coop.comptoir.testing.PluginConfigs.firstPlugin(config, dir, java.util.Map.of()));
+        plugin(PluginConfigs.firstPlugin(config, dir, Map.of()));
 
         join(HELP, "@zoe:cagette.test", "Zoé");
         afterWindow();
@@ -362,94 +340,93 @@ class WelcomePluginTest {
     @Test
     void reloadKeepsTheOldTextsWhenTheFileIsWrong() throws Exception {
         plugin("texts_file: " + textsFile + "\n");
-        assertThat(commands.get("recharger").permission().minPowerLevel()).isEqualTo(50);
-
+        ctx.recordingMatrix().setPowerLevel(HELP, ADMIN, 50).setPowerLevel(HELP, ZOE, 49);
         Files.writeString(textsFile, "greeting:\n  fr: \"Salut {nom}\"\n");
-        var bad = new Fakes.Invocation(text(HELP, "@admin:cagette.test", "!recharger"), "recharger", "");
-        commands.get("recharger").handler().run(bad);
-        assertThat(bad.replies.get(0)).contains("Textes non rechargés")
+
+        ctx.say(HELP, ZOE, "!recharger");
+        assertThat(answersIn(HELP)).as("moderators only (power level 50)")
+                .containsExactly("Désolé, cette commande est réservée aux modératrices et modérateurs du salon.");
+
+        ctx.say(HELP, ADMIN, "!recharger");
+        assertThat(answersIn(HELP).get(1)).contains("Textes non rechargés")
                 .contains("welcome-texts.yaml: greeting.fr: unknown placeholder {nom}");
 
         join(HELP, "@zoe:cagette.test", "Zoé");
         afterWindow();
-        assertThat(sentTo(HELP).get(0).body()).isEqualTo("Bienvenue à toutes et tous : Zoé ! Ici La Cagette.");
+        assertThat(answersIn(HELP).get(2)).isEqualTo("Bienvenue à toutes et tous : Zoé ! Ici La Cagette.");
 
         Files.writeString(textsFile, "greeting:\n  fr: \"Salut {name} !\"\n");
-        var good = new Fakes.Invocation(text(HELP, "@admin:cagette.test", "!reload"), "reload", "");
-        commands.get("recharger").handler().run(good);
-        assertThat(good.replies.get(0)).startsWith("Texts reloaded");
+        ctx.say(HELP, ADMIN, "!reload");
+        assertThat(answersIn(HELP).get(3)).startsWith("Texts reloaded");
         join(HELP, "@max:cagette.test", "Max");
         afterWindow();
-        assertThat(sentTo(HELP).get(1).body()).isEqualTo("Salut Max !");
+        assertThat(answersIn(HELP).get(4)).isEqualTo("Salut Max !");
     }
 
     @Test
     void roomsCommandListsTheDirectoryWithLinks() throws Exception {
         plugin("");
-        var answer = (ObjectNode) Fakes.YAML.readTree("""
+        var answer = PluginConfigs.yaml("""
                 chunk:
                   - {room_id: "!a:cagette.test", canonical_alias: "#vrac:cagette.test", name: "Vrac", topic: "Les achats en vrac"}
                   - {room_id: "!b:cagette.test", name: "<Bureau>"}
                 """);
-        when(matrix.request(eq("GET"), anyString(), any())).thenReturn(answer);
-        var inv = new Fakes.Invocation(text(HELP, "@zoe:cagette.test", "!salons"), "salons", "");
+        ctx.recordingMatrix().answer("GET", "/_matrix/client/v3/publicRooms", answer);
 
-        commands.get("salons").handler().run(inv);
+        ctx.say(HELP, ZOE, "!salons");
 
-        assertThat(inv.replies.get(0)).isEqualTo("""
+        assertThat(answersIn(HELP)).singleElement().isEqualTo("""
                 Les salons de la coop :
                 • <Bureau> — https://matrix.to/#/!b:cagette.test
                 • Vrac — https://matrix.to/#/%23vrac:cagette.test : Les achats en vrac""");
-        assertThat(inv.htmlReplies.get(0)).contains("<a href=\"https://matrix.to/#/!b:cagette.test\">&lt;Bureau&gt;</a>");
-        ArgumentCaptor<String> path = ArgumentCaptor.forClass(String.class);
-        verify(matrix).request(eq("GET"), path.capture(), any());
-        assertThat(path.getValue()).startsWith("/_matrix/client/v3/publicRooms");
+        assertThat(sentTo(HELP).get(0).html()).contains("<a href=\"https://matrix.to/#/!b:cagette.test\">&lt;Bureau&gt;</a>");
+        assertThat(ctx.recordingMatrix().requests()).singleElement()
+                .satisfies(r -> assertThat(r.path()).startsWith("/_matrix/client/v3/publicRooms"));
     }
 
     @Test
     void roomsCommandUsesTheSpaceHierarchyWhenThereIsASpace() throws Exception {
         plugin("space: \"!espace:cagette.test\"\n");
-        var answer = (ObjectNode) Fakes.YAML.readTree("""
+        var answer = PluginConfigs.yaml("""
                 rooms:
                   - {room_id: "!espace:cagette.test", name: "La Cagette", room_type: "m.space", join_rule: public}
                   - {room_id: "!a:cagette.test", name: "Vrac", join_rule: public}
                   - {room_id: "!b:cagette.test", name: "Bureau", join_rule: invite}
                 """);
-        when(matrix.request(eq("GET"), anyString(), any())).thenReturn(answer);
-        var inv = new Fakes.Invocation(text(HELP, "@zoe:cagette.test", "!rooms"), "rooms", "");
+        ctx.recordingMatrix().answer("GET", "/_matrix/client/v1/rooms/%21espace%3Acagette.test/hierarchy", answer);
 
-        commands.get("salons").handler().run(inv);
+        ctx.say(HELP, ZOE, "!rooms");
 
-        assertThat(inv.replies.get(0)).isEqualTo("The coop's rooms:\n• Vrac — https://matrix.to/#/!a:cagette.test");
-        ArgumentCaptor<String> path = ArgumentCaptor.forClass(String.class);
-        verify(matrix).request(eq("GET"), path.capture(), any());
-        assertThat(path.getValue()).startsWith("/_matrix/client/v1/rooms/%21espace%3Acagette.test/hierarchy");
+        assertThat(answersIn(HELP)).as("the English name answers in English")
+                .containsExactly("The coop's rooms:\n• Vrac — https://matrix.to/#/!a:cagette.test");
+        assertThat(ctx.recordingMatrix().requests()).singleElement().satisfies(r -> assertThat(r.path())
+                .startsWith("/_matrix/client/v1/rooms/%21espace%3Acagette.test/hierarchy"));
     }
 
     @Test
-    void aCommandTakenByAnotherInstanceStopsTheInstanceInsteadOfBeingDroppedQuietly() {
-        routerOverride = new CommandRouter() {
-            @Override
-            public void register(Command c) {
-                if (c.name().equals("faq")) {
-                    throw new IllegalArgumentException("command !faq of instance \"accueil\" is already registered by instance \"aide\"");
-                }
-            }
+    void aCommandTakenByAnotherInstanceStopsTheInstanceInsteadOfBeingDroppedQuietly() throws Exception {
+        ctx = context().settings(SECTION).build();
+        FakePluginContext other = ctx.another("welcome", "aide", PluginConfigs.yaml(SECTION));
+        ((WelcomePlugin) other.create(new WelcomeFactory())).start();
 
-            @Override
-            public boolean registerShared(String group, Command c) {
-                throw new UnsupportedOperationException();
-            }
-        };
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> plugin(""))
+        assertThatThrownBy(() -> ((WelcomePlugin) ctx.create(new WelcomeFactory())).start())
                 .hasMessageContaining("instance \"accueil\"").hasMessageContaining("instance \"aide\"");
     }
 
     @Test
     void commandNamesComeFromTheSection() throws Exception {
         plugin("commands: {faq: [faq-bureau, questions], rooms: [], reload: [recharger-bureau]}\n");
-        assertThat(commands.keySet()).containsExactlyInAnyOrder("faq-bureau", "recharger-bureau");
-        assertThat(commands.get("faq-bureau").aliases()).containsExactly("questions");
-        assertThat(commands.get("faq-bureau").helpFr()).contains("« !faq-bureau sujet »");
+
+        ctx.recordingMatrix().setPowerLevel(HELP, ADMIN, 50);
+        ctx.say(HELP, ADMIN, "!aide");
+        assertThat(answersIn(HELP)).singleElement().asString().contains("« !faq-bureau sujet »")
+                .contains("!faq-bureau (!questions)").contains("!recharger-bureau").doesNotContain("!salons");
+        ctx.recordingMatrix().clearSent();
+
+        ctx.say(HELP, ZOE, "!faq");
+        ctx.say(HELP, ZOE, "!salons");
+        assertThat(answersIn(HELP)).as("the default names are free for other instances").isEmpty();
+        ctx.say(HELP, ZOE, "!questions");
+        assertThat(answersIn(HELP)).as("the alias answers").containsExactly("Aucune question fréquente n'est configurée pour l'instant.");
     }
 }

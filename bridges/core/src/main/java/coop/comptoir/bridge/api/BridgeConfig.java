@@ -22,7 +22,10 @@ import java.util.function.Function;
  * @param ghostName             display name of a ghost, {@code {name}} being the remote name; default
  *                              {@code "{name} (<Network name>)"}
  * @param language              {@code fr} or {@code en}, for notices in the rooms; null: the top-level {@code language:}
- * @param maxRetryDelaySeconds  longest wait between two delivery attempts while a side is down (default 300)
+ * @param maxRetryDelay         longest wait between two delivery attempts while a side is down (default
+ *                              {@code 5m}), a duration as everywhere ({@code 90s}, {@code 10m})
+ * @param maxRetryDelaySeconds  the former spelling of {@code max_retry_delay}, in seconds: still read
+ *                              for this release, with a warning naming the new key
  * @param publicAddress         where the remote network fetches Matrix users' avatars from (optional)
  * @param redactMatrixOriginals when a remote moderator deletes the copy of a message written on Matrix,
  *                              also redact the original on Matrix with the bot's power (default false)
@@ -30,32 +33,38 @@ import java.util.function.Function;
  *                              is unlinked (default {@code 7d})
  */
 public record BridgeConfig(List<Link> links, String ghostPrefix, String ghostName, String language,
-                           Integer maxRetryDelaySeconds, String publicAddress, Boolean redactMatrixOriginals,
-                           Duration retireGrace) {
+                           Duration maxRetryDelay, @Deprecated Integer maxRetryDelaySeconds, String publicAddress,
+                           Boolean redactMatrixOriginals, Duration retireGrace) {
     /** The YAML keys of this record, as written in a config section. */
     public static final List<String> KEYS = List.of("links", "ghost_prefix", "ghost_name", "language",
-            "max_retry_delay_seconds", "public_address", "redact_matrix_originals", "retire_grace");
+            "max_retry_delay", "max_retry_delay_seconds", "public_address", "redact_matrix_originals", "retire_grace");
+
+    /** {@code max_retry_delay} when the section gives neither it nor its former spelling. */
+    public static final Duration DEFAULT_MAX_RETRY_DELAY = Duration.ofMinutes(5);
 
     public BridgeConfig {
         links = links == null ? List.of() : java.util.Collections.unmodifiableList(new ArrayList<>(links));
         ghostPrefix = blankToNull(ghostPrefix);
         ghostName = blankToNull(ghostName);
         language = language == null ? null : language.toLowerCase(Locale.ROOT);
-        maxRetryDelaySeconds = maxRetryDelaySeconds == null ? 300 : maxRetryDelaySeconds;
+        if (maxRetryDelay == null) {
+            maxRetryDelay = maxRetryDelaySeconds == null ? DEFAULT_MAX_RETRY_DELAY : Duration.ofSeconds(maxRetryDelaySeconds);
+        }
         publicAddress = blankToNull(publicAddress);
         redactMatrixOriginals = redactMatrixOriginals != null && redactMatrixOriginals;
         retireGrace = retireGrace == null ? BridgeSettings.DEFAULT_RETIRE_GRACE : retireGrace;
     }
 
     /** Every key but the retirement's grace period (at its default). */
-    public BridgeConfig(List<Link> links, String ghostPrefix, String ghostName, String language,
+    public BridgeConfig(List<Link> links, String ghostPrefix, String ghostName, String language, Duration maxRetryDelay,
                         Integer maxRetryDelaySeconds, String publicAddress, Boolean redactMatrixOriginals) {
-        this(links, ghostPrefix, ghostName, language, maxRetryDelaySeconds, publicAddress, redactMatrixOriginals, null);
+        this(links, ghostPrefix, ghostName, language, maxRetryDelay, maxRetryDelaySeconds, publicAddress,
+                redactMatrixOriginals, null);
     }
 
     /** Every key at its default. */
     public static BridgeConfig defaults() {
-        return new BridgeConfig(null, null, null, null, null, null, null);
+        return new BridgeConfig(null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -91,7 +100,7 @@ public record BridgeConfig(List<Link> links, String ghostPrefix, String ghostNam
                 .map(l -> new BridgeSettings.StaticLink(l.room(), new RemoteChannelId(l.channel()))).toList();
         return new BridgeSettings(ghostPrefix == null ? defaultGhostPrefix(network) : ghostPrefix,
                 ghostName == null ? "{name} (" + networkName + ")" : ghostName, portals,
-                Duration.ofSeconds(maxRetryDelaySeconds), language == null ? fallbackLanguage : language, Optional.ofNullable(publicAddress).map(URI::create),
+                maxRetryDelay, language == null ? fallbackLanguage : language, Optional.ofNullable(publicAddress).map(URI::create),
                 redactMatrixOriginals, retireGrace);
     }
 
@@ -130,8 +139,9 @@ public record BridgeConfig(List<Link> links, String ghostPrefix, String ghostNam
         if (language != null && !language.equals("fr") && !language.equals("en")) {
             out.add(new ConfigException(path + ".language", "fr or en"));
         }
-        if (maxRetryDelaySeconds < 1) {
-            out.add(new ConfigException(path + ".max_retry_delay_seconds", "must be at least 1"));
+        if (maxRetryDelay.compareTo(Duration.ofSeconds(1)) < 0) {
+            out.add(new ConfigException(path + (maxRetryDelaySeconds != null ? ".max_retry_delay_seconds" : ".max_retry_delay"),
+                    "must be at least 1s"));
         }
         if (retireGrace.isNegative() || retireGrace.isZero()) {
             out.add(new ConfigException(path + ".retire_grace", "must be longer than zero: "

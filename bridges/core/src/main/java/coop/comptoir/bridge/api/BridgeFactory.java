@@ -105,8 +105,13 @@ public abstract class BridgeFactory<C> implements PluginFactory<JsonNode> {
         return JsonNode.class;
     }
 
+    /** Binds the section ({@link #bind}); a former key still read is warned about, naming the new one. */
     @Override
     public final void validate(JsonNode tree, PluginConfig section, Problems problems) {
+        JsonNode seconds = tree == null ? null : tree.get("max_retry_delay_seconds");
+        if (seconds != null) {
+            problems.deprecated("max_retry_delay_seconds", "max_retry_delay", "max_retry_delay: " + seconds.asText() + "s");
+        }
         try {
             bind(section);
         } catch (ConfigException e) {
@@ -195,7 +200,8 @@ public abstract class BridgeFactory<C> implements PluginFactory<JsonNode> {
         if (!sectionKey || !reason.startsWith(allowed)) {
             return e;
         }
-        return new ConfigException(e.path(), allowed + String.join(", ", BridgeConfig.KEYS) + ", " + reason.substring(allowed.length()));
+        String engineKeys = String.join(", ", BridgeConfig.KEYS.stream().filter(k -> !k.equals("max_retry_delay_seconds")).toList());
+        return new ConfigException(e.path(), allowed + engineKeys + ", " + reason.substring(allowed.length()));
     }
 
     private static <T> T bindPart(PluginConfig config, ObjectNode part, Class<T> type, List<ConfigException> problems) {

@@ -2,6 +2,7 @@ package coop.comptoir.bridge.api;
 
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,6 +30,17 @@ public interface BridgeHost {
 
     /** The remote channel linked to a Matrix room, if any; no I/O. */
     Optional<RemoteChannelId> channelOf(RoomId room);
+
+    /**
+     * The reactions carried on a remote message and not taken back, both ways, from the engine's
+     * reaction links (so they are known after a restart): a connector that reacts as its bot for
+     * several Matrix users counts them here, and one that sees a message's whole reaction state finds
+     * what was taken back while it was not running. Blocks only on the local database; a host that
+     * keeps no reaction links answers an empty list.
+     */
+    default List<CarriedReaction> reactionsOn(RemoteChannelId channel, RemoteMessageId message) {
+        return List.of();
+    }
 
     /** A Matrix user's display name in a room (falls back to the localpart); may block. */
     String displayName(RoomId room, UserId user);

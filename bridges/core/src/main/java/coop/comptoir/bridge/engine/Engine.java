@@ -14,6 +14,7 @@ import coop.comptoir.bridge.api.BackfillCapable;
 import coop.comptoir.bridge.api.BridgeException;
 import coop.comptoir.bridge.api.BridgeHost;
 import coop.comptoir.bridge.api.BridgeSettings;
+import coop.comptoir.bridge.api.CarriedReaction;
 import coop.comptoir.bridge.api.MatrixSender;
 import coop.comptoir.bridge.api.NetworkConnector;
 import coop.comptoir.bridge.api.RemoteChannelId;
@@ -287,6 +288,11 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
     @Override
     public Optional<RoomId> roomOf(RemoteChannelId channel) {
         return portals.byChannel(channel).map(Portal::room);
+    }
+
+    @Override
+    public List<CarriedReaction> reactionsOn(RemoteChannelId channel, RemoteMessageId message) {
+        return reactions.onMessage(channel, message);
     }
 
     @Override

@@ -148,11 +148,12 @@ final class EventCodec {
         o.put("type", a.contentType());
         o.put("size", a.size());
         o.put("url", a.url().toString());
+        a.caption().ifPresent(c -> o.set("caption", content(c)));
         return o;
     }
 
     private static RemoteAttachment attachment(JsonNode o) {
         return new RemoteAttachment(o.path("name").asText(), o.path("type").asText(), o.path("size").asLong(-1),
-                URI.create(o.path("url").asText()));
+                URI.create(o.path("url").asText()), o.has("caption") ? Optional.of(content(o.get("caption"))) : Optional.empty());
     }
 }

@@ -3,10 +3,12 @@ package coop.comptoir.bridge.engine;
 import coop.comptoir.api.id.EventId;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.store.Database;
+import coop.comptoir.bridge.api.CarriedReaction;
 import coop.comptoir.bridge.api.RemoteChannelId;
 import coop.comptoir.bridge.api.RemoteMessageId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.statement.StatementContext;
 
@@ -51,6 +53,14 @@ final class ReactionLinkTable {
         return db.withHandle(h -> h.select("SELECT " + COLUMNS + " FROM bridge_reaction WHERE instance = ? AND remote_message_id = ? "
                 + "AND reactor = ? AND reaction_key = ?", instance, message.value(), reactor, key)
                 .map(ReactionLinkTable::map).findFirst());
+    }
+
+    /** The reactions carried on a remote message of a channel, both ways. */
+    List<CarriedReaction> onMessage(RemoteChannelId channel, RemoteMessageId message) {
+        return db.withHandle(h -> h.select("SELECT reactor, reaction_key, direction FROM bridge_reaction WHERE instance = ? "
+                + "AND remote_message_id = ? AND channel_id = ?", instance, message.value(), channel.value())
+                .map((rs, ctx) -> new CarriedReaction(rs.getString(1), rs.getString(2),
+                        Direction.valueOf(rs.getString(3)) == Direction.TO_REMOTE)).list());
     }
 
     void delete(EventId event) {

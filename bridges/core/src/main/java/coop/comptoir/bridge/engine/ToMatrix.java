@@ -1,6 +1,7 @@
 package coop.comptoir.bridge.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import coop.comptoir.api.id.EventId;
 import coop.comptoir.api.id.MxcUri;
@@ -197,21 +198,32 @@ final class ToMatrix implements Lanes.Deliverer {
                 log.info("Attachment {} not copied: {}", a.fileName(), e.getMessage());
             }
         }
+        String caption = a.caption().map(MatrixContent::body).filter(b -> !b.isBlank()).orElse(null);
         if (data == null) {
             c.put("msgtype", "m.text");
             boolean tooLarge = a.size() > limit;
-            c.put("body", texts.fileNotCarriedMatrix(a.fileName(), a.size(), a.url().toString(), tooLarge));
+            String notCarried = texts.fileNotCarriedMatrix(a.fileName(), a.size(), a.url().toString(), tooLarge);
+            c.put("body", caption == null ? notCarried : caption + "\n" + notCarried);
         } else {
             MxcUri mxc = as.upload(data, a.contentType(), a.fileName());
             c.put("msgtype", msgtype(a.contentType()));
-            c.put("body", a.fileName());
+            // a body other than the file name is the file's caption (Matrix 1.10), formatted_body its rich form
+            c.put("body", caption == null || caption.equals(a.fileName()) ? a.fileName() : caption);
             c.put("filename", a.fileName());
+            if (caption != null && a.caption().get().html().isPresent()) {
+                c.put("format", "org.matrix.custom.html");
+                c.put("formatted_body", a.caption().get().html().get());
+            }
             c.put("url", mxc.toString());
             ObjectNode info = c.putObject("info");
             info.put("mimetype", a.contentType());
             info.put("size", data.length);
         }
-        c.putObject("m.mentions");
+        ObjectNode mentions = c.putObject("m.mentions");
+        a.caption().filter(cap -> !cap.mentions().isEmpty()).ifPresent(cap -> {
+            ArrayNode ids = mentions.putArray("user_ids");
+            cap.mentions().stream().sorted().forEach(u -> ids.add(u.value()));
+        });
         return c;
     }
 
@@ -265,7 +277,53 @@ final class ToMatrix implements Lanes.Deliverer {
         }
         ghosts.ensureProfile(e.sender());
         MatrixClient as = bot.as(target.get().sender());
-        as.edit(room, target.get().event(), outgoing(e.content()), Txn.of(instance, "e", e.id(), e.timestamp().toEpochMilli()));
+        String txn = Txn.of(instance, "e", e.id(), e.timestamp().toEpochMilli());
+        Optional<ObjectNode> file = captionedFile(as, room, target.get().event());
+        if (file.isPresent()) {
+            as.sendEvent(room, "m.room.message", captionEdit(file.get(), e.content(), target.get().event()), txn);
+            return;
+        }
+        as.edit(room, target.get().event(), outgoing(e.content()), txn);
+    }
+
+    /** The content of a file event the bridge sent (its caption is what an edit changes), if the target is one. */
+    private Optional<ObjectNode> captionedFile(MatrixClient as, RoomId room, EventId event) {
+        try {
+            JsonNode c = as.getEvent(room, event).path("content");
+            return ToRemote.MEDIA.contains(c.path("msgtype").asText()) && c.path("url").isTextual()
+                    ? Optional.of((ObjectNode) c) : Optional.empty();
+        } catch (RuntimeException e) {
+            log.debug("Could not read {} before editing it ({}): edited as text", event, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** An edit of a file's caption: the file stays, its caption changes (Matrix 1.10 captions). */
+    private static ObjectNode captionEdit(ObjectNode file, MatrixContent caption, EventId original) {
+        ObjectNode now = EventCodec.JSON.createObjectNode();
+        for (String field : List.of("msgtype", "filename", "url", "info")) {
+            if (file.has(field)) {
+                now.set(field, file.get(field).deepCopy());
+            }
+        }
+        String name = file.path("filename").asText(file.path("body").asText(""));
+        now.put("body", caption.body().isBlank() ? name : caption.body());
+        if (!caption.body().isBlank() && caption.html().isPresent()) {
+            now.put("format", "org.matrix.custom.html");
+            now.put("formatted_body", caption.html().get());
+        }
+        ObjectNode mentions = now.putObject("m.mentions");
+        if (!caption.mentions().isEmpty()) {
+            ArrayNode ids = mentions.putArray("user_ids");
+            caption.mentions().stream().sorted().forEach(u -> ids.add(u.value()));
+        }
+        ObjectNode c = now.deepCopy();
+        c.put("body", "* " + now.get("body").asText());
+        c.remove("formatted_body");
+        c.remove("format");
+        c.set("m.new_content", now);
+        c.putObject("m.relates_to").put("rel_type", "m.replace").put("event_id", original.value());
+        return c;
     }
 
     private void delete(RoomId room, RemoteEvent.Delete d) {

@@ -49,6 +49,7 @@ public final class HistoryImport {
     private final Clock clock;
     private final Logger logger;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
 
     /** Creates the importer; creates its tables on first use (blocks on the database). */
     public HistoryImport(MatrixClient bot, Database db, String serverName, int progressEvery, Clock clock, Logger logger) {
@@ -60,8 +61,17 @@ public final class HistoryImport {
         this.logger = logger;
     }
 
-    /** How a run ended. */
-    public enum Outcome { DONE, ALREADY_DONE, ALREADY_RUNNING }
+    /** How a run ended ({@code STOPPED}: by {@link #stop()}, it resumes with the next run). */
+    public enum Outcome { DONE, ALREADY_DONE, ALREADY_RUNNING, STOPPED }
+
+    /**
+     * Asks the running imports to stop once the message being sent is sent and recorded (Comptoir is
+     * stopping): they return {@link Outcome#STOPPED}, stay unfinished and resume at the next start.
+     * Nothing is said in the room: a stop is not a failure. Never blocks; later runs stop at once.
+     */
+    public void stop() {
+        stopping = true;
+    }
 
     /** The dry run's text: what would be imported, nothing sent. */
     public static String preview(Export.Channel channel, Catalogue texts) {
@@ -119,6 +129,11 @@ public final class HistoryImport {
                     position++;
                     if (done.containsKey(m.id())) {
                         continue;
+                    }
+                    if (stopping) {
+                        logger.info("Import {} paused by the stop after {} message(s); it resumes at the next start",
+                                run, done.size());
+                        return Outcome.STOPPED;
                     }
                     EventId event = send(source, channel, room, m, done, ready);
                     log.imported(run, m.id(), event.value());

@@ -151,8 +151,21 @@ final class MigrationPlugin implements Plugin {
         }
     }
 
+    /**
+     * Stops the import in progress after the message being sent (sent and recorded, so the next
+     * start does not send it again), waiting up to 10 s for it; then interrupts what is left.
+     */
     @Override
     public void close() {
+        importer.stop();
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                ctx.log().warn("The history import did not stop within 10 s; it is interrupted and resumes at the next start");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         worker.shutdownNow();
         structure.close();
     }

@@ -109,4 +109,30 @@ class BridgeFactoryTest {
             }
         }).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ghost_prefix is a key of the engine");
     }
+
+    @Test
+    void theRetryDelayIsADurationWrittenAsEverywhere() {
+        assertThat(new RocketFactory().bind(section(own())).settings().maxRetryDelay()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(new RocketFactory().bind(section(own().put("max_retry_delay", "90s"))).settings().maxRetryDelay())
+                .isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThatThrownBy(() -> new RocketFactory().bind(section(own().put("max_retry_delay", "300"))))
+                .hasMessageContaining("plugins[2].max_retry_delay: \"300\" has no unit: write 300s, 300m, 300h or 300d");
+        assertThatThrownBy(() -> new RocketFactory().bind(section(own().put("max_retry_delay", "0s"))))
+                .hasMessage("plugins[2].max_retry_delay: must be at least 1s");
+    }
+
+    @Test
+    void theFormerRetryDelayInSecondsIsStillReadWithAWarningNamingTheNewKey() {
+        PluginConfig former = section(own().put("max_retry_delay_seconds", 120));
+        assertThat(new RocketFactory().bind(former).settings().maxRetryDelay()).isEqualTo(java.time.Duration.ofMinutes(2));
+
+        var checked = PluginConfigs.check(new RocketFactory(), former);
+        assertThat(checked.list()).isEmpty();
+        assertThat(checked.warnings()).extracting(ConfigException::getMessage).containsExactly(
+                "plugins[2].max_retry_delay_seconds: deprecated, still read for this release: write max_retry_delay instead"
+                        + " (e.g. max_retry_delay: 120s)");
+        assertThat(PluginConfigs.check(new RocketFactory(), section(own().put("max_retry_delay", "2m"))).warnings()).isEmpty();
+        assertThatThrownBy(() -> new RocketFactory().bind(section(own().put("max_retry_delay_seconds", 0))))
+                .hasMessage("plugins[2].max_retry_delay_seconds: must be at least 1s");
+    }
 }

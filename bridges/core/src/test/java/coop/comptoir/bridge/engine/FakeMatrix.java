@@ -272,7 +272,14 @@ final class FakeMatrix implements MatrixClient {
 
     @Override
     public JsonNode getEvent(RoomId room, EventId event) {
-        throw new UnsupportedOperationException();
+        synchronized (state) {
+            Sent sent = state.sent.stream().filter(x -> x.id().equals(event) && x.room().equals(room)).findFirst()
+                    .orElseThrow(() -> new MatrixException(404, "M_NOT_FOUND", "no event " + event));
+            ObjectNode e = M.createObjectNode().put("event_id", event.value()).put("type", sent.type())
+                    .put("sender", sent.sender().value()).put("room_id", room.value());
+            e.set("content", sent.content().deepCopy());
+            return e;
+        }
     }
 
     @Override

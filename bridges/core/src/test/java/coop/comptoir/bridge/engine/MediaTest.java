@@ -137,4 +137,54 @@ class MediaTest extends LinkedEngineTest {
         assertThat(rig.matrix.messagesIn(ROOM).get(0).body())
                 .isEqualTo("📎 video.mp4 (5 Ko), trop lourd pour être copié ici : https://cdn.example/a/video.mp4");
     }
+
+    @Test
+    void aRemoteFileWithACaptionIsOneMatrixFileWithThatCaption() {
+        URI url = URI.create("https://cdn.example/a/menu.pdf");
+        net.files.put(url, new byte[]{1, 2, 3});
+        MatrixContent caption = new MatrixContent("m.text", "Le *menu* de la semaine", Optional.of("Le <em>menu</em> de la semaine"),
+                java.util.Set.of(ALICE));
+        rig.remote(new RemoteEvent.Message(CHANNEL, new RemoteMessageId("1"), BOB, Instant.now(), MatrixContent.text(""),
+                Optional.empty(), Optional.empty(), List.of(new RemoteAttachment("menu.pdf", "application/pdf", 3, url,
+                        Optional.of(caption)))));
+        await("sent", () -> rig.matrix.messagesIn(ROOM).size() == 1);
+        var file = rig.matrix.messagesIn(ROOM).get(0);
+        assertThat(file.msgtype()).isEqualTo("m.file");
+        assertThat(file.body()).isEqualTo("Le *menu* de la semaine");
+        assertThat(file.content().path("filename").asText()).isEqualTo("menu.pdf");
+        assertThat(file.content().path("format").asText()).isEqualTo("org.matrix.custom.html");
+        assertThat(file.content().path("formatted_body").asText()).isEqualTo("Le <em>menu</em> de la semaine");
+        assertThat(file.content().path("m.mentions").path("user_ids").get(0).asText()).isEqualTo(ALICE.value());
+
+        URI gone = URI.create("https://cdn.example/a/huge.mp4");
+        net.files.put(gone, new byte[5000]);
+        rig.remote(new RemoteEvent.Message(CHANNEL, new RemoteMessageId("2"), BOB, Instant.now(), MatrixContent.text(""),
+                Optional.empty(), Optional.empty(), List.of(new RemoteAttachment("huge.mp4", "video/mp4", 5000, gone,
+                        Optional.of(MatrixContent.text("la vidéo de l'AG"))))));
+        await("sent", () -> rig.matrix.messagesIn(ROOM).size() == 2);
+        assertThat(rig.matrix.messagesIn(ROOM).get(1).body()).startsWith("la vidéo de l'AG\n📎 huge.mp4");
+    }
+
+    @Test
+    void anEditedRemoteFileKeepsItsFileAndChangesItsCaption() {
+        URI url = URI.create("https://cdn.example/a/plan.png");
+        net.files.put(url, new byte[]{7, 8});
+        rig.remote(new RemoteEvent.Message(CHANNEL, new RemoteMessageId("1"), BOB, Instant.now(), MatrixContent.text(""),
+                Optional.empty(), Optional.empty(), List.of(new RemoteAttachment("plan.png", "image/png", 2, url))));
+        await("sent", () -> rig.matrix.messagesIn(ROOM).size() == 1);
+        var file = rig.matrix.messagesIn(ROOM).get(0);
+        rig.remote(new RemoteEvent.Edit(CHANNEL, new RemoteMessageId("1"), BOB, Instant.now(),
+                new MatrixContent("m.text", "Plan du magasin", Optional.of("Plan du <strong>magasin</strong>"), java.util.Set.of())));
+        await("edited", () -> rig.matrix.sentIn(ROOM).stream().anyMatch(x -> x.content().has("m.new_content")));
+        var edit = rig.matrix.sentIn(ROOM).stream().filter(x -> x.content().has("m.new_content")).findFirst().orElseThrow().content();
+        assertThat(edit.path("m.relates_to").path("rel_type").asText()).isEqualTo("m.replace");
+        assertThat(edit.path("m.relates_to").path("event_id").asText()).isEqualTo(file.id().value());
+        var now = edit.path("m.new_content");
+        assertThat(now.path("msgtype").asText()).isEqualTo("m.image");
+        assertThat(now.path("url").asText()).isEqualTo(file.content().path("url").asText());
+        assertThat(now.path("filename").asText()).isEqualTo("plan.png");
+        assertThat(now.path("body").asText()).isEqualTo("Plan du magasin");
+        assertThat(now.path("formatted_body").asText()).isEqualTo("Plan du <strong>magasin</strong>");
+        assertThat(edit.path("body").asText()).isEqualTo("* Plan du magasin");
+    }
 }

@@ -11,7 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import coop.comptoir.api.id.EventId;
 import coop.comptoir.api.id.UserId;
+import coop.comptoir.bridge.api.CarriedReaction;
 import coop.comptoir.bridge.api.MatrixContent;
+import coop.comptoir.bridge.api.RemoteChannelId;
 import coop.comptoir.bridge.api.RemoteEvent;
 import coop.comptoir.bridge.api.RemoteMessageId;
 import coop.comptoir.testing.TestDatabase;
@@ -128,6 +130,24 @@ class RelationsTest extends LinkedEngineTest {
         rig.redaction(ROOM, ALICE, thumbs, null);
         await("unreacted", () -> net.reacted.size() == 2);
         assertThat(net.reacted.get(1).add()).isFalse();
+    }
+
+    @Test
+    void theConnectorIsToldWhichReactionsWereCarriedAlsoAfterARestart() throws Exception {
+        FakeMatrix.Sent fromRemote = remoteToMatrix(remoteMessage("1", BOB, "on commande ?"));
+        RemoteMessageId one = new RemoteMessageId("1");
+        rig.remote(new RemoteEvent.Reaction(CHANNEL, one, BOB, "🇫🇷", Optional.empty(), true));
+        ObjectNode c = FakeMatrix.M.createObjectNode();
+        c.putObject("m.relates_to").put("rel_type", "m.annotation").put("event_id", fromRemote.id().value()).put("key", "👍🏽");
+        EventId thumbs = rig.deliver(rig.event("m.reaction", ALICE, c));
+        await("both carried", () -> rig.engine.reactionsOn(CHANNEL, one).size() == 2);
+
+        rig.restart();
+        assertThat(rig.engine.reactionsOn(CHANNEL, one)).containsExactlyInAnyOrder(
+                new CarriedReaction(BOB.id().value(), "🇫🇷", false), new CarriedReaction(ALICE.value(), "👍🏽", true));
+        assertThat(rig.engine.reactionsOn(new RemoteChannelId("other"), one)).isEmpty();
+        rig.redaction(ROOM, ALICE, thumbs, null);
+        await("taken back", () -> rig.engine.reactionsOn(CHANNEL, one).size() == 1);
     }
 
     @Test

@@ -51,7 +51,13 @@ final class CrashingMatrix implements MatrixClient {
         return e;
     }
 
+    /** Called with the number of each ghost send, before it goes out (e.g. to ask for a stop meanwhile). */
+    static volatile java.util.function.IntConsumer beforeGhostSend = n -> { };
+
     private void maybeCrash() {
+        if (ts != null) {
+            beforeGhostSend.accept(ghostSends.get() + 1);
+        }
         if (ts != null && ghostSends.incrementAndGet() > failAfter[0]) {
             throw new MatrixException(500, "M_UNKNOWN", "the homeserver went away");
         }

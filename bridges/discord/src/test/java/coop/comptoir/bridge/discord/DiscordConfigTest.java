@@ -46,7 +46,7 @@ class DiscordConfigTest {
 
     @Test
     void theEngineKeysAndDiscordsOwnLiveInOneSection() {
-        ObjectNode s = minimal().put("webhook_name", "Passerelle").put("language", "EN").put("max_retry_delay_seconds", 7)
+        ObjectNode s = minimal().put("webhook_name", "Passerelle").put("language", "EN").put("max_retry_delay", "7s")
                 .put("ghost_prefix", "_dc_").put("ghost_name", "{name} [D]").put("public_address", "https://comptoir.coop")
                 .put("redact_matrix_originals", true);
         s.putArray("links").addObject().put("room", "#general:coop.example").put("channel", "234567890123456789");
@@ -73,7 +73,7 @@ class DiscordConfigTest {
     void everyProblemNamesItsKeyAndNeverTheToken() {
         ObjectNode s = JSON.createObjectNode().put("token", "Bot " + TOKEN).put("guild_id", "abc").put("ghost_prefix", "_Discord_")
                 .put("ghost_name", "Discord user").put("webhook_name", "Discord bridge").put("language", "de")
-                .put("max_retry_delay_seconds", 0).put("api_base_url", "ftp://x").put("gateway_url", "http://127.0.0.1/gateway")
+                .put("max_retry_delay", "0s").put("api_base_url", "ftp://x").put("gateway_url", "http://127.0.0.1/gateway")
                 .put("cdn_url", "not a url").put("public_address", "ftp://y");
         var links = s.putArray("links");
         links.addObject().put("room", "salon").put("channel", "12x");
@@ -90,7 +90,7 @@ class DiscordConfigTest {
                         .contains("plugins[1].ghost_name:")
                         .contains("plugins[1].webhook_name:")
                         .contains("plugins[1].language:")
-                        .contains("plugins[1].max_retry_delay_seconds:")
+                        .contains("plugins[1].max_retry_delay: must be at least 1s")
                         .contains("plugins[1].api_base_url:")
                         .contains("plugins[1].gateway_url:")
                         .contains("plugins[1].cdn_url:")

@@ -12,8 +12,9 @@ import java.util.Map;
  * @param threadId  {@code tmid}: the thread's first message, or null
  * @param reactions shortcode ({@code :thumbsup:}) → usernames
  * @param fileName  the attached file's name, or null
+ * @param fileDescription the attached file's description (its caption), or null
  */
 public record FakeMessage(String id, String roomId, String text, String authorId, String authorUsername, String alias,
                           String avatar, String threadId, Instant ts, boolean edited, boolean deleted,
-                          Map<String, List<String>> reactions, String fileName) {
+                          Map<String, List<String>> reactions, String fileName, String fileDescription) {
 }

@@ -227,14 +227,20 @@ public final class FakeRocketChat implements AutoCloseable {
         }
     }
 
-    /** A human posts a file (with an optional caption). */
+    /** A human posts a file without a description. */
     public FakeMessage userUploads(String roomId, String username, String fileName, String type, byte[] data) {
+        return userUploads(roomId, username, fileName, type, data, null);
+    }
+
+    /** A human posts a file with a description (its caption, shown under the file), or null for none. */
+    public FakeMessage userUploads(String roomId, String username, String fileName, String type, byte[] data, String description) {
         synchronized (world) {
             World.Room room = room0(roomId);
             World.StoredFile f = new World.StoredFile(world.newId(), room.id, fileName, type, data);
             world.files.put(f.id(), f);
             World.Msg m = world.newMessage(null, room, user(username), "");
             m.file = f;
+            m.description = description;
             realtime.messageChanged(m);
             return world.snapshot(m);
         }

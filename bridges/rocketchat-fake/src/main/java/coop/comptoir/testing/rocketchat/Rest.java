@@ -274,8 +274,17 @@ final class Rest {
         if (used) {
             return error("File already confirmed", "error-file-not-found");
         }
+        boolean impersonating = b != null && (b.hasNonNull("alias") || b.hasNonNull("avatar"));
+        if (impersonating && !world.impersonate) {
+            return error("Not allowed", "error-action-not-allowed");
+        }
         World.Msg m = world.newMessage(null, room, world.bot, b == null ? "" : b.path("msg").asText(""));
         m.file = f;
+        if (b != null) {
+            m.alias = b.path("alias").isTextual() ? b.get("alias").asText() : null;
+            m.avatar = b.path("avatar").isTextual() ? b.get("avatar").asText() : null;
+            m.description = b.path("description").isTextual() ? b.get("description").asText() : null;
+        }
         if (b != null && b.path("tmid").isTextual()) {
             m.tmid = b.get("tmid").asText();
         }

@@ -158,6 +158,8 @@ final class World {
         Instant editedAt;
         boolean deleted;
         StoredFile file;
+        /** The file's description (Rocket.Chat keeps it in the attachment), or null. */
+        String description;
         final Map<String, LinkedHashSet<String>> reactions = new LinkedHashMap<>();
     }
 
@@ -216,6 +218,9 @@ final class World {
             o.putObject("file").put("_id", m.file.id()).put("name", m.file.name()).put("type", m.file.type());
             ObjectNode a = o.putArray("attachments").addObject();
             a.put("type", "file").put("title", m.file.name()).put("title_link", m.file.url()).put("title_link_download", true);
+            if (m.description != null) {
+                a.put("description", m.description);
+            }
             if (m.file.type().startsWith("image/")) {
                 a.put("image_url", m.file.url()).put("image_type", m.file.type()).put("image_size", m.file.data().length);
             }
@@ -236,6 +241,6 @@ final class World {
         m.reactions.forEach((k, v) -> reactions.put(k, List.copyOf(v)));
         FakeUser u = users.get(m.userId);
         return new FakeMessage(m.id, m.rid, m.text, u.id(), u.username(), m.alias, m.avatar, m.tmid, m.ts, m.editedAt != null,
-                m.deleted, Map.copyOf(reactions), m.file == null ? null : m.file.name());
+                m.deleted, Map.copyOf(reactions), m.file == null ? null : m.file.name(), m.description);
     }
 }

@@ -1,6 +1,7 @@
 package coop.comptoir.bridge.rocketchat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import coop.comptoir.bridge.api.OutgoingRemoteMessage;
 import coop.comptoir.bridge.api.RemoteChannelId;
 import coop.comptoir.bridge.api.RemoteEvent;
 import coop.comptoir.bridge.api.RemoteMessageId;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Reading a room's past through REST ({@code channels.history} / {@code groups.history}): catch-up
@@ -57,6 +59,36 @@ final class History {
             }
         }
         return out;
+    }
+
+    /**
+     * The bot's file messages posted since {@code notBefore} for a Matrix message with files, one per
+     * file in order, if all are there: the bot's, same file name, same thread, the caption as the first
+     * file's description, shown under the same sender ({@code shownAsSender}), not {@code recorded}
+     * for another Matrix message; the oldest such when several are. Empty when any is missing.
+     */
+    List<RemoteMessageId> sentFiles(RemoteChannelId channel, String route, Instant notBefore, String botUserId,
+                                    OutgoingRemoteMessage message, String caption, Predicate<JsonNode> shownAsSender,
+                                    Predicate<RemoteMessageId> recorded) throws RocketRest.Failure {
+        List<JsonNode> found = read(channel, route, Optional.of(notBefore.minusMillis(1)));
+        found.sort(Comparator.comparing((JsonNode m) -> Incoming.date(m.path("ts")).orElse(Instant.EPOCH)));
+        String thread = message.threadRoot().map(RemoteMessageId::value).orElse("");
+        List<RemoteMessageId> ids = new ArrayList<>();
+        for (int i = 0; i < message.attachments().size(); i++) {
+            String name = message.attachments().get(i).fileName();
+            String description = i == 0 ? caption.strip() : "";
+            Optional<RemoteMessageId> match = found.stream()
+                    .filter(m -> botUserId.equals(m.path("u").path("_id").asText()) && name.equals(m.path("file").path("name").asText())
+                            && thread.equals(m.path("tmid").asText("")) && shownAsSender.test(m)
+                            && description.equals(m.path("attachments").path(0).path("description").asText("").strip()))
+                    .map(m -> new RemoteMessageId(m.path("_id").asText()))
+                    .filter(id -> !ids.contains(id) && !recorded.test(id)).findFirst();
+            if (match.isEmpty()) {
+                return List.of();
+            }
+            ids.add(match.get());
+        }
+        return ids;
     }
 
     /** The newest message of the room, if any. */

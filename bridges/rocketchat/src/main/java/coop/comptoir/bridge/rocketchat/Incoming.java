@@ -3,6 +3,7 @@ package coop.comptoir.bridge.rocketchat;
 import com.fasterxml.jackson.databind.JsonNode;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.bridge.api.BridgeHost;
+import coop.comptoir.bridge.api.CarriedReaction;
 import coop.comptoir.bridge.api.MatrixContent;
 import coop.comptoir.bridge.api.RemoteAttachment;
 import coop.comptoir.bridge.api.RemoteChannelId;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Rocket.Chat messages (streamed or from the history) → remote events. Drops the bot's own
@@ -40,7 +40,7 @@ final class Incoming {
     private final String server;
     private final RocketText text;
     private final BridgeHost host;
-    private final Function<String, Optional<String>> userIdOfUsername;
+    private final Users users;
     /** Message ID → the last {@code editedAt} and reactions seen. */
     private final Map<String, Seen> seen = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -53,13 +53,13 @@ final class Incoming {
     }
 
     Incoming(String botUserId, java.util.function.Supplier<String> botUsername, String server, RocketText text, BridgeHost host,
-             Function<String, Optional<String>> userIdOfUsername) {
+             Users users) {
         this.botUserId = botUserId;
         this.botUsername = botUsername;
         this.server = server;
         this.text = text;
         this.host = host;
-        this.userIdOfUsername = userIdOfUsername;
+        this.users = users;
     }
 
     /** When the message was posted, if it was seen. */
@@ -87,10 +87,13 @@ final class Incoming {
         } else if (edited != 0 && (before == null || before.editedAt != edited) && !own) {
             RemoteEvent.Message now = message(m).orElse(null);
             if (now != null) {
-                out.add(new RemoteEvent.Edit(channel, now.id(), now.sender(), Instant.ofEpochMilli(edited), now.content()));
+                // a file's text is its caption on Matrix: the edit changes the caption
+                MatrixContent content = now.attachments().size() == 1
+                        ? now.attachments().get(0).caption().orElse(MatrixContent.text("")) : now.content();
+                out.add(new RemoteEvent.Edit(channel, now.id(), now.sender(), Instant.ofEpochMilli(edited), content));
             }
         }
-        Map<String, Set<String>> old = before == null ? Map.of() : before.reactions;
+        Map<String, Set<String>> old = before == null ? carried(channel, id) : before.reactions;
         diff(channel, id, reactions, old, true, out);
         diff(channel, id, old, reactions, false, out);
         return out;
@@ -103,15 +106,29 @@ final class Incoming {
                 if (username.equals(botUsername.get()) || then.getOrDefault(e.getKey(), Set.of()).contains(username)) {
                     continue;
                 }
-                Optional<String> userId = userIdOfUsername.apply(username);
-                if (userId.isEmpty()) {
+                Optional<Users.Who> who = users.byUsername(username);
+                if (who.isEmpty()) {
                     continue;
                 }
-                RemoteUser who = new RemoteUser(new RemoteUserId(userId.get()), username, avatar(username));
-                out.add(new RemoteEvent.Reaction(channel, new RemoteMessageId(id), who, Emoji.toUnicode(e.getKey()),
-                        Optional.empty(), added));
+                RemoteUser sender = new RemoteUser(new RemoteUserId(who.get().id()), who.get().shown(), avatar(username));
+                out.add(new RemoteEvent.Reaction(channel, new RemoteMessageId(id), sender, e.getKey(), Optional.empty(), added));
             }
         }
+    }
+
+    /**
+     * The reactions the engine carried to Matrix on a message not seen since the start (emoji →
+     * usernames): compared with what Rocket.Chat shows now, a reaction taken back while the bridge
+     * was not running is taken back on Matrix too.
+     */
+    private Map<String, Set<String>> carried(RemoteChannelId channel, String id) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        for (CarriedReaction r : host.reactionsOn(channel, new RemoteMessageId(id))) {
+            if (!r.fromMatrix()) {
+                users.byId(r.reactor()).ifPresent(who -> out.computeIfAbsent(r.key(), k -> new LinkedHashSet<>()).add(who.username()));
+            }
+        }
+        return out;
     }
 
     /** A message of the history or the stream as a remote message; empty for the bot's own and system messages. */
@@ -149,16 +166,24 @@ final class Incoming {
             replyTo = Optional.of(new RemoteMessageId(quote.group(2)));
             msg = msg.substring(quote.end());
         }
-        MatrixContent content = text.toMatrix(msg, mentioned);
-        List<RemoteAttachment> attachments = new ArrayList<>();
-        for (JsonNode a : m.path("attachments")) {
-            String link = a.path("title_link").asText("");
-            if (link.startsWith("/file-upload/")) {
-                JsonNode file = m.path("file");
-                String type = file.path("type").asText(a.path("image_type").asText("application/octet-stream"));
-                attachments.add(new RemoteAttachment(a.path("title").asText(file.path("name").asText("file")), type,
-                        a.path("image_size").asLong(-1), URI.create(server + link)));
+        List<JsonNode> files = new ArrayList<>();
+        m.path("attachments").forEach(a -> {
+            if (a.path("title_link").asText("").startsWith("/file-upload/")) {
+                files.add(a);
             }
+        });
+        // a file's text (the message's, else the file's description) is its caption on Matrix
+        String described = files.size() == 1 ? files.get(0).path("description").asText("") : "";
+        String captionText = msg.isBlank() ? described : described.isBlank() ? msg : msg + "\n" + described;
+        Optional<MatrixContent> caption = files.size() == 1 && !captionText.isBlank()
+                ? Optional.of(text.toMatrix(captionText, mentioned)) : Optional.empty();
+        MatrixContent content = caption.isPresent() ? MatrixContent.text("") : text.toMatrix(msg, mentioned);
+        List<RemoteAttachment> attachments = new ArrayList<>();
+        JsonNode file = m.path("file");
+        for (JsonNode a : files) {
+            String type = file.path("type").asText(a.path("image_type").asText("application/octet-stream"));
+            attachments.add(new RemoteAttachment(a.path("title").asText(file.path("name").asText("file")), type,
+                    a.path("image_size").asLong(-1), URI.create(server + a.path("title_link").asText()), caption));
         }
         Optional<RemoteMessageId> thread = m.path("tmid").isTextual()
                 ? Optional.of(new RemoteMessageId(m.get("tmid").asText())) : Optional.empty();
@@ -170,12 +195,12 @@ final class Incoming {
         return Optional.of(URI.create(server + "/avatar/" + java.net.URLEncoder.encode(username, java.nio.charset.StandardCharsets.UTF_8)));
     }
 
+    /** Emoji (as Matrix writes it; a custom one as {@code :name:}) → usernames, whatever name Rocket.Chat keeps it under. */
     private static Map<String, Set<String>> reactions(JsonNode m) {
         Map<String, Set<String>> out = new LinkedHashMap<>();
         m.path("reactions").properties().forEach(e -> {
-            Set<String> names = new LinkedHashSet<>();
+            Set<String> names = out.computeIfAbsent(Emoji.toUnicode(e.getKey()), k -> new LinkedHashSet<>());
             e.getValue().path("usernames").forEach(n -> names.add(n.asText()));
-            out.put(e.getKey(), names);
         });
         return out;
     }

@@ -19,11 +19,12 @@ import coop.comptoir.bridge.api.RemoteChannel;
 import coop.comptoir.bridge.api.RemoteChannelId;
 import coop.comptoir.bridge.api.RemoteEvent;
 import coop.comptoir.bridge.api.RemoteMessageId;
-import coop.comptoir.bridge.api.RemoteUserId;
+import coop.comptoir.bridge.api.SentLookupCapable;
 import coop.comptoir.bridge.api.SubChannelCapable;
 import coop.comptoir.bridge.rocketchat.format.RocketText;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Predicate;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 
@@ -43,7 +45,7 @@ import org.slf4j.Logger;
  * instead and {@code !bridge status} says so.
  */
 public final class RocketChatConnector implements NetworkConnector, EditCapable, DeleteCapable, ReactionCapable,
-        MediaCapable, BackfillCapable, SubChannelCapable {
+        MediaCapable, BackfillCapable, SentLookupCapable, SubChannelCapable {
     /** The connector's ID: {@code type: rocketchat}, {@code !bridge link rocketchat …}, ghosts {@code _rocketchat_…}. */
     static final String NETWORK = "rocketchat";
     static final int OLDEST_SUPPORTED = 6;
@@ -64,10 +66,7 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
         return t;
     });
     private final Map<String, JsonNode> rooms = new ConcurrentHashMap<>();
-    private final Map<String, String> userIds = new ConcurrentHashMap<>();
-    private final Map<UserId, String> usernames = new ConcurrentHashMap<>();
-    /** Message + shortcode → the Matrix users whose reaction the bot's one stands for (since start). */
-    private final Map<String, java.util.Set<UserId>> reactors = new ConcurrentHashMap<>();
+    private final Users users;
     private volatile BridgeHost host;
     private volatile Realtime realtime;
     private volatile Incoming incoming;
@@ -86,6 +85,7 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
         this.text = text;
         this.http = http;
         this.rest = new RocketRest(http, config.server(), config.userId(), config.token());
+        this.users = new Users(rest, log);
         this.discussions = new Discussions(rest, config.server());
     }
 
@@ -103,7 +103,7 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
     public void start(BridgeHost host) throws Exception {
         this.host = host;
         boolean reachable = checkVersion();
-        this.incoming = new Incoming(config.userId(), this::botUsername, config.server(), text, host, this::userIdOf);
+        this.incoming = new Incoming(config.userId(), this::botUsername, config.server(), text, host, users);
         this.history = new History(rest, incoming);
         this.realtime = new Realtime(http, config.server(), config.token(), log, new Listener(), timer);
         if (reachable) {
@@ -232,43 +232,9 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
         return impersonationRefused ? d + " — " + texts.text("status.no.impersonation") : d;
     }
 
-    private Optional<String> userIdOf(String username) {
-        String known = userIds.get(username);
-        if (known != null) {
-            return Optional.of(known);
-        }
-        try {
-            String id = rest.get("/api/v1/users.info", "username", username).path("user").path("_id").asText("");
-            if (!id.isEmpty()) {
-                userIds.put(username, id);
-                return Optional.of(id);
-            }
-        } catch (RocketRest.Failure f) {
-            log.debug("No Rocket.Chat user {}: {}", username, f.getMessage());
-        }
-        return Optional.empty();
-    }
-
     /** The Rocket.Chat username a Matrix ghost stands for. */
     private Optional<String> usernameOf(UserId user) {
-        Optional<RemoteUserId> remote = host.remoteUserOf(user);
-        if (remote.isEmpty()) {
-            return Optional.empty();
-        }
-        String known = usernames.get(user);
-        if (known != null) {
-            return Optional.of(known);
-        }
-        try {
-            String name = rest.get("/api/v1/users.info", "userId", remote.get().value()).path("user").path("username").asText("");
-            if (!name.isEmpty()) {
-                usernames.put(user, name);
-                return Optional.of(name);
-            }
-        } catch (RocketRest.Failure f) {
-            log.debug("Rocket.Chat user {} not found: {}", remote.get(), f.getMessage());
-        }
-        return Optional.empty();
+        return host.remoteUserOf(user).flatMap(remote -> users.byId(remote.value())).map(Users.Who::username);
     }
 
     private JsonNode room(RemoteChannelId id) throws RocketRest.Failure {
@@ -358,18 +324,22 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
                 if (f.status != 400 || !refusedImpersonation(f)) {
                     throw f.toBridge();
                 }
-                impersonationRefused = true;
-                log.warn("Rocket.Chat refused alias/avatar ({}): the bot lacks message-impersonate; Matrix names are now"
-                        + " written in the text", f.getMessage());
-                if (up) {
-                    host.connectionChanged(true, detail());
-                }
+                refusedNow(f);
             }
         }
         try {
             return sent(m.deepCopy().put("msg", prefixed(sender, body)));
         } catch (RocketRest.Failure f) {
             throw f.toBridge();
+        }
+    }
+
+    private void refusedNow(RocketRest.Failure f) {
+        impersonationRefused = true;
+        log.warn("Rocket.Chat refused alias/avatar ({}): the bot lacks message-impersonate; Matrix names are now"
+                + " written in the text", f.getMessage());
+        if (up) {
+            host.connectionChanged(true, detail());
         }
     }
 
@@ -408,6 +378,11 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
         }
     }
 
+    /**
+     * Uploads ({@code rooms.media}) then posts ({@code rooms.mediaConfirm}) each file, the caption as
+     * the first file's description, under the sender's name like a text ({@code alias} + {@code avatar},
+     * else "**Name**:" as the message's text).
+     */
     private List<RemoteMessageId> sendFiles(RemoteChannelId channel, OutgoingRemoteMessage message, String caption,
                                             Optional<String> tmid) throws BridgeException {
         List<RemoteMessageId> ids = new ArrayList<>();
@@ -420,19 +395,36 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
                 String fileId = rest.upload("/api/v1/rooms.media/" + channel.value(), a.fileName(), a.contentType(), a.data())
                         .path("file").path("_id").asText();
                 ObjectNode confirm = RocketRest.JSON.createObjectNode();
-                String shown = first && !caption.isBlank() ? caption : "";
-                // rooms.mediaConfirm takes no alias: the sender's name is always written in the text
-                confirm.put("msg", prefixed(message.sender(), shown).strip());
+                if (first && !caption.isBlank()) {
+                    confirm.put("description", caption);
+                }
                 tmid.ifPresent(t -> confirm.put("tmid", t));
-                String id = rest.post("/api/v1/rooms.mediaConfirm/" + channel.value() + "/" + fileId, confirm)
-                        .path("message").path("_id").asText();
-                ids.add(new RemoteMessageId(id));
+                ids.add(new RemoteMessageId(confirmed(channel, fileId, confirm, message.sender())));
             } catch (RocketRest.Failure f) {
                 throw f.toBridge();
             }
             first = false;
         }
         return ids;
+    }
+
+    /** Posts an uploaded file under the sender's name, learning like {@link #post} that impersonation is refused. */
+    private String confirmed(RemoteChannelId channel, String fileId, ObjectNode confirm, MatrixSender sender)
+            throws RocketRest.Failure {
+        String path = "/api/v1/rooms.mediaConfirm/" + channel.value() + "/" + fileId;
+        if (!impersonationRefused) {
+            ObjectNode impersonated = confirm.deepCopy().put("alias", sender.displayName());
+            sender.avatar().ifPresent(u -> impersonated.put("avatar", u.toString()));
+            try {
+                return rest.post(path, impersonated).path("message").path("_id").asText();
+            } catch (RocketRest.Failure f) {
+                if (f.status != 400 || !refusedImpersonation(f)) {
+                    throw f;
+                }
+                refusedNow(f);
+            }
+        }
+        return rest.post(path, confirm.deepCopy().put("msg", prefixed(sender, "").strip())).path("message").path("_id").asText();
     }
 
     private void follow(RemoteChannelId channel) {
@@ -478,25 +470,39 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
             log.debug("Reaction {} has no Rocket.Chat shortcode known to the bridge: not carried", key);
             return;
         }
-        // The bot reacts once for every Matrix user reacting alike: it takes its reaction back with the last one
-        String reaction = message.value() + " " + shortcode.get();
-        java.util.Set<UserId> who = reactors.computeIfAbsent(reaction, k -> ConcurrentHashMap.newKeySet());
-        if (add) {
-            boolean first = who.isEmpty();
-            if (!who.add(sender.id()) || !first) {
-                return; // already shown by the bot's reaction
-            }
-        } else {
-            boolean known = who.remove(sender.id());
-            if (known && !who.isEmpty()) {
-                return; // others still react alike (an unknown reactor, from before a restart, takes it back)
-            }
-            reactors.remove(reaction);
+        // The bot reacts once for every Matrix user reacting alike: it takes its reaction back with the
+        // last one. Who else reacts alike is read from the engine's reaction links, which outlive a restart.
+        if (!add && host.reactionsOn(channel, message).stream().anyMatch(r -> r.fromMatrix()
+                && !r.reactor().equals(sender.id().value()) && Emoji.same(r.key(), key))) {
+            return;
         }
         ObjectNode req = RocketRest.JSON.createObjectNode().put("messageId", message.value()).put("emoji", shortcode.get())
                 .put("shouldReact", add);
         try {
             rest.post("/api/v1/chat.react", req);
+        } catch (RocketRest.Failure f) {
+            throw f.toBridge();
+        }
+    }
+
+    /**
+     * A text needs no look-up: its {@code _id} comes from its Matrix event, and Rocket.Chat refuses the
+     * same {@code _id} twice. A file does ({@code rooms.mediaConfirm} takes no {@code _id}): the
+     * bot's file messages since {@code notBefore} are searched for the same file name, thread,
+     * caption (description) and sender ({@link History#sentFiles}).
+     */
+    @Override
+    public List<RemoteMessageId> findSent(RemoteChannelId channel, OutgoingRemoteMessage message, Instant notBefore,
+                                          Predicate<RemoteMessageId> recorded) throws BridgeException {
+        if (message.attachments().isEmpty()) {
+            return List.of();
+        }
+        String caption = text.toRocket(message.content(), this::usernameOf);
+        String prefix = prefixed(message.sender(), "").strip();
+        Predicate<JsonNode> shownAsSender = m -> message.sender().displayName().equals(m.path("alias").asText())
+                || prefix.equals(m.path("msg").asText("").strip());
+        try {
+            return history.sentFiles(channel, route(channel), notBefore, config.userId(), message, caption, shownAsSender, recorded);
         } catch (RocketRest.Failure f) {
             throw f.toBridge();
         }

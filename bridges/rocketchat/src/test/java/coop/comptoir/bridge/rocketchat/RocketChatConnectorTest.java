@@ -8,6 +8,7 @@ import coop.comptoir.api.id.EventId;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.text.TextSettings;
 import coop.comptoir.bridge.api.BridgeException;
+import coop.comptoir.bridge.api.CarriedReaction;
 import coop.comptoir.bridge.api.MatrixContent;
 import coop.comptoir.bridge.api.MatrixSender;
 import coop.comptoir.bridge.api.OutgoingAttachment;
@@ -183,18 +184,67 @@ class RocketChatConnectorTest {
                 .isEqualTo("[ ](" + rc.url() + "/channel/general?msg=" + question.id() + ") Je peux aussi");
     }
 
+    /** A Matrix reaction as the engine hands it: then stored as carried (removed once taken back). */
+    private void matrixReacts(RemoteMessageId message, MatrixSender who, String key, boolean add) throws Exception {
+        connector.react(new RemoteChannelId(general.id()), message, who, key, add);
+        CarriedReaction link = new CarriedReaction(who.id().value(), key, true);
+        List<CarriedReaction> now = new java.util.ArrayList<>(host.carried.getOrDefault(message, List.of()));
+        if (add) {
+            now.add(link);
+        } else {
+            now.remove(link);
+        }
+        host.carried.put(message, now);
+    }
+
     @Test
-    void theBotsReactionStaysWhileAMatrixUserStillReacts() throws Exception {
+    void theBotsReactionStaysWhileAMatrixUserStillReactsAlsoAfterARestart() throws Exception {
         started();
-        RemoteChannelId channel = new RemoteChannelId(general.id());
         FakeMessage m = rc.userSays(general.id(), "bob", "Arrivage de pommes");
+        RemoteMessageId id = new RemoteMessageId(m.id());
         MatrixSender carol = new MatrixSender(UserId.of("@carol:comptoir.test"), "Carol", Optional.empty());
-        connector.react(channel, new RemoteMessageId(m.id()), alice, "👍", true);
-        connector.react(channel, new RemoteMessageId(m.id()), carol, "👍", true);
-        connector.react(channel, new RemoteMessageId(m.id()), alice, "👍", false);
-        assertThat(rc.message(m.id()).orElseThrow().reactions()).containsKey(":thumbsup:");
-        connector.react(channel, new RemoteMessageId(m.id()), carol, "👍", false);
+        MatrixSender dan = new MatrixSender(UserId.of("@dan:comptoir.test"), "Dan", Optional.empty());
+        matrixReacts(id, alice, "👍🏽", true);
+        matrixReacts(id, carol, "👍🏽", true);
+        matrixReacts(id, dan, "🇫🇷", true);
+        assertThat(rc.message(m.id()).orElseThrow().reactions()).containsOnlyKeys(":thumbsup_tone3:", ":flag_fr:");
+
+        connector.close(); // a restart: the connector remembers nothing, the engine's links remain
+        started();
+        matrixReacts(id, alice, "👍🏽", false);
+        assertThat(rc.message(m.id()).orElseThrow().reactions()).as("Carol still reacts").containsKey(":thumbsup_tone3:");
+        matrixReacts(id, dan, "🇫🇷", false);
+        assertThat(rc.message(m.id()).orElseThrow().reactions()).containsOnlyKeys(":thumbsup_tone3:");
+        matrixReacts(id, carol, "👍🏽", false);
         assertThat(rc.message(m.id()).orElseThrow().reactions()).isEmpty();
+    }
+
+    @Test
+    void aReactionTakenBackOnRocketChatAfterARestartIsTakenBackOnMatrix() throws Exception {
+        started();
+        FakeMessage m = rc.userSays(general.id(), "alice", "AG jeudi");
+        rc.userReacts(m.id(), "bob", ":flag_fr:", true);
+        rc.userReacts(m.id(), "alice", ":wave_tone4:", true);
+        rc.userReacts(m.id(), "bob", ":comptoir_logo:", true);
+        FakeRocketChat.await(() -> host.all(RemoteEvent.Reaction.class).size() == 3, WAIT, "three reactions");
+        assertThat(host.all(RemoteEvent.Reaction.class)).extracting(RemoteEvent.Reaction::key)
+                .containsExactly("🇫🇷", "👋🏾", ":comptoir_logo:");
+        RemoteMessageId id = new RemoteMessageId(m.id());
+        host.carried.put(id, host.all(RemoteEvent.Reaction.class).stream()
+                .map(r -> new CarriedReaction(r.sender().id().value(), r.key(), false)).toList());
+
+        connector.close();
+        host.events.clear();
+        started();
+        rc.userReacts(m.id(), "bob", ":flag_fr:", false); // seen by the new connector as the message's whole state
+        RemoteEvent.Reaction gone = host.await(RemoteEvent.Reaction.class, r -> !r.added(), WAIT);
+        assertThat(gone.key()).isEqualTo("🇫🇷");
+        assertThat(gone.sender().id().value()).isEqualTo(rc.user("bob").id());
+        assertThat(gone.sender().displayName()).isEqualTo(rc.user("bob").name());
+        rc.userReacts(m.id(), "alice", ":wave_tone4:", false);
+        FakeRocketChat.await(() -> host.all(RemoteEvent.Reaction.class).size() == 2, WAIT, "the second one taken back");
+        assertThat(host.all(RemoteEvent.Reaction.class)).as("nothing added again, the custom one kept")
+                .noneMatch(RemoteEvent.Reaction::added).extracting(RemoteEvent.Reaction::key).containsExactly("🇫🇷", "👋🏾");
     }
 
     @Test
@@ -272,7 +322,8 @@ class RocketChatConnectorTest {
                 Optional.of(EventId.of("$f:comptoir.test"))));
         FakeMessage posted = rc.message(ids.get(0).value()).orElseThrow();
         assertThat(posted.fileName()).isEqualTo("photo.png");
-        assertThat(posted.text()).isEqualTo("**Alice Matrix**: la photo");
+        assertThat(posted.fileDescription()).isEqualTo("la photo");
+        assertThat(posted.alias()).isEqualTo("Alice Matrix");
         assertThatThrownBy(() -> connector.send(channel, new OutgoingRemoteMessage(alice, MatrixContent.text(""), Optional.empty(),
                 Optional.empty(), List.of(new OutgoingAttachment("big.bin", "application/octet-stream", new byte[2000])),
                 Optional.of(EventId.of("$g:comptoir.test"))))).isInstanceOfSatisfying(BridgeException.class,
@@ -288,6 +339,52 @@ class RocketChatConnectorTest {
         assertThatThrownBy(() -> connector.download(got.attachments().get(0).url(), 2)).isInstanceOf(BridgeException.class);
         assertThat(connector.maxUploadBytes(channel)).isEqualTo(1000);
         assertThat(Set.copyOf(rc.undescribedRoutes())).allMatch(r -> r.contains("/api/info") || r.contains("/file-upload/"));
+    }
+
+    @Test
+    void aCaptionIsTheFilesDescriptionBothWays() throws Exception {
+        started();
+        FakeMessage up = rc.userUploads(general.id(), "bob", "menu.pdf", "application/pdf", new byte[] {1}, "Le *menu* de la semaine");
+        RemoteEvent.Message got = host.await(RemoteEvent.Message.class, e -> e.id().value().equals(up.id()), WAIT);
+        assertThat(got.content().body()).as("no text of its own").isEmpty();
+        MatrixContent caption = got.attachments().get(0).caption().orElseThrow();
+        assertThat(caption.body()).isEqualTo("Le menu de la semaine");
+        assertThat(caption.html().orElseThrow()).isEqualTo("Le <strong>menu</strong> de la semaine");
+        FakeMessage plain = rc.userUploads(general.id(), "bob", "plan.png", "image/png", new byte[] {2});
+        RemoteEvent.Message noCaption = host.await(RemoteEvent.Message.class, e -> e.id().value().equals(plain.id()), WAIT);
+        assertThat(noCaption.attachments().get(0).caption()).isEmpty();
+
+        rc.impersonatePermission(false);
+        List<RemoteMessageId> ids = connector.send(new RemoteChannelId(general.id()), new OutgoingRemoteMessage(alice,
+                MatrixContent.text("Pour jeudi"), Optional.empty(), Optional.empty(),
+                List.of(new OutgoingAttachment("ordre-du-jour.txt", "text/plain", new byte[] {3})), Optional.of(EventId.of("$c:comptoir.test"))));
+        FakeMessage posted = rc.message(ids.get(0).value()).orElseThrow();
+        assertThat(posted.fileDescription()).isEqualTo("Pour jeudi");
+        assertThat(posted.text()).as("the name, since alias is refused").isEqualTo("**Alice Matrix**:");
+        assertThat(posted.alias()).isNull();
+    }
+
+    @Test
+    void aFilePostedBeforeALostAnswerIsFoundOnceAndATextNeedsNoLookUp() throws Exception {
+        started();
+        RemoteChannelId channel = new RemoteChannelId(general.id());
+        java.time.Instant before = java.time.Instant.now().minusSeconds(60);
+        OutgoingRemoteMessage photo = new OutgoingRemoteMessage(alice, MatrixContent.text("la vitrine"), Optional.empty(),
+                Optional.empty(), List.of(new OutgoingAttachment("vitrine.jpg", "image/jpeg", new byte[] {4})),
+                Optional.of(EventId.of("$p:comptoir.test")));
+        assertThat(connector.findSent(channel, photo, before, id -> false)).as("not posted yet").isEmpty();
+        List<RemoteMessageId> posted = connector.send(channel, photo); // then Comptoir dies before storing the link
+        rc.userUploads(general.id(), "bob", "vitrine.jpg", "image/jpeg", new byte[] {4}, "la vitrine"); // a human's, not the bot's
+        connector.send(channel, new OutgoingRemoteMessage(alice, MatrixContent.text("autre légende"), Optional.empty(),
+                Optional.empty(), List.of(new OutgoingAttachment("vitrine.jpg", "image/jpeg", new byte[] {4})),
+                Optional.of(EventId.of("$q:comptoir.test"))));
+
+        assertThat(connector.findSent(channel, photo, before, id -> false)).isEqualTo(posted);
+        assertThat(connector.findSent(channel, photo, before, posted::contains)).as("already linked to another event").isEmpty();
+        assertThat(connector.findSent(channel, photo, java.time.Instant.now().plusSeconds(5), id -> false)).isEmpty();
+        int calls = rc.requests().size();
+        assertThat(connector.findSent(channel, text(alice, "Bonjour", "$t:comptoir.test"), before, id -> false)).isEmpty();
+        assertThat(rc.requests()).as("no request for a text").hasSize(calls);
     }
 
     @Test

@@ -3,44 +3,22 @@ package coop.comptoir.bridge.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import coop.comptoir.api.command.CommandRouter;
-import coop.comptoir.api.event.EventSubscriptions;
-import coop.comptoir.api.event.EventTypes;
 import coop.comptoir.api.event.MatrixEvent;
-import coop.comptoir.api.http.HttpRoutes;
-import coop.comptoir.api.http.RouteOptions;
 import coop.comptoir.api.id.EventId;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
-import coop.comptoir.api.matrix.MatrixClient;
 import coop.comptoir.api.plugin.Plugin;
-import coop.comptoir.api.plugin.PluginConfig;
-import coop.comptoir.api.plugin.PluginContext;
-import coop.comptoir.api.schedule.Scheduler;
-import coop.comptoir.api.store.Database;
 import coop.comptoir.bridge.api.BridgeFactory;
-import coop.comptoir.testing.FakeClock;
-import coop.comptoir.testing.FakeScheduler;
-import coop.comptoir.testing.PluginConfigs;
+import coop.comptoir.testing.FakePluginContext;
 import coop.comptoir.testing.RecordingMatrixClient;
-import coop.comptoir.testing.TestCommandRouter;
-import coop.comptoir.testing.TestDatabase;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
-import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * bridge's own events back to it (through the appservice's event stream) before each Matrix event
  * and while {@link #await waiting}, so the engine's echo guard is exercised too.
  *
- * <p>{@link #stop()} and {@link #start()} restart the bridge on the same store and the same
- * homeserver, as after a crash or an upgrade. Matrix events played while it is stopped are held,
+ * <p>The bridge runs in a {@link FakePluginContext} (real time for the engine's threads; the
+ * scheduler's jobs run only when a test asks). {@link #stop()} and {@link #start()} restart the
+ * bridge on the same store and the same homeserver ({@link FakePluginContext#restart()}), as after
+ * a crash or an upgrade. Matrix events played while it is stopped are held,
  * as a homeserver holds an appservice's transactions, and handed over once it started again.
  * Not thread-safe: drive it from the test's thread.
  */
@@ -76,17 +56,17 @@ public final class BridgeHarness implements AutoCloseable {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final BridgeFactory<?> factory;
-    private final ObjectNode section;
-    private final Path dir;
-    private final RecordingMatrixClient matrix = new RecordingMatrixClient(BOT);
-    private final Map<String, Object> shared = new ConcurrentHashMap<>();
+    private final RecordingMatrixClient matrix;
     private final AtomicInteger eventIds = new AtomicInteger();
-    private final OkHttpClient http = new OkHttpClient();
     private final Logger log;
     private int echoed;
     /** Matrix events sent while the bridge was stopped, handed over when it starts. */
     private final List<MatrixEvent> held = new ArrayList<>();
-    private Instance running;
+    /** The context of the current run, or of the last one once stopped. */
+    private FakePluginContext context;
+    private boolean startedOnce;
+    /** The bridge while it runs; null when stopped. */
+    private Plugin running;
 
     /** A message the bridge posted in the portal on behalf of a remote user. */
     public record Bridged(EventId id, UserId sender, String body, Optional<EventId> replaces, Optional<EventId> inReplyTo,
@@ -94,11 +74,13 @@ public final class BridgeHarness implements AutoCloseable {
 
     private BridgeHarness(BridgeFactory<?> factory, ObjectNode connectorSettings, String channel, Path dir) {
         this.factory = Objects.requireNonNull(factory, "factory");
-        this.dir = Objects.requireNonNull(dir, "dir");
-        this.section = connectorSettings.deepCopy();
+        ObjectNode section = connectorSettings.deepCopy();
         section.putArray("links").addObject().put("room", ROOM.value()).put("channel", channel);
-        section.put("max_retry_delay_seconds", 1);
+        section.put("max_retry_delay", "1s");
         this.log = LoggerFactory.getLogger("bridge-harness." + factory.type());
+        this.context = FakePluginContext.builder(factory.type(), factory.type(), Objects.requireNonNull(dir, "dir"))
+                .serverName(SERVER).settings(section).realTime().build();
+        this.matrix = context.recordingMatrix();
         matrix.addMember(ROOM, ALICE).addMember(ROOM, BOT);
         ObjectNode create = NODES.objectNode().put("room_version", "10");
         matrix.sendState(ROOM, "m.room.create", "", create);
@@ -124,38 +106,41 @@ public final class BridgeHarness implements AutoCloseable {
         if (running != null) {
             throw new IllegalStateException("already running");
         }
-        Instance i = new Instance();
-        running = i;
+        if (startedOnce) {
+            context = context.restart();
+        }
+        startedOnce = true;
+        Plugin plugin;
         try {
-            i.plugin = factory.create(i);
-            i.plugin.start();
+            plugin = context.create(factory);
+            plugin.start();
         } catch (Exception | Error e) {
-            stop();
+            closeQuietly();
             throw e;
         }
+        running = plugin;
         List<MatrixEvent> waiting = List.copyOf(held);
         held.clear();
         for (MatrixEvent e : waiting) {
-            i.dispatch(e);
+            context.deliver(e);
         }
     }
 
     /** Stops the bridge (connector closed, store closed); what it had stored stays. */
     public void stop() {
-        Instance i = running;
-        running = null;
-        if (i == null) {
+        if (running == null) {
             return;
         }
+        running = null;
+        closeQuietly();
+    }
+
+    /** Closes the bridge (connector, engine) and its store. */
+    private void closeQuietly() {
         try {
-            if (i.plugin != null) {
-                i.plugin.close();
-            }
-        } catch (Exception e) {
+            context.close();
+        } catch (IllegalStateException e) {
             log.warn("closing the bridge failed", e);
-        } finally {
-            i.router.unregisterAll(factory.type());
-            i.database.close();
         }
     }
 
@@ -273,22 +258,21 @@ public final class BridgeHarness implements AutoCloseable {
 
     private EventId deliver(MatrixEvent e) throws Exception {
         echoBridgeEvents();
-        Instance i = running;
-        if (i == null) {
+        if (running == null) {
             held.add(e); // the homeserver keeps the transaction until the appservice answers again
             return e.eventId();
         }
-        i.dispatch(e);
+        context.deliver(e);
         return e.eventId();
     }
 
     /** What the homeserver sends the appservice: the events the bridge made, once each, in order. */
     private void echoBridgeEvents() {
         List<RecordingMatrixClient.Sent> sent = matrix.sent();
-        Instance i = running;
+        boolean up = running != null;
         while (echoed < sent.size()) {
             RecordingMatrixClient.Sent s = sent.get(echoed++);
-            if (i == null || s.eventId() == null) {
+            if (!up || s.eventId() == null) {
                 continue;
             }
             ObjectNode json = NODES.objectNode().put("type", s.type()).put("room_id", s.room().value())
@@ -302,7 +286,7 @@ public final class BridgeHarness implements AutoCloseable {
             }
             json.set("content", s.content().deepCopy());
             try {
-                i.dispatch(MatrixEvent.of(json));
+                context.deliver(MatrixEvent.of(json));
             } catch (Exception ex) {
                 throw new AssertionError("the bridge threw on its own echo " + s.eventId(), ex);
             }
@@ -319,134 +303,6 @@ public final class BridgeHarness implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
-        }
-    }
-
-    /** One run of the bridge: its context as the runtime would give it. */
-    private final class Instance implements PluginContext {
-        private record Subscription(String type, EventSubscriptions.EventFilter filter, EventSubscriptions.EventHandler handler,
-                                    boolean own) {}
-
-        final TestDatabase database = TestDatabase.sqlite(dir);
-        final TestCommandRouter router = new TestCommandRouter("!", Set.of(), "fr", matrix, "Comptoir");
-        final PluginConfig config = PluginConfigs.of(factory.type(), "plugins[0]", section, SERVER);
-        final List<Subscription> subscriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final FakeClock schedulerClock = new FakeClock(Instant.now(), ZoneOffset.UTC);
-        final FakeScheduler scheduler = new FakeScheduler(schedulerClock);
-        Plugin plugin;
-
-        /** As the runtime's dispatcher: matching subscriptions (the bot's own events only to those that want them), then commands. */
-        void dispatch(MatrixEvent e) throws Exception {
-            boolean own = BOT.equals(e.sender());
-            for (Subscription s : subscriptions) {
-                if ((own && !s.own()) || (s.type() != null && !s.type().equals(e.type())) || !s.filter().accepts(e)) {
-                    continue;
-                }
-                s.handler().handle(e);
-            }
-            if (!own && EventTypes.ROOM_MESSAGE.equals(e.type())) {
-                router.onMessage(e);
-            }
-        }
-
-        @Override
-        public String instanceId() {
-            return factory.type();
-        }
-
-        @Override
-        public PluginConfig config() {
-            return config;
-        }
-
-        @Override
-        public MatrixClient matrix() {
-            return matrix;
-        }
-
-        @Override
-        public UserId botUserId() {
-            return BOT;
-        }
-
-        @Override
-        public String serverName() {
-            return SERVER;
-        }
-
-        @Override
-        public EventSubscriptions events() {
-            return new EventSubscriptions() {
-                @Override
-                public void on(String type, EventFilter filter, EventHandler handler) {
-                    subscriptions.add(new Subscription(type, filter, handler, false));
-                }
-
-                @Override
-                public void onAny(EventHandler handler) {
-                    subscriptions.add(new Subscription(null, EventFilter.ALL, handler, false));
-                }
-
-                @Override
-                public void onAnyIncludingOwn(EventHandler handler) {
-                    subscriptions.add(new Subscription(null, EventFilter.ALL, handler, true));
-                }
-            };
-        }
-
-        @Override
-        public CommandRouter commands() {
-            return router.forInstance(factory.type());
-        }
-
-        @Override
-        public Database database() {
-            return database;
-        }
-
-        @Override
-        public Scheduler scheduler() {
-            return scheduler;
-        }
-
-        @Override
-        public OkHttpClient http() {
-            return http;
-        }
-
-        @Override
-        public HttpRoutes routes() {
-            return new HttpRoutes() {
-                @Override
-                public void post(String path, RouteOptions options, RouteHandler handler) {
-                    // no homeserver calls the bridge's routes here
-                }
-
-                @Override
-                public void getUnder(String path, RouteHandler handler) {
-                    // the avatars proxy is not reached by the fakes
-                }
-
-                @Override
-                public String mountedPath(String path) {
-                    return "/_comptoir/plugins/" + factory.type() + path;
-                }
-            };
-        }
-
-        @Override
-        public Clock clock() {
-            return Clock.systemUTC();
-        }
-
-        @Override
-        public Logger log() {
-            return log;
-        }
-
-        @Override
-        public <T> T shared(String key, Class<T> type, Supplier<? extends T> create) {
-            return type.cast(shared.computeIfAbsent(key, k -> Objects.requireNonNull(create.get(), "create gave null")));
         }
     }
 }

@@ -3,8 +3,10 @@ package coop.comptoir.bridge.testing;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.bridge.api.BridgeHost;
+import coop.comptoir.bridge.api.CarriedReaction;
 import coop.comptoir.bridge.api.RemoteChannelId;
 import coop.comptoir.bridge.api.RemoteEvent;
+import coop.comptoir.bridge.api.RemoteMessageId;
 import coop.comptoir.bridge.api.RemoteUserId;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +29,11 @@ public final class RecordingHost implements BridgeHost {
     public final List<RemoteEvent> events = new CopyOnWriteArrayList<>();
     /** Every connection change, as {@code "up: detail"} or {@code "down: detail"}. */
     public final List<String> connection = new CopyOnWriteArrayList<>();
+    /**
+     * What {@link #reactionsOn} answers, per remote message: a test puts here the reactions the engine
+     * would have stored (as after a restart).
+     */
+    public final Map<RemoteMessageId, List<CarriedReaction>> carried = new ConcurrentHashMap<>();
     private final Map<RemoteChannelId, RoomId> links = new ConcurrentHashMap<>();
     private final String ghostPrefix;
 
@@ -56,6 +63,11 @@ public final class RecordingHost implements BridgeHost {
         String local = matrixUser.localpart();
         return local.startsWith(ghostPrefix) && matrixUser.serverName().equals(SERVER)
                 ? Optional.of(new RemoteUserId(local.substring(ghostPrefix.length()))) : Optional.empty();
+    }
+
+    @Override
+    public List<CarriedReaction> reactionsOn(RemoteChannelId channel, RemoteMessageId message) {
+        return List.copyOf(carried.getOrDefault(message, List.of()));
     }
 
     @Override

@@ -76,7 +76,7 @@ class BridgeMediaLimitsE2ETest {
             ((ObjectNode) c.get("homeserver")).put("url", tap.url());
             ObjectNode d = ((ArrayNode) c.withArray("plugins")).addObject();
             d.put("type", "discord").put("id", "discord").put("token", TOKEN).put("guild_id", fichiers.guildId())
-                    .put("max_retry_delay_seconds", 2)
+                    .put("max_retry_delay", "2s")
                     .put("api_base_url", discord.restBaseUrl()).put("gateway_url", discord.gatewayUrl())
                     .put("cdn_url", discord.cdnBaseUrl())
                     .put("public_address", rig.appserviceUrl());

@@ -109,7 +109,7 @@ class DiscordBridgeE2ETest {
             ObjectNode d = ((ArrayNode) c.withArray("plugins")).addObject();
             d.put("type", "discord").put("id", "discord").put("token", TOKEN).put("language", "en")
                     .put("guild_id", general.guildId())
-                    .put("max_retry_delay_seconds", 2)
+                    .put("max_retry_delay", "2s")
                     .put("api_base_url", discord.restBaseUrl()).put("gateway_url", discord.gatewayUrl())
                     .put("cdn_url", discord.cdnBaseUrl())
                     .put("public_address", rig.appserviceUrl());

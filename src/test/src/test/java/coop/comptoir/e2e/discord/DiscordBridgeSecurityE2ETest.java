@@ -80,7 +80,7 @@ class DiscordBridgeSecurityE2ETest {
             c.putObject("commands").putArray("admins").add(alice.userId());
             ObjectNode d = ((ArrayNode) c.withArray("plugins")).addObject();
             d.put("type", "discord").put("id", "discord").put("token", TOKEN).put("language", "en")
-                    .put("guild_id", publicChannel.guildId()).put("max_retry_delay_seconds", 2)
+                    .put("guild_id", publicChannel.guildId()).put("max_retry_delay", "2s")
                     .put("api_base_url", discord.restBaseUrl()).put("gateway_url", discord.gatewayUrl())
                     .put("cdn_url", discord.cdnBaseUrl());
         }).start();

@@ -9,6 +9,7 @@ import coop.comptoir.e2e.plugin.WitnessPlugin;
 import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
 import coop.comptoir.e2e.rig.MatrixTestClient;
+import coop.comptoir.e2e.rig.PluginClock;
 import coop.comptoir.e2e.rig.Rig;
 import coop.comptoir.testing.discord.FakeChannel;
 import coop.comptoir.testing.discord.FakeDiscord;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -63,17 +65,24 @@ class FaultsE2ETest {
 
     /** The discord and witness plugins, the room linked to the channel. */
     private ComptoirProcess comptoir(String name, Path witness, String room, FakeChannel channel) throws Exception {
+        return comptoir(name, witness, room, channel, c -> { });
+    }
+
+    /** As above, with more configuration (e.g. the shifts plugin). */
+    private ComptoirProcess comptoir(String name, Path witness, String room, FakeChannel channel, Consumer<ObjectNode> more)
+            throws Exception {
         Consumer<ObjectNode> config = c -> {
             ArrayNode plugins = c.withArray("plugins");
             plugins.addObject().put("type", "witness").put("file", witness.toString());
             ObjectNode d = plugins.addObject();
             d.put("type", "discord").put("id", "discord").put("token", TOKEN).put("language", "en")
                     .put("guild_id", channel.guildId())
-                    .put("max_retry_delay_seconds", 2)
+                    .put("max_retry_delay", "2s")
                     .put("api_base_url", discord.restBaseUrl()).put("gateway_url", discord.gatewayUrl())
                     .put("cdn_url", discord.cdnBaseUrl())
                     .put("public_address", rig.appserviceUrl());
             d.putArray("links").addObject().put("room", room).put("channel", channel.id());
+            more.accept(c);
         };
         return rig.comptoir(name, config);
     }
@@ -96,8 +105,17 @@ class FaultsE2ETest {
         MatrixTestClient alice = rig.newUser("alice");
         String commandRoom = alice.createRoom(bot);
         String bridgedRoom = alice.createRoom(bot);
+        String shiftsRoom = alice.createRoom(bot);
         Path witness = Files.createTempDirectory("witness").resolve("calls.tsv");
-        comptoir = comptoir("faults-kill", witness, bridgedRoom, channel).start();
+        // shift reminders fall due during the kills: one every kill, as the plugins' clock moves a minute
+        int shifts = LONG ? 20 : 8;
+        PluginClock clock = new PluginClock(witness.resolveSibling("clock"));
+        clock.set(Instant.parse("2026-06-06T04:00:00Z"));
+        Path schedule = witness.resolveSibling("shifts.yaml");
+        Files.writeString(schedule, shiftTemplates(shifts, alice.userId()));
+        comptoir = clock.applyTo(comptoir("faults-kill", witness, bridgedRoom, channel,
+                c -> shiftsSection(c, schedule, shiftsRoom))).start();
+        alice.awaitEvent(shiftsRoom, Events.membership(bot, "join"), Duration.ofSeconds(30));
         alice.awaitEvent(commandRoom, Events.membership(bot, "join"), Duration.ofSeconds(30));
         alice.awaitEvent(bridgedRoom, Events.membership(bot, "join"), Duration.ofSeconds(30));
         discord.awaitConnectedClients(1, Duration.ofSeconds(30));
@@ -134,6 +152,9 @@ class FaultsE2ETest {
         long slowestRestart = 0;
         List<Instant> killedAt = new java.util.ArrayList<>();
         while (!sendingDone.get() || kills < minKills) {
+            if (kills < shifts) {
+                clock.set(Instant.parse("2026-06-06T05:00:00Z").plus(Duration.ofMinutes(kills)).minusSeconds(1));
+            }
             Thread.sleep(300 + random.nextInt(LONG ? 3000 : 2200));
             comptoir.kill();
             killedAt.add(Instant.now());
@@ -149,21 +170,26 @@ class FaultsE2ETest {
         String ghostPrefix = "@_discord_";
         Duration deadline = Duration.ofSeconds(LONG ? 300 : 120);
         Instant until = Instant.now().plus(deadline);
-        while (Instant.now().isBefore(until) && !ledger.allArrived(alice.roomMessages(commandRoom), bot,
-                alice.roomMessages(bridgedRoom), ghostPrefix, discord.messagesIn(channel.id()))) {
+        while (Instant.now().isBefore(until) && !(ledger.allArrived(alice.roomMessages(commandRoom), bot,
+                alice.roomMessages(bridgedRoom), ghostPrefix, discord.messagesIn(channel.id()))
+                && reminders(alice.roomMessages(shiftsRoom)).size() >= shifts)) {
             Thread.sleep(1000);
         }
         double recovered = Duration.between(lastUp, Instant.now()).toMillis() / 1000.0;
         Thread.sleep(QUIET.toMillis());
         FaultLedger.Counts counts = ledger.count(alice.roomMessages(commandRoom), bot, alice.roomMessages(bridgedRoom),
                 ghostPrefix, discord.messagesIn(channel.id()), witness);
+        Map<String, Long> reminded = reminders(alice.roomMessages(shiftsRoom));
+        for (int i = 0; i < shifts; i++) {
+            counts.tally("shift reminder (scheduler)", "Service p" + i, reminded.getOrDefault("p" + i, 0L), 0);
+        }
         String report = counts.report("SIGKILL (seed " + seed + ")", kills + " SIGKILLs, slowest restart "
                 + slowestRestart + " ms", recovered);
         report += "  re-runs of a command whose first call had finished (handled mark lost): "
                 + FaultLedger.rerunsAfterFinishing(witness) + "\n";
         System.out.println("faults report:" + report);
         String why = report + "\nkilled at " + killedAt + "\nComptoir log " + comptoir.logFile() + ", witness " + witness;
-        assertThat(counts.sent()).as(why).isEqualTo(messages);
+        assertThat(counts.sent()).as(why).isEqualTo(messages + shifts);
         assertThat(counts.lost()).as(why).isZero();
         assertThat(counts.visibleDoubles()).as(why).isZero();
         assertThat(kills).isGreaterThanOrEqualTo(minKills);
@@ -238,6 +264,36 @@ class FaultsE2ETest {
         assertThat(statusText).as("!bridge status during the outage").contains("disconnected");
         assertThat(discord.requests().stream().filter(c -> c.status() == 429 || c.status() == 500).count())
                 .as("429 and 500 answers given").isEqualTo(6);
+    }
+
+    /** Shifts p0, p1, … on Saturday 6 June 2026 at 09:00, 09:01, … in Paris, reminded 2 h before (05:00Z, 05:01Z, …). */
+    static String shiftTemplates(int shifts, String member) {
+        StringBuilder sb = new StringBuilder("templates:\n");
+        for (int i = 0; i < shifts; i++) {
+            sb.append(String.format("  - {name: p%d, title: Service p%d, weeks: ABCD, weekday: samedi, start: \"%02d:%02d\", "
+                    + "end: \"12:00\", team: p, members: [\"%s\"]}%n", i, i, 9 + i / 60, i % 60, member));
+        }
+        return sb.toString();
+    }
+
+    /** The shifts plugin: YAML schedule, 1 s tick, team {@code p} in {@code room}, reminders 2 h before. */
+    static void shiftsSection(ObjectNode c, Path schedule, String room) {
+        ObjectNode s = c.withArray("plugins").addObject();
+        s.put("type", "shifts").put("id", "shifts").put("anchor", "2026-01-05").put("zone", "Europe/Paris")
+                .put("tick", "1s").put("poll_interval", "2s").put("horizon", "2d").put("address", "tu");
+        s.putObject("source").put("type", "yaml").put("file", schedule.toString());
+        s.putArray("reminders").add("2h");
+        s.putObject("teams").put("p", room);
+    }
+
+    /** Reminders in a room, every event, per shift name ({@code p0}, …). */
+    static Map<String, Long> reminders(List<JsonNode> room) {
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile("Service (p\\d+)");
+        return room.stream().filter(e -> "m.room.message".equals(e.path("type").asText()))
+                .filter(e -> !e.path("content").has("m.new_content"))
+                .map(e -> e.path("content").path("body").asText()).filter(b -> b.contains("Rappel : service"))
+                .map(name::matcher).filter(java.util.regex.Matcher::find).map(m -> m.group(1))
+                .collect(java.util.stream.Collectors.groupingBy(n -> n, java.util.stream.Collectors.counting()));
     }
 
     private static void send(MatrixTestClient alice, String room, FaultLedger ledger, int n) {

@@ -29,14 +29,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Backup and restore as the admin guide says: Comptoir stopped for a moment,
- * {@code sqlite3 comptoir.db ".backup 'FILE'"}, started again; later the copy restored into a fresh
- * data folder and started. Every
- * command gets exactly one answer, counted in the room (the homeserver's view): those answered
- * before the backup, those answered after it by the old instance, those sent while nothing ran;
- * and a transaction handled before the backup, delivered again to the restored instance, is
- * recognised from the restored journal and not handled twice (counted on {@code /count}, which
- * sees every event handled, not in the room, where the homeserver would drop a repeated answer).
+ * Backup and restore as the admin guide says, without stopping Comptoir: the running instance
+ * writes a snapshot of its SQLite database into {@code backups/} on a schedule
+ * ({@code backup.every}, {@code backup.keep}) while commands keep coming in; later one snapshot
+ * taken while they flowed is restored alone into a fresh data folder and started. Every command
+ * gets exactly one answer, counted in the room (the homeserver's view): those answered before the
+ * snapshot, those answered while and after it was taken by the old instance, those sent while
+ * nothing ran; and a transaction handled before the snapshot, delivered again to the restored
+ * instance, is recognised from the restored journal and not handled twice (counted on
+ * {@code /count}, which sees every event handled, not in the room, where the homeserver would drop
+ * a repeated answer). Old snapshots beyond {@code keep} are removed.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class BackupRestoreE2ETest {
@@ -53,25 +55,42 @@ class BackupRestoreE2ETest {
         Path backupDir = rig.freshDir("backup-copies");
         Path restoredDir = rig.freshDir("backup-restored");
 
-        ComptoirProcess original = rig.comptoir("backup-original").start();
+        int originalAdminPort = Ports.freeLoopbackPort();
+        ComptoirProcess original = rig.comptoir("backup-original", c -> {
+            c.putObject("backup").put("every", "1s").put("keep", 2);
+            c.putObject("admin").put("bind", "127.0.0.1").put("port", originalAdminPort);
+        }).start();
+        Path snapshots = original.configFile().resolveSibling("backups");
+        Path backup = backupDir.resolve("comptoir.db");
         List<String> pings = new ArrayList<>();
         try {
             alice.awaitEvent(room, Events.membership(bot, "join"), WAIT);
             for (int n = 1; n <= 3; n++) {
                 pings.add(pingAndWait(alice, room, bot, "!ping avant " + n));
             }
-            Path database = original.configFile().resolveSibling("comptoir.db");
-            Path backup = backupDir.resolve("comptoir.db");
-            // the guide's steps: Comptoir holds its SQLite file exclusively while it runs, so stop,
-            // back up with sqlite3 (it folds in the WAL), start again; the homeserver keeps and
-            // sends again what arrives meanwhile
-            original.stop();
-            run(sqlite3.toString(), database.toString(), ".backup '" + backup + "'");
-            assertThat(backup).isRegularFile();
-            original.start();
+            // commands keep coming while the running instance takes its snapshots: a copy of the
+            // first snapshot finished after the third answer is the backup
+            Instant answered = Instant.now();
+            for (int n = 1; n <= 4; n++) {
+                pings.add(alice.sendText(room, "!ping pendant " + n));
+                Thread.sleep(300);
+            }
+            Path snapshot = awaitSnapshotAfter(snapshots, answered);
+            Files.copy(snapshot, backup);
             for (int n = 1; n <= 2; n++) {
                 pings.add(pingAndWait(alice, room, bot, "!ping après " + n));
             }
+            awaitAnswers(alice, room, bot, pings);
+            Thread.sleep(2500); // a few more snapshots: the oldest go
+            try (var listing = Files.list(snapshots)) {
+                assertThat(listing.filter(f -> f.getFileName().toString().endsWith(".db")).count())
+                        .as("snapshots kept (backup.keep)").isEqualTo(2);
+            }
+            assertThat(original.logText()).contains("Backup: snapshot").doesNotContain("ERROR");
+            // what monitoring sees: the time of the last snapshot, no failure
+            String metrics = Http.call(new Request.Builder().url("http://127.0.0.1:" + originalAdminPort + "/metrics").build()).body();
+            assertThat(metrics).contains("comptoir_backup_failures_total 0.0")
+                    .containsPattern("comptoir_backup_last_snapshot_timestamp_seconds [1-9]");
         } finally {
             original.stop();
         }
@@ -79,8 +98,8 @@ class BackupRestoreE2ETest {
             pings.add(alice.sendText(room, "!ping arrêté " + n)); // delivered once the restored one runs
         }
 
-        // restore: the copy alone (no -wal, no -shm) in a fresh folder
-        Files.copy(backupDir.resolve("comptoir.db"), restoredDir.resolve("comptoir.db"));
+        // restore: the snapshot alone in a fresh folder
+        Files.copy(backup, restoredDir.resolve("comptoir.db"));
         String replayTxn = handledTxnOf(sqlite3, restoredDir.resolve("comptoir.db"), pings.subList(0, 3));
         int adminPort = Ports.freeLoopbackPort();
         ComptoirProcess restored = rig.comptoir("backup-restored-run", c -> {
@@ -113,6 +132,73 @@ class BackupRestoreE2ETest {
             assertThat(restored.logText()).doesNotContain("ERROR");
         } finally {
             restored.stop();
+        }
+    }
+
+    @Test
+    void anAdminTakesASnapshotNowWithTheCommand() throws Exception {
+        Path sqlite3 = RepoFiles.program("/usr/bin/sqlite3", "sqlite3");
+        String bot = rig.botUserId();
+        MatrixTestClient alice = rig.newUser("alice");
+        String room = alice.createRoom(bot);
+        int adminPort = Ports.freeLoopbackPort();
+        ComptoirProcess comptoir = rig.comptoir("backup-command", c -> {
+            c.putObject("backup").put("every", "0s"); // no schedule: only the command
+            c.putObject("admin").put("bind", "127.0.0.1").put("port", adminPort);
+        });
+        Path dir = comptoir.configFile().getParent();
+        String config = comptoir.configFile().toString();
+        comptoir.start();
+        try {
+            alice.awaitEvent(room, Events.membership(bot, "join"), WAIT);
+            String ping = pingAndWait(alice, room, bot, "!ping avant la copie");
+
+            var result = rig.cli().run(dir, dir.resolve("backup-cli.log"), WAIT, "backup", "--config", config);
+
+            assertThat(result.exitCode()).as(result.output()).isZero();
+            Path snapshot = Path.of(result.output().strip().lines().filter(l -> l.startsWith("Snapshot written: "))
+                    .findFirst().orElseThrow().substring("Snapshot written: ".length()));
+            assertThat(snapshot.getParent()).isEqualTo(dir.resolve("backups"));
+            assertThat(handledTxnOf(sqlite3, snapshot, List.of(ping))).endsWith(ping);
+            // only on the admin listener, only with the token
+            Http.Answer onPublic = Http.call(new Request.Builder().url(comptoir.url() + "/backup")
+                    .header("Authorization", "Bearer " + rig.registration().hsToken())
+                    .post(RequestBody.create(new byte[0])).build());
+            assertThat(onPublic.status()).isEqualTo(404);
+            Http.Answer noToken = Http.call(new Request.Builder().url("http://127.0.0.1:" + adminPort + "/backup")
+                    .post(RequestBody.create(new byte[0])).build());
+            assertThat(noToken.status()).isEqualTo(401);
+        } finally {
+            comptoir.stop();
+        }
+        var stopped = rig.cli().run(dir, dir.resolve("backup-cli-stopped.log"), WAIT, "backup", "--config", config);
+        assertThat(stopped.exitCode()).isEqualTo(1);
+        assertThat(stopped.output()).contains("does not answer").contains("sqlite3");
+    }
+
+    /** The first complete snapshot in {@code folder} whose file was written after {@code after}. */
+    private static Path awaitSnapshotAfter(Path folder, Instant after) throws Exception {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (Instant.now().isBefore(deadline)) {
+            if (Files.isDirectory(folder)) {
+                try (var listing = Files.list(folder)) {
+                    var found = listing.filter(f -> f.getFileName().toString().matches("comptoir-.*\\.db"))
+                            .filter(f -> modified(f).isAfter(after)).sorted().findFirst();
+                    if (found.isPresent()) {
+                        return found.get();
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no snapshot in " + folder + " after " + after);
+    }
+
+    private static Instant modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant();
+        } catch (java.io.IOException e) {
+            return Instant.MIN; // removed meanwhile (backup.keep)
         }
     }
 

@@ -26,6 +26,13 @@ import java.util.UUID;
  * answer is sent, a second line ends with {@code TAB end}: a re-run after a crash tells whether
  * the first call had finished (its "handled" mark was lost) or was cut in the middle.
  *
+ * <p>Jobs: with {@code jobs_file}, {@code jobs_first} (epoch ms), {@code jobs_count} and
+ * {@code jobs_every_ms}, it schedules once-jobs {@code w0, w1, …} due at {@code jobs_first + i ×
+ * jobs_every_ms} (only those still to come and not scheduled yet: a cluster member starting later
+ * does not replace a job another one is about to run) and appends one line per job run to
+ * {@code jobs_file}: {@code <key> TAB <run ID> TAB <epoch ms> TAB <due epoch ms>}. Several processes
+ * may share the file (appends of one short line never interleave).
+ *
  * <p>For {@code !witness <text>} it then answers with the notice {@code témoin <text>} in reply to the command, with a
  * transaction ID derived from the event (as the shipped plugins do), so the homeserver folds a
  * repeated send of the same answer into one event; a person would see a double only if two events
@@ -41,14 +48,45 @@ public final class WitnessPlugin implements Plugin {
     private final FileChannel file;
     private final String runId = UUID.randomUUID().toString();
 
-    WitnessPlugin(PluginContext ctx, Path path) {
+    private final FileChannel jobsFile;
+
+    WitnessPlugin(PluginContext ctx, Factory.Settings config) {
         this.ctx = ctx;
+        this.file = open(Path.of(config.file()));
+        this.jobsFile = config.jobsFile() == null ? null : open(Path.of(config.jobsFile()));
+        ctx.events().on(EventTypes.ROOM_MESSAGE, this::onMessage);
+        ctx.log().info("Witness run {}", runId);
+        if (jobsFile != null) {
+            ctx.scheduler().handler(JOB, (key, due, data) -> write(jobsFile,
+                    key + "\t" + runId + "\t" + System.currentTimeMillis() + "\t" + due.toEpochMilli() + "\n"));
+            long soon = System.currentTimeMillis() + 2000;
+            for (int i = 0; i < config.jobsCount(); i++) {
+                long due = config.jobsFirst() + (long) i * config.jobsEveryMs();
+                String key = "w" + i;
+                if (due > soon && ctx.scheduler().nextFire(key).isEmpty()) {
+                    ctx.scheduler().once(key, JOB, java.time.Instant.ofEpochMilli(due), java.util.Map.of());
+                }
+            }
+        }
+    }
+
+    /** The handler name of the witness's jobs. */
+    public static final String JOB = "witness-job";
+
+    private static FileChannel open(Path path) {
         try {
-            this.file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the witness file " + path, e);
         }
-        ctx.events().on(EventTypes.ROOM_MESSAGE, this::onMessage);
+    }
+
+    private static void write(FileChannel channel, String line) {
+        try {
+            channel.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void onMessage(MatrixEvent event) {
@@ -65,18 +103,16 @@ public final class WitnessPlugin implements Plugin {
 
     /** One line per call ({@code end} added once the answer is sent), in one write: lines never interleave. */
     private void record(MatrixEvent event, String suffix) {
-        String line = event.eventId().value() + "\t" + runId + "\t" + System.currentTimeMillis() + suffix + "\n";
-        try {
-            file.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        write(file, event.eventId().value() + "\t" + runId + "\t" + System.currentTimeMillis() + suffix + "\n");
     }
 
     @Override
     public void close() {
         try {
             file.close();
+            if (jobsFile != null) {
+                jobsFile.close();
+            }
         } catch (IOException e) {
             ctx.log().warn("Could not close the witness file: {}", e.toString());
         }
@@ -84,8 +120,14 @@ public final class WitnessPlugin implements Plugin {
 
     /** The factory found through ServiceLoader: type {@code witness}, config {@code file: <path>}. */
     public static final class Factory implements PluginFactory<Factory.Settings> {
-        /** @param file where every handler call is recorded */
-        public record Settings(String file) {}
+        /**
+         * @param file where every handler call is recorded
+         * @param jobsFile where every job run is recorded (no jobs without it)
+         * @param jobsFirst when the first job is due (epoch ms)
+         * @param jobsCount how many jobs
+         * @param jobsEveryMs the time between two jobs
+         */
+        public record Settings(String file, String jobsFile, Long jobsFirst, Integer jobsCount, Long jobsEveryMs) {}
 
         @Override
         public Class<Settings> configType() {
@@ -102,11 +144,15 @@ public final class WitnessPlugin implements Plugin {
             if (config.file() == null || config.file().isBlank()) {
                 problems.add("file", "the file where every handler call is recorded is missing");
             }
+            if (config.jobsFile() != null && (config.jobsFirst() == null || config.jobsCount() == null
+                    || config.jobsEveryMs() == null)) {
+                problems.add("jobs_file", "jobs need jobs_first, jobs_count and jobs_every_ms");
+            }
         }
 
         @Override
         public Plugin create(Settings config, PluginContext context) {
-            return new WitnessPlugin(context, Path.of(config.file()));
+            return new WitnessPlugin(context, config);
         }
     }
 }

@@ -79,9 +79,9 @@ class RocketChatBridgeE2ETest {
             c.putObject("commands").putArray("admins").add(alice.userId());
             ArrayNode plugins = (ArrayNode) c.withArray("plugins");
             plugins.addObject().put("type", "rocketchat").put("id", "rocketchat").put("server_url", rc.url())
-                    .put("user_id", rc.bot().id()).put("token", TOKEN).put("language", "en").put("max_retry_delay_seconds", 2);
+                    .put("user_id", rc.bot().id()).put("token", TOKEN).put("language", "en").put("max_retry_delay", "2s");
             plugins.addObject().put("type", "discord").put("id", "discord").put("token", DISCORD_TOKEN).put("language", "en")
-                    .put("guild_id", dTrois.guildId()).put("max_retry_delay_seconds", 2)
+                    .put("guild_id", dTrois.guildId()).put("max_retry_delay", "2s")
                     .put("api_base_url", discord.restBaseUrl()).put("gateway_url", discord.gatewayUrl())
                     .put("cdn_url", discord.cdnBaseUrl());
         }).start();
@@ -331,6 +331,31 @@ class RocketChatBridgeE2ETest {
         assertThat(rc.fileOf(posted.id())).contains(list);
         assertThat(posted.text()).startsWith("**Alice Matrix**");
 
+        // a caption (MSC2530: a body other than the file name) is the file's description on Rocket.Chat, and back
+        byte[] agenda = "1. comptes 2. stocks".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ObjectNode captioned = Http.object().put("msgtype", "m.file").put("body", "L'ordre du jour de l'AG")
+                .put("filename", "odj.txt").put("url", alice.upload(agenda, "text/plain", "odj.txt"));
+        captioned.putObject("info").put("mimetype", "text/plain").put("size", agenda.length);
+        alice.sendEvent(generalRoom, "m.room.message", captioned);
+        FakeMessage withCaption = rc.awaitMessageIn(general.id(), m -> "odj.txt".equals(m.fileName()), WAIT);
+        assertThat(withCaption.fileDescription()).isEqualTo("L'ordre du jour de l'AG");
+        assertThat(rc.fileOf(withCaption.id())).contains(agenda);
+        rc.userUploads(general.id(), "bob", "menu.txt", "text/plain", planning, "Le menu de la semaine");
+        JsonNode described = alice.awaitEvent(generalRoom, Events.messageFrom(ghost(rBob)).and(Events.msgtype("m.file")), WAIT);
+        assertThat(described.path("content").path("body").asText()).isEqualTo("Le menu de la semaine");
+        assertThat(described.path("content").path("filename").asText()).isEqualTo("menu.txt");
+        assertThat(alice.download(described.path("content").path("url").asText())).isEqualTo(planning);
+        assertThat(onMatrixCount(generalRoom, Events.messageFrom(ghost(rBob)).and(Events.bodyContains("Le menu de la semaine"))))
+                .as("one event: the file with its caption, no separate text").isEqualTo(1);
+        FakeMessage plan = rc.userUploads(general.id(), "bob", "plan.txt", "text/plain", planning);
+        String planEvent = alice.awaitEvent(generalRoom, Events.messageFrom(ghost(rBob))
+                .and(e -> "plan.txt".equals(e.path("content").path("filename").asText())), WAIT).path("event_id").asText();
+        rc.userEdits(plan.id(), "Plan du magasin");
+        JsonNode edited = alice.awaitEvent(generalRoom, e -> planEvent.equals(e.path("content").path("m.relates_to").path("event_id").asText())
+                && "m.replace".equals(e.path("content").path("m.relates_to").path("rel_type").asText()), WAIT);
+        assertThat(edited.path("content").path("m.new_content").path("body").asText()).isEqualTo("Plan du magasin");
+        assertThat(edited.path("content").path("m.new_content").path("msgtype").asText()).as("still a file").isEqualTo("m.file");
+
         alice.sendText(generalRoom, "Attention @all @here");
         assertThat(onRocket(general, "Attention").text()).doesNotContain("@all").doesNotContain("@here");
         rc.userSays(general.id(), "bob", "Alerte @here @room");
@@ -383,5 +408,46 @@ class RocketChatBridgeE2ETest {
         JsonNode second = alice.awaitEvent(archivesRoom, Events.newMessageFrom(ghost(rBob), "archive deux"), WAIT);
         assertThat(first.path("origin_server_ts").asLong()).isEqualTo(one.ts().toEpochMilli());
         assertThat(second.path("origin_server_ts").asLong()).isEqualTo(two.ts().toEpochMilli());
+    }
+
+    private String react(String room, String target, String key) {
+        ObjectNode reaction = Http.object();
+        reaction.putObject("m.relates_to").put("rel_type", "m.annotation").put("event_id", target).put("key", key);
+        return alice.sendEvent(room, "m.reaction", reaction);
+    }
+
+    /** The keys of the reactions {@code sender} has on Matrix now (redacted ones have none). */
+    private static List<String> reactionKeys(String room, String sender) {
+        return alice.roomMessages(room).stream()
+                .filter(e -> "m.reaction".equals(e.path("type").asText()) && sender.equals(e.path("sender").asText()))
+                .map(e -> e.path("content").path("m.relates_to").path("key").asText(""))
+                .filter(k -> !k.isEmpty()).toList();
+    }
+
+    @Test
+    @Order(10)
+    void reactionsOfTheWholeEmojiSetCrossBothWaysAndAreTakenBackAfterARestart() throws Exception {
+        FakeMessage m = rc.userSays(general.id(), "bob", "Livraison de fromages jeudi");
+        String target = alice.awaitEvent(generalRoom, Events.newMessageFrom(ghost(rBob), "Livraison de fromages"), WAIT)
+                .path("event_id").asText();
+        String flag = react(generalRoom, target, "🇫🇷");
+        react(generalRoom, target, "👍🏽");
+        Events.await(() -> rc.message(m.id()).orElseThrow().reactions().keySet().containsAll(List.of(":flag_fr:", ":thumbsup_tone3:")),
+                WAIT, "a flag and a skin tone on Rocket.Chat");
+        rc.userReacts(m.id(), "alice", ":wave_tone4:", true);
+        rc.userReacts(m.id(), "alice", ":woman_technologist:", true);
+        rc.userReacts(m.id(), "alice", ":comptoir_logo:", true); // a custom emoji of the server: crosses as its name
+        Events.await(() -> reactionKeys(generalRoom, ghost(rAlice)).size() == 3, WAIT, "three reactions on Matrix");
+        assertThat(reactionKeys(generalRoom, ghost(rAlice))).containsExactlyInAnyOrder("👋🏾", "👩‍💻", ":comptoir_logo:");
+
+        comptoir.restart(); // the connector forgets; the engine's reaction links remain
+        FakeRocketChat.await(() -> rc.subscribers(general.id()) == 1, WAIT, "the bridge back on the realtime API");
+        rc.userReacts(m.id(), "alice", ":wave_tone4:", false);
+        Events.await(() -> reactionKeys(generalRoom, ghost(rAlice)).size() == 2, WAIT, "the reaction taken back on Matrix");
+        assertThat(reactionKeys(generalRoom, ghost(rAlice))).containsExactlyInAnyOrder("👩‍💻", ":comptoir_logo:");
+        alice.redact(generalRoom, flag);
+        Events.await(() -> !rc.message(m.id()).orElseThrow().reactions().containsKey(":flag_fr:"), WAIT,
+                "the flag taken back on Rocket.Chat");
+        assertThat(rc.message(m.id()).orElseThrow().reactions()).containsKey(":thumbsup_tone3:");
     }
 }

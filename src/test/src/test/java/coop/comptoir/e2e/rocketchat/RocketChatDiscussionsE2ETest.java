@@ -82,7 +82,7 @@ class RocketChatDiscussionsE2ETest {
             c.putObject("commands").putArray("admins").add(alice.userId());
             ArrayNode plugins = (ArrayNode) c.withArray("plugins");
             plugins.addObject().put("type", "rocketchat").put("id", "rocketchat").put("server_url", rc.url())
-                    .put("user_id", rc.bot().id()).put("token", TOKEN).put("max_retry_delay_seconds", 2);
+                    .put("user_id", rc.bot().id()).put("token", TOKEN).put("max_retry_delay", "2s");
         }).start();
         alice.awaitEvent(generalRoom, Events.membership(bot, "join"), WAIT);
         alice.awaitEvent(space, Events.membership(bot, "join"), WAIT);

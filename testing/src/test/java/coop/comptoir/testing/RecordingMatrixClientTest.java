@@ -1,0 +1,82 @@
+package coop.comptoir.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import coop.comptoir.api.id.EventId;
+import coop.comptoir.api.id.RoomId;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.api.matrix.MatrixException;
+import coop.comptoir.api.matrix.OutgoingMessage;
+import org.junit.jupiter.api.Test;
+
+/** The recording client behaves as a homeserver would where a plugin's retries depend on it. */
+class RecordingMatrixClientTest {
+    private static final RoomId ROOM = RoomId.of("!salle:coop.example");
+    private final RecordingMatrixClient matrix = new RecordingMatrixClient(UserId.of("@comptoir:coop.example"));
+
+    @Test
+    void aTransactionSentAgainIsAnsweredWithTheFirstEventAndNotPostedTwice() {
+        EventId first = matrix.send(ROOM, OutgoingMessage.text("Bonjour"), "t1");
+        EventId again = matrix.send(ROOM, OutgoingMessage.text("Bonjour"), "t1");
+        matrix.send(ROOM, OutgoingMessage.text("Bonjour"), "t2");
+
+        assertThat(again).isEqualTo(first);
+        assertThat(matrix.bodiesIn(ROOM)).containsExactly("Bonjour", "Bonjour");
+    }
+
+    @Test
+    void askedFailuresHappenBeforeOrAfterTheWorkAsAskedThenStop() {
+        matrix.failNext(1);
+        assertThatThrownBy(() -> matrix.send(ROOM, OutgoingMessage.text("a"), "t1"))
+                .isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.status()).isEqualTo(502));
+        assertThat(matrix.sent()).as("failed before the work").isEmpty();
+        assertThat(matrix.failuresLeft()).isZero();
+
+        matrix.loseNextAnswers(1);
+        assertThatThrownBy(() -> matrix.send(ROOM, OutgoingMessage.text("a"), "t1")).isInstanceOf(MatrixException.class);
+        assertThat(matrix.bodiesIn(ROOM)).as("done, the answer lost").containsExactly("a");
+        EventId retried = matrix.send(ROOM, OutgoingMessage.text("a"), "t1");
+        assertThat(matrix.sent()).singleElement().satisfies(s -> assertThat(s.eventId()).isEqualTo(retried));
+
+        matrix.failIn(ROOM, new IllegalStateException("a bug"));
+        assertThatThrownBy(() -> matrix.send(ROOM, OutgoingMessage.text("b"), "t2")).hasMessage("a bug");
+        matrix.clearFaults();
+        matrix.send(ROOM, OutgoingMessage.text("b"), "t2");
+        assertThat(matrix.bodiesIn(ROOM)).containsExactly("a", "b");
+    }
+
+    @Test
+    void anEditShowsItsNewTextAndWhatItReplaces() {
+        EventId original = matrix.send(ROOM, OutgoingMessage.text("Il manque 2 personnes"), "t1");
+        matrix.edit(ROOM, original, OutgoingMessage.text("Il manque 1 personne"), "t2");
+
+        assertThat(matrix.postsIn(ROOM)).singleElement().satisfies(s -> assertThat(s.replaces()).isNull());
+        assertThat(matrix.editsIn(ROOM)).singleElement().satisfies(s -> {
+            assertThat(s.replaces()).isEqualTo(original);
+            assertThat(s.text()).isEqualTo("Il manque 1 personne");
+            assertThat(s.body()).isEqualTo("* Il manque 1 personne");
+        });
+    }
+
+    @Test
+    void aRequestIsRecordedAndAnsweredByTheLongestPrefixGiven() {
+        matrix.answer("GET", "/_matrix/client/v3/publicRooms", PluginConfigs.yaml("chunk: []"))
+                .answer("GET", "/_matrix/client/v3/publicRooms?since=", PluginConfigs.yaml("chunk: [{room_id: '!b:x'}]"));
+
+        assertThat(matrix.request("GET", "/_matrix/client/v3/publicRooms?limit=50", null).path("chunk")).isEmpty();
+        assertThat(matrix.request("GET", "/_matrix/client/v3/publicRooms?since=n1", null).path("chunk")).hasSize(1);
+        assertThatThrownBy(() -> matrix.request("POST", "/_matrix/client/v3/publicRooms", null))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThat(matrix.requests()).extracting(RecordingMatrixClient.Request::method).containsExactly("GET", "GET", "POST");
+    }
+
+    @Test
+    void aCreatedRoomKeepsItsRequest() {
+        RoomId dm = matrix.createDirectChat(UserId.of("@alice:coop.example"));
+        assertThat(matrix.createdRooms()).singleElement().satisfies(c -> {
+            assertThat(c.room()).isEqualTo(dm);
+            assertThat(c.request().path("is_direct").asBoolean()).isTrue();
+        });
+    }
+}
