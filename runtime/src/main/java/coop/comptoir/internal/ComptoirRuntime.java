@@ -82,6 +82,8 @@ public final class ComptoirRuntime implements AutoCloseable {
     private final HttpMatrixClient matrix;
     private final ExecutorService workers;
     private final ScheduledExecutorService housekeeping;
+    /** How often the homeserver is asked to retry while the database cannot be written. */
+    private static final long NUDGE_EVERY_SECONDS = 5;
     private final Dispatcher dispatcher;
     private final TransactionJournal journal;
     /** {@code encryption.enabled}: decrypts encrypted room events before the dispatcher; null when off. */
@@ -270,6 +272,8 @@ public final class ComptoirRuntime implements AutoCloseable {
         housekeeping.execute(this::becomeReady);
         housekeeping.scheduleWithFixedDelay(this::prune, 1, 60, TimeUnit.MINUTES);
         housekeeping.scheduleWithFixedDelay(() -> dispatcher.saveProgress(PROGRESS_AFTER), 1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(this::nudgeWhileStoreFails, NUDGE_EVERY_SECONDS, NUDGE_EVERY_SECONDS,
+                TimeUnit.SECONDS);
         if (snapshots != null && config.backup().enabled()) {
             snapshots.listener(new coop.comptoir.internal.store.SqliteSnapshots.Listener() {
                 @Override
@@ -283,6 +287,24 @@ public final class ComptoirRuntime implements AutoCloseable {
                 }
             });
             snapshots.start(config.backup().every());
+        }
+    }
+
+    /**
+     * While the journal cannot write (transactions refused with 503), asks the homeserver to try its
+     * refused transaction again now, with the appservice ping: Synapse's retry loop doubles its wait
+     * after each refusal (2 s … 512 s), so without this a database back after a 2-minute outage could
+     * wait minutes more for the next try. A homeserver without the ping, or unreachable, is left to
+     * its own schedule.
+     */
+    private void nudgeWhileStoreFails() {
+        if (closing || !journal.failing()) {
+            return;
+        }
+        try {
+            matrix.ping(config.appservice().id(), null);
+        } catch (RuntimeException e) {
+            log.debug("Could not ask the homeserver to retry now: {}", e.toString());
         }
     }
 

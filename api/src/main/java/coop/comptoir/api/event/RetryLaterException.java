@@ -14,7 +14,9 @@ package coop.comptoir.api.event;
  *
  * <p>A {@link coop.comptoir.api.store.Database.StoreException} thrown by a handler (or found among
  * the causes of what it throws) is retried the same way, except a constraint violation, which
- * would fail again. Anything else a handler throws is logged and not retried.
+ * would fail again; so is a {@link coop.comptoir.api.matrix.MatrixException} that may pass (the
+ * homeserver unreachable, 5xx, rate-limited: {@code isTransient()}) once the client's own retries
+ * are spent. Anything else a handler throws is logged and not retried.
  *
  * <p>What the handler did before throwing is not undone: a handler that may be retried should be
  * safe to run again on the same event (send with a transaction ID derived from the event, insert

@@ -66,7 +66,7 @@ final class PluginRouteHandler {
                 busy(ex);
                 return;
             }
-            run(ex, path, getter.get(), new RouteRequest("GET", path, Map.of(), new byte[0]));
+            run(ex, path, getter.get(), new RouteRequest("GET", path, headers(ex), new byte[0]));
             return;
         }
         PluginRoutes.Route route = routes.post(path).orElse(null);
@@ -177,6 +177,7 @@ final class PluginRouteHandler {
         }
         ex.setStatusCode(answer.status());
         ex.getResponseHeaders().put(Headers.CONTENT_TYPE, answer.contentType());
+        answer.headers().forEach(h -> ex.getResponseHeaders().add(new HttpString(h.getKey()), h.getValue()));
         ex.getResponseSender().send(ByteBuffer.wrap(answer.body()));
     }
 

@@ -130,6 +130,20 @@ public final class TransactionJournal implements AutoCloseable {
     /** Wakes the writer as soon as a handled mark or a progress waits, instead of at its next tick. */
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean running = true;
+    /**
+     * The first txnId of the current run of reused IDs (a homeserver numbering again), null when the
+     * last one stored was new; with {@link #reusedInRun}. Under {@link #commitLock}.
+     */
+    private String reusingSince;
+    private long reusedInRun;
+    /**
+     * While commits fail: the cause logged (class and message of the root cause), and the failed
+     * commits since; null once one succeeds. Under {@link #commitLock}: the cause is logged once per
+     * outage (and again only if it changes), not once per transaction the homeserver retries.
+     */
+    private volatile String failingCause;
+    private long failedCommits;
+    private long refusedWhileFailing;
 
     /**
      * @param onCommitted called on the writer thread, in commit order, with the transactions just
@@ -286,6 +300,23 @@ public final class TransactionJournal implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the last attempt to write failed (a transaction was refused, or marks wait): the
+     * homeserver is retrying with a growing delay. May be called from any thread; does not block.
+     */
+    public boolean failing() {
+        return failingCause != null;
+    }
+
+    /** The deepest cause's class and message: what to tell an admin (no values: SQL errors name no data). */
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        for (int depth = 0; t.getCause() != null && t.getCause() != t && depth < 16; depth++) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
     /** Commits what is waiting, in one database transaction. Call with {@link #commitLock} held. */
     private void commitWaiting() {
         List<Pending> batch = new ArrayList<>();
@@ -304,14 +335,54 @@ public final class TransactionJournal implements AutoCloseable {
         }
         try {
             commit(batch, done, states);
+            if (failingCause != null) {
+                log.info("The database works again, after {} failed attempt(s) to write; {} transaction(s) were refused"
+                        + " meanwhile (the homeserver sent them again)", failedCommits, refusedWhileFailing);
+                failingCause = null;
+            }
         } catch (RuntimeException e) {
-            log.error("Could not store {} transaction(s); the homeserver will retry them", batch.size(), e);
+            String cause = rootCause(e);
+            if (!cause.equals(failingCause)) {
+                log.error("Could not store {} transaction(s): {}. The homeserver is told to retry (503) until the"
+                        + " database can be written again; later failures for the same reason are not logged one by one",
+                        batch.size(), cause, e);
+                failingCause = cause;
+                failedCommits = 0;
+                refusedWhileFailing = 0;
+            } else {
+                log.debug("Could not store {} transaction(s) (still: {})", batch.size(), cause);
+            }
+            failedCommits++;
+            refusedWhileFailing += batch.size();
             for (Pending p : batch) {
                 p.result.completeExceptionally(e);
             }
             // handled marks and progress are kept for the next attempt (a newer progress wins)
             handled.addAll(done);
             states.forEach(progress::putIfAbsent);
+        }
+    }
+
+    /**
+     * Logs a homeserver that uses its transaction IDs again once per run of reused IDs, not once per
+     * transaction (a Synapse on SQLite numbers from 1 again at each restart: every ID up to the old
+     * highest one comes back). Call with {@link #commitLock} held.
+     */
+    private void noteReuse(String txnId, boolean reused) {
+        if (reused) {
+            if (reusingSince == null) {
+                log.warn("Transaction {} was received before with other events: the homeserver uses its transaction IDs"
+                        + " again (restarted, or restored from a backup). Handling it as a new transaction, and the next"
+                        + " ones reusing IDs too (not logged one by one); check that nothing was lost or repeated around"
+                        + " that time", txnId);
+                reusingSince = txnId;
+                reusedInRun = 0;
+            }
+            reusedInRun++;
+        } else if (reusingSince != null) {
+            log.info("Transaction {} has a new ID again; {} transaction(s) from {} on reused the IDs of earlier ones",
+                    txnId, reusedInRun, reusingSince);
+            reusingSince = null;
         }
     }
 
@@ -368,11 +439,7 @@ public final class TransactionJournal implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             if (!results[i].duplicate()) {
                 stored.add(results[i].stored());
-                if (results[i].reusedId()) {
-                    log.warn("Transaction {} was received before with other events: the homeserver uses its transaction IDs"
-                            + " again (was it restored from a backup?). Handling it as a new transaction; check that"
-                            + " nothing was lost or repeated around that time", batch.get(i).txnId);
-                }
+                noteReuse(batch.get(i).txnId, results[i].reusedId());
             }
         }
         if (!stored.isEmpty()) {

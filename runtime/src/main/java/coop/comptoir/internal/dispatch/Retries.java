@@ -1,6 +1,7 @@
 package coop.comptoir.internal.dispatch;
 
 import coop.comptoir.api.event.RetryLaterException;
+import coop.comptoir.api.matrix.MatrixException;
 import coop.comptoir.api.store.Database;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
@@ -45,10 +46,14 @@ public record Retries(int maxAttempts, Duration firstDelay, Duration maxDelay) {
     }
 
     /**
-     * Whether a handler's failure is worth a retry: a {@link RetryLaterException}, or a
+     * Whether a handler's failure is worth a retry: a {@link RetryLaterException}; a
      * {@link Database.StoreException} that is not about the data itself (a constraint violation, a
-     * value of the wrong type or size, a statement the database refuses: those fail again), found
-     * among the causes.
+     * value of the wrong type or size, a statement the database refuses: those fail again); or a
+     * {@link MatrixException} that may pass ({@link MatrixException#isTransient()}: the homeserver
+     * unreachable, 5xx, rate-limited, once the client's own retries are spent), found among the
+     * causes. The last one keeps the answer of a command received just before the homeserver went
+     * down: the handler runs again once it is back (answers carry transaction IDs derived from the
+     * event, so a send that did reach the homeserver is not doubled).
      */
     public static boolean retryable(Throwable failure) {
         Throwable t = failure;
@@ -58,6 +63,9 @@ public record Retries(int maxAttempts, Duration firstDelay, Duration maxDelay) {
             }
             if (t instanceof Database.StoreException) {
                 return !aboutTheData(t);
+            }
+            if (t instanceof MatrixException m) {
+                return m.isTransient();
             }
         }
         return false;

@@ -383,11 +383,13 @@ public final class JdbcDatabase implements Database, AutoCloseable {
 
     private static <T> T transaction(Connection c, SqlFunction<T> work) throws SQLException {
         c.setAutoCommit(false);
+        boolean failed = false;
         try {
             T result = work.apply(c);
             c.commit();
             return result;
         } catch (Throwable t) {
+            failed = true;
             try {
                 c.rollback();
             } catch (SQLException | RuntimeException rollbackFailure) {
@@ -398,7 +400,13 @@ public final class JdbcDatabase implements Database, AutoCloseable {
             try {
                 c.setAutoCommit(true);
             } catch (SQLException e) {
-                LOG.warn("Could not restore auto-commit on a database connection: {}", e.getMessage());
+                if (failed) {
+                    // the transaction's own failure is what the caller reports (SQLite ends a transaction
+                    // whose COMMIT failed on a full disk: there is nothing left to end here)
+                    LOG.debug("Could not restore auto-commit after a failed transaction: {}", e.getMessage());
+                } else {
+                    LOG.warn("Could not restore auto-commit on a database connection: {}", e.getMessage());
+                }
             }
         }
     }

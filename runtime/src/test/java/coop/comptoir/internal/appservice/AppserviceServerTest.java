@@ -181,6 +181,21 @@ class AppserviceServerTest {
     }
 
     @Test
+    void getRoutesSeeTheRequestHeadersAndSetTheirOwn() throws Exception {
+        routes.forInstance("pont").getUnder("/page", req -> new coop.comptoir.api.http.RouteResponse(200, "text/html",
+                req.header("cookie").orElse("none").getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .withHeader("Set-Cookie", "a=1; HttpOnly").withHeader("Set-Cookie", "b=2").withHeader("Cache-Control", "no-store"));
+
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/_comptoir/plugins/pont/page/x")).header("Cookie", "s=abc").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.body()).isEqualTo("s=abc");
+        assertThat(r.headers().allValues("set-cookie")).containsExactly("a=1; HttpOnly", "b=2");
+        assertThat(r.headers().firstValue("cache-control")).contains("no-store");
+        assertThat(r.headers().firstValue("content-type")).contains("text/html");
+    }
+
+    @Test
     void storesAcknowledgesAndHandlesEachTransactionOnce() throws Exception {
         HttpResponse<String> r = call("PUT", "/_matrix/app/v1/transactions/1", HS_TOKEN, txn("$a", "$b"));
         assertThat(r.statusCode()).isEqualTo(200);
@@ -216,6 +231,32 @@ class AppserviceServerTest {
                         assertThat(e.getFormattedMessage()).contains("12");
                         assertThat(e.getFormattedMessage()).doesNotContain("$after").doesNotContain("m.text");
                     });
+        } finally {
+            journalLog.detachAppender(logged);
+        }
+    }
+
+    @Test
+    void aHomeserverNumberingFromOneAgainIsReportedOnceNotForEachTransaction() throws Exception {
+        ch.qos.logback.classic.Logger journalLog =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(TransactionJournal.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        journalLog.addAppender(logged);
+        try {
+            for (int i = 1; i <= 3; i++) {
+                assertThat(call("PUT", "/_matrix/app/v1/transactions/" + i, HS_TOKEN, txn("$old" + i)).statusCode()).isEqualTo(200);
+            }
+            // A Synapse on SQLite restarted: it numbers from 1 again
+            for (int i = 1; i <= 4; i++) {
+                assertThat(call("PUT", "/_matrix/app/v1/transactions/" + i, HS_TOKEN, txn("$new" + i)).statusCode()).isEqualTo(200);
+            }
+            waitFor(() -> handled.contains("$new4"));
+            assertThat(handled).containsExactly("$old1", "$old2", "$old3", "$new1", "$new2", "$new3", "$new4");
+            assertThat(logged.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                    .as("one warning for the new numbering").singleElement()
+                    .satisfies(e -> assertThat(e.getFormattedMessage()).contains("Transaction 1 "));
         } finally {
             journalLog.detachAppender(logged);
         }

@@ -20,11 +20,12 @@ import org.jdbi.v3.core.statement.StatementContext;
 final class MessageLinkTable {
     /**
      * @param sender the Matrix user who sent the event (a ghost for messages from the remote side)
+     * @param sentAt when the message was written on its own side, epoch ms ({@code createdAt} is when it crossed)
      */
     record Link(RoomId room, EventId event, RemoteChannelId channel, RemoteMessageId remote, int part,
-                Direction direction, UserId sender, long createdAt) {}
+                Direction direction, UserId sender, long createdAt, long sentAt) {}
 
-    private static final String COLUMNS = "room_id, event_id, channel_id, remote_id, part, direction, sender, created_at";
+    private static final String COLUMNS = "room_id, event_id, channel_id, remote_id, part, direction, sender, created_at, sent_at";
 
     private final Database db;
     private final String instance;
@@ -35,16 +36,17 @@ final class MessageLinkTable {
     }
 
     private static Link map(ResultSet rs, StatementContext ctx) throws SQLException {
+        long sent = rs.getLong(9);
         return new Link(RoomId.of(rs.getString(1)), EventId.of(rs.getString(2)), new RemoteChannelId(rs.getString(3)),
                 new RemoteMessageId(rs.getString(4)), rs.getInt(5), Direction.valueOf(rs.getString(6)),
-                UserId.of(rs.getString(7)), rs.getLong(8));
+                UserId.of(rs.getString(7)), rs.getLong(8), rs.wasNull() ? rs.getLong(8) : sent);
     }
 
     void insert(Link l) {
-        db.withHandle(h -> h.execute("INSERT INTO bridge_message (instance, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        db.withHandle(h -> h.execute("INSERT INTO bridge_message (instance, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT DO NOTHING",
                 instance, l.room().value(), l.event().value(), l.channel().value(), l.remote().value(), l.part(),
-                l.direction().name(), l.sender().value(), l.createdAt()));
+                l.direction().name(), l.sender().value(), l.createdAt(), l.sentAt()));
     }
 
     /** The remote messages an event became (or came from), first part first. */

@@ -95,9 +95,20 @@ final class Schema {
             + OUTBOX_COLUMNS;
     private static final String OUTBOX_POSTGRES = "CREATE TABLE bridge_outbox (\n  id BIGSERIAL PRIMARY KEY,\n" + OUTBOX_COLUMNS;
 
+    /**
+     * {@code sent_at}: when the message was written on its own side (the remote message's time, the
+     * Matrix event's {@code origin_server_ts}), where {@code created_at} is when it crossed; a
+     * channel's past brought by {@code !bridge import} crosses today but was written long ago.
+     * Null for rows older than this column (read as {@code created_at}).
+     */
+    private static final String SENT_AT = """
+            ALTER TABLE bridge_message ADD COLUMN sent_at BIGINT;
+            CREATE INDEX bridge_message_sent ON bridge_message (instance, room_id, sent_at)""";
+
     static void migrate(Database db) {
         db.migrate("bridge", List.of(
                 Migration.both(1, "portals, ghosts, message and reaction links, cursors", TABLES),
-                new Migration(2, "durable outbox, one queue per direction", OUTBOX_SQLITE, OUTBOX_POSTGRES)));
+                new Migration(2, "durable outbox, one queue per direction", OUTBOX_SQLITE, OUTBOX_POSTGRES),
+                Migration.both(3, "when each bridged message was written (migration statistics)", SENT_AT)));
     }
 }

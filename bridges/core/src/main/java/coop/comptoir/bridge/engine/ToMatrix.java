@@ -170,7 +170,8 @@ final class ToMatrix implements Lanes.Deliverer {
     }
 
     private void link(RoomId room, EventId event, RemoteEvent.Message m, int part, UserId ghost) {
-        links.insert(new Link(room, event, m.channel(), m.id(), part, Direction.TO_MATRIX, ghost, clock.millis()));
+        links.insert(new Link(room, event, m.channel(), m.id(), part, Direction.TO_MATRIX, ghost, clock.millis(),
+                m.timestamp().toEpochMilli()));
     }
 
     /** Matrix content for remote text: its own mentions of users, never of the whole room. */

@@ -204,7 +204,8 @@ final class ToRemote implements Lanes.Deliverer {
         }
         long now = clock.millis();
         for (int i = 0; i < ids.size(); i++) {
-            links.insert(new Link(room, ev.eventId(), channel, ids.get(i), i, Direction.TO_REMOTE, ev.sender(), now));
+            links.insert(new Link(room, ev.eventId(), channel, ids.get(i), i, Direction.TO_REMOTE, ev.sender(), now,
+                    ev.originServerTs()));
         }
         afterSend.run();
     }

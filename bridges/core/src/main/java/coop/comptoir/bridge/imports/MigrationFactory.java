@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * The {@code migration} plugin type: {@code !migration} imports history from export files, mirrors
- * a bridged server's structure as a Matrix space and invites the old network's channels to move.
+ * a bridged server's structure as a Matrix space, invites the old network's channels to move and
+ * shows where the move stands (a summary, and a page behind a one-time link).
  * Its ghosts live in the exclusive namespace {@code @_import_…}.
  */
 public final class MigrationFactory implements PluginFactory<MigrationFactory.MigrationConfig> {
@@ -26,11 +27,18 @@ public final class MigrationFactory implements PluginFactory<MigrationFactory.Mi
      * @param elementUrl    the coop's Element address ({@code https://element.macoop.fr}), given in the
      *                      invitations {@code !migration invite} posts; they are refused without it
      * @param inviteEvery   the shortest time between two invitations in one channel ({@code 14d}, the default)
+     * @param publicAddress where admins reach Comptoir's {@code /_comptoir/plugins/} from their browser
+     *                      ({@code https://comptoir.macoop.fr}): the migration page's links start there;
+     *                      {@code !migration page} is refused without it
      */
-    public record MigrationConfig(Integer progressEvery, String elementUrl, java.time.Duration inviteEvery) {
+    public record MigrationConfig(Integer progressEvery, String elementUrl, java.time.Duration inviteEvery, String publicAddress) {
         /** Only the progress interval (imports only). */
         public MigrationConfig(Integer progressEvery) {
-            this(progressEvery, null, null);
+            this(progressEvery, null, null, null);
+        }
+
+        java.util.Optional<java.net.URI> publicAddressUri() {
+            return publicAddress == null ? java.util.Optional.empty() : java.util.Optional.of(java.net.URI.create(publicAddress.strip()));
         }
 
         int progressEveryOrDefault() {
@@ -70,6 +78,18 @@ public final class MigrationFactory implements PluginFactory<MigrationFactory.Mi
         }
         if (config.inviteEvery() != null && (config.inviteEvery().isNegative() || config.inviteEvery().isZero())) {
             problems.add("invite_every", "must be longer than zero: " + coop.comptoir.api.config.ConfigDurations.HOW);
+        }
+        if (config.publicAddress() != null) {
+            java.net.URI u = null;
+            try {
+                u = java.net.URI.create(config.publicAddress().strip());
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+            if (u == null || !("https".equals(u.getScheme()) || "http".equals(u.getScheme())) || u.getHost() == null
+                    || u.getQuery() != null || u.getFragment() != null) {
+                problems.add("public_address", "expected the address where admins reach Comptoir, https://comptoir.macoop.fr");
+            }
         }
     }
 

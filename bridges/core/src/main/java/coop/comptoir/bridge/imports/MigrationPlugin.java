@@ -22,8 +22,10 @@ import java.util.stream.Collectors;
  * {@code !migration structure <network>} shows how a bridged server would be mirrored as a Matrix
  * space, {@code !migration structure <network> apply} does it ({@link StructureMirror});
  * {@code !migration invite [channel]} invites the old network's channels to move
- * ({@link Invitations}). For Comptoir's configured admins only: the path is read with the rights of
- * the Comptoir process, and the other commands create rooms and post on the old network.
+ * ({@link Invitations}). {@code !migration} alone sums up where the move stands,
+ * {@code !migration page} sends a one-time link to the migration page ({@link Dashboard}). For
+ * Comptoir's configured admins only: the path is read with the rights of the Comptoir process, the
+ * other commands create rooms and post on the old network, and the numbers show the coop's activity.
  */
 final class MigrationPlugin implements Plugin {
     private record Plan(String source, Export.Channel channel, ImportLog.Origin origin) {}
@@ -41,6 +43,7 @@ final class MigrationPlugin implements Plugin {
 
     private final MigrationFactory.MigrationConfig config;
     private final StructureCommand structure;
+    private final Dashboard dashboard;
 
     MigrationPlugin(PluginContext ctx, MigrationFactory.MigrationConfig config) {
         this.ctx = ctx;
@@ -50,6 +53,7 @@ final class MigrationPlugin implements Plugin {
         this.texts = Catalogue.load("migration", MigrationPlugin.class, ctx.texts());
         this.fr = texts.in("fr");
         this.structure = new StructureCommand(ctx, config, texts);
+        this.dashboard = new Dashboard(ctx, texts, config.publicAddressUri());
     }
 
     @Override
@@ -62,7 +66,11 @@ final class MigrationPlugin implements Plugin {
     private void handle(CommandInvocation inv) {
         Catalogue t = texts.in(inv.locale().getLanguage().equals("en") ? "en" : "fr");
         List<String> args = inv.arguments();
-        if (!args.isEmpty() && args.get(0).equalsIgnoreCase("import") && (args.size() == 3 || args.size() == 4)) {
+        if (args.isEmpty()) {
+            dashboard.summary(inv, t);
+        } else if (args.size() == 1 && args.get(0).equalsIgnoreCase("page")) {
+            dashboard.sendLink(inv, t);
+        } else if (args.get(0).equalsIgnoreCase("import") && (args.size() == 3 || args.size() == 4)) {
             prepare(inv, t, args.get(1), args.get(2), args.size() == 4 ? args.get(3) : null);
         } else if (args.size() == 1 && args.get(0).equalsIgnoreCase("apply")) {
             apply(inv, t);

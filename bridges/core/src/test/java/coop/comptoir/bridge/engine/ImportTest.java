@@ -1,6 +1,7 @@
 package coop.comptoir.bridge.engine;
 
 import static coop.comptoir.bridge.engine.Rig.ADMIN;
+import static coop.comptoir.bridge.engine.Rig.ALICE;
 import static coop.comptoir.bridge.engine.Rig.BOB;
 import static coop.comptoir.bridge.engine.Rig.CHANNEL;
 import static coop.comptoir.bridge.engine.Rig.ROOM;
@@ -61,6 +62,19 @@ class ImportTest extends LinkedEngineTest {
         assertThat(sent.get(3).relatesTo().path("m.in_reply_to").path("event_id").asText()).isEqualTo(sent.get(2).id().value());
         assertThat(sent.get(5).relatesTo().path("rel_type").asText()).isEqualTo("m.thread");
         assertThat(sent.get(5).relatesTo().path("event_id").asText()).isEqualTo(sent.get(4).id().value());
+    }
+
+    @Test
+    void eachLinkKeepsWhenTheMessageWasWrittenNotWhenItCrossed() throws Exception {
+        rig.matrixMessage(ALICE, "depuis Matrix");
+        await("to remote", () -> !rig.engine.links.last(ROOM, Direction.TO_REMOTE).isEmpty());
+        rig.matrixMessage(ADMIN, "!bridge import");
+        await("done", () -> rig.matrix.noticesIn(ROOM).size() >= 1 && progress().startsWith("Import terminé"));
+        MessageLinkTable.Link old = rig.engine.links.byRemote(new RemoteMessageId("1")).get(0);
+        assertThat(old.sentAt()).as("the remote message's own time").isEqualTo(1_600_000_001_000L);
+        assertThat(old.createdAt()).as("crossed now").isGreaterThan(1_700_000_000_000L);
+        MessageLinkTable.Link fromMatrix = rig.engine.links.last(ROOM, Direction.TO_REMOTE).orElseThrow();
+        assertThat(fromMatrix.sentAt()).as("the event's origin_server_ts").isEqualTo(1_700_000_000_000L);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package coop.comptoir.bridge.discord;
 
-import coop.comptoir.api.id.UserId;
 import coop.comptoir.bridge.api.BridgeException;
 import coop.comptoir.bridge.api.MatrixContent;
 import coop.comptoir.bridge.api.MatrixSender;
@@ -15,10 +14,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.entities.MessageHistory;
@@ -60,7 +57,6 @@ final class ToDiscord {
     /** Messages the bridge deletes itself: their deletion events are not bridged back. */
     private final Set<String> ownDeletes;
     private final Logger log;
-    private final Map<String, Set<UserId>> matrixReactors = new ConcurrentHashMap<>();
 
     ToDiscord(DiscordSession session, DiscordMedia media, Webhooks webhooks, ThreadPlaces threads, Set<String> ownDeletes) {
         this.session = session;
@@ -302,24 +298,19 @@ final class ToDiscord {
                     + target.getName(), null);
         }
         MessageChannel holder = inThread.orElse(target);
-        String slot = message.value() + " " + key;
+        // The bot reacts once for every Matrix user reacting alike and takes its reaction back with the
+        // last one. Who else reacts alike is read from the engine's reaction links (stored after an added
+        // reaction is carried, dropped after a removed one is), which outlive a restart.
+        boolean othersReact = session.host().reactionsOn(channel, message).stream()
+                .anyMatch(r -> r.fromMatrix() && r.key().equals(key) && !r.reactor().equals(sender.id().value()));
+        if (othersReact) {
+            return;
+        }
         try {
             if (add) {
-                Set<UserId> who = matrixReactors.computeIfAbsent(slot, k -> ConcurrentHashMap.newKeySet());
-                boolean first = who.isEmpty();
-                who.add(sender.id());
-                if (first) {
-                    holder.addReactionById(message.value(), Emoji.fromUnicode(key)).complete();
-                }
+                holder.addReactionById(message.value(), Emoji.fromUnicode(key)).complete();
             } else {
-                Set<UserId> who = matrixReactors.get(slot);
-                if (who != null) {
-                    who.remove(sender.id());
-                }
-                if (who == null || who.isEmpty()) {
-                    matrixReactors.remove(slot);
-                    holder.removeReactionById(message.value(), Emoji.fromUnicode(key)).complete();
-                }
+                holder.removeReactionById(message.value(), Emoji.fromUnicode(key)).complete();
             }
         } catch (ErrorResponseException e) {
             if (!add && e.getErrorResponse() == ErrorResponse.UNKNOWN_MESSAGE) {

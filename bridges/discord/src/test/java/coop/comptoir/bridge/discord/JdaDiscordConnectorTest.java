@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.bridge.api.BridgeException;
+import coop.comptoir.bridge.api.CarriedReaction;
 import coop.comptoir.bridge.api.MatrixContent;
 import coop.comptoir.bridge.api.MatrixSender;
 import coop.comptoir.bridge.api.OutgoingAttachment;
@@ -21,6 +22,7 @@ import coop.comptoir.testing.discord.RecordedCall;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -286,6 +288,43 @@ class JdaDiscordConnectorTest {
                 .contains("/" + general.guildId() + "/1100000000000000001/" + said.id()).endsWith("\noui");
     }
 
+    /**
+     * A Matrix reaction as the engine hands it: the connector is called first, then the engine stores
+     * (or drops) its reaction link, which {@link RecordingHost#reactionsOn} answers from.
+     */
+    private void matrixReacts(RemoteMessageId message, MatrixSender who, String key, boolean add) throws Exception {
+        connector.react(channel, message, who, key, add);
+        CarriedReaction link = new CarriedReaction(who.id().value(), key, true);
+        List<CarriedReaction> now = new ArrayList<>(host.carried.getOrDefault(message, List.of()));
+        if (add) {
+            now.add(link);
+        } else {
+            now.remove(link);
+        }
+        host.carried.put(message, now);
+    }
+
+    @Test
+    void theBotsReactionStaysWhileAMatrixUserStillReactsAlsoAfterARestart() throws Exception {
+        FakeMessage said = discord.userSays(general.id(), alice.id(), "Arrivage de pommes");
+        host.await(RemoteEvent.Message.class, e -> e.id().value().equals(said.id()), WAIT);
+        RemoteMessageId id = new RemoteMessageId(said.id());
+        MatrixSender paul = new MatrixSender(UserId.of("@paul:comptoir.test"), "Paul", Optional.empty());
+        matrixReacts(id, MARIE, "👍", true);
+        matrixReacts(id, paul, "👍", true);
+        matrixReacts(id, paul, "🍎", true);
+        assertThat(discord.findMessage(said.id()).orElseThrow().reactions()).hasSize(2);
+
+        connector.close(); // a restart: the connector remembers nothing, the engine's links remain
+        connector = connect(host);
+        matrixReacts(id, MARIE, "👍", false);
+        assertThat(discord.findMessage(said.id()).orElseThrow().reactions()).as("Paul still reacts 👍").hasSize(2);
+        matrixReacts(id, paul, "🍎", false);
+        assertThat(discord.findMessage(said.id()).orElseThrow().reactions()).hasSize(1);
+        matrixReacts(id, paul, "👍", false);
+        assertThat(discord.findMessage(said.id()).orElseThrow().reactions()).isEmpty();
+    }
+
     @Test
     void reactionsGoBothWays() throws Exception {
         FakeMessage said = discord.userSays(general.id(), alice.id(), "Livraison arrivée");
@@ -294,12 +333,12 @@ class JdaDiscordConnectorTest {
 
         connector.react(channel, new RemoteMessageId(said.id()), MARIE, "+1", true);
         assertThat(discord.requests("PUT", "/channels/\\d+/messages/\\d+/reactions/.*/@me")).as("not an emoji").isEmpty();
-        connector.react(channel, new RemoteMessageId(said.id()), MARIE, "👍", true);
-        connector.react(channel, new RemoteMessageId(said.id()), paul, "👍", true);
+        matrixReacts(new RemoteMessageId(said.id()), MARIE, "👍", true);
+        matrixReacts(new RemoteMessageId(said.id()), paul, "👍", true);
         assertThat(discord.requests("PUT", "/channels/\\d+/messages/\\d+/reactions/.*/@me")).hasSize(1);
-        connector.react(channel, new RemoteMessageId(said.id()), MARIE, "👍", false);
+        matrixReacts(new RemoteMessageId(said.id()), MARIE, "👍", false);
         assertThat(discord.findMessage(said.id()).orElseThrow().reactions()).hasSize(1);
-        connector.react(channel, new RemoteMessageId(said.id()), paul, "👍", false);
+        matrixReacts(new RemoteMessageId(said.id()), paul, "👍", false);
         assertThat(discord.findMessage(said.id()).orElseThrow().reactions()).isEmpty();
 
         discord.userReacts(general.id(), said.id(), alice.id(), "🎉");

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Timeout;
  * a standby for them (its port is its own; the homeserver never calls it). It sends (reminders,
  * jobs) as the first one does. Needs {@code COMPTOIR_TEST_PG_URL}; makes and drops its own schema.
  */
+@Tag("faults")
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ClusterFaultsE2ETest {
     private static final boolean LONG = "long".equals(System.getProperty("comptoir.faults"));

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import okhttp3.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Timeout;
  * homeserver's transactions meanwhile (not acknowledge and lose them), and recover alone: every
  * command answered once, no restart. Long variant with {@code -Dcomptoir.faults=long}.
  */
+@Tag("faults")
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class DatabaseFaultsE2ETest {
     private static final boolean LONG = "long".equals(System.getProperty("comptoir.faults"));

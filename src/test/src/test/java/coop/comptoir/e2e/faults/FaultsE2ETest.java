@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Timeout;
  * docs/reliability.md). The seed of the random kills is printed and can be set with
  * {@code -Dcomptoir.faults.seed=N}.
  */
+@Tag("faults")
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
 class FaultsE2ETest {
     private static final boolean LONG = "long".equals(System.getProperty("comptoir.faults"));

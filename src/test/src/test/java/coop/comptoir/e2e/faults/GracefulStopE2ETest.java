@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Timeout;
  * every imported message's events in the room ({@code /messages}), {@link FaultLedger} for the
  * burst, the witness file for handler re-runs.
  */
+@Tag("faults")
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 class GracefulStopE2ETest {
     private static final boolean LONG = "long".equals(System.getProperty("comptoir.faults"));

@@ -41,6 +41,8 @@ import java.util.UUID;
 public final class WitnessPlugin implements Plugin {
     /** The command the witness answers. */
     public static final String COMMAND = "!witness ";
+    /** A command text starting with this is answered after the configured {@code answer_delay_ms}. */
+    public static final String SLOW = "slow";
     /** The start of its answers. */
     public static final String ANSWER = "témoin ";
 
@@ -48,10 +50,12 @@ public final class WitnessPlugin implements Plugin {
     private final FileChannel file;
     private final String runId = UUID.randomUUID().toString();
 
+    private final long answerDelayMs;
     private final FileChannel jobsFile;
 
     WitnessPlugin(PluginContext ctx, Factory.Settings config) {
         this.ctx = ctx;
+        this.answerDelayMs = config.answerDelayMs() == null ? 0 : config.answerDelayMs();
         this.file = open(Path.of(config.file()));
         this.jobsFile = config.jobsFile() == null ? null : open(Path.of(config.jobsFile()));
         ctx.events().on(EventTypes.ROOM_MESSAGE, this::onMessage);
@@ -96,6 +100,14 @@ public final class WitnessPlugin implements Plugin {
             return;
         }
         String text = body.substring(COMMAND.length());
+        if (answerDelayMs > 0 && text.startsWith(SLOW)) {
+            try {
+                Thread.sleep(answerDelayMs); // a slow command: a fault may fall between the call and its answer
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
         ctx.matrix().send(event.roomId(), OutgoingMessage.notice(ANSWER + text).replyingTo(event.eventId()),
                 "witness-" + event.eventId().value());
         record(event, "\tend");
@@ -126,8 +138,11 @@ public final class WitnessPlugin implements Plugin {
          * @param jobsFirst when the first job is due (epoch ms)
          * @param jobsCount how many jobs
          * @param jobsEveryMs the time between two jobs
+         * @param answerDelayMs how long the handler of a command starting with {@link #SLOW} waits
+         *                      before answering (none by default)
          */
-        public record Settings(String file, String jobsFile, Long jobsFirst, Integer jobsCount, Long jobsEveryMs) {}
+        public record Settings(String file, String jobsFile, Long jobsFirst, Integer jobsCount, Long jobsEveryMs,
+                               Long answerDelayMs) {}
 
         @Override
         public Class<Settings> configType() {

@@ -156,6 +156,38 @@ public final class MatrixTestClient {
         return put(path("rooms", roomId, "send", type, txnId), content).path("event_id").asText();
     }
 
+    /**
+     * Sends an {@code m.text} message as a person's client does when the homeserver is away: the
+     * same transaction ID is sent again (every second) while the homeserver cannot be reached or
+     * answers 5xx, so the message is created once, in the order of the calls; gives up after
+     * {@code patience}. Returns its event ID.
+     */
+    public String sendTextQueued(String roomId, String text, Duration patience) throws InterruptedException {
+        String txnId = "e2e-" + transactions.incrementAndGet() + "-" + System.nanoTime();
+        HttpUrl url = path("rooms", roomId, "send", "m.room.message", txnId);
+        JsonNode content = Http.object().put("msgtype", "m.text").put("body", text);
+        Instant deadline = Instant.now().plus(patience);
+        while (true) {
+            String problem;
+            try {
+                Http.Answer answer = call(new Request.Builder().url(url).put(json(content)));
+                if (answer.status() == 200) {
+                    return answer.json().path("event_id").asText();
+                }
+                if (answer.status() < 500) {
+                    throw new MatrixFailure("PUT " + url.encodedPath() + " as " + userId, answer);
+                }
+                problem = answer.toString();
+            } catch (java.io.UncheckedIOException e) {
+                problem = e.getMessage();
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("message not accepted within " + patience.toSeconds() + " s: " + problem);
+            }
+            Thread.sleep(1000);
+        }
+    }
+
     /** Sends a state event; returns its event ID. */
     public String sendState(String roomId, String type, String stateKey, JsonNode content) {
         return put(path("rooms", roomId, "state", type, stateKey), content).path("event_id").asText();

@@ -105,12 +105,41 @@ public final class Synapse implements Homeserver {
         writeLogConfig();
         writeHomeserverConfig(registrations);
         generateSigningKey();
+        launch();
+    }
 
+    /**
+     * Stops the server (SIGTERM, as an admin's restart would) and keeps its folder: database,
+     * pending appservice transactions, keys. {@link #startAgain()} brings the same server back. For
+     * fault tests; the tests that run meanwhile find no homeserver.
+     */
+    public synchronized void stopKeepingData() {
+        if (process == null) {
+            throw new IllegalStateException("Synapse is not running");
+        }
+        ServerProcess.stop(process);
+        process = null;
+    }
+
+    /** Starts the server stopped by {@link #stopKeepingData()} on its kept folder; waits until it answers. */
+    public synchronized void startAgain() throws IOException, InterruptedException {
+        if (process != null) {
+            return;
+        }
+        launch();
+    }
+
+    /** Whether the server process is running. */
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    private void launch() throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(python(), "-m", "synapse.app.homeserver",
                 "--config-path", dir.resolve("homeserver.yaml").toString())
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(consoleFile().toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(consoleFile().toFile()));
         builder.environment().put("PYTHONUNBUFFERED", "1");
         process = builder.start();
         Files.writeString(dir.resolve("synapse.pid"), Long.toString(process.pid()));

@@ -1,0 +1,91 @@
+package coop.comptoir.internal.appservice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import coop.comptoir.api.store.Database;
+import coop.comptoir.internal.store.JdbcDatabase;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** The journal while its database cannot be written (a full disk, a read-only file): refuse, say why once. */
+class TransactionJournalOutageTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDatabaseThatCannotBeWrittenIsLoggedOnceNotForEachTransactionAndItsReturnToo() throws Exception {
+        AtomicBoolean full = new AtomicBoolean();
+        try (JdbcDatabase real = JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("j.db"), null, null, "normal", 1)) {
+            Database db = new Database() {
+                @Override
+                public Dialect dialect() {
+                    return real.dialect();
+                }
+
+                @Override
+                public void migrate(String component, List<Migration> migrations) {
+                    real.migrate(component, migrations);
+                }
+
+                @Override
+                public <T> T inTransaction(SqlFunction<T> work) {
+                    if (full.get()) {
+                        throw new StoreException("Transaction failed (SQLite): disk full",
+                                new SQLException("[SQLITE_FULL] Insertion failed because database is full (database or disk is full)"));
+                    }
+                    return real.inTransaction(work);
+                }
+
+                @Override
+                public <T> T withConnection(SqlFunction<T> work) {
+                    return real.withConnection(work);
+                }
+            };
+            Logger journalLog = (Logger) LoggerFactory.getLogger(TransactionJournal.class);
+            ListAppender<ILoggingEvent> logged = new ListAppender<>();
+            logged.start();
+            Level level = journalLog.getLevel();
+            journalLog.setLevel(Level.INFO);
+            journalLog.addAppender(logged);
+            try (TransactionJournal journal = new TransactionJournal(db, Clock.systemUTC(), l -> {})) {
+                journal.start();
+                full.set(true);
+                for (int i = 1; i <= 5; i++) {
+                    String id = Integer.toString(i);
+                    assertThatThrownBy(() -> journal.append(id, "f" + id, body(id), null).get(5, TimeUnit.SECONDS))
+                            .as("refused, not acknowledged").hasRootCauseInstanceOf(SQLException.class);
+                }
+                assertThat(journal.failing()).as("the runtime asks the homeserver to retry meanwhile").isTrue();
+                full.set(false);
+                assertThat(journal.append("1", "f1", body("1"), null).get(5, TimeUnit.SECONDS).duplicate()).isFalse();
+                assertThat(journal.append("2", "f2", body("2"), null).get(5, TimeUnit.SECONDS).duplicate()).isFalse();
+                assertThat(journal.failing()).isFalse();
+            } finally {
+                journalLog.detachAppender(logged);
+                journalLog.setLevel(level);
+            }
+            List<ILoggingEvent> problems = logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).toList();
+            assertThat(problems).as("one error for the outage, with its cause").singleElement()
+                    .satisfies(e -> assertThat(e.getFormattedMessage()).contains("SQLITE_FULL"));
+            assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.INFO)
+                    .anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("works again").contains("5 transaction(s)"));
+        }
+    }
+
+    private static byte[] body(String id) {
+        return ("{\"events\":[{\"event_id\":\"$" + id + "\"}]}").getBytes(StandardCharsets.UTF_8);
+    }
+}
