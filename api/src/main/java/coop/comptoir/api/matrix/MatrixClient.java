@@ -56,20 +56,23 @@ public interface MatrixClient {
     /**
      * Creates a room; {@code request} is the body of {@code POST /createRoom} (name, preset, invite, …).
      *
-     * <p>Comptoir reads plain events only, so the rooms it creates are not end-to-end encrypted: a
-     * request whose {@code initial_state} holds {@code m.room.encryption} is refused. If the
-     * homeserver encrypts the room anyway (Synapse's {@code encryption_enabled_by_default_for_room_type}),
-     * the room is created and returned, and a warning says that Comptoir cannot read it.
+     * <p>Unless {@code encryption.enabled} is on, Comptoir reads plain events only, so the rooms it
+     * creates are not end-to-end encrypted: a request whose {@code initial_state} holds
+     * {@code m.room.encryption} is refused. If the homeserver encrypts the room anyway (Synapse's
+     * {@code encryption_enabled_by_default_for_room_type}), the room is created and returned, and a
+     * warning says that Comptoir cannot read it. With {@code encryption.enabled}, the bot's client
+     * sends such a request as it is and does not warn: it reads encrypted rooms.
      *
-     * @throws IllegalArgumentException if the request asks for encryption (nothing is sent)
+     * @throws IllegalArgumentException if the request asks for encryption that the sender could not
+     *     read (nothing is sent)
      */
     RoomId createRoom(ObjectNode request);
 
     /**
      * Opens a direct chat with {@code user} (preset {@code trusted_private_chat}, {@code is_direct},
-     * {@code user} invited) and returns it. Not end-to-end encrypted, like every room created by
-     * {@link #createRoom}, so that Comptoir can read what the member answers there. Blocks; each call
-     * creates a new room.
+     * {@code user} invited) and returns it. Not end-to-end encrypted, so that Comptoir can read what
+     * the member answers there, except the bot's own with {@code encryption.enabled} (it reads
+     * encrypted rooms then, and a direct chat is private). Blocks; each call creates a new room.
      */
     default RoomId createDirectChat(UserId user) {
         ObjectNode request = JsonNodeFactory.instance.objectNode()
@@ -77,6 +80,15 @@ public interface MatrixClient {
                 .put("is_direct", true);
         request.putArray("invite").add(user.value());
         return createRoom(request);
+    }
+
+    /**
+     * Whether this client's user reads end-to-end encrypted rooms: true for the bot when
+     * {@code encryption.enabled} is on (it has a device, decrypts what members write and encrypts
+     * what it sends); false otherwise, and always for ghosts. Does not block.
+     */
+    default boolean readsEncryptedRooms() {
+        return false;
     }
 
     EventId send(RoomId room, OutgoingMessage message, String txnId);

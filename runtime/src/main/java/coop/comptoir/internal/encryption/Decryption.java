@@ -65,11 +65,36 @@ public final class Decryption implements AutoCloseable {
             return null;
         }
         try {
-            List<String> members = matrix.joinedMembers(room).stream().map(UserId::value).toList();
+            List<String> members = new ArrayList<>(matrix.joinedMembers(room).stream().map(UserId::value).toList());
+            for (String invited : invitedMembers(room)) {
+                if (!members.contains(invited)) {
+                    members.add(invited);
+                }
+            }
             return e2e.encrypt(room.value(), type, content, members);
         } catch (IOException e) {
             throw new MatrixException("could not encrypt for " + room + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The invited members of {@code room}: a direct chat the bot just opened holds only the bot and
+     * the invited member when it says hello, and her devices need the room key to read it (Element
+     * shares with invited members too). Blocks on the homeserver; may throw {@link MatrixException}.
+     */
+    private List<String> invitedMembers(RoomId room) {
+        String path = "/_matrix/client/v3/rooms/" + java.net.URLEncoder.encode(room.value(), java.nio.charset.StandardCharsets.UTF_8)
+                + "/members?membership=invite";
+        JsonNode answer = matrix.request("GET", path, null);
+        List<String> invited = new ArrayList<>();
+        if (answer != null) {
+            for (JsonNode member : answer.path("chunk")) {
+                if ("invite".equals(member.path("content").path("membership").asText())) {
+                    invited.add(member.path("state_key").asText());
+                }
+            }
+        }
+        return invited;
     }
 
     private boolean isEncrypted(RoomId room) {

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * answers and network errors wait for the backoff; the waits of one call are capped in all
  * ({@link RetryPolicy#maxWait()}). Other errors are thrown at once.
  *
- * <p>Rooms created here are never end-to-end encrypted: Comptoir reads plain events only.
+ * <p>Rooms created here are not end-to-end encrypted unless the bot reads encrypted rooms
+ * ({@code encryption.enabled}): then the bot's direct chats are encrypted, see {@link #createDirectChat}.
  *
  * <p>Two calls deviate on purpose: {@link #createRoom} and {@link #ping} retry rate limits only, since
  * repeating a room creation that may have succeeded creates a second room, and a failed ping is an
@@ -206,20 +207,49 @@ public final class HttpMatrixClient implements MatrixClient {
 
     /**
      * {@inheritDoc} Not repeated after a 5xx or a network error: the room may exist already. One more
-     * request after the creation reads whether the homeserver encrypted the room anyway.
+     * request after the creation reads whether the homeserver encrypted the room anyway. With
+     * {@code encryption.enabled} (an {@link Encryptor} set), the bot reads encrypted rooms: a request
+     * for encryption is sent as it is, and an encrypted room is no cause for a warning.
      */
     @Override
     public RoomId createRoom(ObjectNode request) {
         Objects.requireNonNull(request, "request");
+        boolean readsEncrypted = readsEncryptedRooms();
         for (JsonNode initial : request.path("initial_state")) {
-            if (ENCRYPTION.equals(initial.path("type").asText())) {
-                throw new IllegalArgumentException("createRoom: Comptoir cannot read end-to-end encrypted rooms yet,"
-                        + " so the rooms it creates are not encrypted (remove " + ENCRYPTION + " from initial_state)");
+            if (!readsEncrypted && ENCRYPTION.equals(initial.path("type").asText())) {
+                throw new IllegalArgumentException("createRoom: Comptoir cannot read end-to-end encrypted rooms"
+                        + " (encryption.enabled is off), so the rooms it creates are not encrypted (remove "
+                        + ENCRYPTION + " from initial_state)");
             }
         }
         RoomId room = RoomId.of(text(new Call("POST", CREATE_ROOM).rateLimitRetriesOnly().body(request).fetch(), "room_id"));
-        warnIfEncrypted(room);
+        if (!readsEncrypted) {
+            warnIfEncrypted(room);
+        }
         return room;
+    }
+
+    /**
+     * {@inheritDoc} With {@code encryption.enabled}, the bot's direct chats are end-to-end encrypted
+     * (Megolm), as Element's are: the bot reads them, and a personal reminder is private. A ghost's
+     * stay plain: ghosts have no device.
+     */
+    @Override
+    public RoomId createDirectChat(UserId member) {
+        ObjectNode request = json.createObjectNode().put("preset", "trusted_private_chat").put("is_direct", true);
+        request.putArray("invite").add(member.value());
+        if (readsEncryptedRooms()) {
+            ObjectNode state = request.putArray("initial_state").addObject();
+            state.put("type", ENCRYPTION).put("state_key", "");
+            state.putObject("content").put("algorithm", "m.megolm.v1.aes-sha2");
+        }
+        return createRoom(request);
+    }
+
+    /** {@inheritDoc} The bot, with an encryptor set. */
+    @Override
+    public boolean readsEncryptedRooms() {
+        return user.equals(bot) && encryptor.get() != null;
     }
 
     /** A homeserver may encrypt new rooms whatever the request says (Synapse: encryption_enabled_by_default_for_room_type). */

@@ -104,4 +104,25 @@ class DecryptionTest {
         verify(device).encrypt(ROOM.value(), "m.room.message", content, List.of(BOT.value(), "@alice:coop.test"));
         verify(device, never()).encrypt(eq(plainRoom.value()), anyString(), any(), any());
     }
+
+    /**
+     * A direct chat the bot just opened: the member is invited, not joined yet, when the bot says
+     * hello. Her devices get the room key too (as Element does), or the hello stays unreadable.
+     */
+    @Test
+    void invitedMembersGetTheRoomKeyToo() throws Exception {
+        when(matrix.getState(ROOM, "m.room.encryption", "")).thenReturn(Optional.of(JSON.createObjectNode()));
+        when(matrix.joinedMembers(ROOM)).thenReturn(List.of(BOT));
+        when(matrix.request("GET", "/_matrix/client/v3/rooms/%21room%3Acoop.test/members?membership=invite", null))
+                .thenReturn(JSON.readTree("{\"chunk\":[{\"type\":\"m.room.member\",\"state_key\":\"@zoe:coop.test\","
+                        + "\"content\":{\"membership\":\"invite\"}}]}"));
+        ObjectNode sealed = JSON.createObjectNode().put("algorithm", "m.megolm.v1.aes-sha2");
+        when(device.encrypt(eq(ROOM.value()), eq("m.room.message"), any(), any())).thenReturn(sealed);
+        Decryption d = new Decryption(matrix);
+        d.started(device);
+        ObjectNode content = JSON.createObjectNode().put("body", "Coucou !");
+
+        assertThat(d.encrypt(ROOM, "m.room.message", content)).isSameAs(sealed);
+        verify(device).encrypt(ROOM.value(), "m.room.message", content, List.of(BOT.value(), "@zoe:coop.test"));
+    }
 }

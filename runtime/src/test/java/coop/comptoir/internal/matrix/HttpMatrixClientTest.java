@@ -273,6 +273,46 @@ class HttpMatrixClientTest {
         });
     }
 
+    /** {@code encryption.enabled}: the bot reads encrypted rooms, so the rooms it opens may be encrypted. */
+    @Test
+    void withEncryptionOnTheBotsDirectChatsAreEncryptedAndNobodyIsWarned() {
+        hs.client.encryptWith((room, type, content) -> null);
+        hs.answer(200, "{\"room_id\":\"!dm:example.org\"}");
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(HttpMatrixClient.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            assertThat(client.createDirectChat(UserId.of("@zoe:example.org"))).isEqualTo(RoomId.of("!dm:example.org"));
+        } finally {
+            logger.detachAppender(logs);
+        }
+
+        assertRequest("POST", "/_matrix/client/v3/createRoom",
+                "{\"preset\":\"trusted_private_chat\",\"is_direct\":true,\"invite\":[\"@zoe:example.org\"],"
+                        + "\"initial_state\":[{\"type\":\"m.room.encryption\",\"state_key\":\"\","
+                        + "\"content\":{\"algorithm\":\"m.megolm.v1.aes-sha2\"}}]}");
+        assertThat(logs.list).as("no 'cannot read' warning: the bot reads it").isEmpty();
+    }
+
+    @Test
+    void withEncryptionOnARoomMayBeCreatedEncryptedButAGhostsDirectChatStaysPlain() {
+        hs.client.encryptWith((room, type, content) -> null);
+        String request = "{\"preset\":\"private_chat\",\"initial_state\":[{\"type\":\"m.room.encryption\",\"state_key\":\"\","
+                + "\"content\":{\"algorithm\":\"m.megolm.v1.aes-sha2\"}}]}";
+        hs.answer(200, "{\"room_id\":\"!enc:example.org\"}");
+        assertThat(client.createRoom(object(request))).isEqualTo(RoomId.of("!enc:example.org"));
+        assertRequest("POST", "/_matrix/client/v3/createRoom", request);
+
+        // a ghost cannot encrypt: what it opens stays plain, so that the bridge reads the answers
+        hs.answer(200, "{\"room_id\":\"!gdm:example.org\"}");
+        hs.answer(404, NOT_ENCRYPTED);
+        hs.client.as(GHOST).createDirectChat(UserId.of("@zoe:example.org"));
+        assertThat(body(hs.take()).has("initial_state")).as("a ghost's direct chat asks for no encryption").isFalse();
+    }
+
     @Test
     void stateReadsAndWrites() {
         hs.answer(200, "{\"event_id\":\"$state\"}");

@@ -441,7 +441,7 @@ final class ReminderEngine {
         if (known.isPresent()) {
             return known.get();
         }
-        // Not encrypted, so that Comptoir reads what the member answers there (!rappels off, !services).
+        // Encrypted only when the bot reads encrypted rooms (encryption.enabled): it reads the answers either way.
         RoomId created = matrix.createDirectChat(user);
         RoomId kept = store.saveDirectRoom(user, created);
         if (kept.equals(created)) {

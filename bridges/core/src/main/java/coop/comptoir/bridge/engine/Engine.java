@@ -61,6 +61,8 @@ import org.slf4j.Logger;
 final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.RunningBridge {
     static final int BATCH = 100;
     static final String ENCRYPTION = "m.room.encryption";
+    /** The kind of the notice telling an encrypted portal's admins that the other network is not encrypted. */
+    static final String OTHER_SIDE_NOT_ENCRYPTED = "other-side-not-encrypted";
     private static final Duration KEEP_DONE = Duration.ofDays(7);
 
     final PluginContext ctx;
@@ -85,6 +87,7 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
     final Lanes lanes;
     final Importer importer;
     final SubChannels subChannels;
+    final Retirement retirement;
     private final ScheduledExecutorService exec;
     private final Members members;
     private final AvatarProxy avatars;
@@ -146,6 +149,7 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
                 : null;
         this.subChannels = new SubChannels(this);
         toMatrix.onSubChannel(subChannels::open);
+        this.retirement = new Retirement(this, exec);
         subscribe();
         BridgeCommand.register(ctx, this);
     }
@@ -158,7 +162,13 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
         ctx.events().on(EventTypes.ROOM_MESSAGE, bridged, this::onMatrixEvent);
         ctx.events().on(EventTypes.REACTION, bridged, this::onMatrixEvent);
         ctx.events().on(EventTypes.ROOM_REDACTION, bridged, this::onMatrixEvent);
-        ctx.events().on(ENCRYPTION, e -> portals.isPortal(e.roomId()) && e.isState(), e -> rooms.noteEncryptedPortal(e.roomId()));
+        ctx.events().on(ENCRYPTION, e -> portals.isPortal(e.roomId()) && e.isState(), e -> {
+            if (rooms.readsEncrypted()) {
+                notices.oncePerRoom(e.roomId(), OTHER_SIDE_NOT_ENCRYPTED, texts.otherSideNotEncrypted());
+            } else {
+                rooms.noteEncryptedPortal(e.roomId());
+            }
+        });
         ctx.events().on(EventTypes.ROOM_MEMBER, e -> portals.isPortal(e.roomId()), e -> e.stateKey().ifPresent(k -> {
             members.changed(e.roomId(), k);
             String membership = e.content().path("membership").asText("");
@@ -237,10 +247,13 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
             dedup = "r:" + r.message() + ":" + r.sender().id() + ":" + r.key() + ":" + (r.added() ? "+" : "-") + ":" + UUID.randomUUID();
             sortKey = now;
         }
-        boolean queued;
+        boolean queued = false;
+        boolean heldBack = event instanceof RemoteEvent.Message m && retirement.holdsBack(room, m, catchUp);
         synchronized (catchUpFloors) {
             Long floor = event instanceof RemoteEvent.Message ? floorOf(room) : null;
-            if (floor != null) {
+            if (heldBack) {
+                log.debug("Held back a message of {}: the portal is being retired", event.channel());
+            } else if (floor != null) {
                 // While a room catches up, its messages (caught up or live) are placed by their own time
                 // after everything queued before: a live copy and a caught-up copy of the same burst
                 // then sort alike, and the burst keeps its order whichever copy comes first.
@@ -497,6 +510,7 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
         if (importer != null) {
             importer.resumeAll();
         }
+        retirement.resume();
     }
 
     private void resolveStaticLinks() {
@@ -607,6 +621,7 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
     }
 
     void unlink(RoomId room) {
+        retirement.forget(room);
         if (portals.remove(room)) {
             int dropped = outbox.cancel(room);
             cursors.delete(room, CursorTable.CATCH_UP);

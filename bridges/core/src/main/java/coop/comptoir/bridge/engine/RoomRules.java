@@ -56,16 +56,25 @@ final class RoomRules {
         return bot.powerLevel(room, user) >= needed;
     }
 
-    /** Whether the room is encrypted ({@code m.room.encryption} in its state): the bot cannot read it. */
+    /** Whether the bot reads end-to-end encrypted rooms ({@code encryption.enabled}). Does not block. */
+    boolean readsEncrypted() {
+        return bot.readsEncryptedRooms();
+    }
+
+    /** Whether the room is encrypted ({@code m.room.encryption} in its state); see {@link #readsEncrypted}. */
     boolean encrypted(RoomId room) {
         return bot.getState(room, Engine.ENCRYPTION, "").isPresent();
     }
 
     /**
-     * Whether a portal's room (or a room about to be one) is encrypted, logged once per room.
+     * Whether a portal's room (or a room about to be one) is encrypted and the bot cannot read it
+     * (always false with {@code encryption.enabled}), logged once per room.
      * Never throws: a state that cannot be read (the bot not joined yet) counts as not encrypted.
      */
     boolean portalEncrypted(RoomId room) {
+        if (readsEncrypted()) {
+            return false; // encryption.enabled: the bot reads it, and messages cross decrypted
+        }
         if (encryptedPortals.contains(room)) {
             return true; // encryption cannot be turned off
         }

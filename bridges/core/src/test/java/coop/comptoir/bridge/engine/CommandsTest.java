@@ -111,6 +111,21 @@ class CommandsTest {
                 + " chiffrés, donc plus rien d'ici n'arrive sur Discord.");
     }
 
+    /** encryption.enabled: the bot reads the encrypted room, so it links it, and says once that Discord is not encrypted. */
+    @Test
+    void withEncryptionOnAnEncryptedRoomIsLinkedAndItsAdminsAreToldTheOtherSideIsNot() throws Exception {
+        start(List.of());
+        rig.matrix.state.readsEncrypted = true;
+        encrypt();
+        assertThat(answer("!bridge link discord 777")).isEqualTo("Salon relié à #general sur Discord.");
+        assertThat(rig.engine.channelOf(ROOM)).isPresent();
+        String told = "🔓 Ce salon est chiffré de bout en bout, mais Discord ne l'est pas";
+        await("the notice about Discord", () -> rig.matrix.noticesIn(ROOM).stream().anyMatch(n -> n.body().startsWith(told)));
+        assertThat(answer("!bridge status")).doesNotContain("je ne sais pas encore lire");
+        Rig.settle();
+        assertThat(rig.matrix.noticesIn(ROOM).stream().filter(n -> n.body().startsWith(told)).count()).as("told once").isEqualTo(1);
+    }
+
     @Test
     void anEncryptedRoomWrittenInTheConfigIsNotLinked() throws Exception {
         start(List.of(new BridgeSettings.StaticLink("#cafe:coop.example", new RemoteChannelId("777"))), true);

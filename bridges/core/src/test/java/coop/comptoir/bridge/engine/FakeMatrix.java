@@ -64,6 +64,10 @@ final class FakeMatrix implements MatrixClient {
         final java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
         /** Whether downloads declare their length (as Synapse does), or send it unannounced. */
         volatile boolean declaresLength = true;
+        /** Whether the bot reads end-to-end encrypted rooms (encryption.enabled). */
+        volatile boolean readsEncrypted;
+        /** The bot (the one that may read encrypted rooms; ghosts never do). */
+        volatile UserId bot;
         /** The next downloads that fail as an outage (HTTP 503). */
         final AtomicInteger downloadOutages = new AtomicInteger();
         /** When set, downloads wait for it to open. */
@@ -84,6 +88,7 @@ final class FakeMatrix implements MatrixClient {
 
     FakeMatrix(UserId bot) {
         this(new State(), bot, null);
+        state.bot = bot;
     }
 
     private FakeMatrix(State state, UserId user, Long ts) {
@@ -147,6 +152,11 @@ final class FakeMatrix implements MatrixClient {
     @Override
     public UserId userId() {
         return user;
+    }
+
+    @Override
+    public boolean readsEncryptedRooms() {
+        return state.readsEncrypted && user.equals(state.bot);
     }
 
     @Override

@@ -59,6 +59,15 @@ public final class NioMember {
         return result;
     }
 
+    /**
+     * Waits, without sending anything, for a message of {@code bot} in {@code room} containing
+     * {@code expect} that came after this member's last exchange; same result line as
+     * {@link #sendAndAwait}.
+     */
+    public JsonNode await(String room, String bot, String expect, Duration timeout) throws IOException, InterruptedException {
+        return sendAndAwait(room, bot, "", expect, timeout);
+    }
+
     private static Path ensureInstalled() throws IOException, InterruptedException {
         Path scriptPath = RigSettings.projectRoot().resolve("scripts/install-nio.sh");
         Path log = RigSettings.workDir().resolve("install-nio.log");
