@@ -413,7 +413,7 @@ public final class AppserviceServer implements AutoCloseable {
                 return;
             }
             List<MatrixEvent> events = parsed.events();
-            if (!gapGuard.admit(txnId)) {
+            if (!gapGuard.admit(txnId, () -> journal.isStored(txnId, parsed.fingerprint()))) {
                 metrics.transactions.labelValues("gap").inc();
                 error(e, 503, "M_UNKNOWN", "An earlier transaction is missing; please send it first");
                 return;

@@ -221,6 +221,33 @@ public final class TransactionJournal implements AutoCloseable {
         return recent.isEmpty() ? null : recent.get(0);
     }
 
+    /**
+     * Whether this transaction (the txnId with this fingerprint, or stored without one) is stored,
+     * within {@link #RETENTION}. Blocks on the database; false when the database cannot be read
+     * (the caller then decides as for a new transaction).
+     */
+    public boolean isStored(String txnId, String fingerprint) {
+        try {
+            return db.withConnection(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT body_hash FROM core_txn WHERE txn_id = ?")) {
+                    ps.setString(1, txnId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            String hash = rs.getString(1);
+                            if (hash == null || hash.equals(fingerprint)) {
+                                return true;
+                            }
+                        }
+                        return false;
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            log.debug("Could not look up transaction {}: {}", txnId, e.toString());
+            return false;
+        }
+    }
+
     /** The txnIds of the last {@code n} transactions stored, newest first. */
     public List<String> recentTxnIds(int n) {
         return db.withConnection(c -> {

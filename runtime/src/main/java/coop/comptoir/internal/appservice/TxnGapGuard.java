@@ -3,6 +3,7 @@ package coop.comptoir.internal.appservice;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,17 @@ final class TxnGapGuard {
      * missing ones first". Records the ID as seen when it returns true.
      */
     synchronized boolean admit(String txnId) {
+        return admit(txnId, () -> false);
+    }
+
+    /**
+     * As {@link #admit(String)}, where {@code repeat} tells whether this very transaction (same ID
+     * and body) is already stored. It is asked only when an ID lower than the last one arrives: a
+     * repeat (a late retry, a homeserver restored from a backup) is then admitted, for the journal
+     * to acknowledge, and leaves the numbering as it was, while another body under an old ID is a
+     * new numbering. May block briefly (a database read).
+     */
+    synchronized boolean admit(String txnId, BooleanSupplier repeat) {
         long n = parse(txnId);
         if (n < 0) {
             return true;
@@ -64,6 +76,9 @@ final class TxnGapGuard {
             log.debug("Transaction IDs count up one by one: a gap will be taken as a transaction not sent");
         }
         if (last >= 0 && n < last) {
+            if (repeat.getAsBoolean()) {
+                return true; // the journal acknowledges it again; the numbering is unchanged
+            }
             if (armed && n > 1 && refusedOnce.add(n)) {
                 log.warn("Transaction {} arrived after {}: the homeserver numbers its transactions again (a restart);"
                         + " asking it to send first the one(s) it may have kept unsent", n, last);

@@ -16,6 +16,18 @@ class TxnGapGuardTest {
     }
 
     @Test
+    void anOlderTransactionAlreadyStoredIsARepeatNotANewNumbering() {
+        // a homeserver restored from a backup, or a late retry, sends again a transaction Comptoir
+        // stored long ago: the journal acknowledges it as a repeat; it must not be refused, and the
+        // numbering goes on from where it was
+        TxnGapGuard g = new TxnGapGuard(List.of("76", "75"));
+        assertThat(g.admit("12", () -> true)).as("stored before: acknowledged as a repeat").isTrue();
+        assertThat(g.admit("77")).isTrue();
+        assertThat(g.admit("79")).as("78 never came: still noticed").isFalse();
+        assertThat(g.admit("78")).isTrue();
+    }
+
+    @Test
     void aGapThatWasNeverALostTransactionOnlyCostsOneRetry() {
         TxnGapGuard g = new TxnGapGuard(List.of());
         assertThat(g.admit("10")).isTrue();
