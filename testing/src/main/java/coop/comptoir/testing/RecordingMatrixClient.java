@@ -260,6 +260,17 @@ public final class RecordingMatrixClient implements MatrixClient {
         return this;
     }
 
+    /**
+     * Sets a state event of {@code room} as if it were already there (a room version in
+     * {@code m.room.create}, a member's name in {@code m.room.member}…), without recording a send.
+     */
+    public RecordingMatrixClient putState(RoomId room, String type, String stateKey, ObjectNode content) {
+        synchronized (world) {
+            world.state.put(room.value() + "|" + type + "|" + stateKey, content.deepCopy());
+        }
+        return this;
+    }
+
     /** Makes {@code alias} resolve to {@code room}. */
     public RecordingMatrixClient addAlias(RoomAlias alias, RoomId room) {
         synchronized (world) {

@@ -95,4 +95,15 @@ class RecordingMatrixClientTest {
         assertThat(matrix.avatarUrl(ghost)).hasValueSatisfying(a -> assertThat(a.toString()).isEqualTo("mxc://coop.example/bob"));
         assertThat(matrix.avatarUrl(matrix.userId())).isEmpty();
     }
+
+    @Test
+    void stateSetUpByTheTestIsReadBackButNotCountedAsSent() {
+        matrix.putState(ROOM, "m.room.create", "",
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("room_version", "10"));
+
+        assertThat(matrix.getState(ROOM, "m.room.create", "")).hasValueSatisfying(
+                c -> assertThat(c.path("room_version").asText()).isEqualTo("10"));
+        assertThat(matrix.getState(ROOM, "m.room.name", "")).isEmpty();
+        assertThat(matrix.sent()).isEmpty();
+    }
 }
