@@ -29,13 +29,15 @@ import java.util.function.Function;
  * @param publicAddress         where the remote network fetches Matrix users' avatars from (optional)
  * @param redactMatrixOriginals when a remote moderator deletes the copy of a message written on Matrix,
  *                              also redact the original on Matrix with the bot's power (default false)
+ * @param retireGrace           how long a portal stays one-way after {@code !bridge retire} before it
+ *                              is unlinked (default {@code 7d})
  */
 public record BridgeConfig(List<Link> links, String ghostPrefix, String ghostName, String language,
                            Duration maxRetryDelay, @Deprecated Integer maxRetryDelaySeconds, String publicAddress,
-                           Boolean redactMatrixOriginals) {
+                           Boolean redactMatrixOriginals, Duration retireGrace) {
     /** The YAML keys of this record, as written in a config section. */
     public static final List<String> KEYS = List.of("links", "ghost_prefix", "ghost_name", "language",
-            "max_retry_delay", "max_retry_delay_seconds", "public_address", "redact_matrix_originals");
+            "max_retry_delay", "max_retry_delay_seconds", "public_address", "redact_matrix_originals", "retire_grace");
 
     /** {@code max_retry_delay} when the section gives neither it nor its former spelling. */
     public static final Duration DEFAULT_MAX_RETRY_DELAY = Duration.ofMinutes(5);
@@ -50,11 +52,19 @@ public record BridgeConfig(List<Link> links, String ghostPrefix, String ghostNam
         }
         publicAddress = blankToNull(publicAddress);
         redactMatrixOriginals = redactMatrixOriginals != null && redactMatrixOriginals;
+        retireGrace = retireGrace == null ? BridgeSettings.DEFAULT_RETIRE_GRACE : retireGrace;
+    }
+
+    /** Every key but the retirement's grace period (at its default). */
+    public BridgeConfig(List<Link> links, String ghostPrefix, String ghostName, String language, Duration maxRetryDelay,
+                        Integer maxRetryDelaySeconds, String publicAddress, Boolean redactMatrixOriginals) {
+        this(links, ghostPrefix, ghostName, language, maxRetryDelay, maxRetryDelaySeconds, publicAddress,
+                redactMatrixOriginals, null);
     }
 
     /** Every key at its default. */
     public static BridgeConfig defaults() {
-        return new BridgeConfig(null, null, null, null, null, null, null, null);
+        return new BridgeConfig(null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -91,7 +101,7 @@ public record BridgeConfig(List<Link> links, String ghostPrefix, String ghostNam
         return new BridgeSettings(ghostPrefix == null ? defaultGhostPrefix(network) : ghostPrefix,
                 ghostName == null ? "{name} (" + networkName + ")" : ghostName, portals,
                 maxRetryDelay, language == null ? fallbackLanguage : language, Optional.ofNullable(publicAddress).map(URI::create),
-                redactMatrixOriginals);
+                redactMatrixOriginals, retireGrace);
     }
 
     /**
@@ -132,6 +142,10 @@ public record BridgeConfig(List<Link> links, String ghostPrefix, String ghostNam
         if (maxRetryDelay.compareTo(Duration.ofSeconds(1)) < 0) {
             out.add(new ConfigException(path + (maxRetryDelaySeconds != null ? ".max_retry_delay_seconds" : ".max_retry_delay"),
                     "must be at least 1s"));
+        }
+        if (retireGrace.isNegative() || retireGrace.isZero()) {
+            out.add(new ConfigException(path + ".retire_grace", "must be longer than zero: "
+                    + coop.comptoir.api.config.ConfigDurations.HOW));
         }
         if (publicAddress != null) {
             try {

@@ -24,10 +24,15 @@ import java.util.Optional;
  *                            there (by a remote moderator), also redact the Matrix original with the
  *                            bot's power. Off by default: a remote deletion then redacts only the
  *                            bridge's own copies of remote messages, and the room is told
+ * @param retireGrace         how long a portal stays one-way (Matrix → remote only) after
+ *                            {@code !bridge retire}, before it is unlinked
  */
 public record BridgeSettings(String ghostPrefix, String ghostNameTemplate, List<StaticLink> links,
                              Duration maxRetryDelay, String language, Optional<URI> publicAddress,
-                             boolean redactMatrixOriginals) {
+                             boolean redactMatrixOriginals, Duration retireGrace) {
+    /** The grace period of {@code !bridge retire} when the config gives none. */
+    public static final Duration DEFAULT_RETIRE_GRACE = Duration.ofDays(7);
+
     public BridgeSettings {
         Objects.requireNonNull(ghostPrefix, "ghostPrefix");
         Objects.requireNonNull(ghostNameTemplate, "ghostNameTemplate");
@@ -40,6 +45,24 @@ public record BridgeSettings(String ghostPrefix, String ghostNameTemplate, List<
             }
         });
         links = List.copyOf(links);
+        Objects.requireNonNull(retireGrace, "retireGrace");
+        if (retireGrace.isNegative() || retireGrace.isZero()) {
+            throw new IllegalArgumentException("retireGrace must be longer than zero: " + retireGrace);
+        }
+    }
+
+    /** With the default grace period of {@code !bridge retire}. */
+    public BridgeSettings(String ghostPrefix, String ghostNameTemplate, List<StaticLink> links,
+                          Duration maxRetryDelay, String language, Optional<URI> publicAddress,
+                          boolean redactMatrixOriginals) {
+        this(ghostPrefix, ghostNameTemplate, links, maxRetryDelay, language, publicAddress, redactMatrixOriginals,
+                DEFAULT_RETIRE_GRACE);
+    }
+
+    /** The same settings with another grace period for {@code !bridge retire}. */
+    public BridgeSettings withRetireGrace(Duration grace) {
+        return new BridgeSettings(ghostPrefix, ghostNameTemplate, links, maxRetryDelay, language, publicAddress,
+                redactMatrixOriginals, grace);
     }
 
     /** Remote deletions redact only the bridge's own copies. */

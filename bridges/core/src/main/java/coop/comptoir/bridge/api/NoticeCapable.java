@@ -2,7 +2,7 @@ package coop.comptoir.bridge.api;
 
 /**
  * A network on which Comptoir can post in its own name (as the bot, not for a Matrix user): the
- * invitations of {@code !migration invite}.
+ * invitations of {@code !migration invite}, the notices of {@code !bridge retire}.
  */
 public interface NoticeCapable {
     /**
@@ -14,4 +14,16 @@ public interface NoticeCapable {
      * @throws BridgeException retryable when the network is down, permanent when the bot may not post there
      */
     RemoteMessageId postNotice(RemoteChannelId channel, String text) throws BridgeException;
+
+    /**
+     * Posts {@code text} as the bot in answer to {@code replyTo} (a message of the channel), shown
+     * as a reply where the network has them, without pinging its author; by default a plain
+     * {@link #postNotice}. May block.
+     *
+     * @return the ID of the posted message
+     * @throws BridgeException retryable when the network is down, permanent when the bot may not post there
+     */
+    default RemoteMessageId replyNotice(RemoteChannelId channel, RemoteMessageId replyTo, String text) throws BridgeException {
+        return postNotice(channel, text);
+    }
 }

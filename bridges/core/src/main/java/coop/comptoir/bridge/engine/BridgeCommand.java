@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
 /**
  * The {@code !bridge} command (alias {@code !pont}): {@code link <network> <channel-id>},
  * {@code unlink}, {@code status}, {@code import}, {@code discussion <name>} and
- * {@code discussions import [name]} (networks with sub-channels, {@link SubChannels}). {@code status} and {@code unlink} are for room
+ * {@code discussions import [name]} (networks with sub-channels, {@link SubChannels}), {@code retire
+ * [confirm|cancel]} ({@link Retirement}, for the configured administrators like {@code link}). {@code status} and {@code unlink} are for room
  * admins (power level 100) and Comptoir's configured administrators; {@code link} and
  * {@code import} (and the discussion commands, which create rooms and channels) for the configured administrators only ({@link Permission#CONFIGURED_ADMINS}),
  * since anyone is admin of a room they create (a direct chat with the bot included) and a
@@ -83,6 +84,7 @@ final class BridgeCommand {
             case "import", "importer" -> forRoom(inv, args, this::importHistory);
             case "discussion" -> discussion(inv, args);
             case "discussions" -> discussions(inv, args);
+            case "retire", "fermer" -> retire(inv, args);
             default -> inv.reply(any.texts.usage());
         }
     }
@@ -213,6 +215,7 @@ final class BridgeCommand {
         Optional<Cursor> imp = e.cursors.get(p.room(), CursorTable.IMPORT, p.channel());
         imp.ifPresent(c -> sb.append('\n').append(Importer.DONE.equals(c.state()) ? t.importDone(c.count())
                 : t.importStatus(c.count(), Importer.RUNNING.equals(c.state()))));
+        e.retirement.of(p.room()).ifPresent(r -> sb.append('\n').append(t.retireStatus(t.time(r.endsAt().toEpochMilli()))));
         if (e.subChannels.capable().isPresent()) {
             try {
                 List<String> waiting = e.subChannels.notOpened(p).stream().map(sc -> "« " + sc.subChannel().name() + " »").toList();
@@ -284,6 +287,43 @@ final class BridgeCommand {
         } catch (BridgeException ex) {
             inv.reply(e.texts.lookupFailed(ex.getMessage()));
         }
+    }
+
+    /**
+     * {@code !bridge retire [confirm|cancel]}: offers the history import first when it was not done,
+     * then starts the retirement ({@link Retirement#start}); {@code cancel} makes the portal two-way again.
+     */
+    private void retire(CommandInvocation inv, List<String> args) {
+        if (!inv.senderHas(Permission.CONFIGURED_ADMINS)) {
+            inv.reply(engines.get(0).texts.linkForConfiguredAdmins()); // the same rule as !bridge link
+            return;
+        }
+        String verb = args.size() > 1 ? args.get(1).toLowerCase(Locale.ROOT) : "";
+        boolean confirmed = verb.equals("confirm") || verb.equals("confirmer");
+        boolean cancel = verb.equals("cancel") || verb.equals("annuler");
+        if (!verb.isEmpty() && !confirmed && !cancel) {
+            inv.reply(engines.get(0).texts.usage());
+            return;
+        }
+        forRoom(inv, List.of(), (i, e, p) -> {
+            if (cancel) {
+                i.reply(e.retirement.cancel(p.room()) ? e.texts.retireCancelled() : e.texts.retireNotRetiring());
+                return;
+            }
+            if (p.origin() == Origin.CONFIG) {
+                i.reply(e.texts.linkInConfig());
+                return;
+            }
+            if (!confirmed && e.retirement.of(p.room()).isEmpty() && e.importer != null) {
+                Optional<Cursor> imp = e.cursors.get(p.room(), CursorTable.IMPORT, p.channel());
+                if (imp.isEmpty() || !Importer.DONE.equals(imp.get().state())) {
+                    i.reply(imp.isPresent() && Importer.RUNNING.equals(imp.get().state()) ? e.texts.retireImportRunning()
+                            : e.texts.retireOfferImport());
+                    return;
+                }
+            }
+            i.reply(e.retirement.start(p, i.sender()));
+        });
     }
 
     private void importHistory(CommandInvocation inv, Engine e, Portal p) {

@@ -87,6 +87,7 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
     final Lanes lanes;
     final Importer importer;
     final SubChannels subChannels;
+    final Retirement retirement;
     private final ScheduledExecutorService exec;
     private final Members members;
     private final AvatarProxy avatars;
@@ -148,6 +149,7 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
                 : null;
         this.subChannels = new SubChannels(this);
         toMatrix.onSubChannel(subChannels::open);
+        this.retirement = new Retirement(this, exec);
         subscribe();
         BridgeCommand.register(ctx, this);
     }
@@ -245,10 +247,13 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
             dedup = "r:" + r.message() + ":" + r.sender().id() + ":" + r.key() + ":" + (r.added() ? "+" : "-") + ":" + UUID.randomUUID();
             sortKey = now;
         }
-        boolean queued;
+        boolean queued = false;
+        boolean heldBack = event instanceof RemoteEvent.Message m && retirement.holdsBack(room, m, catchUp);
         synchronized (catchUpFloors) {
             Long floor = event instanceof RemoteEvent.Message ? floorOf(room) : null;
-            if (floor != null) {
+            if (heldBack) {
+                log.debug("Held back a message of {}: the portal is being retired", event.channel());
+            } else if (floor != null) {
                 // While a room catches up, its messages (caught up or live) are placed by their own time
                 // after everything queued before: a live copy and a caught-up copy of the same burst
                 // then sort alike, and the burst keeps its order whichever copy comes first.
@@ -505,6 +510,7 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
         if (importer != null) {
             importer.resumeAll();
         }
+        retirement.resume();
     }
 
     private void resolveStaticLinks() {
@@ -615,6 +621,7 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
     }
 
     void unlink(RoomId room) {
+        retirement.forget(room);
         if (portals.remove(room)) {
             int dropped = outbox.cancel(room);
             cursors.delete(room, CursorTable.CATCH_UP);

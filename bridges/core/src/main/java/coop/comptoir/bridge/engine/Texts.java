@@ -288,4 +288,56 @@ final class Texts {
     String importFailed(String reason) {
         return t("import.failed", "reason", reason);
     }
+
+    // --- retirement -----------------------------------------------------------------------------
+
+    String retireOfferImport() {
+        return t("retire.offer.import");
+    }
+
+    String retireImportRunning() {
+        return t("retire.import.running");
+    }
+
+    /** The final notice posted on the old side (the coop's address, tu or vous). */
+    String retireNotice(String link, String end) {
+        return t("retire.notice", "link", link, "end", end);
+    }
+
+    /** The reply on the old side to someone who wrote there during the grace period. */
+    String retireMoved(String link) {
+        return t("retire.moved", "link", link);
+    }
+
+    String retireStarted(String end) {
+        return t("retire.started", "end", end);
+    }
+
+    String retireStartedNoNotice(String end) {
+        return t("retire.started.no.notice", "end", end);
+    }
+
+    String retireNoticeFailed(String reason, String end) {
+        return t("retire.notice.failed", "reason", reason, "end", end);
+    }
+
+    String retireAlready(String end) {
+        return t("retire.already", "end", end);
+    }
+
+    String retireCancelled() {
+        return t("retire.cancelled");
+    }
+
+    String retireNotRetiring() {
+        return t("retire.not.retiring");
+    }
+
+    String retireStatus(String end) {
+        return t("retire.status", "end", end);
+    }
+
+    String retireClosed(String channel) {
+        return t("retire.closed", "channel", channel);
+    }
 }

@@ -68,6 +68,10 @@ final class Rig implements AutoCloseable {
     TestCommandRouter router;
     Plugin plugin;
     Engine engine;
+    /** The engine's time: the system's, moved on by {@link #advance}. */
+    final ShiftedClock clock = new ShiftedClock();
+    /** The jobs of the running engine; a restart starts with none, as the in-memory scheduler (SQLite) does. */
+    coop.comptoir.testing.FakeScheduler scheduler;
     private final AtomicInteger eventIds = new AtomicInteger();
     /** The GET routes the engine serves, by mounted prefix. */
     final java.util.Map<String, HttpRoutes.RouteHandler> getRoutes = new java.util.concurrent.ConcurrentHashMap<>();
@@ -122,7 +126,8 @@ final class Rig implements AutoCloseable {
         opened.add(db);
         events = new Events();
         router = new TestCommandRouter("!", Set.of(ADMIN), "fr", matrix, "Comptoir");
-        Context ctx = new Context("discord", db, events, router.forInstance("discord"), matrix, routes, shared);
+        scheduler = new coop.comptoir.testing.FakeScheduler(clock);
+        Context ctx = new Context("discord", db, events, router.forInstance("discord"), matrix, routes, shared, clock, scheduler);
         plugin = EngineFactory.create(ctx, connector, settings, importBatch);
         engine = (Engine) plugin;
     }
@@ -137,7 +142,7 @@ final class Rig implements AutoCloseable {
      */
     Plugin secondBridge(String instanceId, NetworkConnector other) {
         Plugin second = EngineFactory.create(new Context(instanceId, db, events, router.forInstance(instanceId), matrix, routes,
-                shared), other, settings, importBatch);
+                shared, clock, new coop.comptoir.testing.FakeScheduler(clock)), other, settings, importBatch);
         extraPlugins.add(second);
         return second;
     }
@@ -266,6 +271,31 @@ final class Rig implements AutoCloseable {
         }
     }
 
+    /** Moves the engine's time on (its jobs run with {@code scheduler.runDue()}). */
+    void advance(Duration by) {
+        clock.offset = clock.offset.plus(by);
+    }
+
+    /** The system's time plus an offset the test moves on. */
+    static final class ShiftedClock extends Clock {
+        volatile Duration offset = Duration.ZERO;
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(offset);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
     /** Delivers events to the handlers whose type and filter match, as the runtime's dispatcher does. */
     static final class Events implements EventSubscriptions {
         private record Sub(String type, EventFilter filter, EventHandler handler) {}
@@ -300,7 +330,7 @@ final class Rig implements AutoCloseable {
     }
 
     private record Context(String instanceId, Database database, EventSubscriptions events, CommandRouter commands, MatrixClient matrix,
-                           HttpRoutes routes, java.util.Map<String, Object> sharedObjects)
+                           HttpRoutes routes, java.util.Map<String, Object> sharedObjects, Clock clock, Scheduler scheduler)
             implements PluginContext {
         @Override
         public <T> T shared(String key, Class<T> type, Supplier<? extends T> create) {
@@ -322,10 +352,6 @@ final class Rig implements AutoCloseable {
             return SERVER;
         }
 
-        @Override
-        public Scheduler scheduler() {
-            throw new UnsupportedOperationException();
-        }
 
         @Override
         public OkHttpClient http() {
@@ -337,10 +363,6 @@ final class Rig implements AutoCloseable {
             return routes;
         }
 
-        @Override
-        public Clock clock() {
-            return Clock.systemUTC();
-        }
 
         @Override
         public Logger log() {

@@ -82,11 +82,16 @@ final class DiscordStructure {
     }
 
     /** Posts a plain text as the bot, pinging nobody. */
-    RemoteMessageId post(RemoteChannelId channel, String text) throws BridgeException {
+    RemoteMessageId post(RemoteChannelId channel, String text, RemoteMessageId replyTo) throws BridgeException {
         StandardGuildMessageChannel target = session.portal(channel);
         try {
             MessageCreateData data = MessageCreateData.fromContent(text);
-            Message posted = target.sendMessage(data).setAllowedMentions(List.of()).complete();
+            var action = target.sendMessage(data).setAllowedMentions(List.of());
+            if (replyTo != null) {
+                // a reply to the author's message, without pinging them; still posted if it was deleted
+                action = action.setMessageReference(replyTo.value()).mentionRepliedUser(false).failOnInvalidReply(false);
+            }
+            Message posted = action.complete();
             return new RemoteMessageId(posted.getId());
         } catch (RuntimeException e) {
             throw session.failed(e, "posting in #" + target.getName());

@@ -151,7 +151,12 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
 
     @Override
     public RemoteMessageId postNotice(RemoteChannelId channel, String text) throws BridgeException {
-        return structure.post(channel, text);
+        return structure.post(channel, text, null);
+    }
+
+    @Override
+    public RemoteMessageId replyNotice(RemoteChannelId channel, RemoteMessageId replyTo, String text) throws BridgeException {
+        return structure.post(channel, text, replyTo);
     }
 
     @Override
