@@ -5,6 +5,7 @@
 #
 #   scripts/install-nio.sh         # venv in $COMPTOIR_NIO_VENV or ~/.cache/comptoir/nio-venv
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/venv-lib.sh"
 
 NIO_VERSION=0.26.0
 venv=${COMPTOIR_NIO_VENV:-$HOME/.cache/comptoir/nio-venv}
@@ -25,25 +26,10 @@ except Exception:
 PY
 }
 
-if [ "$(installed_version)" = "$NIO_VERSION" ]; then
-  printf '%s\n' "$venv"
-  exit 0
-fi
-mkdir -p "$(dirname "$venv")"
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$venv.lock"
-  flock 9
-  if [ "$(installed_version)" = "$NIO_VERSION" ]; then
-    printf '%s\n' "$venv"
-    exit 0
-  fi
-fi
-if [ ! -x "$venv/bin/pip" ]; then
-  rm -rf -- "$venv"
-  say "creating a virtual environment at $venv"
-  "$python" -m venv "$venv" >&2
-fi
+venv_ready_or_continue "$NIO_VERSION"
+venv_lock "$NIO_VERSION"
+venv_create
 say "installing matrix-nio[e2e] $NIO_VERSION"
 "$venv/bin/pip" install --quiet "matrix-nio[e2e]==$NIO_VERSION" >&2
-[ "$(installed_version)" = "$NIO_VERSION" ] || { say "matrix-nio $NIO_VERSION did not install with encryption"; exit 1; }
+[ "$(installed_version)" = "$NIO_VERSION" ] || die "matrix-nio $NIO_VERSION did not install with encryption"
 printf '%s\n' "$venv"

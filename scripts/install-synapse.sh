@@ -11,13 +11,13 @@
 #   COMPTOIR_SYNAPSE_VENV   where the venv lives
 #   COMPTOIR_PYTHON         the interpreter that creates it (default python3; 3.10 or newer)
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/venv-lib.sh"
 
 SYNAPSE_VERSION=1.163.2
 venv=${COMPTOIR_SYNAPSE_VENV:-$HOME/.cache/comptoir/synapse-venv}
 python=${COMPTOIR_PYTHON:-python3}
 
 say() { printf 'install-synapse: %s\n' "$*" >&2; }
-die() { say "$*"; exit 1; }
 
 installed_version() {
   [ -x "$venv/bin/python" ] || return 0
@@ -30,21 +30,8 @@ except metadata.PackageNotFoundError:
 PY
 }
 
-if [ "$(installed_version)" = "$SYNAPSE_VERSION" ]; then
-  printf '%s\n' "$venv"
-  exit 0
-fi
-
-mkdir -p "$(dirname "$venv")"
-# Two installers at once (a test JVM and a terminal) would corrupt the venv: take a lock.
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$venv.lock"
-  flock 9
-  if [ "$(installed_version)" = "$SYNAPSE_VERSION" ]; then
-    printf '%s\n' "$venv"
-    exit 0
-  fi
-fi
+venv_ready_or_continue "$SYNAPSE_VERSION"
+venv_lock "$SYNAPSE_VERSION"
 
 command -v "$python" >/dev/null 2>&1 || die "$python not found: install Python 3.10+ (Debian: apt-get install python3 python3-venv)"
 "$python" - <<'PY' || die "$python is too old: Synapse $SYNAPSE_VERSION needs Python 3.10 or newer"
@@ -52,15 +39,7 @@ import sys
 sys.exit(0 if sys.version_info >= (3, 10) else 1)
 PY
 
-if [ -e "$venv" ] && [ ! -x "$venv/bin/pip" ]; then
-  say "removing the unusable environment at $venv"
-  rm -rf -- "$venv"
-fi
-if [ ! -e "$venv" ]; then
-  say "creating a virtual environment at $venv"
-  "$python" -m venv "$venv" \
-    || die "could not create the venv (Debian: apt-get install python3-venv)"
-fi
+venv_create
 
 say "installing matrix-synapse==$SYNAPSE_VERSION (takes a minute the first time)"
 "$venv/bin/pip" install --quiet --disable-pip-version-check "matrix-synapse==$SYNAPSE_VERSION" >&2

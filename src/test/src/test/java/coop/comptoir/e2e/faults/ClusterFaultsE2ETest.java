@@ -1,7 +1,6 @@
 package coop.comptoir.e2e.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import coop.comptoir.e2e.plugin.WitnessPlugin;
@@ -10,6 +9,7 @@ import coop.comptoir.e2e.rig.Events;
 import coop.comptoir.e2e.rig.MatrixTestClient;
 import coop.comptoir.e2e.rig.PluginClock;
 import coop.comptoir.e2e.rig.Ports;
+import coop.comptoir.e2e.rig.PostgresSchema;
 import coop.comptoir.e2e.rig.Rig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,17 +49,8 @@ class ClusterFaultsE2ETest {
 
     @Test
     void twoProcessesOnPostgresFireEachJobOnceAndTheSurvivorCarriesOn() throws Exception {
-        String base = System.getenv("COMPTOIR_TEST_PG_URL");
-        if ((base == null || base.isBlank()) && "true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new IllegalStateException("CI=true but COMPTOIR_TEST_PG_URL is not set");
-        }
-        assumeTrue(base != null && !base.isBlank(), "skipped: COMPTOIR_TEST_PG_URL is not set");
-        base = base.trim();
-        String schema = "comptoir_faults2_" + (System.currentTimeMillis() / 1000) + "_cluster";
-        try (Connection c = DriverManager.getConnection(base); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA " + schema);
-        }
-        String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        PostgresSchema schema = PostgresSchema.create("cluster");
+        String url = schema.url();
         int shifts = LONG ? 10 : 8;
         int jobs = LONG ? 40 : 16;
         long every = 2500;
@@ -147,9 +138,7 @@ class ClusterFaultsE2ETest {
             if (one != null) {
                 one.stop();
             }
-            try (Connection c = DriverManager.getConnection(base); Statement st = c.createStatement()) {
-                st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            }
+            schema.close();
         }
     }
 

@@ -1,28 +1,21 @@
 package coop.comptoir.e2e.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import coop.comptoir.e2e.plugin.WitnessPlugin;
 import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
-import coop.comptoir.e2e.rig.Http;
 import coop.comptoir.e2e.rig.MatrixTestClient;
+import coop.comptoir.e2e.rig.PostgresSchema;
 import coop.comptoir.e2e.rig.Rig;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import okhttp3.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Tag;
@@ -38,11 +31,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class DatabaseFaultsE2ETest {
     private static final boolean LONG = "long".equals(System.getProperty("comptoir.faults"));
-    private static final Pattern ERRORS = Pattern.compile("comptoir_transactions_total\\{result=\"error\"} ([0-9.E]+)");
 
     private final Rig rig = Rig.get();
     private ComptoirProcess comptoir;
     private TcpProxy proxy;
+    private PostgresSchema schema;
 
     @AfterEach
     void tearDown() throws Exception {
@@ -51,28 +44,25 @@ class DatabaseFaultsE2ETest {
                 comptoir.stop();
             }
         } finally {
-            if (proxy != null) {
-                proxy.close();
+            try {
+                if (proxy != null) {
+                    proxy.close();
+                }
+            } finally {
+                if (schema != null) {
+                    schema.close();
+                }
             }
         }
     }
 
     @Test
     void postgresGoneIsRefusedNotLostAndRecoveredWithoutARestart() throws Exception {
-        String base = System.getenv("COMPTOIR_TEST_PG_URL");
-        if ((base == null || base.isBlank()) && "true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new IllegalStateException("CI=true but COMPTOIR_TEST_PG_URL is not set");
-        }
-        assumeTrue(base != null && !base.isBlank(), "skipped: COMPTOIR_TEST_PG_URL is not set");
-        base = base.trim();
-        String schema = "comptoir_e2e_" + (System.currentTimeMillis() / 1000) + "_dbfault";
-        try (Connection c = DriverManager.getConnection(base); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA " + schema);
-        }
+        schema = PostgresSchema.create("dbfault");
+        String base = schema.baseUrl();
         URI server = URI.create(base.substring("jdbc:".length()));
         proxy = new TcpProxy(server.getHost(), server.getPort() < 0 ? 5432 : server.getPort());
-        String url = base.replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/")
-                + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        String url = schema.inSchema(base.replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/"));
 
         Path witness = Files.createTempDirectory("witness").resolve("calls.tsv");
         comptoir = rig.comptoir("faults-postgres", c -> {
@@ -93,7 +83,7 @@ class DatabaseFaultsE2ETest {
         Instant restoreAt = cutAt.plus(outage);
         Instant stopAt = restoreAt.plusSeconds(3);
         boolean cut = false;
-        double errorsBefore = errors();
+        double errorsBefore = FaultLedger.refusedTransactions(comptoir);
         double errorsDuring = 0;
         Instant restored = null;
         while (Instant.now().isBefore(stopAt)) {
@@ -102,7 +92,7 @@ class DatabaseFaultsE2ETest {
                 cut = true;
             }
             if (cut && restored == null && Instant.now().isAfter(restoreAt)) {
-                errorsDuring = errors() - errorsBefore;
+                errorsDuring = FaultLedger.refusedTransactions(comptoir) - errorsBefore;
                 proxy.cut(false);
                 restored = Instant.now();
             }
@@ -110,10 +100,7 @@ class DatabaseFaultsE2ETest {
             n++;
             Thread.sleep(interval.toMillis());
         }
-        Instant until = Instant.now().plusSeconds(LONG ? 600 : 120);
-        while (Instant.now().isBefore(until) && !ledger.allArrived(alice.roomMessages(room), bot, List.of(), "-", List.of())) {
-            Thread.sleep(1000);
-        }
+        ledger.awaitCommandsAnswered(alice, room, bot, Duration.ofSeconds(LONG ? 600 : 120));
         double recovered = Duration.between(restored, Instant.now()).toMillis() / 1000.0;
         Thread.sleep(5000);
         FaultLedger.Counts counts = ledger.count(alice.roomMessages(room), bot, List.of(), "-", List.of(), witness);
@@ -126,12 +113,5 @@ class DatabaseFaultsE2ETest {
         assertThat(counts.visibleDoubles()).as(why).isZero();
         assertThat(errorsDuring).as("transactions refused while the database was gone; " + why).isPositive();
         assertThat(comptoir.isRunning()).as("still the same process: recovered alone").isTrue();
-    }
-
-    /** Transactions Comptoir refused because it could not store them (its metrics). */
-    private double errors() {
-        Http.Answer a = Http.call(new Request.Builder().url(comptoir.url() + "/metrics").build());
-        Matcher m = ERRORS.matcher(a.body());
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 }

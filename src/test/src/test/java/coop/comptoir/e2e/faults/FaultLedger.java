@@ -1,19 +1,27 @@
 package coop.comptoir.e2e.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
+import coop.comptoir.e2e.rig.Http;
+import coop.comptoir.e2e.rig.MatrixTestClient;
 import coop.comptoir.testing.discord.FakeMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import okhttp3.Request;
 
 /**
  * What a fault scenario sent, and what the witnesses saw of it. Nothing here deduplicates: the
@@ -25,6 +33,8 @@ import java.util.stream.Collectors;
  * bridged to Matrix ({@link #toMatrix}).
  */
 final class FaultLedger {
+    private static final Pattern REFUSED = Pattern.compile("comptoir_transactions_total\\{result=\"error\"} ([0-9.E]+)");
+
     /** A Matrix command: its event ID and the answer text the witness gives. */
     private final Map<String, String> commands = new LinkedHashMap<>();
     /** A Matrix message to cross to Discord: event ID → its text. */
@@ -140,6 +150,25 @@ final class FaultLedger {
                 .map(e -> e.path("content").path("body").asText().strip()).collect(Collectors.toSet());
         return answered.containsAll(commands.keySet()) && onDiscord.containsAll(toDiscord.values())
                 && onMatrix.containsAll(toMatrix);
+    }
+
+    /**
+     * Waits until every command sent to {@code room} is answered there (the command-only scenarios:
+     * nothing bridged), polling each second, or {@code patience} is over. Blocks.
+     */
+    void awaitCommandsAnswered(MatrixTestClient alice, String room, String bot, Duration patience)
+            throws InterruptedException {
+        Instant until = Instant.now().plus(patience);
+        while (Instant.now().isBefore(until) && !allArrived(alice.roomMessages(room), bot, List.of(), "-", List.of())) {
+            Thread.sleep(1000);
+        }
+    }
+
+    /** Transactions Comptoir refused because it could not store them (its public metrics); 0 before the first. */
+    static double refusedTransactions(ComptoirProcess comptoir) {
+        Http.Answer a = Http.call(new Request.Builder().url(comptoir.url() + "/metrics").build());
+        Matcher m = REFUSED.matcher(a.body());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     /** The texts sent to Discord in the order they were sent. */

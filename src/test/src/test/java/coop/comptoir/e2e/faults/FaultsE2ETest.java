@@ -124,30 +124,8 @@ class FaultsE2ETest {
 
         FaultLedger ledger = new FaultLedger();
         AtomicBoolean sendingDone = new AtomicBoolean();
-        CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
-            try {
-                for (int n = 0; n < messages; n++) {
-                    switch (n % 3) {
-                        case 0 -> ledger.command(alice.sendText(commandRoom, WitnessPlugin.COMMAND + "c" + n),
-                                WitnessPlugin.ANSWER + "c" + n);
-                        case 1 -> {
-                            String text = "vers discord " + n;
-                            ledger.toDiscord(alice.sendText(bridgedRoom, text), text);
-                        }
-                        default -> {
-                            String text = "vers matrix " + n;
-                            discord.userSays(channel.id(), dAlice.id(), text);
-                            ledger.toMatrix(text);
-                        }
-                    }
-                    Thread.sleep(interval.toMillis());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                sendingDone.set(true);
-            }
-        });
+        CompletableFuture<Void> sending = new MixedTraffic(ledger, alice, commandRoom, bridgedRoom, discord, channel.id(),
+                dAlice.id()).sendAsync(messages, interval, "c", "", sendingDone);
 
         int kills = 0;
         Instant lastUp = Instant.now();

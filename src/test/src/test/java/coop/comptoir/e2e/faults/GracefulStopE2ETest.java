@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import coop.comptoir.e2e.plugin.WitnessPlugin;
 import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
 import coop.comptoir.e2e.rig.MatrixTestClient;
@@ -110,30 +109,8 @@ class GracefulStopE2ETest {
         FaultLedger ledger = new FaultLedger();
         AtomicBoolean sendingDone = new AtomicBoolean();
         alice.sendText(archivesRoom, "!bridge import");
-        CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
-            try {
-                for (int n = 0; n < burst; n++) {
-                    switch (n % 3) {
-                        case 0 -> ledger.command(alice.sendText(commandRoom, WitnessPlugin.COMMAND + "s" + n),
-                                WitnessPlugin.ANSWER + "s" + n);
-                        case 1 -> {
-                            String text = "rafale vers discord " + n;
-                            ledger.toDiscord(alice.sendText(bridgedRoom, text), text);
-                        }
-                        default -> {
-                            String text = "rafale vers matrix " + n;
-                            discord.userSays(caisse.id(), dAlice.id(), text);
-                            ledger.toMatrix(text);
-                        }
-                    }
-                    Thread.sleep(interval.toMillis());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                sendingDone.set(true);
-            }
-        });
+        CompletableFuture<Void> sending = new MixedTraffic(ledger, alice, commandRoom, bridgedRoom, discord, caisse.id(),
+                dAlice.id()).sendAsync(burst, interval, "s", "rafale ", sendingDone);
 
         // a SIGTERM each time the import has gone a little further (and the burst flows meanwhile)
         List<String> stopsDone = new ArrayList<>();

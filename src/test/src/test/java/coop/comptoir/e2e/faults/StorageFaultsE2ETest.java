@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import coop.comptoir.e2e.plugin.WitnessPlugin;
 import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
-import coop.comptoir.e2e.rig.Http;
 import coop.comptoir.e2e.rig.MatrixTestClient;
 import coop.comptoir.e2e.rig.Rig;
 import java.io.IOException;
@@ -21,9 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import okhttp3.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Tag;
@@ -45,7 +41,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class StorageFaultsE2ETest {
     private static final boolean LONG = "long".equals(System.getProperty("comptoir.faults"));
-    private static final Pattern ERRORS = Pattern.compile("comptoir_transactions_total\\{result=\"error\"} ([0-9.E]+)");
     private static final Duration OUTAGE = Duration.ofSeconds(LONG ? 120 : 15);
 
     private final Rig rig = Rig.get();
@@ -126,7 +121,7 @@ class StorageFaultsE2ETest {
         Instant healAt = breakAt.plus(OUTAGE);
         Instant stopAt = healAt.plusSeconds(3);
         boolean broken = false;
-        double errorsBefore = errors();
+        double errorsBefore = FaultLedger.refusedTransactions(comptoir);
         double errorsDuring = 0;
         int logLinesBefore = 0;
         String logDuring = "";
@@ -138,7 +133,7 @@ class StorageFaultsE2ETest {
                 broken = true;
             }
             if (broken && healed == null && Instant.now().isAfter(healAt)) {
-                errorsDuring = errors() - errorsBefore;
+                errorsDuring = FaultLedger.refusedTransactions(comptoir) - errorsBefore;
                 logDuring = comptoir.logText().lines().skip(logLinesBefore).reduce("", (a, b) -> a + b + "\n");
                 heal.run();
                 healed = Instant.now();
@@ -147,10 +142,7 @@ class StorageFaultsE2ETest {
             n++;
             Thread.sleep(250);
         }
-        Instant until = Instant.now().plusSeconds(LONG ? 600 : 120);
-        while (Instant.now().isBefore(until) && !ledger.allArrived(alice.roomMessages(room), bot, List.of(), "-", List.of())) {
-            Thread.sleep(1000);
-        }
+        ledger.awaitCommandsAnswered(alice, room, bot, Duration.ofSeconds(LONG ? 600 : 120));
         double recovered = Duration.between(healed, Instant.now()).toMillis() / 1000.0;
         Thread.sleep(3000);
         FaultLedger.Counts counts = ledger.count(alice.roomMessages(room), bot, List.of(), "-", List.of(), witness);
@@ -181,13 +173,6 @@ class StorageFaultsE2ETest {
         } catch (IOException full) {
             // No space left on device: as wanted
         }
-    }
-
-    /** Transactions Comptoir refused because it could not store them (its metrics). */
-    private double errors() {
-        Http.Answer a = Http.call(new Request.Builder().url(comptoir.url() + "/metrics").build());
-        Matcher m = ERRORS.matcher(a.body());
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     private static int run(String... command) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import coop.comptoir.e2e.rig.BridgeTeardown;
 import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
 import coop.comptoir.e2e.rig.Http;
@@ -95,27 +96,12 @@ class RocketChatBridgeE2ETest {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (comptoir != null) {
-                assertThat(comptoir.logText()).as("Comptoir's log").doesNotContain(TOKEN);
-                comptoir.stop();
-            }
+        BridgeTeardown.stop(comptoir, TOKEN, rc, discord, () -> {
             if (rc != null) {
-                rc.assertNoSpecViolations();
                 assertThat(rc.undescribedRoutes()).as("routes outside the spec subset")
                         .allMatch(r -> r.equals("GET /api/info") || r.contains("/file-upload/") || r.contains("/avatar/"));
             }
-            if (discord != null) {
-                discord.assertNoSpecViolations();
-            }
-        } finally {
-            if (rc != null) {
-                rc.close();
-            }
-            if (discord != null) {
-                discord.close();
-            }
-        }
+        });
     }
 
     /** The ghost of a Rocket.Chat user: its ID with upper-case letters escaped as the engine does. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import coop.comptoir.e2e.rig.BridgeTeardown;
 import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
 import coop.comptoir.e2e.rig.Http;
@@ -92,19 +93,7 @@ class RocketChatDiscussionsE2ETest {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (comptoir != null) {
-                assertThat(comptoir.logText()).as("Comptoir's log").doesNotContain(TOKEN);
-                comptoir.stop();
-            }
-            if (rc != null) {
-                rc.assertNoSpecViolations();
-            }
-        } finally {
-            if (rc != null) {
-                rc.close();
-            }
-        }
+        BridgeTeardown.stop(comptoir, TOKEN, rc, null, null);
     }
 
     private static void link(String room, String channel, String name) {

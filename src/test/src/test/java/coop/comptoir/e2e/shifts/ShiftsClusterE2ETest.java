@@ -1,7 +1,6 @@
 package coop.comptoir.e2e.shifts;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,12 +9,10 @@ import coop.comptoir.e2e.rig.Events;
 import coop.comptoir.e2e.rig.MatrixTestClient;
 import coop.comptoir.e2e.rig.PluginClock;
 import coop.comptoir.e2e.rig.Ports;
+import coop.comptoir.e2e.rig.PostgresSchema;
 import coop.comptoir.e2e.rig.Rig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -35,18 +32,8 @@ class ShiftsClusterE2ETest {
 
     @Test
     void twoInstancesOnPostgresSendEachReminderOnce() throws Exception {
-        String base = System.getenv("COMPTOIR_TEST_PG_URL");
-        if ((base == null || base.isBlank()) && "true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new IllegalStateException("CI=true but COMPTOIR_TEST_PG_URL is not set");
-        }
-        assumeTrue(base != null && !base.isBlank(),
-                "skipped: COMPTOIR_TEST_PG_URL is not set (CI sets it; locally: eval \"$(bash .ci/postgres.sh)\")");
-        base = base.trim();
-        String schema = "comptoir_e2e_" + (System.currentTimeMillis() / 1000) + "_shifts";
-        try (Connection c = DriverManager.getConnection(base); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA " + schema);
-        }
-        String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        PostgresSchema schema = PostgresSchema.create("shifts");
+        String url = schema.url();
 
         Rig rig = Rig.get();
         String bot = rig.botUserId();
@@ -95,9 +82,7 @@ class ShiftsClusterE2ETest {
             if (one != null) {
                 one.stop();
             }
-            try (Connection c = DriverManager.getConnection(base); Statement st = c.createStatement()) {
-                st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            }
+            schema.close();
         }
     }
 
