@@ -89,6 +89,8 @@ public final class RecordingMatrixClient implements MatrixClient {
         final Map<String, Long> powerLevels = new LinkedHashMap<>();
         final Map<String, byte[]> media = new LinkedHashMap<>();
         final Map<UserId, String> displayNames = new LinkedHashMap<>();
+        final Map<UserId, MxcUri> avatars = new LinkedHashMap<>();
+        final Map<EventId, Long> timestamps = new LinkedHashMap<>();
         final Map<String, EventId> transactions = new LinkedHashMap<>();
         final List<Created> created = new ArrayList<>();
         final List<Request> requests = new ArrayList<>();
@@ -108,15 +110,18 @@ public final class RecordingMatrixClient implements MatrixClient {
 
     private final World world;
     private final UserId self;
+    /** The timestamp asked with {@link #withTimestamp}, or null. */
+    private final Long originServerTs;
 
     /** A client acting as {@code bot}, on the homeserver of {@code bot}. */
     public RecordingMatrixClient(UserId bot) {
-        this(new World(bot.serverName()), bot);
+        this(new World(bot.serverName()), bot, null);
     }
 
-    private RecordingMatrixClient(World world, UserId self) {
+    private RecordingMatrixClient(World world, UserId self, Long originServerTs) {
         this.world = world;
         this.self = self;
+        this.originServerTs = originServerTs;
     }
 
     // ---- what the test reads and sets up ----
@@ -136,6 +141,21 @@ public final class RecordingMatrixClient implements MatrixClient {
     /** The messages sent to {@code room} that are not edits, in order. */
     public List<Sent> postsIn(RoomId room) {
         return messagesIn(room).stream().filter(m -> m.replaces() == null).toList();
+    }
+
+    /** The notices ({@code m.notice}, what bots say) sent to {@code room}, edits included, in order. */
+    public List<Sent> noticesIn(RoomId room) {
+        return messagesIn(room).stream().filter(m -> "m.notice".equals(m.content().path("msgtype").asText())).toList();
+    }
+
+    /**
+     * The timestamp a sender asked for the event with {@link #withTimestamp} (as a bridge does for
+     * messages it copies from elsewhere), or empty when it was sent without one.
+     */
+    public Optional<Long> timestampOf(EventId event) {
+        synchronized (world) {
+            return Optional.ofNullable(world.timestamps.get(event));
+        }
     }
 
     /** The edits ({@code m.replace}) sent to {@code room}, in order. */
@@ -240,6 +260,17 @@ public final class RecordingMatrixClient implements MatrixClient {
         return this;
     }
 
+    /**
+     * Sets a state event of {@code room} as if it were already there (a room version in
+     * {@code m.room.create}, a member's name in {@code m.room.member}…), without recording a send.
+     */
+    public RecordingMatrixClient putState(RoomId room, String type, String stateKey, ObjectNode content) {
+        synchronized (world) {
+            world.state.put(room.value() + "|" + type + "|" + stateKey, content.deepCopy());
+        }
+        return this;
+    }
+
     /** Makes {@code alias} resolve to {@code room}. */
     public RecordingMatrixClient addAlias(RoomAlias alias, RoomId room) {
         synchronized (world) {
@@ -263,6 +294,13 @@ public final class RecordingMatrixClient implements MatrixClient {
         }
     }
 
+    /** The avatar last set by {@code user} ({@link #setAvatarUrl}), if any. */
+    public Optional<MxcUri> avatarUrl(UserId user) {
+        synchronized (world) {
+            return Optional.ofNullable(world.avatars.get(user));
+        }
+    }
+
     // ---- MatrixClient ----
 
     @Override
@@ -272,13 +310,13 @@ public final class RecordingMatrixClient implements MatrixClient {
 
     @Override
     public MatrixClient as(UserId user) {
-        return new RecordingMatrixClient(world, user);
+        return new RecordingMatrixClient(world, user, null);
     }
 
-    /** The timestamp is not recorded: the same view is returned. */
+    /** A view whose events carry {@code originServerTs}, as read back with {@link #timestampOf}. */
     @Override
     public MatrixClient withTimestamp(long originServerTs) {
-        return this;
+        return new RecordingMatrixClient(world, self, originServerTs);
     }
 
     @Override
@@ -441,7 +479,9 @@ public final class RecordingMatrixClient implements MatrixClient {
 
     @Override
     public void setAvatarUrl(MxcUri avatar) {
-        // not recorded
+        synchronized (world) {
+            world.avatars.put(self, avatar);
+        }
     }
 
     @Override
@@ -534,6 +574,9 @@ public final class RecordingMatrixClient implements MatrixClient {
         synchronized (world) {
             EventId id = EventId.of(world.next("$"));
             world.sent.add(new Sent(self, room, type, stateKey, content, id, txnId));
+            if (originServerTs != null) {
+                world.timestamps.put(id, originServerTs);
+            }
             return id;
         }
     }

@@ -79,4 +79,31 @@ class RecordingMatrixClientTest {
             assertThat(c.request().path("is_direct").asBoolean()).isTrue();
         });
     }
+
+    @Test
+    void timestampsAvatarsAndNoticesAreKeptForTheTestToReadBack() {
+        UserId ghost = UserId.of("@_discord_42:coop.example");
+        EventId copied = matrix.as(ghost).withTimestamp(1_600_000_000_000L).send(ROOM, OutgoingMessage.text("Salut"), "t1");
+        EventId live = matrix.as(ghost).send(ROOM, OutgoingMessage.text("Encore"), "t2");
+        matrix.send(ROOM, OutgoingMessage.notice("Lien établi"), "t3");
+        matrix.as(ghost).setAvatarUrl(new coop.comptoir.api.id.MxcUri("coop.example", "bob"));
+
+        assertThat(matrix.timestampOf(copied)).contains(1_600_000_000_000L);
+        assertThat(matrix.timestampOf(live)).isEmpty();
+        assertThat(matrix.sent()).extracting(RecordingMatrixClient.Sent::sender).containsExactly(ghost, ghost, matrix.userId());
+        assertThat(matrix.noticesIn(ROOM)).extracting(RecordingMatrixClient.Sent::body).containsExactly("Lien établi");
+        assertThat(matrix.avatarUrl(ghost)).hasValueSatisfying(a -> assertThat(a.toString()).isEqualTo("mxc://coop.example/bob"));
+        assertThat(matrix.avatarUrl(matrix.userId())).isEmpty();
+    }
+
+    @Test
+    void stateSetUpByTheTestIsReadBackButNotCountedAsSent() {
+        matrix.putState(ROOM, "m.room.create", "",
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("room_version", "10"));
+
+        assertThat(matrix.getState(ROOM, "m.room.create", "")).hasValueSatisfying(
+                c -> assertThat(c.path("room_version").asText()).isEqualTo("10"));
+        assertThat(matrix.getState(ROOM, "m.room.name", "")).isEmpty();
+        assertThat(matrix.sent()).isEmpty();
+    }
 }
