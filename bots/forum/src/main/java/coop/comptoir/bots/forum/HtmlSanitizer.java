@@ -71,10 +71,32 @@ final class HtmlSanitizer {
         }
         // Relative links are made absolute against the forum, then checked against the protocols.
         Document clean = new Cleaner(SAFE).clean(dirty);
+        for (Element a : clean.select("a[href]")) {
+            a.attr("href", escapeControls(a.attr("href")));
+        }
         cut(clean.body(), maxChars);
         clean.outputSettings().prettyPrint(false);
         String html = clean.body().html().trim();
         return new Safe(html, plain(clean.body()).trim());
+    }
+
+    /**
+     * A link with control characters, spaces or line separators in it (which a browser drops or
+     * reads otherwise than it shows) is sent with them percent-encoded, as a URL should be.
+     */
+    static String escapeControls(String href) {
+        StringBuilder sb = new StringBuilder(href.length());
+        href.codePoints().forEach(cp -> {
+            if (cp <= 0x20 || cp == 0x7F || cp >= 0x80 && cp <= 0x9F || cp == 0x2028 || cp == 0x2029) {
+                for (byte b : new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                    sb.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
+                            .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
+                }
+            } else {
+                sb.appendCodePoint(cp);
+            }
+        });
+        return sb.toString();
     }
 
     /** Removes what follows the first {@code maxChars} characters of text, ending with an ellipsis. */

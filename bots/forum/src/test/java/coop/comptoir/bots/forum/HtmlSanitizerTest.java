@@ -15,6 +15,13 @@ class HtmlSanitizerTest {
     }
 
     @Test
+    void aLinkWithALineSeparatorInsideIsSentPercentEncoded() {
+        // found by fuzzing: a line separator (U+2028) or a NEL (U+0085) inside an href stayed raw
+        HtmlSanitizer.Safe safe = s.clean("<p><a href=\"/a\u2028b\u0085c d\">lien</a></p>");
+        assertThat(safe.html()).contains("href=\"https://forum.example.coop/a%E2%80%A8b%C2%85c%20d\"");
+    }
+
+    @Test
     void keepsTheFormattingMatrixClientsRender() {
         HtmlSanitizer.Safe r = s.clean("<h2>Livraison</h2><p>Les <strong>légumes</strong> arrivent <em>jeudi</em>.</p>"
                 + "<ul><li>carottes</li><li>poireaux</li></ul><blockquote><p>cité</p></blockquote><pre><code>x = 1</code></pre>");
