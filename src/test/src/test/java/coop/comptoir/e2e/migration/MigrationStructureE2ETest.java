@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import coop.comptoir.e2e.rig.BridgeTeardown;
 import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
 import coop.comptoir.e2e.rig.Http;
@@ -102,20 +103,7 @@ class MigrationStructureE2ETest {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (comptoir != null) {
-                assertThat(comptoir.logText()).doesNotContain(TOKEN);
-                comptoir.stop();
-            }
-            if (discord != null) {
-                discord.assertNoSpecViolations();
-                assertThat(discord.unknownRoutes()).isEmpty();
-            }
-        } finally {
-            if (discord != null) {
-                discord.close();
-            }
-        }
+        BridgeTeardown.stop(comptoir, TOKEN, null, discord, () -> assertThat(discord.unknownRoutes()).isEmpty());
     }
 
     private static JsonNode command(String text, String expected) {
