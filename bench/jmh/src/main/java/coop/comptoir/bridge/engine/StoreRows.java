@@ -85,8 +85,9 @@ final class StoreRows {
 
     /** Links {@code from} (inclusive) to {@code to} (exclusive), 10,000 per database transaction. */
     static void links(Database db, long from, long to) {
-        for (long start = from; start < to; start += 10_000) {
-            long end = Math.min(to, start + 10_000);
+        for (long first = from; first < to; first += 10_000) {
+            long start = first;
+            long end = Math.min(to, first + 10_000);
             db.inTransaction(c -> {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO bridge_message (instance, room_id, event_id,"
                         + " channel_id, remote_id, part, direction, sender, created_at, sent_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)")) {
