@@ -21,7 +21,7 @@ out="$root/bench/results/$(date -u +%F)-growth-$(date -u +%H%M).jsonl"
 log=$(mktemp)
 bash "$here/server.sh" >"$log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f "$log"' EXIT
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 600); do
   curl -sf -o /dev/null "http://127.0.0.1:29313/count" && break
   sleep 0.1
