@@ -122,6 +122,9 @@ class RelayBench {
                         + countSeen(front, 900_000_000L, warm) + " of " + warm);
                 front.answerSends(!synapseSends);
                 String hsToken = rig.registration().hsToken();
+                Sample idle = Sample.start(pid); // the CPU Comptoir uses with nothing to relay, to read the per-message CPU against
+                Thread.sleep(10_000);
+                write(out, idle.finish("idle_10s", 0, 0, 0, List.of(), "no traffic; the CPU of the phases includes this background"));
                 long base = 0;
                 for (int rate : rates) {
                     int count = Math.max(300, rate * seconds);
@@ -285,7 +288,7 @@ class RelayBench {
         return b.toString();
     }
 
-    private static long pidOf(ComptoirProcess comptoir) {
+    static long pidOf(ComptoirProcess comptoir) {
         String config = comptoir.configFile().toString();
         return ProcessHandle.current().descendants()
                 .filter(p -> p.info().commandLine().orElse("").contains(config))
