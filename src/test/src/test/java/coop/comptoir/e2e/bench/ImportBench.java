@@ -96,7 +96,7 @@ class ImportBench {
                 discord.awaitConnectedClients(1, Duration.ofSeconds(60));
                 long pid = RelayBench.pidOf(comptoir);
                 long synapsePid = ProcessHandle.current().descendants()
-                        .filter(p -> p.info().commandLine().orElse("").contains("synapse"))
+                        .filter(p -> p.info().commandLine().orElse("").contains("synapse.app"))
                         .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
                 for (int i = 0; i < all.size(); i++) {
                     boolean toSynapse = synapseSize > 0 && i == 0;
@@ -130,7 +130,7 @@ class ImportBench {
                                     + (Sample.cpuTicks(synapsePid) - synapseCpu) * 10
                                     : "sends answered by the front, not Synapse")
                                     + "; messages/s from !bridge import to the last PUT /send received; wall_s=" + Math.round(secs));
-                    line = line.replace("\"arrived\":0,\"lost\":" + size, "\"arrived\":" + seen + ",\"lost\":" + (size - seen));
+                    line = line.replace("\"channels\":20,", "\"channels\":1,").replace("\"arrived\":0,\"lost\":" + size, "\"arrived\":" + seen + ",\"lost\":" + (size - seen));
                     System.out.println("BENCH " + line);
                     Files.writeString(out, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                     if (seen < size) {
