@@ -152,7 +152,7 @@ public final class FakeRocketChat implements AutoCloseable {
         }
     }
 
-    /** Whether the bot holds {@code view-room-administration} (default yes); without it, {@code rooms.adminRooms} gets a 403. */
+    /** Whether the bot holds {@code view-room-administration} (default yes); without it, {@code rooms.adminRooms} gets a 401. */
     public void roomAdministrationPermission(boolean granted) {
         synchronized (world) {
             world.roomAdministration = granted;

@@ -250,11 +250,12 @@ final class Rest {
 
     /**
      * Every room of the server of the asked {@code types} ({@code c}, {@code p}, {@code teams},
-     * {@code discussions}), as an admin sees them; refused without {@code view-room-administration}.
+     * {@code discussions}), as an admin sees them; refused (401) without {@code view-room-administration}.
      */
     private Reply adminRooms(Request r) {
         if (!world.roomAdministration) {
-            return new Reply(403, World.JSON.createObjectNode().put("success", false).put("error", "unauthorized"));
+            // the API description declares only 401 (authorizationError) for this route; Rocket.Chat itself may answer 403
+            return new Reply(401, World.JSON.createObjectNode().put("status", "error").put("message", "You must be logged in to do this."));
         }
         List<String> types = r.query().getOrDefault("types", List.of());
         int count = r.q("count") == null ? 50 : Integer.parseInt(r.q("count"));
