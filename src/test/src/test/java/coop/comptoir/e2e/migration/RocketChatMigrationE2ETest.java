@@ -35,13 +35,14 @@ import org.junit.jupiter.api.Timeout;
  * members, private groups invite-only, a team as a sub-space, a discussion and a group the bot is not
  * in listed apart, a channel already bridged adopted); a second apply creates nothing;
  * {@code !bridge retire} posts the final notice on Rocket.Chat in the bot's name and answers who
- * still writes there.
+ * still writes there; {@code !migration invite} posts the invitation there too.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RocketChatMigrationE2ETest {
     private static final Duration WAIT = Duration.ofSeconds(40);
     private static final String TOKEN = "e2e-migration-rocketchat-token-0123456789";
+    private static final String ELEMENT = "https://element.coop-du-marche.test";
 
     private static Rig rig;
     private static FakeRocketChat rc;
@@ -71,12 +72,13 @@ class RocketChatMigrationE2ETest {
         bob = rig.newUser("bob-rcmig");
         commandRoom = alice.createRoom(bot);
         bureauRoom = alice.createRoom(bot);
+        alice.sendState(bureauRoom, "m.room.name", "", Http.object().put("name", "bureau"));
         comptoir = rig.comptoir("migration-rocketchat", c -> {
             c.putObject("commands").putArray("admins").add(alice.userId());
             ArrayNode plugins = (ArrayNode) c.withArray("plugins");
             plugins.addObject().put("type", "rocketchat").put("id", "rocketchat").put("server_url", rc.url())
                     .put("user_id", rc.bot().id()).put("token", TOKEN).put("max_retry_delay", "2s");
-            plugins.addObject().put("type", "migration");
+            plugins.addObject().put("type", "migration").put("element_url", ELEMENT);
         }).start();
         alice.awaitEvent(commandRoom, Events.membership(bot, "join"), WAIT);
         alice.awaitEvent(bureauRoom, Events.membership(bot, "join"), WAIT);
@@ -199,5 +201,16 @@ class RocketChatMigrationE2ETest {
         Thread.sleep(1000);
         assertThat(alice.roomMessages(planningRoom)).noneMatch(e -> e.path("content").path("body").asText().contains("encore quelqu'un")
                 || e.path("content").path("body").asText().contains("grand départ"));
+    }
+
+    @Test
+    @Order(5)
+    void theInvitationIsPostedOnRocketChatInTheBotsName() {
+        String generalRoom = tree.get("#general").path("room_id").asText();
+        command(commandRoom, "!migration invite general", "Invitation postée");
+        String general = rc.room("general").id();
+        assertThat(rc.messagesIn(general).stream().filter(m -> m.authorId().equals(rc.bot().id()) && m.alias() == null))
+                .singleElement().satisfies(m -> assertThat(m.text()).startsWith("Bonjour à toutes et tous")
+                        .contains("https://matrix.to/#/" + generalRoom).contains(ELEMENT));
     }
 }
