@@ -10,10 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$PWD/bench/results/$(date -u +%F)-relay-$(date -u +%H%M).jsonl"
 mkdir -p bench/results
-echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg); commit $(git rev-parse --short HEAD); $(nproc) cores" >&2
+echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg); commit $(git rev-parse --short HEAD); $(nproc) cores" | tee "${out%.jsonl}.log" >&2
 # -Dtest also reaches the root pom's fuzz-inputs execution: the bench skips itself there once its
 # output exists.
 mvn -B -o -pl src/test -am verify -Dtest=RelayBench -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbench.out="$out" -Dbench.rates="${RATES:-10,50,200}" -Dbench.seconds="${SECONDS_PER_RATE:-15}" \
-  -Dbench.synapseSends="${SYNAPSE_SENDS:-false}" > "${out%.jsonl}.log" 2>&1 || { tail -60 "${out%.jsonl}.log"; exit 1; }
+  -Dbench.synapseSends="${SYNAPSE_SENDS:-false}" >> "${out%.jsonl}.log" 2>&1 || { tail -60 "${out%.jsonl}.log"; exit 1; }
 cat "$out"
