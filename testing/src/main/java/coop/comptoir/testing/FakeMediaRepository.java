@@ -96,6 +96,19 @@ public final class FakeMediaRepository {
         return this;
     }
 
+    /**
+     * Stores a file as if it were on the homeserver already (uploaded by a member, before a lower
+     * limit, or from another server), whatever the upload limit; nothing is recorded as uploaded by
+     * the plugin.
+     *
+     * @return its address, to put in an event's {@code url}
+     */
+    public synchronized MxcUri put(byte[] data, String contentType, String fileName) {
+        MxcUri uri = new MxcUri(serverName, "media" + (++counter));
+        files.put(uri.toString(), new Stored(uri, data.clone(), contentType, fileName));
+        return uri;
+    }
+
     /** Forgets every file, as if the homeserver's media had been purged: downloads get 404. */
     public synchronized FakeMediaRepository purge() {
         files.clear();
@@ -134,9 +147,7 @@ public final class FakeMediaRepository {
         if (data.length > uploadLimit) {
             throw new MatrixException(413, "M_TOO_LARGE", "Upload request body is too large");
         }
-        MxcUri uri = new MxcUri(serverName, "media" + (++counter));
-        files.put(uri.toString(), new Stored(uri, data.clone(), contentType, fileName));
-        return uri;
+        return put(data, contentType, fileName);
     }
 
     /** Records the download, waits at the gate, then lets {@code faults} throw, then serves the file. */

@@ -51,6 +51,9 @@ class FakeMediaRepositoryTest {
         assertThatThrownBy(() -> matrix.upload(new byte[1001], "video/mp4", "film.mp4"))
                 .isInstanceOfSatisfying(MatrixException.class, e -> assertThat(e.errcode()).isEqualTo("M_TOO_LARGE"));
         assertThat(media.files()).isEmpty();
+
+        MxcUri there = media.put(new byte[5000], "video/mp4", "ag.mp4");
+        assertThat(matrix.download(there, 10_000)).as("a file already there is served whatever the limit").hasSize(5000);
     }
 
     @Test
