@@ -33,8 +33,8 @@ final class HtmlSanitizer {
             .addTags("a", "b", "strong", "i", "em", "u", "s", "del", "code", "pre", "blockquote", "p", "br",
                     "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "sup", "sub")
             .addAttributes("a", "href")
-            .addProtocols("a", "href", "http", "https", "mailto")
-            .addEnforcedAttribute("a", "rel", "noopener");
+            .addProtocols("a", "href", "http", "https", "mailto");
+    // no rel="noopener": Matrix allows href, name and target on links, clients set rel themselves
 
     private final String baseUri;
 
