@@ -8,6 +8,7 @@ import static coop.comptoir.internal.matrix.MockHomeserver.object;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import coop.comptoir.api.id.EventId;
 import coop.comptoir.api.id.MxcUri;
 import coop.comptoir.api.id.RoomAlias;
@@ -53,6 +54,20 @@ class HttpMatrixClientTest {
                 {"msgtype":"m.text","body":"hello","m.mentions":{}}"""));
         assertThat(id).isEqualTo(EventId.of("$sent"));
         assertThat(hs.exchanges).containsExactly("PUT /_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId} 200");
+    }
+
+    @Test
+    void aLoneSurrogateGoesOutAsTheReplacementCharacterSinceSynapseFailsOnIt() {
+        hs.answer(200, "{\"event_id\":\"$sent\"}");
+
+        client.send(ROOM, OutgoingMessage.html("a\uD800b \uDFFFc 🎉", "<b>x\uDBFF</b>"), "txn1");
+
+        String wire = hs.take().getBody().utf8();
+        assertThat(wire).doesNotContainIgnoringCase("\\ud800").doesNotContainIgnoringCase("\\udfff")
+                .doesNotContainIgnoringCase("\\udbff");
+        JsonNode sent = json(wire);
+        assertThat(sent.path("body").asText()).isEqualTo("a\uFFFDb \uFFFDc 🎉");
+        assertThat(sent.path("formatted_body").asText()).isEqualTo("<b>x\uFFFD</b>");
     }
 
     @Test

@@ -197,4 +197,26 @@ class WebhookHandlerTest {
         assertThat(WebhookHandler.mismatch("topic_edited", "post", JSON.createObjectNode())).contains("X-Discourse-Event-Type");
         assertThat(WebhookHandler.mismatch("ping", "ping", JSON.createObjectNode().put("ping", "OK"))).isNull();
     }
+
+    @Test
+    void aHugeTitleAndADeeplyNestedPostAreAnnouncedSmallEnoughForMatrix() throws Exception {
+        ObjectNode t = topic(9, "Pain ".repeat(40_000), 5, null);
+        ((ObjectNode) t.path("topic").path("created_by")).put("username", "alice".repeat(1_000));
+        assertThat(deliver("topic_created", t).status()).isEqualTo(200);
+        ObjectNode post = JSON.createObjectNode();
+        post.putObject("post").put("id", 90).put("topic_id", 9).put("post_number", 1).put("post_type", 1).put("user_id", 3)
+                .put("username", "alice").put("cooked", "<blockquote><b>".repeat(5_000) + "au fond" + "<br>".repeat(50_000))
+                .put("topic_title", "Pain").put("topic_slug", "sujet-9").put("category_id", 5).put("topic_archetype", "regular");
+        assertThat(deliver("post_created", post).status()).isEqualTo(200);
+
+        List<OutgoingMessage> all = org.mockito.Mockito.mockingDetails(matrix).getInvocations().stream()
+                .flatMap(inv -> java.util.Arrays.stream(inv.getArguments()))
+                .filter(OutgoingMessage.class::isInstance).map(OutgoingMessage.class::cast).toList();
+        assertThat(all).hasSizeGreaterThanOrEqualTo(2);
+        for (OutgoingMessage m : all) {
+            int size = m.toContent().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            assertThat(size).as("announcement of %s…", m.body().substring(0, 40)).isLessThan(Announcer.MAX_MESSAGE_BYTES);
+        }
+        assertThat(all.get(all.size() - 1).body()).contains("Pain Pain", "…", "au fond");
+    }
 }
