@@ -373,6 +373,18 @@ final class FakeMatrix implements MatrixClient {
         if (path.endsWith("/media/config")) {
             return M.createObjectNode().put("m.upload.size", 1000);
         }
+        if (method.equals("GET") && path.startsWith("/_matrix/client/v3/profile/")) {
+            UserId who = UserId.of(java.net.URLDecoder.decode(path.substring("/_matrix/client/v3/profile/".length()),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            ObjectNode profile = M.createObjectNode();
+            if (state.displayNames.containsKey(who)) {
+                profile.put("displayname", state.displayNames.get(who));
+            }
+            if (state.avatars.containsKey(who)) {
+                profile.put("avatar_url", state.avatars.get(who).toString());
+            }
+            return profile;
+        }
         if (method.equals("GET") && path.endsWith("/joined_members")) {
             String room = java.net.URLDecoder.decode(path.split("/")[5], java.nio.charset.StandardCharsets.UTF_8);
             ObjectNode joined = M.createObjectNode();
