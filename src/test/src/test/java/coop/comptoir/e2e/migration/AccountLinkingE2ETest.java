@@ -177,7 +177,7 @@ class AccountLinkingE2ETest {
         JsonNode digest = alice.awaitEvent(dm, Events.messageFrom(bot).and(Events.bodyContains("Ce que vous avez manqué sur Discord")),
                 WAIT);
         String body = digest.path("content").path("body").asText();
-        assertThat(body).contains("(1 message)").contains("Dan (Discord)").contains("« Café »").contains("tu as les clés du local")
+        assertThat(body).contains("(1 message)").contains("• Dan dans « Café » : « ").contains("tu as les clés du local")
                 .contains("https://matrix.to/#/" + cafeRoom + "/$");
         // nothing more happened: no second digest in the next rounds
         Thread.sleep(7000);
