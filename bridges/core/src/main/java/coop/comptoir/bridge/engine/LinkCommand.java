@@ -120,7 +120,9 @@ final class LinkCommand {
                 + (links.isEmpty() ? a.t("links.none") : a.t("links.some", "links", String.join(", ", links), "digest",
                 digest ? "on" : "off"));
         try {
-            RoomId dm = directChat(first.bot, a.table(), user, inv.room());
+            // a bridged room is never taken for a direct chat, even with only the two of them in it
+            boolean bridged = engines.stream().anyMatch(e -> e.portals.isPortal(inv.room()));
+            RoomId dm = directChat(first.bot, a.table(), user, bridged ? null : inv.room());
             first.bot.send(dm, OutgoingMessage.notice(text), Txn.of("link", "code", AccountTable.hash(code)));
             if (!dm.equals(inv.room())) {
                 inv.reply(a.t("code.sent"));

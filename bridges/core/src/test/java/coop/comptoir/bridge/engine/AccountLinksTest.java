@@ -141,6 +141,14 @@ class AccountLinksTest {
     }
 
     @Test
+    void aBridgedRoomWithOnlyThePersonAndTheBotIsNotTakenForADirectChat() throws Exception {
+        rig.matrix.state.members.get(ROOM).add(ALICE); // the bot and Alice only
+        String code = askCode();
+        assertThat(sentTo(ROOM)).noneMatch(s -> s.body().contains(code));
+        assertThat(rig.matrix.state.createdRooms).hasSize(1);
+    }
+
+    @Test
     void wrongCodesAreRefusedAndAfterFiveEvenTheRightOneWaitsAnHour() throws Exception {
         String code = askCode();
         for (int i = 0; i < AccountLinks.MAX_FAILURES; i++) {
