@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  */
 final class FakeHomeserver {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final Pattern PROFILE_PATH = Pattern.compile("/_matrix/client/(?:v3|r0)/profile/([^/?]+)");
     private static final Pattern ROOM_PATH = Pattern.compile("/_matrix/client/(?:v3|r0)/rooms/([^/?]+)/(joined_members|state)");
 
     final String serverName;
@@ -161,6 +162,18 @@ final class FakeHomeserver {
         }
         if (path.equals("/_matrix/client/v1/media/config") || path.equals("/_matrix/media/v3/config")) {
             return media.config();
+        }
+        Matcher profile = PROFILE_PATH.matcher(path);
+        if (profile.matches()) {
+            UserId who = UserId.of(URLDecoder.decode(profile.group(1), StandardCharsets.UTF_8));
+            ObjectNode answer = F.objectNode();
+            if (displayNames.containsKey(who)) {
+                answer.put("displayname", displayNames.get(who));
+            }
+            if (avatars.containsKey(who)) {
+                answer.put("avatar_url", avatars.get(who).toString());
+            }
+            return answer;
         }
         Matcher m = ROOM_PATH.matcher(path);
         if (!m.matches()) {

@@ -609,7 +609,8 @@ public final class RecordingMatrixClient implements MatrixClient {
      * Recorded ({@link #requests}), then answered with what {@link #answer} gave for the longest
      * matching prefix; else, from the live picture: {@code GET …/rooms/{room}/joined_members}
      * (display names and avatars from the members' state, else their profiles),
-     * {@code GET …/rooms/{room}/state} and {@code GET /_matrix/client/v1/media/config}.
+     * {@code GET …/rooms/{room}/state}, {@code GET …/profile/{user}} (the name and avatar the
+     * user set) and {@code GET /_matrix/client/v1/media/config}.
      *
      * @throws UnsupportedOperationException when nothing answers the path
      */

@@ -178,4 +178,13 @@ class FakeHomeserverTest {
         matrix.withTimestamp(1_600_000_000_000L).send(ROOM, OutgoingMessage.text("ancien"), "t1");
         assertThat(matrix.sent().get(0).timestamp()).isEqualTo(1_600_000_000_000L);
     }
+    @Test
+    void aProfileIsAnsweredWithTheNameAndAvatarTheUserSet() {
+        matrix.as(GHOST).setDisplayName("Bob (Discord)");
+        matrix.as(GHOST).setAvatarUrl(coop.comptoir.api.id.MxcUri.parse("mxc://coop.example/bob"));
+        JsonNode profile = matrix.request("GET", "/_matrix/client/v3/profile/%40_discord_1%3Acoop.example", null);
+        assertThat(profile.path("displayname").asText()).isEqualTo("Bob (Discord)");
+        assertThat(profile.path("avatar_url").asText()).isEqualTo("mxc://coop.example/bob");
+        assertThat(matrix.request("GET", "/_matrix/client/v3/profile/%40nobody%3Acoop.example", null).size()).isZero();
+    }
 }
