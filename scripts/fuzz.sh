@@ -50,11 +50,13 @@ for t in "${targets[@]}"; do
   module="${t%% *}"; test="${t#* }"
   echo "== fuzzing $test for ${seconds}s" >&2
   log="$(mktemp)"
+  began=$SECONDS
   if JAZZER_FUZZ=1 mvn -B -o -pl "$module" -am test-compile surefire:test@fuzz-inputs -Dtest="$test" \
       -Dmaven.main.skip=true -Dmaven.resources.skip=true -Denforcer.skip=true \
       -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration="${seconds}s" \
       -Djazzer.instrument='coop.comptoir.**' >"$log" 2>&1; then
-    grep -E "#[0-9]+ +DONE" "$log" | tail -n 1 >&2 || true
+    corpus="$module/.cifuzz-corpus/${test%%#*}/${test#*#}"
+    echo "   no finding; $((SECONDS - began)) s in all, corpus $(find "$corpus" -type f 2>/dev/null | wc -l) inputs" >&2
   else
     failed=1
     grep -E "FuzzTestFindingException|Exception|crash-|ERROR\]" "$log" | head -n 20 >&2

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Coverage-guided fuzzing of the config loader: any YAML text gives a loaded config or
@@ -38,6 +39,7 @@ class ConfigLoaderFuzzTest {
     }
 
     @FuzzTest(maxDuration = "30s")
+    @Timeout(60) // seconds (the first input also loads and instruments the classes): a slower one is a hang
     void anyYamlIsAConfigOrProblemsWithKeyPaths(byte[] input) {
         String yaml = new String(input, StandardCharsets.UTF_8);
         Set<String> secrets = secrets(yaml);

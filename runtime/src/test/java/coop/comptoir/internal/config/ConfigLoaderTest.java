@@ -227,6 +227,14 @@ class ConfigLoaderTest {
         assertThat(fromEnv).containsExactly("appservice.port: expected a number, got a string (value hidden)");
     }
 
+    /** Found by fuzzing: an empty key gave a problem without a key path (": unknown key"). */
+    @Test
+    void anEmptyKeyIsNamedInItsProblem() {
+        assertThat(errors("homeserver: {server_name: a.org, '': x}\n'': 1\n"))
+                .anySatisfy(e -> assertThat(e).startsWith("\"\": unknown key (allowed: homeserver,"))
+                .anySatisfy(e -> assertThat(e).startsWith("homeserver.\"\": unknown key (allowed: "));
+    }
+
     @Test
     void requiresTheServerName() {
         assertThat(errors("homeserver: {url: 'http://localhost:8008'}")).containsExactly("homeserver.server_name: missing");

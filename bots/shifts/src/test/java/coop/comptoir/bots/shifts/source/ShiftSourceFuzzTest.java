@@ -20,6 +20,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.junit.jupiter.api.Timeout;
 import org.slf4j.helpers.NOPLogger;
 
 /**
@@ -49,6 +50,7 @@ class ShiftSourceFuzzTest {
     }
 
     @FuzzTest(maxDuration = "30s")
+    @Timeout(60) // seconds (the first input also loads and instruments the classes): a slower one is a hang
     void anyCalendarGivesShiftsOrARefusal(byte[] feed) throws IOException {
         Path file = DIR.resolve("planning.ics");
         Files.write(file, feed);
@@ -67,6 +69,7 @@ class ShiftSourceFuzzTest {
     }
 
     @FuzzTest(maxDuration = "30s")
+    @Timeout(60) // seconds (the first input also loads and instruments the classes): a slower one is a hang
     void anyOdooAnswerGivesShiftsOrARefusal(byte[] input) throws IOException {
         List<String> answers = List.of(new String(input, StandardCharsets.UTF_8).split(NEXT_ANSWER, -1));
         // Two ways of reading members and teams over the same answers.
