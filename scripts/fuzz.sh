@@ -10,6 +10,9 @@
 # and the enforcer are skipped. It keeps -am only so that Maven takes the sibling modules' classes
 # from their target/ folders, not from snapshots in ~/.m2.
 #
+# A target's @Timeout is its limit for one input: Jazzer hands it to libFuzzer (a slower input is a
+# finding), while JUnit's own timeout, which would count the whole fuzzing run, is disabled here.
+#
 # A crash fails the run; Jazzer writes its input next to the target's kept inputs
 # (src/test/resources/<package>/<Class>Inputs/<method>/crash-…): commit it, it then runs as a
 # regression test in every build. The corpus grown while fuzzing stays in .cifuzz-corpus/ (ignored).
@@ -54,6 +57,7 @@ for t in "${targets[@]}"; do
   if JAZZER_FUZZ=1 mvn -B -o -pl "$module" -am test-compile surefire:test@fuzz-inputs -Dtest="$test" \
       -Dmaven.main.skip=true -Dmaven.resources.skip=true -Denforcer.skip=true \
       -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration="${seconds}s" \
+      -Djunit.jupiter.execution.timeout.mode=disabled \
       -Djazzer.instrument='coop.comptoir.**' >"$log" 2>&1; then
     corpus="$module/.cifuzz-corpus/${test%%#*}/${test#*#}"
     echo "   no finding; $((SECONDS - began)) s in all, corpus $(find "$corpus" -type f 2>/dev/null | wc -l) inputs" >&2
