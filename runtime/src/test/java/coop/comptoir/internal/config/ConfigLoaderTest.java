@@ -235,6 +235,19 @@ class ConfigLoaderTest {
                 .anySatisfy(e -> assertThat(e).startsWith("homeserver.\"\": unknown key (allowed: "));
     }
 
+    /** Found by fuzzing: 2932E29320 is an infinite double, and Jackson threw on it. */
+    @Test
+    void aNumberTooLargeForAnyTypeIsOutOfRangeNotACrash() {
+        assertThat(errors("homeserver: {server_name: a.org}\nappservice: {port: 2932E29320}"))
+                .singleElement().asString().startsWith("appservice.port: number out of range");
+        assertThat(errors("homeserver: {server_name: a.org}\nappservice: {max_body_bytes: -1e999}"))
+                .singleElement().asString().startsWith("appservice.max_body_bytes: number out of range");
+        // written as text (as an environment variable gives it): not a billion-digit number to build
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () ->
+                assertThat(errors("homeserver: {server_name: a.org}\nappservice: {port: '1e999999999'}"))
+                        .singleElement().asString().startsWith("appservice.port: number out of range"));
+    }
+
     @Test
     void requiresTheServerName() {
         assertThat(errors("homeserver: {url: 'http://localhost:8008'}")).containsExactly("homeserver.server_name: missing");
