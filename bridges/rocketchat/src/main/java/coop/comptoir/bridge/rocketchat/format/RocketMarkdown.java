@@ -200,8 +200,22 @@ public final class RocketMarkdown implements RocketText {
             sb.append(text.isEmpty() ? href : text);
         } else {
             sb.append('[').append(text).append("](")
-                    .append(href.replace(" ", "%20").replace("(", "%28").replace(")", "%29")).append(')');
+                    .append(linkTarget(href)).append(')');
         }
+    }
+
+    /** An address as a markdown link target: white space, control characters and brackets percent-encoded. */
+    private static String linkTarget(String href) {
+        StringBuilder out = new StringBuilder(href.length());
+        for (int i = 0; i < href.length(); i++) {
+            char c = href.charAt(i);
+            if (c <= ' ' || c == '(' || c == ')' || c == 0x7f || Character.isWhitespace(c)) {
+                out.append(String.format("%%%02X", (int) c & 0xff));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /** Whether a link may cross as a link: web and mail addresses only. */

@@ -61,4 +61,11 @@ class RocketMarkdownTest {
                 + " <a href=\"mailto:bureau@coop.example\">écrire</a> <a href=\"https://coop.example\">site</a>"), u -> Optional.empty());
         assertThat(out).isEqualTo("clic d [écrire](mailto:bureau@coop.example) [site](https://coop.example)");
     }
+
+    /** Found by fuzzing: a line break in an address ended the markdown link in the middle. */
+    @Test
+    void anAddressWithSpacesOrLineBreaksStaysOneLink() {
+        String out = text.toRocket(html("x", "<a href=\"https://coop.example/a b\nc(d)\">lien</a>"), u -> Optional.empty());
+        assertThat(out).isEqualTo("[lien](https://coop.example/a%20b%0Ac%28d%29)");
+    }
 }
