@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A remote server's layout ({@link StructureCapable}): its categories and text channels, each with
- * whether everyone on the server may see it. Channels the bot cannot read, and channels that are not
+ * A remote server's layout ({@link StructureCapable}): its categories (Discord categories,
+ * Rocket.Chat teams) and text channels, each with whether everyone on the server may see it. Channels the bot cannot read, and channels that are not
  * text (voice, forums), are listed apart in {@code skipped}: they cannot be bridged.
  *
  * @param id         the server's ID on its network
@@ -59,7 +59,12 @@ public record RemoteStructure(String id, String name, List<Category> categories,
         /** Voice, stage, forum: not a text channel. */
         NOT_TEXT,
         /** The bot cannot read it (give it access on the remote side, then run the mirroring again). */
-        NO_ACCESS
+        NO_ACCESS,
+        /**
+         * A channel of a channel (a Rocket.Chat discussion): it becomes a room of its own when its
+         * parent is bridged ({@link SubChannelCapable}), not through the mirroring.
+         */
+        SUB_CHANNEL
     }
 
     /** A channel left out of the mirroring. */

@@ -100,16 +100,18 @@ final class Retirement {
 
     /**
      * Whether a message of the old side stays there: the portal is being retired and the message was
-     * written after it began. A live one gets the "moved" reply (off the caller's thread).
+     * written after it began. A live one gets the "moved" reply when its author was not told within
+     * the day: who is told is settled here, on the caller's thread and so in the channel's order (the
+     * reply answers the author's first message), and the reply is posted off it.
      */
     boolean holdsBack(RoomId room, RemoteEvent.Message m, boolean catchUp) {
         State s = retiring.get(room);
         if (s == null || m.timestamp().isBefore(s.startedAt())) {
             return false;
         }
-        if (!catchUp) {
+        if (!catchUp && e.connector instanceof NoticeCapable notices && claimTold(s, m)) {
             try {
-                exec.execute(() -> tellMoved(s, m));
+                exec.execute(() -> tellMoved(notices, s, m));
             } catch (RejectedExecutionException ignored) {
                 // stopping
             }
@@ -117,19 +119,17 @@ final class Retirement {
         return true;
     }
 
-    private void tellMoved(State s, RemoteEvent.Message m) {
-        if (!(e.connector instanceof NoticeCapable notices)) {
-            return;
-        }
+    /** Records that the author of {@code m} is told now; false when they were told within the day. */
+    private boolean claimTold(State s, RemoteEvent.Message m) {
         long now = e.clock.millis();
         String user = m.sender().id().value();
-        int claimed = db.withHandle(h -> h.execute("INSERT INTO bridge_retirement_told (instance, room_id, remote_user, told_at) "
+        return db.withHandle(h -> h.execute("INSERT INTO bridge_retirement_told (instance, room_id, remote_user, told_at) "
                         + "VALUES (?, ?, ?, ?) ON CONFLICT (instance, room_id, remote_user) DO UPDATE SET told_at = excluded.told_at "
                         + "WHERE bridge_retirement_told.told_at <= ?",
-                e.instance, s.room().value(), user, now, now - TELL_EVERY.toMillis()));
-        if (claimed == 0) {
-            return; // told within the day
-        }
+                e.instance, s.room().value(), user, now, now - TELL_EVERY.toMillis())) > 0;
+    }
+
+    private void tellMoved(NoticeCapable notices, State s, RemoteEvent.Message m) {
         try {
             notices.replyNotice(s.channel(), m.id(), e.texts.retireMoved(link(s.room())));
             e.log.info("Told a {} author in {} that the conversation moved", e.texts.network(), s.channel());

@@ -133,6 +133,7 @@ final class MigrationPlugin implements Plugin {
         return switch (format.toLowerCase(java.util.Locale.ROOT)) {
             case "discord-json" -> DiscordJsonReader.read(Path.of(path));
             case "slack-zip" -> SlackZipReader.read(Path.of(path));
+            case "rocketchat-zip" -> RocketChatExportReader.read(Path.of(path));
             default -> null;
         };
     }

@@ -69,10 +69,16 @@ class RetirementTest {
     Rig rig;
     private final AtomicInteger remoteIds = new AtomicInteger(100);
 
+    /** The database of the engine; null for SQLite in a temporary folder (overridden to run the same on PostgreSQL). */
+    String databaseUrl() {
+        return null;
+    }
+
     @BeforeEach
     void startEngine() throws Exception {
         net.channels.put(CHANNEL, new RemoteChannel(CHANNEL, "general", ""));
-        rig = new Rig(() -> TestDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), 2), net,
+        String url = databaseUrl() == null ? "jdbc:sqlite:" + dir.resolve("t.db") : databaseUrl();
+        rig = new Rig(() -> TestDatabase.open(url, 2), net,
                 Rig.settings(List.of()).withRetireGrace(Duration.ofDays(7)), 3);
         rig.link();
         rig.start();
@@ -80,7 +86,10 @@ class RetirementTest {
 
     @AfterEach
     void stopEngine() throws Exception {
-        rig.close();
+        if (rig != null) {
+            rig.close();
+            rig = null;
+        }
     }
 
     private String answer(UserId who, String command) throws Exception {

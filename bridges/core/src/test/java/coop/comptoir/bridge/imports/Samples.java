@@ -41,8 +41,16 @@ public final class Samples {
 
     /** The Slack sample zipped into {@code dir}. */
     public static Path slackZip(Path dir) throws IOException {
-        Path src = resource("slack");
-        Path zip = dir.resolve("slack-export.zip");
+        return zip("slack", dir.resolve("slack-export.zip"));
+    }
+
+    /** The Rocket.Chat sample (a "Download my data" export in JSON) zipped into {@code dir}. */
+    public static Path rocketChatZip(Path dir) throws IOException {
+        return zip("rocketchat", dir.resolve("rocketchat-export.zip"));
+    }
+
+    private static Path zip(String sample, Path zip) throws IOException {
+        Path src = resource(sample);
         try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out);
              Stream<Path> files = Files.walk(src)) {
             for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {

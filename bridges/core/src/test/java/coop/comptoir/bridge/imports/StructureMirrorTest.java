@@ -61,9 +61,18 @@ class StructureMirrorTest {
                 List.of(new RemoteStructure.Skipped("5", "Vocal", RemoteStructure.Reason.NOT_TEXT)));
     }
 
+    /** The database the tables live in; null for the kit's SQLite (overridden to run the same on PostgreSQL). */
+    String databaseUrl() {
+        return null;
+    }
+
     @BeforeEach
     void setUp() throws Exception {
-        ctx = FakePluginContext.builder("migration", "migration", dir).serverName("coop.test").build();
+        var builder = FakePluginContext.builder("migration", "migration", dir).serverName("coop.test");
+        if (databaseUrl() != null) {
+            builder.databaseUrl(databaseUrl());
+        }
+        ctx = builder.build();
         recording = ctx.recordingMatrix();
         matrix = (MatrixClient) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {MatrixClient.class},
                 (proxy, method, args) -> {
@@ -84,7 +93,10 @@ class StructureMirrorTest {
 
     @AfterEach
     void tearDown() {
-        ctx.close();
+        if (ctx != null) {
+            ctx.close();
+            ctx = null;
+        }
     }
 
     private StructureMirror mirror() {

@@ -152,6 +152,48 @@ public final class FakeRocketChat implements AutoCloseable {
         }
     }
 
+    /** Whether the bot holds {@code view-room-administration} (default yes); without it, {@code rooms.adminRooms} gets a 401. */
+    public void roomAdministrationPermission(boolean granted) {
+        synchronized (world) {
+            world.roomAdministration = granted;
+        }
+    }
+
+    /** A public channel or private group created on the server (the bot is in it unless {@code withoutBot}). */
+    public FakeRoom addRoom(String name, boolean privateGroup, boolean withoutBot) {
+        synchronized (world) {
+            World.Room r = world.addRoom(name, privateGroup);
+            r.botMember = !withoutBot;
+            return new FakeRoom(r.id, r.fname, r.type);
+        }
+    }
+
+    /** A team: its main room ({@code teamMain}), public or private, with the bot in it. */
+    public FakeRoom addTeam(String name, boolean privateTeam) {
+        synchronized (world) {
+            World.Room r = world.addRoom(name, privateTeam);
+            r.teamId = world.newId();
+            r.teamMain = true;
+            return new FakeRoom(r.id, r.fname, r.type);
+        }
+    }
+
+    /** A channel or group of the team whose main room is {@code teamMainRoomId}, with the bot in it. */
+    public FakeRoom addRoomToTeam(String teamMainRoomId, String name, boolean privateGroup) {
+        synchronized (world) {
+            World.Room r = world.addRoom(name, privateGroup);
+            r.teamId = room0(teamMainRoomId).teamId;
+            return new FakeRoom(r.id, r.fname, r.type);
+        }
+    }
+
+    /** Sets a room's topic. */
+    public void topic(String roomId, String topic) {
+        synchronized (world) {
+            room0(roomId).topic = topic;
+        }
+    }
+
     /** Largest file {@code rooms.media} accepts (default 10 MiB). */
     public void uploadLimit(long bytes) {
         synchronized (world) {

@@ -156,9 +156,14 @@ public final class RocketChatSpec {
                 problems.add("query: " + q.getKey() + " is not a parameter of " + key);
                 continue;
             }
+            JsonNode schema = deref(t.get().doc, parameter.path("schema"));
+            if (schema.path("type").asString("").equals("array")) {
+                // an array in the query is the name repeated (form style, exploded): each value checked against the items
+                schema = schema.path("items");
+            }
             for (String v : q.getValue()) {
-                check(problems, "query " + q.getKey(), key + "#query:" + q.getKey(), t.get().doc, parameter.path("schema"),
-                        typed(t.get().doc, parameter.path("schema"), v));
+                check(problems, "query " + q.getKey(), key + "#query:" + q.getKey(), t.get().doc, schema,
+                        typed(t.get().doc, schema, v));
             }
         }
         JsonNode requestBody = deref(t.get().doc, op.path("requestBody"));

@@ -32,6 +32,8 @@ final class World {
     final FakeUser bot;
     String version = "7.4.0";
     boolean impersonate = true;
+    /** Whether the bot holds {@code view-room-administration} ({@code rooms.adminRooms}). */
+    boolean roomAdministration = true;
     long uploadLimit = 10L * 1024 * 1024;
     private long lastTs;
 
@@ -111,6 +113,11 @@ final class World {
         String fname;
         String topic = "";
         String prid;
+        /** The team the room belongs to, or null; {@code teamMain} for the team's own room. */
+        String teamId;
+        boolean teamMain;
+        /** Whether the bot is a member ({@code rooms.get} lists only those). */
+        boolean botMember = true;
         FakeUser creator;
         Instant ts = Instant.EPOCH;
         Msg announcement;
@@ -128,6 +135,12 @@ final class World {
             if (prid != null) {
                 o.put("prid", prid).put("ts", ts.toString());
                 o.putObject("u").put("_id", creator.id()).put("username", creator.username());
+            }
+            if (teamId != null) {
+                o.put("teamId", teamId);
+                if (teamMain) {
+                    o.put("teamMain", true);
+                }
             }
             o.put("_updatedAt", Instant.EPOCH.toString());
             return o;

@@ -12,6 +12,7 @@ import coop.comptoir.bridge.api.EditCapable;
 import coop.comptoir.bridge.api.MatrixSender;
 import coop.comptoir.bridge.api.MediaCapable;
 import coop.comptoir.bridge.api.NetworkConnector;
+import coop.comptoir.bridge.api.NoticeCapable;
 import coop.comptoir.bridge.api.OutgoingAttachment;
 import coop.comptoir.bridge.api.OutgoingRemoteMessage;
 import coop.comptoir.bridge.api.ReactionCapable;
@@ -19,7 +20,9 @@ import coop.comptoir.bridge.api.RemoteChannel;
 import coop.comptoir.bridge.api.RemoteChannelId;
 import coop.comptoir.bridge.api.RemoteEvent;
 import coop.comptoir.bridge.api.RemoteMessageId;
+import coop.comptoir.bridge.api.RemoteStructure;
 import coop.comptoir.bridge.api.SentLookupCapable;
+import coop.comptoir.bridge.api.StructureCapable;
 import coop.comptoir.bridge.api.SubChannelCapable;
 import coop.comptoir.bridge.rocketchat.format.RocketText;
 import java.net.URI;
@@ -45,7 +48,7 @@ import org.slf4j.Logger;
  * instead and {@code !bridge status} says so.
  */
 public final class RocketChatConnector implements NetworkConnector, EditCapable, DeleteCapable, ReactionCapable,
-        MediaCapable, BackfillCapable, SentLookupCapable, SubChannelCapable {
+        MediaCapable, BackfillCapable, SentLookupCapable, SubChannelCapable, StructureCapable, NoticeCapable {
     /** The connector's ID: {@code type: rocketchat}, {@code !bridge link rocketchat …}, ghosts {@code _rocketchat_…}. */
     static final String NETWORK = "rocketchat";
     static final int OLDEST_SUPPORTED = 6;
@@ -59,6 +62,7 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
     private final RocketChatTexts texts;
     private final RocketRest rest;
     private final Discussions discussions;
+    private final Structure structure;
     private final OkHttpClient http;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "rocketchat-reconnect");
@@ -87,6 +91,7 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
         this.rest = new RocketRest(http, config.server(), config.userId(), config.token());
         this.users = new Users(rest, log);
         this.discussions = new Discussions(rest, config.server());
+        this.structure = new Structure(rest, log);
     }
 
     @Override
@@ -560,6 +565,33 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
         } catch (RocketRest.Failure f) {
             throw f.toBridge();
         }
+    }
+
+    @Override
+    public RemoteStructure structure() throws BridgeException {
+        try {
+            return structure.read();
+        } catch (RocketRest.Failure f) {
+            throw f.toBridge();
+        }
+    }
+
+    /** Posted by the bot as itself (no {@code alias}): the stream drops it as the bot's own. */
+    @Override
+    public RemoteMessageId postNotice(RemoteChannelId channel, String notice) throws BridgeException {
+        follow(channel);
+        try {
+            ObjectNode m = RocketRest.JSON.createObjectNode().put("rid", channel.value()).put("msg", notice);
+            return new RemoteMessageId(sent(m));
+        } catch (RocketRest.Failure f) {
+            throw f.toBridge();
+        }
+    }
+
+    /** A quote of {@code replyTo} (a link Rocket.Chat shows as the quoted message), which pings nobody. */
+    @Override
+    public RemoteMessageId replyNotice(RemoteChannelId channel, RemoteMessageId replyTo, String notice) throws BridgeException {
+        return postNotice(channel, quoteLink(channel, replyTo) + notice);
     }
 
     /** {@code channels.history} for a public channel, {@code groups.history} for a private group. */

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * History from export files through the real homeserver: {@code !migration import} previews a
  * DiscordChatExporter JSON file or a Slack export zip given as a path on the server, {@code !migration
  * apply} sends it with the original times, by ghosts named as in the export, replies, threads and
- * files kept.
+ * files kept. Rocket.Chat's own export (a zip of one JSON line per message) too.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class MigrationImportE2ETest {
@@ -69,7 +69,7 @@ class MigrationImportE2ETest {
         return room;
     }
 
-    private static void importFile(String room, String format, Path file) {
+    private static void importFile(String room, String format, Object file) {
         String preview = alice.sendText(room, "!migration import " + format + " " + file);
         alice.awaitEvent(room, Events.noticeReply(bot, preview, "apply"), WAIT);
         String apply = alice.sendText(room, "!migration apply");
@@ -145,6 +145,51 @@ class MigrationImportE2ETest {
         assertThat(new String(alice.download(file.path("content").path("url").asText()), StandardCharsets.UTF_8))
                 .isEqualTo("mois;total\nnovembre;1200\n");
         assertThat(file.path("origin_server_ts").asLong()).isEqualTo(1667390400000L);
+    }
+
+    @Test
+    void rocketChatExportArrivesWithItsTimesUsernamesFileAndThread() throws Exception {
+        Path zip = files.resolve("rocketchat.zip");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
+            entry(z, "user.json", "{\"username\":\"lina\",\"name\":\"Lina\",\"roles\":[\"user\"]}");
+            entry(z, "channels.json", "{\"roomId\":\"GENERAL\",\"roomName\":\"general\",\"type\":\"c\"}\n"
+                    + "{\"roomId\":\"Kq7ComptaRoomId01\",\"roomName\":\"compta\",\"type\":\"p\"}");
+            entry(z, "general.json", """
+                    {"msg":"Bienvenue","username":"lina","ts":"2021-09-01T07:00:00.000Z","type":"uj"}
+                    {"msg":"La coop ouvre samedi","username":"lina","ts":"2021-09-01T07:30:00.500Z"}
+                    {"msg":"","username":"User_1","ts":"2021-09-01T08:00:00.000Z","attachments":[{"type":"file","title":"horaires.txt","title_link":"/file-upload/FH1/horaires.txt","url":"/file-upload/FH1/horaires.txt","remote":false,"fileId":"FH1","fileName":"horaires.txt"}]}
+                    """);
+            entry(z, "compta.json", """
+                    {"_id":"c1","msg":"Clôture du mois ?","u":{"_id":"u9","username":"rene","name":"René"},"ts":{"$date":"2021-09-02T09:00:00.000Z"}}
+                    {"_id":"c2","tmid":"c1","msg":"Faite hier","u":{"_id":"u8","username":"lina"},"ts":{"$date":"2021-09-02T09:10:00.000Z"}}
+                    """);
+            entry(z, "assets/FH1-horaires.txt", "samedi 9h-13h\n");
+        }
+        String server = bot.substring(bot.indexOf(':') + 1);
+        String room = newRoom();
+        String which = alice.sendText(room, "!migration import rocketchat-zip " + zip);
+        assertThat(alice.awaitEvent(room, Events.noticeReply(bot, which, "plusieurs"), WAIT).path("content").path("body").asText())
+                .contains("compta, general");
+        importFile(room, "rocketchat-zip", zip + " #general");
+
+        String lina = "@_import_rocketchat_lina:" + server;
+        JsonNode first = alice.awaitEvent(room, Events.newMessageFrom(lina, "La coop ouvre samedi"), WAIT);
+        assertThat(first.path("origin_server_ts").asLong()).isEqualTo(Instant.parse("2021-09-01T07:30:00.500Z").toEpochMilli());
+        assertThat(alice.displayName(lina)).contains("lina");
+        String user1 = "@_import_rocketchat_=55ser=5f1:" + server;
+        JsonNode file = alice.awaitEvent(room, Events.messageFrom(user1).and(Events.msgtype("m.file")), WAIT);
+        assertThat(new String(alice.download(file.path("content").path("url").asText()), StandardCharsets.UTF_8)).isEqualTo("samedi 9h-13h\n");
+        assertThat(alice.displayName(user1)).contains("User_1");
+        alice.awaitEvent(room, Events.messageFrom(bot).and(Events.bodyContains("Import terminé")), WAIT);
+        assertThat(alice.roomMessages(room)).noneMatch(e -> e.path("content").path("body").asText().contains("Bienvenue"));
+
+        String compta = newRoom();
+        importFile(compta, "rocketchat-zip", zip + " #compta");
+        JsonNode root = alice.awaitEvent(compta, Events.newMessageFrom("@_import_rocketchat_rene:" + server, "Clôture du mois"), WAIT);
+        assertThat(alice.displayName("@_import_rocketchat_rene:" + server)).contains("René");
+        JsonNode reply = alice.awaitEvent(compta, Events.newMessageFrom(lina, "Faite hier"), WAIT);
+        assertThat(reply.path("content").path("m.relates_to").path("rel_type").asText()).isEqualTo("m.thread");
+        assertThat(reply.path("content").path("m.relates_to").path("event_id").asText()).isEqualTo(root.path("event_id").asText());
     }
 
     private static void entry(ZipOutputStream z, String name, String text) throws java.io.IOException {
