@@ -108,7 +108,7 @@ class RetirementTest {
     }
 
     private boolean arrivedOnMatrix(String body) {
-        return rig.matrix.messagesIn(ROOM).stream().anyMatch(s -> s.body().contains(body));
+        return rig.matrix.chatIn(ROOM).stream().anyMatch(s -> s.body().contains(body));
     }
 
     private void retired() throws Exception {
