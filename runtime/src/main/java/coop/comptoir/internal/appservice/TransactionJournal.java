@@ -139,6 +139,7 @@ public final class TransactionJournal implements AutoCloseable {
     /** Wakes the writer as soon as a handled mark or a progress waits, instead of at its next tick. */
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean running = true;
+    private final long retryTickMs;
     /**
      * The first txnId of the current run of reused IDs (a homeserver numbering again), null when the
      * last one stored was new; with {@link #reusedInRun}. Under {@link #commitLock}.
@@ -151,6 +152,10 @@ public final class TransactionJournal implements AutoCloseable {
      * outage (and again only if it changes), not once per transaction the homeserver retries.
      */
     private volatile String failingCause;
+    /** Until when (clock millis) a transaction refused during the last outage is awaited back; 0: none. */
+    private volatile long resendAwaitedUntil;
+    /** How long after an outage the homeserver is still asked to send again what it had refused. */
+    static final Duration RESEND_AWAIT = Duration.ofMinutes(1);
     private long failedCommits;
     private long refusedWhileFailing;
 
@@ -159,11 +164,21 @@ public final class TransactionJournal implements AutoCloseable {
      *                    stored (not duplicates); must not block
      */
     public TransactionJournal(Database db, Clock clock, Consumer<List<Stored>> onCommitted) {
-        this(db, clock, onCommitted, PRUNE_BATCH);
+        this(db, clock, onCommitted, Duration.ofMillis(20), PRUNE_BATCH);
     }
 
     /** With another batch size for the clean-up (tests). */
     TransactionJournal(Database db, Clock clock, Consumer<List<Stored>> onCommitted, int pruneBatch) {
+        this(db, clock, onCommitted, Duration.ofMillis(20), pruneBatch);
+    }
+
+    /** With another writer timer: how often the writer tries again what a failed commit kept (tests make it long). */
+    TransactionJournal(Database db, Clock clock, Consumer<List<Stored>> onCommitted, Duration retryTick) {
+        this(db, clock, onCommitted, retryTick, PRUNE_BATCH);
+    }
+
+    private TransactionJournal(Database db, Clock clock, Consumer<List<Stored>> onCommitted, Duration retryTick,
+                               int pruneBatch) {
         if (pruneBatch < 1) {
             throw new IllegalArgumentException("pruneBatch must be at least 1: " + pruneBatch);
         }
@@ -171,6 +186,7 @@ public final class TransactionJournal implements AutoCloseable {
         this.db = db;
         this.clock = clock;
         this.onCommitted = onCommitted;
+        this.retryTickMs = retryTick.toMillis();
         db.migrate("core", MIGRATIONS);
         this.writer = new Thread(this::writeLoop, "comptoir-journal");
         this.writer.setDaemon(true);
@@ -368,13 +384,17 @@ public final class TransactionJournal implements AutoCloseable {
         while (running) {
             try {
                 // woken by a mark or a progress; the timeout retries what a failed commit kept
-                wake.tryAcquire(20, TimeUnit.MILLISECONDS);
+                wake.tryAcquire(retryTickMs, TimeUnit.MILLISECONDS);
                 wake.drainPermits();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
-            if ((!handled.isEmpty() || !progress.isEmpty()) && commitLock.tryLock()) {
+            if (!handled.isEmpty() || !progress.isEmpty()) {
+                // A commit under way (of transactions being stored) may have taken what waited before these
+                // came: wait for it and write them right after it, not at the next tick. Each millisecond
+                // here is one in which a crash runs again a handler that had finished.
+                commitLock.lock();
                 try {
                     commitWaiting();
                 } finally {
@@ -410,11 +430,19 @@ public final class TransactionJournal implements AutoCloseable {
     }
 
     /**
-     * Whether the last attempt to write failed (a transaction was refused, or marks wait): the
-     * homeserver is retrying with a growing delay. May be called from any thread; does not block.
+     * Whether the homeserver should be asked to send again now: the last attempt to write failed (a
+     * transaction was refused, or marks wait), or the database works again but a transaction refused
+     * meanwhile has not come back yet (for at most {@link #RESEND_AWAIT}): the homeserver retries
+     * with a growing delay, and the first write after an outage may be a handled mark, not its
+     * retry. May be called from any thread; does not block.
      */
     public boolean failing() {
-        return failingCause != null;
+        return failingCause != null || clock.millis() < resendAwaitedUntil;
+    }
+
+    /** The cause of the current outage ({@code SQLiteException: …}), or null when the last write worked. */
+    String failingCause() {
+        return failingCause;
     }
 
     /** The deepest cause's class and message: what to tell an admin (no values: SQL errors name no data). */
@@ -446,8 +474,14 @@ public final class TransactionJournal implements AutoCloseable {
             commit(batch, done, states);
             if (failingCause != null) {
                 log.info("The database works again, after {} failed attempt(s) to write; {} transaction(s) were refused"
-                        + " meanwhile (the homeserver sent them again)", failedCommits, refusedWhileFailing);
+                        + " meanwhile (the homeserver sends them again)", failedCommits, refusedWhileFailing);
                 failingCause = null;
+                if (batch.isEmpty() && refusedWhileFailing > 0) {
+                    resendAwaitedUntil = clock.millis() + RESEND_AWAIT.toMillis();
+                }
+            }
+            if (!batch.isEmpty()) {
+                resendAwaitedUntil = 0;
             }
         } catch (RuntimeException e) {
             String cause = rootCause(e);

@@ -88,6 +88,7 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
     final Importer importer;
     final SubChannels subChannels;
     final Retirement retirement;
+    final AccountLinks accounts;
     private final ScheduledExecutorService exec;
     private final Members members;
     private final AvatarProxy avatars;
@@ -150,8 +151,12 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
         this.subChannels = new SubChannels(this);
         toMatrix.onSubChannel(subChannels::open);
         this.retirement = new Retirement(this, exec);
+        this.accounts = new AccountLinks(this);
+        ghosts.showLinked(accounts::shownAs);
+        toMatrix.accounts(accounts);
         subscribe();
         BridgeCommand.register(ctx, this);
+        LinkCommand.register(ctx, this);
     }
 
     // --- Matrix side ----------------------------------------------------------------------------
@@ -169,6 +174,9 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
                 rooms.noteEncryptedPortal(e.roomId());
             }
         });
+        // a linked person's ghost follows their Matrix name and avatar (a change reaches every room they are in)
+        ctx.events().on(EventTypes.ROOM_MEMBER, e -> e.stateKey().filter(k -> k.startsWith("@") && k.contains(":")).isPresent(),
+                e -> accounts.profileChanged(UserId.of(e.stateKey().get())));
         ctx.events().on(EventTypes.ROOM_MEMBER, e -> portals.isPortal(e.roomId()), e -> e.stateKey().ifPresent(k -> {
             members.changed(e.roomId(), k);
             String membership = e.content().path("membership").asText("");
@@ -188,7 +196,7 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
             return; // the bridge's own event
         }
         Optional<Message> msg = ev.message();
-        if (msg.isPresent() && BridgeCommand.isCommand(msg.get().body())) {
+        if (msg.isPresent() && (BridgeCommand.isCommand(msg.get().body()) || LinkCommand.isCommand(msg.get().body()))) {
             return;
         }
         if (outbox.enqueue(Direction.TO_REMOTE, ev.roomId(), portal.get().channel(), ev.eventId().value(), ev.type(),
@@ -248,7 +256,8 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
             sortKey = now;
         }
         boolean queued = false;
-        boolean heldBack = event instanceof RemoteEvent.Message m && retirement.holdsBack(room, m, catchUp);
+        boolean heldBack = event instanceof RemoteEvent.Message m && !AccountLinks.isRemoteCommand(m)
+                && retirement.holdsBack(room, m, catchUp);
         synchronized (catchUpFloors) {
             Long floor = event instanceof RemoteEvent.Message ? floorOf(room) : null;
             if (heldBack) {
@@ -341,6 +350,10 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
             sweepSubChannels();
             outbox.roomsWithPending(Direction.TO_REMOTE).forEach(r -> lanes.wake(Direction.TO_REMOTE, r));
         }
+    }
+
+    ScheduledExecutorService exec() {
+        return exec;
     }
 
     boolean connected() {
@@ -496,6 +509,7 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
             connector.start(this);
         } catch (Exception e) {
             BridgeCommand.unregister(ctx, this); // the instance stays off: !bridge no longer offers it
+            LinkCommand.unregister(ctx, this);
             throw e;
         }
         catchUpAll();
@@ -511,6 +525,7 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
             importer.resumeAll();
         }
         retirement.resume();
+        accounts.start(exec);
     }
 
     private void resolveStaticLinks() {
@@ -646,6 +661,7 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
             importer.close();
         }
         BridgeCommand.unregister(ctx, this);
+        LinkCommand.unregister(ctx, this);
         // Let a delivery in flight finish and record its link, so a restart does not post it again;
         // waiting retries are dropped (they stay queued in the database).
         exec.shutdown();

@@ -9,13 +9,16 @@ import coop.comptoir.bridge.api.BridgeException;
 import coop.comptoir.bridge.api.MediaCapable;
 import coop.comptoir.bridge.api.NetworkConnector;
 import coop.comptoir.bridge.api.RemoteUser;
+import coop.comptoir.bridge.api.RemoteUserId;
 import coop.comptoir.bridge.engine.GhostTable.Ghost;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 
 /**
@@ -26,6 +29,8 @@ import org.slf4j.Logger;
 final class Ghosts {
     /** Avatars larger than this are not copied. */
     static final long MAX_AVATAR_BYTES = 5L * 1024 * 1024;
+    /** The most characters of a remote name a ghost's display name keeps (homeservers take 256 in all). */
+    static final int MAX_NAME = 64;
 
     private record Profile(String name, String avatarSource) {}
 
@@ -39,6 +44,8 @@ final class Ghosts {
     private final Set<UserId> registered = ConcurrentHashMap.newKeySet();
     private final Set<String> joined = ConcurrentHashMap.newKeySet();
     private final Map<UserId, Profile> synced = new ConcurrentHashMap<>();
+    /** The Matrix profile a linked remote user shows instead of their own ({@link AccountLinks}). */
+    private volatile Function<RemoteUserId, Optional<AccountLinks.Shown>> linked = id -> Optional.empty();
 
     Ghosts(MatrixClient bot, GhostIds ids, GhostTable table, NetworkConnector connector, String nameTemplate, Clock clock,
            Logger log) {
@@ -51,8 +58,61 @@ final class Ghosts {
         this.log = log;
     }
 
-    String displayName(String remoteName) {
-        return nameTemplate.replace("{name}", remoteName);
+    /** Where the ghosts of linked remote users take their Matrix name and avatar from. */
+    void showLinked(Function<RemoteUserId, Optional<AccountLinks.Shown>> linked) {
+        this.linked = linked;
+    }
+
+    /**
+     * The ghost's display name: the template around the remote name, made fit to be shown. The name
+     * loses the characters that hide or reorder what follows them (zero-width spaces, bidi controls:
+     * "Ali" + zero-width space + "ce" would pass for "Alice", and a right-to-left override would turn
+     * the network's suffix around),
+     * keeps the joiners inside emoji sequences, and is cut at {@link #MAX_NAME} characters so that the
+     * suffix always shows and the homeserver takes it.
+     */
+    String displayName(String remoteName, String remoteId) {
+        String name = visibleName(remoteName);
+        return nameTemplate.replace("{name}", name.isEmpty() ? remoteId : name);
+    }
+
+    /** A remote name without invisible or direction characters, spaces collapsed, at most {@link #MAX_NAME} characters. */
+    static String visibleName(String name) {
+        if (name == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(Math.min(name.length(), 4 * MAX_NAME));
+        int previous = 0;
+        for (int i = 0; i < name.length(); ) {
+            int cp = name.codePointAt(i);
+            i += Character.charCount(cp);
+            int next = i < name.length() ? name.codePointAt(i) : 0;
+            if (cp == 0x200D && isSymbol(previous) && isSymbol(next)) {
+                sb.appendCodePoint(cp); // a joiner inside an emoji sequence (👩‍👧) shows as one picture
+            } else if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
+                sb.append(' ');
+            } else if (!hidden(cp)) {
+                sb.appendCodePoint(cp);
+            }
+            previous = cp;
+        }
+        String out = sb.toString().replaceAll(" {2,}", " ").strip();
+        if (out.codePointCount(0, out.length()) > MAX_NAME) {
+            out = out.substring(0, out.offsetByCodePoints(0, MAX_NAME - 1)).stripTrailing() + "…";
+        }
+        return out;
+    }
+
+    private static boolean hidden(int cp) {
+        int type = Character.getType(cp);
+        return type == Character.CONTROL || type == Character.FORMAT || type == Character.PRIVATE_USE
+                || type == Character.UNASSIGNED || type == Character.SURROGATE || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
+    }
+
+    private static boolean isSymbol(int cp) {
+        return Character.getType(cp) == Character.OTHER_SYMBOL || cp == 0xFE0F || Character.getType(cp) == Character.NON_SPACING_MARK
+                || cp >= 0x1F3FB && cp <= 0x1F3FF;
     }
 
     /** Makes the ghost of {@code user} exist with its current profile and be joined to {@code room}. */
@@ -78,8 +138,11 @@ final class Ghosts {
             as.ensureRegistered();
             registered.add(ghost);
         }
-        String name = displayName(user.displayName());
-        String source = user.avatar().map(URI::toString).orElse(null);
+        // a linked person shows their Matrix name and avatar (an mxc: URI, set as it is)
+        Optional<AccountLinks.Shown> shown = linked.apply(user.id());
+        String name = displayName(shown.map(AccountLinks.Shown::name).orElse(user.displayName()), user.id().value());
+        String source = shown.isPresent() ? shown.get().avatar().map(MxcUri::toString).orElse(null)
+                : user.avatar().map(URI::toString).orElse(null);
         Profile wanted = new Profile(name, source);
         if (wanted.equals(synced.get(ghost))) {
             return ghost;
@@ -93,8 +156,13 @@ final class Ghosts {
             as.setDisplayName(name);
             changed = true;
         }
-        if (source != null && !source.equals(storedSource)) {
-            Avatar fetched = avatar(as, user.avatar().get());
+        if (source != null && !source.equals(storedSource) && source.startsWith("mxc://")) {
+            as.setAvatarUrl(MxcUri.parse(source));
+            mxc = source;
+            storedSource = source;
+            changed = true;
+        } else if (source != null && !source.equals(storedSource)) {
+            Avatar fetched = avatar(as, URI.create(source));
             if (fetched.uploaded() != null) {
                 as.setAvatarUrl(fetched.uploaded());
                 mxc = fetched.uploaded().toString();
