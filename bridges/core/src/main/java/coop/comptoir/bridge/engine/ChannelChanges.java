@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.matrix.OutgoingMessage;
+import coop.comptoir.bridge.api.BridgeException;
 import coop.comptoir.bridge.api.RemoteChannel;
 import coop.comptoir.bridge.engine.PortalTable.Portal;
 import coop.comptoir.bridge.imports.MigrationRecords;
@@ -32,9 +33,11 @@ final class ChannelChanges {
         run("rename of " + channel.id(), () -> {
             Optional<Portal> portal = e.portals.byChannel(channel.id());
             if (portal.isPresent()) {
+                // the topic is read again: a network may tell of a name and a topic changed together as
+                // two changes, the first with the old topic (the name told is the channel's bare name)
                 RoomId room = portal.get().room();
                 setIfDifferent(room, "m.room.name", "name", channel.name());
-                setIfDifferent(room, "m.room.topic", "topic", channel.description());
+                setIfDifferent(room, "m.room.topic", "topic", currentTopic(channel));
                 return;
             }
             MigrationRecords.spaceOfCategory(e.ctx.database(), e.instance, channel.id().value())
@@ -55,6 +58,15 @@ final class ChannelChanges {
             e.bot.send(room, OutgoingMessage.notice(e.texts.channelDeleted(channel.name())),
                     Txn.of(e.instance, "channel-deleted", room, channel.id().value()));
         });
+    }
+
+    /** The channel's topic as the connector sees it now, or as it was told when it cannot say. */
+    private String currentTopic(RemoteChannel told) {
+        try {
+            return e.connector.channel(told.id()).map(RemoteChannel::description).orElse(told.description());
+        } catch (BridgeException | RuntimeException ex) {
+            return told.description();
+        }
     }
 
     private void setIfDifferent(RoomId room, String type, String field, String value) {

@@ -127,13 +127,17 @@ class DiscordStructureTest {
         discord.editChannel(benevoles.id(), "Bénévoles actifs", null);
         discord.deleteChannel(coffre.id());
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (host.changedChannels.size() < 2 || host.deletedChannels.isEmpty()) {
+        RemoteChannel renamed = new RemoteChannel(new RemoteChannelId(planning.id()), "planning-semaine", "Créneaux et remplacements");
+        RemoteChannel category = new RemoteChannel(new RemoteChannelId(benevoles.id()), "Bénévoles actifs", "");
+        while (!host.changedChannels.containsAll(java.util.List.of(renamed, category)) || host.deletedChannels.isEmpty()) {
             assertThat(System.nanoTime()).as("the changes are told").isLessThan(deadline);
             RecordingHost.sleep(50);
         }
-        assertThat(host.changedChannels).containsExactly(
-                new RemoteChannel(new RemoteChannelId(planning.id()), "planning-semaine", "Créneaux et remplacements"),
-                new RemoteChannel(new RemoteChannelId(benevoles.id()), "Bénévoles actifs", ""));
+        // JDA tells of a name and a topic changed at once as two changes: the host reads the channel again
+        assertThat(host.changedChannels).extracting(RemoteChannel::id)
+                .containsOnly(renamed.id(), category.id());
+        assertThat(host.changedChannels.get(host.changedChannels.size() - 1)).isIn(renamed, category);
+        assertThat(connector.channel(renamed.id())).map(RemoteChannel::description).contains("Créneaux et remplacements");
         assertThat(host.deletedChannels).containsExactly(new RemoteChannel(new RemoteChannelId(coffre.id()), "coffre", ""));
         assertThat(connector.structure().channels()).extracting(RemoteStructure.Channel::name)
                 .contains("planning-semaine").doesNotContain("coffre");

@@ -93,9 +93,13 @@ class ChannelChangesE2ETest {
         FakeChannel frais = discord.addTextChannel(guild, "frais", rayons.id(), null);
         Events.await(() -> {
             String id = alice.sendText(commandRoom, "!migration structure discord");
-            return alice.awaitEvent(commandRoom, Events.noticeReply(bot, id, "apply"), WAIT).path("content").path("body").asText()
-                    .contains("#frais");
-        }, WAIT, "the channels in the preview");
+            try {
+                return alice.awaitEvent(commandRoom, Events.noticeReply(bot, id, "apply"), Duration.ofSeconds(8)).path("content")
+                        .path("body").asText().contains("#frais");
+            } catch (AssertionError unanswered) {
+                return false; // asked again
+            }
+        }, Duration.ofSeconds(60), "the channels in the preview");
         alice.sendText(commandRoom, "!migration structure discord apply");
         alice.awaitEvent(commandRoom, Events.messageFrom(bot).and(Events.bodyContains("Structure en place")), WAIT);
         String space = alice.awaitInvite(WAIT).getKey();
