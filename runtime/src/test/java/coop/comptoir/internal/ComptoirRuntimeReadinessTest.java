@@ -6,6 +6,7 @@ import coop.comptoir.internal.config.ComptoirConfig;
 import coop.comptoir.internal.config.ConfigLoader;
 import coop.comptoir.internal.matrix.HttpMatrixClient;
 import coop.comptoir.internal.matrix.RetryPolicy;
+import coop.comptoir.internal.matrix.SpecCheckedHomeserver;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import coop.comptoir.api.id.UserId;
 import java.net.ServerSocket;
@@ -44,6 +45,8 @@ class ComptoirRuntimeReadinessTest {
     private static final String BOT = "@comptoir:coop.example";
     private final HttpClient http = HttpClient.newHttpClient();
     private final MockWebServer homeserver = new MockWebServer();
+    /** The scripted homeserver's answers, checked against the client-server description. */
+    private SpecCheckedHomeserver answers;
     private final List<String> seen = new CopyOnWriteArrayList<>();
     private volatile boolean hasPing;
     private volatile String whoami = BOT;
@@ -53,7 +56,7 @@ class ComptoirRuntimeReadinessTest {
 
     @BeforeEach
     void startHomeserver() throws Exception {
-        homeserver.setDispatcher(new Dispatcher() {
+        answers = new SpecCheckedHomeserver(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
                 String path = request.getUrl().encodedPath();
@@ -74,12 +77,14 @@ class ComptoirRuntimeReadinessTest {
                 return json(404, "{\"errcode\":\"M_UNRECOGNIZED\",\"error\":\"Unrecognized request\"}");
             }
         });
+        homeserver.setDispatcher(answers);
         homeserver.start();
     }
 
     @AfterEach
     void stopHomeserver() throws Exception {
         homeserver.close();
+        assertThat(answers.problems()).as("answers no homeserver would give").isEmpty();
     }
 
     @Test

@@ -151,6 +151,10 @@ public final class TransactionJournal implements AutoCloseable {
      * outage (and again only if it changes), not once per transaction the homeserver retries.
      */
     private volatile String failingCause;
+    /** Until when (clock millis) a transaction refused during the last outage is awaited back; 0: none. */
+    private volatile long resendAwaitedUntil;
+    /** How long after an outage the homeserver is still asked to send again what it had refused. */
+    static final Duration RESEND_AWAIT = Duration.ofMinutes(1);
     private long failedCommits;
     private long refusedWhileFailing;
 
@@ -410,11 +414,19 @@ public final class TransactionJournal implements AutoCloseable {
     }
 
     /**
-     * Whether the last attempt to write failed (a transaction was refused, or marks wait): the
-     * homeserver is retrying with a growing delay. May be called from any thread; does not block.
+     * Whether the homeserver should be asked to send again now: the last attempt to write failed (a
+     * transaction was refused, or marks wait), or the database works again but a transaction refused
+     * meanwhile has not come back yet (for at most {@link #RESEND_AWAIT}): the homeserver retries
+     * with a growing delay, and the first write after an outage may be a handled mark, not its
+     * retry. May be called from any thread; does not block.
      */
     public boolean failing() {
-        return failingCause != null;
+        return failingCause != null || clock.millis() < resendAwaitedUntil;
+    }
+
+    /** The cause of the current outage ({@code SQLiteException: …}), or null when the last write worked. */
+    String failingCause() {
+        return failingCause;
     }
 
     /** The deepest cause's class and message: what to tell an admin (no values: SQL errors name no data). */
@@ -446,8 +458,14 @@ public final class TransactionJournal implements AutoCloseable {
             commit(batch, done, states);
             if (failingCause != null) {
                 log.info("The database works again, after {} failed attempt(s) to write; {} transaction(s) were refused"
-                        + " meanwhile (the homeserver sent them again)", failedCommits, refusedWhileFailing);
+                        + " meanwhile (the homeserver sends them again)", failedCommits, refusedWhileFailing);
                 failingCause = null;
+                if (batch.isEmpty() && refusedWhileFailing > 0) {
+                    resendAwaitedUntil = clock.millis() + RESEND_AWAIT.toMillis();
+                }
+            }
+            if (!batch.isEmpty()) {
+                resendAwaitedUntil = 0;
             }
         } catch (RuntimeException e) {
             String cause = rootCause(e);

@@ -578,7 +578,7 @@ public final class HttpMatrixClient implements MatrixClient {
 
         Call body(JsonNode content) {
             try {
-                return body(RequestBody.create(json.writeValueAsBytes(content), JSON));
+                return body(RequestBody.create(json.writeValueAsBytes(WellFormedJson.of(content)), JSON));
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot serialize the body of " + method + " " + template, e);
             }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import coop.comptoir.internal.spec.OpenApiDocs;
-import coop.comptoir.internal.spec.OpenApiDocs.Located;
-import coop.comptoir.internal.spec.OpenApiDocs.Operation;
+import coop.comptoir.testing.spec.OpenApiDocs;
+import coop.comptoir.testing.spec.OpenApiDocs.Located;
+import coop.comptoir.testing.spec.OpenApiDocs.Operation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,6 +115,8 @@ class AppserviceSpecConformanceTest {
         exchanges.add(call("POST", "/_matrix/app/v1/ping", "wrong-token", "{}"));
         exchanges.add(call("GET", "/_matrix/app/v1/thirdparty/protocol/discord", token, null));
         exchanges.add(call("GET", "/_matrix/app/v1/nowhere", token, null));
+        exchanges.add(call("PUT", "/_matrix/app/v1/transactions/7", token,
+                "{\"events\":[],\"pad\":\"" + "x".repeat(70 * 1024) + "\"}"));
 
         Set<String> declared = new TreeSet<>();
         List<String> problems = new ArrayList<>();
@@ -125,7 +127,7 @@ class AppserviceSpecConformanceTest {
         assertThat(problems).as("answers that differ from the spec").isEmpty();
         assertThat(exchanges).extracting(Exchange::status)
                 .as("statuses, in order").containsExactly(200, 200, 200, 401, 403, 400, 400, 405, 404, 400, 401, 404, 403,
-                        200, 200, 403, 404, 404);
+                        200, 200, 403, 404, 404, 413);
         assertThat(declared).contains("PUT /_matrix/app/v1/transactions/{txnId} 200",
                 "GET /_matrix/app/v1/users/{userId} 404", "GET /_matrix/app/v1/rooms/{roomAlias} 404",
                 "POST /_matrix/app/v1/ping 200");
@@ -149,6 +151,24 @@ class AppserviceSpecConformanceTest {
                 p -> assertThat(p).contains("rooms/%23a:x → 404", "$.error should be string"),
                 p -> assertThat(p).contains("transactions/1 → 403", "not JSON"),
                 p -> assertThat(p).contains("nowhere → 404", "M_UNRECOGNIZED"));
+    }
+
+    /**
+     * The check goes down into nested values. Comptoir's own answers are flat ({@code {}} or an error
+     * body), so this uses the one operation whose answer nests: a third-party protocol.
+     */
+    @Test
+    void theCheckCatchesAWrongFieldInsideANestedAnswer() {
+        String protocol = """
+                {"user_fields":["network"],"location_fields":["channel"],"icon":"mxc://x/y",
+                 "field_types":{"network":{"regexp":"[a-z]+","placeholder":"discord"},
+                                "channel":{"regexp":"[0-9]+","placeholder":%s}},
+                 "instances":[{"desc":"Discord","network_id":"d","fields":{"network":"discord"}}]}""";
+        String path = "/_matrix/app/v1/thirdparty/protocol/discord";
+        assertThat(check(new Exchange("GET", path, 200, "application/json", protocol.formatted("\"1234\"")), new TreeSet<>()))
+                .as("the right shape").isEmpty();
+        assertThat(check(new Exchange("GET", path, 200, "application/json", protocol.formatted("5")), new TreeSet<>()))
+                .singleElement().asString().contains("$.field_types.channel.placeholder should be string");
     }
 
     private Exchange call(String method, String path, String token, String body) throws IOException {

@@ -85,6 +85,61 @@ class TransactionJournalOutageTest {
         }
     }
 
+    /**
+     * The database back, the first thing written may be a handled mark, not a refused transaction
+     * sent again: the homeserver is still waiting out its backoff (a minute after a 2-minute outage),
+     * so the runtime must keep asking it to retry until a transaction comes (seen with PostgreSQL:
+     * 64 – 76 s to recover instead of a few seconds).
+     */
+    @Test
+    void theHomeserverIsStillAskedToRetryUntilARefusedTransactionComesBackNotJustUntilTheDatabaseWorks() throws Exception {
+        AtomicBoolean down = new AtomicBoolean();
+        try (JdbcDatabase real = JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("k.db"), null, null, "normal", 1)) {
+            Database db = new Database() {
+                @Override
+                public Dialect dialect() {
+                    return real.dialect();
+                }
+
+                @Override
+                public void migrate(String component, List<Migration> migrations) {
+                    real.migrate(component, migrations);
+                }
+
+                @Override
+                public <T> T inTransaction(SqlFunction<T> work) {
+                    if (down.get()) {
+                        throw new StoreException("Transaction failed (PostgreSQL)", new SQLException("connection refused"));
+                    }
+                    return real.inTransaction(work);
+                }
+
+                @Override
+                public <T> T withConnection(SqlFunction<T> work) {
+                    return real.withConnection(work);
+                }
+            };
+            try (TransactionJournal journal = new TransactionJournal(db, Clock.systemUTC(), l -> {})) {
+                journal.start();
+                journal.append("1", "f1", body("1"), null).get(5, TimeUnit.SECONDS);
+                down.set(true);
+                assertThatThrownBy(() -> journal.append("2", "f2", body("2"), null).get(5, TimeUnit.SECONDS))
+                        .hasRootCauseInstanceOf(SQLException.class);
+                assertThat(journal.failing()).isTrue();
+                down.set(false);
+                journal.markHandled(1);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (journal.failingCause() != null && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertThat(journal.failingCause()).as("the database works again").isNull();
+                assertThat(journal.failing()).as("transaction 2 was refused and has not come back: keep asking").isTrue();
+                journal.append("2", "f2", body("2"), null).get(5, TimeUnit.SECONDS);
+                assertThat(journal.failing()).as("it came back").isFalse();
+            }
+        }
+    }
+
     private static byte[] body(String id) {
         return ("{\"events\":[{\"event_id\":\"$" + id + "\"}]}").getBytes(StandardCharsets.UTF_8);
     }

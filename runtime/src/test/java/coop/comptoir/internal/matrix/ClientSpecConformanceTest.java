@@ -41,9 +41,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
-import coop.comptoir.internal.spec.OpenApiDocs;
-import coop.comptoir.internal.spec.OpenApiDocs.Located;
-import coop.comptoir.internal.spec.OpenApiDocs.Operation;
+import coop.comptoir.testing.spec.OpenApiDocs;
+import coop.comptoir.testing.spec.OpenApiDocs.Located;
+import coop.comptoir.testing.spec.OpenApiDocs.Operation;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,6 +65,8 @@ class ClientSpecConformanceTest {
     private static final Set<String> APPSERVICE_QUERY = Set.of("user_id", "ts");
 
     private static OpenApiDocs spec;
+    /** The event schemas ({@code m.room.message.yaml}, …). */
+    private static Path events;
 
     private final MockHomeserver hs = new MockHomeserver(1);
 
@@ -80,6 +82,7 @@ class ClientSpecConformanceTest {
         }
         Path dir = shared.get().resolve(SPEC);
         spec = OpenApiDocs.of(dir);
+        events = shared.get().resolve("spec/matrix/data/event-schemas/schema");
         assertThat(spec.operations()).as("operations declared in " + dir).hasSizeGreaterThan(100);
     }
 
@@ -95,11 +98,7 @@ class ClientSpecConformanceTest {
 
     @Test
     void everyRequestMatchesTheSpec() throws InterruptedException {
-        answerEverythingWith("""
-                {"room_id":"!r:example.org","event_id":"$e","content_uri":"mxc://example.org/m",
-                 "duration_ms":3,"joined":{"@a:example.org":{}},"joined_rooms":["!r:example.org"],
-                 "sender":"@a:example.org","content":{"room_version":"12"},"users":{}}""");
-
+        answerAsAHomeserverWould();
         exerciseEveryCall(hs.client);
 
         Set<String> matched = new TreeSet<>();
@@ -125,7 +124,7 @@ class ClientSpecConformanceTest {
     /** The check itself must see mistakes, or the test above proves nothing. */
     @Test
     void theCheckCatchesRequestsThatDiffer() throws Exception {
-        answerEverythingWith("{}");
+        answerEverythingWith("{\"event_id\":\"$e\"}");
         MatrixClient bot = hs.client;
 
         bot.request("POST", "/_matrix/client/v3/rooms/!r:example.org/kick", object("{\"reason\":\"no user\"}"));
@@ -140,6 +139,13 @@ class ClientSpecConformanceTest {
         }
         bot.request("POST", "/_matrix/client/v3/logout", object("{}"));
         bot.request("POST", "/_matrix/client/v3/createRoom", object("{\"invite\":[\"@a:example.org\", 5],\"power_level_content_override\":[]}"));
+        bot.request("POST", "/_matrix/client/v3/createRoom", object(
+                "{\"initial_state\":[{\"type\":\"m.room.topic\",\"state_key\":5,\"content\":{\"topic\":\"x\"}}]}"));
+        bot.sendEvent(RoomId.of("!r:example.org"), "m.reaction",
+                object("{\"m.relates_to\":{\"rel_type\":\"m.annotation\",\"event_id\":5,\"key\":\"👍\"}}"), "t9");
+        bot.sendEvent(RoomId.of("!r:example.org"), "m.room.message", object("{\"msgtype\":\"m.notice\",\"body\":[\"x\"]}"), "t10");
+        bot.sendState(RoomId.of("!r:example.org"), "m.room.join_rules", "",
+                object("{\"join_rule\":\"restricted\",\"allow\":[{\"type\":\"m.room_membership\",\"room_id\":7}]}"));
 
         assertThat(checkRecordedRequests(new TreeSet<>())).satisfiesExactlyInAnyOrder(
                 p -> assertThat(p).contains("/kick", "lacks required property user_id"),
@@ -150,16 +156,102 @@ class ClientSpecConformanceTest {
                 p -> assertThat(p).contains("/join/", "request body is required"),
                 p -> assertThat(p).contains("/logout", "declares no request body"),
                 p -> assertThat(p).contains("/createRoom", "$.invite[1] should be string"),
-                p -> assertThat(p).contains("/createRoom", "$.power_level_content_override should be object"));
+                p -> assertThat(p).contains("/createRoom", "$.power_level_content_override should be object"),
+                p -> assertThat(p).contains("/createRoom", "$.initial_state[0].state_key should be string"),
+                p -> assertThat(p).contains("/send/m.reaction/t9", "m.reaction content", "$.m.relates_to.event_id should be string"),
+                p -> assertThat(p).contains("/send/m.room.message/t10", "m.room.message$m.notice content", "$.body should be string"),
+                p -> assertThat(p).contains("/state/m.room.join_rules", "content", "$.allow[0].room_id should be string"));
+    }
+
+    /** The answers of a scripted homeserver are checked too, nested values included. */
+    @Test
+    void theCheckCatchesAnswersNoHomeserverWouldGive() {
+        OpenApiDocs cs = spec;
+        assertThat(SpecCheckedHomeserver.check(cs, "GET", List.of("_matrix", "client", "v3", "rooms", "!r:x", "joined_members"),
+                "/joined_members", 200, "application/json", "{\"joined\":{\"@a:x\":{\"display_name\":5}}}"))
+                .singleElement().asString().contains("$.joined.@a:x.display_name should be string");
+        assertThat(SpecCheckedHomeserver.check(cs, "GET", List.of("_matrix", "client", "v3", "joined_rooms"),
+                "/joined_rooms", 200, "application/json", "{\"joined_rooms\":[\"!a:x\",5]}"))
+                .singleElement().asString().contains("$.joined_rooms[1] should be string");
+        assertThat(SpecCheckedHomeserver.check(cs, "PUT", List.of("_matrix", "client", "v3", "rooms", "!r:x", "send", "m.room.message", "1"),
+                "/send", 200, "application/json", "{}"))
+                .singleElement().asString().contains("lacks required property event_id");
+        assertThat(SpecCheckedHomeserver.check(cs, "GET", List.of("_matrix", "client", "v3", "joined_rooms"),
+                "/joined_rooms", 403, "application/json", "{\"errcode\":5}"))
+                .anySatisfy(p -> assertThat(p).contains("$.errcode should be string"));
+        assertThat(SpecCheckedHomeserver.check(cs, "POST", List.of("_matrix", "client", "v3", "createRoom"),
+                "/createRoom", 202, "application/json", "{\"room_id\":\"!r:x\"}"))
+                .singleElement().asString().contains("status 202 is not declared");
+        assertThat(SpecCheckedHomeserver.check(cs, "POST", List.of("_matrix", "client", "v3", "createRoom"),
+                "/createRoom", 502, "text/html", "<html>Bad gateway</html>")).as("a proxy's error page").isEmpty();
     }
 
     private void answerEverythingWith(String json) {
-        hs.server.setDispatcher(new Dispatcher() {
+        hs.dispatch(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
-                return new MockResponse(200, Headers.of("Content-Type", "application/json"), json);
+                return hs.answers.offSpec(new MockResponse(200, Headers.of("Content-Type", "application/json"), json),
+                        "the same body for every request: only the requests are checked here");
             }
         });
+    }
+
+    /** Answers each request as a homeserver would: these canned answers are checked against the spec as well. */
+    private void answerAsAHomeserverWould() {
+        hs.dispatch(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                String path = request.getUrl().encodedPath();
+                String method = request.getMethod();
+                if (path.contains("/download/")) {
+                    return new MockResponse(200, Headers.of("Content-Type", "application/octet-stream"), "data");
+                }
+                return new MockResponse(200, Headers.of("Content-Type", "application/json"), answer(method, path));
+            }
+        });
+    }
+
+    private static String answer(String method, String path) {
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        if (path.endsWith("/register") || path.endsWith("/whoami")) {
+            return "{\"user_id\":\"@_discord_42:example.org\"}";
+        }
+        if (path.contains("/join/") || path.endsWith("/createRoom")) {
+            return "{\"room_id\":\"!r:example.org\"}";
+        }
+        if (path.contains("/directory/room/")) {
+            return "{\"room_id\":\"!r:example.org\",\"servers\":[\"example.org\"]}";
+        }
+        if (method.equals("PUT") && (path.contains("/send/") || path.contains("/state/") || path.contains("/redact/"))) {
+            return "{\"event_id\":\"$e\"}";
+        }
+        if (path.contains("/state/m.room.create")) {
+            return "{\"room_version\":\"12\"}";
+        }
+        if (path.contains("/state/m.room.power_levels")) {
+            return "{\"users\":{\"@comptoir:example.org\":100}}";
+        }
+        if (path.contains("/state/")) {
+            return "{\"name\":\"Caisse\"}";
+        }
+        if (path.endsWith("/joined_members")) {
+            return "{\"joined\":{\"@a:example.org\":{\"display_name\":\"Alice\",\"avatar_url\":\"mxc://example.org/a\"}}}";
+        }
+        if (path.endsWith("/joined_rooms")) {
+            return "{\"joined_rooms\":[\"!r:example.org\"]}";
+        }
+        if (path.contains("/event/")) {
+            return "{\"event_id\":\"$event\",\"room_id\":\"!room:example.org\",\"sender\":\"@a:example.org\","
+                    + "\"type\":\"m.room.message\",\"origin_server_ts\":1700000000000,"
+                    + "\"content\":{\"msgtype\":\"m.text\",\"body\":\"hi\"}}";
+        }
+        if (path.endsWith("/upload")) {
+            return "{\"content_uri\":\"mxc://example.org/m\"}";
+        }
+        if (path.endsWith("/ping")) {
+            return "{\"duration_ms\":3}";
+        }
+        return "{}"; // invite, kick, leave, profile: an empty object
     }
 
     /** Drains the requests the server received; returns what differs from the spec, fills {@code matched}. */
@@ -175,6 +267,7 @@ class ClientSpecConformanceTest {
                 List<String> found = new ArrayList<>();
                 checkQuery(request, op, what, found);
                 checkBody(request, op, what, found);
+                checkEventContent(request, op, what, found);
                 if (best == null || found.size() < best.size()) {
                     best = found;
                 }
@@ -263,6 +356,36 @@ class ClientSpecConformanceTest {
         if (request.getUrl().queryParameter("ts") != null && !massageable) {
             problems.add(what + ": ts is only honoured on send and state PUTs");
         }
+    }
+
+    /**
+     * The content of an event sent ({@code PUT …/send/{eventType}/…}, {@code PUT …/state/{eventType}/…}),
+     * checked against its event schema in {@code event-schemas/schema}, the {@code m.room.message}
+     * one of its {@code msgtype} when there is one; event types the spec does not define are not checked.
+     */
+    private static void checkEventContent(RecordedRequest request, Operation op, String what, List<String> problems) {
+        int typeAt = op.segments().indexOf("{eventType}");
+        if (!op.method().equals("PUT") || typeAt < 0 || request.getBody() == null || request.getBody().size() == 0) {
+            return;
+        }
+        String type = request.getUrl().pathSegments().get(typeAt);
+        JsonNode content;
+        try {
+            content = MockHomeserver.MAPPER.readTree(request.getBody().utf8());
+        } catch (IOException e) {
+            return; // reported by checkBody
+        }
+        Path file = events.resolve(type + ".yaml");
+        Path specific = events.resolve(type + "$" + content.path("msgtype").asText("") + ".yaml");
+        if (content.path("msgtype").isTextual() && Files.isRegularFile(specific)) {
+            file = specific;
+        }
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        String name = file.getFileName().toString().replaceAll("\\.yaml$", "");
+        spec.check(content, new Located(spec.file(file), file).path("properties").path("content"),
+                what + " (" + name + " content)", problems);
     }
 
     private static void checkBody(RecordedRequest request, Operation op, String what, List<String> problems) {

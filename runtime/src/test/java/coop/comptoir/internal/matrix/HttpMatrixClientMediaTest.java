@@ -42,12 +42,15 @@ class HttpMatrixClientMediaTest {
     private static final int SLACK = 32 * 1024;
 
     private final MockWebServer server = new MockWebServer();
+    /** Every answer scripted here checked against the client-server description. */
+    private final SpecCheckedHomeserver answers = new SpecCheckedHomeserver(null);
     private final AtomicLong socketBytes = new AtomicLong();
     private final List<String> exchanges = new CopyOnWriteArrayList<>();
     private HttpMatrixClient client;
 
     @BeforeEach
     void start() throws IOException {
+        server.setDispatcher(answers);
         server.start();
         OkHttpClient http = new OkHttpClient.Builder()
                 .retryOnConnectionFailure(false)
@@ -62,6 +65,7 @@ class HttpMatrixClientMediaTest {
     @AfterEach
     void stop() {
         server.close();
+        assertThat(answers.problems()).as("answers no homeserver would give").isEmpty();
     }
 
     @Test
@@ -136,7 +140,7 @@ class HttpMatrixClientMediaTest {
 
     @Test
     void anErrorIsNotCalledTooLarge() {
-        server.enqueue(new MockResponse.Builder().code(404)
+        server.enqueue(new MockResponse.Builder().code(404).addHeader("Content-Type", "application/json")
                 .body("{\"errcode\":\"M_NOT_FOUND\",\"error\":\"Not found\"}").build());
 
         assertThatThrownBy(() -> client.download(FILE, LIMIT)).isInstanceOfSatisfying(MatrixException.class, e -> {
@@ -147,8 +151,8 @@ class HttpMatrixClientMediaTest {
 
     @Test
     void aHugeErrorAnswerIsNotReadWhole() {
-        server.enqueue(new MockResponse.Builder().code(404)
-                .chunkedBody(new Buffer().write(new byte[HUGE]), 4096).build());
+        server.enqueue(answers.offSpec(new MockResponse.Builder().code(404)
+                .chunkedBody(new Buffer().write(new byte[HUGE]), 4096).build(), "a huge answer that is no error body"));
 
         assertThatThrownBy(() -> client.download(FILE, LIMIT)).isInstanceOfSatisfying(MatrixException.class,
                 e -> assertThat(e.status()).isEqualTo(404));

@@ -47,7 +47,7 @@ class HttpMatrixClientRetryTest {
 
     @Test
     void rateLimitWaitsForRetryAfterHeader() {
-        hs.answer(new MockResponse.Builder().code(429).setHeader("Retry-After", "3")
+        hs.answer(new MockResponse.Builder().code(429).setHeader("Content-Type", "application/json").setHeader("Retry-After", "3")
                 .body(RATE_LIMITED + ",\"retry_after_ms\":500}").build());
         hs.answer(200, "{\"event_id\":\"$ok\"}");
 
@@ -75,7 +75,7 @@ class HttpMatrixClientRetryTest {
 
     @Test
     void aRetryAfterOfADayFailsTheCallInsteadOfParkingTheThread() {
-        hs.answer(new MockResponse.Builder().code(429).setHeader("Retry-After", "86400").body(RATE_LIMITED + "}").build());
+        hs.answer(new MockResponse.Builder().code(429).setHeader("Content-Type", "application/json").setHeader("Retry-After", "86400").body(RATE_LIMITED + "}").build());
         hs.answer(200, "{\"event_id\":\"$ok\"}");
 
         assertThatThrownBy(this::send).isInstanceOfSatisfying(MatrixException.class, e -> {
@@ -97,8 +97,8 @@ class HttpMatrixClientRetryTest {
 
     @Test
     void theWaitsOfOneCallAreCappedInTotal() {
-        hs.answer(new MockResponse.Builder().code(429).setHeader("Retry-After", "200").body(RATE_LIMITED + "}").build());
-        hs.answer(new MockResponse.Builder().code(429).setHeader("Retry-After", "200").body(RATE_LIMITED + "}").build());
+        hs.answer(new MockResponse.Builder().code(429).setHeader("Content-Type", "application/json").setHeader("Retry-After", "200").body(RATE_LIMITED + "}").build());
+        hs.answer(new MockResponse.Builder().code(429).setHeader("Content-Type", "application/json").setHeader("Retry-After", "200").body(RATE_LIMITED + "}").build());
         hs.answer(200, "{\"event_id\":\"$ok\"}");
 
         assertThatThrownBy(this::send).isInstanceOf(MatrixException.class);
@@ -137,7 +137,7 @@ class HttpMatrixClientRetryTest {
     void serverErrorsBackOffExponentiallyThenSucceed() {
         hs.answer(500, "{\"errcode\":\"M_UNKNOWN\",\"error\":\"Internal server error\"}");
         hs.answer(new MockResponse(502, okhttp3.Headers.of(), "<html>Bad gateway</html>"));
-        hs.answer(503, "{}");
+        hs.answerOffSpec(503, "{}", "an error without errcode, as a proxy in front of the homeserver may give");
         hs.answer(200, "{\"event_id\":\"$ok\"}");
 
         send();
@@ -229,7 +229,7 @@ class HttpMatrixClientRetryTest {
                 new RetryPolicy(4, BASE_DELAY, MAX_DELAY, d -> {
                     throw new InterruptedException();
                 }), null);
-        hs.answer(503, "{}");
+        hs.answer(503, "{\"errcode\":\"M_UNKNOWN\",\"error\":\"Service unavailable\"}");
 
         try {
             assertThatThrownBy(client::joinedRooms).isInstanceOf(MatrixException.class)

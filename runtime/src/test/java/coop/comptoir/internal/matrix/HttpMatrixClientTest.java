@@ -8,6 +8,7 @@ import static coop.comptoir.internal.matrix.MockHomeserver.object;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import coop.comptoir.api.id.EventId;
 import coop.comptoir.api.id.MxcUri;
 import coop.comptoir.api.id.RoomAlias;
@@ -53,6 +54,20 @@ class HttpMatrixClientTest {
                 {"msgtype":"m.text","body":"hello","m.mentions":{}}"""));
         assertThat(id).isEqualTo(EventId.of("$sent"));
         assertThat(hs.exchanges).containsExactly("PUT /_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId} 200");
+    }
+
+    @Test
+    void aLoneSurrogateGoesOutAsTheReplacementCharacterSinceSynapseFailsOnIt() {
+        hs.answer(200, "{\"event_id\":\"$sent\"}");
+
+        client.send(ROOM, OutgoingMessage.html("a\uD800b \uDFFFc 🎉", "<b>x\uDBFF</b>"), "txn1");
+
+        String wire = hs.take().getBody().utf8();
+        assertThat(wire).doesNotContainIgnoringCase("\\ud800").doesNotContainIgnoringCase("\\udfff")
+                .doesNotContainIgnoringCase("\\udbff");
+        JsonNode sent = json(wire);
+        assertThat(sent.path("body").asText()).isEqualTo("a\uFFFDb \uFFFDc 🎉");
+        assertThat(sent.path("formatted_body").asText()).isEqualTo("<b>x\uFFFD</b>");
     }
 
     @Test
@@ -335,7 +350,8 @@ class HttpMatrixClientTest {
     void membersAndEvents() {
         hs.answer(200, """
                 {"joined":{"@a:example.org":{"display_name":"A"},"@b:example.org":{}}}""");
-        hs.answer(200, "{\"event_id\":\"$abc/def+ghi\",\"type\":\"m.room.message\",\"content\":{\"body\":\"x\"}}");
+        hs.answer(200, "{\"event_id\":\"$abc/def+ghi\",\"type\":\"m.room.message\",\"room_id\":\"!room:example.org\","
+                + "\"sender\":\"@a:example.org\",\"origin_server_ts\":1700000000000,\"content\":{\"msgtype\":\"m.text\",\"body\":\"x\"}}");
 
         assertThat(client.joinedMembers(ROOM)).containsExactly(UserId.of("@a:example.org"), UserId.of("@b:example.org"));
         assertThat(client.getEvent(ROOM, EVENT).path("content").path("body").asText()).isEqualTo("x");
@@ -511,7 +527,7 @@ class HttpMatrixClientTest {
 
     @Test
     void escapeHatchKeepsPathAndQueryAndAssertsIdentity() {
-        hs.answer(200, "{\"chunk\":[]}");
+        hs.answer(200, "{\"chunk\":[],\"start\":\"t1-2_3\"}");
         hs.answer(200, "{\"user_id\":\"@comptoir:example.org\"}");
 
         assertThat(client.as(GHOST).request("get", "/_matrix/client/v3/rooms/%21room:example.org/messages?dir=b&limit=5", null)
@@ -541,7 +557,7 @@ class HttpMatrixClientTest {
     @Test
     void errorsCarryErrcodeButNeverTheToken() {
         hs.answer(403, "{\"errcode\":\"M_FORBIDDEN\",\"error\":\"Not allowed\"}");
-        hs.answer(new MockResponse(404, Headers.of(), "<html>nope</html>"));
+        hs.answerOffSpec(new MockResponse(404, Headers.of(), "<html>nope</html>"), "a reverse proxy's own error page");
 
         assertThatThrownBy(() -> client.invite(ROOM, GHOST))
                 .isInstanceOfSatisfying(MatrixException.class, e -> {
@@ -559,7 +575,7 @@ class HttpMatrixClientTest {
 
     @Test
     void answerWithoutTheExpectedFieldIsABadResponse() {
-        hs.answer(200, "{}");
+        hs.answerOffSpec(200, "{}", "a send answered without its event_id: the client must refuse it");
 
         assertThatThrownBy(() -> client.send(ROOM, OutgoingMessage.text("x"), "t"))
                 .isInstanceOfSatisfying(MatrixException.class,

@@ -14,12 +14,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.QueueDispatcher;
 import mockwebserver3.RecordedRequest;
 import okhttp3.Headers;
 import okhttp3.OkHttpClient;
 
-/** A scripted homeserver on loopback and an {@link HttpMatrixClient} pointed at it, for tests. */
+/**
+ * A scripted homeserver on loopback and an {@link HttpMatrixClient} pointed at it, for tests. Every
+ * scripted answer is checked against the client-server description ({@link SpecCheckedHomeserver});
+ * {@link #close()} fails the test if one differed, unless it was given with {@link #answerOffSpec}.
+ */
 final class MockHomeserver implements AutoCloseable {
     static final ObjectMapper MAPPER = new ObjectMapper();
     static final String TOKEN = "as_s3cr3t_t0ken";
@@ -38,6 +41,8 @@ final class MockHomeserver implements AutoCloseable {
     /** "METHOD template status" of every exchange the listener saw. */
     final List<String> exchanges = new CopyOnWriteArrayList<>();
     final HttpMatrixClient client;
+    /** Checks the answers against the description; tests that script by a dispatcher of their own wrap it with {@link #dispatch}. */
+    SpecCheckedHomeserver answers;
 
     MockHomeserver() {
         this(4);
@@ -49,9 +54,11 @@ final class MockHomeserver implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        QueueDispatcher queue = new QueueDispatcher();
-        queue.setFailFast(true); // an unscripted request gets a 404 instead of hanging
-        server.setDispatcher(queue);
+        answers = new SpecCheckedHomeserver(null);
+        // an unscripted request gets a 404 instead of hanging
+        answers.setFailFast(new MockResponse(404, Headers.of("Content-Type", "application/json"),
+                "{\"errcode\":\"M_NOT_FOUND\",\"error\":\"Not scripted by the test\"}"));
+        server.setDispatcher(answers);
         RetryPolicy retry = new RetryPolicy(maxAttempts, BASE_DELAY, MAX_DELAY, sleeps::add);
         client = new HttpMatrixClient(server.url("/"), TOKEN, BOT, HTTP, MAPPER, retry,
                 (method, template, status, nanos) -> exchanges.add(method + " " + template + " " + status));
@@ -63,6 +70,22 @@ final class MockHomeserver implements AutoCloseable {
 
     void answer(MockResponse response) {
         server.enqueue(response);
+    }
+
+    /** Scripts an answer no homeserver following the description would give, on purpose, for {@code why}. */
+    void answerOffSpec(MockResponse response, String why) {
+        server.enqueue(answers.offSpec(response, why));
+    }
+
+    /** As {@link #answerOffSpec(MockResponse, String)}, a JSON body. */
+    void answerOffSpec(int code, String body, String why) {
+        answerOffSpec(new MockResponse(code, Headers.of("Content-Type", "application/json"), body), why);
+    }
+
+    /** Answers with {@code dispatcher} from now on, each answer still checked against the description. */
+    void dispatch(mockwebserver3.Dispatcher dispatcher) {
+        answers = new SpecCheckedHomeserver(dispatcher);
+        server.setDispatcher(answers);
     }
 
     /** The next request the server received; fails if none came. */
@@ -97,8 +120,10 @@ final class MockHomeserver implements AutoCloseable {
         return json(request.getBody().utf8());
     }
 
+    /** Stops the server; fails if an answer given differed from the description (see {@link SpecCheckedHomeserver}). */
     @Override
     public void close() {
         server.close();
+        assertThat(answers.problems()).as("answers of the scripted homeserver that no homeserver would give").isEmpty();
     }
 }

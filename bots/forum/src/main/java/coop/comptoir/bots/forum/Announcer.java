@@ -30,6 +30,11 @@ import org.slf4j.Logger;
  * send repeated after a crash is not doubled by the homeserver either.
  */
 final class Announcer {
+    /** What an announcement may take as JSON, in bytes: a homeserver refuses events over 65,536, and an edit carries it twice. */
+    static final int MAX_MESSAGE_BYTES = 28_000;
+    /** The longest topic address an announcement links to as it is. */
+    static final int MAX_URL_CHARS = 2_000;
+
     private final MatrixClient matrix;
     private final ForumStore store;
     private final Routing routing;
@@ -240,7 +245,7 @@ final class Announcer {
                 continue;
             }
             HtmlSanitizer.Safe body = sanitizer.excerpt(p.cooked(), HtmlSanitizer.EXCERPT_CHARS);
-            String who = p.username() == null ? "?" : p.username();
+            String who = p.username() == null ? "?" : HtmlSanitizer.shorten(p.username(), HtmlSanitizer.MAX_NAME_CHARS);
             String html = "<p><b>" + HtmlSanitizer.escape(who) + "</b> " + texts.replies() + "</p>" + body.html();
             String plain = who + " " + texts.replies() + "\n" + body.text();
             EventId ev = matrix.send(room, OutgoingMessage.noticeHtml(plain, html).inThread(root.event()),
@@ -287,7 +292,7 @@ final class Announcer {
     /** The message announcing a topic. */
     OutgoingMessage render(TopicState s) {
         String url = topicUrl(s);
-        String title = s.title() == null ? "#" + s.topicId() : s.title();
+        String title = s.title() == null ? "#" + s.topicId() : HtmlSanitizer.shorten(s.title(), HtmlSanitizer.MAX_NAME_CHARS);
         StringBuilder html = new StringBuilder("<p><b>").append(texts.newTopic()).append("</b> <a href=\"")
                 .append(HtmlSanitizer.escape(url)).append("\">").append(HtmlSanitizer.escape(title)).append("</a>");
         StringBuilder plain = new StringBuilder(texts.newTopic()).append(' ').append(title);
@@ -306,19 +311,21 @@ final class Announcer {
     }
 
     String topicUrl(TopicState s) {
-        if (s.url() != null) {
+        if (s.url() != null && s.url().length() <= MAX_URL_CHARS) {
             return s.url();
         }
-        return base + "/t/" + (s.slug() == null ? "-" : s.slug()) + "/" + s.topicId();
+        // Discourse finds a topic by its number whatever the slug: a slug out of all measure is left out
+        boolean slugFits = s.slug() != null && s.slug().length() <= MAX_URL_CHARS / 2;
+        return base + "/t/" + (slugFits ? s.slug() : "-") + "/" + s.topicId();
     }
 
     private String meta(TopicState s) {
         List<String> parts = new ArrayList<>();
         if (s.author() != null) {
-            parts.add(texts.by() + " " + s.author());
+            parts.add(texts.by() + " " + HtmlSanitizer.shorten(s.author(), HtmlSanitizer.MAX_NAME_CHARS));
         }
         if (s.category() != null) {
-            parts.add(texts.in() + " " + s.category());
+            parts.add(texts.in() + " " + HtmlSanitizer.shorten(s.category(), HtmlSanitizer.MAX_NAME_CHARS));
         }
         return String.join(", ", parts);
     }

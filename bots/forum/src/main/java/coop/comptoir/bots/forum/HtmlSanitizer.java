@@ -21,13 +21,20 @@ import org.jsoup.select.NodeVisitor;
 final class HtmlSanitizer {
     /** What stays of an excerpt, in characters of text, before it is cut. */
     static final int EXCERPT_CHARS = 500;
+    /**
+     * The most HTML an excerpt may take, in characters: 500 characters of text inside thousands of
+     * nested or empty elements would otherwise make an announcement too large for Matrix.
+     */
+    static final int MAX_EXCERPT_HTML = 12_000;
+    /** The most characters of a title or a name an announcement shows. */
+    static final int MAX_NAME_CHARS = 300;
 
     private static final Safelist SAFE = new Safelist()
             .addTags("a", "b", "strong", "i", "em", "u", "s", "del", "code", "pre", "blockquote", "p", "br",
                     "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "sup", "sub")
             .addAttributes("a", "href")
-            .addProtocols("a", "href", "http", "https", "mailto")
-            .addEnforcedAttribute("a", "rel", "noopener");
+            .addProtocols("a", "href", "http", "https", "mailto");
+    // no rel="noopener": Matrix allows href, name and target on links, clients set rel themselves
 
     private final String baseUri;
 
@@ -77,7 +84,24 @@ final class HtmlSanitizer {
         cut(clean.body(), maxChars);
         clean.outputSettings().prettyPrint(false);
         String html = clean.body().html().trim();
-        return new Safe(html, plain(clean.body()).trim());
+        String text = plain(clean.body()).trim();
+        if (html.length() > MAX_EXCERPT_HTML) {
+            // the markup is out of all proportion to the text: the text alone, its lines kept
+            html = "<p>" + escape(text).replace("\n", "<br>") + "</p>";
+        }
+        return new Safe(html, text);
+    }
+
+    /** {@code s} cut to at most {@code max} characters (never inside a surrogate pair), ending with "…" when cut. */
+    static String shorten(String s, int max) {
+        if (s == null || s.length() <= max) {
+            return s;
+        }
+        int end = max - 1;
+        if (Character.isHighSurrogate(s.charAt(end - 1))) {
+            end--;
+        }
+        return s.substring(0, end).stripTrailing() + "…";
     }
 
     /**

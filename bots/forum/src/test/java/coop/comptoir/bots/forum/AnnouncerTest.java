@@ -247,14 +247,15 @@ class AnnouncerTest {
     void postsHiddenByFlagsOrDeletedAreNeitherPostedNorQuoted() throws Exception {
         Announcer a = announcer(5);
         a.topics(List.of(topic(1, "Pain")), true, null);
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        a.reply(Discourse.post(json.readTree("{\"id\": 12, \"topic_id\": 1, \"post_number\": 2, \"post_type\": 1,"
-                + "\"user_id\": 4, \"username\": \"troll\", \"cooked\": \"<p>insulte</p>\", \"category_id\": 5, \"hidden\": true}")));
-        a.reply(Discourse.post(json.readTree("{\"id\": 13, \"topic_id\": 1, \"post_number\": 3, \"post_type\": 1,"
-                + "\"user_id\": 4, \"username\": \"bob\", \"cooked\": \"<p>effacé</p>\", \"category_id\": 5,"
-                + "\"deleted_at\": \"2026-11-02T10:00:00Z\"}")));
-        a.firstPost(Discourse.post(json.readTree("{\"id\": 10, \"topic_id\": 1, \"post_number\": 1, \"post_type\": 1,"
-                + "\"user_id\": 3, \"username\": \"alice\", \"cooked\": \"<p>masqué</p>\", \"category_id\": 5, \"hidden\": true}")));
+        var hidden = DiscourseFixtures.postWebhook(12, 1, 2, "troll", "<p>insulte</p>", 5);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) hidden.get("post")).put("hidden", true).put("user_id", 4);
+        var deleted = DiscourseFixtures.postWebhook(13, 1, 3, "bob", "<p>effacé</p>", 5);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) deleted.get("post")).put("deleted_at", "2026-11-02T10:00:00.000Z").put("user_id", 4);
+        var hiddenFirst = DiscourseFixtures.postWebhook(10, 1, 1, "alice", "<p>masqué</p>", 5);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) hiddenFirst.get("post")).put("hidden", true);
+        a.reply(Discourse.post(DiscourseFixtures.webhook("post_created", hidden).get("post")));
+        a.reply(Discourse.post(DiscourseFixtures.webhook("post_destroyed", deleted).get("post")));
+        a.firstPost(Discourse.post(DiscourseFixtures.webhook("post_edited", hiddenFirst).get("post")));
         assertThat(sent).hasSize(1);
         verify(matrix, never()).edit(any(), any(), any(), anyString());
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,13 +62,21 @@ class CategoriesTest {
     }
 
     private static JsonNode json(String s) throws Exception {
-        return JSON.readTree(s.replace('\'', '"'));
+        return JSON.readTree(s);
     }
 
-    private static final String SITE = "{'categories': [{'id': 5, 'name': 'Courses', 'slug': 'courses', 'read_restricted': false},"
-            + "{'id': 12, 'name': 'Bureau', 'slug': 'bureau', 'read_restricted': true},"
-            + "{'id': 13, 'name': 'Comptes', 'slug': 'comptes', 'read_restricted': false, 'parent_category_id': 12},"
-            + "{'id': 14, 'name': 'Sans drapeau', 'slug': 'sans-drapeau'}]}";
+    /** Four categories; the last one without {@code read_restricted}, off the description on purpose: it must count as restricted. */
+    private static String site(boolean coursesRestricted) {
+        ObjectNode site = DiscourseFixtures.response("/site.json", DiscourseFixtures.site(
+                DiscourseFixtures.siteCategory(5, "Courses", "courses", coursesRestricted, null),
+                DiscourseFixtures.siteCategory(12, "Bureau", "bureau", true, null),
+                DiscourseFixtures.siteCategory(13, "Comptes", "comptes", false, 12L)));
+        ((ArrayNode) site.get("categories")).add(DiscourseFixtures.siteCategory(14, "Sans drapeau", "sans-drapeau", false, null)
+                .without("read_restricted"));
+        return site.toString();
+    }
+
+    private static final String SITE = site(false);
 
     @Test
     void onlyWhatTheForumSaysEveryoneMayReadIsPublic() throws Exception {
@@ -92,7 +102,7 @@ class CategoriesTest {
         assertThat(c.access(99L)).isEqualTo(Categories.Access.RESTRICTED);
         assertThat(forum.asked).containsExactly(99L);
 
-        forum.show = json("{'category': {'id': 98, 'name': 'Nouvelle', 'slug': 'nouvelle', 'read_restricted': false}}");
+        forum.show = DiscourseFixtures.response("/c/98/show.json", DiscourseFixtures.showCategory(98, "Nouvelle", "nouvelle", false));
         assertThat(c.access(98L)).as("created since the site was read").isEqualTo(Categories.Access.PUBLIC);
     }
 
@@ -120,7 +130,7 @@ class CategoriesTest {
         MovableClock clock = new MovableClock();
         forum.siteAnswers.add(json(SITE));
         forum.siteAnswers.add(null); // 304
-        forum.siteAnswers.add(json(SITE.replace("'read_restricted': false}", "'read_restricted': true}")));
+        forum.siteAnswers.add(json(site(true)));
         Categories c = new Categories(forum, clock);
         assertThat(c.access(5L)).isEqualTo(Categories.Access.PUBLIC);
         clock.now = clock.now.plus(Duration.ofMinutes(1));

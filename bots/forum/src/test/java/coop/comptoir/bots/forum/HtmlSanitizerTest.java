@@ -60,8 +60,8 @@ class HtmlSanitizerTest {
         HtmlSanitizer.Safe r = s.clean("<p><img src=\"/uploads/pommes.jpg\" alt=\"pommes\"></p>"
                 + "<div class=\"lightbox-wrapper\"><a class=\"lightbox\" href=\"https://forum.example.coop/uploads/big.png\">"
                 + "<img src=\"/uploads/small.png\" alt=\"étal\"><div class=\"meta\"></div></a></div>");
-        assertThat(r.html()).contains("<a href=\"https://forum.example.coop/uploads/pommes.jpg\" rel=\"noopener\">🖼 pommes</a>")
-                .contains("<a href=\"https://forum.example.coop/uploads/big.png\" rel=\"noopener\">🖼 étal</a>")
+        assertThat(r.html()).contains("<a href=\"https://forum.example.coop/uploads/pommes.jpg\">🖼 pommes</a>")
+                .contains("<a href=\"https://forum.example.coop/uploads/big.png\">🖼 étal</a>")
                 .doesNotContain("<img");
     }
 
@@ -79,5 +79,13 @@ class HtmlSanitizerTest {
         assertThat(r.text().length()).isLessThan(120);
         assertThat(r.text()).endsWith("…").doesNotContain("suite");
         assertThat(r.html()).startsWith("<p>mot mot").endsWith("…</p>").doesNotContain("<ul>");
+    }
+
+    @Test
+    void linksCarryOnlyTheAttributesMatrixClientsAllow() {
+        HtmlSanitizer.Safe r = s.excerpt("<p><a href=\"https://e.org\" rel=\"nofollow\" target=\"_blank\" title=\"t\">x</a>"
+                + " <img src=\"/uploads/a.png\" alt=\"a\"></p>", 500);
+        org.jsoup.Jsoup.parseBodyFragment(r.html()).select("a").forEach(a -> assertThat(a.attributes().asList())
+                .extracting(org.jsoup.nodes.Attribute::getKey).containsExactly("href"));
     }
 }

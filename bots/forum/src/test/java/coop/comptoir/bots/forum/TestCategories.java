@@ -1,17 +1,18 @@
 package coop.comptoir.bots.forum;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.util.Optional;
 
-/** Categories as a forum's {@code /site.json} lists them, for tests; a category not listed is not visible. */
+/**
+ * Categories as a forum's {@code /site.json} lists them, for tests; a category not listed is not
+ * visible. The document is checked against Discourse's description (see {@link DiscourseFixtures}).
+ */
 final class TestCategories {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final ObjectNode site = JSON.createObjectNode();
-    private final ArrayNode list = site.putArray("categories");
+    private final ObjectNode site = DiscourseFixtures.site();
+    private final ArrayNode list = (ArrayNode) site.get("categories");
 
     static TestCategories site() {
         return new TestCategories();
@@ -26,16 +27,12 @@ final class TestCategories {
     }
 
     TestCategories add(long id, String name, boolean restricted, Long parent) {
-        ObjectNode c = list.addObject().put("id", id).put("name", name)
-                .put("slug", name.toLowerCase().replace(' ', '-')).put("read_restricted", restricted);
-        if (parent != null) {
-            c.put("parent_category_id", parent);
-        }
+        list.add(DiscourseFixtures.siteCategory(id, name, name.toLowerCase().replace(' ', '-'), restricted, parent));
         return this;
     }
 
     Categories categories() {
-        JsonNode doc = site.deepCopy();
+        JsonNode doc = DiscourseFixtures.response("/site.json", site.deepCopy());
         return new Categories(new Categories.Source() {
             @Override
             public Optional<JsonNode> site() {

@@ -92,18 +92,9 @@ class WebhookHandlerTest {
         forum.close();
     }
 
+    /** A topic webhook's body, checked against Discourse's description. */
     private static ObjectNode topic(long id, String title, long category, String deletedAt, String... tags) {
-        ObjectNode root = JSON.createObjectNode();
-        ObjectNode t = root.putObject("topic").put("id", id).put("title", title).put("slug", "sujet-" + id)
-                .put("category_id", category).put("archetype", "regular").put("visible", true)
-                .put("created_at", "2026-11-01T10:00:00Z");
-        t.put("deleted_at", deletedAt);
-        t.putObject("created_by").put("id", 3).put("username", "alice");
-        var tagArray = t.putArray("tags");
-        for (String tag : tags) {
-            tagArray.add(tag);
-        }
-        return root;
+        return DiscourseFixtures.webhook("topic_created", DiscourseFixtures.topicWebhook(id, title, category, deletedAt, tags));
     }
 
     /** Signs {@code body} and delivers it as {@code event}, with a new delivery ID (as Discourse's retries have). */
@@ -153,7 +144,7 @@ class WebhookHandlerTest {
         assertThat(deliver("topic_created", topic(1, "Pain", 5, null)).status()).isEqualTo(200);
         // Deleted once, then recovered: the old deletion, sent again, is refused.
         forum.enqueue(new MockResponse(200, Headers.of("Content-Type", "application/json"),
-                "{\"id\": 1, \"title\": \"Pain\", \"deleted_at\": null}"));
+                DiscourseFixtures.response("/t/1.json", DiscourseFixtures.topicView(1, "Pain", 5, null)).toString()));
         assertThat(deliver("topic_destroyed", topic(1, "Pain", 5, "2026-11-02T10:00:00Z")).status()).isEqualTo(409);
         verify(matrix, never()).redact(any(), any(), any(), anyString());
         assertThat(forum.takeRequest().getUrl().encodedPath()).isEqualTo("/t/1.json");
@@ -180,8 +171,9 @@ class WebhookHandlerTest {
         assertThat(sent).isEmpty();
 
         forum.enqueue(new MockResponse(200, Headers.of("Content-Type", "application/json"),
-                "{\"categories\": [{\"id\": 9, \"name\": \"Divers\", \"slug\": \"divers\", \"read_restricted\": false},"
-                        + "{\"id\": 12, \"name\": \"Bureau\", \"slug\": \"bureau\", \"read_restricted\": true}]}"));
+                DiscourseFixtures.response("/site.json", DiscourseFixtures.site(
+                        DiscourseFixtures.siteCategory(9, "Divers", "divers", false, null),
+                        DiscourseFixtures.siteCategory(12, "Bureau", "bureau", true, null))).toString()));
         assertThat(deliver("topic_created", tagged).status()).as("Discourse's retry").isEqualTo(200);
         assertThat(sent).extracting(OutgoingMessage::body).singleElement().asString().contains("Fermeture exceptionnelle");
         assertThat(deliver("topic_created", topic(8, "Salaires", 12, null, "partout")).status()).isEqualTo(200);
@@ -196,5 +188,27 @@ class WebhookHandlerTest {
         assertThat(handler.handle(new RouteRequest("POST", "/webhook", headers, body)).status()).isEqualTo(200);
         assertThat(WebhookHandler.mismatch("topic_edited", "post", JSON.createObjectNode())).contains("X-Discourse-Event-Type");
         assertThat(WebhookHandler.mismatch("ping", "ping", JSON.createObjectNode().put("ping", "OK"))).isNull();
+    }
+
+    @Test
+    void aHugeTitleAndADeeplyNestedPostAreAnnouncedSmallEnoughForMatrix() throws Exception {
+        ObjectNode t = topic(9, "Pain ".repeat(40_000), 5, null);
+        ((ObjectNode) t.path("topic").path("created_by")).put("username", "alice".repeat(1_000));
+        assertThat(deliver("topic_created", t).status()).isEqualTo(200);
+        ObjectNode post = JSON.createObjectNode();
+        post.putObject("post").put("id", 90).put("topic_id", 9).put("post_number", 1).put("post_type", 1).put("user_id", 3)
+                .put("username", "alice").put("cooked", "<blockquote><b>".repeat(5_000) + "au fond" + "<br>".repeat(50_000))
+                .put("topic_title", "Pain").put("topic_slug", "sujet-9").put("category_id", 5).put("topic_archetype", "regular");
+        assertThat(deliver("post_created", post).status()).isEqualTo(200);
+
+        List<OutgoingMessage> all = org.mockito.Mockito.mockingDetails(matrix).getInvocations().stream()
+                .flatMap(inv -> java.util.Arrays.stream(inv.getArguments()))
+                .filter(OutgoingMessage.class::isInstance).map(OutgoingMessage.class::cast).toList();
+        assertThat(all).hasSizeGreaterThanOrEqualTo(2);
+        for (OutgoingMessage m : all) {
+            int size = m.toContent().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            assertThat(size).as("announcement of %s…", m.body().substring(0, 40)).isLessThan(Announcer.MAX_MESSAGE_BYTES);
+        }
+        assertThat(all.get(all.size() - 1).body()).contains("Pain Pain", "…", "au fond");
     }
 }

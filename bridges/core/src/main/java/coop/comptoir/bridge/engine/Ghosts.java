@@ -26,6 +26,8 @@ import org.slf4j.Logger;
 final class Ghosts {
     /** Avatars larger than this are not copied. */
     static final long MAX_AVATAR_BYTES = 5L * 1024 * 1024;
+    /** The most characters of a remote name a ghost's display name keeps (homeservers take 256 in all). */
+    static final int MAX_NAME = 64;
 
     private record Profile(String name, String avatarSource) {}
 
@@ -51,8 +53,56 @@ final class Ghosts {
         this.log = log;
     }
 
-    String displayName(String remoteName) {
-        return nameTemplate.replace("{name}", remoteName);
+    /**
+     * The ghost's display name: the template around the remote name, made fit to be shown. The name
+     * loses the characters that hide or reorder what follows them (zero-width spaces, bidi controls:
+     * "Ali" + zero-width space + "ce" would pass for "Alice", and a right-to-left override would turn
+     * the network's suffix around),
+     * keeps the joiners inside emoji sequences, and is cut at {@link #MAX_NAME} characters so that the
+     * suffix always shows and the homeserver takes it.
+     */
+    String displayName(String remoteName, String remoteId) {
+        String name = visibleName(remoteName);
+        return nameTemplate.replace("{name}", name.isEmpty() ? remoteId : name);
+    }
+
+    /** A remote name without invisible or direction characters, spaces collapsed, at most {@link #MAX_NAME} characters. */
+    static String visibleName(String name) {
+        if (name == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(Math.min(name.length(), 4 * MAX_NAME));
+        int previous = 0;
+        for (int i = 0; i < name.length(); ) {
+            int cp = name.codePointAt(i);
+            i += Character.charCount(cp);
+            int next = i < name.length() ? name.codePointAt(i) : 0;
+            if (cp == 0x200D && isSymbol(previous) && isSymbol(next)) {
+                sb.appendCodePoint(cp); // a joiner inside an emoji sequence (👩‍👧) shows as one picture
+            } else if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
+                sb.append(' ');
+            } else if (!hidden(cp)) {
+                sb.appendCodePoint(cp);
+            }
+            previous = cp;
+        }
+        String out = sb.toString().replaceAll(" {2,}", " ").strip();
+        if (out.codePointCount(0, out.length()) > MAX_NAME) {
+            out = out.substring(0, out.offsetByCodePoints(0, MAX_NAME - 1)).stripTrailing() + "…";
+        }
+        return out;
+    }
+
+    private static boolean hidden(int cp) {
+        int type = Character.getType(cp);
+        return type == Character.CONTROL || type == Character.FORMAT || type == Character.PRIVATE_USE
+                || type == Character.UNASSIGNED || type == Character.SURROGATE || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
+    }
+
+    private static boolean isSymbol(int cp) {
+        return Character.getType(cp) == Character.OTHER_SYMBOL || cp == 0xFE0F || Character.getType(cp) == Character.NON_SPACING_MARK
+                || cp >= 0x1F3FB && cp <= 0x1F3FF;
     }
 
     /** Makes the ghost of {@code user} exist with its current profile and be joined to {@code room}. */
@@ -78,7 +128,7 @@ final class Ghosts {
             as.ensureRegistered();
             registered.add(ghost);
         }
-        String name = displayName(user.displayName());
+        String name = displayName(user.displayName(), user.id().value());
         String source = user.avatar().map(URI::toString).orElse(null);
         Profile wanted = new Profile(name, source);
         if (wanted.equals(synced.get(ghost))) {

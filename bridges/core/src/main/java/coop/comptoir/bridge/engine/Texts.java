@@ -104,6 +104,11 @@ final class Texts {
                 "size", size < 0 ? "" : " (" + size(size) + ")", "url", url);
     }
 
+    /** The line ending a remote message cut to fit one Matrix event: how much of it is shown. */
+    String cutForMatrix(long shown, long total) {
+        return t("text.cut.for.matrix", "shown", count(shown), "total", count(total));
+    }
+
     String filesNotCarried() {
         return t("files.not.carried");
     }

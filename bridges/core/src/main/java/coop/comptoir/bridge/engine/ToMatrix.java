@@ -42,6 +42,11 @@ import org.slf4j.Logger;
 final class ToMatrix implements Lanes.Deliverer {
     /** Used when the homeserver does not say how large an upload may be. */
     static final long DEFAULT_MAX_UPLOAD = 50L * 1024 * 1024;
+    /**
+     * The most a message's text may take in an event, body and HTML together, in bytes of JSON: an
+     * edit carries it twice, and a homeserver refuses events over 65,536 bytes.
+     */
+    static final int MAX_TEXT_BYTES = 28_000;
 
     private final String instance;
     private final MatrixClient bot;
@@ -174,14 +179,81 @@ final class ToMatrix implements Lanes.Deliverer {
                 m.timestamp().toEpochMilli()));
     }
 
-    /** Matrix content for remote text: its own mentions of users, never of the whole room. */
-    static OutgoingMessage outgoing(MatrixContent c) {
-        OutgoingMessage om = c.html().isPresent() ? OutgoingMessage.html(c.body(), c.html().get()) : OutgoingMessage.text(c.body());
+    /**
+     * Matrix content for remote text: its own mentions of users, never of the whole room, and small
+     * enough for one event ({@link #MAX_TEXT_BYTES}): formatting too large goes (the text stays), and
+     * text too long is cut with a line saying so, rather than refused by the homeserver and lost.
+     */
+    OutgoingMessage outgoing(MatrixContent c) {
+        String body = c.body();
+        Optional<String> html = c.html();
+        if (html.isPresent() && jsonBytes(body) + jsonBytes(html.get()) > MAX_TEXT_BYTES) {
+            log.info("The formatting of a {} message is too large for Matrix ({} characters of HTML): sent as plain text",
+                    texts.network(), html.get().length());
+            html = Optional.empty();
+        }
+        if (jsonBytes(body) > MAX_TEXT_BYTES) {
+            long total = body.codePointCount(0, body.length());
+            String kept = cut(body, MAX_TEXT_BYTES - 200);
+            log.info("A {} message of {} characters is too long for Matrix: cut after {}", texts.network(), total,
+                    kept.codePointCount(0, kept.length()));
+            body = kept + "\n" + texts.cutForMatrix(kept.codePointCount(0, kept.length()), total);
+        }
+        OutgoingMessage om = html.isPresent() ? OutgoingMessage.html(body, html.get()) : OutgoingMessage.text(body);
         om = om.withMsgtype(c.msgtype());
         if (!c.mentions().isEmpty()) {
             om = om.mentioning(c.mentions().toArray(UserId[]::new));
         }
         return om;
+    }
+
+    /** How many bytes {@code s} takes as a JSON string (UTF-8, escapes counted at their longest). */
+    static int jsonBytes(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            n += charBytes(s, i);
+        }
+        return (int) Math.min(Integer.MAX_VALUE, n);
+    }
+
+    private static int charBytes(String s, int i) {
+        char ch = s.charAt(i);
+        if (ch == '"' || ch == '\\') {
+            return 2;
+        } else if (ch < 0x20 || ch == 0x7f) {
+            return 6;
+        } else if (ch < 0x80) {
+            return 1;
+        } else if (ch < 0x800) {
+            return 2;
+        } else if (Character.isSurrogate(ch)) {
+            boolean paired = Character.isHighSurrogate(ch) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+                    : i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+            return paired ? 2 : 6;
+        }
+        return 3;
+    }
+
+    /** The start of {@code s} that takes at most {@code maxBytes} as JSON, ended at a space when one is near. */
+    static String cut(String s, int maxBytes) {
+        long used = 0;
+        int end = 0;
+        while (end < s.length()) {
+            int size = charBytes(s, end);
+            if (used + size > maxBytes) {
+                break;
+            }
+            used += size;
+            end++;
+        }
+        if (end > 0 && end < s.length() && Character.isHighSurrogate(s.charAt(end - 1))) {
+            end--;
+        }
+        int space = s.lastIndexOf(' ', end);
+        if (end < s.length() && space > end - 200 && space > 0) {
+            end = space;
+        }
+        return s.substring(0, end).stripTrailing();
     }
 
     private ObjectNode attachment(MatrixClient as, RemoteAttachment a) throws BridgeException {

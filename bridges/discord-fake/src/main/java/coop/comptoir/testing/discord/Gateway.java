@@ -312,9 +312,35 @@ final class Gateway {
             payload.putNull("s");
             payload.putNull("t");
         }
-        String text = payload.toString();
+        String text = wire(payload);
         frames.add(new GatewayFrame(Instant.now(), c.name, true, op, type, seq, text));
         c.socket.send(text);
+    }
+
+    /**
+     * The JSON text of a payload as Discord's would be on the wire: a lone surrogate in a string (which
+     * JSON carries as a {@code \\uD800} escape) is written as that escape, not replaced by {@code ?}
+     * when the frame is encoded in UTF-8.
+     */
+    static String wire(JsonNode payload) {
+        String text = payload.toString();
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean lone = Character.isHighSurrogate(c) ? i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))
+                    : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1)));
+            if (lone && sb == null) {
+                sb = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (sb != null) {
+                if (lone) {
+                    sb.append(String.format("\\u%04x", (int) c));
+                } else {
+                    sb.append(c);
+                }
+            }
+        }
+        return sb == null ? text : sb.toString();
     }
 
     private GatewayFrame frame(Connection c, String text) {
@@ -334,7 +360,7 @@ final class Gateway {
         payload.put("s", s.seq);
         payload.put("t", type);
         payload.set("d", d);
-        String text = payload.toString();
+        String text = wire(payload);
         s.history.add(text);
         s.historySeq.add(s.seq);
         if (s.history.size() > MAX_HISTORY) {

@@ -297,13 +297,14 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
 
     /**
      * A text cut in parts Rocket.Chat accepts ({@code Message_MaxAllowedSize}, 5000 characters by
-     * default), at line breaks, else spaces, when it can.
+     * default, counted as JavaScript does: in UTF-16 units, so an emoji counts two), at line breaks,
+     * else spaces, when it can; never inside a surrogate pair.
      */
     static List<String> split(String text, int max) {
         List<String> parts = new ArrayList<>();
         String rest = text;
-        while (rest.codePointCount(0, rest.length()) > max) {
-            int limit = rest.offsetByCodePoints(0, max);
+        while (rest.length() > max) {
+            int limit = Character.isLowSurrogate(rest.charAt(max)) ? max - 1 : max;
             int cut = rest.lastIndexOf('\n', limit);
             if (cut < max / 2) {
                 cut = rest.lastIndexOf(' ', limit);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import coop.comptoir.testing.spec.DiscourseApi;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -17,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
@@ -29,6 +32,14 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code /site.json} with the categories a test declares ({@code read_restricted} each), and
  * {@code /t/{id}.json} for the topics added (404 once {@link #deleteTopic deleted}); can be switched
  * "down" (503), and sends signed webhooks the way Discourse does (with an {@code X-Discourse-Event-Id}).
+ *
+ * <p>Every JSON answer it gives and every webhook body it sends is checked against Discourse's API
+ * description ({@code ../shared/spec/discourse/openapi.json}, see {@link DiscourseApi}), down into
+ * nested values; {@link #close()} fails if one differed ({@link #specProblems()} tells which). The
+ * documents are built to match it: {@code /site.json} and {@code /t/{id}.json} from the smallest
+ * answer the description allows, with the fields Comptoir reads set as a forum would. The
+ * reference {@code /latest.json} (a real answer of an older Discourse) has {@code null} in four
+ * fields the description types as string, boolean or integer; the fake leaves those fields out.
  */
 final class FakeDiscourse implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,13 +61,39 @@ final class FakeDiscourse implements AutoCloseable {
     private final ArrayNode categories = JSON.createArrayNode();
     private final java.util.Set<Long> deleted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicInteger deliveries = new AtomicInteger(1000);
+    private final DiscourseApi api;
+    private final List<String> specProblems = new CopyOnWriteArrayList<>();
     final AtomicInteger siteServed = new AtomicInteger();
 
     FakeDiscourse(Path referenceLatest) throws IOException {
         this.latest = (ObjectNode) JSON.readTree(Files.readAllBytes(referenceLatest));
+        this.api = DiscourseApi.load(referenceLatest.getParent().getParent().getParent().resolve("openapi.json"));
+        // Nulls of the older Discourse the reference answer comes from, where the description allows none
+        ObjectNode list = (ObjectNode) latest.path("topic_list");
+        removeNull(list, "draft_sequence");
+        for (JsonNode t : list.path("topics")) {
+            for (String field : new String[] {"image_url", "bookmarked", "liked"}) {
+                removeNull((ObjectNode) t, field);
+            }
+        }
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
         server.start();
+    }
+
+    private static void removeNull(ObjectNode o, String field) {
+        if (o.has(field) && o.get(field).isNull()) {
+            o.remove(field);
+        }
+    }
+
+    /** Every way an answer given or a webhook sent so far differed from Discourse's API description. */
+    List<String> specProblems() {
+        return List.copyOf(specProblems);
+    }
+
+    private void check(String path, JsonNode answer) {
+        specProblems.addAll(api.checkResponse("GET", path, 200, answer));
     }
 
     String url() {
@@ -81,8 +118,11 @@ final class FakeDiscourse implements AutoCloseable {
 
     /** Declares a category in {@code /site.json}. */
     synchronized void addCategory(long id, String name, boolean readRestricted) {
-        categories.addObject().put("id", id).put("name", name).put("slug", name.toLowerCase(java.util.Locale.ROOT)
-                .replaceAll("[^a-z0-9]+", "-")).put("read_restricted", readRestricted);
+        String slug = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+        categories.add(api.minimalResponsePart("GET", "/site.json", 200, "/properties/categories/items")
+                .put("id", id).put("name", name).put("slug", slug).put("read_restricted", readRestricted)
+                .put("color", "0088CC").put("text_color", "FFFFFF").put("topic_url", "/t/a-propos-de-" + slug + "/" + id)
+                .put("permission", 1).put("notification_level", 1));
     }
 
     /** Deletes a topic: gone from {@code /latest.json}, {@code /t/{id}.json} answers 404. */
@@ -121,29 +161,43 @@ final class FakeDiscourse implements AutoCloseable {
         }
     }
 
-    /** The topic as a topic webhook carries it. */
+    /** The topic as a topic webhook carries it (the fields of {@code /t/{id}.json}, plus {@code created_by}). */
     static ObjectNode topicPayload(long id, String title, long categoryId) {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode t = root.putObject("topic");
+        String now = Instant.now().toString();
         t.put("id", id).put("title", title).put("fancy_title", title).put("slug", "sujet-" + id)
-                .put("category_id", categoryId).put("archetype", "regular").put("visible", true)
-                .put("created_at", Instant.now().toString()).put("user_id", 1);
-        t.putObject("created_by").put("id", 1).put("username", "discourse1");
+                .put("category_id", categoryId).put("archetype", "regular").put("visible", true).put("closed", false)
+                .put("archived", false).put("posts_count", 1).put("reply_count", 0).put("like_count", 0).put("views", 0)
+                .put("created_at", now).put("last_posted_at", now).put("user_id", 1).putNull("deleted_at");
+        t.set("created_by", user());
+        t.set("last_poster", user());
         t.putArray("tags");
         return root;
     }
 
-    /** A post as a post webhook carries it. */
+    /** The reference user 1, as Discourse names a topic's author. */
+    private static ObjectNode user() {
+        return JSON.createObjectNode().put("id", 1).put("username", "discourse1").put("name", "Discourse One")
+                .put("avatar_template", "/letter_avatar_proxy/v4/letter/d/a8b319/{size}.png");
+    }
+
+    /** A post as a post webhook carries it (the fields of {@code /posts/{id}.json}, plus the topic's). */
     static ObjectNode postPayload(long postId, long topicId, int number, String title, long categoryId, String cooked) {
         ObjectNode root = JSON.createObjectNode();
+        String now = Instant.now().toString();
         root.putObject("post").put("id", postId).put("topic_id", topicId).put("post_number", number).put("post_type", 1)
-                .put("user_id", 1).put("username", "discourse1").put("cooked", cooked).put("topic_title", title)
-                .put("topic_slug", "sujet-" + topicId).put("category_id", categoryId).put("topic_archetype", "regular");
+                .put("user_id", 1).put("username", "discourse1").put("name", "Discourse One")
+                .put("avatar_template", "/letter_avatar_proxy/v4/letter/d/a8b319/{size}.png").put("cooked", cooked)
+                .put("created_at", now).put("updated_at", now).put("reply_count", 0).put("version", 1).put("hidden", false)
+                .putNull("deleted_at").put("topic_title", title).put("topic_slug", "sujet-" + topicId)
+                .put("category_id", categoryId).put("topic_archetype", "regular");
         return root;
     }
 
     /** Posts a webhook to {@code url}; {@code secret} null: no signature header. Returns the status. */
     int sendWebhook(String url, String event, JsonNode payload, String secret) throws Exception {
+        specProblems.addAll(api.checkWebhook(event, payload));
         return sendBody(url, event, JSON.writeValueAsBytes(payload), secret);
     }
 
@@ -189,6 +243,8 @@ final class FakeDiscourse implements AutoCloseable {
                         topics.remove(i);
                     }
                 }
+                asCategoryPage(page);
+                check(path, page);
                 byte[] body = JSON.writeValueAsBytes(page);
                 ex.getResponseHeaders().add("Content-Type", "application/json");
                 ex.sendResponseHeaders(200, body.length);
@@ -200,11 +256,12 @@ final class FakeDiscourse implements AutoCloseable {
                 return;
             }
             if (path.equals("/site.json") && !down.get()) {
-                ObjectNode site = JSON.createObjectNode();
+                ObjectNode site = api.minimalResponse("GET", "/site.json", 200);
                 synchronized (this) {
                     site.set("categories", categories.deepCopy());
                 }
                 siteServed.incrementAndGet();
+                check(path, site);
                 json(ex, site);
                 return;
             }
@@ -222,8 +279,9 @@ final class FakeDiscourse implements AutoCloseable {
                     ex.sendResponseHeaders(404, -1);
                     return;
                 }
-                ((ObjectNode) topic).putNull("deleted_at");
-                json(ex, topic);
+                ObjectNode view = topicView(topic);
+                check(path, view);
+                json(ex, view);
                 return;
             }
             if (!path.equals("/latest.json")) {
@@ -237,6 +295,7 @@ final class FakeDiscourse implements AutoCloseable {
             }
             byte[] body;
             synchronized (this) {
+                check(path, latest);
                 body = JSON.writeValueAsBytes(latest);
             }
             String etag = "\"" + Integer.toHexString(java.util.Arrays.hashCode(body)) + "\"";
@@ -252,6 +311,58 @@ final class FakeDiscourse implements AutoCloseable {
             ex.sendResponseHeaders(200, body.length);
             ex.getResponseBody().write(body);
         }
+    }
+
+    /**
+     * Turns a copy of {@code /latest.json} into a category's page, which the description shapes a
+     * little differently: users have a {@code name}, the list has no draft, and each topic has an
+     * excerpt, its poster's primary group, and {@code null} (not absent) where nothing is set.
+     */
+    private static void asCategoryPage(ObjectNode page) {
+        for (JsonNode u : page.path("users")) {
+            ((ObjectNode) u).put("name", u.path("name").asText(u.path("username").asText()));
+        }
+        ObjectNode list = (ObjectNode) page.path("topic_list");
+        list.remove(List.of("draft", "draft_key", "draft_sequence"));
+        for (JsonNode t : list.path("topics")) {
+            ObjectNode topic = (ObjectNode) t;
+            topic.put("excerpt", topic.path("excerpt").asText(""));
+            for (String field : new String[] {"image_url", "bookmarked", "liked", "featured_link"}) {
+                if (!topic.has(field)) {
+                    topic.putNull(field);
+                }
+            }
+            for (JsonNode poster : topic.path("posters")) {
+                if (!poster.has("primary_group_id")) {
+                    ((ObjectNode) poster).putNull("primary_group_id");
+                }
+            }
+        }
+    }
+
+    /** {@code /t/{id}.json} for a topic of the list: the topic's fields, its author, its first post. */
+    private ObjectNode topicView(JsonNode topic) {
+        ObjectNode view = api.minimalResponse("GET", "/t/1.json", 200);
+        for (String field : new String[] {"id", "title", "fancy_title", "slug", "category_id", "created_at", "archetype",
+                "visible", "posts_count", "reply_count", "views", "like_count", "closed", "archived"}) {
+            if (topic.has(field) && !topic.get(field).isNull()) {
+                view.set(field, topic.get(field));
+            }
+        }
+        view.put("user_id", 1).putNull("deleted_at").put("draft_key", "topic_" + topic.path("id").asLong())
+                .put("highest_post_number", 1);
+        ((ObjectNode) view.get("details")).set("created_by", user());
+        ((ObjectNode) view.get("details")).set("last_poster", user());
+        ObjectNode post = api.minimalResponsePart("GET", "/t/1.json", 200, "/properties/post_stream/properties/posts/items")
+                .put("id", topic.path("id").asLong() * 10).put("name", "Discourse One").put("username", "discourse1")
+                .put("display_username", "Discourse One").put("avatar_template", "/letter_avatar_proxy/v4/letter/d/a8b319/{size}.png")
+                .put("created_at", topic.path("created_at").asText()).put("updated_at", topic.path("created_at").asText())
+                .put("cooked", topic.path("excerpt").asText("<p>" + topic.path("title").asText() + "</p>"))
+                .put("post_number", 1).put("post_type", 1).put("topic_id", topic.path("id").asLong())
+                .put("topic_slug", topic.path("slug").asText()).put("version", 1).put("user_id", 1).put("trust_level", 1);
+        ((ArrayNode) view.get("post_stream").get("posts")).add(post);
+        ((ArrayNode) view.get("post_stream").get("stream")).add(post.get("id").asLong());
+        return view;
     }
 
     private static void json(HttpExchange ex, JsonNode doc) throws IOException {
@@ -316,8 +427,12 @@ final class FakeDiscourse implements AutoCloseable {
         ex.getResponseBody().write(body);
     }
 
+    /** Stops the server; fails if an answer or webhook differed from Discourse's description (see {@link #specProblems()}). */
     @Override
     public void close() {
         server.stop(0);
+        if (!specProblems.isEmpty()) {
+            throw new AssertionError("the fake Discourse gave answers or sent webhooks Discourse would not: " + specProblems);
+        }
     }
 }

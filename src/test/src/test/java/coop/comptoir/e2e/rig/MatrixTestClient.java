@@ -157,6 +157,16 @@ public final class MatrixTestClient {
     }
 
     /**
+     * Sends a message event whose JSON text is given as it is (e.g. with escapes a JSON library would
+     * not write); returns Synapse's answer, whatever its status.
+     */
+    public Http.Answer sendEventRaw(String roomId, String type, String json) {
+        String txnId = "e2e-" + transactions.incrementAndGet() + "-" + System.nanoTime();
+        return call(new Request.Builder().url(path("rooms", roomId, "send", type, txnId))
+                .put(RequestBody.create(json, Http.JSON_TYPE)));
+    }
+
+    /**
      * Sends an {@code m.text} message as a person's client does when the homeserver is away: the
      * same transaction ID is sent again (every second) while the homeserver cannot be reached or
      * answers 5xx, so the message is created once, in the order of the calls; gives up after
