@@ -6,18 +6,30 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Objects;
 
-/** A clock the test moves by hand; every copy made with {@link #withZone} moves with it. Thread-safe. */
+/**
+ * A clock the test moves by hand; every copy made with {@link #withZone} moves with it. A
+ * {@link #ticking} clock also runs with the system's time, for code whose own threads wait in real
+ * time while the test jumps ahead (a day, a week) to what it schedules. Thread-safe.
+ */
 public final class FakeClock extends Clock {
+    /** [0]: the time of a still clock; [1]: the offset of a ticking one, as an instant after the epoch. */
     private final Instant[] now;
+    private final boolean ticking;
     private final ZoneId zone;
 
-    /** A clock at {@code start}, in {@code zone}. */
+    /** A still clock at {@code start}, in {@code zone}: it moves only when the test moves it. */
     public FakeClock(Instant start, ZoneId zone) {
-        this(new Instant[] {Objects.requireNonNull(start)}, Objects.requireNonNull(zone));
+        this(new Instant[] {Objects.requireNonNull(start)}, false, Objects.requireNonNull(zone));
     }
 
-    private FakeClock(Instant[] now, ZoneId zone) {
+    /** A clock that runs with the system's time (starting now) plus what the test moves it by. */
+    public static FakeClock ticking(ZoneId zone) {
+        return new FakeClock(new Instant[] {Instant.EPOCH}, true, Objects.requireNonNull(zone));
+    }
+
+    private FakeClock(Instant[] now, boolean ticking, ZoneId zone) {
         this.now = now;
+        this.ticking = ticking;
         this.zone = zone;
     }
 
@@ -28,17 +40,18 @@ public final class FakeClock extends Clock {
         }
     }
 
-    /** Sets the time. */
+    /** Sets the time (a ticking clock goes on running from there). */
     public void set(Instant instant) {
+        Objects.requireNonNull(instant);
         synchronized (now) {
-            now[0] = Objects.requireNonNull(instant);
+            now[0] = ticking ? Instant.EPOCH.plus(Duration.between(Instant.now(), instant)) : instant;
         }
     }
 
     @Override
     public Instant instant() {
         synchronized (now) {
-            return now[0];
+            return ticking ? Instant.now().plus(Duration.between(Instant.EPOCH, now[0])) : now[0];
         }
     }
 
@@ -49,6 +62,6 @@ public final class FakeClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        return new FakeClock(now, zone);
+        return new FakeClock(now, ticking, zone);
     }
 }

@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #restart()} gives the same instance after Comptoir restarted (same store, homeserver,
  * clock and scheduled jobs); {@link #another} a second plugin instance beside this one in the same
  * runtime (same router, store, homeserver), to check that two instances coexist or collide.
+ *
+ * <p>A test may bring its own homeserver ({@link Builder#matrix}, set up before the plugin starts,
+ * or shared by several contexts) and its own store ({@link Builder#database}: any {@link Database},
+ * on either dialect, opened again at each restart).
  */
 public final class FakePluginContext implements PluginContext, AutoCloseable {
     private final Builder builder;
@@ -61,8 +65,9 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
         final RecordingMatrixClient matrix;
         final TextSettings texts;
         final TestCommandRouter router;
-        final TestDatabase database;
+        final Database database;
         final FakeClock clock;
+        /** The plugin's clock: {@link #clock}. */
         final java.time.Clock time;
         final FakeScheduler scheduler;
         final java.util.concurrent.atomic.AtomicInteger said = new java.util.concurrent.atomic.AtomicInteger();
@@ -76,13 +81,15 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
         /** A first start, or a restart keeping {@code matrix}, {@code clock} and {@code scheduler}. */
         Runtime(Builder b, RecordingMatrixClient matrix, FakeClock clock, FakeScheduler scheduler) {
             this.serverName = b.serverName;
-            this.bot = UserId.of(b.botLocalpart, b.serverName);
-            this.matrix = matrix != null ? matrix : new RecordingMatrixClient(bot);
+            RecordingMatrixClient given = matrix != null ? matrix : b.matrix;
+            this.bot = given != null ? given.userId() : UserId.of(b.botLocalpart, b.serverName);
+            this.matrix = given != null ? given : new RecordingMatrixClient(bot);
             this.texts = new TextSettings(b.language, b.address, b.overrides, "texts");
             this.router = new TestCommandRouter("!", b.admins, texts, this.matrix, "Comptoir");
-            this.database = b.databaseUrl == null ? TestDatabase.sqlite(b.dir) : TestDatabase.open(b.databaseUrl, 0);
-            this.clock = clock != null ? clock : new FakeClock(b.realTime ? Instant.now() : b.start, ZoneOffset.UTC);
-            this.time = b.realTime ? java.time.Clock.systemUTC() : this.clock;
+            this.database = b.database != null ? Objects.requireNonNull(b.database.get(), "the database supplier gave null")
+                    : b.databaseUrl == null ? TestDatabase.sqlite(b.dir) : TestDatabase.open(b.databaseUrl, 0);
+            this.clock = clock != null ? clock : b.realTime ? FakeClock.ticking(ZoneOffset.UTC) : new FakeClock(b.start, ZoneOffset.UTC);
+            this.time = this.clock;
             this.scheduler = scheduler != null ? scheduler : new FakeScheduler(this.clock);
         }
     }
@@ -120,9 +127,12 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
      */
     public FakePluginContext restart() {
         if (runtime.closed.compareAndSet(false, true)) {
-            runtime.database.close();
+            closeStore();
         }
         runtime.scheduler.forgetHandlers();
+        if (builder.jobsLostOnRestart) {
+            runtime.scheduler.forgetJobs();
+        }
         Runtime next = new Runtime(builder, runtime.matrix, runtime.clock, runtime.scheduler);
         return new FakePluginContext(builder, next, instanceId, config);
     }
@@ -159,7 +169,10 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
         private Map<String, Map<String, String>> overrides = Map.of();
         private Instant start = Instant.parse("2026-01-05T08:00:00Z");
         private boolean realTime;
+        private boolean jobsLostOnRestart;
         private String databaseUrl;
+        private java.util.function.Supplier<? extends Database> database;
+        private RecordingMatrixClient matrix;
 
         private Builder(String type, String instanceId, Path dir) {
             this.type = Objects.requireNonNull(type);
@@ -246,12 +259,43 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
         }
 
         /**
-         * The plugin's {@link PluginContext#clock() clock} is the system's (UTC): for a plugin whose
-         * own threads wait in real time (a bridge). The {@link #fakeScheduler() scheduler} still
-         * runs jobs only when asked, by the {@link #fakeClock() fake clock}, which starts now.
+         * The {@link #fakeClock() clock} runs with the system's time (UTC), starting now: for a
+         * plugin whose own threads wait in real time (a bridge). The test can still move it ahead
+         * ({@link FakeClock#advance}); the {@link #fakeScheduler() scheduler} still runs jobs only
+         * when asked.
          */
         public Builder realTime() {
             this.realTime = true;
+            return this;
+        }
+
+        /**
+         * Scheduled jobs do not survive a {@link FakePluginContext#restart()}, as with Comptoir on
+         * SQLite, whose scheduler keeps them in memory (PostgreSQL keeps them in the store, the
+         * default here): to check that a plugin schedules again what it needs at each start.
+         */
+        public Builder jobsLostOnRestart() {
+            this.jobsLostOnRestart = true;
+            return this;
+        }
+
+        /**
+         * The homeserver: a client the test made (and set up, {@link RecordingMatrixClient#strictMembership()}
+         * for instance) or shares with other contexts. Its user is the bot; its server must be the
+         * {@link #serverName}.
+         */
+        public Builder matrix(RecordingMatrixClient matrix) {
+            this.matrix = Objects.requireNonNull(matrix);
+            return this;
+        }
+
+        /**
+         * The store, opened by {@code open} at {@link #build()} and again at each
+         * {@link FakePluginContext#restart()} (each call: a new pool on the same data), and closed
+         * (when it is {@link AutoCloseable}) with the context. Wins over {@link #databaseUrl}.
+         */
+        public Builder database(java.util.function.Supplier<? extends Database> open) {
+            this.database = Objects.requireNonNull(open);
             return this;
         }
 
@@ -266,6 +310,9 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
 
         /** Opens the store. @throws Database.StoreException when the database cannot be opened */
         public FakePluginContext build() {
+            if (matrix != null && !matrix.userId().serverName().equals(serverName)) {
+                throw new IllegalArgumentException("the client's user " + matrix.userId() + " is not on " + serverName);
+            }
             PluginConfig c = section != null ? section : PluginConfigs.of(type, "plugins[0]", settings, serverName);
             return new FakePluginContext(this, new Runtime(this, null, null, null), instanceId, c);
         }
@@ -288,22 +335,37 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
         return runtime.scheduler;
     }
 
+    /** The runtime's command router, shared by the instances of this run ({@link #another}). */
+    public TestCommandRouter commandRouter() {
+        return runtime.router;
+    }
+
     /**
-     * Plays one event as the runtime would: to the handlers whose type and filter match (the bot's
-     * own events only to {@code onAnyIncludingOwn}), then, for a message, to the command router.
+     * The routes registered in this run, as {@code "POST <mounted path>"} or {@code "GET <mounted
+     * prefix>/…"} for a {@link HttpRoutes#getUnder} route, in order.
+     */
+    public List<String> registeredRoutes() {
+        synchronized (runtime.routes) {
+            return runtime.routes.keySet().stream().map(k -> k.startsWith("GET* ") ? "GET " + k.substring(5) + "/…" : k).toList();
+        }
+    }
+
+    /**
+     * Plays one event as the runtime would: for a message, to the command router first, then to the
+     * handlers whose type and filter match (the bot's own events only to {@code onAnyIncludingOwn}).
      *
      * @throws Exception what a handler threw (the remaining handlers are not called)
      */
     public void deliver(MatrixEvent event) throws Exception {
         boolean own = runtime.bot.equals(event.sender());
+        if (!own && EventTypes.ROOM_MESSAGE.equals(event.type())) {
+            runtime.router.onMessage(event);
+        }
         for (Subscription s : runtime.subscriptions) {
             if ((own && !s.own()) || (s.type() != null && !s.type().equals(event.type())) || !s.filter().accepts(event)) {
                 continue;
             }
             s.handler().handle(event);
-        }
-        if (!own && EventTypes.ROOM_MESSAGE.equals(event.type())) {
-            runtime.router.onMessage(event);
         }
     }
 
@@ -386,7 +448,7 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
                 }
             }
         }
-        runtime.database.close();
+        closeStore();
         if (failed != null) {
             throw failed;
         }
@@ -506,6 +568,18 @@ public final class FakePluginContext implements PluginContext, AutoCloseable {
                     + ", not a " + type.getName());
         }
         return type.cast(value);
+    }
+
+    private void closeStore() {
+        if (runtime.database instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the store failed", e);
+            }
+        }
     }
 
     private void add(Subscription s) {

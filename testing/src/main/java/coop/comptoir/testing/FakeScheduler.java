@@ -117,6 +117,11 @@ public final class FakeScheduler implements Scheduler {
         handlers.clear();
     }
 
+    /** A restart with an in-memory job store (SQLite): the jobs are gone too. */
+    synchronized void forgetJobs() {
+        jobs.clear();
+    }
+
     /**
      * Runs every job due at the clock's time, earliest first (a cron job as many times as it was
      * due); a handler may schedule or cancel jobs.

@@ -29,13 +29,33 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Views made with {@link #as(UserId)} share the record; each {@link Sent} says who sent it. As a
  * homeserver does, a transaction ID used again by the same sender in the same room is answered
  * with the first event and records nothing. The test can make calls fail ({@link #failNext},
- * {@link #loseNextAnswers}, {@link #failIn}) and answer the escape hatch {@link #request} for one
- * path ({@link #answer}); any other request throws.
+ * {@link #failUntilCleared}, {@link #loseNextAnswers}, {@link #failIn}). The escape hatch
+ * {@link #request} answers what a test gave for a path ({@link #answer}), else, from the live
+ * picture, {@code /joined_members}, a room's {@code /state} and {@code /media/config}; any other
+ * request throws. Media go to a {@link FakeMediaRepository} ({@link #media()}).
+ *
+ * <p>By default anyone may send anywhere and join any room. {@link #strictMembership()} makes it
+ * behave as Synapse does for membership, to test a plugin that must join or invite first.
  */
 public final class RecordingMatrixClient implements MatrixClient {
     /** One event sent through the client; {@code stateKey} is null for a non-state event. */
     public record Sent(UserId sender, RoomId room, String type, String stateKey, ObjectNode content, EventId eventId,
-            String txnId) {
+            String txnId, Long timestamp) {
+        /** The {@code msgtype} of the content ({@code m.text}, {@code m.notice}, {@code m.image}…), or null. */
+        public String msgtype() {
+            return content.hasNonNull("msgtype") ? content.get("msgtype").asText() : null;
+        }
+
+        /** Whether this is a notice ({@code m.notice}, what bots say). */
+        public boolean isNotice() {
+            return "m.notice".equals(msgtype());
+        }
+
+        /** The content's {@code m.relates_to} (replies, threads, edits, reactions), or a missing node. */
+        public JsonNode relatesTo() {
+            return content.path("m.relates_to");
+        }
+
         /** The {@code body} of the content, or null. */
         public String body() {
             return content.hasNonNull("body") ? content.get("body").asText() : null;
@@ -79,46 +99,17 @@ public final class RecordingMatrixClient implements MatrixClient {
     /** A call of the escape hatch {@link #request}. */
     public record Request(String method, String path, JsonNode body) {}
 
-    private static final class World {
-        final String serverName;
-        final AtomicInteger counter = new AtomicInteger();
-        final List<Sent> sent = new ArrayList<>();
-        final Map<RoomId, Set<UserId>> members = new LinkedHashMap<>();
-        final Map<String, ObjectNode> state = new LinkedHashMap<>();
-        final Map<RoomAlias, RoomId> aliases = new LinkedHashMap<>();
-        final Map<String, Long> powerLevels = new LinkedHashMap<>();
-        final Map<String, byte[]> media = new LinkedHashMap<>();
-        final Map<UserId, String> displayNames = new LinkedHashMap<>();
-        final Map<UserId, MxcUri> avatars = new LinkedHashMap<>();
-        final Map<EventId, Long> timestamps = new LinkedHashMap<>();
-        final Map<String, EventId> transactions = new LinkedHashMap<>();
-        final List<Created> created = new ArrayList<>();
-        final List<Request> requests = new ArrayList<>();
-        final Map<String, JsonNode> answers = new LinkedHashMap<>();
-        final Map<RoomId, RuntimeException> broken = new LinkedHashMap<>();
-        int failNext;
-        int loseAnswers;
-
-        World(String serverName) {
-            this.serverName = serverName;
-        }
-
-        String next(String prefix) {
-            return prefix + "fake" + counter.incrementAndGet();
-        }
-    }
-
-    private final World world;
+    private final FakeHomeserver world;
     private final UserId self;
     /** The timestamp asked with {@link #withTimestamp}, or null. */
     private final Long originServerTs;
 
     /** A client acting as {@code bot}, on the homeserver of {@code bot}. */
     public RecordingMatrixClient(UserId bot) {
-        this(new World(bot.serverName()), bot, null);
+        this(new FakeHomeserver(bot), bot, null);
     }
 
-    private RecordingMatrixClient(World world, UserId self, Long originServerTs) {
+    private RecordingMatrixClient(FakeHomeserver world, UserId self, Long originServerTs) {
         this.world = world;
         this.self = self;
         this.originServerTs = originServerTs;
@@ -158,6 +149,19 @@ public final class RecordingMatrixClient implements MatrixClient {
         }
     }
 
+    /**
+     * The messages people posted in {@code room} (and, for a bridge, the remote users it speaks for):
+     * neither notices (what bots say) nor edits, in order.
+     */
+    public List<Sent> chatIn(RoomId room) {
+        return postsIn(room).stream().filter(m -> !m.isNotice()).toList();
+    }
+
+    /** The events sent to {@code room} that are not state (messages, reactions, redactions…), in order. */
+    public List<Sent> eventsIn(RoomId room) {
+        return sent().stream().filter(s -> s.room().equals(room) && s.stateKey() == null).toList();
+    }
+
     /** The edits ({@code m.replace}) sent to {@code room}, in order. */
     public List<Sent> editsIn(RoomId room) {
         return messagesIn(room).stream().filter(m -> m.replaces() != null).toList();
@@ -194,17 +198,32 @@ public final class RecordingMatrixClient implements MatrixClient {
      * homeserver behind a failing proxy would.
      */
     public RecordingMatrixClient failNext(int calls) {
-        synchronized (world) {
-            world.failNext = calls;
+        return failNext(calls, new MatrixException(502, "M_UNKNOWN", "Bad gateway (failure asked by the test)"), MatrixCall.SEND);
+    }
+
+    /**
+     * Makes the next {@code times} calls of the kinds {@code calls} (every kind when none is given)
+     * throw {@code failure} before doing anything: a homeserver answering 502 or 429, a refusal
+     * ({@code new MatrixException(403, "M_FORBIDDEN", …)}), a network failure
+     * ({@code new MatrixException(0, MatrixException.NETWORK, …)}). Failures asked earlier come first.
+     */
+    public RecordingMatrixClient failNext(int times, MatrixException failure, MatrixCall... calls) {
+        if (times < 0) {
+            throw new IllegalArgumentException("times < 0");
         }
+        world.faults.add(List.of(calls), failure, times);
+        return this;
+    }
+
+    /** As {@link #failNext(int, MatrixException, MatrixCall...)}, for every call until {@link #clearFaults}. */
+    public RecordingMatrixClient failUntilCleared(MatrixException failure, MatrixCall... calls) {
+        world.faults.add(List.of(calls), failure, -1);
         return this;
     }
 
     /** How many of the failures asked with {@link #failNext} have not happened yet. */
     public int failuresLeft() {
-        synchronized (world) {
-            return world.failNext;
-        }
+        return world.faults.left();
     }
 
     /**
@@ -230,10 +249,13 @@ public final class RecordingMatrixClient implements MatrixClient {
         return this;
     }
 
-    /** Ends every failure asked with {@link #failNext}, {@link #loseNextAnswers} and {@link #failIn}. */
+    /**
+     * Ends every failure asked with {@link #failNext}, {@link #failUntilCleared},
+     * {@link #loseNextAnswers} and {@link #failIn}.
+     */
     public RecordingMatrixClient clearFaults() {
+        world.faults.clear();
         synchronized (world) {
-            world.failNext = 0;
             world.loseAnswers = 0;
             world.broken.clear();
         }
@@ -269,6 +291,57 @@ public final class RecordingMatrixClient implements MatrixClient {
             world.state.put(room.value() + "|" + type + "|" + stateKey, content.deepCopy());
         }
         return this;
+    }
+
+    /** Removes a state event of {@code room}, as if it had never been set. */
+    public RecordingMatrixClient removeState(RoomId room, String type, String stateKey) {
+        synchronized (world) {
+            world.state.remove(FakeHomeserver.stateKey(room, type, stateKey));
+        }
+        return this;
+    }
+
+    /**
+     * Sets the name and avatar {@code user} shows in {@code room} (their {@code m.room.member}
+     * state, membership {@code join}; a null leaves that field out), without making them a member:
+     * what {@code getState} and {@code /joined_members} give.
+     */
+    public RecordingMatrixClient memberProfile(RoomId room, UserId user, String displayName, MxcUri avatar) {
+        ObjectNode content = membership("join");
+        if (displayName != null) {
+            content.put("displayname", displayName);
+        }
+        if (avatar != null) {
+            content.put("avatar_url", avatar.toString());
+        }
+        return putState(room, "m.room.member", user.value(), content);
+    }
+
+    /**
+     * From now on, membership is checked as Synapse checks it: a send, an edit, a reaction, a
+     * redaction or a state event from a user not joined to the room is refused with 403
+     * {@code M_FORBIDDEN}; so is a join to a room whose join rule (default {@code invite}) does not
+     * let the user in (not invited, not {@code public}, not a member of a room a {@code restricted}
+     * rule allows), and an invite of a user already joined. The bot is no exception.
+     */
+    public RecordingMatrixClient strictMembership() {
+        synchronized (world) {
+            world.strict = true;
+        }
+        return this;
+    }
+
+    /** Whether the bot reads end-to-end encrypted rooms ({@code encryption.enabled}); default false. */
+    public RecordingMatrixClient readEncryptedRooms(boolean reads) {
+        synchronized (world) {
+            world.readsEncrypted = reads;
+        }
+        return this;
+    }
+
+    /** The homeserver's media store: what was uploaded, downloads asked for, limits and gates. */
+    public FakeMediaRepository media() {
+        return world.media;
     }
 
     /** Makes {@code alias} resolve to {@code room}. */
@@ -308,6 +381,14 @@ public final class RecordingMatrixClient implements MatrixClient {
         return self;
     }
 
+    /** True for the bot once {@link #readEncryptedRooms(boolean) asked}; never for the other users (ghosts). */
+    @Override
+    public boolean readsEncryptedRooms() {
+        synchronized (world) {
+            return world.readsEncrypted && self.equals(world.bot);
+        }
+    }
+
     @Override
     public MatrixClient as(UserId user) {
         return new RecordingMatrixClient(world, user, null);
@@ -321,29 +402,41 @@ public final class RecordingMatrixClient implements MatrixClient {
 
     @Override
     public void ensureRegistered() {
-        // every user exists here
+        world.faults.check(MatrixCall.PROFILE); // every user exists here
     }
 
+    /**
+     * Joins {@code self} to the room (its member state becomes {@code join}). With
+     * {@link #strictMembership()}: refused with 403 {@code M_FORBIDDEN} unless already joined,
+     * invited, or the join rule lets in anyone ({@code public}) or members of an allowed room
+     * ({@code restricted}).
+     */
     @Override
     public RoomId join(String roomIdOrAlias) {
+        world.faults.check(MatrixCall.JOIN);
         RoomId room = roomIdOrAlias.startsWith("#") ? resolveAlias(RoomAlias.of(roomIdOrAlias)) : RoomId.of(roomIdOrAlias);
-        addMember(room, self);
+        world.join(room, self);
         return room;
     }
 
+    /**
+     * Records an invite ({@code m.room.member} state). With {@link #strictMembership()}: refused
+     * with 403 {@code M_FORBIDDEN} when {@code user} is already in the room, or the inviter is not.
+     */
     @Override
     public void invite(RoomId room, UserId user) {
+        synchronized (world) {
+            if (world.strict && world.isJoined(room, user)) {
+                throw new MatrixException(403, "M_FORBIDDEN", user + " is already in the room.");
+            }
+        }
         sendState(room, "m.room.member", user.value(), membership("invite"));
     }
 
     @Override
     public void leave(RoomId room) {
-        synchronized (world) {
-            Set<UserId> in = world.members.get(room);
-            if (in != null) {
-                in.remove(self);
-            }
-        }
+        world.faults.check(MatrixCall.LEAVE);
+        world.leave(room, self, null);
     }
 
     @Override
@@ -353,16 +446,12 @@ public final class RecordingMatrixClient implements MatrixClient {
             content.put("reason", reason);
         }
         sendState(room, "m.room.member", user.value(), content);
-        synchronized (world) {
-            Set<UserId> in = world.members.get(room);
-            if (in != null) {
-                in.remove(user);
-            }
-        }
+        world.leave(room, user, content);
     }
 
     @Override
     public RoomId resolveAlias(RoomAlias alias) {
+        world.faults.check(MatrixCall.READ);
         synchronized (world) {
             RoomId room = world.aliases.get(alias);
             if (room == null) {
@@ -372,15 +461,22 @@ public final class RecordingMatrixClient implements MatrixClient {
         }
     }
 
+    /**
+     * Makes the room as Synapse would: the creator joined, then the state of the request
+     * ({@code m.room.create} with {@code room_version}, default 10; power levels giving the creator
+     * 100, merged with {@code power_level_content_override}; the join rule of the {@code preset};
+     * {@code initial_state}; {@code name}; {@code topic}), set without being recorded as sent;
+     * then the alias and the invites.
+     */
     @Override
     public RoomId createRoom(ObjectNode request) {
+        world.faults.check(MatrixCall.CREATE_ROOM);
         RoomId room;
         synchronized (world) {
             room = RoomId.of(world.next("!") + ":" + world.serverName);
-        }
-        addMember(room, self);
-        synchronized (world) {
+            addMember(room, self);
             world.created.add(new Created(room, request.deepCopy()));
+            world.setUpCreated(room, self, request);
         }
         if (request.has("room_alias_name")) {
             addAlias(RoomAlias.of(request.get("room_alias_name").asText(), world.serverName), room);
@@ -401,14 +497,17 @@ public final class RecordingMatrixClient implements MatrixClient {
 
     @Override
     public EventId sendState(RoomId room, String type, String stateKey, ObjectNode content) {
+        world.faults.check(MatrixCall.STATE);
         synchronized (world) {
-            world.state.put(room.value() + "|" + type + "|" + stateKey, content.deepCopy());
+            world.checkJoined(self, room, "set state in");
+            world.state.put(FakeHomeserver.stateKey(room, type, stateKey), content.deepCopy());
+            return world.record(self, originServerTs, room, type, stateKey, content.deepCopy(), null);
         }
-        return record(room, type, stateKey, content.deepCopy(), null);
     }
 
     @Override
     public Optional<ObjectNode> getState(RoomId room, String type, String stateKey) {
+        world.faults.check(MatrixCall.READ);
         synchronized (world) {
             ObjectNode content = world.state.get(room.value() + "|" + type + "|" + stateKey);
             return Optional.ofNullable(content).map(ObjectNode::deepCopy);
@@ -417,6 +516,7 @@ public final class RecordingMatrixClient implements MatrixClient {
 
     @Override
     public List<UserId> joinedMembers(RoomId room) {
+        world.faults.check(MatrixCall.READ);
         synchronized (world) {
             return List.copyOf(world.members.getOrDefault(room, Set.of()));
         }
@@ -424,6 +524,7 @@ public final class RecordingMatrixClient implements MatrixClient {
 
     @Override
     public List<RoomId> joinedRooms() {
+        world.faults.check(MatrixCall.READ);
         synchronized (world) {
             return world.members.entrySet().stream().filter(e -> e.getValue().contains(self)).map(Map.Entry::getKey)
                     .toList();
@@ -433,16 +534,8 @@ public final class RecordingMatrixClient implements MatrixClient {
     /** The event as the homeserver would give it, if it was sent through this client. */
     @Override
     public JsonNode getEvent(RoomId room, EventId event) {
-        Sent s = sent().stream().filter(x -> x.eventId().equals(event) && x.room().equals(room)).findFirst()
-                .orElseThrow(() -> new MatrixException(404, "M_NOT_FOUND", "Event not found"));
-        ObjectNode node = JsonNodeFactory.instance.objectNode()
-                .put("event_id", s.eventId().value()).put("room_id", room.value())
-                .put("sender", s.sender().value()).put("type", s.type());
-        if (s.stateKey() != null) {
-            node.put("state_key", s.stateKey());
-        }
-        node.set("content", s.content().deepCopy());
-        return node;
+        world.faults.check(MatrixCall.READ);
+        return world.event(room, event);
     }
 
     @Override
@@ -472,6 +565,7 @@ public final class RecordingMatrixClient implements MatrixClient {
 
     @Override
     public void setDisplayName(String displayName) {
+        world.faults.check(MatrixCall.PROFILE);
         synchronized (world) {
             world.displayNames.put(self, displayName);
         }
@@ -479,6 +573,7 @@ public final class RecordingMatrixClient implements MatrixClient {
 
     @Override
     public void setAvatarUrl(MxcUri avatar) {
+        world.faults.check(MatrixCall.PROFILE);
         synchronized (world) {
             world.avatars.put(self, avatar);
         }
@@ -486,33 +581,23 @@ public final class RecordingMatrixClient implements MatrixClient {
 
     @Override
     public long powerLevel(RoomId room, UserId user) {
+        world.faults.check(MatrixCall.READ);
         synchronized (world) {
             return world.powerLevels.getOrDefault(room.value() + "|" + user.value(), 0L);
         }
     }
 
+    /** Stored in {@link #media()}; refused with 413 {@code M_TOO_LARGE} over its upload limit. */
     @Override
     public MxcUri upload(byte[] data, String contentType, String fileName) {
-        synchronized (world) {
-            MxcUri uri = new MxcUri(world.serverName, world.next("media"));
-            world.media.put(uri.toString(), data.clone());
-            return uri;
-        }
+        world.faults.check(MatrixCall.UPLOAD);
+        return world.media.upload(data, contentType, fileName);
     }
 
+    /** Served from {@link #media()}: 404 {@code M_NOT_FOUND} for an unknown file. */
     @Override
     public byte[] download(MxcUri uri, long maxBytes) {
-        byte[] data;
-        synchronized (world) {
-            data = world.media.get(uri.toString());
-        }
-        if (data == null) {
-            throw new MatrixException(404, "M_NOT_FOUND", "Media not found");
-        }
-        if (data.length > maxBytes) {
-            throw new MediaTooLargeException(200, maxBytes, data.length);
-        }
-        return data.clone();
+        return world.media.download(uri, maxBytes, () -> world.faults.check(MatrixCall.DOWNLOAD));
     }
 
     @Override
@@ -522,63 +607,21 @@ public final class RecordingMatrixClient implements MatrixClient {
 
     /**
      * Recorded ({@link #requests}), then answered with what {@link #answer} gave for the longest
-     * matching prefix.
+     * matching prefix; else, from the live picture: {@code GET …/rooms/{room}/joined_members}
+     * (display names and avatars from the members' state, else their profiles),
+     * {@code GET …/rooms/{room}/state}, {@code GET …/profile/{user}} (the name and avatar the
+     * user set) and {@code GET /_matrix/client/v1/media/config}.
      *
-     * @throws UnsupportedOperationException when no answer was given for the path
+     * @throws UnsupportedOperationException when nothing answers the path
      */
     @Override
     public JsonNode request(String method, String path, JsonNode body) {
-        synchronized (world) {
-            world.requests.add(new Request(method, path, body == null ? null : body.deepCopy()));
-            String key = method + " " + path;
-            return world.answers.entrySet().stream().filter(e -> key.startsWith(e.getKey()))
-                    .max(java.util.Comparator.comparingInt((Map.Entry<String, JsonNode> e) -> e.getKey().length()))
-                    .map(e -> (JsonNode) e.getValue().deepCopy())
-                    .orElseThrow(() -> new UnsupportedOperationException("RecordingMatrixClient has no answer for " + key));
-        }
+        world.faults.check(MatrixCall.REQUEST);
+        return world.request(method, path, body);
     }
 
-    /** A room event with a transaction ID: the faults asked for, then sent once per transaction. */
     private EventId sendRoomEvent(RoomId room, String type, ObjectNode content, String txnId) {
-        boolean lose;
-        EventId id;
-        synchronized (world) {
-            RuntimeException broken = world.broken.get(room);
-            if (broken != null) {
-                throw broken;
-            }
-            if (world.failNext > 0) {
-                world.failNext--;
-                throw new MatrixException(502, "M_UNKNOWN", "Bad gateway (failure asked by the test)");
-            }
-            String key = self.value() + "|" + room.value() + "|" + txnId;
-            id = txnId == null ? null : world.transactions.get(key);
-            if (id == null) {
-                id = record(room, type, null, content, txnId);
-                if (txnId != null) {
-                    world.transactions.put(key, id);
-                }
-            }
-            lose = world.loseAnswers > 0;
-            if (lose) {
-                world.loseAnswers--;
-            }
-        }
-        if (lose) {
-            throw new MatrixException("connection reset (answer lost, as asked by the test)", new java.io.IOException("reset"));
-        }
-        return id;
-    }
-
-    private EventId record(RoomId room, String type, String stateKey, ObjectNode content, String txnId) {
-        synchronized (world) {
-            EventId id = EventId.of(world.next("$"));
-            world.sent.add(new Sent(self, room, type, stateKey, content, id, txnId));
-            if (originServerTs != null) {
-                world.timestamps.put(id, originServerTs);
-            }
-            return id;
-        }
+        return world.sendRoomEvent(self, originServerTs, room, type, content, txnId);
     }
 
     private static ObjectNode membership(String value) {

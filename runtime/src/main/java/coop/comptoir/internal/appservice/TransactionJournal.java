@@ -139,6 +139,7 @@ public final class TransactionJournal implements AutoCloseable {
     /** Wakes the writer as soon as a handled mark or a progress waits, instead of at its next tick. */
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean running = true;
+    private final long retryTickMs;
     /**
      * The first txnId of the current run of reused IDs (a homeserver numbering again), null when the
      * last one stored was new; with {@link #reusedInRun}. Under {@link #commitLock}.
@@ -163,11 +164,21 @@ public final class TransactionJournal implements AutoCloseable {
      *                    stored (not duplicates); must not block
      */
     public TransactionJournal(Database db, Clock clock, Consumer<List<Stored>> onCommitted) {
-        this(db, clock, onCommitted, PRUNE_BATCH);
+        this(db, clock, onCommitted, Duration.ofMillis(20), PRUNE_BATCH);
     }
 
     /** With another batch size for the clean-up (tests). */
     TransactionJournal(Database db, Clock clock, Consumer<List<Stored>> onCommitted, int pruneBatch) {
+        this(db, clock, onCommitted, Duration.ofMillis(20), pruneBatch);
+    }
+
+    /** With another writer timer: how often the writer tries again what a failed commit kept (tests make it long). */
+    TransactionJournal(Database db, Clock clock, Consumer<List<Stored>> onCommitted, Duration retryTick) {
+        this(db, clock, onCommitted, retryTick, PRUNE_BATCH);
+    }
+
+    private TransactionJournal(Database db, Clock clock, Consumer<List<Stored>> onCommitted, Duration retryTick,
+                               int pruneBatch) {
         if (pruneBatch < 1) {
             throw new IllegalArgumentException("pruneBatch must be at least 1: " + pruneBatch);
         }
@@ -175,6 +186,7 @@ public final class TransactionJournal implements AutoCloseable {
         this.db = db;
         this.clock = clock;
         this.onCommitted = onCommitted;
+        this.retryTickMs = retryTick.toMillis();
         db.migrate("core", MIGRATIONS);
         this.writer = new Thread(this::writeLoop, "comptoir-journal");
         this.writer.setDaemon(true);
@@ -372,13 +384,17 @@ public final class TransactionJournal implements AutoCloseable {
         while (running) {
             try {
                 // woken by a mark or a progress; the timeout retries what a failed commit kept
-                wake.tryAcquire(20, TimeUnit.MILLISECONDS);
+                wake.tryAcquire(retryTickMs, TimeUnit.MILLISECONDS);
                 wake.drainPermits();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
-            if ((!handled.isEmpty() || !progress.isEmpty()) && commitLock.tryLock()) {
+            if (!handled.isEmpty() || !progress.isEmpty()) {
+                // A commit under way (of transactions being stored) may have taken what waited before these
+                // came: wait for it and write them right after it, not at the next tick. Each millisecond
+                // here is one in which a crash runs again a handler that had finished.
+                commitLock.lock();
                 try {
                     commitWaiting();
                 } finally {

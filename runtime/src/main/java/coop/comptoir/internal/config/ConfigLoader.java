@@ -237,7 +237,7 @@ public final class ConfigLoader {
         List<String> sectionNames = TreeBinder.keys(ComptoirConfig.class);
         for (var section : merged.properties()) {
             if (!sectionNames.contains(section.getKey())) {
-                errors.add(new ConfigException(section.getKey(), TreeBinder.unknownKey(sectionNames)));
+                errors.add(new ConfigException(KeyPaths.key(section.getKey()), TreeBinder.unknownKey(sectionNames)));
             }
         }
         Homeserver hs = TreeBinder.bind(merged.get("homeserver"), Homeserver.class, "homeserver", errors);

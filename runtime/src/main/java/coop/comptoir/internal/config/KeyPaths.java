@@ -11,7 +11,12 @@ final class KeyPaths {
     private KeyPaths() {}
 
     static String child(String path, String key) {
-        return path.isEmpty() ? key : path + "." + key;
+        return path.isEmpty() ? key(key) : path + "." + key(key);
+    }
+
+    /** A key as shown in a path: an empty or blank key quoted ({@code ""}), so that the path still names it. */
+    static String key(String key) {
+        return key.isBlank() ? "\"" + key + "\"" : key;
     }
 
     static String index(String path, int i) {

@@ -62,7 +62,7 @@ final class TextsSection {
             return out;
         }
         for (var language : node.properties()) {
-            String at = "texts." + language.getKey();
+            String at = KeyPaths.child("texts", language.getKey());
             if (!language.getValue().isObject()) {
                 errors.add(new ConfigException(at, "expected a mapping of texts (\"part.key\": \"text\")"));
                 continue;
@@ -70,7 +70,7 @@ final class TextsSection {
             Map<String, String> texts = new LinkedHashMap<>();
             for (var text : language.getValue().properties()) {
                 if (!text.getValue().isTextual()) {
-                    errors.add(new ConfigException(at + "." + text.getKey(), "expected a text"));
+                    errors.add(new ConfigException(KeyPaths.child(at, text.getKey()), "expected a text"));
                     continue;
                 }
                 texts.put(text.getKey(), text.getValue().asText());

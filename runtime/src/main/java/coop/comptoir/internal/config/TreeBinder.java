@@ -268,7 +268,12 @@ final class TreeBinder {
     private static JsonNode checkIntegral(JsonNode node, Integral kind, String path, boolean secret, List<ConfigException> errors) {
         BigDecimal value = numberOf(node);
         if (value == null) {
-            return mismatch("a number", node, path, secret, errors);
+            return infinite(node) ? outOfRange(path, " (" + kind.min + " to " + kind.max + ")", errors)
+                    : mismatch("a number", node, path, secret, errors);
+        }
+        // 1e999999999 would take ages to write out in full: no whole number the config takes has that many digits
+        if (value.precision() - value.scale() > (kind == Integral.BIG ? 1_000 : 40)) {
+            return outOfRange(path, kind == Integral.BIG ? "" : " (" + kind.min + " to " + kind.max + ")", errors);
         }
         BigInteger whole;
         try {
@@ -288,13 +293,26 @@ final class TreeBinder {
 
     private static JsonNode checkDecimal(JsonNode node, String path, boolean secret, List<ConfigException> errors) {
         BigDecimal value = numberOf(node);
-        return value == null ? mismatch("a number", node, path, secret, errors) : DecimalNode.valueOf(value);
+        if (value == null) {
+            return infinite(node) ? outOfRange(path, "", errors) : mismatch("a number", node, path, secret, errors);
+        }
+        return DecimalNode.valueOf(value);
+    }
+
+    private static JsonNode outOfRange(String path, String range, List<ConfigException> errors) {
+        errors.add(new ConfigException(pathOrRoot(path), "number out of range" + range));
+        return null;
+    }
+
+    /** A number YAML reads as an infinite (or not-a-number) double, such as {@code 1e400}. */
+    private static boolean infinite(JsonNode node) {
+        return node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue());
     }
 
     /** A number node, or a string holding a number (as environment variables give); else null. */
     private static BigDecimal numberOf(JsonNode node) {
         if (node.isNumber()) {
-            return node.decimalValue();
+            return infinite(node) ? null : node.decimalValue();
         }
         if (node.isTextual()) {
             try {

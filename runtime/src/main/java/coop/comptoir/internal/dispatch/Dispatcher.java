@@ -347,7 +347,9 @@ public final class Dispatcher {
         MDC.put("room", event.roomId() == null ? "-" : event.roomId().value());
         MDC.put("event", event.eventId() == null ? "-" : event.eventId().value());
         try {
-            for (Subscription s : item.subscribers) {
+            List<Subscription> subscribers = item.subscribers;
+            for (int k = 0; k < subscribers.size(); k++) {
+                Subscription s = subscribers.get(k);
                 if (item.ok != null && item.ok.contains(s.key)) {
                     continue;
                 }
@@ -358,6 +360,8 @@ public final class Dispatcher {
                     }
                     owed.add(s);
                     last = failure;
+                } else if (k < subscribers.size() - 1) {
+                    doneWith(item, s);
                 }
             }
         } finally {
@@ -396,6 +400,24 @@ public final class Dispatcher {
             return "asked to retry: " + r.getMessage();
         }
         return failure.getClass().getSimpleName();
+    }
+
+    /**
+     * Notes that {@code s} is done with the item while later subscriptions still have it to handle,
+     * and saves it at once: what {@code s} did may be visible already (a message sent), and a crash
+     * while the others run must not call it again. (The last subscription needs no note: the item is
+     * then done, and saved or marked as such.)
+     */
+    private void doneWith(Batch.Item item, Subscription s) {
+        Batch b = item.batch;
+        synchronized (b) {
+            Set<String> ok = item.ok == null ? new HashSet<>() : new HashSet<>(item.ok);
+            ok.add(s.key);
+            item.ok = ok;
+            b.partial.add(item);
+            b.version++;
+        }
+        saveIfChanged(b);
     }
 
     /** Notes that the item failed for {@code owed} and succeeded for the others; returns its failed attempts. */

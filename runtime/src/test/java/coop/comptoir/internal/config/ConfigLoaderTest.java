@@ -227,6 +227,27 @@ class ConfigLoaderTest {
         assertThat(fromEnv).containsExactly("appservice.port: expected a number, got a string (value hidden)");
     }
 
+    /** Found by fuzzing: an empty key gave a problem without a key path (": unknown key"). */
+    @Test
+    void anEmptyKeyIsNamedInItsProblem() {
+        assertThat(errors("homeserver: {server_name: a.org, '': x}\n'': 1\n"))
+                .anySatisfy(e -> assertThat(e).startsWith("\"\": unknown key (allowed: homeserver,"))
+                .anySatisfy(e -> assertThat(e).startsWith("homeserver.\"\": unknown key (allowed: "));
+    }
+
+    /** Found by fuzzing: 2932E29320 is an infinite double, and Jackson threw on it. */
+    @Test
+    void aNumberTooLargeForAnyTypeIsOutOfRangeNotACrash() {
+        assertThat(errors("homeserver: {server_name: a.org}\nappservice: {port: 2932E29320}"))
+                .singleElement().asString().startsWith("appservice.port: number out of range");
+        assertThat(errors("homeserver: {server_name: a.org}\nappservice: {max_body_bytes: -1e999}"))
+                .singleElement().asString().startsWith("appservice.max_body_bytes: number out of range");
+        // written as text (as an environment variable gives it): not a billion-digit number to build
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () ->
+                assertThat(errors("homeserver: {server_name: a.org}\nappservice: {port: '1e999999999'}"))
+                        .singleElement().asString().startsWith("appservice.port: number out of range"));
+    }
+
     @Test
     void requiresTheServerName() {
         assertThat(errors("homeserver: {url: 'http://localhost:8008'}")).containsExactly("homeserver.server_name: missing");

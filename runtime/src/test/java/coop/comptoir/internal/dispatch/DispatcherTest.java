@@ -289,6 +289,35 @@ class DispatcherTest {
     }
 
     @Test
+    void aHandlerDoneWhileALaterOneStillHasTheEventIsSavedSoACrashThenDoesNotCallItAgain() throws Exception {
+        List<MatrixEvent> events = List.of(msg("!a:example.org", 1, "@alice:example.org"));
+        CountDownLatch slowRunning = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        List<String> before = new CopyOnWriteArrayList<>();
+        Dispatcher first = new Dispatcher(pool, new Metrics(), BOT, FAST, 1000, journal);
+        first.subscribe("answers", "m.room.message", false, e -> true, e -> before.add("answers"));
+        first.subscribe("slow", "m.room.message", false, e -> true, e -> {
+            slowRunning.countDown();
+            never.await(); // still running when the process dies
+        });
+        first.submit(5, events);
+        assertThat(slowRunning.await(5, TimeUnit.SECONDS)).isTrue();
+        // the crash: whatever the journal got so far is all the next run knows
+        String saved = progress.get(5L);
+        assertThat(before).containsExactly("answers");
+        assertThat(done).isEmpty();
+
+        List<String> after = new CopyOnWriteArrayList<>();
+        Dispatcher second = new Dispatcher(pool, new Metrics(), BOT, FAST, 1000, journal);
+        second.subscribe("answers", "m.room.message", false, e -> true, e -> after.add("answers"));
+        second.subscribe("slow", "m.room.message", false, e -> true, e -> after.add("slow"));
+        second.submit(5, events, saved);
+        waitFor(() -> done.contains(5L));
+        assertThat(after).as("the handler that had finished is not called again; the one cut is").containsExactly("slow");
+        never.countDown();
+    }
+
+    @Test
     void twoRoomsSavingABatchsProgressAtOnceNeverLeaveTheOlderSaveLast() throws Exception {
         // the first save waits (up to 1 s) for a second one, as a slow thread between its snapshot and
         // its write would: the second, newer save must not be overwritten by the first, older one

@@ -31,13 +31,16 @@ import java.util.function.Function;
  *                              also redact the original on Matrix with the bot's power (default false)
  * @param retireGrace           how long a portal stays one-way after {@code !bridge retire} before it
  *                              is unlinked (default {@code 7d})
+ * @param linkDigestEvery       how often a person with a linked account who asked for it
+ *                              ({@code !link digest on}) gets what they missed on the old network (default {@code 24h})
  */
 public record BridgeConfig(List<Link> links, String ghostPrefix, String ghostName, String language,
                            Duration maxRetryDelay, @Deprecated Integer maxRetryDelaySeconds, String publicAddress,
-                           Boolean redactMatrixOriginals, Duration retireGrace) {
+                           Boolean redactMatrixOriginals, Duration retireGrace, Duration linkDigestEvery) {
     /** The YAML keys of this record, as written in a config section. */
     public static final List<String> KEYS = List.of("links", "ghost_prefix", "ghost_name", "language",
-            "max_retry_delay", "max_retry_delay_seconds", "public_address", "redact_matrix_originals", "retire_grace");
+            "max_retry_delay", "max_retry_delay_seconds", "public_address", "redact_matrix_originals", "retire_grace",
+            "link_digest_every");
 
     /** {@code max_retry_delay} when the section gives neither it nor its former spelling. */
     public static final Duration DEFAULT_MAX_RETRY_DELAY = Duration.ofMinutes(5);
@@ -53,18 +56,26 @@ public record BridgeConfig(List<Link> links, String ghostPrefix, String ghostNam
         publicAddress = blankToNull(publicAddress);
         redactMatrixOriginals = redactMatrixOriginals != null && redactMatrixOriginals;
         retireGrace = retireGrace == null ? BridgeSettings.DEFAULT_RETIRE_GRACE : retireGrace;
+        linkDigestEvery = linkDigestEvery == null ? BridgeSettings.DEFAULT_DIGEST_EVERY : linkDigestEvery;
+    }
+
+    /** Every key but the digest period of linked accounts (at its default). */
+    public BridgeConfig(List<Link> links, String ghostPrefix, String ghostName, String language, Duration maxRetryDelay,
+                        Integer maxRetryDelaySeconds, String publicAddress, Boolean redactMatrixOriginals, Duration retireGrace) {
+        this(links, ghostPrefix, ghostName, language, maxRetryDelay, maxRetryDelaySeconds, publicAddress,
+                redactMatrixOriginals, retireGrace, null);
     }
 
     /** Every key but the retirement's grace period (at its default). */
     public BridgeConfig(List<Link> links, String ghostPrefix, String ghostName, String language, Duration maxRetryDelay,
                         Integer maxRetryDelaySeconds, String publicAddress, Boolean redactMatrixOriginals) {
         this(links, ghostPrefix, ghostName, language, maxRetryDelay, maxRetryDelaySeconds, publicAddress,
-                redactMatrixOriginals, null);
+                redactMatrixOriginals, null, null);
     }
 
     /** Every key at its default. */
     public static BridgeConfig defaults() {
-        return new BridgeConfig(null, null, null, null, null, null, null, null, null);
+        return new BridgeConfig(null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -101,7 +112,7 @@ public record BridgeConfig(List<Link> links, String ghostPrefix, String ghostNam
         return new BridgeSettings(ghostPrefix == null ? defaultGhostPrefix(network) : ghostPrefix,
                 ghostName == null ? "{name} (" + networkName + ")" : ghostName, portals,
                 maxRetryDelay, language == null ? fallbackLanguage : language, Optional.ofNullable(publicAddress).map(URI::create),
-                redactMatrixOriginals, retireGrace);
+                redactMatrixOriginals, retireGrace, linkDigestEvery);
     }
 
     /**
@@ -145,6 +156,10 @@ public record BridgeConfig(List<Link> links, String ghostPrefix, String ghostNam
         }
         if (retireGrace.isNegative() || retireGrace.isZero()) {
             out.add(new ConfigException(path + ".retire_grace", "must be longer than zero: "
+                    + coop.comptoir.api.config.ConfigDurations.HOW));
+        }
+        if (linkDigestEvery.compareTo(Duration.ofSeconds(1)) < 0) {
+            out.add(new ConfigException(path + ".link_digest_every", "must be at least 1s: "
                     + coop.comptoir.api.config.ConfigDurations.HOW));
         }
         if (publicAddress != null) {

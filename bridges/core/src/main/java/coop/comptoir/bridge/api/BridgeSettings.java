@@ -26,10 +26,15 @@ import java.util.Optional;
  *                            bridge's own copies of remote messages, and the room is told
  * @param retireGrace         how long a portal stays one-way (Matrix → remote only) after
  *                            {@code !bridge retire}, before it is unlinked
+ * @param digestEvery         how often a person with a linked account and {@code !link digest on}
+ *                            gets the digest of what they missed on the old network
  */
 public record BridgeSettings(String ghostPrefix, String ghostNameTemplate, List<StaticLink> links,
                              Duration maxRetryDelay, String language, Optional<URI> publicAddress,
-                             boolean redactMatrixOriginals, Duration retireGrace) {
+                             boolean redactMatrixOriginals, Duration retireGrace, Duration digestEvery) {
+    /** How often the digest of linked accounts is sent when the config says nothing: daily. */
+    public static final Duration DEFAULT_DIGEST_EVERY = Duration.ofDays(1);
+
     /** The grace period of {@code !bridge retire} when the config gives none. */
     public static final Duration DEFAULT_RETIRE_GRACE = Duration.ofDays(7);
 
@@ -49,6 +54,18 @@ public record BridgeSettings(String ghostPrefix, String ghostNameTemplate, List<
         if (retireGrace.isNegative() || retireGrace.isZero()) {
             throw new IllegalArgumentException("retireGrace must be longer than zero: " + retireGrace);
         }
+        Objects.requireNonNull(digestEvery, "digestEvery");
+        if (digestEvery.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("digestEvery must be at least 1s: " + digestEvery);
+        }
+    }
+
+    /** With the default digest period of linked accounts. */
+    public BridgeSettings(String ghostPrefix, String ghostNameTemplate, List<StaticLink> links,
+                          Duration maxRetryDelay, String language, Optional<URI> publicAddress,
+                          boolean redactMatrixOriginals, Duration retireGrace) {
+        this(ghostPrefix, ghostNameTemplate, links, maxRetryDelay, language, publicAddress, redactMatrixOriginals, retireGrace,
+                DEFAULT_DIGEST_EVERY);
     }
 
     /** With the default grace period of {@code !bridge retire}. */
@@ -62,7 +79,13 @@ public record BridgeSettings(String ghostPrefix, String ghostNameTemplate, List<
     /** The same settings with another grace period for {@code !bridge retire}. */
     public BridgeSettings withRetireGrace(Duration grace) {
         return new BridgeSettings(ghostPrefix, ghostNameTemplate, links, maxRetryDelay, language, publicAddress,
-                redactMatrixOriginals, grace);
+                redactMatrixOriginals, grace, digestEvery);
+    }
+
+    /** The same settings with another period for the digest of linked accounts. */
+    public BridgeSettings withDigestEvery(Duration every) {
+        return new BridgeSettings(ghostPrefix, ghostNameTemplate, links, maxRetryDelay, language, publicAddress,
+                redactMatrixOriginals, retireGrace, every);
     }
 
     /** Remote deletions redact only the bridge's own copies. */

@@ -89,6 +89,7 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
     final SubChannels subChannels;
     final Retirement retirement;
     private final ChannelChanges channelChanges;
+    final AccountLinks accounts;
     private final ScheduledExecutorService exec;
     private final Members members;
     private final AvatarProxy avatars;
@@ -152,8 +153,12 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
         toMatrix.onSubChannel(subChannels::open);
         this.retirement = new Retirement(this, exec);
         this.channelChanges = new ChannelChanges(this, exec);
+        this.accounts = new AccountLinks(this);
+        ghosts.showLinked(accounts::shownAs);
+        toMatrix.accounts(accounts);
         subscribe();
         BridgeCommand.register(ctx, this);
+        LinkCommand.register(ctx, this);
     }
 
     // --- Matrix side ----------------------------------------------------------------------------
@@ -171,6 +176,9 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
                 rooms.noteEncryptedPortal(e.roomId());
             }
         });
+        // a linked person's ghost follows their Matrix name and avatar (a change reaches every room they are in)
+        ctx.events().on(EventTypes.ROOM_MEMBER, e -> e.stateKey().filter(k -> k.startsWith("@") && k.contains(":")).isPresent(),
+                e -> accounts.profileChanged(UserId.of(e.stateKey().get())));
         ctx.events().on(EventTypes.ROOM_MEMBER, e -> portals.isPortal(e.roomId()), e -> e.stateKey().ifPresent(k -> {
             members.changed(e.roomId(), k);
             String membership = e.content().path("membership").asText("");
@@ -190,7 +198,7 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
             return; // the bridge's own event
         }
         Optional<Message> msg = ev.message();
-        if (msg.isPresent() && BridgeCommand.isCommand(msg.get().body())) {
+        if (msg.isPresent() && (BridgeCommand.isCommand(msg.get().body()) || LinkCommand.isCommand(msg.get().body()))) {
             return;
         }
         if (outbox.enqueue(Direction.TO_REMOTE, ev.roomId(), portal.get().channel(), ev.eventId().value(), ev.type(),
@@ -250,7 +258,8 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
             sortKey = now;
         }
         boolean queued = false;
-        boolean heldBack = event instanceof RemoteEvent.Message m && retirement.holdsBack(room, m, catchUp);
+        boolean heldBack = event instanceof RemoteEvent.Message m && !AccountLinks.isRemoteCommand(m)
+                && retirement.holdsBack(room, m, catchUp);
         synchronized (catchUpFloors) {
             Long floor = event instanceof RemoteEvent.Message ? floorOf(room) : null;
             if (heldBack) {
@@ -353,6 +362,10 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
             sweepSubChannels();
             outbox.roomsWithPending(Direction.TO_REMOTE).forEach(r -> lanes.wake(Direction.TO_REMOTE, r));
         }
+    }
+
+    ScheduledExecutorService exec() {
+        return exec;
     }
 
     boolean connected() {
@@ -508,6 +521,7 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
             connector.start(this);
         } catch (Exception e) {
             BridgeCommand.unregister(ctx, this); // the instance stays off: !bridge no longer offers it
+            LinkCommand.unregister(ctx, this);
             throw e;
         }
         catchUpAll();
@@ -523,6 +537,7 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
             importer.resumeAll();
         }
         retirement.resume();
+        accounts.start(exec);
     }
 
     private void resolveStaticLinks() {
@@ -658,6 +673,7 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
             importer.close();
         }
         BridgeCommand.unregister(ctx, this);
+        LinkCommand.unregister(ctx, this);
         // Let a delivery in flight finish and record its link, so a restart does not post it again;
         // waiting retries are dropped (they stay queued in the database).
         exec.shutdown();

@@ -18,11 +18,12 @@ public final class EngineFactory {
     /** The group every bridge instance's {@code !bridge} command belongs to. */
     public static final String COMMAND_GROUP = BridgeCommand.GROUP;
 
-    /** The name and aliases of the {@code !bridge} command. */
+    /** The names and aliases of the commands every bridge serves: {@code !bridge}, {@code !link}, {@code !unlink}. */
     public static List<String> commandNames() {
         List<String> names = new ArrayList<>();
         names.add(BridgeCommand.NAME);
         names.addAll(BridgeCommand.ALIASES);
+        names.addAll(LinkCommand.names());
         return List.copyOf(names);
     }
 

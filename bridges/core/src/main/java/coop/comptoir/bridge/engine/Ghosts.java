@@ -9,13 +9,16 @@ import coop.comptoir.bridge.api.BridgeException;
 import coop.comptoir.bridge.api.MediaCapable;
 import coop.comptoir.bridge.api.NetworkConnector;
 import coop.comptoir.bridge.api.RemoteUser;
+import coop.comptoir.bridge.api.RemoteUserId;
 import coop.comptoir.bridge.engine.GhostTable.Ghost;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 
 /**
@@ -41,6 +44,8 @@ final class Ghosts {
     private final Set<UserId> registered = ConcurrentHashMap.newKeySet();
     private final Set<String> joined = ConcurrentHashMap.newKeySet();
     private final Map<UserId, Profile> synced = new ConcurrentHashMap<>();
+    /** The Matrix profile a linked remote user shows instead of their own ({@link AccountLinks}). */
+    private volatile Function<RemoteUserId, Optional<AccountLinks.Shown>> linked = id -> Optional.empty();
 
     Ghosts(MatrixClient bot, GhostIds ids, GhostTable table, NetworkConnector connector, String nameTemplate, Clock clock,
            Logger log) {
@@ -51,6 +56,11 @@ final class Ghosts {
         this.nameTemplate = nameTemplate;
         this.clock = clock;
         this.log = log;
+    }
+
+    /** Where the ghosts of linked remote users take their Matrix name and avatar from. */
+    void showLinked(Function<RemoteUserId, Optional<AccountLinks.Shown>> linked) {
+        this.linked = linked;
     }
 
     /**
@@ -128,8 +138,11 @@ final class Ghosts {
             as.ensureRegistered();
             registered.add(ghost);
         }
-        String name = displayName(user.displayName(), user.id().value());
-        String source = user.avatar().map(URI::toString).orElse(null);
+        // a linked person shows their Matrix name and avatar (an mxc: URI, set as it is)
+        Optional<AccountLinks.Shown> shown = linked.apply(user.id());
+        String name = displayName(shown.map(AccountLinks.Shown::name).orElse(user.displayName()), user.id().value());
+        String source = shown.isPresent() ? shown.get().avatar().map(MxcUri::toString).orElse(null)
+                : user.avatar().map(URI::toString).orElse(null);
         Profile wanted = new Profile(name, source);
         if (wanted.equals(synced.get(ghost))) {
             return ghost;
@@ -143,8 +156,13 @@ final class Ghosts {
             as.setDisplayName(name);
             changed = true;
         }
-        if (source != null && !source.equals(storedSource)) {
-            Avatar fetched = avatar(as, user.avatar().get());
+        if (source != null && !source.equals(storedSource) && source.startsWith("mxc://")) {
+            as.setAvatarUrl(MxcUri.parse(source));
+            mxc = source;
+            storedSource = source;
+            changed = true;
+        } else if (source != null && !source.equals(storedSource)) {
+            Avatar fetched = avatar(as, URI.create(source));
             if (fetched.uploaded() != null) {
                 as.setAvatarUrl(fetched.uploaded());
                 mxc = fetched.uploaded().toString();

@@ -73,6 +73,13 @@ final class ToMatrix implements Lanes.Deliverer {
         this.subChannels = opener;
     }
 
+    private volatile AccountLinks accounts;
+
+    /** Account linking: {@code !link} messages go there instead of Matrix, and it hears of each message delivered. */
+    void accounts(AccountLinks accounts) {
+        this.accounts = accounts;
+    }
+
     ToMatrix(String instance, MatrixClient bot, NetworkConnector connector, Portals portals, Ghosts ghosts,
              MessageLinkTable links, ReactionLinkTable reactions, Notices notices, Texts texts, boolean redactMatrixOriginals,
              Clock clock, Logger log) {
@@ -106,8 +113,13 @@ final class ToMatrix implements Lanes.Deliverer {
         ReentrantLock lock = lock(room);
         lock.lock();
         try {
-            if (event instanceof RemoteEvent.Message m) {
-                message(room, m);
+            AccountLinks a = accounts;
+            if (event instanceof RemoteEvent.Message m && a != null && AccountLinks.isRemoteCommand(m)) {
+                a.remoteCommand(room, m);
+            } else if (event instanceof RemoteEvent.Message m) {
+                if (message(room, m) && a != null) {
+                    links.eventOf(room, m.id()).ifPresent(sent -> a.delivered(room, sent, m));
+                }
             } else if (event instanceof RemoteEvent.Edit e) {
                 edit(room, e);
             } else if (event instanceof RemoteEvent.Delete d) {
@@ -132,6 +144,9 @@ final class ToMatrix implements Lanes.Deliverer {
      * {@link #lock} held. Returns whether anything was sent.
      */
     boolean message(RoomId room, RemoteEvent.Message m) throws BridgeException {
+        if (AccountLinks.isRemoteCommand(m)) {
+            return false; // a code to link an account: never shown on Matrix, not even from the history
+        }
         List<Link> existing = links.byRemote(m.id());
         if (existing.stream().anyMatch(l -> l.direction() == Direction.TO_REMOTE)) {
             return false; // a Matrix message the connector posted: never bridged back

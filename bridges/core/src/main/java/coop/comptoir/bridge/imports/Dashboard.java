@@ -56,7 +56,7 @@ final class Dashboard {
     /** The numbers of every portal, now. Blocks on the database. */
     List<MoveStats.Channel> stats() {
         Instant now = ctx.clock().instant();
-        return MoveStats.compute(activity.portals(), activity.messagesSince(MoveStats.since(now)), now);
+        return MoveStats.compute(activity.portals(), activity.messagesSince(MoveStats.since(now)), activity.linked(), now);
     }
 
     /** {@code !migration}: one paragraph per bridged channel. */
@@ -74,6 +74,9 @@ final class Dashboard {
             sb.append('\n').append(t.text("summary.channel", "channel", label(c.portal().room()), "network", network,
                     "matrix", c.matrixPeople(), "old", c.oldPeople(), "percent", c.matrixPercent(),
                     "messages", c.matrixMessages() + c.oldMessages()));
+            if (c.moved() > 0) {
+                sb.append(' ').append(t.text("summary.moved", "network", network, "count", c.moved()));
+            }
             if (!c.stillOld().isEmpty()) {
                 sb.append(' ').append(t.text("summary.still.old", "network", network, "count", c.stillOld().size(),
                         "names", String.join(", ", still) + (c.stillOld().size() > SUMMARY_NAMES ? "…" : "")));

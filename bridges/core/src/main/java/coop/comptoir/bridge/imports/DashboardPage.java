@@ -58,6 +58,7 @@ final class DashboardPage {
         row(sb, "matrix-share", t.text("page.share"), s.matrixPercent() + " %");
         row(sb, "messages", t.text("page.messages"), t.text("page.messages.value", "matrix", s.matrixMessages(), "old", s.oldMessages(),
                 "network", v.network()));
+        row(sb, "moved", t.text("page.moved", "network", v.network()), Integer.toString(s.moved()));
         String names = v.stillOldNames().stream().limit(NAMES).collect(Collectors.joining(", "))
                 + (v.stillOldNames().size() > NAMES ? " …" : "");
         sb.append("<tr><th scope=\"row\">").append(esc(t.text("page.still.old", "network", v.network()))).append("</th>")

@@ -10,7 +10,7 @@ import java.util.List;
  * Reads what {@link MoveStats} needs from the bridge engine's tables (same database, same module):
  * the portals ({@code bridge_portal}) and the messages that crossed since a time
  * ({@code bridge_message}, first part of each message only, {@code TO_REMOTE} being written on
- * Matrix). Read-only; blocks on the database. When no bridge ever ran, the tables do not exist:
+ * Matrix), and the linked accounts ({@code bridge_account}). Read-only; blocks on the database. When no bridge ever ran, the tables do not exist:
  * nothing is bridged, the lists are empty.
  */
 final class MoveActivity {
@@ -41,10 +41,23 @@ final class MoveActivity {
                 .list());
     }
 
+    /** The ghosts whose remote account is linked to a Matrix account ({@code !link}), as {@link MoveStats#linkKey}. */
+    java.util.Set<String> linked() {
+        if (!exists("bridge_account")) {
+            return java.util.Set.of();
+        }
+        return java.util.Set.copyOf(db.withHandle(h -> h.select("SELECT instance, ghost_id FROM bridge_account")
+                .map((rs, ctx) -> MoveStats.linkKey(rs.getString(1), UserId.of(rs.getString(2)))).list()));
+    }
+
     private boolean bridged() {
+        return exists("bridge_message");
+    }
+
+    private boolean exists(String table) {
         return db.withConnection(c -> {
             // in the connection's own schema only: a shared PostgreSQL may hold other schemas' tables
-            try (var rs = c.getMetaData().getTables(null, c.getSchema(), "bridge_message", null)) {
+            try (var rs = c.getMetaData().getTables(null, c.getSchema(), table, null)) {
                 return rs.next();
             }
         });

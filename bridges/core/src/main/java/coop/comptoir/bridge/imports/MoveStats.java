@@ -20,8 +20,9 @@ import java.util.Set;
  * last {@link #WEEKS} weeks (the chart). Pure: no I/O, the same input gives the same numbers.
  *
  * <p>A person who writes from the old network is one of the bridge's ghosts; a person who writes
- * from Matrix is a Matrix account. Until accounts are linked across networks, everyone who wrote
- * from the old network in the window counts as still there.
+ * from Matrix is a Matrix account. A ghost whose remote account was linked to a Matrix account
+ * ({@code !link}) counts as <em>moved</em>: their old-network messages still count as written there
+ * (the share of messages tells what happens), but the person is not among those still there.
  */
 final class MoveStats {
     /** The window of "who is active": the last 30 days. */
@@ -52,7 +53,7 @@ final class MoveStats {
      * @param weeks          per week (oldest first, {@link #WEEKS} of them): {messages from Matrix, from the old network}
      */
     record Channel(Portal portal, int matrixPeople, int oldPeople, int matrixMessages, int oldMessages,
-                   List<UserId> stillOld, List<int[]> weeks) {
+                   List<UserId> stillOld, int moved, List<int[]> weeks) {
         /** The share of the window's messages written from Matrix, 0 to 100 (rounded); 0 without messages. */
         int matrixPercent() {
             int all = matrixMessages + oldMessages;
@@ -61,6 +62,11 @@ final class MoveStats {
     }
 
     private MoveStats() {}
+
+    /** How a linked ghost is named in {@code compute}'s {@code linked}. */
+    static String linkKey(String instance, UserId ghost) {
+        return instance + "|" + ghost.value();
+    }
 
     /** The oldest time the numbers look at: the start of the chart's first week. */
     static Instant since(Instant now) {
@@ -72,6 +78,14 @@ final class MoveStats {
      * than {@link #since}, or later than {@code now}, are left out.
      */
     static List<Channel> compute(List<Portal> portals, List<Message> messages, Instant now) {
+        return compute(portals, messages, Set.of(), now);
+    }
+
+    /**
+     * Same, {@code linked} holding the ghosts whose account is linked to Matrix, as
+     * {@code instance|ghost user ID} ({@link #linkKey}).
+     */
+    static List<Channel> compute(List<Portal> portals, List<Message> messages, Set<String> linked, Instant now) {
         Instant windowStart = now.minus(WINDOW);
         Instant chartStart = since(now);
         Map<String, List<Message>> byPortal = new HashMap<>();
@@ -108,11 +122,13 @@ final class MoveStats {
                     oldPeople.merge(m.sender(), 1, Integer::sum);
                 }
             }
+            int moved = (int) oldPeople.keySet().stream().filter(u -> linked.contains(linkKey(p.instance(), u))).count();
             List<UserId> stillOld = oldPeople.entrySet().stream()
+                    .filter(e -> !linked.contains(linkKey(p.instance(), e.getKey())))
                     .sorted(Map.Entry.<UserId, Integer>comparingByValue(Comparator.reverseOrder())
                             .thenComparing(e -> e.getKey().value()))
                     .map(Map.Entry::getKey).toList();
-            out.add(new Channel(p, matrixPeople.size(), oldPeople.size(), matrixMessages, oldMessages, stillOld,
+            out.add(new Channel(p, matrixPeople.size(), oldPeople.size(), matrixMessages, oldMessages, stillOld, moved,
                     List.copyOf(weeks)));
         }
         return out;

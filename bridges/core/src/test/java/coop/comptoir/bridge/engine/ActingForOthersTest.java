@@ -85,7 +85,7 @@ class ActingForOthersTest extends LinkedEngineTest {
 
     @Test
     void aRedactionOfSomeoneElsesMessageNeedsTheRoomsRedactPowerLevel() throws Exception {
-        rig.matrix.state.power.put(ROOM + " " + MOD, 50L);
+        rig.matrix.setPowerLevel(ROOM, MOD, 50);
         EventId first = rig.matrixMessage(ALICE, "un");
         EventId second = rig.matrixMessage(ALICE, "deux");
         EventId third = rig.matrixMessage(ALICE, "trois");
@@ -93,7 +93,7 @@ class ActingForOthersTest extends LinkedEngineTest {
         rig.redaction(ROOM, MALLORY, first, null); // power level 0, as over federation
         rig.redaction(ROOM, MOD, second, null); // 50: enough by default
         await("the moderator's deletion", () -> net.deleted.size() == 1);
-        rig.matrix.putState(ROOM, "m.room.power_levels", "", FakeMatrix.M.createObjectNode().put("redact", 75));
+        rig.matrix.putState(ROOM, "m.room.power_levels", "", Rig.JSON.objectNode().put("redact", 75));
         rig.redaction(ROOM, MOD, third, null); // the room asks 75 now
         rig.redaction(ROOM, ALICE, third, null);
         await("Alice's own deletion", () -> net.deleted.size() == 2);
@@ -104,9 +104,9 @@ class ActingForOthersTest extends LinkedEngineTest {
     @Test
     void aReactionIsTakenBackOnlyByItsAuthorOrAModerator() throws Exception {
         rig.remote(remoteMessage("1", BOB, "bonne idée ?"));
-        await("sent", () -> rig.matrix.messagesIn(ROOM).size() == 1);
-        EventId target = rig.matrix.messagesIn(ROOM).get(0).id();
-        ObjectNode c = FakeMatrix.M.createObjectNode();
+        await("sent", () -> rig.matrix.chatIn(ROOM).size() == 1);
+        EventId target = rig.matrix.chatIn(ROOM).get(0).eventId();
+        ObjectNode c = Rig.JSON.objectNode();
         c.putObject("m.relates_to").put("rel_type", "m.annotation").put("event_id", target.value()).put("key", "👍");
         EventId thumbs = rig.deliver(rig.event("m.reaction", ALICE, c));
         await("reacted", () -> net.reacted.size() == 1);
@@ -120,13 +120,14 @@ class ActingForOthersTest extends LinkedEngineTest {
 
     @Test
     void nothingFromOneRoomPointsAtAnotherPortalsMessages() throws Exception {
+        rig.matrix.addMember(OTHER_ROOM, Rig.BOT); // as in every room it bridges
         rig.engine.link(OTHER_ROOM, OTHER_CHANNEL, Rig.ADMIN);
-        rig.matrix.state.power.put(OTHER_ROOM + " " + MALLORY, 100L); // her own room
+        rig.matrix.setPowerLevel(OTHER_ROOM, MALLORY, 100); // her own room
         EventId alices = rig.matrixMessage(ALICE, "réservé à l'équipe");
         await("posted", () -> net.posted.size() == 1);
         rig.remote(remoteMessage("1", BOB, "dans l'équipe"));
-        await("sent", () -> rig.matrix.messagesIn(ROOM).size() == 1);
-        EventId bobs = rig.matrix.messagesIn(ROOM).get(0).id();
+        await("sent", () -> rig.matrix.chatIn(ROOM).size() == 1);
+        EventId bobs = rig.matrix.chatIn(ROOM).get(0).eventId();
 
         // from the other room: an edit, a redaction, a reply, a thread and a reaction aimed at ROOM's messages
         rig.deliver(rig.event(OTHER_ROOM, "m.room.message", ALICE, edit(alices, "modifié d'ailleurs")));
@@ -138,7 +139,7 @@ class ActingForOthersTest extends LinkedEngineTest {
         thread.putObject("m.relates_to").put("rel_type", "m.thread").put("event_id", bobs.value()).put("is_falling_back", true)
                 .putObject("m.in_reply_to").put("event_id", bobs.value());
         rig.deliver(rig.event(OTHER_ROOM, "m.room.message", MALLORY, thread));
-        ObjectNode reaction = FakeMatrix.M.createObjectNode();
+        ObjectNode reaction = Rig.JSON.objectNode();
         reaction.putObject("m.relates_to").put("rel_type", "m.annotation").put("event_id", bobs.value()).put("key", "👎");
         rig.deliver(rig.event(OTHER_ROOM, "m.reaction", MALLORY, reaction));
         await("the other room's messages", () -> net.posted.size() == 3);
@@ -156,13 +157,13 @@ class ActingForOthersTest extends LinkedEngineTest {
         rig.remote(new RemoteEvent.Edit(OTHER_CHANNEL, new RemoteMessageId("1"), BOB, Instant.now(), MatrixContent.text("changé")));
         rig.remote(new RemoteEvent.Reaction(OTHER_CHANNEL, new RemoteMessageId("1"), BOB, "🎉", Optional.empty(), true));
         rig.remote(new RemoteEvent.Delete(OTHER_CHANNEL, new RemoteMessageId("1")));
-        await("copied", () -> rig.matrix.messagesIn(OTHER_ROOM).size() == 1);
+        await("copied", () -> rig.matrix.chatIn(OTHER_ROOM).size() == 1);
         Rig.settle();
-        assertThat(rig.matrix.sentIn(OTHER_ROOM)).singleElement().satisfies(s -> {
+        assertThat(rig.matrix.eventsIn(OTHER_ROOM)).singleElement().satisfies(s -> {
             assertThat(s.body()).isEqualTo("réponse d'ailleurs");
             assertThat(s.relatesTo().isMissingNode()).isTrue();
         });
-        assertThat(rig.matrix.sentIn(ROOM)).singleElement().satisfies(s -> assertThat(s.body()).isEqualTo("dans l'équipe"));
+        assertThat(rig.matrix.eventsIn(ROOM)).singleElement().satisfies(s -> assertThat(s.body()).isEqualTo("dans l'équipe"));
     }
 
     @Test
@@ -170,8 +171,8 @@ class ActingForOthersTest extends LinkedEngineTest {
         EventId alices = post(ALICE, "écrit sur Matrix", 1);
         RemoteMessageId copy = net.posted.get(0).id();
         rig.remote(remoteMessage("1", BOB, "écrit à distance"));
-        await("sent", () -> rig.matrix.messagesIn(ROOM).size() == 1);
-        EventId ghosts = rig.matrix.messagesIn(ROOM).get(0).id();
+        await("sent", () -> rig.matrix.chatIn(ROOM).size() == 1);
+        EventId ghosts = rig.matrix.chatIn(ROOM).get(0).eventId();
 
         rig.remote(new RemoteEvent.Delete(CHANNEL, copy)); // a moderator over there removes Alice's copy
         rig.remote(new RemoteEvent.Delete(CHANNEL, new RemoteMessageId("1")));
@@ -194,20 +195,20 @@ class ActingForOthersTest extends LinkedEngineTest {
         EventId alices = post(ALICE, "écrit sur Matrix", 1);
         rig.remote(new RemoteEvent.Delete(CHANNEL, net.posted.get(0).id()));
         await("the original redacted", () -> redacted(alices));
-        assertThat(rig.matrix.sentIn(ROOM)).filteredOn(x -> x.type().equals("m.room.redaction")).singleElement()
+        assertThat(rig.matrix.eventsIn(ROOM)).filteredOn(x -> x.type().equals("m.room.redaction")).singleElement()
                 .satisfies(x -> assertThat(x.sender()).isEqualTo(Rig.BOT));
         assertThat(rig.matrix.noticesIn(ROOM)).isEmpty();
     }
 
     @Test
     void aMemberWhoTakesSomeoneElsesNameIsToldApartOnTheRemoteSide() throws Exception {
-        rig.matrix.state.members.get(ROOM).addAll(List.of(ALICE, MALLORY));
-        rig.matrix.state.roomDisplayNames.put(ROOM + " " + MALLORY.value(), "Al\u200Bice "); // looks the same
+        rig.matrix.addMember(ROOM, ALICE).addMember(ROOM, MALLORY);
+        rig.matrix.memberProfile(ROOM, MALLORY, "Al\u200Bice ", null); // looks the same
         post(MALLORY, "c'est moi, Alice", 1);
         assertThat(net.posted.get(0).message().sender().displayName()).isEqualTo("Al\u200Bice (@mallory:evil.example)");
 
-        rig.matrix.state.roomDisplayNames.put(ROOM + " " + MALLORY.value(), "Mallory");
-        ObjectNode member = FakeMatrix.M.createObjectNode().put("membership", "join").put("displayname", "Mallory");
+        rig.matrix.memberProfile(ROOM, MALLORY, "Mallory", null);
+        ObjectNode member = Rig.JSON.objectNode().put("membership", "join").put("displayname", "Mallory");
         ObjectNode json = rig.event("m.room.member", MALLORY, member).json().deepCopy().put("state_key", MALLORY.value());
         rig.deliver(coop.comptoir.api.event.MatrixEvent.of(json));
         post(MALLORY, "pardon", 2);
@@ -217,7 +218,7 @@ class ActingForOthersTest extends LinkedEngineTest {
     }
 
     private boolean redacted(EventId event) {
-        return rig.matrix.sentIn(ROOM).stream()
+        return rig.matrix.eventsIn(ROOM).stream()
                 .anyMatch(s -> s.type().equals("m.room.redaction") && s.content().path("redacts").asText().equals(event.value()));
     }
 }

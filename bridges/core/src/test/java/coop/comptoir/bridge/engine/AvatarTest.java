@@ -8,13 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import coop.comptoir.api.http.RouteRequest;
 import coop.comptoir.api.http.RouteResponse;
 import coop.comptoir.api.id.MxcUri;
+import coop.comptoir.api.matrix.MatrixException;
+import coop.comptoir.testing.MatrixCall;
 import coop.comptoir.bridge.api.BridgeSettings;
 import coop.comptoir.testing.TestDatabase;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -45,8 +46,8 @@ class AvatarTest {
         BridgeSettings settings = new BridgeSettings(base.ghostPrefix(), base.ghostNameTemplate(), base.links(),
                 base.maxRetryDelay(), base.language(), publicAddress);
         rig = new Rig(() -> TestDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), 2), net, settings, 3);
-        MxcUri avatar = rig.matrix.upload(alicesAvatar, "image/png", "alice.png");
-        rig.matrix.state.roomAvatars.put(ROOM + " " + ALICE.value(), avatar.toString());
+        MxcUri avatar = rig.matrix.media().put(alicesAvatar, "image/png", "alice.png");
+        rig.matrix.memberProfile(ROOM, ALICE, "Alice", avatar);
         rig.link();
         rig.start();
     }
@@ -82,7 +83,7 @@ class AvatarTest {
 
         assertThat(get(avatar.getPath()).body()).isEqualTo(PNG);
         assertThat(get(avatar.getPath()).body()).isEqualTo(PNG);
-        assertThat(rig.matrix.state.downloads).hasSize(1);
+        assertThat(rig.matrix.media().downloads()).hasSize(1);
     }
 
     @Test
@@ -93,8 +94,8 @@ class AvatarTest {
         assertThat(get(avatar.getPath()).status()).isEqualTo(404);
         assertThat(get(avatar.getPath()).status()).isEqualTo(404);
         assertThat(get(avatar.getPath()).status()).isEqualTo(404);
-        assertThat(rig.matrix.state.downloads).singleElement()
-                .satisfies(d -> assertThat(d).endsWith(" " + AvatarProxy.MAX_BYTES));
+        assertThat(rig.matrix.media().downloads()).singleElement()
+                .satisfies(d -> assertThat(d.maxBytes()).isEqualTo(AvatarProxy.MAX_BYTES));
     }
 
     @Test
@@ -103,50 +104,49 @@ class AvatarTest {
 
         assertThat(get(avatar.getPath()).status()).isEqualTo(404);
         assertThat(get(avatar.getPath()).status()).isEqualTo(404);
-        assertThat(rig.matrix.state.downloads).hasSize(1);
+        assertThat(rig.matrix.media().downloads()).hasSize(1);
     }
 
     @Test
     void aHomeserverOutageIsNotRememberedAsARefusal() throws Exception {
         URI avatar = avatarOfAlice(PNG);
-        rig.matrix.state.downloadOutages.set(1);
+        rig.matrix.failNext(1, new MatrixException(503, "M_UNKNOWN", "the media store is down"), MatrixCall.DOWNLOAD);
 
         assertThat(get(avatar.getPath()).status()).isEqualTo(502);
         assertThat(get(avatar.getPath()).body()).isEqualTo(PNG);
-        assertThat(rig.matrix.state.downloads).hasSize(2);
+        assertThat(rig.matrix.media().downloads()).hasSize(2);
     }
 
     @Test
     void anAvatarGoneFromTheHomeserverIsRefusedOnce() throws Exception {
         URI avatar = avatarOfAlice(PNG);
-        rig.matrix.state.media.clear();
+        rig.matrix.media().purge();
 
         assertThat(get(avatar.getPath()).status()).isEqualTo(404);
         assertThat(get(avatar.getPath()).status()).isEqualTo(404);
-        assertThat(rig.matrix.state.downloads).hasSize(1);
+        assertThat(rig.matrix.media().downloads()).hasSize(1);
     }
 
     @Test
     void requestsAtTheSameTimeShareOneDownload() throws Exception {
         URI avatar = avatarOfAlice(PNG);
-        CountDownLatch gate = new CountDownLatch(1);
-        rig.matrix.state.downloadGate = gate;
+        rig.matrix.media().hold();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<RouteResponse>> answers = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 answers.add(pool.submit(() -> get(avatar.getPath())));
             }
-            await("the first download started", () -> !rig.matrix.state.downloads.isEmpty());
+            await("the first download started", () -> !rig.matrix.media().downloads().isEmpty());
             Thread.sleep(200); // the others arrive meanwhile
-            gate.countDown();
+            rig.matrix.media().release();
             for (Future<RouteResponse> a : answers) {
                 assertThat(a.get(10, TimeUnit.SECONDS).body()).isEqualTo(PNG);
             }
         } finally {
             pool.shutdownNow();
         }
-        assertThat(rig.matrix.state.downloads).hasSize(1);
+        assertThat(rig.matrix.media().downloads()).hasSize(1);
     }
 
     /** Starts the bridge with Alice's avatar, lets her speak and returns the avatar address handed to the remote side. */
@@ -165,15 +165,10 @@ class AvatarTest {
         await("posted", () -> net.posted.size() == 1);
 
         assertThat(net.posted.get(0).message().sender().avatar()).isEmpty();
-        assertThat(rig.getRoutes).isEmpty();
+        assertThat(rig.ctx.registeredRoutes()).isEmpty();
     }
 
-    private RouteResponse get(String path) throws Exception {
-        for (Map.Entry<String, coop.comptoir.api.http.HttpRoutes.RouteHandler> e : rig.getRoutes.entrySet()) {
-            if (path.startsWith(e.getKey())) {
-                return e.getValue().handle(new RouteRequest("GET", path, Map.of(), new byte[0]));
-            }
-        }
-        return RouteResponse.error(404, "no route");
+    private RouteResponse get(String path) {
+        return rig.get(path);
     }
 }

@@ -9,4 +9,9 @@ class CatalogueRulesTest {
     void theTextsKeepTheRules() {
         CatalogueRules.check(Texts.BUNDLE, Texts.class);
     }
+
+    @Test
+    void theAccountLinkingTextsKeepTheRules() {
+        CatalogueRules.check(AccountLinks.BUNDLE, AccountLinks.class);
+    }
 }

@@ -1,5 +1,6 @@
 package coop.comptoir.bridge.engine;
 
+import coop.comptoir.testing.RecordingMatrixClient;
 import static coop.comptoir.bridge.engine.Rig.BOB;
 import static coop.comptoir.bridge.engine.Rig.CHANNEL;
 import static coop.comptoir.bridge.engine.Rig.ROOM;
@@ -60,9 +61,9 @@ class CatchUpOrderTest extends LinkedEngineTest {
             rig.remote(message(i)); // live copies of the first half
         }
         gate.open.countDown();
-        await("six messages on Matrix", () -> rig.matrix.messagesIn(ROOM).size() >= 6);
+        await("six messages on Matrix", () -> rig.matrix.chatIn(ROOM).size() >= 6);
         Rig.settle();
-        assertThat(rig.matrix.messagesIn(ROOM)).extracting(FakeMatrix.Sent::body)
+        assertThat(rig.matrix.chatIn(ROOM)).extracting(RecordingMatrixClient.Sent::body)
                 .containsExactly("burst 1", "burst 2", "burst 3", "burst 4", "burst 5", "burst 6");
     }
 

@@ -35,7 +35,7 @@ class CommandsTest {
         net.channels.put(new RemoteChannelId("777"), new RemoteChannel(new RemoteChannelId("777"), "general", ""));
         rig = new Rig(() -> TestDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), 2), net,
                 Rig.settings(links), 3);
-        rig.matrix.state.aliases.put(RoomAlias.of("#cafe:coop.example"), ROOM);
+        rig.matrix.addAlias(RoomAlias.of("#cafe:coop.example"), ROOM);
         if (encrypted) {
             encrypt();
         }
@@ -103,7 +103,7 @@ class CommandsTest {
                 + " messages chiffrés : rien de ce qui s'écrit ici n'arriverait sur Discord. Créez un salon sans chiffrement");
         assertThat(rig.engine.channelOf(ROOM)).isEmpty();
 
-        rig.matrix.state.roomState.clear();
+        rig.matrix.removeState(ROOM, "m.room.encryption", "");
         assertThat(answer("!bridge link discord 777")).isEqualTo("Salon relié à #general sur Discord.");
         assertThat(answer("!bridge status")).doesNotContain("chiffré");
         encrypt();
@@ -115,7 +115,7 @@ class CommandsTest {
     @Test
     void withEncryptionOnAnEncryptedRoomIsLinkedAndItsAdminsAreToldTheOtherSideIsNot() throws Exception {
         start(List.of());
-        rig.matrix.state.readsEncrypted = true;
+        rig.matrix.readEncryptedRooms(true);
         encrypt();
         assertThat(answer("!bridge link discord 777")).isEqualTo("Salon relié à #general sur Discord.");
         assertThat(rig.engine.channelOf(ROOM)).isPresent();
@@ -145,7 +145,7 @@ class CommandsTest {
                 java.time.Instant.now(), coop.comptoir.bridge.api.MatrixContent.text("salut"), java.util.Optional.empty(),
                 java.util.Optional.empty(), List.of()));
         await("posted", () -> net.posted.size() == 1);
-        await("sent", () -> rig.matrix.messagesIn(ROOM).size() == 1);
+        await("sent", () -> rig.matrix.chatIn(ROOM).size() == 1);
         assertThat(net.posted).extracting(TestConnector.Posted::body).containsExactly("bonjour");
     }
 

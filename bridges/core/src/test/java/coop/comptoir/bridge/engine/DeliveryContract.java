@@ -1,5 +1,6 @@
 package coop.comptoir.bridge.engine;
 
+import coop.comptoir.testing.RecordingMatrixClient;
 import static coop.comptoir.bridge.engine.Rig.ALICE;
 import static coop.comptoir.bridge.engine.Rig.BOB;
 import static coop.comptoir.bridge.engine.Rig.CHANNEL;
@@ -14,6 +15,7 @@ import coop.comptoir.api.id.EventId;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.matrix.MatrixException;
+import coop.comptoir.testing.MatrixCall;
 import coop.comptoir.api.store.Database;
 import coop.comptoir.bridge.api.RemoteChannelId;
 import coop.comptoir.bridge.api.RemoteEvent;
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /** Delivery both ways as people see it, on one database dialect (see the subclasses). */
 abstract class DeliveryContract {
+    /** What a homeserver outage makes fail here: what writes to rooms or media. */
+    static final MatrixCall[] WRITES = MatrixCall.writes().toArray(MatrixCall[]::new);
     static final UserId GHOST = UserId.of("@_discord_42:coop.example");
     TestConnector net;
     Rig rig;
@@ -53,17 +57,17 @@ abstract class DeliveryContract {
     }
 
     private List<String> matrixBodies() {
-        return rig.matrix.messagesIn(ROOM).stream().map(FakeMatrix.Sent::body).toList();
+        return rig.matrix.chatIn(ROOM).stream().map(RecordingMatrixClient.Sent::body).toList();
     }
 
     @Test
     void ghostsAndTheBotAreNeverBridgedBack() throws Exception {
         rig.remote(remoteMessage("1", BOB, "depuis Discord"));
         await("ghost message", () -> matrixBodies().size() == 1);
-        FakeMatrix.Sent sent = rig.matrix.messagesIn(ROOM).get(0);
+        RecordingMatrixClient.Sent sent = rig.matrix.chatIn(ROOM).get(0);
         // The homeserver hands the ghost's own event back to the appservice.
-        rig.deliver(MatrixEvent.of(FakeMatrix.M.createObjectNode().put("type", "m.room.message").put("room_id", ROOM.value())
-                .put("sender", GHOST.value()).put("event_id", sent.id().value()).set("content", sent.content())));
+        rig.deliver(MatrixEvent.of(Rig.JSON.objectNode().put("type", "m.room.message").put("room_id", ROOM.value())
+                .put("sender", GHOST.value()).put("event_id", sent.eventId().value()).set("content", sent.content())));
         rig.deliver(rig.event("m.room.message", Rig.BOT, Rig.text("notice du bot")));
         rig.deliver(rig.event("m.room.message", UserId.of("@_discord_99:coop.example"), Rig.text("autre fantôme")));
         settle();
@@ -148,7 +152,7 @@ abstract class DeliveryContract {
 
     @Test
     void whileMatrixIsDownRemoteMessagesWaitAndThenArriveInOrderOnce() {
-        rig.matrix.failNext(3, new MatrixException(502, "M_UNKNOWN", "Bad Gateway"));
+        rig.matrix.failNext(3, new MatrixException(502, "M_UNKNOWN", "Bad Gateway"), WRITES);
         for (int i = 1; i <= 5; i++) {
             rig.remote(remoteMessage(String.valueOf(i), BOB, "r" + i));
         }
@@ -166,7 +170,7 @@ abstract class DeliveryContract {
         rig.matrixMessage(ALICE, "accepté");
         await("next one", () -> net.posted.size() == 1);
         settle();
-        List<FakeMatrix.Sent> notices = rig.matrix.noticesIn(ROOM);
+        List<RecordingMatrixClient.Sent> notices = rig.matrix.noticesIn(ROOM);
         assertThat(notices).hasSize(1);
         assertThat(notices.get(0).body()).isEqualTo("Ce message n'a pas pu être transmis sur Discord : Missing Permissions");
         assertThat(notices.get(0).relatesTo().path("m.in_reply_to").path("event_id").asText()).isEqualTo(refused.value());
@@ -178,13 +182,13 @@ abstract class DeliveryContract {
         net.down(1_000_000);
         rig.matrixMessage(ALICE, "avant 1");
         rig.matrixMessage(ALICE, "avant 2");
-        rig.matrix.failNext(1_000_000, new MatrixException(0, MatrixException.NETWORK, "down"));
+        rig.matrix.failUntilCleared(new MatrixException(0, MatrixException.NETWORK, "down"), WRITES);
         rig.remote(remoteMessage("1", BOB, "de Discord 1"));
         rig.remote(remoteMessage("2", BOB, "de Discord 2"));
         settle();
         rig.plugin.close();
         net.down(0);
-        rig.matrix.failNext(0, null);
+        rig.matrix.clearFaults();
         rig.restart();
         await("posted", () -> net.posted.size() == 2);
         await("sent", () -> matrixBodies().size() == 2);
@@ -216,7 +220,7 @@ abstract class DeliveryContract {
         // the catch-up after a reconnection waits, and a live message comes in before it runs.
         List<RoomId> others = List.of(RoomId.of("!atelier:" + Rig.SERVER), RoomId.of("!jardin:" + Rig.SERVER));
         for (int i = 0; i < others.size(); i++) {
-            rig.matrix.state.members.computeIfAbsent(others.get(i), r -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(Rig.BOT);
+            rig.matrix.addMember(others.get(i), Rig.BOT);
             assertThat(rig.engine.link(others.get(i), new RemoteChannelId("60" + i), Rig.ADMIN)).isTrue();
         }
         java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(3);
@@ -268,7 +272,7 @@ abstract class DeliveryContract {
     void messagesPostedWhileDownAreFetchedEvenBeforeTheFirstBridgedOne() throws Exception {
         RoomId other = RoomId.of("!atelier:" + Rig.SERVER);
         RemoteChannelId channel = new RemoteChannelId("777");
-        rig.matrix.state.members.computeIfAbsent(other, r -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(Rig.BOT);
+        rig.matrix.addMember(other, Rig.BOT);
         net.addHistory(new RemoteEvent.Message(channel, new RemoteMessageId("70"), BOB, java.time.Instant.now(),
                 coop.comptoir.bridge.api.MatrixContent.text("bien avant le lien"), java.util.Optional.empty(),
                 java.util.Optional.empty(), List.of()));
@@ -278,8 +282,8 @@ abstract class DeliveryContract {
                 coop.comptoir.bridge.api.MatrixContent.text("pendant la panne"), java.util.Optional.empty(),
                 java.util.Optional.empty(), List.of()));
         rig.restart();
-        await("caught up", () -> rig.matrix.messagesIn(other).size() == 1);
+        await("caught up", () -> rig.matrix.chatIn(other).size() == 1);
         settle();
-        assertThat(rig.matrix.messagesIn(other)).extracting(FakeMatrix.Sent::body).containsExactly("pendant la panne");
+        assertThat(rig.matrix.chatIn(other)).extracting(RecordingMatrixClient.Sent::body).containsExactly("pendant la panne");
     }
 }

@@ -1,5 +1,6 @@
 package coop.comptoir.bridge.engine;
 
+import coop.comptoir.testing.RecordingMatrixClient;
 import static coop.comptoir.bridge.engine.Rig.ROOM;
 import static coop.comptoir.bridge.engine.Rig.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,11 +25,11 @@ class HostileTextTest extends LinkedEngineTest {
         String huge = "Lorem ipsum é🎉 ".repeat(700_000); // about 10 MB
         rig.remote(Rig.remoteMessage("1", Rig.BOB, huge));
         rig.remote(Rig.remoteMessage("2", Rig.BOB, "après"));
-        await("both sent", () -> rig.matrix.messagesIn(ROOM).size() == 2);
-        FakeMatrix.Sent cut = rig.matrix.messagesIn(ROOM).get(0);
+        await("both sent", () -> rig.matrix.chatIn(ROOM).size() == 2);
+        RecordingMatrixClient.Sent cut = rig.matrix.chatIn(ROOM).get(0);
         assertThat(cut.content().toString().getBytes(StandardCharsets.UTF_8).length).isLessThan(ToMatrix.MAX_TEXT_BYTES + 1_000);
         assertThat(cut.body()).startsWith("Lorem ipsum é🎉 Lorem").contains("trop long pour Matrix").doesNotContain("\uFFFD");
-        assertThat(rig.matrix.messagesIn(ROOM).get(1).body()).isEqualTo("après");
+        assertThat(rig.matrix.chatIn(ROOM).get(1).body()).isEqualTo("après");
     }
 
     @Test
@@ -37,8 +38,8 @@ class HostileTextTest extends LinkedEngineTest {
         MatrixContent c = new MatrixContent("m.text", "au fond", Optional.of(deep), Set.of());
         rig.remote(new RemoteEvent.Message(Rig.CHANNEL, new RemoteMessageId("1"), Rig.BOB, Instant.ofEpochSecond(1_600_000_001L), c,
                 Optional.empty(), Optional.empty(), List.of()));
-        await("sent", () -> rig.matrix.messagesIn(ROOM).size() == 1);
-        FakeMatrix.Sent sent = rig.matrix.messagesIn(ROOM).get(0);
+        await("sent", () -> rig.matrix.chatIn(ROOM).size() == 1);
+        RecordingMatrixClient.Sent sent = rig.matrix.chatIn(ROOM).get(0);
         assertThat(sent.body()).isEqualTo("au fond");
         assertThat(sent.content().has("formatted_body")).isFalse();
     }
@@ -51,19 +52,19 @@ class HostileTextTest extends LinkedEngineTest {
         rig.remote(Rig.remoteMessage("1", tricky, "salut"));
         rig.remote(Rig.remoteMessage("2", longName, "salut"));
         rig.remote(Rig.remoteMessage("3", invisible, "salut"));
-        await("sent", () -> rig.matrix.messagesIn(ROOM).size() == 3);
-        assertThat(rig.matrix.state.displayNames.get(UserId.of("@_discord_43:coop.example"))).isEqualTo("Alice (Discord)");
-        String shortened = rig.matrix.state.displayNames.get(UserId.of("@_discord_44:coop.example"));
+        await("sent", () -> rig.matrix.chatIn(ROOM).size() == 3);
+        assertThat(rig.matrix.displayName(UserId.of("@_discord_43:coop.example"))).contains("Alice (Discord)");
+        String shortened = rig.matrix.displayName(UserId.of("@_discord_44:coop.example")).orElseThrow();
         assertThat(shortened).hasSizeLessThanOrEqualTo(Ghosts.MAX_NAME + " (Discord)".length() + 1).startsWith("BobBob")
                 .endsWith("… (Discord)");
-        assertThat(rig.matrix.state.displayNames.get(UserId.of("@_discord_45:coop.example"))).isEqualTo("45 (Discord)");
+        assertThat(rig.matrix.displayName(UserId.of("@_discord_45:coop.example"))).contains("45 (Discord)");
     }
 
     @Test
     void aFamilyEmojiKeepsItsJoiners() {
         RemoteUser family = new RemoteUser(new RemoteUserId("46"), "Zoé 👩\u200D👩\u200D👧", Optional.empty());
         rig.remote(Rig.remoteMessage("1", family, "salut"));
-        await("sent", () -> rig.matrix.messagesIn(ROOM).size() == 1);
-        assertThat(rig.matrix.state.displayNames.get(UserId.of("@_discord_46:coop.example"))).isEqualTo("Zoé 👩\u200D👩\u200D👧 (Discord)");
+        await("sent", () -> rig.matrix.chatIn(ROOM).size() == 1);
+        assertThat(rig.matrix.displayName(UserId.of("@_discord_46:coop.example"))).contains("Zoé 👩\u200D👩\u200D👧 (Discord)");
     }
 }

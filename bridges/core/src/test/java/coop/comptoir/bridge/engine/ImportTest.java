@@ -1,5 +1,6 @@
 package coop.comptoir.bridge.engine;
 
+import coop.comptoir.testing.RecordingMatrixClient;
 import static coop.comptoir.bridge.engine.Rig.ADMIN;
 import static coop.comptoir.bridge.engine.Rig.ALICE;
 import static coop.comptoir.bridge.engine.Rig.BOB;
@@ -36,15 +37,15 @@ class ImportTest extends LinkedEngineTest {
     }
 
     private List<String> bodies() {
-        return rig.matrix.messagesIn(ROOM).stream().map(FakeMatrix.Sent::body).toList();
+        return rig.matrix.chatIn(ROOM).stream().map(RecordingMatrixClient.Sent::body).toList();
     }
 
     /** The progress notice as it reads now (its latest edit). */
     private String progress() {
-        FakeMatrix.Sent first = rig.matrix.noticesIn(ROOM).stream().filter(s -> s.body().startsWith("Import")).findFirst().orElseThrow();
-        return rig.matrix.sentIn(ROOM).stream()
+        RecordingMatrixClient.Sent first = rig.matrix.noticesIn(ROOM).stream().filter(s -> s.body().startsWith("Import")).findFirst().orElseThrow();
+        return rig.matrix.eventsIn(ROOM).stream()
                 .filter(s -> s.relatesTo().path("rel_type").asText().equals("m.replace")
-                        && s.relatesTo().path("event_id").asText().equals(first.id().value()))
+                        && s.relatesTo().path("event_id").asText().equals(first.eventId().value()))
                 .reduce((a, b) -> b).map(s -> s.content().path("m.new_content").path("body").asText()).orElse(first.body());
     }
 
@@ -56,12 +57,12 @@ class ImportTest extends LinkedEngineTest {
         await("done", () -> rig.matrix.noticesIn(ROOM).size() >= 1 && progress().startsWith("Import terminé"));
         assertThat(progress()).isEqualTo("Import terminé : 6 messages copiés depuis Discord.");
         assertThat(bodies()).containsExactly("h7", "h1", "h2", "h3 répond à h2", "h4", "h5 dans le fil de h4", "h6");
-        List<FakeMatrix.Sent> sent = rig.matrix.messagesIn(ROOM);
-        assertThat(sent.get(1).ts()).isEqualTo(1_600_000_001_000L);
+        List<RecordingMatrixClient.Sent> sent = rig.matrix.chatIn(ROOM);
+        assertThat(sent.get(1).timestamp()).isEqualTo(1_600_000_001_000L);
         assertThat(sent.get(2).sender().value()).isEqualTo("@_discord_43:coop.example");
-        assertThat(sent.get(3).relatesTo().path("m.in_reply_to").path("event_id").asText()).isEqualTo(sent.get(2).id().value());
+        assertThat(sent.get(3).relatesTo().path("m.in_reply_to").path("event_id").asText()).isEqualTo(sent.get(2).eventId().value());
         assertThat(sent.get(5).relatesTo().path("rel_type").asText()).isEqualTo("m.thread");
-        assertThat(sent.get(5).relatesTo().path("event_id").asText()).isEqualTo(sent.get(4).id().value());
+        assertThat(sent.get(5).relatesTo().path("event_id").asText()).isEqualTo(sent.get(4).eventId().value());
     }
 
     @Test

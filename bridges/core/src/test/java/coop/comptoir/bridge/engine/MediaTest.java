@@ -29,8 +29,8 @@ class MediaTest extends LinkedEngineTest {
 
     /** An image of {@code size} bytes whose event claims {@code claimed} bytes. */
     private ObjectNode image(String name, int size, int claimed) {
-        MxcUri uri = rig.matrix.upload(new byte[size], "image/png", name);
-        ObjectNode c = FakeMatrix.M.createObjectNode().put("msgtype", "m.image").put("body", name).put("url", uri.toString());
+        MxcUri uri = rig.matrix.media().put(new byte[size], "image/png", name);
+        ObjectNode c = Rig.JSON.objectNode().put("msgtype", "m.image").put("body", name).put("url", uri.toString());
         c.putObject("info").put("mimetype", "image/png").put("size", claimed);
         return c;
     }
@@ -67,13 +67,13 @@ class MediaTest extends LinkedEngineTest {
         assertThat(net.posted.get(0).body()).isEqualTo("📎 plan.png (5 Ko, trop lourd pour être copié depuis Matrix)");
         assertThat(rig.matrix.noticesIn(ROOM).get(0).body())
                 .isEqualTo("Le fichier « plan.png » (5 Ko) est trop lourd pour Discord (1 Ko au plus) : seul son nom y a été transmis.");
-        assertThat(rig.matrix.state.downloads).singleElement().satisfies(d -> assertThat(d).endsWith(" 100"));
-        assertThat(rig.matrix.state.bytesRead).hasValue(0);
+        assertThat(rig.matrix.media().downloads()).singleElement().satisfies(d -> assertThat(d.maxBytes()).isEqualTo(100));
+        assertThat(rig.matrix.media().bytesRead()).isZero();
     }
 
     @Test
     void aFileOfUnannouncedSizeIsReadOnlyUpToTheLimit() throws Exception {
-        rig.matrix.state.declaresLength = false;
+        rig.matrix.media().declaresLength(false);
         ObjectNode file = image("plan.png", 5000, 10);
         ((ObjectNode) file.get("info")).remove("size");
         rig.deliver(rig.event("m.room.message", ALICE, file));
@@ -82,12 +82,12 @@ class MediaTest extends LinkedEngineTest {
         assertThat(net.posted.get(0).body()).isEqualTo("📎 plan.png (trop lourd pour être copié depuis Matrix)");
         assertThat(rig.matrix.noticesIn(ROOM).get(0).body())
                 .isEqualTo("Le fichier « plan.png » est trop lourd pour Discord (1 Ko au plus) : seul son nom y a été transmis.");
-        assertThat(rig.matrix.state.bytesRead.get()).isLessThanOrEqualTo(101);
+        assertThat(rig.matrix.media().bytesRead()).isLessThanOrEqualTo(101);
     }
 
     @Test
     void aFileTheHomeserverCannotGiveIsNotCalledTooLarge() throws Exception {
-        ObjectNode c = FakeMatrix.M.createObjectNode().put("msgtype", "m.file").put("body", "perdu.pdf")
+        ObjectNode c = Rig.JSON.objectNode().put("msgtype", "m.file").put("body", "perdu.pdf")
                 .put("url", "mxc://coop.example/gone");
         c.putObject("info").put("size", 10);
         rig.deliver(rig.event("m.room.message", ALICE, c));
@@ -107,7 +107,7 @@ class MediaTest extends LinkedEngineTest {
             rig.remote(new RemoteEvent.Message(CHANNEL, new RemoteMessageId("c" + i), carl, Instant.now(),
                     MatrixContent.text("message " + i), Optional.empty(), Optional.empty(), List.of()));
         }
-        await("three messages", () -> rig.matrix.messagesIn(ROOM).size() == 3);
+        await("three messages", () -> rig.matrix.chatIn(ROOM).size() == 3);
 
         assertThat(net.downloads).containsExactly(avatar);
     }
@@ -118,8 +118,8 @@ class MediaTest extends LinkedEngineTest {
         net.files.put(url, new byte[]{(byte) 0xff, (byte) 0xd8, 1, 2});
         rig.remote(new RemoteEvent.Message(CHANNEL, new RemoteMessageId("1"), BOB, Instant.now(), MatrixContent.text("regardez"),
                 Optional.empty(), Optional.empty(), List.of(new RemoteAttachment("chat.jpg", "image/jpeg", 4, url))));
-        await("two parts", () -> rig.matrix.messagesIn(ROOM).size() == 2);
-        var parts = rig.matrix.messagesIn(ROOM);
+        await("two parts", () -> rig.matrix.chatIn(ROOM).size() == 2);
+        var parts = rig.matrix.chatIn(ROOM);
         assertThat(parts.get(0).body()).isEqualTo("regardez");
         assertThat(parts.get(1).msgtype()).isEqualTo("m.image");
         assertThat(parts.get(1).body()).isEqualTo("chat.jpg");
@@ -133,8 +133,8 @@ class MediaTest extends LinkedEngineTest {
         net.files.put(url, new byte[5000]);
         rig.remote(new RemoteEvent.Message(CHANNEL, new RemoteMessageId("1"), BOB, Instant.now(), MatrixContent.text(""),
                 Optional.empty(), Optional.empty(), List.of(new RemoteAttachment("video.mp4", "video/mp4", 5000, url))));
-        await("sent", () -> rig.matrix.messagesIn(ROOM).size() == 1);
-        assertThat(rig.matrix.messagesIn(ROOM).get(0).body())
+        await("sent", () -> rig.matrix.chatIn(ROOM).size() == 1);
+        assertThat(rig.matrix.chatIn(ROOM).get(0).body())
                 .isEqualTo("📎 video.mp4 (5 Ko), trop lourd pour être copié ici : https://cdn.example/a/video.mp4");
     }
 
@@ -147,8 +147,8 @@ class MediaTest extends LinkedEngineTest {
         rig.remote(new RemoteEvent.Message(CHANNEL, new RemoteMessageId("1"), BOB, Instant.now(), MatrixContent.text(""),
                 Optional.empty(), Optional.empty(), List.of(new RemoteAttachment("menu.pdf", "application/pdf", 3, url,
                         Optional.of(caption)))));
-        await("sent", () -> rig.matrix.messagesIn(ROOM).size() == 1);
-        var file = rig.matrix.messagesIn(ROOM).get(0);
+        await("sent", () -> rig.matrix.chatIn(ROOM).size() == 1);
+        var file = rig.matrix.chatIn(ROOM).get(0);
         assertThat(file.msgtype()).isEqualTo("m.file");
         assertThat(file.body()).isEqualTo("Le *menu* de la semaine");
         assertThat(file.content().path("filename").asText()).isEqualTo("menu.pdf");
@@ -161,8 +161,8 @@ class MediaTest extends LinkedEngineTest {
         rig.remote(new RemoteEvent.Message(CHANNEL, new RemoteMessageId("2"), BOB, Instant.now(), MatrixContent.text(""),
                 Optional.empty(), Optional.empty(), List.of(new RemoteAttachment("huge.mp4", "video/mp4", 5000, gone,
                         Optional.of(MatrixContent.text("la vidéo de l'AG"))))));
-        await("sent", () -> rig.matrix.messagesIn(ROOM).size() == 2);
-        assertThat(rig.matrix.messagesIn(ROOM).get(1).body()).startsWith("la vidéo de l'AG\n📎 huge.mp4");
+        await("sent", () -> rig.matrix.chatIn(ROOM).size() == 2);
+        assertThat(rig.matrix.chatIn(ROOM).get(1).body()).startsWith("la vidéo de l'AG\n📎 huge.mp4");
     }
 
     @Test
@@ -171,14 +171,14 @@ class MediaTest extends LinkedEngineTest {
         net.files.put(url, new byte[]{7, 8});
         rig.remote(new RemoteEvent.Message(CHANNEL, new RemoteMessageId("1"), BOB, Instant.now(), MatrixContent.text(""),
                 Optional.empty(), Optional.empty(), List.of(new RemoteAttachment("plan.png", "image/png", 2, url))));
-        await("sent", () -> rig.matrix.messagesIn(ROOM).size() == 1);
-        var file = rig.matrix.messagesIn(ROOM).get(0);
+        await("sent", () -> rig.matrix.chatIn(ROOM).size() == 1);
+        var file = rig.matrix.chatIn(ROOM).get(0);
         rig.remote(new RemoteEvent.Edit(CHANNEL, new RemoteMessageId("1"), BOB, Instant.now(),
                 new MatrixContent("m.text", "Plan du magasin", Optional.of("Plan du <strong>magasin</strong>"), java.util.Set.of())));
-        await("edited", () -> rig.matrix.sentIn(ROOM).stream().anyMatch(x -> x.content().has("m.new_content")));
-        var edit = rig.matrix.sentIn(ROOM).stream().filter(x -> x.content().has("m.new_content")).findFirst().orElseThrow().content();
+        await("edited", () -> rig.matrix.eventsIn(ROOM).stream().anyMatch(x -> x.content().has("m.new_content")));
+        var edit = rig.matrix.eventsIn(ROOM).stream().filter(x -> x.content().has("m.new_content")).findFirst().orElseThrow().content();
         assertThat(edit.path("m.relates_to").path("rel_type").asText()).isEqualTo("m.replace");
-        assertThat(edit.path("m.relates_to").path("event_id").asText()).isEqualTo(file.id().value());
+        assertThat(edit.path("m.relates_to").path("event_id").asText()).isEqualTo(file.eventId().value());
         var now = edit.path("m.new_content");
         assertThat(now.path("msgtype").asText()).isEqualTo("m.image");
         assertThat(now.path("url").asText()).isEqualTo(file.content().path("url").asText());

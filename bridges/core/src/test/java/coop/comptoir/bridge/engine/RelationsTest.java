@@ -1,5 +1,6 @@
 package coop.comptoir.bridge.engine;
 
+import coop.comptoir.testing.RecordingMatrixClient;
 import static coop.comptoir.bridge.engine.Rig.ALICE;
 import static coop.comptoir.bridge.engine.Rig.BOB;
 import static coop.comptoir.bridge.engine.Rig.CHANNEL;
@@ -25,11 +26,11 @@ import org.junit.jupiter.api.Test;
 /** Replies, threads, edits, deletions and reactions, mapped through the message links both ways. */
 class RelationsTest extends LinkedEngineTest {
     static final UserId GHOST = UserId.of("@_discord_42:coop.example");
-    private FakeMatrix.Sent remoteToMatrix(RemoteEvent.Message m) {
-        int before = rig.matrix.messagesIn(ROOM).size();
+    private RecordingMatrixClient.Sent remoteToMatrix(RemoteEvent.Message m) {
+        int before = rig.matrix.chatIn(ROOM).size();
         rig.remote(m);
-        await("sent", () -> rig.matrix.messagesIn(ROOM).size() == before + 1);
-        return rig.matrix.messagesIn(ROOM).get(before);
+        await("sent", () -> rig.matrix.chatIn(ROOM).size() == before + 1);
+        return rig.matrix.chatIn(ROOM).get(before);
     }
 
     private ObjectNode relatesTo(ObjectNode content, String relType, EventId target) {
@@ -42,25 +43,25 @@ class RelationsTest extends LinkedEngineTest {
 
     @Test
     void remoteRepliesAndThreadsBecomeMatrixRepliesAndThreads() {
-        FakeMatrix.Sent root = remoteToMatrix(remoteMessage("1", BOB, "question"));
-        FakeMatrix.Sent reply = remoteToMatrix(new RemoteEvent.Message(CHANNEL, new RemoteMessageId("2"), BOB, Instant.now(),
+        RecordingMatrixClient.Sent root = remoteToMatrix(remoteMessage("1", BOB, "question"));
+        RecordingMatrixClient.Sent reply = remoteToMatrix(new RemoteEvent.Message(CHANNEL, new RemoteMessageId("2"), BOB, Instant.now(),
                 MatrixContent.text("réponse"), Optional.of(new RemoteMessageId("1")), Optional.empty(), List.of()));
-        FakeMatrix.Sent inThread = remoteToMatrix(new RemoteEvent.Message(CHANNEL, new RemoteMessageId("3"), BOB, Instant.now(),
+        RecordingMatrixClient.Sent inThread = remoteToMatrix(new RemoteEvent.Message(CHANNEL, new RemoteMessageId("3"), BOB, Instant.now(),
                 MatrixContent.text("dans le fil"), Optional.empty(), Optional.of(new RemoteMessageId("1")), List.of()));
-        assertThat(reply.relatesTo().path("m.in_reply_to").path("event_id").asText()).isEqualTo(root.id().value());
+        assertThat(reply.relatesTo().path("m.in_reply_to").path("event_id").asText()).isEqualTo(root.eventId().value());
         assertThat(inThread.relatesTo().path("rel_type").asText()).isEqualTo("m.thread");
-        assertThat(inThread.relatesTo().path("event_id").asText()).isEqualTo(root.id().value());
+        assertThat(inThread.relatesTo().path("event_id").asText()).isEqualTo(root.eventId().value());
     }
 
     @Test
     void matrixRepliesAndThreadsPointAtTheRemoteMessages() throws Exception {
-        FakeMatrix.Sent root = remoteToMatrix(remoteMessage("1", BOB, "question"));
+        RecordingMatrixClient.Sent root = remoteToMatrix(remoteMessage("1", BOB, "question"));
         ObjectNode reply = Rig.text("> <@_discord_42:coop.example> question\n\nréponse");
-        relatesTo(reply, null, null).putObject("m.in_reply_to").put("event_id", root.id().value());
+        relatesTo(reply, null, null).putObject("m.in_reply_to").put("event_id", root.eventId().value());
         rig.deliver(rig.event("m.room.message", ALICE, reply));
         ObjectNode thread = Rig.text("dans le fil");
-        ObjectNode rel = relatesTo(thread, "m.thread", root.id());
-        rel.put("is_falling_back", true).putObject("m.in_reply_to").put("event_id", root.id().value());
+        ObjectNode rel = relatesTo(thread, "m.thread", root.eventId());
+        rel.put("is_falling_back", true).putObject("m.in_reply_to").put("event_id", root.eventId().value());
         rig.deliver(rig.event("m.room.message", ALICE, thread));
         await("posted", () -> net.posted.size() == 2);
         assertThat(net.posted.get(0).body()).isEqualTo("réponse");
@@ -71,12 +72,12 @@ class RelationsTest extends LinkedEngineTest {
 
     @Test
     void editsCrossBothWays() throws Exception {
-        FakeMatrix.Sent fromRemote = remoteToMatrix(remoteMessage("1", BOB, "premier jet"));
+        RecordingMatrixClient.Sent fromRemote = remoteToMatrix(remoteMessage("1", BOB, "premier jet"));
         rig.remote(new RemoteEvent.Edit(CHANNEL, new RemoteMessageId("1"), BOB, Instant.now(), MatrixContent.text("version finale")));
-        await("edit", () -> rig.matrix.sentIn(ROOM).stream().anyMatch(s -> s.content().has("m.new_content")));
-        FakeMatrix.Sent edit = rig.matrix.sentIn(ROOM).stream().filter(s -> s.content().has("m.new_content")).findFirst().orElseThrow();
+        await("edit", () -> rig.matrix.eventsIn(ROOM).stream().anyMatch(s -> s.content().has("m.new_content")));
+        RecordingMatrixClient.Sent edit = rig.matrix.eventsIn(ROOM).stream().filter(s -> s.content().has("m.new_content")).findFirst().orElseThrow();
         assertThat(edit.sender()).isEqualTo(GHOST);
-        assertThat(edit.relatesTo().path("event_id").asText()).isEqualTo(fromRemote.id().value());
+        assertThat(edit.relatesTo().path("event_id").asText()).isEqualTo(fromRemote.eventId().value());
         assertThat(edit.content().path("m.new_content").path("body").asText()).isEqualTo("version finale");
 
         EventId original = rig.matrixMessage(ALICE, "coquille");
@@ -92,11 +93,11 @@ class RelationsTest extends LinkedEngineTest {
 
     @Test
     void deletionsCrossBothWays() throws Exception {
-        FakeMatrix.Sent fromRemote = remoteToMatrix(remoteMessage("1", BOB, "oups"));
+        RecordingMatrixClient.Sent fromRemote = remoteToMatrix(remoteMessage("1", BOB, "oups"));
         rig.remote(new RemoteEvent.Delete(CHANNEL, new RemoteMessageId("1")));
-        await("redacted", () -> rig.matrix.sentIn(ROOM).stream().anyMatch(s -> s.type().equals("m.room.redaction")));
-        FakeMatrix.Sent redaction = rig.matrix.sentIn(ROOM).stream().filter(s -> s.type().equals("m.room.redaction")).findFirst().orElseThrow();
-        assertThat(redaction.content().path("redacts").asText()).isEqualTo(fromRemote.id().value());
+        await("redacted", () -> rig.matrix.eventsIn(ROOM).stream().anyMatch(s -> s.type().equals("m.room.redaction")));
+        RecordingMatrixClient.Sent redaction = rig.matrix.eventsIn(ROOM).stream().filter(s -> s.type().equals("m.room.redaction")).findFirst().orElseThrow();
+        assertThat(redaction.content().path("redacts").asText()).isEqualTo(fromRemote.eventId().value());
         assertThat(redaction.sender()).isEqualTo(GHOST);
 
         EventId mine = rig.matrixMessage(ALICE, "à effacer");
@@ -108,19 +109,19 @@ class RelationsTest extends LinkedEngineTest {
 
     @Test
     void reactionsCrossBothWaysAndCanBeTakenBack() throws Exception {
-        FakeMatrix.Sent fromRemote = remoteToMatrix(remoteMessage("1", BOB, "bonne idée ?"));
+        RecordingMatrixClient.Sent fromRemote = remoteToMatrix(remoteMessage("1", BOB, "bonne idée ?"));
         rig.remote(new RemoteEvent.Reaction(CHANNEL, new RemoteMessageId("1"), BOB, ":coop:", Optional.empty(), true));
-        await("reaction", () -> rig.matrix.sentIn(ROOM).stream().anyMatch(s -> s.type().equals("m.reaction")));
-        FakeMatrix.Sent reaction = rig.matrix.sentIn(ROOM).stream().filter(s -> s.type().equals("m.reaction")).findFirst().orElseThrow();
+        await("reaction", () -> rig.matrix.eventsIn(ROOM).stream().anyMatch(s -> s.type().equals("m.reaction")));
+        RecordingMatrixClient.Sent reaction = rig.matrix.eventsIn(ROOM).stream().filter(s -> s.type().equals("m.reaction")).findFirst().orElseThrow();
         assertThat(reaction.sender()).isEqualTo(GHOST);
         assertThat(reaction.relatesTo().path("key").asText()).isEqualTo(":coop:");
-        assertThat(reaction.relatesTo().path("event_id").asText()).isEqualTo(fromRemote.id().value());
+        assertThat(reaction.relatesTo().path("event_id").asText()).isEqualTo(fromRemote.eventId().value());
         rig.remote(new RemoteEvent.Reaction(CHANNEL, new RemoteMessageId("1"), BOB, ":coop:", Optional.empty(), false));
-        await("reaction removed", () -> rig.matrix.sentIn(ROOM).stream()
-                .anyMatch(s -> s.type().equals("m.room.redaction") && s.content().path("redacts").asText().equals(reaction.id().value())));
+        await("reaction removed", () -> rig.matrix.eventsIn(ROOM).stream()
+                .anyMatch(s -> s.type().equals("m.room.redaction") && s.content().path("redacts").asText().equals(reaction.eventId().value())));
 
-        ObjectNode c = FakeMatrix.M.createObjectNode();
-        c.putObject("m.relates_to").put("rel_type", "m.annotation").put("event_id", fromRemote.id().value()).put("key", "👍");
+        ObjectNode c = Rig.JSON.objectNode();
+        c.putObject("m.relates_to").put("rel_type", "m.annotation").put("event_id", fromRemote.eventId().value()).put("key", "👍");
         EventId thumbs = rig.deliver(rig.event("m.reaction", ALICE, c));
         await("reacted", () -> net.reacted.size() == 1);
         assertThat(net.reacted.get(0).key()).isEqualTo("👍");
@@ -134,11 +135,11 @@ class RelationsTest extends LinkedEngineTest {
 
     @Test
     void theConnectorIsToldWhichReactionsWereCarriedAlsoAfterARestart() throws Exception {
-        FakeMatrix.Sent fromRemote = remoteToMatrix(remoteMessage("1", BOB, "on commande ?"));
+        RecordingMatrixClient.Sent fromRemote = remoteToMatrix(remoteMessage("1", BOB, "on commande ?"));
         RemoteMessageId one = new RemoteMessageId("1");
         rig.remote(new RemoteEvent.Reaction(CHANNEL, one, BOB, "🇫🇷", Optional.empty(), true));
-        ObjectNode c = FakeMatrix.M.createObjectNode();
-        c.putObject("m.relates_to").put("rel_type", "m.annotation").put("event_id", fromRemote.id().value()).put("key", "👍🏽");
+        ObjectNode c = Rig.JSON.objectNode();
+        c.putObject("m.relates_to").put("rel_type", "m.annotation").put("event_id", fromRemote.eventId().value()).put("key", "👍🏽");
         EventId thumbs = rig.deliver(rig.event("m.reaction", ALICE, c));
         await("both carried", () -> rig.engine.reactionsOn(CHANNEL, one).size() == 2);
 
@@ -168,7 +169,7 @@ class RelationsTest extends LinkedEngineTest {
         }
         await("notice", () -> rig.matrix.noticesIn(ROOM).size() == 1);
         Rig.settle();
-        assertThat(rig.matrix.noticesIn(ROOM)).extracting(FakeMatrix.Sent::body)
+        assertThat(rig.matrix.noticesIn(ROOM)).extracting(RecordingMatrixClient.Sent::body)
                 .containsExactly("Les modifications ne sont pas transmises sur Rocketchat : la première version y reste.");
         assertThat(plain.posted).hasSize(1);
     }

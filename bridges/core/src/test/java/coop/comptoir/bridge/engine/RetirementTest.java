@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code !bridge retire}: the import offered first, the final notice, the one-way grace period, the end, a restart, a cancel. */
 class RetirementTest {
     /** A network where the bot posts in its own name, recording what it posted. */
-    static final class NoticeConnector extends TestConnector implements NoticeCapable {
+    static class NoticeConnector extends TestConnector implements NoticeCapable {
         record Notice(RemoteChannelId channel, RemoteMessageId replyTo, String text) {}
 
         final List<Notice> notices = new CopyOnWriteArrayList<>();
@@ -108,7 +108,7 @@ class RetirementTest {
     }
 
     private boolean arrivedOnMatrix(String body) {
-        return rig.matrix.messagesIn(ROOM).stream().anyMatch(s -> s.body().contains(body));
+        return rig.matrix.chatIn(ROOM).stream().anyMatch(s -> s.body().contains(body));
     }
 
     private void retired() throws Exception {

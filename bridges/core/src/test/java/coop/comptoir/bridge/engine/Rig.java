@@ -2,19 +2,15 @@ package coop.comptoir.bridge.engine;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import coop.comptoir.api.command.CommandRouter;
-import coop.comptoir.api.event.EventSubscriptions;
 import coop.comptoir.api.event.MatrixEvent;
-import coop.comptoir.api.http.HttpRoutes;
+import coop.comptoir.api.http.RouteRequest;
+import coop.comptoir.api.http.RouteResponse;
 import coop.comptoir.api.id.EventId;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
-import coop.comptoir.api.matrix.MatrixClient;
 import coop.comptoir.api.plugin.Plugin;
-import coop.comptoir.api.plugin.PluginConfig;
-import coop.comptoir.api.plugin.PluginContext;
-import coop.comptoir.api.schedule.Scheduler;
 import coop.comptoir.api.store.Database;
 import coop.comptoir.bridge.api.BridgeSettings;
 import coop.comptoir.bridge.api.MatrixContent;
@@ -25,26 +21,31 @@ import coop.comptoir.bridge.api.RemoteEvent;
 import coop.comptoir.bridge.api.RemoteMessageId;
 import coop.comptoir.bridge.api.RemoteUser;
 import coop.comptoir.bridge.api.RemoteUserId;
+import coop.comptoir.testing.FakeClock;
+import coop.comptoir.testing.FakePluginContext;
+import coop.comptoir.testing.FakeScheduler;
+import coop.comptoir.testing.RecordingMatrixClient;
 import coop.comptoir.testing.TestCommandRouter;
 import coop.comptoir.testing.TestDatabase;
-import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import okhttp3.OkHttpClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A bridge engine on a real database, with a homeserver and a remote network in memory. Events
- * are handed to it as the runtime would ({@link #matrixMessage}, {@link #remote}); {@link #restart}
- * closes it and builds a new one on the same database, as after a crash or an upgrade.
+ * The bridge engine made by {@link EngineFactory} in a {@link FakePluginContext} from the plugin
+ * test kit: a real database, the kit's homeserver in memory (a {@link RecordingMatrixClient} that
+ * checks membership as Synapse does, with a 1000-byte upload limit), the runtime's command router
+ * and a clock running in real time that the test can move on; the remote network is the test's
+ * connector. Events are handed to it as the runtime would ({@link #matrixMessage}, {@link #remote});
+ * {@link #restart} closes it and builds a new one on the same database and homeserver, as after a
+ * crash or an upgrade, with the scheduler's jobs lost as on SQLite.
  */
 final class Rig implements AutoCloseable {
     static final String SERVER = "coop.example";
@@ -57,57 +58,40 @@ final class Rig implements AutoCloseable {
     static final RoomId ROOM = RoomId.of("!cafe:" + SERVER);
     static final RemoteChannelId CHANNEL = new RemoteChannelId("555");
     static final RemoteUser BOB = new RemoteUser(new RemoteUserId("42"), "Bob", Optional.empty());
+    static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    final FakeMatrix matrix = new FakeMatrix(BOT);
+    final RecordingMatrixClient matrix = new RecordingMatrixClient(BOT).strictMembership();
     final NetworkConnector connector;
-    final Supplier<Database> databases;
     final BridgeSettings settings;
     final int importBatch;
-    Database db;
-    Events events;
+    FakePluginContext ctx;
     TestCommandRouter router;
     Plugin plugin;
     Engine engine;
     /** The engine's time: the system's, moved on by {@link #advance}. */
-    final ShiftedClock clock = new ShiftedClock();
-    /** The jobs of the running engine; a restart starts with none, as the in-memory scheduler (SQLite) does. */
-    coop.comptoir.testing.FakeScheduler scheduler;
+    final FakeClock clock;
+    /** Runs the engine's jobs when asked; a restart loses them, as the in-memory scheduler (SQLite) does. */
+    final FakeScheduler scheduler;
     private final AtomicInteger eventIds = new AtomicInteger();
-    /** The GET routes the engine serves, by mounted prefix. */
-    final java.util.Map<String, HttpRoutes.RouteHandler> getRoutes = new java.util.concurrent.ConcurrentHashMap<>();
-    final HttpRoutes routes = new HttpRoutes() {
-        @Override
-        public void post(String path, coop.comptoir.api.http.RouteOptions options, RouteHandler handler) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void getUnder(String path, RouteHandler handler) {
-            getRoutes.put(mountedPath(path) + "/", handler);
-        }
-
-        @Override
-        public String mountedPath(String path) {
-            return "/_comptoir/plugins/discord" + path;
-        }
-    };
-    private final List<Database> opened = new ArrayList<>();
+    private final List<Plugin> extraPlugins = new ArrayList<>();
 
     Rig(Supplier<Database> databases, NetworkConnector connector, BridgeSettings settings, int importBatch) {
-        this.databases = databases;
         this.connector = connector;
         this.settings = settings;
         this.importBatch = importBatch;
-        matrix.state.members.computeIfAbsent(ROOM, r -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(BOT);
-        matrix.state.power.put(ROOM + " " + ADMIN, 100L);
-        matrix.state.power.put(ROOM + " " + ROOM_ADMIN, 100L);
-        matrix.state.roomDisplayNames.put(ROOM + " " + ALICE.value(), "Alice");
+        matrix.media().uploadLimit(1000);
+        matrix.addMember(ROOM, BOT).setPowerLevel(ROOM, ADMIN, 100).setPowerLevel(ROOM, ROOM_ADMIN, 100)
+                .memberProfile(ROOM, ALICE, "Alice", null);
         roomVersion(ROOM, "10"); // Synapse's default
+        ctx = FakePluginContext.builder("discord", "discord", Path.of(System.getProperty("java.io.tmpdir")))
+                .serverName(SERVER).matrix(matrix).admins(ADMIN).database(databases).realTime().jobsLostOnRestart().build();
+        clock = ctx.fakeClock();
+        scheduler = ctx.fakeScheduler();
         build();
     }
 
     /** A started engine on a SQLite file in {@code dir}, its room linked to {@link #CHANNEL}. */
-    static Rig linkedOnSqlite(java.nio.file.Path dir, NetworkConnector connector, BridgeSettings settings) throws Exception {
+    static Rig linkedOnSqlite(Path dir, NetworkConnector connector, BridgeSettings settings) throws Exception {
         Rig rig = new Rig(() -> TestDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), 2), connector, settings, 3);
         rig.link();
         rig.start();
@@ -118,16 +102,8 @@ final class Rig implements AutoCloseable {
         return new BridgeSettings("_discord_", "{name} (Discord)", links, Duration.ofMillis(40), "fr");
     }
 
-    /** What the instances of this rig's "runtime" share ({@code PluginContext.shared}). */
-    private final java.util.Map<String, Object> shared = new java.util.concurrent.ConcurrentHashMap<>();
-
     private void build() {
-        db = databases.get();
-        opened.add(db);
-        events = new Events();
-        router = new TestCommandRouter("!", Set.of(ADMIN), "fr", matrix, "Comptoir");
-        scheduler = new coop.comptoir.testing.FakeScheduler(clock);
-        Context ctx = new Context("discord", db, events, router.forInstance("discord"), matrix, routes, shared, clock, scheduler);
+        router = ctx.commandRouter();
         plugin = EngineFactory.create(ctx, connector, settings, importBatch);
         engine = (Engine) plugin;
     }
@@ -141,21 +117,15 @@ final class Rig implements AutoCloseable {
      * as a config with a Discord and a Rocket.Chat bridge runs them; not started.
      */
     Plugin secondBridge(String instanceId, NetworkConnector other) {
-        Plugin second = EngineFactory.create(new Context(instanceId, db, events, router.forInstance(instanceId), matrix, routes,
-                shared, clock, new coop.comptoir.testing.FakeScheduler(clock)), other, settings, importBatch);
+        Plugin second = EngineFactory.create(ctx.another(instanceId, instanceId, JSON.objectNode()), other, settings, importBatch);
         extraPlugins.add(second);
         return second;
     }
 
-    private final List<Plugin> extraPlugins = new ArrayList<>();
-
     /** Closes the engine and starts a new one on the same database (a restart). */
     void restart() throws Exception {
         plugin.close();
-        if (db instanceof AutoCloseable c) {
-            c.close();
-            opened.remove(db);
-        }
+        ctx = ctx.restart();
         build();
         start();
     }
@@ -165,6 +135,11 @@ final class Rig implements AutoCloseable {
         engine.link(ROOM, CHANNEL, ADMIN);
     }
 
+    /** Calls the engine's HTTP route for a GET of {@code path}, as the runtime would (404 when none serves it). */
+    RouteResponse get(String path) {
+        return ctx.call(new RouteRequest("GET", path, Map.of(), new byte[0]));
+    }
+
     // --- Matrix side ----------------------------------------------------------------------------
 
     MatrixEvent event(String type, UserId sender, ObjectNode content) {
@@ -172,7 +147,7 @@ final class Rig implements AutoCloseable {
     }
 
     MatrixEvent event(RoomId room, String type, UserId sender, ObjectNode content) {
-        ObjectNode json = FakeMatrix.M.createObjectNode().put("type", type).put("room_id", room.value())
+        ObjectNode json = JSON.objectNode().put("type", type).put("room_id", room.value())
                 .put("sender", sender.value()).put("event_id", "$in" + eventIds.incrementAndGet())
                 .put("origin_server_ts", 1_700_000_000_000L);
         json.set("content", content);
@@ -193,7 +168,7 @@ final class Rig implements AutoCloseable {
      * of {@code redacts} (null: absent); which one counts depends on the room version.
      */
     EventId redaction(RoomId room, UserId sender, EventId topLevel, EventId inContent) throws Exception {
-        ObjectNode content = FakeMatrix.M.createObjectNode();
+        ObjectNode content = JSON.objectNode();
         if (inContent != null) {
             content.put("redacts", inContent.value());
         }
@@ -206,18 +181,15 @@ final class Rig implements AutoCloseable {
 
     /** Sets the room's version ({@code m.room.create}). */
     void roomVersion(RoomId room, String version) {
-        matrix.putState(room, "m.room.create", "", FakeMatrix.M.createObjectNode().put("room_version", version));
+        matrix.putState(room, "m.room.create", "", JSON.objectNode().put("room_version", version));
     }
 
     static ObjectNode text(String body) {
-        return FakeMatrix.M.createObjectNode().put("msgtype", "m.text").put("body", body);
+        return JSON.objectNode().put("msgtype", "m.text").put("body", body);
     }
 
     EventId deliver(MatrixEvent e) throws Exception {
-        if (e.message().isPresent()) {
-            router.onMessage(e);
-        }
-        events.deliver(e);
+        ctx.deliver(e);
         return e.eventId();
     }
 
@@ -264,109 +236,11 @@ final class Rig implements AutoCloseable {
             p.close();
         }
         plugin.close();
-        for (Database d : opened) {
-            if (d instanceof AutoCloseable c) {
-                c.close();
-            }
-        }
+        ctx.close();
     }
 
     /** Moves the engine's time on (its jobs run with {@code scheduler.runDue()}). */
     void advance(Duration by) {
-        clock.offset = clock.offset.plus(by);
-    }
-
-    /** The system's time plus an offset the test moves on. */
-    static final class ShiftedClock extends Clock {
-        volatile Duration offset = Duration.ZERO;
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(offset);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
-    /** Delivers events to the handlers whose type and filter match, as the runtime's dispatcher does. */
-    static final class Events implements EventSubscriptions {
-        private record Sub(String type, EventFilter filter, EventHandler handler) {}
-
-        private final List<Sub> subs = new ArrayList<>();
-
-        @Override
-        public synchronized void on(String type, EventFilter filter, EventHandler handler) {
-            subs.add(new Sub(type, filter, handler));
-        }
-
-        @Override
-        public void onAny(EventHandler handler) {
-            on(null, EventFilter.ALL, handler);
-        }
-
-        @Override
-        public void onAnyIncludingOwn(EventHandler handler) {
-            onAny(handler);
-        }
-
-        void deliver(MatrixEvent e) throws Exception {
-            if (e.sender() != null && e.sender().equals(BOT)) {
-                return; // the runtime does not hand the bot's own events to plugins
-            }
-            for (Sub s : List.copyOf(subs)) {
-                if ((s.type == null || s.type.equals(e.type())) && s.filter.accepts(e)) {
-                    s.handler.handle(e);
-                }
-            }
-        }
-    }
-
-    private record Context(String instanceId, Database database, EventSubscriptions events, CommandRouter commands, MatrixClient matrix,
-                           HttpRoutes routes, java.util.Map<String, Object> sharedObjects, Clock clock, Scheduler scheduler)
-            implements PluginContext {
-        @Override
-        public <T> T shared(String key, Class<T> type, Supplier<? extends T> create) {
-            return type.cast(sharedObjects.computeIfAbsent(key, k -> create.get()));
-        }
-
-        @Override
-        public PluginConfig config() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public UserId botUserId() {
-            return BOT;
-        }
-
-        @Override
-        public String serverName() {
-            return SERVER;
-        }
-
-
-        @Override
-        public OkHttpClient http() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public HttpRoutes routes() {
-            return routes;
-        }
-
-
-        @Override
-        public Logger log() {
-            return LoggerFactory.getLogger("coop.comptoir.plugin.discord");
-        }
+        clock.advance(by);
     }
 }

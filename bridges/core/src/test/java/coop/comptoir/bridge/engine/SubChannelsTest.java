@@ -1,5 +1,6 @@
 package coop.comptoir.bridge.engine;
 
+import coop.comptoir.testing.RecordingMatrixClient;
 import static coop.comptoir.bridge.engine.Rig.ADMIN;
 import static coop.comptoir.bridge.engine.Rig.ALICE;
 import static coop.comptoir.bridge.engine.Rig.BOB;
@@ -69,11 +70,12 @@ class SubChannelsTest {
 
     void start() throws Exception {
         rig = new Rig(() -> TestDatabase.open("jdbc:sqlite:" + dir.resolve("t.db"), 2), net, Rig.settings(List.of()), 3);
-        ObjectNode via = FakeMatrix.M.createObjectNode();
+        ObjectNode via = Rig.JSON.objectNode();
         via.putArray("via").add(Rig.SERVER);
         rig.matrix.putState(ROOM, "m.space.parent", SPACE.value(), via);
-        rig.matrix.putState(ROOM, "m.room.power_levels", "", FakeMatrix.M.createObjectNode()
-                .set("users", FakeMatrix.M.createObjectNode().put(ADMIN.value(), 100).put(ALICE.value(), 0)));
+        rig.matrix.addMember(SPACE, Rig.BOT); // the bot is in the coop's space, so it may list rooms there
+        rig.matrix.putState(ROOM, "m.room.power_levels", "", Rig.JSON.objectNode()
+                .set("users", Rig.JSON.objectNode().put(ADMIN.value(), 100).put(ALICE.value(), 0)));
         rig.link();
         rig.start();
     }
@@ -97,10 +99,10 @@ class SubChannelsTest {
         int before = rig.matrix.noticesIn(ROOM).size();
         rig.matrixMessage(who, command);
         await("answer to " + command, () -> rig.matrix.noticesIn(ROOM).stream().skip(before).anyMatch(n -> n.body().equals(expected)));
-        return rig.matrix.noticesIn(ROOM).stream().skip(before).map(FakeMatrix.Sent::body).toList();
+        return rig.matrix.noticesIn(ROOM).stream().skip(before).map(RecordingMatrixClient.Sent::body).toList();
     }
 
-    private List<FakeMatrix.Sent> announcements(String name) {
+    private List<RecordingMatrixClient.Sent> announcements(String name) {
         return rig.matrix.noticesIn(ROOM).stream().filter(n -> n.body().startsWith("Nouvelle discussion") && n.body().contains(name))
                 .toList();
     }
@@ -115,11 +117,11 @@ class SubChannelsTest {
         rig.remote(ev); // a replay
         await("the discussion's portal", () -> rig.engine.roomOf(POMMES).isPresent());
         RoomId room = rig.engine.roomOf(POMMES).orElseThrow();
-        await("the first message, said before the room existed", () -> rig.matrix.messagesIn(room).stream()
+        await("the first message, said before the room existed", () -> rig.matrix.chatIn(room).stream()
                 .anyMatch(m -> m.body().contains("premier message")));
         await("the announcement", () -> !announcements("Commande de pommes").isEmpty());
 
-        ObjectNode request = rig.matrix.state.createdRooms.get(0);
+        ObjectNode request = rig.matrix.createdRooms().get(0).request();
         assertThat(request.path("name").asText()).isEqualTo("Commande de pommes");
         assertThat(rig.matrix.getState(room, "m.space.parent", SPACE.value())).isPresent();
         assertThat(rig.matrix.getState(SPACE, "m.space.child", room.value())).as("listed in the space").isPresent();
@@ -130,7 +132,7 @@ class SubChannelsTest {
         assertThat(levels.path("users").path(ADMIN.value()).asInt()).as("the parent's admin").isEqualTo(100);
         assertThat(levels.path("users").path(Rig.BOT.value()).asInt()).isEqualTo(100);
         assertThat(levels.path("users").has(ALICE.value())).isFalse();
-        FakeMatrix.Sent notice = announcements("Commande de pommes").get(0);
+        RecordingMatrixClient.Sent notice = announcements("Commande de pommes").get(0);
         assertThat(notice.body()).isEqualTo("Nouvelle discussion sur Discord : « Commande de pommes » https://matrix.to/#/"
                 + room.value() + "?via=" + Rig.SERVER + " — rejoignez-la pour y participer.");
         assertThat(notice.content().path("formatted_body").asText()).contains("<a href=\"https://matrix.to/#/" + room.value());
@@ -143,12 +145,12 @@ class SubChannelsTest {
         rig.remote(ev);
         rig.remote(new RemoteEvent.Message(POMMES, new RemoteMessageId("p2"), BOB, Instant.now(),
                 MatrixContent.text("après le redémarrage"), Optional.empty(), Optional.empty(), List.of()));
-        await("still bridged after a restart", () -> rig.matrix.messagesIn(room).stream()
+        await("still bridged after a restart", () -> rig.matrix.chatIn(room).stream()
                 .anyMatch(m -> m.body().contains("après le redémarrage")));
         Rig.settle();
-        assertThat(rig.matrix.state.createdRooms).as("one room, however often announced").hasSize(1);
+        assertThat(rig.matrix.createdRooms()).as("one room, however often announced").hasSize(1);
         assertThat(announcements("Commande de pommes")).hasSize(1);
-        assertThat(rig.matrix.messagesIn(room).stream().filter(m -> m.body().contains("premier message"))).hasSize(1);
+        assertThat(rig.matrix.chatIn(room).stream().filter(m -> m.body().contains("premier message"))).hasSize(1);
     }
 
     @Test
@@ -167,7 +169,7 @@ class SubChannelsTest {
         assertThat(answer(ADMIN, "!bridge discussions import Autre")).isEqualTo("Aucune discussion à relier.");
         notices(ADMIN, "!bridge discussions import", "Une discussion en cours d'ouverture ici.");
         await("the older one, on demand", () -> rig.engine.roomOf(new RemoteChannelId("ancienne")).isPresent());
-        assertThat(rig.matrix.state.createdRooms).hasSize(2);
+        assertThat(rig.matrix.createdRooms()).hasSize(2);
     }
 
     @Test

@@ -93,6 +93,22 @@ class DashboardTest {
     }
 
     @Test
+    void aPersonWhoLinkedTheirAccountCountsAsMovedInTheSummaryAndOnThePage() throws Exception {
+        try (FakePluginContext ctx = context("https://comptoir.coop.test")) {
+            EngineTables.linkAccount(ctx.database(), "discord", "42", BOB.value(), "@bob:coop.test");
+            ctx.say(ASK, ADMIN, "!migration");
+            assertThat(lastBody(ctx, ASK)).contains("1 personne venue de Discord avec un compte relié à Matrix (!link).")
+                    .contains("Encore seulement sur Discord : 1 (Carol <b>).");
+            ctx.say(ASK, ADMIN, "!migration page");
+            Matcher m = LINK.matcher(ctx.recordingMatrix().sent().stream().filter(s -> s.body() != null && s.body().contains("/login/"))
+                    .findFirst().orElseThrow().body());
+            assertThat(m.find()).isTrue();
+            String html = new String(get(ctx, m.group(1), Map.of()).body(), StandardCharsets.UTF_8);
+            assertThat(html).contains("<td data-k=\"moved\">1</td>", "<span data-k=\"still-old\">1</span>");
+        }
+    }
+
+    @Test
     void theLinkGoesByDirectMessageToTheAdminWhoAskedAndOpensThePageOnce() throws Exception {
         try (FakePluginContext ctx = context("https://comptoir.coop.test")) {
             ctx.say(ASK, ADMIN, "!migration page");

@@ -90,4 +90,23 @@ class MoveStatsTest {
         assertThat(quiet.stillOld()).isEmpty();
         assertThat(quiet.weeks()).allSatisfy(w -> assertThat(w).containsExactly(0, 0));
     }
+
+    @Test
+    void aPersonWhoseAccountIsLinkedCountsAsMovedNotAsStillThere() {
+        said(CAFE, ALICE, true, Duration.ofDays(1));
+        said(CAFE, BOB, false, Duration.ofDays(2));
+        said(CAFE, CAROL, false, Duration.ofDays(3));
+        said(STOCK, BOB, false, Duration.ofDays(2));
+
+        List<MoveStats.Channel> out = MoveStats.compute(List.of(CAFE_PORTAL, STOCK_PORTAL), messages,
+                java.util.Set.of(MoveStats.linkKey("discord", BOB), MoveStats.linkKey("rocketchat", CAROL)), NOW);
+
+        MoveStats.Channel cafe = out.get(0);
+        assertThat(cafe.moved()).isEqualTo(1);
+        assertThat(cafe.stillOld()).as("Carol is linked on another bridge only").containsExactly(CAROL);
+        assertThat(cafe.oldPeople()).isEqualTo(2);
+        assertThat(cafe.oldMessages()).as("what a linked person writes there still counts as written there").isEqualTo(2);
+        assertThat(out.get(1).moved()).isEqualTo(1);
+        assertThat(out.get(1).stillOld()).isEmpty();
+    }
 }

@@ -65,6 +65,10 @@ public final class FakeDiscord implements AutoCloseable {
     private final AtomicInteger serverErrors = new AtomicInteger();
     private volatile double retryAfterSeconds = 1;
     private volatile boolean outage;
+    /** One-shot actions run after a matching request's work, before its answer ({@link #beforeAnswering}). */
+    private final List<Hook> hooks = new CopyOnWriteArrayList<>();
+
+    private record Hook(Predicate<RecordedCall> when, java.util.function.Consumer<RecordedCall> action) {}
 
     /** Starts a fake with the defaults of {@link Builder}. */
     public static FakeDiscord start() {
@@ -658,6 +662,16 @@ public final class FakeDiscord implements AutoCloseable {
         serverErrors.set(count);
     }
 
+    /**
+     * Runs {@code action} once, on the first successful request {@code when} accepts, after the fake
+     * did the work (a message stored and dispatched on the Gateway) and before it answers: the moment
+     * at which a client that dies leaves its work done on Discord without knowing it. The action runs
+     * on the request's thread (it may kill the client, or block); the answer goes out when it returns.
+     */
+    public void beforeAnswering(Predicate<RecordedCall> when, java.util.function.Consumer<RecordedCall> action) {
+        hooks.add(new Hook(when, action));
+    }
+
     /** During an outage REST answers 503 and the Gateway drops its connections and refuses new ones. */
     public void outage(boolean on) {
         outage = on;
@@ -884,8 +898,16 @@ public final class FakeDiscord implements AutoCloseable {
                 }
             }
         }
-        calls.add(new RecordedCall(Instant.now(), method, path, Map.copyOf(query), headers, json, List.copyOf(files),
-                reply.status(), List.copyOf(violations)));
+        RecordedCall call = new RecordedCall(Instant.now(), method, path, Map.copyOf(query), headers, json, List.copyOf(files),
+                reply.status(), List.copyOf(violations));
+        calls.add(call);
+        if (reply.status() < 300) {
+            for (Hook h : hooks) {
+                if (h.when().test(call) && hooks.remove(h)) {
+                    h.action().accept(call);
+                }
+            }
+        }
         String responseBody = reply.body() == null ? "" : reply.body().toString();
         if (validateResponses && spec != null && reply.status() < 500) {
             for (String problem : spec.checkResponse(method, encodedPath, reply.status(), responseBody)) {

@@ -97,4 +97,29 @@ final class DiscordStructure {
             throw session.failed(e, "posting in #" + target.getName());
         }
     }
+
+    /**
+     * Removes a message someone wrote in the channel, with the bot's Manage Messages right; false
+     * when the bot lacks it. A message already gone counts as removed.
+     */
+    boolean removeUserMessage(RemoteChannelId channel, RemoteMessageId message) throws BridgeException {
+        StandardGuildMessageChannel target = session.portal(channel);
+        try {
+            target.deleteMessageById(message.value()).complete();
+            return true;
+        } catch (net.dv8tion.jda.api.exceptions.InsufficientPermissionException e) {
+            return false;
+        } catch (net.dv8tion.jda.api.exceptions.ErrorResponseException e) {
+            if (e.getErrorResponse() == net.dv8tion.jda.api.requests.ErrorResponse.UNKNOWN_MESSAGE) {
+                return true;
+            }
+            if (e.getErrorResponse() == net.dv8tion.jda.api.requests.ErrorResponse.MISSING_PERMISSIONS
+                    || e.getErrorResponse() == net.dv8tion.jda.api.requests.ErrorResponse.MISSING_ACCESS) {
+                return false;
+            }
+            throw session.failed(e, "removing a message in #" + target.getName());
+        } catch (RuntimeException e) {
+            throw session.failed(e, "removing a message in #" + target.getName());
+        }
+    }
 }

@@ -45,7 +45,7 @@ import org.slf4j.Logger;
  */
 public final class JdaDiscordConnector implements NetworkConnector, EditCapable, DeleteCapable, ReactionCapable,
         MediaCapable, BackfillCapable, SentLookupCapable, coop.comptoir.bridge.api.StructureCapable,
-        coop.comptoir.bridge.api.NoticeCapable {
+        coop.comptoir.bridge.api.NoticeCapable, coop.comptoir.bridge.api.ModerationCapable {
     /** The connector's ID: plugin type, name in commands, ghost prefix {@code _discord_}. */
     static final String NETWORK = "discord";
 
@@ -157,6 +157,11 @@ public final class JdaDiscordConnector implements NetworkConnector, EditCapable,
     @Override
     public RemoteMessageId replyNotice(RemoteChannelId channel, RemoteMessageId replyTo, String text) throws BridgeException {
         return structure.post(channel, text, replyTo);
+    }
+
+    @Override
+    public boolean removeUserMessage(RemoteChannelId channel, RemoteMessageId message) throws BridgeException {
+        return structure.removeUserMessage(channel, message);
     }
 
     @Override

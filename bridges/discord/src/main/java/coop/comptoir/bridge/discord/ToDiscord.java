@@ -135,27 +135,36 @@ final class ToDiscord {
     }
 
     /**
-     * Webhook sends carry no idempotency key: after a crash mid-send (or a lost answer), the channel's
-     * messages since {@code notBefore} (at most the last 1,000) are searched for the pieces {@link #send} would post, by one of the bridge's
-     * webhooks, in order, none linked yet. Messages in threads and with files are not searched (sent again: a
-     * known limit). May block.
+     * Webhook sends carry no idempotency key: after a crash mid-send (or a lost answer), the messages
+     * since {@code notBefore} (at most the last 1,000) of the place {@link #send} would post to (the
+     * portal channel, or the thread of {@link OutgoingRemoteMessage#threadRoot}) are searched for what
+     * it would post: its text pieces, then its files in batches of ten (same file names, no text), by
+     * one of the bridge's webhooks under the sender's name, in order, none linked yet. A thread that
+     * JDA does not hold (never started, or archived) is not searched: the message is sent. May block.
      */
     List<RemoteMessageId> findSent(RemoteChannelId channel, OutgoingRemoteMessage message, Instant notBefore,
                                    Predicate<RemoteMessageId> recorded) throws BridgeException {
-        if (message.threadRoot().isPresent() || !message.attachments().isEmpty()) {
-            return List.of();
-        }
         StandardGuildMessageChannel target = session.portal(channel);
         try {
-            String reply = message.replyTo().map(r -> replyLine(target, r.value())).orElse("");
-            List<String> pieces = convert(message.content(), reply).pieces().stream().filter(p -> !p.isBlank()).toList();
-            if (pieces.isEmpty()) {
+            MessageChannel place = target;
+            Optional<String> thread = Optional.empty();
+            if (message.threadRoot().isPresent()) {
+                ThreadChannel t = session.jda().getThreadChannelById(message.threadRoot().get().value());
+                if (t == null || !DiscordSession.inPortal(target, t)) {
+                    return List.of();
+                }
+                place = t;
+                thread = Optional.of(t.getId());
+            }
+            List<Expected> expected = expected(target, message);
+            if (expected.isEmpty()) {
                 return List.of();
             }
             String hook = webhooks.forChannel(target).id();
+            String username = WebhookNames.sanitise(message.sender().displayName(), message.sender().id().localpart());
             // Back to notBefore, a page of 100 at a time: a queue stalled by restarts in a busy channel
             // may have its message far behind the last few.
-            MessageHistory history = target.getHistory();
+            MessageHistory history = place.getHistory();
             List<Message> recent = new ArrayList<>();
             for (int page = 0; page < LOOKUP_PAGES; page++) {
                 List<Message> older = history.retrievePast(100).complete();
@@ -169,23 +178,54 @@ final class ToDiscord {
                     // the channel's webhook now, or one of the bridge's made by an earlier run
                     .filter(m -> m.isWebhookMessage()
                             && (m.getAuthor().getId().equals(hook) || webhooks.isOurs(target, m.getAuthor().getId())))
+                    .filter(m -> username.equals(m.getAuthor().getName()))
                     .filter(m -> !m.getTimeCreated().toInstant().isBefore(notBefore))
                     .filter(m -> !recorded.test(new RemoteMessageId(m.getId())))
                     .toList();
-            for (int start = 0; start + pieces.size() <= candidates.size(); start++) {
+            for (int start = 0; start + expected.size() <= candidates.size(); start++) {
                 boolean all = true;
-                for (int i = 0; i < pieces.size() && all; i++) {
-                    all = candidates.get(start + i).getContentRaw().equals(pieces.get(i));
+                for (int i = 0; i < expected.size() && all; i++) {
+                    all = expected.get(i).matches(candidates.get(start + i));
                 }
                 if (all) {
-                    return candidates.subList(start, start + pieces.size()).stream()
+                    List<RemoteMessageId> ids = candidates.subList(start, start + expected.size()).stream()
                             .map(m -> new RemoteMessageId(m.getId())).toList();
+                    // found in a thread: edits, deletions and reactions must go there, as after a send
+                    thread.ifPresent(t -> ids.forEach(id -> threads.put(id.value(), t)));
+                    return ids;
                 }
             }
             return List.of();
         } catch (RuntimeException e) {
             throw session.failed(e, "reading the recent messages of #" + target.getName());
         }
+    }
+
+    /** One message {@link #send} posts: a text piece, or a batch of files (with no text). */
+    private record Expected(String text, List<String> fileNames) {
+        boolean matches(Message m) {
+            if (fileNames.isEmpty()) {
+                return m.getAttachments().isEmpty() && m.getContentRaw().equals(text);
+            }
+            return m.getContentRaw().isEmpty()
+                    && m.getAttachments().stream().map(Message.Attachment::getFileName).toList().equals(fileNames);
+        }
+    }
+
+    /** What {@link #send} posts for {@code message}, in order, as {@link #findSent} recognises it. */
+    private List<Expected> expected(StandardGuildMessageChannel target, OutgoingRemoteMessage message) {
+        String reply = message.replyTo().map(r -> replyLine(target, r.value())).orElse("");
+        List<OutgoingAttachment> files = message.attachments();
+        List<Expected> out = new ArrayList<>();
+        if (files.isEmpty() || !onlyFileNames(message.content(), files) || !reply.isEmpty()) {
+            convert(message.content(), reply).pieces().stream().filter(p -> !p.isBlank())
+                    .forEach(p -> out.add(new Expected(p, List.of())));
+        }
+        for (int i = 0; i < files.size(); i += MAX_FILES_PER_MESSAGE) {
+            out.add(new Expected("", files.subList(i, Math.min(files.size(), i + MAX_FILES_PER_MESSAGE)).stream()
+                    .map(f -> WebhookUploads.filename(f.fileName(), f.contentType())).toList()));
+        }
+        return out;
     }
 
     /** Deletes, as far as Discord lets it, the parts of a message posted before a later part failed. */

@@ -10,10 +10,14 @@ import java.util.regex.Pattern;
  * <p>A character is escaped with {@code \} only where Discord would read it as markup, so the
  * raw text stays readable: {@code * ` [ ]} always, {@code _} except inside a word
  * ({@code snake_case} stays as is), {@code ~} and {@code |} when doubled, {@code \} before
- * punctuation, {@code <} before something that could be a mention or link, and the line-start
- * markers {@code # > - + 1.} at the start of a line. Web addresses are left untouched (Discord links
- * them before reading any markup in them). {@code @everyone} and {@code @here} get a zero-width
- * space after the {@code @}.
+ * punctuation, and the line-start markers {@code # > - + 1.} at the start of a line. A {@code <}
+ * that could open Discord markup ({@code <@id> <#id> <:name:id> </command:id> <a:…> <t:…>
+ * <https://…>}) keeps its {@code <} and has the character after it escaped instead
+ * ({@code <\@id>}, {@code <t\:…>}): a backslash before the {@code <} would join a web address
+ * written just before it, as Discord reads addresses up to the {@code <}. Web addresses are left
+ * untouched (Discord links them before reading any markup in them), except one right after a
+ * {@code <}, which is text. {@code @everyone} and {@code @here} get a zero-width space after the
+ * {@code @}.
  */
 public final class DiscordMarkdown {
     private DiscordMarkdown() {}
@@ -82,6 +86,9 @@ public final class DiscordMarkdown {
         Matcher url = URL.matcher(s);
         int pos = 0;
         while (url.find()) {
+            if (url.start() > 0 && s.charAt(url.start() - 1) == '<') {
+                continue; // <https://…> would be Discord's link markup: the address is written as text
+            }
             escapeRun(s, pos, url.start(), out);
             out.append(s, url.start(), url.end());
             pos = url.end();
@@ -91,17 +98,20 @@ public final class DiscordMarkdown {
     }
 
     private static void escapeRun(String s, int from, int to, StringBuilder out) {
+        int markup = -1; // the character escaped to defuse the markup a '<' opens
         for (int i = from; i < to; i++) {
             char c = s.charAt(i);
             char prev = i > 0 ? s.charAt(i - 1) : ' ';
             char next = i + 1 < s.length() ? s.charAt(i + 1) : ' ';
-            boolean escape = switch (c) {
+            if (c == '<') {
+                markup = markupAfter(s, i);
+            }
+            boolean escape = i == markup || switch (c) {
                 case '*', '`', '[', ']' -> true;
                 case '_' -> !(isWord(prev) && isWord(next));
                 case '~' -> prev == '~' || next == '~';
                 case '|' -> prev == '|' || next == '|';
                 case '\\' -> isPunctuation(next) || i + 1 == s.length();
-                case '<' -> Character.isLetter(next) || next == '@' || next == '#' || next == ':' || next == '/' || next == '!';
                 default -> false;
             };
             if (escape) {
@@ -109,6 +119,26 @@ public final class DiscordMarkdown {
             }
             out.append(c);
         }
+    }
+
+    /**
+     * Where the markup a {@code <} at {@code i} could open is broken by a backslash: the punctuation
+     * right after it ({@code <@ <# <: </}), or the colon after a word ({@code <a: <t: <id: <https:});
+     * -1 when it opens none.
+     */
+    private static int markupAfter(String s, int i) {
+        int j = i + 1;
+        if (j >= s.length()) {
+            return -1;
+        }
+        char next = s.charAt(j);
+        if (next == '@' || next == '#' || next == ':' || next == '/') {
+            return j;
+        }
+        while (j < s.length() && j - i <= 10 && isWord(s.charAt(j))) {
+            j++;
+        }
+        return j > i + 1 && j < s.length() && s.charAt(j) == ':' ? j : -1;
     }
 
     static boolean isWord(char c) {

@@ -38,7 +38,7 @@ public final class MatrixToDiscord {
     }
 
     /** The {@link MentionDirectory} view of a Discord mention resolver, for the HTML reader. */
-    private static MentionDirectory directory(MentionResolver resolver) {
+    static MentionDirectory directory(MentionResolver resolver) {
         return new MentionDirectory() {
             @Override
             public Optional<String> remoteUser(UserId user) {

@@ -29,6 +29,18 @@ class DiscordRoundTripTest {
 
     private final DiscordReader reader = new DiscordReader(Fixtures.DISCORD_SIDE, ZoneId.of("Europe/Paris"), Locale.FRENCH);
 
+    /** Found by fuzzing: the backslash before the tag joined the link, on Discord as on the way back. */
+    @Test
+    void aLinkRightBeforeAnHtmlTagTypedOnMatrixShowsAsTyped() {
+        for (String typed : List.of("voir https://coop.example/a</a> et <p>ici</p>", "https://coop.example/\">Alice</a>",
+                "https://coop.example<@111> <t:1:R>", "https://coop.example/x\">y<@111>", "<id:customize> </cmd:12> <a:x:1>")) {
+            String markdown = MatrixToDiscord.fromPlain(typed);
+            MatrixText back = Fixtures.TO_MATRIX.convert(markdown);
+            assertThat(back.body()).as(markdown).isEqualTo(typed);
+            assertThat(back.mentions()).as(markdown).isEmpty();
+        }
+    }
+
     @RepeatedTest(400)
     void randomTreesComeBack(RepetitionInfo run) {
         RichText tree = new Shapes(run.getCurrentRepetition()).text();

@@ -28,7 +28,8 @@ public final class RocketMarkdown implements RocketText {
                     + "|(?<![\\w_])_([^_\\n]+)_(?![\\w_])|(?<![\\w~])~([^~\\n]+)~(?![\\w~])|(?<![\\w@])@([A-Za-z0-9._-]+)");
     private static final Pattern MATRIX_PILL = Pattern.compile("https://matrix\\.to/#/(@[^/?]+)");
     private static final Pattern ROCKET_KEYWORDS = Pattern.compile("(?<![\\w@])@(all|here)\\b", Pattern.CASE_INSENSITIVE);
-    private static final Pattern MATRIX_ROOM = Pattern.compile("@room\\b");
+    /** Synapse's {@code .m.rule.roomnotif} matches {@code @room} in any case. */
+    private static final Pattern MATRIX_ROOM = Pattern.compile("@(room)\\b", Pattern.CASE_INSENSITIVE);
 
     @Override
     public MatrixContent toMatrix(String markdown, Map<String, UserId> mentioned) {
@@ -123,7 +124,7 @@ public final class RocketMarkdown implements RocketText {
 
     /** {@code @room} would notify a whole Matrix room (legacy push rule on the body): a zero-width space defuses it. */
     private static String defuseMatrix(String s) {
-        return MATRIX_ROOM.matcher(s).replaceAll("@" + ZWSP + "room");
+        return MATRIX_ROOM.matcher(s).replaceAll(m -> "@" + ZWSP + m.group(1));
     }
 
     @Override
@@ -180,7 +181,7 @@ public final class RocketMarkdown implements RocketText {
     }
 
     private static void link(Element e, StringBuilder sb, Function<UserId, Optional<String>> usernameOf) {
-        String href = e.attr("href");
+        String href = e.attr("href").strip();
         Matcher pill = MATRIX_PILL.matcher(href);
         if (pill.find()) {
             try {
@@ -193,11 +194,34 @@ public final class RocketMarkdown implements RocketText {
             }
         }
         String text = e.text();
-        if (text.equals(href) || href.isBlank()) {
+        if (!isWebOrMail(href)) {
+            sb.append(text); // javascript:, data: and other schemes: the text only, never a link
+        } else if (text.equals(href)) {
             sb.append(text.isEmpty() ? href : text);
         } else {
-            sb.append('[').append(text).append("](").append(href).append(')');
+            sb.append('[').append(text).append("](")
+                    .append(linkTarget(href)).append(')');
         }
+    }
+
+    /** An address as a markdown link target: white space, control characters and brackets percent-encoded. */
+    private static String linkTarget(String href) {
+        StringBuilder out = new StringBuilder(href.length());
+        for (int i = 0; i < href.length(); i++) {
+            char c = href.charAt(i);
+            if (c <= ' ' || c == '(' || c == ')' || c == 0x7f || Character.isWhitespace(c)) {
+                out.append(String.format("%%%02X", (int) c & 0xff));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Whether a link may cross as a link: web and mail addresses only. */
+    private static boolean isWebOrMail(String href) {
+        String h = href.strip().toLowerCase(java.util.Locale.ROOT);
+        return h.startsWith("https://") || h.startsWith("http://") || h.startsWith("mailto:");
     }
 
     private static void wrap(Element e, String mark, StringBuilder sb, Function<UserId, Optional<String>> usernameOf) {

@@ -14,7 +14,7 @@ import java.util.function.Function;
 public interface RocketText {
     /**
      * A Rocket.Chat message's text as Matrix content. {@code @all} / {@code @here} / {@code @room}
-     * never notify a Matrix room.
+     * (in any case) never notify a Matrix room.
      *
      * @param mentioned usernames mentioned in the message ({@code mentions}) → the Matrix user to pill
      */
@@ -22,7 +22,8 @@ public interface RocketText {
 
     /**
      * A Matrix message as Rocket.Chat markdown. {@code @all} / {@code @here} written on Matrix never
-     * notify the Rocket.Chat room.
+     * notify the Rocket.Chat room; only web and mail links cross as links (a {@code javascript:} or
+     * {@code data:} link crosses as its text).
      *
      * @param usernameOf the Rocket.Chat username a Matrix user stands for (a ghost), if any: its pill
      *                   becomes an {@code @username} mention; other pills become the name shown

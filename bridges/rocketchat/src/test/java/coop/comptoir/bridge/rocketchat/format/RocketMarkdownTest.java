@@ -46,4 +46,26 @@ class RocketMarkdownTest {
         assertThat(text.toMatrix("coucou @room", Map.of()).body()).isEqualTo("coucou @\u200Broom");
         assertThat(text.toMatrix("écrivez à alice@all.example", Map.of()).body()).isEqualTo("écrivez à alice@all.example");
     }
+
+    /** Found by the fuzz target's hostile input: Synapse's @room push rule ignores case, so @Room or @ROOM notified the whole room. */
+    @Test
+    void aRoomMentionInAnyCaseIsDefused() {
+        assertThat(text.toMatrix("coucou @Room et @ROOM", Map.of()).body()).isEqualTo("coucou @\u200BRoom et @\u200BROOM");
+        assertThat(text.toMatrix("*@rOOm*", Map.of()).html().orElseThrow()).isEqualTo("<strong>@\u200BrOOm</strong>");
+    }
+
+    /** Found by the fuzz target's hostile input: a Matrix link to javascript: or data: became a clickable markdown link on Rocket.Chat. */
+    @Test
+    void onlyWebAndMailLinksCrossToRocketChat() {
+        String out = text.toRocket(html("x", "<a href=\"javascript:alert(1)\">clic</a> <a href=\" DATA:text/html,x\">d</a>"
+                + " <a href=\"mailto:bureau@coop.example\">écrire</a> <a href=\"https://coop.example\">site</a>"), u -> Optional.empty());
+        assertThat(out).isEqualTo("clic d [écrire](mailto:bureau@coop.example) [site](https://coop.example)");
+    }
+
+    /** Found by fuzzing: a line break in an address ended the markdown link in the middle. */
+    @Test
+    void anAddressWithSpacesOrLineBreaksStaysOneLink() {
+        String out = text.toRocket(html("x", "<a href=\"https://coop.example/a b\nc(d)\">lien</a>"), u -> Optional.empty());
+        assertThat(out).isEqualTo("[lien](https://coop.example/a%20b%0Ac%28d%29)");
+    }
 }

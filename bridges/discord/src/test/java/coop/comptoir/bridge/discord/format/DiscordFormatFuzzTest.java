@@ -1,0 +1,123 @@
+package coop.comptoir.bridge.discord.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import coop.comptoir.api.id.UserId;
+import coop.comptoir.bridge.text.MatrixHtmlReader;
+import coop.comptoir.bridge.text.MatrixHtmlWriter;
+import coop.comptoir.bridge.text.MatrixMarkup;
+import coop.comptoir.bridge.text.RichText;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Attribute;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Coverage-guided fuzzing of the Discord text mapping, both ways, through the engine's rich text
+ * model. The reader and writer are called directly, not through {@link MatrixToDiscord} and
+ * {@link DiscordToMatrix}: those fall back on the plain body when a conversion throws (even a
+ * {@code StackOverflowError}), which would hide a crash from the fuzzer.
+ *
+ * <ul>
+ *   <li>Matrix HTML → Discord: no exception, no hang, no mass ping anywhere (code included), only
+ *       known ghosts pinged, every piece within Discord's limit; the markdown reads back.</li>
+ *   <li>Discord markdown → Matrix: only the allowed HTML (tags, attributes, http(s) links,
+ *       {@code mxc://} images), never an active {@code @room}, only known users mentioned.</li>
+ *   <li>A Matrix user's plain text reaches Discord escaped and reads back as the same text.</li>
+ * </ul>
+ * Kept inputs and past crashes under {@code src/test/resources/…/DiscordFormatFuzzTestInputs} run in
+ * every build ({@code scripts/fuzz.sh} fuzzes).
+ */
+class DiscordFormatFuzzTest {
+    /** What {@link MatrixHtmlWriter} may write, with the elements jsoup adds when it reads it back. */
+    private static final Set<String> TAGS = Set.of("html", "head", "body", "strong", "em", "u", "del", "span", "code", "pre",
+            "blockquote", "a", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "sub", "br", "p", "div", "hr", "img",
+            "table", "tbody", "tr", "td");
+    private static final Map<String, Set<String>> ATTRIBUTES = Map.of(
+            "a", Set.of("href"), "span", Set.of("data-mx-spoiler"), "code", Set.of("class"), "ol", Set.of("start"),
+            "img", Set.of("data-mx-emoticon", "src", "alt", "title", "height"));
+    private static final Set<UserId> KNOWN = Set.of(Fixtures.ALICE, Fixtures.ZOE, Fixtures.BOB);
+    private static final char ZWSP = '\u200B';
+
+    /** The same text read as a Matrix HTML body, as Discord markdown and as a Matrix plain body. */
+    @FuzzTest(maxDuration = "30s")
+    @Timeout(60) // seconds (the first input also loads and instruments the classes): a slower one is a hang
+    void anyTextCrossesSafelyBothWays(byte[] input) {
+        String text = new String(input, StandardCharsets.UTF_8);
+        matrixHtmlBecomesDiscordMarkdownWithoutMassPings(text);
+        discordMarkdownBecomesOnlyTheAllowedMatrixHtml(text);
+        plainTextFromMatrixReadsTheSameOnDiscord(text);
+    }
+
+    private static void matrixHtmlBecomesDiscordMarkdownWithoutMassPings(String html) {
+        RichText tree = new MatrixHtmlReader(MatrixToDiscord.directory(Fixtures.MATRIX_SIDE)).read(html);
+        DiscordWriter writer = new DiscordWriter(null);
+        String markdown = writer.render(tree);
+
+        assertThat(markdown).as("markdown of %s", html).doesNotContainPattern("(?i)@(everyone|here)");
+        assertThat(writer.pinged()).as("pinged from %s", html).isSubsetOf("111", "333");
+        for (String piece : DiscordSplitter.split(markdown)) {
+            assertThat(piece.length()).isLessThanOrEqualTo(DiscordSplitter.MAX_LENGTH);
+        }
+        // and back: what Discord would show comes to Matrix as safe HTML
+        assertAllowedMatrix(toMatrix(markdown), markdown);
+    }
+
+    private static void discordMarkdownBecomesOnlyTheAllowedMatrixHtml(String markdown) {
+        MatrixMarkup out = toMatrix(markdown);
+        assertAllowedMatrix(out, markdown);
+
+        // and back: the Matrix message made of it goes to Discord without a mass ping
+        String html = out.html() != null ? out.html() : MatrixHtmlWriter.escape(out.body());
+        DiscordWriter writer = new DiscordWriter(out.mentions());
+        String again = writer.render(new MatrixHtmlReader(MatrixToDiscord.directory(Fixtures.MATRIX_SIDE)).read(html));
+        assertThat(again).as("markdown of %s", html).doesNotContainPattern("(?i)@(everyone|here)");
+    }
+
+    private static void plainTextFromMatrixReadsTheSameOnDiscord(String typed) {
+        String markdown = MatrixToDiscord.fromPlain(typed);
+        String shown = toMatrix(markdown).body();
+        // Discord trims a message; mass mentions are defused on the way (a zero-width space or word joiner)
+        assertThat(visible(shown)).as("plain text %s sent as %s", typed, markdown).isEqualTo(visible(typed.strip()));
+    }
+
+    private static MatrixMarkup toMatrix(String markdown) {
+        RichText tree = new DiscordReader(Fixtures.DISCORD_SIDE, java.time.ZoneId.of("Europe/Paris"), Locale.FRENCH).read(markdown);
+        return new MatrixHtmlWriter(DiscordReader.directory(Fixtures.DISCORD_SIDE)).write(tree);
+    }
+
+    private static String visible(String s) {
+        return s.replace(String.valueOf(ZWSP), "").replace(String.valueOf(MatrixHtmlWriter.WORD_JOINER), "");
+    }
+
+    static void assertAllowedMatrix(MatrixMarkup out, String from) {
+        assertThat(out.body()).as("body of %s", from).doesNotContainPattern("(?i)@room\\b");
+        assertThat(out.mentions()).as("mentions of %s", from).isSubsetOf(KNOWN);
+        if (out.html() == null) {
+            return;
+        }
+        for (Element e : Jsoup.parseBodyFragment(out.html()).getAllElements()) {
+            if (e.normalName().equals("#root")) {
+                continue;
+            }
+            assertThat(TAGS).as("tag in %s", out.html()).contains(e.normalName());
+            for (Attribute a : e.attributes()) {
+                assertThat(ATTRIBUTES.getOrDefault(e.normalName(), Set.of())).as("attribute in %s", out.html()).contains(a.getKey());
+                String value = a.getValue().toLowerCase(Locale.ROOT);
+                if (a.getKey().equals("href")) {
+                    assertThat(value).as("link in %s", out.html()).matches("https?://.+");
+                } else if (a.getKey().equals("src")) {
+                    assertThat(value).as("image in %s", out.html()).startsWith("mxc://");
+                } else if (a.getKey().equals("class")) {
+                    assertThat(value).as("class in %s", out.html()).matches("language-[a-z0-9_+#.-]{1,32}");
+                }
+            }
+        }
+        assertThat(Jsoup.parseBodyFragment(out.html()).wholeText()).as("text of %s", out.html()).doesNotContainPattern("(?i)@room\\b");
+    }
+}
