@@ -57,7 +57,7 @@ class ChannelChangesTest {
     @Test
     void aCategoryMirroredAsASubSpaceRenamesItAndOtherChannelsAreLeftAlone() {
         RoomId space = RoomId.of("!rayons:" + Rig.SERVER);
-        ImportRuns.mirroredCategory(rig.db, "discord", "700", space);
+        ImportRuns.mirroredCategory(rig.engine.ctx.database(), "discord", "700", space);
         rig.engine.channelChanged(new RemoteChannel(new RemoteChannelId("701"), "inconnu", "rien"));
         rig.engine.channelChanged(new RemoteChannel(new RemoteChannelId("700"), "Rayons & stocks", ""));
         await("sub-space renamed", () -> state(space, "m.room.name", "name").equals(Optional.of("Rayons & stocks")));

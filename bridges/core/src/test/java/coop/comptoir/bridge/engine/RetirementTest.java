@@ -136,11 +136,11 @@ class RetirementTest {
 
     @Test
     void anImportFromAnExportFileIntoTheRoomCountsAsTheHistoryImport() throws Exception {
-        coop.comptoir.bridge.imports.ImportRuns.record(rig.db, ROOM, "RUNNING");
+        coop.comptoir.bridge.imports.ImportRuns.record(rig.engine.ctx.database(), ROOM, "RUNNING");
         assertThat(answer(ADMIN, "!bridge retire")).isEqualTo(rig.engine.texts.retireImportRunning());
         assertThat(net.notices).isEmpty();
 
-        coop.comptoir.bridge.imports.ImportRuns.record(rig.db, ROOM, "DONE");
+        coop.comptoir.bridge.imports.ImportRuns.record(rig.engine.ctx.database(), ROOM, "DONE");
         assertThat(answer(ADMIN, "!bridge retire")).startsWith("Fermeture engagée : l'annonce est postée sur Discord.");
         assertThat(net.notices).singleElement().satisfies(n -> assertThat(n.text()).contains(LINK));
     }
