@@ -51,4 +51,19 @@ public interface BridgeHost {
      * shown in {@code !bridge status}; no secrets.
      */
     void connectionChanged(boolean connected, String detail);
+
+    /**
+     * A remote channel or category was renamed or its description (topic) changed: the portal's
+     * Matrix room (or the category's sub-space made by the migration tools) takes the new name and
+     * topic. Called from the connector's thread when the network tells of the change; does not
+     * block (the room is changed in the background) and never throws.
+     */
+    default void channelChanged(RemoteChannel channel) {}
+
+    /**
+     * A remote channel was deleted: its portal is unlinked and the Matrix room, which stays with its
+     * history, is told. {@code channel} is the channel as it was (its last name). Called from the
+     * connector's thread; does not block and never throws.
+     */
+    default void channelDeleted(RemoteChannel channel) {}
 }

@@ -12,6 +12,7 @@ import coop.comptoir.bridge.engine.CursorTable.Cursor;
 import coop.comptoir.bridge.engine.OutboxTable.LastError;
 import coop.comptoir.bridge.engine.PortalTable.Origin;
 import coop.comptoir.bridge.engine.PortalTable.Portal;
+import coop.comptoir.bridge.imports.MigrationRecords;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -316,9 +317,13 @@ final class BridgeCommand {
             }
             if (!confirmed && e.retirement.of(p.room()).isEmpty() && e.importer != null) {
                 Optional<Cursor> imp = e.cursors.get(p.room(), CursorTable.IMPORT, p.channel());
-                if (imp.isEmpty() || !Importer.DONE.equals(imp.get().state())) {
-                    i.reply(imp.isPresent() && Importer.RUNNING.equals(imp.get().state()) ? e.texts.retireImportRunning()
-                            : e.texts.retireOfferImport());
+                // an import from an export file (!migration import … / apply) into the room counts too
+                Optional<String> fromFile = MigrationRecords.exportImportInto(e.ctx.database(), p.room());
+                boolean done = imp.isPresent() && Importer.DONE.equals(imp.get().state())
+                        || fromFile.filter(MigrationRecords.DONE::equals).isPresent();
+                if (!done) {
+                    boolean running = imp.isPresent() && Importer.RUNNING.equals(imp.get().state()) || fromFile.isPresent();
+                    i.reply(running ? e.texts.retireImportRunning() : e.texts.retireOfferImport());
                     return;
                 }
             }

@@ -88,6 +88,7 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
     final Importer importer;
     final SubChannels subChannels;
     final Retirement retirement;
+    private final ChannelChanges channelChanges;
     final AccountLinks accounts;
     private final ScheduledExecutorService exec;
     private final Members members;
@@ -151,6 +152,7 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
         this.subChannels = new SubChannels(this);
         toMatrix.onSubChannel(subChannels::open);
         this.retirement = new Retirement(this, exec);
+        this.channelChanges = new ChannelChanges(this, exec);
         this.accounts = new AccountLinks(this);
         ghosts.showLinked(accounts::shownAs);
         toMatrix.accounts(accounts);
@@ -328,6 +330,16 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
      */
     MatrixSender sender(RoomId room, UserId user) {
         return new MatrixSender(user, members.shownName(room, user), members.profile(room, user).avatar().flatMap(avatars::url));
+    }
+
+    @Override
+    public void channelChanged(coop.comptoir.bridge.api.RemoteChannel channel) {
+        channelChanges.changed(channel);
+    }
+
+    @Override
+    public void channelDeleted(coop.comptoir.bridge.api.RemoteChannel channel) {
+        channelChanges.deleted(channel);
     }
 
     @Override

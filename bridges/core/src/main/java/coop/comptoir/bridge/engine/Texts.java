@@ -345,4 +345,11 @@ final class Texts {
     String retireClosed(String channel) {
         return t("retire.closed", "channel", channel);
     }
+
+    // --- remote channels changed ----------------------------------------------------------------
+
+    /** Posted in a portal's room when its remote channel was deleted. */
+    String channelDeleted(String channel) {
+        return t("channel.deleted", "channel", channel);
+    }
 }

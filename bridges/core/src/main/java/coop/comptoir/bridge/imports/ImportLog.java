@@ -41,6 +41,22 @@ final class ImportLog {
         });
     }
 
+    /** DONE when an import into {@code room} finished, else RUNNING when one is under way, else empty. */
+    Optional<String> stateInto(String room) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT state FROM import_runs WHERE room_id = ?")) {
+                ps.setString(1, room);
+                String found = null;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next() && !DONE.equals(found)) {
+                        found = rs.getString(1);
+                    }
+                }
+                return Optional.ofNullable(found);
+            }
+        });
+    }
+
     /** Where an import comes from, so that a restart can read the file again and resume. */
     record Origin(String format, String path, String channelId, String room) {}
 

@@ -135,6 +135,17 @@ class RetirementTest {
     }
 
     @Test
+    void anImportFromAnExportFileIntoTheRoomCountsAsTheHistoryImport() throws Exception {
+        coop.comptoir.bridge.imports.ImportRuns.record(rig.engine.ctx.database(), ROOM, "RUNNING");
+        assertThat(answer(ADMIN, "!bridge retire")).isEqualTo(rig.engine.texts.retireImportRunning());
+        assertThat(net.notices).isEmpty();
+
+        coop.comptoir.bridge.imports.ImportRuns.record(rig.engine.ctx.database(), ROOM, "DONE");
+        assertThat(answer(ADMIN, "!bridge retire")).startsWith("Fermeture engagée : l'annonce est postée sur Discord.");
+        assertThat(net.notices).singleElement().satisfies(n -> assertThat(n.text()).contains(LINK));
+    }
+
+    @Test
     void duringTheGracePeriodTheOldSideIsToldOncePerPersonAndMatrixStillReachesIt() throws Exception {
         says(BOB, "avant la fermeture");
         await("before: carried", () -> arrivedOnMatrix("avant la fermeture"));

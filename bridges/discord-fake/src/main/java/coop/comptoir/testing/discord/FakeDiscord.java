@@ -348,6 +348,34 @@ public final class FakeDiscord implements AutoCloseable {
         }
     }
 
+    /**
+     * Edits a channel or category as a Discord admin does: its name and, for a text channel, its
+     * topic (null for none). Dispatches CHANNEL_UPDATE.
+     */
+    public FakeChannel editChannel(String channelId, String name, String topic) {
+        synchronized (world) {
+            World.ChannelState c = world.channel(channelId);
+            FakeChannel old = c.channel;
+            c.channel = new FakeChannel(old.id(), old.guildId(), old.type(), name, old.parentId());
+            if (old.type() == FakeChannel.TEXT) {
+                c.topic = topic;
+            }
+            gateway.dispatch("CHANNEL_UPDATE", Gateway.GUILDS, world.channelJson(c));
+            return c.channel;
+        }
+    }
+
+    /** Deletes a channel or category as a Discord admin does; dispatches CHANNEL_DELETE with the channel as it was. */
+    public void deleteChannel(String channelId) {
+        synchronized (world) {
+            World.ChannelState c = world.channel(channelId);
+            ObjectNode json = world.channelJson(c);
+            world.channels.remove(channelId);
+            world.guild(c.channel.guildId()).channelIds.remove(channelId);
+            gateway.dispatch("CHANNEL_DELETE", Gateway.GUILDS, json);
+        }
+    }
+
     /** The guild's custom emoji with that name (every guild has {@code comptoir}). */
     public Emoji customEmoji(String guildId, String name) {
         synchronized (world) {

@@ -73,7 +73,8 @@ final class World {
     }
 
     static final class ChannelState {
-        final FakeChannel channel;
+        /** Replaced when the channel is renamed. */
+        FakeChannel channel;
         final int position;
         final TreeMap<Long, MessageState> messages = new TreeMap<>();
         final String ownerId;

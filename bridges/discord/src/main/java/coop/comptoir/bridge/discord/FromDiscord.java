@@ -2,6 +2,7 @@ package coop.comptoir.bridge.discord;
 
 import coop.comptoir.bridge.api.MatrixContent;
 import coop.comptoir.bridge.api.RemoteAttachment;
+import coop.comptoir.bridge.api.RemoteChannel;
 import coop.comptoir.bridge.api.RemoteChannelId;
 import coop.comptoir.bridge.api.RemoteEvent;
 import coop.comptoir.bridge.api.RemoteMessageId;
@@ -21,12 +22,18 @@ import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.entities.MessageEmbed;
 import net.dv8tion.jda.api.entities.MessageType;
 import net.dv8tion.jda.api.entities.User;
+import net.dv8tion.jda.api.entities.channel.Channel;
 import net.dv8tion.jda.api.entities.channel.concrete.ThreadChannel;
+import net.dv8tion.jda.api.entities.channel.middleman.GuildChannel;
 import net.dv8tion.jda.api.entities.channel.middleman.StandardGuildMessageChannel;
 import net.dv8tion.jda.api.entities.emoji.Emoji;
 import net.dv8tion.jda.api.entities.emoji.EmojiUnion;
 import net.dv8tion.jda.api.entities.sticker.Sticker;
 import net.dv8tion.jda.api.entities.sticker.StickerItem;
+import net.dv8tion.jda.api.entities.channel.unions.ChannelUnion;
+import net.dv8tion.jda.api.events.channel.ChannelDeleteEvent;
+import net.dv8tion.jda.api.events.channel.update.ChannelUpdateNameEvent;
+import net.dv8tion.jda.api.events.channel.update.ChannelUpdateTopicEvent;
 import net.dv8tion.jda.api.events.message.MessageDeleteEvent;
 import net.dv8tion.jda.api.events.message.MessageReceivedEvent;
 import net.dv8tion.jda.api.events.message.MessageUpdateEvent;
@@ -38,7 +45,7 @@ import net.dv8tion.jda.api.hooks.ListenerAdapter;
 /**
  * Discord → Matrix: guild messages (threads included, mapped to their parent channel and the
  * thread's root), edits, deletes and reactions of linked channels are converted and handed to the
- * host; the bot's own actions and the messages of the bridge's webhooks are left out (the echo
+ * host, and so are the guild's channels renamed, given a new topic or deleted; the bot's own actions and the messages of the bridge's webhooks are left out (the echo
  * guard). JDA calls the listener methods on the one event thread, in order; they never throw.
  */
 final class FromDiscord extends ListenerAdapter {
@@ -161,6 +168,37 @@ final class FromDiscord extends ListenerAdapter {
             Instant at = m.getTimeEdited().toInstant();
             session.host().receive(new RemoteEvent.Edit(full.channel(), full.id(), full.sender(), at, full.content()));
         });
+    }
+
+    @Override
+    public void onChannelUpdateName(ChannelUpdateNameEvent event) {
+        session.guarded("channel rename", () -> channelChanged(event.getChannel()));
+    }
+
+    @Override
+    public void onChannelUpdateTopic(ChannelUpdateTopicEvent event) {
+        session.guarded("channel topic", () -> channelChanged(event.getChannel()));
+    }
+
+    @Override
+    public void onChannelDelete(ChannelDeleteEvent event) {
+        session.guarded("channel deletion", () -> {
+            if (event.isFromGuild() && session.inGuild(event.getGuild())) {
+                session.host().channelDeleted(asRemote(event.getChannel()));
+            }
+        });
+    }
+
+    /** A channel or category of the guild renamed or its topic changed: the host decides what follows it. */
+    private void channelChanged(ChannelUnion channel) {
+        if (channel instanceof GuildChannel g && session.inGuild(g.getGuild())) {
+            session.host().channelChanged(asRemote(channel));
+        }
+    }
+
+    private static RemoteChannel asRemote(Channel channel) {
+        String topic = channel instanceof StandardGuildMessageChannel text && text.getTopic() != null ? text.getTopic() : "";
+        return new RemoteChannel(new RemoteChannelId(channel.getId()), channel.getName(), topic);
     }
 
     @Override

@@ -2,6 +2,7 @@ package coop.comptoir.bridge.discord;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import coop.comptoir.bridge.api.RemoteChannel;
 import coop.comptoir.bridge.api.RemoteChannelId;
 import coop.comptoir.bridge.api.RemoteEvent;
 import coop.comptoir.bridge.api.RemoteStructure;
@@ -118,5 +119,27 @@ class DiscordStructureTest {
         FakeMessage after = discord.userSays(general.id(), discord.user("alice").id(), "vu !");
         host.await(RemoteEvent.Message.class, e -> e.id().value().equals(after.id()), WAIT);
         assertThat(host.all(RemoteEvent.Message.class)).extracting(e -> e.id().value()).doesNotContain(id.value());
+    }
+
+    @Test
+    void renamedAndDeletedChannelsAreToldToTheHost() throws Exception {
+        discord.editChannel(planning.id(), "planning-semaine", "Créneaux et remplacements");
+        discord.editChannel(benevoles.id(), "Bénévoles actifs", null);
+        discord.deleteChannel(coffre.id());
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        RemoteChannel renamed = new RemoteChannel(new RemoteChannelId(planning.id()), "planning-semaine", "Créneaux et remplacements");
+        RemoteChannel category = new RemoteChannel(new RemoteChannelId(benevoles.id()), "Bénévoles actifs", "");
+        while (!host.changedChannels.containsAll(java.util.List.of(renamed, category)) || host.deletedChannels.isEmpty()) {
+            assertThat(System.nanoTime()).as("the changes are told").isLessThan(deadline);
+            RecordingHost.sleep(50);
+        }
+        // JDA tells of a name and a topic changed at once as two changes: the host reads the channel again
+        assertThat(host.changedChannels).extracting(RemoteChannel::id)
+                .containsOnly(renamed.id(), category.id());
+        assertThat(host.changedChannels.get(host.changedChannels.size() - 1)).isIn(renamed, category);
+        assertThat(connector.channel(renamed.id())).map(RemoteChannel::description).contains("Créneaux et remplacements");
+        assertThat(host.deletedChannels).containsExactly(new RemoteChannel(new RemoteChannelId(coffre.id()), "coffre", ""));
+        assertThat(connector.structure().channels()).extracting(RemoteStructure.Channel::name)
+                .contains("planning-semaine").doesNotContain("coffre");
     }
 }

@@ -29,6 +29,10 @@ public final class RecordingHost implements BridgeHost {
     public final List<RemoteEvent> events = new CopyOnWriteArrayList<>();
     /** Every connection change, as {@code "up: detail"} or {@code "down: detail"}. */
     public final List<String> connection = new CopyOnWriteArrayList<>();
+    /** The channels the connector told of as renamed or given a new topic, in order. */
+    public final List<coop.comptoir.bridge.api.RemoteChannel> changedChannels = new CopyOnWriteArrayList<>();
+    /** The channels the connector told of as deleted, in order. */
+    public final List<coop.comptoir.bridge.api.RemoteChannel> deletedChannels = new CopyOnWriteArrayList<>();
     /**
      * What {@link #reactionsOn} answers, per remote message: a test puts here the reactions the engine
      * would have stored (as after a restart).
@@ -83,6 +87,16 @@ public final class RecordingHost implements BridgeHost {
     @Override
     public String displayName(RoomId room, UserId user) {
         return user.localpart();
+    }
+
+    @Override
+    public void channelChanged(coop.comptoir.bridge.api.RemoteChannel channel) {
+        changedChannels.add(channel);
+    }
+
+    @Override
+    public void channelDeleted(coop.comptoir.bridge.api.RemoteChannel channel) {
+        deletedChannels.add(channel);
     }
 
     @Override
