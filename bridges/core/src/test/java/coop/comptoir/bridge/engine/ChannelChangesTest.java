@@ -57,9 +57,7 @@ class ChannelChangesTest {
     @Test
     void aCategoryMirroredAsASubSpaceRenamesItAndOtherChannelsAreLeftAlone() {
         RoomId space = RoomId.of("!rayons:" + Rig.SERVER);
-        rig.matrix.sendState(space, "m.room.join_rules", "", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
-                .objectNode().put("join_rule", "public"));
-        rig.matrix.join(space.value()); // the bot made the sub-space, so it is in it
+        rig.matrix.addMember(space, Rig.BOT); // the bot made the sub-space, so it is in it
         ImportRuns.mirroredCategory(rig.engine.ctx.database(), "discord", "700", space);
         rig.engine.channelChanged(new RemoteChannel(new RemoteChannelId("701"), "inconnu", "rien"));
         rig.engine.channelChanged(new RemoteChannel(new RemoteChannelId("700"), "Rayons & stocks", ""));
