@@ -30,6 +30,8 @@ public final class MatrixHtmlWriter {
     /** Word joiner, put after {@code @} in {@code @room}. */
     public static final char WORD_JOINER = '\u2060';
     private static final Pattern AT_ROOM = Pattern.compile("@(room)\\b", Pattern.CASE_INSENSITIVE);
+    /** C0 control characters but tab, line feed and carriage return, and DEL. */
+    private static final Pattern CONTROLS = Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]");
 
     private final MentionDirectory directory;
 
@@ -288,12 +290,20 @@ public final class MatrixHtmlWriter {
         }
     }
 
-    /** Puts a word joiner after the {@code @} of {@code @room}, so no push rule sees it. */
+    /**
+     * Drops control characters other than tab and line breaks (HTML cannot carry them: a client
+     * drops NUL, so {@code @<NUL>room} would show as {@code @room}), then puts a word joiner after
+     * the {@code @} of {@code @room}, so no push rule sees it.
+     */
     public static String defuse(String s) {
-        if (s == null || s.indexOf('@') < 0) {
-            return s == null ? "" : s;
+        if (s == null) {
+            return "";
         }
-        return AT_ROOM.matcher(s).replaceAll(m -> "@" + WORD_JOINER + m.group(1));
+        String clean = CONTROLS.matcher(s).replaceAll("");
+        if (clean.indexOf('@') < 0) {
+            return clean;
+        }
+        return AT_ROOM.matcher(clean).replaceAll(m -> "@" + WORD_JOINER + m.group(1));
     }
 
     /** Escapes {@code & < > "} for HTML text and attribute values. */

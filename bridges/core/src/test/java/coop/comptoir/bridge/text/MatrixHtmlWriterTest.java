@@ -12,6 +12,15 @@ class MatrixHtmlWriterTest {
     private final MatrixHtmlWriter writer = new MatrixHtmlWriter(MatrixRoundTripTest.DIRECTORY);
 
     @Test
+    void aControlCharacterCannotHideARoomMentionFromTheDefusing() {
+        // found by fuzzing: a Matrix client drops NUL from HTML, so "@<NUL>room" showed as "@room"
+        MatrixMarkup out = writer.write(RichText.of(new RichNode.Styled(RichNode.Style.BOLD, List.of(new RichNode.Text("@\u0000room"))),
+                new RichNode.Text(" a\u001Bb\tc")));
+        assertThat(out.body()).isEqualTo("@\u2060room ab\tc");
+        assertThat(org.jsoup.Jsoup.parseBodyFragment(out.html()).wholeText()).isEqualTo("@\u2060room ab\tc");
+    }
+
+    @Test
     void plainTextHasNoHtml() {
         MatrixMarkup out = writer.write(RichText.of(new RichNode.Text("a <b> & c"), new RichNode.LineBreak(),
                 new RichNode.Text("d"), new RichNode.Link("https://example.org", List.of())));

@@ -20,6 +20,9 @@ import org.jsoup.nodes.TextNode;
  * {@code @username} mentions.
  */
 public final class RocketMarkdown implements RocketText {
+    /** C0 control characters but tab, line feed and carriage return, and DEL. */
+    private static final java.util.regex.Pattern CONTROLS = java.util.regex.Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]");
+
     /** A zero-width space: breaks a mention keyword without changing what people read. */
     private static final String ZWSP = "\u200B";
     private static final Pattern FENCE = Pattern.compile("```(?:[a-zA-Z0-9_+-]*\\n)?(.*?)```", Pattern.DOTALL);
@@ -33,7 +36,9 @@ public final class RocketMarkdown implements RocketText {
 
     @Override
     public MatrixContent toMatrix(String markdown, Map<String, UserId> mentioned) {
-        String text = markdown == null ? "" : markdown;
+        // Control characters (NUL, ESC…) cannot be written in HTML: a Matrix client drops them, so
+        // "@<NUL>room" would show as "@room". They are dropped here, before the text is read.
+        String text = markdown == null ? "" : CONTROLS.matcher(markdown).replaceAll("");
         Set<UserId> mentions = new LinkedHashSet<>();
         StringBuilder html = new StringBuilder();
         StringBuilder body = new StringBuilder();

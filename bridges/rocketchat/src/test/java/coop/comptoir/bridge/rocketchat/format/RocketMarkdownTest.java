@@ -40,6 +40,14 @@ class RocketMarkdownTest {
     }
 
     @Test
+    void aControlCharacterCannotHideARoomWideMentionFromTheDefusing() {
+        // found by fuzzing: a Matrix client drops NUL from HTML, so "@<NUL>room" showed as "@room"
+        MatrixContent c = text.toMatrix("@\u0000room **x** a\u001Bb", Map.of());
+        assertThat(org.jsoup.Jsoup.parseBodyFragment(c.html().orElseThrow()).wholeText()).doesNotContainPattern("(?i)@room\\b");
+        assertThat(c.body()).isEqualTo("@\u200Broom x ab");
+    }
+
+    @Test
     void roomWideMentionsAreDefusedBothWays() {
         assertThat(text.toRocket(MatrixContent.text("@all @here @All regardez"), u -> Optional.empty()))
                 .isEqualTo("@\u200Ball @\u200Bhere @\u200BAll regardez");
