@@ -46,12 +46,19 @@ public final class MatrixHtmlReader {
         this.directory = Objects.requireNonNull(directory, "directory");
     }
 
-    /** The tree of an HTML body; empty for null or blank HTML. */
+    /** The tree of an HTML body; empty for null or blank HTML; the bare text when the HTML cannot be parsed. */
     public RichText read(String html) {
         if (html == null || html.isBlank()) {
             return RichText.EMPTY;
         }
-        Document doc = Jsoup.parseBodyFragment(html);
+        Document doc;
+        try {
+            doc = Jsoup.parseBodyFragment(html);
+        } catch (RuntimeException e) {
+            // jsoup 1.24.1 can fail on some malformed markup (found by fuzzing: an
+            // IndexOutOfBoundsException in its tree builder): the text without its tags, then
+            return RichText.of(new RichNode.Text(html.replaceAll("<[^>]*>?", "")));
+        }
         doc.select("mx-reply").remove();
         return new RichText(children(doc.body(), 0));
     }
