@@ -28,6 +28,8 @@ final class HtmlSanitizer {
     static final int MAX_EXCERPT_HTML = 12_000;
     /** The most characters of a title or a name an announcement shows. */
     static final int MAX_NAME_CHARS = 300;
+    /** What the plain twin of an excerpt may add to its text in link addresses, in characters. */
+    static final int MAX_LINK_TEXT = 2_000;
 
     private static final Safelist SAFE = new Safelist()
             .addTags("a", "b", "strong", "i", "em", "u", "s", "del", "code", "pre", "blockquote", "p", "br",
@@ -84,10 +86,13 @@ final class HtmlSanitizer {
         cut(clean.body(), maxChars);
         clean.outputSettings().prettyPrint(false);
         String html = clean.body().html().trim();
-        String text = plain(clean.body()).trim();
+        // the plain twin spells out link addresses; a link an HTML parser re-opens in every list
+        // item would repeat its address as many times, so the twin is cut too
+        String text = shorten(plain(clean.body()).trim(), (int) Math.min(Integer.MAX_VALUE, maxChars + (long) MAX_LINK_TEXT));
         if (html.length() > MAX_EXCERPT_HTML) {
-            // the markup is out of all proportion to the text: the text alone, its lines kept
-            html = "<p>" + escape(text).replace("\n", "<br>") + "</p>";
+            // the markup is out of all proportion to the text: the text alone, its lines kept, as
+            // long as the excerpt may be
+            html = "<p>" + escape(shorten(text, maxChars)).replace("\n", "<br>") + "</p>";
         }
         return new Safe(html, text);
     }
@@ -98,7 +103,7 @@ final class HtmlSanitizer {
             return s;
         }
         int end = max - 1;
-        if (Character.isHighSurrogate(s.charAt(end - 1))) {
+        if (end > 0 && Character.isHighSurrogate(s.charAt(end - 1))) {
             end--;
         }
         return s.substring(0, end).stripTrailing() + "…";

@@ -15,6 +15,18 @@ class HtmlSanitizerTest {
     }
 
     @Test
+    void aLinkReopenedInEveryListItemDoesNotMakeTheExcerptLongerThanAsked() {
+        // found by fuzzing: an unclosed link around list items is re-opened by the HTML parser in
+        // each item, and its address was repeated in the text once per item
+        String cooked = "<p><a href=\"/" + "x".repeat(3_000) + "\">lien" + "<li>un".repeat(200) + "</p>";
+        HtmlSanitizer.Safe safe = s.excerpt(cooked, 500);
+        String shown = org.jsoup.Jsoup.parseBodyFragment(safe.html()).text();
+        assertThat(shown.length()).isLessThanOrEqualTo(502);
+        assertThat(shown).startsWith("lien");
+        assertThat(safe.text().length()).isLessThanOrEqualTo(500 + HtmlSanitizer.MAX_LINK_TEXT);
+    }
+
+    @Test
     void aLinkWithALineSeparatorInsideIsSentPercentEncoded() {
         // found by fuzzing: a line separator (U+2028) or a NEL (U+0085) inside an href stayed raw
         HtmlSanitizer.Safe safe = s.clean("<p><a href=\"/a\u2028b\u0085c d\">lien</a></p>");

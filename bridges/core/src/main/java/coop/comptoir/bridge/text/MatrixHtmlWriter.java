@@ -89,7 +89,8 @@ public final class MatrixHtmlWriter {
             }
             if (node instanceof RichNode.InlineCode c) {
                 rich = true;
-                return new Out("<code>" + escape(c.code()) + "</code>", "`" + defuse(c.code()) + "`");
+                String code = defuse(c.code());
+                return new Out("<code>" + escape(code) + "</code>", "`" + code + "`");
             }
             if (node instanceof RichNode.Link l) {
                 return link(l);
@@ -133,8 +134,9 @@ public final class MatrixHtmlWriter {
             }
             if (node instanceof RichNode.CodeBlock c) {
                 String cls = c.language().isEmpty() ? "" : " class=\"language-" + escape(c.language()) + "\"";
-                return new Out("<pre><code" + cls + ">" + escape(c.code()) + "</code></pre>",
-                        "```" + c.language() + "\n" + defuse(c.code()) + "\n```");
+                String code = defuse(c.code());
+                return new Out("<pre><code" + cls + ">" + escape(code) + "</code></pre>",
+                        "```" + c.language() + "\n" + code + "\n```");
             }
             if (node instanceof RichNode.ListBlock l) {
                 return list(l);
