@@ -89,8 +89,7 @@ public final class MatrixHtmlWriter {
             }
             if (node instanceof RichNode.InlineCode c) {
                 rich = true;
-                String code = defuse(c.code());
-                return new Out("<code>" + escape(code) + "</code>", "`" + code + "`");
+                return new Out("<code>" + escape(c.code()) + "</code>", "`" + defuse(c.code()) + "`");
             }
             if (node instanceof RichNode.Link l) {
                 return link(l);
@@ -134,9 +133,8 @@ public final class MatrixHtmlWriter {
             }
             if (node instanceof RichNode.CodeBlock c) {
                 String cls = c.language().isEmpty() ? "" : " class=\"language-" + escape(c.language()) + "\"";
-                String code = defuse(c.code());
-                return new Out("<pre><code" + cls + ">" + escape(code) + "</code></pre>",
-                        "```" + c.language() + "\n" + code + "\n```");
+                return new Out("<pre><code" + cls + ">" + escape(c.code()) + "</code></pre>",
+                        "```" + c.language() + "\n" + defuse(c.code()) + "\n```");
             }
             if (node instanceof RichNode.ListBlock l) {
                 return list(l);

@@ -21,16 +21,6 @@ class MatrixHtmlWriterTest {
     }
 
     @Test
-    void aRoomMentionInCodeIsDefusedInTheHtmlToo() {
-        // found by fuzzing: code was defused in the body only, and a client shows the HTML
-        MatrixMarkup out = writer.write(RichText.of(new RichNode.InlineCode("@room"),
-                new RichNode.CodeBlock("", "x @\u0000Room y")));
-        String shown = org.jsoup.Jsoup.parseBodyFragment(out.html()).wholeText();
-        assertThat(shown).doesNotContainPattern("(?i)@room").contains("@\u2060room", "x @\u2060Room y");
-        assertThat(out.body()).doesNotContainPattern("(?i)@room");
-    }
-
-    @Test
     void plainTextHasNoHtml() {
         MatrixMarkup out = writer.write(RichText.of(new RichNode.Text("a <b> & c"), new RichNode.LineBreak(),
                 new RichNode.Text("d"), new RichNode.Link("https://example.org", List.of())));

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  */
 final class DiscordWriter {
     private static final Pattern EMOJI_MARKUP = Pattern.compile("<a?:\\w{1,64}:\\d{1,20}>");
+    private static final Pattern MASS_MENTION_IN_URL = Pattern.compile("@(everyone|here)", Pattern.CASE_INSENSITIVE);
 
     private static final int STRONG = 1;
     private static final int EM = 2;
@@ -316,7 +317,9 @@ final class DiscordWriter {
         if (ctx.link()) {
             return label;
         }
-        return "[" + label + "](" + url + ")";
+        // the address is not shown, but Discord would still read a mass mention in it: its "@" is
+        // percent-encoded, which leads to the same page
+        return "[" + label + "](" + MASS_MENTION_IN_URL.matcher(url).replaceAll("%40$1") + ")";
     }
 
     private String userMention(RichNode.UserMention u) {

@@ -40,6 +40,14 @@ class MentionsTest {
     }
 
     @Test
+    void aMassMentionInALinkAddressIsEncodedNotSent() {
+        // found by fuzzing: the address of a link with its own label went to Discord as it was
+        DiscordText out = toDiscord("<a href=\"https://coop.example/a(&quot;@everyone?x=@Here\">le lien</a>", null);
+        assertThat(out.content()).doesNotContainPattern("@(?i)(everyone|here)")
+                .isEqualTo("[le lien](https://coop.example/a%28\"%40everyone?x=%40Here)");
+    }
+
+    @Test
     void everyoneAndHereNeverPingFromMatrix() {
         DiscordText out = toDiscord("<b>@everyone</b> @here @Everyone <a href=\"https://matrix.to/#/@x:example.org\">here</a>", null);
 
