@@ -29,6 +29,8 @@ public final class DiscordMarkdown {
 
     /** Discord's own rule for bare links. */
     static final Pattern URL = Pattern.compile("https?://[^\\s<]+[^<.,:;\"')\\]\\s]");
+    /** The characters {@link #URL} does not end an address with (besides space and {@code <}). */
+    private static final String URL_TAIL = ".,:;\"')]";
     private static final Pattern MASS_MENTION = Pattern.compile("@(everyone|here)", Pattern.CASE_INSENSITIVE);
     private static final Pattern LINE_START = Pattern.compile("(#{1,3}|-#|[-+*]|>{1,3}|\\d{1,9}\\.)(?=\\s|$)");
 
@@ -82,6 +84,14 @@ public final class DiscordMarkdown {
 
     /** Escapes inline markup in one line, leaving URLs alone and defusing mass mentions. */
     static String escapeInline(String s) {
+        return escapeInline(s, false);
+    }
+
+    /**
+     * Escapes inline markup in one line, leaving URLs alone and defusing mass mentions; in a link's
+     * label ({@code inLabel}), where Discord links no address, a {@code ]} is always escaped.
+     */
+    static String escapeInline(String s, boolean inLabel) {
         StringBuilder out = new StringBuilder(s.length() + 8);
         Matcher url = URL.matcher(s);
         int pos = 0;
@@ -92,6 +102,14 @@ public final class DiscordMarkdown {
             escapeRun(s, pos, url.start(), out);
             out.append(s, url.start(), url.end());
             pos = url.end();
+            // What follows up to a space or '<' can only be characters an address may not end with
+            // (the pattern is greedy); a backslash escaping one of them ("\\]") would be a character an
+            // address may end with, and Discord would take it and what is before it into the address.
+            // Unescaped, a ']' closes nothing: every '[' outside an address is escaped (in a label, where
+            // no address is read, the ']' is escaped as everywhere else).
+            while (!inLabel && pos < s.length() && URL_TAIL.indexOf(s.charAt(pos)) >= 0) {
+                out.append(s.charAt(pos++));
+            }
         }
         escapeRun(s, pos, s.length(), out);
         return defuseMassMentions(out.toString());

@@ -229,7 +229,7 @@ final class DiscordWriter {
 
     private String inline(RichNode node, Ctx ctx) {
         if (node instanceof RichNode.Text t) {
-            return text(t.text());
+            return text(t.text(), ctx.link());
         }
         if (node instanceof RichNode.LineBreak) {
             return "\n";
@@ -269,11 +269,11 @@ final class DiscordWriter {
     }
 
     /** Literal text, line by line: each line after a break may need its line-start marker escaped. */
-    private static String text(String text) {
+    private static String text(String text, boolean inLabel) {
         String[] lines = DiscordMarkdown.restoreAtRoom(text).split("\n", -1);
-        StringBuilder out = new StringBuilder(DiscordMarkdown.escapeInline(lines[0]));
+        StringBuilder out = new StringBuilder(DiscordMarkdown.escapeInline(lines[0], inLabel));
         for (int i = 1; i < lines.length; i++) {
-            out.append('\n').append(DiscordMarkdown.escapeLineStart(DiscordMarkdown.escapeInline(lines[i])));
+            out.append('\n').append(DiscordMarkdown.escapeLineStart(DiscordMarkdown.escapeInline(lines[i], inLabel)));
         }
         return out.toString();
     }

@@ -41,6 +41,18 @@ class DiscordRoundTripTest {
         }
     }
 
+    /** Found by fuzzing: Discord reads an address up to the last character that may end one, so an escape written after it joined it. */
+    @Test
+    void anAddressRunningIntoABracketOrABackslashTypedOnMatrixShowsAsTyped() {
+        for (String typed : List.of("https://x.example/a\\E]]", "voir https://coop.example/a] et [b]", "https://coop.example/a\\]",
+                "(https://coop.example/a).]", "https://coop.example/a]<@111>", "[https://coop.example/a]")) {
+            String markdown = MatrixToDiscord.fromPlain(typed);
+            MatrixText back = Fixtures.TO_MATRIX.convert(markdown);
+            assertThat(back.body()).as(markdown).isEqualTo(typed);
+            assertThat(back.mentions()).as(markdown).isEmpty();
+        }
+    }
+
     @RepeatedTest(400)
     void randomTreesComeBack(RepetitionInfo run) {
         RichText tree = new Shapes(run.getCurrentRepetition()).text();
