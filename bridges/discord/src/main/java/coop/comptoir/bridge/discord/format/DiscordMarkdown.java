@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  * ({@code <\@id>}, {@code <t\:…>}): a backslash before the {@code <} would join a web address
  * written just before it, as Discord reads addresses up to the {@code <}. Web addresses are left
  * untouched (Discord links them before reading any markup in them), except one right after a
- * {@code <}, which is text. {@code @everyone} and {@code @here} get a zero-width space after the
- * {@code @}.
+ * {@code <}, which is text; the colon of an {@code http://} that starts no address is escaped
+ * ({@code http\://_}), as an escape after it could make one. {@code @everyone} and {@code @here}
+ * get a zero-width space after the {@code @}.
  */
 public final class DiscordMarkdown {
     private DiscordMarkdown() {}
@@ -124,7 +125,7 @@ public final class DiscordMarkdown {
             if (c == '<') {
                 markup = markupAfter(s, i);
             }
-            boolean escape = i == markup || switch (c) {
+            boolean escape = i == markup || isSchemeColon(s, i) || switch (c) {
                 case '*', '`', '[', ']' -> true;
                 case '_' -> !(isWord(prev) && isWord(next));
                 case '~' -> prev == '~' || next == '~';
@@ -157,6 +158,16 @@ public final class DiscordMarkdown {
             j++;
         }
         return j > i + 1 && j < s.length() && s.charAt(j) == ':' ? j : -1;
+    }
+
+    /**
+     * Whether {@code i} is the colon of an {@code http://} or {@code https://} that starts no
+     * address (this is text outside the addresses): an escape written after it could make one
+     * ({@code http://_} is none, {@code http://\_} is one), so the colon is escaped instead.
+     */
+    private static boolean isSchemeColon(String s, int i) {
+        return s.charAt(i) == ':' && s.startsWith("//", i + 1)
+                && (s.startsWith("http", i - 4) || s.startsWith("https", i - 5));
     }
 
     static boolean isWord(char c) {

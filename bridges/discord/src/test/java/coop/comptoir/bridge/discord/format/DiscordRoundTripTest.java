@@ -53,6 +53,17 @@ class DiscordRoundTripTest {
         }
     }
 
+    /** Found by fuzzing: "http://_" is no address, but its escaped form "http://\\_" is one on Discord. */
+    @Test
+    void aSchemeWithTooLittleAfterItTypedOnMatrixShowsAsTyped() {
+        for (String typed : List.of("http://_", "voir https://* ici", "http://]]", "https://`x`", "<https://_>")) {
+            String markdown = MatrixToDiscord.fromPlain(typed);
+            MatrixText back = Fixtures.TO_MATRIX.convert(markdown);
+            assertThat(back.body()).as(markdown).isEqualTo(typed);
+            assertThat(back.formattedBody()).as("no link in %s", markdown).isNull();
+        }
+    }
+
     @RepeatedTest(400)
     void randomTreesComeBack(RepetitionInfo run) {
         RichText tree = new Shapes(run.getCurrentRepetition()).text();
