@@ -203,7 +203,7 @@ public final class MatrixHtmlWriter {
             if (!l.isWeb()) {
                 return l.label().isEmpty() ? text(l.url()) : sequence(l.label());
             }
-            String href = escape(l.url());
+            String href = escape(encodeBlanks(l.url()));
             String shown = defuse(l.url());
             if (l.label().isEmpty()) {
                 return new Out("<a href=\"" + href + "\">" + escape(shown) + "</a>", shown);
@@ -212,6 +212,33 @@ public final class MatrixHtmlWriter {
             Out label = sequence(l.label());
             String body = label.body().equals(shown) ? shown : label.body() + " (" + shown + ")";
             return new Out("<a href=\"" + href + "\">" + label.html() + "</a>", body);
+        }
+
+        /**
+         * The address with its white space and control characters percent-encoded (UTF-8): a link
+         * read on the other network may span lines (Discord's {@code <…>}), and an address in
+         * {@code href} should hold none of them (browsers drop some, clients cut at others).
+         */
+        private static String encodeBlanks(String url) {
+            StringBuilder out = null;
+            for (int i = 0; i < url.length(); i++) {
+                int c = url.codePointAt(i);
+                boolean blank = Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c);
+                if (blank && out == null) {
+                    out = new StringBuilder(url.length() + 8).append(url, 0, i);
+                }
+                if (blank) {
+                    for (byte b : new String(Character.toChars(c)).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                        out.append('%').append(String.format("%02X", b & 0xFF));
+                    }
+                } else if (out != null) {
+                    out.appendCodePoint(c);
+                }
+                if (c > 0xFFFF) {
+                    i++;
+                }
+            }
+            return out == null ? url : out.toString();
         }
 
         private Out user(RichNode.UserMention u) {

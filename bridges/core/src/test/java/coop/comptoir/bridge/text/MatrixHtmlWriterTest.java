@@ -21,6 +21,15 @@ class MatrixHtmlWriterTest {
     }
 
     @Test
+    void aLineBreakOrSpaceInALinkAddressIsPercentEncodedInTheHtml() {
+        // found by fuzzing: Discord's <…> link may span lines, and the address went into href as it was
+        MatrixMarkup out = writer.write(RichText.of(new RichNode.Link("https://x.example/a\n```\n[b](c d\u2028", List.of(new RichNode.Text("lien")))));
+
+        org.jsoup.nodes.Element a = org.jsoup.Jsoup.parseBodyFragment(out.html()).selectFirst("a");
+        assertThat(a.attr("href")).isEqualTo("https://x.example/a%0A```%0A[b](c%20d%E2%80%A8");
+    }
+
+    @Test
     void plainTextHasNoHtml() {
         MatrixMarkup out = writer.write(RichText.of(new RichNode.Text("a <b> & c"), new RichNode.LineBreak(),
                 new RichNode.Text("d"), new RichNode.Link("https://example.org", List.of())));
