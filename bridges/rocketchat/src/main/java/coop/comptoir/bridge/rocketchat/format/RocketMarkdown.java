@@ -223,10 +223,15 @@ public final class RocketMarkdown implements RocketText {
         return out.toString();
     }
 
-    /** Whether a link may cross as a link: web and mail addresses only. */
+    /** Whether a link may cross as a link: web and mail addresses only, with something after the scheme. */
     private static boolean isWebOrMail(String href) {
         String h = href.strip().toLowerCase(java.util.Locale.ROOT);
-        return h.startsWith("https://") || h.startsWith("http://") || h.startsWith("mailto:");
+        for (String scheme : new String[] {"https://", "http://", "mailto:"}) {
+            if (h.startsWith(scheme)) {
+                return h.length() > scheme.length();
+            }
+        }
+        return false;
     }
 
     private static void wrap(Element e, String mark, StringBuilder sb, Function<UserId, Optional<String>> usernameOf) {

@@ -70,6 +70,14 @@ class RocketMarkdownTest {
         assertThat(out).isEqualTo("clic d [écrire](mailto:bureau@coop.example) [site](https://coop.example)");
     }
 
+    /** Found by fuzzing: "https:// " became a link to "https://", which leads nowhere. */
+    @Test
+    void aLinkWithNothingAfterItsSchemeCrossesAsItsText() {
+        String out = text.toRocket(html("x", "<a href=\"https:// \">lien</a> <a href=\"mailto:\">écrire</a> <a href=\"http://a\">a</a>"),
+                u -> Optional.empty());
+        assertThat(out).isEqualTo("lien écrire [a](http://a)");
+    }
+
     /** Found by fuzzing: a line break in an address ended the markdown link in the middle. */
     @Test
     void anAddressWithSpacesOrLineBreaksStaysOneLink() {
