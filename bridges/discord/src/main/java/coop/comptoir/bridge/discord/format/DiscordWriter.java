@@ -224,6 +224,11 @@ final class DiscordWriter {
         if (last == '\n') {
             piece = DiscordMarkdown.escapeLineStart(piece);
         }
+        if (last == '`' && !piece.isEmpty() && piece.charAt(0) == '`') {
+            // two code spans side by side would run their backticks together, and Discord would end
+            // the first one elsewhere, leaving what is typed in code (a "<@id>") outside it
+            sb.append(DiscordMarkdown.ZWSP);
+        }
         sb.append(piece);
     }
 
@@ -300,8 +305,10 @@ final class DiscordWriter {
         if (code.indexOf('`') < 0) {
             return "`" + code + "`";
         }
-        String pad = code.startsWith("`") || code.endsWith("`") ? " " : "";
-        return "``" + pad + code.replace("``", "`\u200B`") + pad + "``";
+        // Discord drops a space only next to a backtick of the code: a pad on that side only
+        String lead = code.startsWith("`") ? " " : "";
+        String trail = code.endsWith("`") ? " " : "";
+        return "``" + lead + code.replace("``", "`\u200B`") + trail + "``";
     }
 
     private String link(RichNode.Link l, Ctx ctx) {

@@ -48,6 +48,17 @@ class MentionsTest {
     }
 
     @Test
+    void aMentionInCodeRightAfterOtherCodeStaysCode() {
+        // found by fuzzing: two code spans side by side ran their backticks together ("`>``` `<@111> ``"),
+        // Discord read no code there, and the "<@111>" typed in code was a mention
+        DiscordText out = toDiscord("<code>&gt;</code><code>`&lt;@111&gt;</code>", null);
+
+        MatrixText back = Fixtures.TO_MATRIX.convert(out.content());
+        assertThat(back.mentions()).as(out.content()).isEmpty();
+        assertThat(back.formattedBody()).as(out.content()).contains("<code>&gt;</code>", "<code>`&lt;@111&gt;</code>");
+    }
+
+    @Test
     void everyoneAndHereNeverPingFromMatrix() {
         DiscordText out = toDiscord("<b>@everyone</b> @here @Everyone <a href=\"https://matrix.to/#/@x:example.org\">here</a>", null);
 
