@@ -33,6 +33,9 @@ public final class RocketMarkdown implements RocketText {
     private static final Pattern ROCKET_KEYWORDS = Pattern.compile("(?<![\\w@])@(all|here)\\b", Pattern.CASE_INSENSITIVE);
     /** Synapse's {@code .m.rule.roomnotif} matches {@code @room} in any case. */
     private static final Pattern MATRIX_ROOM = Pattern.compile("@(room)\\b", Pattern.CASE_INSENSITIVE);
+    /** The same in the HTML, where markup may stand between its letters ({@code @<strong>ROOM</strong>}). */
+    private static final Pattern MATRIX_ROOM_IN_HTML = Pattern.compile(
+            "@(?=(?:<[^>]*>)*r(?:<[^>]*>)*o(?:<[^>]*>)*o(?:<[^>]*>)*m(?:<[^>]*>)*(?!\\w))", Pattern.CASE_INSENSITIVE);
 
     @Override
     public MatrixContent toMatrix(String markdown, Map<String, UserId> mentioned) {
@@ -52,7 +55,7 @@ public final class RocketMarkdown implements RocketText {
         }
         inline(text.substring(at), mentioned, mentions, html, body);
         String b = defuseMatrix(body.toString());
-        String h = defuseMatrix(html.toString());
+        String h = MATRIX_ROOM_IN_HTML.matcher(html.toString()).replaceAll("@" + ZWSP);
         boolean formatted = !h.equals(escape(b).replace("\n", "<br>"));
         return new MatrixContent("m.text", b, formatted ? Optional.of(h) : Optional.empty(), mentions);
     }

@@ -62,6 +62,13 @@ class RocketMarkdownTest {
         assertThat(text.toMatrix("*@rOOm*", Map.of()).html().orElseThrow()).isEqualTo("<strong>@\u200BrOOm</strong>");
     }
 
+    /** Found by fuzzing: markup between "@" and "ROOM" hid it from the defusing, and the HTML read "@ROOM". */
+    @Test
+    void aRoomMentionSplitByMarkupIsDefusedInTheHtmlToo() {
+        String html = text.toMatrix("voir @**ROOM** et @*room* ou @~~ro~~om, pas @roomy", Map.of()).html().orElseThrow();
+        assertThat(org.jsoup.Jsoup.parseBodyFragment(html).wholeText()).doesNotContainPattern("(?i)@room\\b").contains("@roomy");
+    }
+
     /** Found by the fuzz target's hostile input: a Matrix link to javascript: or data: became a clickable markdown link on Rocket.Chat. */
     @Test
     void onlyWebAndMailLinksCrossToRocketChat() {
