@@ -308,7 +308,7 @@ final class DiscordWriter {
         // Discord drops a space only next to a backtick of the code: a pad on that side only
         String lead = code.startsWith("`") ? " " : "";
         String trail = code.endsWith("`") ? " " : "";
-        return "``" + lead + code.replace("``", "`\u200B`") + trail + "``";
+        return "``" + lead + code.replaceAll("`(?=`)", "`\u200B") + trail + "``";
     }
 
     private String link(RichNode.Link l, Ctx ctx) {

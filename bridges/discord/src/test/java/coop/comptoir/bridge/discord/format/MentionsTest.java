@@ -59,6 +59,15 @@ class MentionsTest {
     }
 
     @Test
+    void aMentionInCodeAfterThreeBackticksStaysCode() {
+        // found by fuzzing: of "```" in code only the first two backticks were kept apart, and the
+        // "``" left closed the code span before the "<@222>" typed in it
+        DiscordText out = toDiscord("<code>```&lt;@222&gt;</code>", null);
+
+        assertThat(Fixtures.TO_MATRIX.convert(out.content()).mentions()).as(out.content()).isEmpty();
+    }
+
+    @Test
     void everyoneAndHereNeverPingFromMatrix() {
         DiscordText out = toDiscord("<b>@everyone</b> @here @Everyone <a href=\"https://matrix.to/#/@x:example.org\">here</a>", null);
 
