@@ -23,7 +23,7 @@
 # each request's own latency, and the delay from sending to bench-count's handler run; peak RSS.
 # Then, one run per portal count: start-up and idle / peak RSS (after a 10-s 16-connection burst).
 # Output: bench/results/<date>-fullconfig-<time>.jsonl (one JSON line per run) and a summary table.
-# Uses ports 29303/29313. Needs wrk, curl, python3 and the shared harness (../shared/bench).
+# Uses ports 29563/29573 (BENCH_PORT/BENCH_CTL). Needs wrk, curl, python3 and the shared harness (../shared/bench).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -35,6 +35,13 @@ IDLE=${IDLE:-10}
 SHIFTS=${SHIFTS:-200}
 PORTALS=${PORTALS:-20}
 PORTALS_LIST=${PORTALS_LIST-0 20 100 500}
+# Not the other bench scripts' 29303/29313: they may run at the same time on a shared machine.
+export BENCH_PORT=${BENCH_PORT:-29563} BENCH_CTL=${BENCH_CTL:-29573}
+for p in "$BENCH_PORT" "$BENCH_CTL"; do
+  if ss -ltn "( sport = :$p )" 2>/dev/null | grep -q LISTEN; then
+    echo "fullconfig: port $p is taken (another benchmark?); set BENCH_PORT / BENCH_CTL" >&2; exit 1
+  fi
+done
 lua="${COMPTOIR_BENCH_HARNESS:-$root/../shared/bench}/txn.lua"
 command -v wrk >/dev/null || { echo "fullconfig: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 [ -f "$lua" ] || { echo "fullconfig: the shared harness is not at $(dirname "$lua")" >&2; exit 1; }
@@ -72,7 +79,7 @@ trap cleanup EXIT
 start_fakes() {
   local dir=$1 n=$2 bridged=${3:-false}
   mkfifo "$dir/fakes.in"
-  "$java_bin" -Xmx256m -XX:+UseSerialGC -jar "$fakes_jar" --dir "$dir" --portals "$n" --shifts "$SHIFTS" --bridge-harness-rooms "$bridged" \
+  "$java_bin" -Xmx256m -XX:+UseSerialGC -jar "$fakes_jar" --dir "$dir" --portals "$n" --shifts "$SHIFTS" --port "$BENCH_PORT" --ctl "$BENCH_CTL" --bridge-harness-rooms "$bridged" \
     <"$dir/fakes.in" >"$dir/fakes.out" 2>"$dir/fakes.err" &
   fpid=$!
   exec 7>"$dir/fakes.in"
@@ -94,7 +101,7 @@ start_comptoir() {
   first_ms=null
   for _ in $(seq 1 6000); do
     code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT -H 'Authorization: Bearer hs_secret' -H 'Content-Type: application/json' \
-      --data "$body" "http://127.0.0.1:29303/_matrix/app/v1/transactions/startup-1" || true)
+      --data "$body" "http://127.0.0.1:$BENCH_PORT/_matrix/app/v1/transactions/startup-1" || true)
     if [ "$code" = 200 ]; then first_ms=$(( ($(date +%s%N) - start_ns) / 1000000 )); break; fi
     kill -0 "$cpid" 2>/dev/null || { echo "fullconfig: Comptoir stopped; $log:" >&2; tail -30 "$log" >&2; exit 1; }
     sleep 0.01
@@ -109,11 +116,11 @@ start_comptoir() {
 
 stop_comptoir() { kill "$cpid"; wait "$cpid" 2>/dev/null || true; cpid=; }
 stop_fakes() { kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null || true; exec 7>&-; fpid=; }
-count() { curl -sf "http://127.0.0.1:29313/count" | sed 's/[^0-9]//g'; }
+count() { curl -sf "http://127.0.0.1:$BENCH_CTL/count" | sed 's/[^0-9]//g'; }
 cpu_ticks() { awk '{print $14+$15}' "/proc/$cpid/stat"; }
 rss() { awk '/^VmRSS/{printf "%.1f", $2/1024}' "/proc/$cpid/status"; }
 hwm() { awk '/^VmHWM/{printf "%.1f", $2/1024}' "/proc/$cpid/status"; }
-handler_runs() { curl -sf "http://127.0.0.1:29313/metrics" | awk '/^comptoir_handler_duration_seconds_count/ {
+handler_runs() { curl -sf "http://127.0.0.1:$BENCH_CTL/metrics" | awk '/^comptoir_handler_duration_seconds_count/ {
   match($0, /plugin="[^"]*"/); p = substr($0, RSTART + 8, RLENGTH - 9); printf "%s\"%s\":%d", (n++ ? "," : ""), p, $2 } END { if (!n) printf "" }'; }
 
 # load_step N: wrk with N connections for DUR, then waits until every stored event was handled.
@@ -122,7 +129,7 @@ load_step() {
   th=$(( n < 2 ? 1 : 2 ))
   h0="{$(handler_runs)}"
   c0=$(cpu_ticks); e0=$(count); t0=$(date +%s%N); ls0=$(load)
-  wj=$(RUN_ID="fc$n-$(date +%s%N)" K=$K wrk -t$th -c"$n" -d"$DUR" --timeout 10s -s "$lua" http://127.0.0.1:29303 \
+  wj=$(RUN_ID="fc$n-$(date +%s%N)" K=$K wrk -t$th -c"$n" -d"$DUR" --timeout 10s -s "$lua" "http://127.0.0.1:$BENCH_PORT" \
     | grep '^WRKJSON ' | sed 's/^WRKJSON //')
   sent=$(echo "$wj" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ok"])')
   local want=$(( e0 + sent * K )) stored_t=$(date +%s%N)
@@ -156,7 +163,7 @@ for rep in $(seq 1 "$REPS"); do
     idle_split=$(awk '/^RssAnon|^RssFile/ {printf "%s%.1f ", $1, $2/1024}' "/proc/$cpid/status")
     one=$(load_step 1)
     sixteen=$(load_step 16)
-    probe=$(python3 "$here/burst.py" --connections 1 --seconds 10 --k "$K" --probe)
+    probe=$(python3 "$here/burst.py" --connections 1 --seconds 10 --k "$K" --port "$BENCH_PORT" --probe)
     peak=$(hwm)
     stop_comptoir
     probe_delay=$(grep -o 'bench-count: probe delay ms .*' "$dir/comptoir.log" | sed 's/bench-count: probe delay ms //' || true)
@@ -177,7 +184,7 @@ for n in $PORTALS_LIST; do
   start_comptoir "$config" "$dir/comptoir.log"
   sleep "$IDLE"
   idle_rss=$(rss)
-  burst=$(python3 "$here/burst.py" --connections 16 --seconds 10 --k "$K")
+  burst=$(python3 "$here/burst.py" --connections 16 --seconds 10 --k "$K" --port "$BENCH_PORT")
   peak=$(hwm)
   portals_up=$(grep -c 'Portal from the config' "$dir/comptoir.log" || true)
   stop_comptoir; stop_fakes

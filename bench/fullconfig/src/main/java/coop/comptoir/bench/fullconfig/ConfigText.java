@@ -22,7 +22,16 @@ final class ConfigText {
                 .append("plugins_dir: plugins\n")
                 .append("plugins:\n");
         y.append("  - type: welcome\n    id: accueil\n    coop: La Cagette\n    wiki: https://wiki.example.org\n")
-                .append("    forum: https://forum.example.org\n    language: fr\n    rooms:\n");
+                .append("    forum: https://forum.example.org\n    language: fr\n    faq:\n");
+        // Keywords the harness's messages never hold: every message is matched against them, none is answered.
+        String[][] faq = {{"horaires", "horaires, ouverture, fermeture"}, {"adhesion", "adhésion, adhérer, parts sociales"},
+            {"services", "créneau, service, shift"}, {"paiement", "carte, chèque, espèces"}, {"produits", "vrac, bio, local"}};
+        for (String[] t : faq) {
+            y.append("      - topic: ").append(t[0]).append("\n        keywords: [").append(t[1])
+                    .append("]\n        answer:\n          fr: Réponse sur ").append(t[0])
+                    .append(".\n          en: About ").append(t[0]).append(".\n");
+        }
+        y.append("    rooms:\n");
         for (int i = 1; i <= FullConfigFakes.HARNESS_ROOMS; i++) {
             y.append("      - room: \"").append(String.format("!bRoom%02dxYzAbCdEfGh:remote.example", i)).append("\"\n");
         }
