@@ -21,7 +21,8 @@
 # second (/count, waited for until the backlog is drained), wrk's latencies, the server's CPU per
 # event, the handler runs of each plugin (/metrics); then burst.py --probe at 1 in flight for 10 s:
 # each request's own latency, and the delay from sending to bench-count's handler run; peak RSS.
-# Then, one run per portal count: start-up and idle / peak RSS (after a 10-s 16-connection burst).
+# Then, one run per portal count: start-up and idle / peak RSS (after a 10-s 16-connection burst),
+# then a restart on the same database (start-up and idle RSS again).
 # Output: bench/results/<date>-fullconfig-<time>.jsonl (one JSON line per run) and a summary table.
 # Uses ports 29563/29573 (BENCH_PORT/BENCH_CTL). Needs wrk, curl, python3 and the shared harness (../shared/bench).
 set -euo pipefail
@@ -182,14 +183,21 @@ for n in $PORTALS_LIST; do
   l0=$(load)
   start_fakes "$dir" "$n"; config=$(sed -n 's/^READY //p' "$dir/fakes.out")
   start_comptoir "$config" "$dir/comptoir.log"
+  first_ms_1=$first_ms ready_ms_1=$ready_ms cpu_ready_ms_1=$cpu_ready_ms
   sleep "$IDLE"
   idle_rss=$(rss)
   burst=$(python3 "$here/burst.py" --connections 16 --seconds 10 --k "$K" --port "$BENCH_PORT")
   peak=$(hwm)
   portals_up=$(grep -c 'Portal from the config' "$dir/comptoir.log" || true)
+  stop_comptoir
+  # A restart on the same database: the portals, reminders and forum baseline are already stored.
+  start_comptoir "$config" "$dir/comptoir-restart.log"
+  sleep "$IDLE"
+  restart=$(printf '{"first_answer_ms":%s,"plugins_started_ms":%s,"cpu_ms_to_plugins_started":%s,"idle_rss_mib":%s}' \
+    "$first_ms" "$ready_ms" "$cpu_ready_ms" "$(rss)")
   stop_comptoir; stop_fakes
-  printf '{"portals_run":%d,"portals_linked_at_start":%d,"archive_before":%s,"first_answer_ms":%s,"plugins_started_ms":%s,"cpu_ms_to_plugins_started":%s,"idle_rss_mib":%s,"peak_rss_mib":%s,"burst16":%s,"load_start":"%s","load_end":"%s"}\n' \
-    "$n" "$portals_up" "$archive_before" "$first_ms" "$ready_ms" "$cpu_ready_ms" "$idle_rss" "$peak" "$burst" "$l0" "$(load)" | tee -a "$out"
+  printf '{"portals_run":%d,"portals_linked_at_start":%d,"archive_before":%s,"first_answer_ms":%s,"plugins_started_ms":%s,"cpu_ms_to_plugins_started":%s,"idle_rss_mib":%s,"peak_rss_mib":%s,"burst16":%s,"restart":%s,"load_start":"%s","load_end":"%s"}\n' \
+    "$n" "$portals_up" "$archive_before" "$first_ms_1" "$ready_ms_1" "$cpu_ready_ms_1" "$idle_rss" "$peak" "$burst" "$restart" "$l0" "$(load)" | tee -a "$out"
 done
 
 python3 "$here/fullconfig_summary.py" "$out"

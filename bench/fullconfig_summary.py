@@ -67,8 +67,10 @@ for r in runs:
               % (r["rep"], r["mode"], r["probe_send_to_handler_ms"], r["sixteen"]["handler_runs_after"]))
 por = [r for r in rows if "portals_run" in r]
 if por:
-    print("\n| bridged channels | linked at start | load at start | first answer (ms) | every plugin started (ms) | CPU to started (ms) | idle RSS (MiB) | peak RSS after 16-conn burst (MiB) |")
-    print("|---:|---:|---|---:|---:|---:|---:|---:|")
+    print("\n| bridged channels | linked at start | load at start | first answer (ms) | every plugin started (ms) | CPU to started (ms) | idle RSS (MiB) | peak RSS after 16-conn burst (MiB) | restart: first answer / every plugin started (ms), idle RSS (MiB) |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---|")
     for r in por:
-        print("| %d | %d | %s | %s | %s | %s | %s | %s |" % (r["portals_run"], r["portals_linked_at_start"], r["load_start"].split()[0],
-              r["first_answer_ms"], r["plugins_started_ms"], r["cpu_ms_to_plugins_started"], r["idle_rss_mib"], r["peak_rss_mib"]))
+        rs = r.get("restart")
+        print("| %d | %d | %s | %s | %s | %s | %s | %s | %s |" % (r["portals_run"], r["portals_linked_at_start"], r["load_start"].split()[0],
+              r["first_answer_ms"], r["plugins_started_ms"], r["cpu_ms_to_plugins_started"], r["idle_rss_mib"], r["peak_rss_mib"],
+              "%s / %s, %s" % (rs["first_answer_ms"], rs["plugins_started_ms"], rs["idle_rss_mib"]) if rs else "—"))
