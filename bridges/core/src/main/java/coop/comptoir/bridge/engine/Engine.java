@@ -339,7 +339,12 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
 
     @Override
     public void channelDeleted(coop.comptoir.bridge.api.RemoteChannel channel) {
-        channelChanges.deleted(channel);
+        channelChanges.deleted(channel, false);
+    }
+
+    @Override
+    public void channelArchived(coop.comptoir.bridge.api.RemoteChannel channel) {
+        channelChanges.deleted(channel, true);
     }
 
     @Override
