@@ -59,10 +59,10 @@ class RocketChatChannelChangesE2ETest {
     }
 
     /** A room Alice makes, the bot a moderator in it (it sets the name and topic), named by her when {@code name} is given. */
-    private static String room(String name) {
+    private static String room(String name) throws Exception {
         ObjectNode body = Http.object().put("preset", "private_chat");
         body.putArray("invite").add(bot);
-        body.putObject("power_level_content_override").putObject("users").put(alice.userId(), 100).put(bot, 50);
+        body.putObject("power_level_content_override").putObject("users").put(bot, 50); // Alice, the creator, is at the top
         if (name != null) {
             body.put("name", name);
         }
@@ -71,7 +71,7 @@ class RocketChatChannelChangesE2ETest {
         return room;
     }
 
-    private static void link(String room, FakeRoom channel) {
+    private static void link(String room, FakeRoom channel) throws Exception {
         Events.await(() -> {
             String cmd = alice.sendText(room, "!bridge link rocketchat " + channel.id());
             try {
