@@ -196,14 +196,17 @@ public final class FakeRocketChat implements AutoCloseable {
     }
 
     /**
-     * {@code username} renames a room, as Rocket.Chat's room settings do: {@code name} (a slug) and
+     * {@code username} renames a room, as Rocket.Chat's room settings do (special characters allowed
+     * in room names): {@code name} (a slug) and
      * {@code fname} change, an {@code r} system message carrying the new name is posted in the room,
      * and the members hear of it on {@code rooms-changed} and {@code subscriptions-changed} ({@code "updated"}).
      */
     public void renameRoom(String roomId, String username, String newName) {
         synchronized (world) {
             World.Room r = room0(roomId);
-            r.name = newName.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_.-]+", "-");
+            // the slug Rocket.Chat makes when room names with special characters are allowed
+            r.name = java.text.Normalizer.normalize(newName, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "")
+                    .toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_.-]+", "-").replaceAll("^-+|-+$", "");
             r.fname = newName;
             World.Msg m = world.newMessage(null, r, user(username), newName);
             m.t = "r";
