@@ -10,15 +10,12 @@ import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.matrix.MatrixClient;
 import coop.comptoir.api.matrix.MatrixException;
-import coop.comptoir.api.matrix.MediaTooLargeException;
 import coop.comptoir.api.matrix.OutgoingMessage;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Matrix client that talks to no homeserver: it records what a plugin sends (messages, events,
