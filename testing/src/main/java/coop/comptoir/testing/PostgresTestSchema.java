@@ -1,5 +1,7 @@
 package coop.comptoir.testing;
 
+import coop.comptoir.api.store.Database;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -36,6 +38,16 @@ public final class PostgresTestSchema implements AfterEachCallback {
             schema = TestDatabase.postgresSchema();
         }
         return schema.url();
+    }
+
+    /**
+     * Opens this test's schema on each call of the supplier, with at most {@code poolSize}
+     * connections: each call is another pool, as another process would have. The schema is made now.
+     * The caller closes what it opens.
+     */
+    public Supplier<Database> databases(int poolSize) {
+        String url = url();
+        return () -> TestDatabase.open(url, poolSize);
     }
 
     /** Drops the schema, if the test made one. Called by JUnit. */

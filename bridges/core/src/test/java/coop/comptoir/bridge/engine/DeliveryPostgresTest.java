@@ -2,7 +2,6 @@ package coop.comptoir.bridge.engine;
 
 import coop.comptoir.api.store.Database;
 import coop.comptoir.testing.PostgresTestSchema;
-import coop.comptoir.testing.TestDatabase;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -16,7 +15,6 @@ class DeliveryPostgresTest extends DeliveryContract {
 
     @Override
     Supplier<Database> databases() {
-        String url = pg.url();
-        return () -> TestDatabase.open(url, 4);
+        return pg.databases(4);
     }
 }
