@@ -287,6 +287,11 @@ final class DiscordWriter {
         if ((ctx.styles() & style) != 0) {
             return inlineChildren(s.children(), ctx);
         }
+        if (codeHolds(s.children(), mark.charAt(0))) {
+            // Discord would end the style at its mark inside the code, cutting the code span and
+            // leaving what is typed in code (a "<@id>") outside it: the text goes without the style
+            return inlineChildren(s.children(), ctx);
+        }
         String inner = inlineChildren(s.children(), ctx.with(style));
         String core = strip(inner);
         if (core.isEmpty()) {
@@ -295,6 +300,18 @@ final class DiscordWriter {
         String lead = inner.startsWith("\n") ? "\n" : Character.isWhitespace(inner.charAt(0)) ? " " : "";
         String trail = inner.endsWith("\n") ? "\n" : Character.isWhitespace(inner.charAt(inner.length() - 1)) ? " " : "";
         return lead + mark + core + mark + trail;
+    }
+
+    /** Whether inline code among {@code nodes} (at any depth) holds {@code c}. */
+    private static boolean codeHolds(List<RichNode> nodes, char c) {
+        for (RichNode node : nodes) {
+            if (node instanceof RichNode.InlineCode code && code.code().indexOf(c) >= 0
+                    || node instanceof RichNode.Styled styled && codeHolds(styled.children(), c)
+                    || node instanceof RichNode.Link link && codeHolds(link.label(), c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String inlineCode(String raw) {

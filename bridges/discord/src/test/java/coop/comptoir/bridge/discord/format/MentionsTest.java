@@ -68,6 +68,20 @@ class MentionsTest {
     }
 
     @Test
+    void aMentionInStyledCodeHoldingTheStyleMarkStaysCode() {
+        // found by fuzzing: "*`*<@222>`*" is read as emphasis around "`", and the "<@222>" typed in code pinged
+        for (String html : new String[] {"<em><code>*&lt;@222&gt;</code></em>", "<strong>a <code>**&lt;@222&gt;</code></strong>",
+                "<del><code>~~&lt;@222&gt;</code></del>", "<u><code>__&lt;@222&gt;</code></u>",
+                "<span data-mx-spoiler><em><code>||&lt;@222&gt;</code></em></span>"}) {
+            DiscordText out = toDiscord(html, null);
+
+            MatrixText back = Fixtures.TO_MATRIX.convert(out.content());
+            assertThat(back.mentions()).as(out.content()).isEmpty();
+            assertThat(back.formattedBody()).as(out.content()).contains("&lt;@222&gt;</code>");
+        }
+    }
+
+    @Test
     void everyoneAndHereNeverPingFromMatrix() {
         DiscordText out = toDiscord("<b>@everyone</b> @here @Everyone <a href=\"https://matrix.to/#/@x:example.org\">here</a>", null);
 
