@@ -48,6 +48,7 @@ final class DiscordWriter {
         }
     }
 
+    private static final java.util.regex.Pattern BLANK = java.util.regex.Pattern.compile("[\\x00-\\x20\\x7F]");
     private final Set<UserId> mentions;
     private final Set<String> pinged = new LinkedHashSet<>();
 
@@ -335,6 +336,9 @@ final class DiscordWriter {
             return label.isEmpty() ? DiscordMarkdown.escapeInline(href) : label;
         }
         String url = href.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E");
+        // a line break in the address would end it, and what follows would be read as markup
+        // (found by fuzzing: it cut a code block, and a "<@id>" in it pinged)
+        url = BLANK.matcher(url).replaceAll(m -> String.format("%%%02X", (int) m.group().charAt(0)));
         if (label.isEmpty() || label.equals(href)) {
             return DiscordMarkdown.defuseMassMentions(url);
         }

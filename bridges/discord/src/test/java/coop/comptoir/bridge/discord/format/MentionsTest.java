@@ -82,6 +82,15 @@ class MentionsTest {
     }
 
     @Test
+    void aLineBreakInALinkAddressCannotCutTheCodeAfterIt() {
+        // found by fuzzing: the address "http://\n**" was written with its line break, and the "**"
+        // after it, read as bold up to the code block's end, cut the block holding "<@222>"
+        DiscordText out = toDiscord("<p><a href=\"http://\n**\"><pre>&lt;@222&gt;**</pre></a></p>", null);
+
+        assertThat(Fixtures.TO_MATRIX.convert(out.content()).mentions()).as(out.content()).isEmpty();
+    }
+
+    @Test
     void everyoneAndHereNeverPingFromMatrix() {
         DiscordText out = toDiscord("<b>@everyone</b> @here @Everyone <a href=\"https://matrix.to/#/@x:example.org\">here</a>", null);
 
