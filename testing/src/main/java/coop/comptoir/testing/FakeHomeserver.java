@@ -30,6 +30,7 @@ final class FakeHomeserver {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final Pattern PROFILE_PATH = Pattern.compile("/_matrix/client/(?:v3|r0)/profile/([^/?]+)");
     private static final Pattern ROOM_PATH = Pattern.compile("/_matrix/client/(?:v3|r0)/rooms/([^/?]+)/(joined_members|state)");
+    private static final Pattern MESSAGES_PATH = Pattern.compile("/_matrix/client/(?:v3|r0)/rooms/([^/?]+)/messages(?:\\?(.*))?");
 
     final String serverName;
     final UserId bot;
@@ -174,6 +175,11 @@ final class FakeHomeserver {
                 answer.put("avatar_url", avatars.get(who).toString());
             }
             return answer;
+        }
+        Matcher messages = MESSAGES_PATH.matcher(path);
+        if (messages.matches()) {
+            return RoomHistory.page(sent, timestamps, RoomId.of(URLDecoder.decode(messages.group(1), StandardCharsets.UTF_8)),
+                    messages.group(2) == null ? "" : messages.group(2));
         }
         Matcher m = ROOM_PATH.matcher(path);
         if (!m.matches()) {
