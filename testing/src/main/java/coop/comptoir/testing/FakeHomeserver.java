@@ -54,6 +54,8 @@ final class FakeHomeserver {
     final Map<String, JsonNode> answers = new LinkedHashMap<>();
     final Map<RoomId, RuntimeException> broken = new LinkedHashMap<>();
     int loseAnswers;
+    /** What a lost answer throws; null for a dropped connection. */
+    MatrixException lostAnswer;
 
     FakeHomeserver(UserId bot) {
         this.serverName = bot.serverName();
@@ -226,6 +228,7 @@ final class FakeHomeserver {
     /** A room event with a transaction ID: the faults asked for, then sent once per transaction. */
     EventId sendRoomEvent(UserId sender, Long ts, RoomId room, String type, ObjectNode content, String txnId) {
         boolean lose;
+        MatrixException lostAs;
         EventId id;
         synchronized (this) {
             RuntimeException bug = broken.get(room);
@@ -243,9 +246,13 @@ final class FakeHomeserver {
                 }
             }
             lose = loseAnswers > 0;
+            lostAs = lostAnswer;
             if (lose) {
                 loseAnswers--;
             }
+        }
+        if (lose && lostAs != null) {
+            throw lostAs;
         }
         if (lose) {
             throw new MatrixException("connection reset (answer lost, as asked by the test)", new java.io.IOException("reset"));

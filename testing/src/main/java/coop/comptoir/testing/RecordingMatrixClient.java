@@ -233,8 +233,18 @@ public final class RecordingMatrixClient implements MatrixClient {
      * room, the caller does not know it.
      */
     public RecordingMatrixClient loseNextAnswers(int calls) {
+        return loseNextAnswers(calls, null);
+    }
+
+    /**
+     * As {@link #loseNextAnswers(int)}, the calls failing with {@code failure} once their work is
+     * done: a {@code new MatrixException(504, "M_UNKNOWN", …)} plays a proxy that gave up waiting
+     * while the homeserver stored the event; null is the dropped connection.
+     */
+    public RecordingMatrixClient loseNextAnswers(int calls, MatrixException failure) {
         synchronized (world) {
             world.loseAnswers = calls;
+            world.lostAnswer = failure;
         }
         return this;
     }
