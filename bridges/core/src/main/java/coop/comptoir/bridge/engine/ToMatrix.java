@@ -168,18 +168,16 @@ final class ToMatrix implements Lanes.Deliverer {
 
     /**
      * Sends a remote message to the room, unless it already crossed (either way); call with
-     * {@link #lock} held. Returns whether anything was sent. A message whose earlier send failed
-     * in this run is looked for in the room first, as with {@code mayBeThere}.
-     */
-    boolean message(RoomId room, RemoteEvent.Message m) throws BridgeException {
-        return message(room, m, false);
-    }
-
-    /**
+     * {@link #lock} held. Returns whether anything was sent (or found already there). A message whose
+     * earlier send failed in this run without a clear refusal is looked for in the room first, as with
+     * {@code mayBeThere}.
+     *
      * @param mayBeThere whether an earlier attempt may have reached the homeserver without its link
-     *                   being recorded: then the room's recent messages are read first ({@link #MARKER})
+     *                   being recorded (a failed attempt, a run that died): then the room's recent
+     *                   messages are read first ({@link #MARKER})
+     * @throws MatrixException transient, when the homeserver cannot answer the send or that read
      */
-    private boolean message(RoomId room, RemoteEvent.Message m, boolean mayBeThere) throws BridgeException {
+    boolean message(RoomId room, RemoteEvent.Message m, boolean mayBeThere) throws BridgeException {
         if (AccountLinks.isRemoteCommand(m)) {
             return false; // a code to link an account: never shown on Matrix, not even from the history
         }
