@@ -15,6 +15,9 @@ ap.add_argument("--seconds", type=float, default=10)
 ap.add_argument("--k", type=int, default=10)
 ap.add_argument("--port", type=int, default=29303)
 ap.add_argument("--token", default="hs_secret")
+# --probe: events sent by @probe:remote.example with origin_server_ts = the time of sending (ms), which
+# the full configuration's bench-count plugin turns into a send -> handler-run delay (bench/fullconfig.sh).
+ap.add_argument("--probe", action="store_true")
 a = ap.parse_args()
 run = str(int(time.time() * 1000))
 lat, bad, lock = [], [0], threading.Lock()
@@ -26,7 +29,7 @@ def body(tid, n):
     for i in range(a.k):
         g = n * a.k + i
         evs.append({"type": "m.room.message", "room_id": "!bRoom%02dxYzAbCdEfGh:remote.example" % (g % 20 + 1),
-                    "sender": "@user%02d:remote.example" % ((g * 7) % 50 + 1),
+                    "sender": "@probe:remote.example" if a.probe else "@user%02d:remote.example" % ((g * 7) % 50 + 1),
                     "content": {"msgtype": "m.text", "body": "Message %d from thread %d" % (g, tid)},
                     "origin_server_ts": int(time.time() * 1000), "event_id": "$ev%s-%d-%d-%d_bench" % (run, tid, n, i),
                     "unsigned": {"age": g % 500}})

@@ -14,6 +14,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +44,8 @@ final class FakeHomeserver {
     final Map<RoomId, Set<UserId>> members = new LinkedHashMap<>();
     /** State content by "room|type|state key". */
     final Map<String, ObjectNode> state = new LinkedHashMap<>();
+    /** Who sent the state event, by "room|type|state key", when it was sent through a client or made with the room. */
+    final Map<String, UserId> stateSenders = new HashMap<>();
     final Map<RoomAlias, RoomId> aliases = new LinkedHashMap<>();
     final Map<String, Long> powerLevels = new LinkedHashMap<>();
     final Map<UserId, String> displayNames = new LinkedHashMap<>();
@@ -156,6 +159,7 @@ final class FakeHomeserver {
         if (request.hasNonNull("topic")) {
             state.put(stateKey(room, "m.room.topic", ""), F.objectNode().put("topic", request.get("topic").asText()));
         }
+        state.keySet().stream().filter(k -> k.startsWith(room.value() + "|")).forEach(k -> stateSenders.put(k, creator));
     }
 
     /** The answer the live picture gives to a request, or null when it has none. */
@@ -193,8 +197,11 @@ final class FakeHomeserver {
             state.forEach((k, content) -> {
                 String[] parts = k.split("\\|", 3);
                 if (parts[0].equals(room)) {
-                    all.addObject().put("type", parts[1]).put("state_key", parts[2]).put("room_id", room)
-                            .set("content", content.deepCopy());
+                    ObjectNode ev = all.addObject().put("type", parts[1]).put("state_key", parts[2]).put("room_id", room);
+                    if (stateSenders.containsKey(k)) {
+                        ev.put("sender", stateSenders.get(k).value());
+                    }
+                    ev.set("content", content.deepCopy());
                 }
             });
             return all;

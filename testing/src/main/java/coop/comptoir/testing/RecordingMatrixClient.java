@@ -308,11 +308,13 @@ public final class RecordingMatrixClient implements MatrixClient {
 
     /**
      * Sets a state event of {@code room} as if it were already there (a room version in
-     * {@code m.room.create}, a member's name in {@code m.room.member}…), without recording a send.
+     * {@code m.room.create}, a member's name in {@code m.room.member}…), without recording a send
+     * (its sender is then unknown: {@code /state} gives none).
      */
     public RecordingMatrixClient putState(RoomId room, String type, String stateKey, ObjectNode content) {
         synchronized (world) {
             world.state.put(room.value() + "|" + type + "|" + stateKey, content.deepCopy());
+            world.stateSenders.remove(room.value() + "|" + type + "|" + stateKey);
         }
         return this;
     }
@@ -525,6 +527,7 @@ public final class RecordingMatrixClient implements MatrixClient {
         synchronized (world) {
             world.checkJoined(self, room, "set state in");
             world.state.put(FakeHomeserver.stateKey(room, type, stateKey), content.deepCopy());
+            world.stateSenders.put(FakeHomeserver.stateKey(room, type, stateKey), self);
             return world.record(self, originServerTs, room, type, stateKey, content.deepCopy(), null);
         }
     }

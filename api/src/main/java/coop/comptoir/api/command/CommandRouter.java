@@ -35,4 +35,15 @@ public interface CommandRouter {
      * @throws IllegalArgumentException when a name is taken by an instance or another group
      */
     boolean registerShared(String group, Command command);
+
+    /**
+     * Whether a message is a command Comptoir knows: the command prefix (or the bot's name and a
+     * colon) followed by the name or an alias of a command registered by any instance, {@code aide}
+     * and {@code help} included. A message that only starts with the prefix ({@code !important},
+     * {@code !!!}) is not. Bridges use it to keep commands and their answers on Matrix. Never
+     * blocks; thread-safe.
+     */
+    default boolean isKnownCommand(String body) {
+        return false;
+    }
 }

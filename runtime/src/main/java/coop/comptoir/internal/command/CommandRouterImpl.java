@@ -90,6 +90,11 @@ public final class CommandRouterImpl {
             public boolean registerShared(String group, Command command) {
                 return CommandRouterImpl.this.registerShared(group, command);
             }
+
+            @Override
+            public boolean isKnownCommand(String body) {
+                return CommandRouterImpl.this.isKnownCommand(body);
+            }
         };
     }
 
@@ -205,6 +210,12 @@ public final class CommandRouterImpl {
     public boolean mightBeCommand(MatrixEvent event) {
         Message msg = event.message().orElse(null);
         return msg != null && !msg.isNotice() && parse(msg.body()) != null;
+    }
+
+    /** Whether {@code body} names a registered command, as {@link CommandRouter#isKnownCommand} says. */
+    public boolean isKnownCommand(String body) {
+        Parsed p = body == null ? null : parse(body);
+        return p != null && byName.containsKey(p.name);
     }
 
     /** Handles one {@code m.room.message}; called by the dispatcher, in room order. */

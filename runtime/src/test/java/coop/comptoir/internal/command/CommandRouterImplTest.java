@@ -62,6 +62,21 @@ class CommandRouterImplTest {
     }
 
     @Test
+    void saysWhichMessagesAreCommandsItKnowsForEveryInstance() {
+        var seen = router.forInstance("bridge");
+        assertThat(seen.isKnownCommand("!salons cuisine")).isTrue();
+        assertThat(seen.isKnownCommand("  !ROOMS  ")).isTrue();
+        assertThat(seen.isKnownCommand("Comptoir: salons du jour")).isTrue();
+        assertThat(seen.isKnownCommand("!aide")).isTrue();
+        assertThat(seen.isKnownCommand("!nimportequoi")).isFalse();
+        assertThat(seen.isKnownCommand("Comptoir: nimportequoi")).isFalse();
+        assertThat(seen.isKnownCommand("!!! plus de lait")).isFalse();
+        assertThat(seen.isKnownCommand("salons demain ?")).isFalse();
+        verify(matrix, never()).send(any(), any(), anyString());
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
     void ignoresUnknownBangWordsButAnswersWhenAddressed() {
         router.onMessage(message("@alice:coop.example", "!nimportequoi"));
         verify(matrix, never()).send(any(), any(), anyString());

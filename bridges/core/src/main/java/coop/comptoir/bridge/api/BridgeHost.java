@@ -66,4 +66,12 @@ public interface BridgeHost {
      * connector's thread; does not block and never throws.
      */
     default void channelDeleted(RemoteChannel channel) {}
+
+    /**
+     * A remote channel was archived (still there, read-only): as for a deletion, its portal is
+     * unlinked and the Matrix room, which stays with its history, is told; bringing the channel
+     * back later does not link it again ({@code !bridge link} does). Called from the connector's
+     * thread; does not block and never throws.
+     */
+    default void channelArchived(RemoteChannel channel) {}
 }

@@ -198,8 +198,9 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
             return; // the bridge's own event
         }
         Optional<Message> msg = ev.message();
-        if (msg.isPresent() && (BridgeCommand.isCommand(msg.get().body()) || LinkCommand.isCommand(msg.get().body()))) {
-            return;
+        if (msg.isPresent() && (BridgeCommand.isCommand(msg.get().body()) || LinkCommand.isCommand(msg.get().body())
+                || !msg.get().isNotice() && ctx.commands().isKnownCommand(msg.get().body()))) {
+            return; // a command for Comptoir stays on Matrix, as its answer does (the bot's messages never cross)
         }
         if (outbox.enqueue(Direction.TO_REMOTE, ev.roomId(), portal.get().channel(), ev.eventId().value(), ev.type(),
                 ev.json().toString(), 0, true, clock.millis())) {
@@ -339,7 +340,12 @@ final class Engine implements Plugin, BridgeHost, coop.comptoir.bridge.api.Runni
 
     @Override
     public void channelDeleted(coop.comptoir.bridge.api.RemoteChannel channel) {
-        channelChanges.deleted(channel);
+        channelChanges.deleted(channel, false);
+    }
+
+    @Override
+    public void channelArchived(coop.comptoir.bridge.api.RemoteChannel channel) {
+        channelChanges.deleted(channel, true);
     }
 
     @Override

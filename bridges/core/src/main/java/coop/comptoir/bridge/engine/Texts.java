@@ -352,4 +352,8 @@ final class Texts {
     String channelDeleted(String channel) {
         return t("channel.deleted", "channel", channel);
     }
+
+    String channelArchived(String channel) {
+        return t("channel.archived", "channel", channel);
+    }
 }

@@ -80,4 +80,38 @@ class ChannelChangesTest {
         assertThat(rig.matrix.noticesIn(ROOM)).hasSize(1);
         assertThat(state(ROOM, "m.room.name", "name")).isEmpty();
     }
+
+    @Test
+    void aNameOrTopicSetByHandOnMatrixIsKeptWhileOneTheBotSetFollows() throws Exception {
+        rig.matrix.addMember(ROOM, Rig.ROOM_ADMIN);
+        rig.matrix.as(Rig.ROOM_ADMIN).sendState(ROOM, "m.room.name", "", Rig.JSON.objectNode().put("name", "Épicerie (Matrix)"));
+        net.channels.put(CHANNEL, new RemoteChannel(CHANNEL, "epicerie", "Le vrac"));
+        rig.engine.channelChanged(new RemoteChannel(CHANNEL, "epicerie", "Le vrac"));
+        await("topic set", () -> state(ROOM, "m.room.topic", "topic").equals(Optional.of("Le vrac")));
+        assertThat(state(ROOM, "m.room.name", "name")).as("hand-set name kept").contains("Épicerie (Matrix)");
+
+        // a topic the bot set follows again; one set by hand afterwards stays
+        net.channels.put(CHANNEL, new RemoteChannel(CHANNEL, "epicerie", "Le vrac et les épices"));
+        rig.engine.channelChanged(new RemoteChannel(CHANNEL, "epicerie", "Le vrac et les épices"));
+        await("topic followed", () -> state(ROOM, "m.room.topic", "topic").equals(Optional.of("Le vrac et les épices")));
+        rig.matrix.as(Rig.ROOM_ADMIN).sendState(ROOM, "m.room.topic", "", Rig.JSON.objectNode().put("topic", "Écrit ici"));
+        net.channels.put(CHANNEL, new RemoteChannel(CHANNEL, "epicerie-2", "Autre"));
+        rig.engine.channelChanged(new RemoteChannel(CHANNEL, "epicerie-2", "Autre"));
+
+        // a name cleared by hand lets the old side name the room again
+        rig.matrix.as(Rig.ROOM_ADMIN).sendState(ROOM, "m.room.name", "", Rig.JSON.objectNode().put("name", ""));
+        net.channels.put(CHANNEL, new RemoteChannel(CHANNEL, "epicerie-3", "Autre"));
+        rig.engine.channelChanged(new RemoteChannel(CHANNEL, "epicerie-3", "Autre"));
+        await("cleared name followed", () -> state(ROOM, "m.room.name", "name").equals(Optional.of("epicerie-3")));
+        assertThat(state(ROOM, "m.room.topic", "topic")).contains("Écrit ici");
+    }
+
+    @Test
+    void anArchivedChannelUnlinksThePortalWithItsOwnNotice() {
+        rig.engine.channelArchived(new RemoteChannel(CHANNEL, "general", ""));
+        await("room told", () -> !rig.matrix.noticesIn(ROOM).isEmpty());
+        assertThat(rig.matrix.noticesIn(ROOM).get(0).body())
+                .isEqualTo("Le salon #general a été archivé sur Discord : le pont est délié. Ce salon reste ici, avec tout son historique.");
+        assertThat(rig.engine.portals.byRoom(ROOM)).isEmpty();
+    }
 }

@@ -175,6 +175,24 @@ class CommandsTest {
     }
 
     @Test
+    void commandsComptoirKnowsStayOnMatrixWhileOtherMessagesStartingWithThePrefixCross() throws Exception {
+        start(List.of(new BridgeSettings.StaticLink("#cafe:coop.example", new RemoteChannelId("777"))));
+        rig.router.forInstance("shifts").register(coop.comptoir.api.command.Command.of("creneaux", "Créneaux", "Shifts",
+                inv -> inv.reply("3 créneaux libres")).withAliases("shifts"));
+        rig.matrixMessage(ALICE, "!shifts");
+        rig.matrixMessage(ALICE, "!Creneaux demain");
+        rig.matrixMessage(ALICE, "!aide");
+        rig.matrixMessage(ALICE, "!important : livraison à 9 h");
+        rig.matrixMessage(ALICE, "!!! plus de lait");
+        rig.matrixMessage(ALICE, "on en parle demain");
+        await("posted", () -> net.posted.size() == 3);
+        Rig.settle();
+        assertThat(net.posted).extracting(p -> p.message().content().body())
+                .containsExactly("!important : livraison à 9 h", "!!! plus de lait", "on en parle demain");
+        assertThat(rig.matrix.noticesIn(ROOM)).anyMatch(n -> n.body().equals("3 créneaux libres"));
+    }
+
+    @Test
     void staticLinksAreResolvedAtStartAndCannotBeUnlinkedByCommand() throws Exception {
         start(List.of(new BridgeSettings.StaticLink("#cafe:coop.example", new RemoteChannelId("777"))));
         assertThat(rig.engine.channelOf(ROOM)).contains(new RemoteChannelId("777"));

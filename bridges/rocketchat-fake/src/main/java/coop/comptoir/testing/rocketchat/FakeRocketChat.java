@@ -187,10 +187,68 @@ public final class FakeRocketChat implements AutoCloseable {
         }
     }
 
-    /** Sets a room's topic. */
+    /** Sets a room's topic; its members hear of it on {@code rooms-changed}. */
     public void topic(String roomId, String topic) {
         synchronized (world) {
             room0(roomId).topic = topic;
+            realtime.roomChanged("updated", room0(roomId));
+        }
+    }
+
+    /**
+     * {@code username} renames a room, as Rocket.Chat's room settings do (special characters allowed
+     * in room names): {@code name} (a slug) and
+     * {@code fname} change, an {@code r} system message carrying the new name is posted in the room,
+     * and the members hear of it on {@code rooms-changed} and {@code subscriptions-changed} ({@code "updated"}).
+     */
+    public void renameRoom(String roomId, String username, String newName) {
+        synchronized (world) {
+            World.Room r = room0(roomId);
+            // the slug Rocket.Chat makes when room names with special characters are allowed
+            r.name = java.text.Normalizer.normalize(newName, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "")
+                    .toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_.-]+", "-").replaceAll("^-+|-+$", "");
+            r.fname = newName;
+            World.Msg m = world.newMessage(null, r, user(username), newName);
+            m.t = "r";
+            realtime.messageChanged(m);
+            realtime.roomChanged("updated", r);
+            realtime.subscriptionChanged("updated", r);
+        }
+    }
+
+    /** {@code username} archives a room: a {@code room-archived} system message, then {@code archived: true} on both user streams. */
+    public void archiveRoom(String roomId, String username) {
+        synchronized (world) {
+            World.Room r = room0(roomId);
+            r.archived = true;
+            World.Msg m = world.newMessage(null, r, user(username), "");
+            m.t = "room-archived";
+            realtime.messageChanged(m);
+            realtime.subscriptionChanged("updated", r);
+            realtime.roomChanged("updated", r);
+        }
+    }
+
+    /**
+     * An admin deletes a room, as Rocket.Chat does: its subscriptions go first ({@code subscriptions-changed}
+     * {@code "removed"}), then the room ({@code rooms-changed} {@code "removed"}, only when {@code toldAsRoom}:
+     * a member whose room listener went with the subscription hears only the first). {@code rooms.info} then answers 400.
+     */
+    public void deleteRoom(String roomId, boolean toldAsRoom) {
+        synchronized (world) {
+            World.Room r = room0(roomId);
+            realtime.subscriptionChanged("removed", r);
+            if (toldAsRoom) {
+                realtime.roomChanged("removed", r);
+            }
+            world.rooms.remove(roomId);
+        }
+    }
+
+    /** Whether the bot holds {@code delete-message} (default no): without it, {@code chat.delete} of someone else's message gets a 400. */
+    public void deleteMessagePermission(boolean granted) {
+        synchronized (world) {
+            world.deleteOthers = granted;
         }
     }
 

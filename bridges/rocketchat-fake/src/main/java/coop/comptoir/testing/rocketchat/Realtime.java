@@ -153,9 +153,11 @@ final class Realtime {
         String name = f.path("name").asText();
         String param = f.path("params").path(0).asText("");
         String rid = param.contains("/") ? param.substring(0, param.indexOf('/')) : param;
+        boolean own = name.equals("stream-notify-user")
+                && (param.equals(world.bot.id() + "/rooms-changed") || param.equals(world.bot.id() + "/subscriptions-changed"));
         boolean known = (name.equals("stream-room-messages") && !param.contains("/"))
                 || (name.equals("stream-notify-room") && param.endsWith("/deleteMessage"));
-        if (!c.loggedIn || !known || !world.rooms.containsKey(rid)) {
+        if (!c.loggedIn || !(own || known && world.rooms.containsKey(rid))) {
             ObjectNode nosub = World.JSON.createObjectNode().put("msg", "nosub").put("id", id);
             nosub.putObject("error").put("isClientSafe", true).put("error", "not-allowed").put("reason", "Not allowed")
                     .put("message", "Not allowed [not-allowed]").put("errorType", "Meteor.Error");
@@ -177,7 +179,29 @@ final class Realtime {
         stream("stream-notify-room", m.rid + "/deleteMessage", World.JSON.createObjectNode().put("_id", m.id));
     }
 
+    /**
+     * One of the bot's rooms changed ({@code "updated"}) or was deleted ({@code "removed"}), as
+     * Rocket.Chat tells a member on {@code stream-notify-user "<uid>/rooms-changed"}: {@code [action, room]}.
+     */
+    void roomChanged(String action, World.Room r) {
+        if (r.botMember) {
+            streamArgs("stream-notify-user", world.bot.id() + "/rooms-changed", World.JSON.createArrayNode().add(action).add(r.json()));
+        }
+    }
+
+    /** The bot's subscription to a room changed or was removed: {@code "<uid>/subscriptions-changed"}, {@code [action, subscription]}. */
+    void subscriptionChanged(String action, World.Room r) {
+        if (r.botMember) {
+            streamArgs("stream-notify-user", world.bot.id() + "/subscriptions-changed",
+                    World.JSON.createArrayNode().add(action).add(world.subscription(r)));
+        }
+    }
+
     private void stream(String collection, String eventName, ObjectNode arg) {
+        streamArgs(collection, eventName, World.JSON.createArrayNode().add(arg));
+    }
+
+    private void streamArgs(String collection, String eventName, com.fasterxml.jackson.databind.node.ArrayNode args) {
         for (Connection c : new ArrayList<>(connections)) {
             String sub = c.subs.get(collection + " " + eventName);
             if (sub == null) {
@@ -187,7 +211,7 @@ final class Realtime {
                     .put("id", "id");
             ObjectNode fields = changed.putObject("fields");
             fields.put("eventName", eventName);
-            fields.putArray("args").add(arg);
+            fields.set("args", args.deepCopy());
             send(c, changed);
         }
     }

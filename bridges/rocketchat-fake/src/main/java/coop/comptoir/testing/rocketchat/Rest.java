@@ -156,7 +156,7 @@ final class Rest {
         if (m == null || !m.rid.equals(b.path("roomId").asText())) {
             return error("No message found with the id of \"" + b.path("msgId").asText() + "\".", null);
         }
-        if (!m.userId.equals(world.bot.id())) {
+        if (!m.userId.equals(world.bot.id()) && !world.deleteOthers) {
             return error("Not allowed", "error-action-not-allowed");
         }
         m.deleted = true;

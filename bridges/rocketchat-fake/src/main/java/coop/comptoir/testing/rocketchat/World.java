@@ -34,6 +34,8 @@ final class World {
     boolean impersonate = true;
     /** Whether the bot holds {@code view-room-administration} ({@code rooms.adminRooms}). */
     boolean roomAdministration = true;
+    /** Whether the bot holds {@code delete-message} (removes others' messages). */
+    boolean deleteOthers;
     long uploadLimit = 10L * 1024 * 1024;
     private long lastTs;
 
@@ -106,11 +108,23 @@ final class World {
         return r;
     }
 
+    /** The bot's subscription to a room, as {@code subscriptions-changed} carries it. */
+    ObjectNode subscription(Room r) {
+        ObjectNode o = JSON.createObjectNode().put("_id", r.id + bot.id()).put("rid", r.id).put("name", r.name).put("fname", r.fname)
+                .put("t", r.type).put("open", true);
+        if (r.archived) {
+            o.put("archived", true);
+        }
+        o.putObject("u").put("_id", bot.id()).put("username", bot.username());
+        return o;
+    }
+
     static final class Room {
         final String id;
-        final String name;
+        String name;
         final String type;
         String fname;
+        boolean archived;
         String topic = "";
         String prid;
         /** The team the room belongs to, or null; {@code teamMain} for the team's own room. */
@@ -141,6 +155,9 @@ final class World {
                 if (teamMain) {
                     o.put("teamMain", true);
                 }
+            }
+            if (archived) {
+                o.put("archived", true);
             }
             o.put("_updatedAt", Instant.EPOCH.toString());
             return o;

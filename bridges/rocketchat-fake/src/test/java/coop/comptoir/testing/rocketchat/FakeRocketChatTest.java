@@ -159,6 +159,23 @@ class FakeRocketChatTest {
         assertThat(deleted.path("fields").path("eventName").asText()).isEqualTo(general.id() + "/deleteMessage");
         assertThat(deleted.path("fields").path("args").path(0).path("_id").asText()).isEqualTo(m.id());
 
+        // a room renamed: the "r" system message, then the bot's own user stream (another user's is refused)
+        ws.send("{\"msg\":\"sub\",\"id\":\"s3\",\"name\":\"stream-notify-user\",\"params\":[\"someone/rooms-changed\",false]}");
+        assertThat(next(frames).path("msg").asText()).isEqualTo("nosub");
+        ws.send("{\"msg\":\"sub\",\"id\":\"s4\",\"name\":\"stream-notify-user\",\"params\":[\"" + rc.bot().id()
+                + "/rooms-changed\",false]}");
+        assertThat(next(frames).path("subs").path(0).asText()).isEqualTo("s4");
+        rc.renameRoom(general.id(), "alice", "Général café");
+        JsonNode system = next(frames).path("fields").path("args").path(0);
+        assertThat(system.path("t").asText()).isEqualTo("r");
+        assertThat(system.path("msg").asText()).isEqualTo("Général café");
+        JsonNode roomChanged = next(frames);
+        assertThat(roomChanged.path("collection").asText()).isEqualTo("stream-notify-user");
+        assertThat(roomChanged.path("fields").path("eventName").asText()).isEqualTo(rc.bot().id() + "/rooms-changed");
+        assertThat(roomChanged.path("fields").path("args").path(0).asText()).isEqualTo("updated");
+        assertThat(roomChanged.path("fields").path("args").path(1).path("fname").asText()).isEqualTo("Général café");
+        assertThat(roomChanged.path("fields").path("args").path(1).path("name").asText()).isEqualTo("general-cafe");
+
         rc.ping();
         assertThat(next(frames).path("msg").asText()).isEqualTo("ping");
         ws.send("{\"msg\":\"pong\"}");

@@ -21,7 +21,9 @@ import org.slf4j.Logger;
 /**
  * The realtime API client: DDP over the WebSocket at {@code /websocket} ({@code connect}, {@code login}
  * with the token as {@code resume}, one {@code stream-room-messages} and one
- * {@code stream-notify-room "<rid>/deleteMessage"} subscription per room, {@code pong} to every
+ * {@code stream-notify-room "<rid>/deleteMessage"} subscription per room, the bot's own
+ * {@code stream-notify-user "<uid>/rooms-changed"} and {@code "<uid>/subscriptions-changed"} (rooms
+ * renamed, archived or deleted; the bot let into or out of a room), {@code pong} to every
  * {@code ping}). A lost connection is opened again after a growing delay (1 s doubling up to 60 s);
  * the listener hears {@link Listener#up} once every subscription is ready, so that catch-up starts
  * when live messages already flow. Listener calls come from OkHttp's reader thread, in frame order.
@@ -33,6 +35,15 @@ final class Realtime {
         void message(JsonNode message);
 
         void deleted(String roomId, String messageId);
+
+        /**
+         * One of the bot's rooms changed ({@code "updated"}, {@code "inserted"}: the whole room object,
+         * name, {@code fname}, topic, {@code archived}) or was deleted ({@code "removed"}).
+         */
+        void roomChanged(String action, JsonNode room);
+
+        /** The bot's subscription to a room ({@code rid}) changed, or it left or was removed from it ({@code "removed"}). */
+        void subscriptionChanged(String action, JsonNode subscription);
 
         /** Logged in and every subscription ready. */
         void up();
@@ -46,6 +57,7 @@ final class Realtime {
     private final OkHttpClient http;
     private final String url;
     private final String token;
+    private final String userId;
     private final Logger log;
     private final Listener listener;
     private final ScheduledExecutorService timer;
@@ -60,10 +72,12 @@ final class Realtime {
     private final Set<String> pendingSubs = new HashSet<>();
     private Duration backoff = Duration.ofSeconds(1);
 
-    Realtime(OkHttpClient http, String serverUrl, String token, Logger log, Listener listener, ScheduledExecutorService timer) {
+    Realtime(OkHttpClient http, String serverUrl, String userId, String token, Logger log, Listener listener,
+             ScheduledExecutorService timer) {
         this.http = http.newBuilder().pingInterval(Duration.ofSeconds(20)).readTimeout(Duration.ZERO).build();
         this.url = serverUrl.replaceFirst("^http", "ws") + "/websocket";
         this.token = token;
+        this.userId = userId;
         this.log = log;
         this.listener = listener;
         this.timer = timer;
@@ -222,6 +236,8 @@ final class Realtime {
             loggedIn = true;
             backoff = Duration.ofSeconds(1);
             loginError = null;
+            subscribeUser("rooms-changed");
+            subscribeUser("subscriptions-changed");
             for (String rid : rooms) {
                 subscribe(rid);
             }
@@ -241,6 +257,15 @@ final class Realtime {
         deletions.putArray("params").add(rid + "/deleteMessage").add(false);
         send(socket, messages);
         send(socket, deletions);
+    }
+
+    /** The bot's own user stream for {@code event}. Callers hold the monitor. */
+    private void subscribeUser(String event) {
+        String id = "sub-" + ids.incrementAndGet();
+        pendingSubs.add(id);
+        ObjectNode sub = RocketRest.JSON.createObjectNode().put("msg", "sub").put("id", id).put("name", "stream-notify-user");
+        sub.putArray("params").add(userId + "/" + event).add(false);
+        send(socket, sub);
     }
 
     private void ready(JsonNode f) {
@@ -266,6 +291,15 @@ final class Realtime {
             case "stream-notify-room" -> {
                 if (event.endsWith("/deleteMessage")) {
                     listener.deleted(event.substring(0, event.indexOf('/')), arg.path("_id").asText());
+                }
+            }
+            case "stream-notify-user" -> {
+                // args: [action, object]
+                JsonNode object = fields.path("args").path(1);
+                if (event.equals(userId + "/rooms-changed") && object.isObject()) {
+                    listener.roomChanged(arg.asText(""), object);
+                } else if (event.equals(userId + "/subscriptions-changed") && object.isObject()) {
+                    listener.subscriptionChanged(arg.asText(""), object);
                 }
             }
             default -> { }

@@ -11,6 +11,7 @@ import coop.comptoir.bridge.api.DeleteCapable;
 import coop.comptoir.bridge.api.EditCapable;
 import coop.comptoir.bridge.api.MatrixSender;
 import coop.comptoir.bridge.api.MediaCapable;
+import coop.comptoir.bridge.api.ModerationCapable;
 import coop.comptoir.bridge.api.NetworkConnector;
 import coop.comptoir.bridge.api.NoticeCapable;
 import coop.comptoir.bridge.api.OutgoingAttachment;
@@ -48,7 +49,8 @@ import org.slf4j.Logger;
  * instead and {@code !bridge status} says so.
  */
 public final class RocketChatConnector implements NetworkConnector, EditCapable, DeleteCapable, ReactionCapable,
-        MediaCapable, BackfillCapable, SentLookupCapable, SubChannelCapable, StructureCapable, NoticeCapable {
+        MediaCapable, BackfillCapable, SentLookupCapable, SubChannelCapable, StructureCapable, NoticeCapable,
+        ModerationCapable {
     /** The connector's ID: {@code type: rocketchat}, {@code !bridge link rocketchat …}, ghosts {@code _rocketchat_…}. */
     static final String NETWORK = "rocketchat";
     static final int OLDEST_SUPPORTED = 6;
@@ -75,6 +77,7 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
     private volatile Realtime realtime;
     private volatile Incoming incoming;
     private volatile History history;
+    private volatile RoomChanges roomChanges;
     private volatile String version = "?";
     private volatile boolean impersonationRefused;
     private volatile boolean up;
@@ -110,7 +113,8 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
         boolean reachable = checkVersion();
         this.incoming = new Incoming(config.userId(), this::botUsername, config.server(), text, host, users);
         this.history = new History(rest, incoming);
-        this.realtime = new Realtime(http, config.server(), config.token(), log, new Listener(), timer);
+        this.roomChanges = new RoomChanges(rooms, rest, log, host, timer);
+        this.realtime = new Realtime(http, config.server(), config.userId(), config.token(), log, new Listener(), timer);
         if (reachable) {
             try {
                 botUsername = rest.get("/api/v1/users.info", "userId", config.userId()).path("user").path("username").asText(null);
@@ -212,6 +216,16 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
         }
 
         @Override
+        public void roomChanged(String action, JsonNode room) {
+            roomChanges.roomChanged(action, room);
+        }
+
+        @Override
+        public void subscriptionChanged(String action, JsonNode subscription) {
+            roomChanges.subscriptionChanged(action, subscription);
+        }
+
+        @Override
         public void up() {
             if (!roomsListed && followRooms() && !realtime.isUp()) {
                 return; // told again once the new subscriptions are ready, so catch-up starts with live messages flowing
@@ -261,8 +275,7 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
             if (realtime != null) {
                 realtime.follow(id.value());
             }
-            return Optional.of(new RemoteChannel(id, r.path("fname").asText(r.path("name").asText(id.value())),
-                    r.path("topic").asText("")));
+            return Optional.of(RoomChanges.remote(id.value(), r));
         } catch (RocketRest.Failure f) {
             if (f.retryable()) {
                 throw f.toBridge();
@@ -463,6 +476,28 @@ public final class RocketChatConnector implements NetworkConnector, EditCapable,
         } catch (RocketRest.Failure f) {
             if (f.status == 400 && f.getMessage().contains("No message found")) {
                 return; // already gone
+            }
+            throw f.toBridge();
+        }
+    }
+
+    /**
+     * {@inheritDoc} Through {@code chat.delete}, which needs the bot's {@code delete-message}
+     * permission (Rocket.Chat's moderators and owners have it): without it Rocket.Chat answers
+     * {@code error-action-not-allowed} and this returns false.
+     */
+    @Override
+    public boolean removeUserMessage(RemoteChannelId channel, RemoteMessageId message) throws BridgeException {
+        ObjectNode req = RocketRest.JSON.createObjectNode().put("roomId", channel.value()).put("msgId", message.value());
+        try {
+            rest.post("/api/v1/chat.delete", req);
+            return true;
+        } catch (RocketRest.Failure f) {
+            if (f.status == 400 && f.getMessage().contains("No message found")) {
+                return true; // already gone
+            }
+            if (f.status == 400 && f.errorType.equals("error-action-not-allowed")) {
+                return false;
             }
             throw f.toBridge();
         }

@@ -33,6 +33,8 @@ public final class RecordingHost implements BridgeHost {
     public final List<coop.comptoir.bridge.api.RemoteChannel> changedChannels = new CopyOnWriteArrayList<>();
     /** The channels the connector told of as deleted, in order. */
     public final List<coop.comptoir.bridge.api.RemoteChannel> deletedChannels = new CopyOnWriteArrayList<>();
+    /** Channels the connector said were archived ({@code channelArchived}), in order. */
+    public final List<coop.comptoir.bridge.api.RemoteChannel> archivedChannels = new CopyOnWriteArrayList<>();
     /**
      * What {@link #reactionsOn} answers, per remote message: a test puts here the reactions the engine
      * would have stored (as after a restart).
@@ -97,6 +99,11 @@ public final class RecordingHost implements BridgeHost {
     @Override
     public void channelDeleted(coop.comptoir.bridge.api.RemoteChannel channel) {
         deletedChannels.add(channel);
+    }
+
+    @Override
+    public void channelArchived(coop.comptoir.bridge.api.RemoteChannel channel) {
+        archivedChannels.add(channel);
     }
 
     @Override

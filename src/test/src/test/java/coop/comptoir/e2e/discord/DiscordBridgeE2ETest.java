@@ -442,4 +442,16 @@ class DiscordBridgeE2ETest {
         String top = redaction.path("redacts").asText("");
         return top.isEmpty() ? redaction.path("content").path("redacts").asText("") : top;
     }
+
+    @Test
+    @Order(13)
+    void commandsForComptoirAndTheirAnswersStayOnMatrixWhileOtherBangMessagesCross() {
+        String help = alice.sendText(generalRoom, "!help");
+        alice.awaitEvent(generalRoom, Events.noticeReply(bot, help, "!bridge"), WAIT);
+        alice.sendText(generalRoom, "!important: delivery at 9");
+        alice.sendText(generalRoom, "after the commands");
+        onDiscord(general, "!important: delivery at 9");
+        onDiscord(general, "after the commands");
+        assertThat(discord.messagesIn(general.id())).noneMatch(m -> m.content().contains("!help") || m.content().contains("!bridge"));
+    }
 }

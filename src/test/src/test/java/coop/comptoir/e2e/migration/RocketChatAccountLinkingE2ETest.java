@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Account linking is the engine's, so it works on Rocket.Chat too (in English here): a wrong code
  * links nothing, the right one links Bob's Rocket.Chat account to Alice's Matrix account, no code
- * message reaches Matrix, and Bob's next message shows Alice's Matrix name.
+ * message reaches Matrix, both are removed from Rocket.Chat (the bot holds {@code delete-message}),
+ * and Bob's next message shows Alice's Matrix name.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class RocketChatAccountLinkingE2ETest {
@@ -94,12 +95,17 @@ class RocketChatAccountLinkingE2ETest {
         Matcher m = CODE.matcher(notice.path("content").path("body").asText());
         assertThat(m.find()).isTrue();
 
-        rc.userSays(general.id(), "bob", "!link ABCDEF");
-        rc.userSays(general.id(), "bob", "!link " + m.group(1));
+        rc.deleteMessagePermission(true);
+        String wrong = rc.userSays(general.id(), "bob", "!link ABCDEF").id();
+        String right = rc.userSays(general.id(), "bob", "!link " + m.group(1)).id();
         alice.awaitEvent(dm, Events.messageFrom(bot).and(Events.bodyContains("account")).and(Events.bodyContains("is linked to your Matrix")),
                 WAIT);
         assertThat(alice.roomMessages(dm).stream().filter(e -> e.path("content").path("body").asText().contains("is linked to")))
                 .as("one link: the wrong code linked nothing").hasSize(1);
+
+        FakeRocketChat.await(() -> rc.messagesIn(general.id()).stream().noneMatch(x -> x.id().equals(wrong) || x.id().equals(right)),
+                WAIT, "the !link messages removed from Rocket.Chat");
+        assertThat(rc.requests()).anyMatch(r -> r.is("POST", ".*chat.delete") && r.status() == 200);
 
         rc.userSays(general.id(), "bob", "hello from Rocket.Chat");
         alice.awaitEvent(room, Events.newMessageFrom(ghost(bob), "hello from Rocket.Chat"), WAIT);
