@@ -10,16 +10,12 @@ import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.matrix.MatrixClient;
 import coop.comptoir.api.matrix.MatrixException;
-import coop.comptoir.api.matrix.MediaTooLargeException;
 import coop.comptoir.api.matrix.OutgoingMessage;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Matrix client that talks to no homeserver: it records what a plugin sends (messages, events,
@@ -39,60 +35,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * behave as Synapse does for membership, to test a plugin that must join or invite first.
  */
 public final class RecordingMatrixClient implements MatrixClient {
-    /** One event sent through the client; {@code stateKey} is null for a non-state event. */
+    /**
+     * One event sent through the client; {@code stateKey} is null for a non-state event. What a
+     * reader sees of its content (body, text of an edit, HTML, mentions, reply) comes from
+     * {@link EventContent}.
+     */
     public record Sent(UserId sender, RoomId room, String type, String stateKey, ObjectNode content, EventId eventId,
-            String txnId, Long timestamp) {
-        /** The {@code msgtype} of the content ({@code m.text}, {@code m.notice}, {@code m.image}…), or null. */
-        public String msgtype() {
-            return content.hasNonNull("msgtype") ? content.get("msgtype").asText() : null;
-        }
-
-        /** Whether this is a notice ({@code m.notice}, what bots say). */
-        public boolean isNotice() {
-            return "m.notice".equals(msgtype());
-        }
-
-        /** The content's {@code m.relates_to} (replies, threads, edits, reactions), or a missing node. */
-        public JsonNode relatesTo() {
-            return content.path("m.relates_to");
-        }
-
-        /** The {@code body} of the content, or null. */
-        public String body() {
-            return content.hasNonNull("body") ? content.get("body").asText() : null;
-        }
-
-        /** The event an edit ({@code m.replace}) replaces, or null when this is not an edit. */
-        public EventId replaces() {
-            JsonNode rel = content.path("m.relates_to");
-            return "m.replace".equals(rel.path("rel_type").asText()) ? EventId.of(rel.path("event_id").asText()) : null;
-        }
-
-        /** What a reader sees: the new text of an edit, else the {@code body}. */
-        public String text() {
-            return replaces() != null && content.path("m.new_content").hasNonNull("body")
-                    ? content.path("m.new_content").path("body").asText() : body();
-        }
-
-        /** The HTML the reader sees ({@code formatted_body}, the new one for an edit), or null. */
-        public String html() {
-            JsonNode shown = replaces() != null && content.has("m.new_content") ? content.get("m.new_content") : content;
-            return shown.hasNonNull("formatted_body") ? shown.get("formatted_body").asText() : null;
-        }
-
-        /** The users the event mentions ({@code m.mentions.user_ids}). */
-        public List<UserId> mentions() {
-            List<UserId> out = new ArrayList<>();
-            content.path("m.mentions").path("user_ids").forEach(u -> out.add(UserId.of(u.asText())));
-            return out;
-        }
-
-        /** The event an answer replies to ({@code m.in_reply_to}), or null. */
-        public EventId inReplyTo() {
-            JsonNode to = content.path("m.relates_to").path("m.in_reply_to");
-            return to.hasNonNull("event_id") ? EventId.of(to.get("event_id").asText()) : null;
-        }
-    }
+            String txnId, Long timestamp) implements EventContent {}
 
     /** A room made with {@link #createRoom} (a direct chat too), with the request as sent. */
     public record Created(RoomId room, ObjectNode request) {}

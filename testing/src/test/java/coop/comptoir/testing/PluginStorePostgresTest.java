@@ -1,32 +1,23 @@
 package coop.comptoir.testing;
 
 import coop.comptoir.api.store.Database;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link PluginStoreContract} on a fresh schema of the PostgreSQL named by
  * {@value TestDatabase#PG_URL_ENV}; skipped without it (failed on CI).
  */
 class PluginStorePostgresTest extends PluginStoreContract {
-    private TestDatabase.PostgresSchema schema;
+    @RegisterExtension
+    final PostgresTestSchema pg = new PostgresTestSchema();
 
     @Override
     FakePluginContext.Builder builder(FakePluginContext.Builder b) {
-        schema = TestDatabase.postgresSchema();
-        return b.databaseUrl(schema.url());
+        return b.databaseUrl(pg.url());
     }
 
     @Override
     Database.Dialect dialect() {
         return Database.Dialect.POSTGRES;
-    }
-
-    @AfterEach
-    void dropSchema() throws Exception {
-        closeStore();
-        ctx = null;
-        if (schema != null) {
-            schema.close();
-        }
     }
 }

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import coop.comptoir.api.store.Database;
+import coop.comptoir.internal.store.ForwardingDatabase;
 import coop.comptoir.internal.store.JdbcDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,17 +30,7 @@ class TransactionJournalOutageTest {
     void aDatabaseThatCannotBeWrittenIsLoggedOnceNotForEachTransactionAndItsReturnToo() throws Exception {
         AtomicBoolean full = new AtomicBoolean();
         try (JdbcDatabase real = JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("j.db"), null, null, "normal", 1)) {
-            Database db = new Database() {
-                @Override
-                public Dialect dialect() {
-                    return real.dialect();
-                }
-
-                @Override
-                public void migrate(String component, List<Migration> migrations) {
-                    real.migrate(component, migrations);
-                }
-
+            Database db = new ForwardingDatabase(real) {
                 @Override
                 public <T> T inTransaction(SqlFunction<T> work) {
                     if (full.get()) {
@@ -47,11 +38,6 @@ class TransactionJournalOutageTest {
                                 new SQLException("[SQLITE_FULL] Insertion failed because database is full (database or disk is full)"));
                     }
                     return real.inTransaction(work);
-                }
-
-                @Override
-                public <T> T withConnection(SqlFunction<T> work) {
-                    return real.withConnection(work);
                 }
             };
             Logger journalLog = (Logger) LoggerFactory.getLogger(TransactionJournal.class);
@@ -95,28 +81,13 @@ class TransactionJournalOutageTest {
     void theHomeserverIsStillAskedToRetryUntilARefusedTransactionComesBackNotJustUntilTheDatabaseWorks() throws Exception {
         AtomicBoolean down = new AtomicBoolean();
         try (JdbcDatabase real = JdbcDatabase.open("jdbc:sqlite:" + dir.resolve("k.db"), null, null, "normal", 1)) {
-            Database db = new Database() {
-                @Override
-                public Dialect dialect() {
-                    return real.dialect();
-                }
-
-                @Override
-                public void migrate(String component, List<Migration> migrations) {
-                    real.migrate(component, migrations);
-                }
-
+            Database db = new ForwardingDatabase(real) {
                 @Override
                 public <T> T inTransaction(SqlFunction<T> work) {
                     if (down.get()) {
                         throw new StoreException("Transaction failed (PostgreSQL)", new SQLException("connection refused"));
                     }
                     return real.inTransaction(work);
-                }
-
-                @Override
-                public <T> T withConnection(SqlFunction<T> work) {
-                    return real.withConnection(work);
                 }
             };
             try (TransactionJournal journal = new TransactionJournal(db, Clock.systemUTC(), l -> {})) {

@@ -3,6 +3,7 @@ package coop.comptoir.internal.appservice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import coop.comptoir.api.store.Database;
+import coop.comptoir.internal.store.ForwardingDatabase;
 import coop.comptoir.internal.store.JdbcDatabase;
 import coop.comptoir.internal.store.TestDatabases;
 import java.nio.charset.StandardCharsets;
@@ -86,18 +87,8 @@ class TransactionJournalPruneTest {
             // A transaction arrives while the clean-up is in its first database transaction; each
             // time the clean-up goes back to the database afterwards, it gives it up to 5 s to be
             // stored first (the connection is free then, or it is not).
-            Database db = new Database() {
+            Database db = new ForwardingDatabase(real) {
                 private int calls;
-
-                @Override
-                public Dialect dialect() {
-                    return real.dialect();
-                }
-
-                @Override
-                public void migrate(String component, List<Migration> migrations) {
-                    real.migrate(component, migrations);
-                }
 
                 @Override
                 public <T> T inTransaction(SqlFunction<T> work) {
@@ -125,11 +116,6 @@ class TransactionJournalPruneTest {
                         // not stored yet: the assertion below tells
                     }
                     return real.inTransaction(work);
-                }
-
-                @Override
-                public <T> T withConnection(SqlFunction<T> work) {
-                    return real.withConnection(work);
                 }
             };
             TransactionJournal journal = new TransactionJournal(db, Clock.systemUTC(), l -> { }, 2);

@@ -1,31 +1,20 @@
 package coop.comptoir.bridge.engine;
 
 import coop.comptoir.api.store.Database;
-import coop.comptoir.testing.TestDatabase;
+import coop.comptoir.testing.PostgresTestSchema;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The linked accounts' table on PostgreSQL, in a schema of its own, when {@code COMPTOIR_TEST_PG_URL} is set
  * ({@code eval "$(bash .ci/postgres.sh)"}); skipped otherwise, failed in CI.
  */
 class AccountTablePostgresTest extends AccountTableContract {
-    private TestDatabase.PostgresSchema schema;
+    @RegisterExtension
+    final PostgresTestSchema pg = new PostgresTestSchema();
 
     @Override
     Supplier<Database> databases() {
-        if (schema == null) {
-            schema = TestDatabase.postgresSchema();
-        }
-        String url = schema.url();
-        return () -> TestDatabase.open(url, 4);
-    }
-
-    @AfterEach
-    void dropSchema() throws Exception {
-        if (schema != null) {
-            schema.close();
-            schema = null;
-        }
+        return pg.databases(4);
     }
 }

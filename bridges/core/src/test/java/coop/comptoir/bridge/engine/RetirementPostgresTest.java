@@ -1,26 +1,15 @@
 package coop.comptoir.bridge.engine;
 
-import coop.comptoir.testing.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
+import coop.comptoir.testing.PostgresTestSchema;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link RetirementTest} on PostgreSQL (its tables, upserts and conditional updates), when COMPTOIR_TEST_PG_URL is set. */
 class RetirementPostgresTest extends RetirementTest {
-    private TestDatabase.PostgresSchema schema;
+    @RegisterExtension
+    final PostgresTestSchema pg = new PostgresTestSchema();
 
     @Override
     String databaseUrl() {
-        if (schema == null) {
-            schema = TestDatabase.postgresSchema();
-        }
-        return schema.url();
-    }
-
-    @AfterEach
-    void dropSchema() throws Exception {
-        stopEngine(); // before the schema goes: this runs before the parent's own @AfterEach
-        if (schema != null) {
-            schema.close();
-            schema = null;
-        }
+        return pg.url();
     }
 }

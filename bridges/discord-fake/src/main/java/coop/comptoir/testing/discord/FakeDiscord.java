@@ -1,35 +1,22 @@
 package coop.comptoir.testing.discord;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import coop.comptoir.testing.discord.RecordedCall.UploadedFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import okhttp3.HttpUrl;
-import okhttp3.MultipartReader;
-import okio.Buffer;
 
 /**
  * A fake Discord on 127.0.0.1 that speaks the real wire protocols: the HTTP API v10 under
@@ -42,33 +29,21 @@ import okio.Buffer;
  * the CDN and WebSocket upgrades, the OkHttp line is the one JDA uses, and there is no second server
  * library to keep in step. Its scripted-queue features are not used.
  *
+ * <p>This class is the tests' entry point; behind it, {@link HttpFront} answers the port (routing,
+ * spec checks, records, injected failures), {@link Rest} and {@link Gateway} speak the two protocols,
+ * {@link WorldChanges} makes the changes both the bot and the humans can make, and {@link World}
+ * holds the state.
+ *
  * <p>Thread-safe: the state sits behind one monitor; test controls may be called from any thread.
  * See the module README for what is faithful to Discord and what is not.
  */
 public final class FakeDiscord implements AutoCloseable {
-    private static final Pattern NAME = Pattern.compile("name=\"([^\"]*)\"");
-    private static final Pattern FILENAME = Pattern.compile("filename=\"([^\"]*)\"");
-    private static final byte[] PNG = Base64.getDecoder().decode(
-            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
-
     private final MockWebServer server = new MockWebServer();
     private final World world;
     private final Gateway gateway;
-    private final Rest rest;
     private final DiscordSpec spec;
-    private final boolean validateResponses;
     private final String base;
-    private final List<RecordedCall> calls = new CopyOnWriteArrayList<>();
-    private final List<String> unknownRoutes = new CopyOnWriteArrayList<>();
-    private final List<String> responseViolations = new CopyOnWriteArrayList<>();
-    private final AtomicInteger rateLimited = new AtomicInteger();
-    private final AtomicInteger serverErrors = new AtomicInteger();
-    private volatile double retryAfterSeconds = 1;
-    private volatile boolean outage;
-    /** One-shot actions run after a matching request's work, before its answer ({@link #beforeAnswering}). */
-    private final List<Hook> hooks = new CopyOnWriteArrayList<>();
-
-    private record Hook(Predicate<RecordedCall> when, java.util.function.Consumer<RecordedCall> action) {}
+    private final HttpFront http;
 
     /** Starts a fake with the defaults of {@link Builder}. */
     public static FakeDiscord start() {
@@ -160,7 +135,6 @@ public final class FakeDiscord implements AutoCloseable {
 
     private FakeDiscord(Builder b) {
         this.spec = (b.spec != null ? b.spec : DiscordSpec.find()).orElse(null);
-        this.validateResponses = b.validateResponses;
         this.world = new World(b.botToken, b.botName, b.everyonePermissions);
         List<String[]> users = b.users.isEmpty()
                 ? List.of(new String[] {"alice", "Alice"}, new String[] {"bob", "Bob"}) : b.users;
@@ -177,7 +151,7 @@ public final class FakeDiscord implements AutoCloseable {
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
-                return handle(request);
+                return FakeDiscord.this.http.dispatch(request); // the server is not known before it starts
             }
         });
         // Nagle off on every connection, as a real web server has it: otherwise an answer's body,
@@ -191,7 +165,7 @@ public final class FakeDiscord implements AutoCloseable {
         this.base = "127.0.0.1:" + server.getPort();
         world.cdnBase = "http://" + base + "/";
         this.gateway = new Gateway(world, "ws://" + base, b.heartbeatInterval.toMillis());
-        this.rest = new Rest(world, gateway, b.uploadLimit);
+        this.http = new HttpFront(world, gateway, new Rest(world, gateway, b.uploadLimit), spec, b.validateResponses);
     }
 
     // ---- addresses ----
@@ -280,22 +254,14 @@ public final class FakeDiscord implements AutoCloseable {
     /** A human joins (every guild); dispatches GUILD_MEMBER_ADD. */
     public FakeUser addUser(String username, String globalName) {
         synchronized (world) {
-            FakeUser u = world.addUser(username, globalName, null);
-            for (World.GuildState g : world.guilds.values()) {
-                ObjectNode member = world.memberJson(g.guild.id(), u.id(), true);
-                member.put("guild_id", g.guild.id());
-                gateway.dispatch("GUILD_MEMBER_ADD", Gateway.GUILD_MEMBERS, member);
-            }
-            return u;
+            return WorldChanges.addUser(world, gateway, username, globalName);
         }
     }
 
     /** A new text channel; dispatches CHANNEL_CREATE. */
     public FakeChannel addTextChannel(String guildId, String name) {
         synchronized (world) {
-            World.ChannelState c = world.addChannel(guildId, FakeChannel.TEXT, name, null, null);
-            gateway.dispatch("CHANNEL_CREATE", Gateway.GUILDS, world.channelJson(c));
-            return c.channel;
+            return WorldChanges.addChannel(world, gateway, guildId, FakeChannel.TEXT, name, null, null);
         }
     }
 
@@ -305,31 +271,21 @@ public final class FakeDiscord implements AutoCloseable {
      */
     public FakeChannel addCategory(String guildId, String name) {
         synchronized (world) {
-            World.ChannelState c = world.addChannel(guildId, FakeChannel.CATEGORY, name, null, null);
-            gateway.dispatch("CHANNEL_CREATE", Gateway.GUILDS, world.channelJson(c));
-            return c.channel;
+            return WorldChanges.addChannel(world, gateway, guildId, FakeChannel.CATEGORY, name, null, null);
         }
     }
 
     /** A new text channel in a category (or none: null), with a topic (or none: null); dispatches CHANNEL_CREATE. */
     public FakeChannel addTextChannel(String guildId, String name, String categoryId, String topic) {
         synchronized (world) {
-            if (categoryId != null && world.channel(categoryId).channel.type() != FakeChannel.CATEGORY) {
-                throw new IllegalArgumentException(categoryId + " is not a category");
-            }
-            World.ChannelState c = world.addChannel(guildId, FakeChannel.TEXT, name, categoryId, null);
-            c.topic = topic;
-            gateway.dispatch("CHANNEL_CREATE", Gateway.GUILDS, world.channelJson(c));
-            return c.channel;
+            return WorldChanges.addChannel(world, gateway, guildId, FakeChannel.TEXT, name, categoryId, topic);
         }
     }
 
     /** A new voice channel (a channel no bridge can carry); dispatches CHANNEL_CREATE. */
     public FakeChannel addVoiceChannel(String guildId, String name) {
         synchronized (world) {
-            World.ChannelState c = world.addChannel(guildId, FakeChannel.VOICE, name, null, null);
-            gateway.dispatch("CHANNEL_CREATE", Gateway.GUILDS, world.channelJson(c));
-            return c.channel;
+            return WorldChanges.addChannel(world, gateway, guildId, FakeChannel.VOICE, name, null, null);
         }
     }
 
@@ -341,13 +297,7 @@ public final class FakeDiscord implements AutoCloseable {
      */
     public void makePrivate(String channelId, boolean botKeepsAccess) {
         synchronized (world) {
-            World.ChannelState c = world.channel(channelId);
-            c.overwrites.removeIf(o -> o[0] == Long.parseLong(c.channel.guildId()) || o[0] == Long.parseLong(world.bot.id()));
-            c.overwrites.add(new long[] {Long.parseLong(c.channel.guildId()), 0, 0, World.VIEW_CHANNEL});
-            if (botKeepsAccess) {
-                c.overwrites.add(new long[] {Long.parseLong(world.bot.id()), 1, World.VIEW_CHANNEL, 0});
-            }
-            gateway.dispatch("CHANNEL_UPDATE", Gateway.GUILDS, world.channelJson(c));
+            WorldChanges.makePrivate(world, gateway, channelId, botKeepsAccess);
         }
     }
 
@@ -357,25 +307,14 @@ public final class FakeDiscord implements AutoCloseable {
      */
     public FakeChannel editChannel(String channelId, String name, String topic) {
         synchronized (world) {
-            World.ChannelState c = world.channel(channelId);
-            FakeChannel old = c.channel;
-            c.channel = new FakeChannel(old.id(), old.guildId(), old.type(), name, old.parentId());
-            if (old.type() == FakeChannel.TEXT) {
-                c.topic = topic;
-            }
-            gateway.dispatch("CHANNEL_UPDATE", Gateway.GUILDS, world.channelJson(c));
-            return c.channel;
+            return WorldChanges.editChannel(world, gateway, channelId, name, topic);
         }
     }
 
     /** Deletes a channel or category as a Discord admin does; dispatches CHANNEL_DELETE with the channel as it was. */
     public void deleteChannel(String channelId) {
         synchronized (world) {
-            World.ChannelState c = world.channel(channelId);
-            ObjectNode json = world.channelJson(c);
-            world.channels.remove(channelId);
-            world.guild(c.channel.guildId()).channelIds.remove(channelId);
-            gateway.dispatch("CHANNEL_DELETE", Gateway.GUILDS, json);
+            WorldChanges.deleteChannel(world, gateway, channelId);
         }
     }
 
@@ -391,7 +330,7 @@ public final class FakeDiscord implements AutoCloseable {
     /** A webhook made as if by the bot beforehand (no request recorded); dispatches WEBHOOKS_UPDATE. */
     public FakeWebhook createWebhook(String channelId, String name) {
         synchronized (world) {
-            return newWebhook(world, gateway, world.channel(channelId), name);
+            return WorldChanges.newWebhook(world, gateway, world.channel(channelId), name);
         }
     }
 
@@ -420,38 +359,7 @@ public final class FakeDiscord implements AutoCloseable {
 
     FakeMessage post(UserMessage draft, boolean dispatch) {
         synchronized (world) {
-            if (!dispatch && gateway.connectedClients() > 0) {
-                throw new IllegalStateException("a Gateway client is connected: Discord would deliver this message");
-            }
-            if (!dispatch) {
-                gateway.forgetSessions();
-            }
-            World.ChannelState c = world.channel(draft.channelId);
-            FakeUser author = world.user(draft.userId);
-            if (!world.guild(c.channel.guildId()).memberIds.contains(author.id())) {
-                throw new IllegalArgumentException(author.username() + " is not a member of the channel's guild");
-            }
-            World.MessageState m = world.newMessage(c.channel.id(), author.id(), draft.content);
-            if (draft.replyTo != null) {
-                if (world.message(c.channel.id(), draft.replyTo) == null) {
-                    throw new IllegalArgumentException("no message " + draft.replyTo + " in " + c.channel.name());
-                }
-                m.referencedId = draft.replyTo;
-            }
-            for (UserMessage.File f : draft.files) {
-                World.StoredFile file = new World.StoredFile(world.ids.next(), c.channel.id(), f.filename(),
-                        f.contentType(), f.bytes(), null);
-                world.files.put(file.id(), file);
-                m.attachments.add(file);
-            }
-            m.stickerItems.addAll(draft.stickers);
-            m.embeds.addAll(draft.embeds);
-            world.computeMentions(m, null);
-            world.store(m);
-            if (dispatch) {
-                gateway.dispatch("MESSAGE_CREATE", Gateway.GUILD_MESSAGES, world.messageJson(m, true));
-            }
-            return world.snapshot(m);
+            return WorldChanges.post(world, gateway, draft, dispatch);
         }
     }
 
@@ -470,7 +378,7 @@ public final class FakeDiscord implements AutoCloseable {
     /** A message is deleted (by its author or a moderator); dispatches MESSAGE_DELETE. */
     public void userDeletes(String channelId, String messageId) {
         synchronized (world) {
-            markDeleted(world, gateway, existing(channelId, messageId));
+            WorldChanges.markDeleted(world, gateway, existing(channelId, messageId));
         }
     }
 
@@ -482,7 +390,7 @@ public final class FakeDiscord implements AutoCloseable {
     public void userReacts(String channelId, String messageId, String userId, Emoji emoji) {
         synchronized (world) {
             world.user(userId);
-            applyReaction(world, gateway, existing(channelId, messageId), userId, emoji, true);
+            WorldChanges.applyReaction(world, gateway, existing(channelId, messageId), userId, emoji, true);
         }
     }
 
@@ -494,7 +402,7 @@ public final class FakeDiscord implements AutoCloseable {
     public void userUnreacts(String channelId, String messageId, String userId, Emoji emoji) {
         synchronized (world) {
             world.user(userId);
-            applyReaction(world, gateway, existing(channelId, messageId), userId, emoji, false);
+            WorldChanges.applyReaction(world, gateway, existing(channelId, messageId), userId, emoji, false);
         }
     }
 
@@ -503,7 +411,7 @@ public final class FakeDiscord implements AutoCloseable {
         synchronized (world) {
             World.ChannelState parent = world.channel(channelId);
             world.user(userId);
-            return newThread(world, gateway, parent, null, userId, name, FakeChannel.PUBLIC_THREAD).channel;
+            return WorldChanges.newThread(world, gateway, parent, null, userId, name, FakeChannel.PUBLIC_THREAD).channel;
         }
     }
 
@@ -513,7 +421,7 @@ public final class FakeDiscord implements AutoCloseable {
             World.ChannelState parent = world.channel(channelId);
             world.user(userId);
             World.MessageState start = existing(channelId, messageId);
-            return newThread(world, gateway, parent, start, userId, name, FakeChannel.PUBLIC_THREAD).channel;
+            return WorldChanges.newThread(world, gateway, parent, start, userId, name, FakeChannel.PUBLIC_THREAD).channel;
         }
     }
 
@@ -523,81 +431,6 @@ public final class FakeDiscord implements AutoCloseable {
             throw new IllegalArgumentException("no message " + messageId + " in channel " + channelId);
         }
         return m;
-    }
-
-    // ---- shared by REST handlers and human controls (callers hold the world's monitor) ----
-
-    static void markDeleted(World world, Gateway gateway, World.MessageState m) {
-        m.deleted = true;
-        ObjectNode d = World.NODES.objectNode();
-        d.put("id", m.id);
-        d.put("channel_id", m.channelId);
-        d.put("guild_id", m.guildId);
-        gateway.dispatch("MESSAGE_DELETE", Gateway.GUILD_MESSAGES, d);
-    }
-
-    static void applyReaction(World world, Gateway gateway, World.MessageState m, String userId, Emoji emoji, boolean add) {
-        World.Reactions reactions = m.reactions.get(emoji.key());
-        if (add) {
-            if (reactions == null) {
-                reactions = new World.Reactions(emoji);
-                m.reactions.put(emoji.key(), reactions);
-            }
-            if (!reactions.userIds.add(userId)) {
-                return;
-            }
-        } else {
-            if (reactions == null || !reactions.userIds.remove(userId)) {
-                return;
-            }
-            if (reactions.userIds.isEmpty()) {
-                m.reactions.remove(emoji.key());
-            }
-        }
-        ObjectNode d = World.NODES.objectNode();
-        d.put("user_id", userId);
-        d.put("channel_id", m.channelId);
-        d.put("message_id", m.id);
-        d.put("guild_id", m.guildId);
-        d.set("emoji", world.emojiJson(reactions.emoji));
-        d.put("burst", false);
-        d.put("type", 0);
-        if (add) {
-            d.set("member", world.memberJson(m.guildId, userId, true));
-            d.put("message_author_id", m.webhookId != null ? m.webhookId : m.authorId);
-            d.putArray("burst_colors");
-        }
-        gateway.dispatch(add ? "MESSAGE_REACTION_ADD" : "MESSAGE_REACTION_REMOVE", Gateway.GUILD_MESSAGE_REACTIONS, d);
-    }
-
-    static FakeWebhook newWebhook(World world, Gateway gateway, World.ChannelState channel, String name) {
-        FakeWebhook w = new FakeWebhook(world.ids.next(), Rest.newToken(), channel.channel.guildId(),
-                channel.channel.id(), name);
-        world.webhooks.put(w.id(), w);
-        ObjectNode d = World.NODES.objectNode();
-        d.put("guild_id", w.guildId());
-        d.put("channel_id", w.channelId());
-        gateway.dispatch("WEBHOOKS_UPDATE", Gateway.GUILD_WEBHOOKS, d);
-        return w;
-    }
-
-    static World.ChannelState newThread(World world, Gateway gateway, World.ChannelState parent,
-                                        World.MessageState start, String ownerId, String name, int type) {
-        World.GuildState g = world.guild(parent.channel.guildId());
-        String id = start != null ? start.id : world.ids.next();
-        World.ChannelState thread = world.putChannel(g,
-                new FakeChannel(id, g.guild.id(), type, name, parent.channel.id()), ownerId);
-        if (start != null) {
-            start.threadId = id;
-            start.flags |= 1 << 5; // HAS_THREAD
-        }
-        ObjectNode d = world.channelJson(thread);
-        d.put("newly_created", true);
-        gateway.dispatch("THREAD_CREATE", Gateway.GUILDS, d);
-        if (start != null) {
-            gateway.dispatch("MESSAGE_UPDATE", Gateway.GUILD_MESSAGES, world.messageJson(start, true));
-        }
-        return thread;
     }
 
     // ---- Gateway controls ----
@@ -656,13 +489,12 @@ public final class FakeDiscord implements AutoCloseable {
 
     /** The next {@code count} REST requests get 429 with {@code retry_after} (not global). */
     public void rateLimitNext(int count, double retryAfterSeconds) {
-        this.retryAfterSeconds = retryAfterSeconds;
-        rateLimited.set(count);
+        http.rateLimitNext(count, retryAfterSeconds);
     }
 
     /** The next {@code count} REST requests get 500 (Discord failing inside), as a broken deployment answers. */
     public void failNext(int count) {
-        serverErrors.set(count);
+        http.failNext(count);
     }
 
     /**
@@ -672,12 +504,12 @@ public final class FakeDiscord implements AutoCloseable {
      * on the request's thread (it may kill the client, or block); the answer goes out when it returns.
      */
     public void beforeAnswering(Predicate<RecordedCall> when, java.util.function.Consumer<RecordedCall> action) {
-        hooks.add(new Hook(when, action));
+        http.beforeAnswering(when, action);
     }
 
     /** During an outage REST answers 503 and the Gateway drops its connections and refuses new ones. */
     public void outage(boolean on) {
-        outage = on;
+        http.outage(on);
         synchronized (world) {
             gateway.outage(on);
         }
@@ -687,24 +519,22 @@ public final class FakeDiscord implements AutoCloseable {
 
     /** Every REST request received so far, in order. */
     public List<RecordedCall> requests() {
-        return List.copyOf(calls);
+        return List.copyOf(http.calls());
     }
 
     /** Requests with this method whose path matches the regex ({@code "/channels/\\d+/messages"}). */
     public List<RecordedCall> requests(String method, String pathRegex) {
-        return calls.stream().filter(c -> c.is(method, pathRegex)).toList();
+        return http.calls().stream().filter(c -> c.is(method, pathRegex)).toList();
     }
 
     public RecordedCall awaitRequest(Predicate<RecordedCall> predicate, Duration timeout) {
-        return await(() -> calls.stream().filter(predicate).findFirst().orElse(null), timeout,
-                () -> "no matching request among " + calls);
+        return await(() -> http.calls().stream().filter(predicate).findFirst().orElse(null), timeout,
+                () -> "no matching request among " + http.calls());
     }
 
     /** Forgets recorded requests, unknown routes and violations (not the world). */
     public void clearRecords() {
-        calls.clear();
-        unknownRoutes.clear();
-        responseViolations.clear();
+        http.clearRecords();
     }
 
     /** Live (not deleted) messages of a channel or thread, oldest first. */
@@ -740,13 +570,13 @@ public final class FakeDiscord implements AutoCloseable {
 
     /** Requests to routes the fake does not serve ({@code "GET /applications/@me"}). */
     public List<String> unknownRoutes() {
-        return List.copyOf(unknownRoutes);
+        return http.unknownRoutes();
     }
 
     /** What the spec says is wrong with the requests received so far ({@code "POST /path: problem"}). */
     public List<String> specViolations() {
         List<String> all = new ArrayList<>();
-        for (RecordedCall c : calls) {
+        for (RecordedCall c : http.calls()) {
             c.specViolations().forEach(v -> all.add(c.line() + ": " + v));
         }
         return all;
@@ -763,7 +593,7 @@ public final class FakeDiscord implements AutoCloseable {
 
     /** With {@link Builder#validateResponses}, where the fake's own answers differ from the spec. */
     public List<String> responseViolations() {
-        return List.copyOf(responseViolations);
+        return http.responseViolations();
     }
 
     private <T> T await(Supplier<T> probe, Duration timeout, Supplier<String> failure) {
@@ -783,214 +613,5 @@ public final class FakeDiscord implements AutoCloseable {
                 throw new AssertionError("interrupted", e);
             }
         }
-    }
-
-    // ---- HTTP ----
-
-    private MockResponse handle(RecordedRequest request) {
-        HttpUrl url = request.getUrl();
-        List<String> segments = url.pathSegments();
-        String first = segments.isEmpty() ? "" : segments.get(0);
-        if ((first.equals("gateway") || first.equals("gateway-resume")) && segments.size() == 1
-                && "websocket".equalsIgnoreCase(request.getHeaders().get("Upgrade"))) {
-            return gateway.upgrade(url.encodedPath());
-        }
-        if (segments.size() >= 2 && first.equals("api") && segments.get(1).equals("v10")) {
-            return api(request, segments.subList(2, segments.size()));
-        }
-        return cdn(request, segments);
-    }
-
-    private MockResponse cdn(RecordedRequest request, List<String> segments) {
-        if (segments.size() == 4 && segments.get(0).equals("attachments")) {
-            synchronized (world) {
-                World.StoredFile f = world.files.get(segments.get(2));
-                if (f != null && f.channelId().equals(segments.get(1)) && f.filename().equals(segments.get(3))) {
-                    return new MockResponse.Builder()
-                            .setHeader("Content-Type", f.contentType() == null ? "application/octet-stream" : f.contentType())
-                            .body(new Buffer().write(f.bytes())).build();
-                }
-            }
-        }
-        if (!segments.isEmpty() && List.of("avatars", "stickers", "emojis", "icons").contains(segments.get(0))) {
-            return new MockResponse.Builder().setHeader("Content-Type", "image/png").body(new Buffer().write(PNG)).build();
-        }
-        return new MockResponse.Builder().code(404).setHeader("Content-Type", "text/plain").body("404: Not Found").build();
-    }
-
-    private MockResponse api(RecordedRequest request, List<String> segments) {
-        HttpUrl url = request.getUrl();
-        String method = request.getMethod();
-        String path = "/" + String.join("/", segments);
-        String encodedPath = url.encodedPath().substring("/api/v10".length());
-        Map<String, List<String>> query = new LinkedHashMap<>();
-        for (String name : url.queryParameterNames()) {
-            List<String> values = new ArrayList<>();
-            for (String v : url.queryParameterValues(name)) {
-                values.add(v == null ? "" : v);
-            }
-            query.put(name, List.copyOf(values));
-        }
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (String name : request.getHeaders().names()) {
-            String value = request.getHeaders().get(name);
-            if (name.equalsIgnoreCase("authorization") && value != null) {
-                value = value.startsWith("Bot ") ? "Bot ***" : "***";
-            }
-            headers.put(name.toLowerCase(Locale.ROOT), value);
-        }
-        String contentType = request.getHeaders().get("Content-Type");
-
-        JsonNode json = null;
-        String jsonText = null;
-        List<UploadedFile> files = new ArrayList<>();
-        Rest.Reply reply = null;
-        byte[] body = request.getBody() == null ? new byte[0] : request.getBody().toByteArray();
-        try {
-            if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-                jsonText = readMultipart(contentType, body, files);
-            } else if (body.length > 0) {
-                jsonText = new String(body, StandardCharsets.UTF_8);
-            }
-            if (jsonText != null) {
-                json = World.JSON.readTree(jsonText);
-            }
-        } catch (IOException | RuntimeException e) {
-            reply = Rest.error(400, 50109, "The request body contains invalid JSON.");
-        }
-        List<String> violations = spec == null ? List.of()
-                : spec.checkRequest(method, encodedPath, query, contentType, jsonText, false);
-
-        Rest.Route route = null;
-        List<String> params = new ArrayList<>();
-        for (Rest.Route r : rest.routes) {
-            if (r.method().equals(method) && matches(r.segments(), segments, params)) {
-                route = r;
-                break;
-            }
-        }
-        if (reply == null) {
-            if (outage) {
-                reply = Rest.error(503, 0, "503: Service Unavailable");
-            } else if (serverErrors.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                reply = Rest.error(500, 0, "500: Internal Server Error");
-            } else if (rateLimited.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                reply = new Rest.Reply(429, World.NODES.objectNode().put("message", "You are being rate limited.")
-                        .put("retry_after", retryAfterSeconds).put("global", false).put("code", 0));
-            } else if (route == null) {
-                boolean otherMethod = rest.routes.stream().anyMatch(r -> matches(r.segments(), segments, new ArrayList<>()));
-                if (otherMethod) {
-                    reply = Rest.error(405, 0, "405: Method Not Allowed");
-                } else {
-                    unknownRoutes.add(method + " " + path);
-                    reply = Rest.error(404, 0, "404: Not Found");
-                }
-            } else if (route.botAuth() && !("Bot " + world.botToken).equals(request.getHeaders().get("Authorization"))) {
-                reply = Rest.error(401, 0, "401: Unauthorized");
-            } else if (!route.botAuth() && request.getHeaders().get("Authorization") != null
-                    && !("Bot " + world.botToken).equals(request.getHeaders().get("Authorization"))) {
-                reply = Rest.error(401, 0, "401: Unauthorized");
-            } else {
-                Rest.Request parsed = new Rest.Request(method, segments, query, json, List.copyOf(files));
-                synchronized (world) {
-                    try {
-                        reply = route.handler().handle(parsed, params);
-                    } catch (RuntimeException e) {
-                        reply = Rest.error(500, 0, "500: fake Discord failed: " + e);
-                    }
-                }
-            }
-        }
-        RecordedCall call = new RecordedCall(Instant.now(), method, path, Map.copyOf(query), headers, json, List.copyOf(files),
-                reply.status(), List.copyOf(violations));
-        calls.add(call);
-        if (reply.status() < 300) {
-            for (Hook h : hooks) {
-                if (h.when().test(call) && hooks.remove(h)) {
-                    h.action().accept(call);
-                }
-            }
-        }
-        String responseBody = reply.body() == null ? "" : reply.body().toString();
-        if (validateResponses && spec != null && reply.status() < 500) {
-            for (String problem : spec.checkResponse(method, encodedPath, reply.status(), responseBody)) {
-                responseViolations.add(method + " " + path + " -> " + reply.status() + ": " + problem);
-            }
-        }
-        return response(reply, route == null ? path : String.join("/", route.segments()) + method, responseBody);
-    }
-
-    private static boolean matches(String[] template, List<String> segments, List<String> params) {
-        params.clear();
-        if (template.length != segments.size()) {
-            return false;
-        }
-        for (int i = 0; i < template.length; i++) {
-            if (template[i].equals("{}")) {
-                if (segments.get(i).isEmpty()) {
-                    return false;
-                }
-                params.add(segments.get(i));
-            } else if (!template[i].equals(segments.get(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private String readMultipart(String contentType, byte[] body, List<UploadedFile> files) throws IOException {
-        Matcher boundary = Pattern.compile("boundary=\"?([^\";]+)\"?").matcher(contentType);
-        if (!boundary.find()) {
-            throw new IOException("multipart without boundary");
-        }
-        String payload = null;
-        try (MultipartReader reader = new MultipartReader(new Buffer().write(body), boundary.group(1))) {
-            MultipartReader.Part part;
-            while ((part = reader.nextPart()) != null) {
-                String disposition = part.headers().get("Content-Disposition");
-                String name = disposition == null ? null : group(NAME, disposition);
-                byte[] bytes = part.body().readByteArray();
-                if ("payload_json".equals(name)) {
-                    payload = new String(bytes, StandardCharsets.UTF_8);
-                } else if (name != null) {
-                    files.add(new UploadedFile(name, group(FILENAME, disposition), part.headers().get("Content-Type"), bytes));
-                }
-            }
-        }
-        return payload;
-    }
-
-    private static String group(Pattern pattern, String text) {
-        Matcher m = pattern.matcher(text);
-        return m.find() ? m.group(1) : null;
-    }
-
-    private MockResponse response(Rest.Reply reply, String bucketKey, String body) {
-        MockResponse.Builder b = new MockResponse.Builder().code(reply.status());
-        // JDA takes a 429 without "Via" for a Cloudflare ban; Discord's API answers carry it.
-        b.setHeader("Via", "1.1 google");
-        String bucket = Integer.toHexString(bucketKey.hashCode());
-        double reset = System.currentTimeMillis() / 1000.0;
-        if (reply.status() == 429) {
-            double after = retryAfterSeconds;
-            b.setHeader("Retry-After", Long.toString((long) Math.ceil(after)));
-            b.setHeader("X-RateLimit-Limit", "5");
-            b.setHeader("X-RateLimit-Remaining", "0");
-            b.setHeader("X-RateLimit-Reset", String.format(Locale.ROOT, "%.3f", reset + after));
-            b.setHeader("X-RateLimit-Reset-After", String.format(Locale.ROOT, "%.3f", after));
-            b.setHeader("X-RateLimit-Bucket", bucket);
-            b.setHeader("X-RateLimit-Scope", "user");
-        } else if (reply.status() != 503) {
-            b.setHeader("X-RateLimit-Limit", "5");
-            b.setHeader("X-RateLimit-Remaining", "4");
-            b.setHeader("X-RateLimit-Reset", String.format(Locale.ROOT, "%.3f", reset + 1));
-            b.setHeader("X-RateLimit-Reset-After", "1.000");
-            b.setHeader("X-RateLimit-Bucket", bucket);
-        }
-        if (reply.body() != null) {
-            b.setHeader("Content-Type", "application/json");
-            b.body(body);
-        }
-        return b.build();
     }
 }

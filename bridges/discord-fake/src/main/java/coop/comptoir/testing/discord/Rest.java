@@ -361,7 +361,7 @@ final class Rest {
         if (webhook == null && !world.bot.id().equals(m.authorId) && (world.everyonePermissions & World.MANAGE_MESSAGES) == 0) {
             return error(403, 50013, "Missing Permissions");
         }
-        FakeDiscord.markDeleted(world, gateway, m);
+        WorldChanges.markDeleted(world, gateway, m);
         return Reply.noContent();
     }
 
@@ -377,7 +377,7 @@ final class Rest {
         if (emoji.isCustom() && world.guilds.values().stream().noneMatch(g -> g.emojis.containsKey(emoji.id()))) {
             return error(400, 10014, "Unknown Emoji");
         }
-        FakeDiscord.applyReaction(world, gateway, m, world.bot.id(), emoji, add);
+        WorldChanges.applyReaction(world, gateway, m, world.bot.id(), emoji, add);
         return Reply.noContent();
     }
 
@@ -399,7 +399,7 @@ final class Rest {
         if (lower.contains("clyde") || lower.contains("discord")) {
             return invalidForm("name", "USERNAME_INVALID_CONTAINS", "Username cannot contain \"discord\" or \"clyde\"");
         }
-        FakeWebhook w = FakeDiscord.newWebhook(world, gateway, c, name);
+        FakeWebhook w = WorldChanges.newWebhook(world, gateway, c, name);
         return Reply.ok(world.webhookJson(w));
     }
 
@@ -472,7 +472,7 @@ final class Rest {
             }
         }
         int type = messageId != null ? FakeChannel.PUBLIC_THREAD : json.path("type").asInt(FakeChannel.PRIVATE_THREAD);
-        World.ChannelState thread = FakeDiscord.newThread(world, gateway, parent, start, world.bot.id(), name, type);
+        World.ChannelState thread = WorldChanges.newThread(world, gateway, parent, start, world.bot.id(), name, type);
         ObjectNode body = world.channelJson(thread);
         if (messageId == null) {
             ObjectNode member = body.putObject("member");

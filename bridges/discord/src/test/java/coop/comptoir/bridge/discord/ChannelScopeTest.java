@@ -23,7 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
 
 /**
  * The connector stays within the configured Discord server, and within the portal channel it is
@@ -52,23 +51,13 @@ class ChannelScopeTest {
         equipe = discord.channel("equipe");
         dehors = discord.channel("dehors");
         host = new RecordingHost("discord").link(general.id()).link(equipe.id()).link(dehors.id());
-        DiscordConfig config = new DiscordConfig(discord.botToken(), general.guildId(), null,
-                discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl());
         places = ThreadPlaces.inMemory(100);
-        connector = new JdaDiscordConnector(config, "en", new OkHttpClient(), LoggerFactory.getLogger("discord-test"), places);
-        connector.start(host);
+        connector = ConnectorOnFake.start(discord, general.guildId(), "en", new OkHttpClient(), places, host);
     }
 
     @AfterEach
     void stop() {
-        if (connector != null) {
-            connector.close();
-        }
-        try {
-            discord.assertNoSpecViolations();
-        } finally {
-            discord.close();
-        }
+        ConnectorOnFake.stop(connector, discord, false);
     }
 
     @Test

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
 
 /**
  * The server's layout as JDA reads it from the fake Discord: categories, text channels with their
@@ -51,23 +50,12 @@ class DiscordStructureTest {
         discord.makePrivate(coffre.id(), false);
         discord.addVoiceChannel(guild, "Salon vocal");
         host = new RecordingHost("discord").link(general.id());
-        DiscordConfig config = new DiscordConfig(discord.botToken(), guild, null,
-                discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl());
-        connector = new JdaDiscordConnector(config, "fr", new OkHttpClient(), LoggerFactory.getLogger("discord-test"),
-                ThreadPlaces.inMemory(10));
-        connector.start(host);
+        connector = ConnectorOnFake.start(discord, guild, "fr", new OkHttpClient(), ThreadPlaces.inMemory(10), host);
     }
 
     @AfterEach
     void stop() {
-        if (connector != null) {
-            connector.close();
-        }
-        try {
-            discord.assertNoSpecViolations();
-        } finally {
-            discord.close();
-        }
+        ConnectorOnFake.stop(connector, discord, false);
     }
 
     @Test

@@ -70,15 +70,7 @@ class JdaDiscordConnectorTest {
 
     @AfterEach
     void stop() {
-        if (connector != null) {
-            connector.close();
-        }
-        try {
-            discord.assertNoSpecViolations();
-            assertThat(discord.unknownRoutes()).isEmpty();
-        } finally {
-            discord.close();
-        }
+        ConnectorOnFake.stop(connector, discord, true);
     }
 
     private JdaDiscordConnector connect(RecordingHost h) throws Exception {
@@ -86,12 +78,8 @@ class JdaDiscordConnectorTest {
     }
 
     private JdaDiscordConnector connect(RecordingHost h, String language) throws Exception {
-        DiscordConfig config = new DiscordConfig(discord.botToken(), discord.guild().id(), null,
-                discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl());
         places = ThreadPlaces.inMemory(1000);
-        JdaDiscordConnector c = new JdaDiscordConnector(config, language, http, LoggerFactory.getLogger("discord-test"), places);
-        c.start(h);
-        return c;
+        return ConnectorOnFake.start(discord, discord.guild().id(), language, http, places, h);
     }
 
     private static OutgoingRemoteMessage text(String body) {

@@ -25,7 +25,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
 
 /**
  * After a crash between Discord's "posted" and the bridge recording the link, the engine asks the
@@ -61,25 +60,13 @@ class SentLookupTest {
 
     @AfterEach
     void stop() {
-        if (connector != null) {
-            connector.close();
-        }
-        try {
-            discord.assertNoSpecViolations();
-            assertThat(discord.unknownRoutes()).isEmpty();
-        } finally {
-            discord.close();
-        }
+        ConnectorOnFake.stop(connector, discord, true);
     }
 
     private JdaDiscordConnector connect() throws Exception {
-        DiscordConfig config = new DiscordConfig(discord.botToken(), discord.guild().id(), null,
-                discord.restBaseUrl(), discord.gatewayUrl(), discord.cdnBaseUrl());
         places = ThreadPlaces.inMemory(1000);
-        JdaDiscordConnector c = new JdaDiscordConnector(config, "en", new OkHttpClient(), LoggerFactory.getLogger("discord-test"),
-                places);
-        c.start(new RecordingHost("discord").link(general.id()));
-        return c;
+        return ConnectorOnFake.start(discord, discord.guild().id(), "en", new OkHttpClient(), places,
+                new RecordingHost("discord").link(general.id()));
     }
 
     /** The run that posted dies; a new one (new JDA session, new caches) looks. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import coop.comptoir.e2e.rig.BridgeTeardown;
 import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
 import coop.comptoir.e2e.rig.Http;
@@ -46,16 +47,7 @@ class CrashWindowsE2ETest {
 
     @AfterEach
     void tearDown() throws Exception {
-        try {
-            if (comptoir != null) {
-                comptoir.stop();
-            }
-        } finally {
-            if (discord != null) {
-                discord.assertNoSpecViolations();
-                discord.close();
-            }
-        }
+        BridgeTeardown.stop(comptoir, TOKEN, null, discord, null);
     }
 
     @Test

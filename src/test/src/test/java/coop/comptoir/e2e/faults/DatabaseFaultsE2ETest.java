@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import coop.comptoir.e2e.plugin.WitnessPlugin;
+import coop.comptoir.e2e.rig.BridgeTeardown;
 import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
 import coop.comptoir.e2e.rig.MatrixTestClient;
@@ -39,21 +40,7 @@ class DatabaseFaultsE2ETest {
 
     @AfterEach
     void tearDown() throws Exception {
-        try {
-            if (comptoir != null) {
-                comptoir.stop();
-            }
-        } finally {
-            try {
-                if (proxy != null) {
-                    proxy.close();
-                }
-            } finally {
-                if (schema != null) {
-                    schema.close();
-                }
-            }
-        }
+        BridgeTeardown.stopThenClose(comptoir, proxy, schema);
     }
 
     @Test

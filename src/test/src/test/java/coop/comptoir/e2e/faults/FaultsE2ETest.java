@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import coop.comptoir.e2e.plugin.WitnessPlugin;
+import coop.comptoir.e2e.rig.BridgeTeardown;
 import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
 import coop.comptoir.e2e.rig.MatrixTestClient;
@@ -54,15 +55,7 @@ class FaultsE2ETest {
 
     @AfterEach
     void tearDown() throws Exception {
-        try {
-            if (comptoir != null) {
-                comptoir.stop();
-            }
-        } finally {
-            if (discord != null) {
-                discord.close();
-            }
-        }
+        BridgeTeardown.stopThenClose(comptoir, discord);
     }
 
     /** The discord and witness plugins, the room linked to the channel. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import coop.comptoir.e2e.rig.BridgeTeardown;
 import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
 import coop.comptoir.e2e.rig.MatrixTestClient;
@@ -51,15 +52,7 @@ class GracefulStopE2ETest {
 
     @AfterEach
     void tearDown() throws Exception {
-        try {
-            if (comptoir != null) {
-                comptoir.stop();
-            }
-        } finally {
-            if (discord != null) {
-                discord.close();
-            }
-        }
+        BridgeTeardown.stopThenClose(comptoir, discord);
     }
 
     @Test

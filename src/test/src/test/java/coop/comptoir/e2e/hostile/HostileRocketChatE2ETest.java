@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import coop.comptoir.e2e.hostile.HostileCorpus.Item;
+import coop.comptoir.e2e.rig.BridgeConfig;
 import coop.comptoir.e2e.rig.BridgeTeardown;
 import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
@@ -86,11 +87,7 @@ class HostileRocketChatE2ETest {
     }
 
     private static String ghost(FakeUser user) {
-        StringBuilder sb = new StringBuilder("@_rocketchat_");
-        for (char c : user.id().toCharArray()) {
-            sb.append(Character.isUpperCase(c) ? "_" + Character.toLowerCase(c) : String.valueOf(c));
-        }
-        return sb.append(':').append(Rig.SERVER_NAME).toString();
+        return BridgeConfig.rocketChatGhost(user.id());
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import coop.comptoir.e2e.rig.BridgeConfig;
 import coop.comptoir.e2e.rig.BridgeTeardown;
 import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
@@ -70,32 +71,15 @@ class AccountLinkingE2ETest {
         comptoir = rig.comptoir("account-linking", c -> {
             c.putObject("commands").putArray("admins").add(alice.userId());
             ArrayNode plugins = c.withArray("plugins");
-            ObjectNode d = plugins.addObject();
-            d.put("type", "discord").put("id", "discord").put("token", TOKEN).put("guild_id", cafe.guildId())
-                    .put("api_base_url", discord.restBaseUrl()).put("gateway_url", discord.gatewayUrl())
-                    .put("cdn_url", discord.cdnBaseUrl()).put("link_digest_every", "3s").put("max_retry_delay", "2s");
+            ObjectNode d = BridgeConfig.discord(plugins, discord, TOKEN, cafe.guildId())
+                    .put("link_digest_every", "3s").put("max_retry_delay", "2s");
             d.putArray("links").addObject().put("room", cafeRoom).put("channel", cafe.id());
             plugins.addObject().put("type", "migration");
         }).start();
         alice.awaitEvent(cafeRoom, Events.membership(bot, "join"), WAIT);
         alice.awaitEvent(orgaRoom, Events.membership(bot, "join"), WAIT);
         discord.awaitConnectedClients(1, WAIT);
-        warmUp();
-    }
-
-    /** Waits until Comptoir answers commands (the first one right after a start was once seen unanswered in this suite). */
-    private static void warmUp() {
-        for (int i = 0; ; i++) {
-            String id = alice.sendText(orgaRoom, "!bridge");
-            try {
-                alice.awaitEvent(orgaRoom, Events.noticeReply(bot, id, "!bridge"), Duration.ofSeconds(5));
-                return;
-            } catch (AssertionError e) {
-                if (i == 5) {
-                    throw e;
-                }
-            }
-        }
+        alice.sendUntilAnswered(orgaRoom, bot, "!bridge", "!bridge", Duration.ofSeconds(5));
     }
 
     @AfterAll
@@ -104,7 +88,7 @@ class AccountLinkingE2ETest {
     }
 
     private static String ghost(FakeUser user) {
-        return "@_discord_" + user.id() + ":" + Rig.SERVER_NAME;
+        return BridgeConfig.discordGhost(user.id());
     }
 
     private static List<FakeMessage> botPosts() {

@@ -3,7 +3,7 @@ package coop.comptoir.e2e.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import coop.comptoir.e2e.rig.BridgeConfig;
 import coop.comptoir.e2e.rig.BridgeTeardown;
 import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
@@ -58,30 +58,12 @@ class BridgeRetireE2ETest {
         room = alice.createRoom(bot);
         comptoir = rig.comptoir("bridge-retire", c -> {
             c.putObject("commands").putArray("admins").add(alice.userId());
-            ((ArrayNode) c.withArray("plugins")).addObject().put("type", "discord").put("id", "discord").put("token", TOKEN)
-                    .put("guild_id", general.guildId()).put("max_retry_delay_seconds", 2)
-                    .put("retire_grace", GRACE.toSeconds() + "s")
-                    .put("api_base_url", discord.restBaseUrl()).put("gateway_url", discord.gatewayUrl())
-                    .put("cdn_url", discord.cdnBaseUrl());
+            BridgeConfig.discord(c.withArray("plugins"), discord, TOKEN, general.guildId()).put("max_retry_delay_seconds", 2)
+                    .put("retire_grace", GRACE.toSeconds() + "s");
         }).start();
         alice.awaitEvent(room, Events.membership(bot, "join"), WAIT);
         discord.awaitConnectedClients(1, WAIT);
-        warmUp();
-    }
-
-    /** Waits until Comptoir answers commands (the first one right after a start was once seen unanswered in this suite). */
-    private static void warmUp() {
-        for (int i = 0; ; i++) {
-            String id = alice.sendText(room, "!bridge");
-            try {
-                alice.awaitEvent(room, Events.noticeReply(bot, id, "!bridge"), Duration.ofSeconds(5));
-                return;
-            } catch (AssertionError e) {
-                if (i == 5) {
-                    throw e;
-                }
-            }
-        }
+        alice.sendUntilAnswered(room, bot, "!bridge", "!bridge", Duration.ofSeconds(5));
     }
 
     @AfterAll
@@ -140,7 +122,7 @@ class BridgeRetireE2ETest {
         // a restart during the grace period keeps it one-way, and who was told
         comptoir.restart();
         discord.awaitConnectedClients(1, WAIT);
-        warmUp();
+        alice.sendUntilAnswered(room, bot, "!bridge", "!bridge", Duration.ofSeconds(5));
         assertThat(command("!bridge status", "Fermeture en cours")).contains("le pont sera fermé le");
         discord.userSays(general.id(), dBob.id(), "après le redémarrage");
         FakeMessage carole = discord.userSays(general.id(), dCarole.id(), "moi aussi");

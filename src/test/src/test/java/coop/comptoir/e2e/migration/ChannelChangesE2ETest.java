@@ -4,22 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import coop.comptoir.e2e.rig.BridgeConfig;
 import coop.comptoir.e2e.rig.BridgeTeardown;
 import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
-import coop.comptoir.e2e.rig.Http;
 import coop.comptoir.e2e.rig.MatrixTestClient;
 import coop.comptoir.e2e.rig.Rig;
 import coop.comptoir.testing.discord.FakeChannel;
 import coop.comptoir.testing.discord.FakeDiscord;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import okhttp3.Request;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,10 +52,7 @@ class ChannelChangesE2ETest {
         comptoir = rig.comptoir("channel-changes", c -> {
             c.putObject("commands").putArray("admins").add(alice.userId());
             ArrayNode plugins = (ArrayNode) c.withArray("plugins");
-            plugins.addObject().put("type", "discord").put("id", "discord").put("token", TOKEN)
-                    .put("guild_id", guild).put("max_retry_delay_seconds", 2)
-                    .put("api_base_url", discord.restBaseUrl()).put("gateway_url", discord.gatewayUrl())
-                    .put("cdn_url", discord.cdnBaseUrl());
+            BridgeConfig.discord(plugins, discord, TOKEN, guild).put("max_retry_delay_seconds", 2);
             plugins.addObject().put("type", "migration");
         }).start();
         alice.awaitEvent(commandRoom, Events.membership(bot, "join"), WAIT);
@@ -76,12 +70,8 @@ class ChannelChangesE2ETest {
 
     /** Room name → room ID in the space's hierarchy as Alice sees it. */
     private static Map<String, String> hierarchy(String space) {
-        Http.Answer a = Http.call(new Request.Builder()
-                .url(rig.synapse().url() + "/_matrix/client/v1/rooms/" + URLEncoder.encode(space, StandardCharsets.UTF_8) + "/hierarchy")
-                .header("Authorization", "Bearer " + alice.accessToken()).build());
-        assertThat(a.status()).as(a.toString()).isEqualTo(200);
         Map<String, String> out = new HashMap<>();
-        a.json().path("rooms").forEach(r -> out.put(r.path("name").asText(), r.path("room_id").asText()));
+        alice.spaceHierarchy(space).forEach(r -> out.put(r.path("name").asText(), r.path("room_id").asText()));
         return out;
     }
 

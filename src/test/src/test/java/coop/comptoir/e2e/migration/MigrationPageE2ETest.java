@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import coop.comptoir.e2e.rig.BridgeConfig;
+import coop.comptoir.e2e.rig.BridgeTeardown;
 import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
 import coop.comptoir.e2e.rig.MatrixTestClient;
@@ -79,10 +81,7 @@ class MigrationPageE2ETest {
         comptoir = rig.comptoir("migration-page", c -> {
             c.putObject("commands").putArray("admins").add(alice.userId());
             ArrayNode plugins = c.withArray("plugins");
-            ObjectNode d = plugins.addObject();
-            d.put("type", "discord").put("id", "discord").put("token", TOKEN).put("guild_id", cafe.guildId())
-                    .put("api_base_url", discord.restBaseUrl()).put("gateway_url", discord.gatewayUrl())
-                    .put("cdn_url", discord.cdnBaseUrl());
+            ObjectNode d = BridgeConfig.discord(plugins, discord, TOKEN, cafe.guildId());
             d.putArray("links").addObject().put("room", cafeRoom).put("channel", cafe.id());
             plugins.addObject().put("type", "migration").put("public_address", rig.appserviceUrl());
         }).start();
@@ -93,19 +92,11 @@ class MigrationPageE2ETest {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (comptoir != null) {
-                comptoir.stop();
-            }
-        } finally {
-            if (discord != null) {
-                discord.close();
-            }
-        }
+        BridgeTeardown.stop(comptoir, TOKEN, null, discord, null);
     }
 
     private static String ghost(FakeUser user) {
-        return "@_discord_" + user.id() + ":" + Rig.SERVER_NAME;
+        return BridgeConfig.discordGhost(user.id());
     }
 
     @Test

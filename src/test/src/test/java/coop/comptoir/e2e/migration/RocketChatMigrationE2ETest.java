@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import coop.comptoir.e2e.rig.BridgeConfig;
 import coop.comptoir.e2e.rig.BridgeTeardown;
 import coop.comptoir.e2e.rig.ComptoirProcess;
 import coop.comptoir.e2e.rig.Events;
@@ -13,14 +14,11 @@ import coop.comptoir.e2e.rig.Rig;
 import coop.comptoir.testing.rocketchat.FakeMessage;
 import coop.comptoir.testing.rocketchat.FakeRocketChat;
 import coop.comptoir.testing.rocketchat.FakeRoom;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import okhttp3.Request;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -76,24 +74,13 @@ class RocketChatMigrationE2ETest {
         comptoir = rig.comptoir("migration-rocketchat", c -> {
             c.putObject("commands").putArray("admins").add(alice.userId());
             ArrayNode plugins = (ArrayNode) c.withArray("plugins");
-            plugins.addObject().put("type", "rocketchat").put("id", "rocketchat").put("server_url", rc.url())
-                    .put("user_id", rc.bot().id()).put("token", TOKEN).put("max_retry_delay", "2s");
+            BridgeConfig.rocketChat(plugins, rc, TOKEN).put("max_retry_delay", "2s");
             plugins.addObject().put("type", "migration").put("element_url", ELEMENT);
         }).start();
         alice.awaitEvent(commandRoom, Events.membership(bot, "join"), WAIT);
         alice.awaitEvent(bureauRoom, Events.membership(bot, "join"), WAIT);
         FakeRocketChat.await(() -> rc.connectedClients() == 1, WAIT, "the bridge on the realtime API");
-        for (int i = 0; ; i++) { // wait until Comptoir answers commands
-            String id = alice.sendText(commandRoom, "!migration ?");
-            try {
-                alice.awaitEvent(commandRoom, Events.noticeReply(bot, id, "!migration"), Duration.ofSeconds(5));
-                break;
-            } catch (AssertionError e) {
-                if (i == 5) {
-                    throw e;
-                }
-            }
-        }
+        alice.sendUntilAnswered(commandRoom, bot, "!migration ?", "!migration", Duration.ofSeconds(5));
         String link = alice.sendText(bureauRoom, "!bridge link rocketchat " + rc.room("bureau").id());
         alice.awaitEvent(bureauRoom, Events.noticeReply(bot, link, "relié à #bureau"), WAIT);
     }
@@ -108,28 +95,17 @@ class RocketChatMigrationE2ETest {
         return alice.awaitEvent(room, Events.noticeReply(bot, id, expected), WAIT);
     }
 
-    private static int botRooms() {
-        Http.Answer a = Http.call(new Request.Builder().url(rig.synapse().url() + "/_matrix/client/v3/joined_rooms")
-                .header("Authorization", "Bearer " + rig.registration().asToken()).build());
-        assertThat(a.status()).isEqualTo(200);
-        return a.json().path("joined_rooms").size();
-    }
-
     /** Name → entry; a room named as its space (a team's own room) is kept under "#name". */
     private static Map<String, JsonNode> hierarchy(MatrixTestClient user, String root) {
-        Http.Answer a = Http.call(new Request.Builder()
-                .url(rig.synapse().url() + "/_matrix/client/v1/rooms/" + URLEncoder.encode(root, StandardCharsets.UTF_8) + "/hierarchy")
-                .header("Authorization", "Bearer " + user.accessToken()).build());
-        assertThat(a.status()).as(a.toString()).isEqualTo(200);
         Map<String, JsonNode> out = new HashMap<>();
-        a.json().path("rooms").forEach(r -> out.put((r.path("room_type").asText().equals("m.space") ? "" : "#") + r.path("name").asText(), r));
+        user.spaceHierarchy(root).forEach(r -> out.put((r.path("room_type").asText().equals("m.space") ? "" : "#") + r.path("name").asText(), r));
         return out;
     }
 
     @Test
     @Order(1)
     void theDryRunShowsChannelsGroupsTheTeamAndWhatIsLeftApart() {
-        int before = botRooms();
+        int before = rig.botRoomCount();
         String body = command(commandRoom, "!migration structure rocketchat", "apply").path("content").path("body").asText();
         assertThat(body)
                 .contains("Espace « 127.0.0.1 » (sur invitation) — à créer")
@@ -141,16 +117,16 @@ class RocketChatMigrationE2ETest {
                 .contains("#Commande de pommes (une discussion : elle suit son salon")
                 .contains("#direction (le bot n'y a pas accès)")
                 .contains("6 salons ou espaces à créer");
-        assertThat(botRooms()).isEqualTo(before);
+        assertThat(rig.botRoomCount()).isEqualTo(before);
     }
 
     @Test
     @Order(2)
     void applyMirrorsTheServerWithItsJoinRulesAndBridgesEachChannel() throws Exception {
-        int before = botRooms();
+        int before = rig.botRoomCount();
         command(commandRoom, "!migration structure rocketchat apply", "");
         alice.awaitEvent(commandRoom, Events.messageFrom(bot).and(Events.bodyContains("Structure en place")), WAIT);
-        assertThat(botRooms()).isEqualTo(before + 6);
+        assertThat(rig.botRoomCount()).isEqualTo(before + 6);
 
         String space = alice.awaitInvite(WAIT).getKey();
         alice.join(space);
@@ -174,12 +150,12 @@ class RocketChatMigrationE2ETest {
     @Test
     @Order(3)
     void applyingAgainCreatesNothing() {
-        int before = botRooms();
+        int before = rig.botRoomCount();
         assertThat(command(commandRoom, "!migration structure rocketchat", "apply").path("content").path("body").asText())
                 .contains("Rien de nouveau à créer").doesNotContain("— à créer");
         command(commandRoom, "!migration structure rocketchat apply", "");
         alice.awaitEvent(commandRoom, Events.messageFrom(bot).and(Events.bodyContains("rien de nouveau créé")), WAIT);
-        assertThat(botRooms()).isEqualTo(before);
+        assertThat(rig.botRoomCount()).isEqualTo(before);
     }
 
     @Test

@@ -38,23 +38,39 @@ public final class BridgeTeardown {
                 afterChecks.run();
             }
         } finally {
-            Exception failed = null;
-            for (AutoCloseable closing : concat(rc, discord, more)) {
-                try {
-                    if (closing != null) {
-                        closing.close();
-                    }
-                } catch (Exception e) {
-                    if (failed == null) {
-                        failed = e;
-                    } else {
-                        failed.addSuppressed(e);
-                    }
+            closeAll(concat(rc, discord, more));
+        }
+    }
+
+    /**
+     * Stops Comptoir (when there is one), then closes {@code then} in order, each even when what came
+     * before failed; null entries are skipped. For a test that checks nothing more at the end (a fault
+     * test, whose fakes and logs are asserted in the test itself). Blocks while Comptoir stops.
+     *
+     * @throws Exception the first failure, the others suppressed in it
+     */
+    public static void stopThenClose(ComptoirProcess comptoir, AutoCloseable... then) throws Exception {
+        AutoCloseable stop = comptoir == null ? null : comptoir::stop;
+        closeAll(concat(stop, null, then));
+    }
+
+    private static void closeAll(AutoCloseable... all) throws Exception {
+        Exception failed = null;
+        for (AutoCloseable closing : all) {
+            try {
+                if (closing != null) {
+                    closing.close();
+                }
+            } catch (Exception e) {
+                if (failed == null) {
+                    failed = e;
+                } else {
+                    failed.addSuppressed(e);
                 }
             }
-            if (failed != null) {
-                throw failed;
-            }
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 

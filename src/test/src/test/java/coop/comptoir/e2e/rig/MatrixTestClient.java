@@ -319,6 +319,37 @@ public final class MatrixTestClient {
         }
     }
 
+    /**
+     * Sends {@code command} to the room until {@code bot} answers it with a notice that contains
+     * {@code expected}, waiting {@code eachTry} for each answer, six tries at most. For the first
+     * command after Comptoir starts: it was once seen left unanswered in this suite (not explained
+     * yet), and a test should not count on that one. The command must be harmless to repeat.
+     *
+     * @return the answer
+     * @throws AssertionError when the sixth try is not answered either
+     */
+    public JsonNode sendUntilAnswered(String roomId, String bot, String command, String expected, Duration eachTry) {
+        for (int i = 0; ; i++) {
+            String id = sendText(roomId, command);
+            try {
+                return awaitEvent(roomId, Events.noticeReply(bot, id, expected), eachTry);
+            } catch (AssertionError e) {
+                if (i == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The rooms of a space as this user sees them (what Element shows), from {@code /hierarchy}, the space first. */
+    public List<JsonNode> spaceHierarchy(String spaceId) {
+        HttpUrl url = base.newBuilder().addPathSegments("_matrix/client/v1/rooms").addPathSegment(spaceId)
+                .addPathSegment("hierarchy").build();
+        List<JsonNode> rooms = new ArrayList<>();
+        get(url).path("rooms").forEach(rooms::add);
+        return rooms;
+    }
+
     /** The timeline events of a room that {@code /sync} delivered so far, oldest first. */
     public List<JsonNode> seenEvents(String roomId) {
         synchronized (seen) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import okhttp3.Request;
 
 /**
  * The end-to-end test bed, one per JVM, started by the first {@link #get()}: a homeserver (Synapse,
@@ -174,6 +175,16 @@ public final class Rig {
     /** {@code @comptoir:comptoir.test} */
     public String botUserId() {
         return "@" + registration.senderLocalpart() + ":" + SERVER_NAME;
+    }
+
+    /** How many rooms Comptoir's bot is in, asked as the application service ({@code /joined_rooms}). */
+    public int botRoomCount() {
+        Http.Answer a = Http.call(new Request.Builder().url(synapse.url() + "/_matrix/client/v3/joined_rooms")
+                .header("Authorization", "Bearer " + registration.asToken()).build());
+        if (a.status() != 200) {
+            throw new AssertionError("joined_rooms as the application service: " + a);
+        }
+        return a.json().path("joined_rooms").size();
     }
 
     /** The Comptoir command line (same jar and environment as the processes). */
