@@ -16,7 +16,7 @@ as_root env DEBIAN_FRONTEND=noninteractive dpkg -i --force-confdef --force-confo
   || fail "dpkg -i $deb failed"
 
 for f in /usr/bin/comptoir /usr/share/comptoir/comptoir.jar /lib/systemd/system/comptoir.service \
-         /etc/comptoir/comptoir.yaml /etc/comptoir/comptoir.env /etc/comptoir/logback.xml; do
+         /etc/comptoir/comptoir.yaml /etc/comptoir/comptoir.env /usr/share/doc/comptoir/examples/logback.xml; do
   [ -e "$f" ] || fail "$f not installed"
 done
 getent passwd comptoir >/dev/null || fail "no comptoir user"

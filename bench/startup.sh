@@ -15,7 +15,8 @@ config="${CONFIG:-$here/comptoir-bench.yaml}"
 port="${BENCH_PORT:-29303}"
 ctl="${BENCH_CTL:-29313}"
 export BENCH_PORT="$port" BENCH_CTL="$ctl" BENCH_DB="${BENCH_DB:-/tmp/asbench-startup/comptoir.db}"
-rm -rf "$(dirname "$BENCH_DB")" && mkdir -p "$(dirname "$BENCH_DB")"
+work="$(dirname "$BENCH_DB")"
+rm -rf "$work" && mkdir -p "$work"
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # The launcher's options: the same file ./comptoir reads, then the CDS options it adds.
 # shellcheck source=../dist/src/deb/jvm-options.sh
@@ -26,7 +27,7 @@ load="$(cut -d' ' -f1-3 /proc/loadavg)"
 start_ns=$(date +%s%N)
 # shellcheck disable=SC2086
 "$java_bin" $opts ${JAVA_OPTS_EXTRA:-} -Xlog:class+load=info:file="$classlog" -Dcomptoir.startup.trace \
-  -jar "$jar" run --config "$config" >/tmp/asbench-startup/log 2>&1 &
+  -jar "$jar" run --config "$config" >"$work/log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true' EXIT
 body='{"events":[{"type":"m.room.message","room_id":"!r:remote.example","sender":"@u:remote.example","content":{"msgtype":"m.text","body":"hi"},"origin_server_ts":1,"event_id":"$startup"}]}'
@@ -45,13 +46,17 @@ cds_classes=$(grep -c 'source: shared objects file' "$classlog" || true)
 sleep "${IDLE_WAIT:-10}"
 idle_kib=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
 idle_split=$(awk '/^RssAnon|^RssFile/ {printf "%s%.1f ", $1, $2/1024}' "/proc/$pid/status")
-python3 "$here/burst.py" --connections 16 --seconds "${BURST:-10}" --port "$port" >/tmp/asbench-startup/burst 2>&1 || true
+# Pss shares each page among the processes that map it (the JDK's archive, libjvm): what this
+# process adds to the machine; threads at idle.
+idle_pss_kib=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup")
+threads=$(ls "/proc/$pid/task" | wc -l)
+python3 "$here/burst.py" --connections 16 --seconds "${BURST:-10}" --port "$port" >"$work/burst" 2>&1 || true
 peak_kib=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
 kill "$pid"; wait "$pid" 2>/dev/null || true
 trap - EXIT
-printf '{"load":"%s","first_answer_ms":%s,"cpu_ms_to_first_answer":%s,"classes_loaded":%s,"classes_from_cds":%s,"idle_rss_mib":%.1f,"peak_rss_mib":%.1f,"jar_mib":%.1f,"idle_rss_split_mib":"%s","opts":"%s %s"}\n' \
-  "$load" "${first_ms:-null}" "$cpu_ms" "$classes_at_first" "$cds_classes" "$(echo "$idle_kib/1024" | bc -l)" \
+printf '{"load":"%s","first_answer_ms":%s,"cpu_ms_to_first_answer":%s,"classes_loaded":%s,"classes_from_cds":%s,"idle_rss_mib":%.1f,"idle_pss_mib":%.1f,"threads":%s,"peak_rss_mib":%.1f,"jar_mib":%.1f,"idle_rss_split_mib":"%s","opts":"%s %s"}\n' \
+  "$load" "${first_ms:-null}" "$cpu_ms" "$classes_at_first" "$cds_classes" "$(echo "$idle_kib/1024" | bc -l)" "$(echo "$idle_pss_kib/1024" | bc -l)" "$threads" \
   "$(echo "$peak_kib/1024" | bc -l)" "$(echo "$(stat -c %s "$jar")/1048576" | bc -l)" "$idle_split" "$opts" "${JAVA_OPTS_EXTRA:-}"
-grep 'Start-up:' /tmp/asbench-startup/log | sed 's/^.*Start-up: /  /' >&2
+grep 'Start-up:' "$work/log" | sed 's/^.*Start-up: /  /' >&2
 [ -n "${KEEP_CLASSLOG:-}" ] && cp "$classlog" "$KEEP_CLASSLOG"
 rm -f "$classlog"

@@ -4,6 +4,7 @@ import coop.comptoir.internal.StartupTrace;
 import coop.comptoir.internal.cli.BackupCommand;
 import coop.comptoir.internal.cli.CheckConfigCommand;
 import coop.comptoir.internal.cli.CliContext;
+import coop.comptoir.internal.cli.ConfigOption;
 import coop.comptoir.internal.cli.ExitCodes;
 import coop.comptoir.internal.cli.GenerateRegistrationCommand;
 import coop.comptoir.internal.cli.PluginsCommand;
@@ -34,7 +35,29 @@ public final class Main implements Callable<Integer> {
         // Libraries logging through java.util.logging end up in the same log as the rest.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        System.exit(commandLine(CliContext.system()).execute(args));
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(execute(CliContext.system(), args, out, err));
+    }
+
+    /**
+     * Runs the command {@code args} names and returns its exit status. A plain {@code run} (only
+     * {@code --config} and {@code --env-file}) starts without the command-line parser, which the
+     * other commands, help and errors use.
+     */
+    public static int execute(CliContext context, String[] args, PrintWriter out, PrintWriter err) {
+        ConfigOption plainRun = RunCommand.plainRun(args);
+        if (plainRun != null) {
+            try {
+                return RunCommand.run(context, plainRun, err);
+            } catch (Exception e) {
+                return report(e, "run", err);
+            }
+        }
+        CommandLine cmd = commandLine(context);
+        cmd.setOut(out);
+        cmd.setErr(err);
+        return cmd.execute(args);
     }
 
     /** The command line with its subcommands, ready to {@code execute}. */
@@ -57,13 +80,16 @@ public final class Main implements Callable<Integer> {
     }
 
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-        PrintWriter err = cmd.getErr();
+        return report(e, cmd.getCommandName(), cmd.getErr());
+    }
+
+    private static int report(Exception e, String command, PrintWriter err) {
         if (e instanceof ConfigErrors errors) {
             err.println(errors.getMessage());
             err.flush();
             return ExitCodes.CONFIG;
         }
-        err.println("comptoir " + cmd.getCommandName() + ": " + e);
+        err.println("comptoir " + command + ": " + e);
         e.printStackTrace(err);
         err.flush();
         return ExitCodes.FAILURE;

@@ -75,7 +75,10 @@ public final class ComptoirRuntime implements AutoCloseable {
     private final Clock pluginClock;
     private final Metrics metrics = new Metrics();
     private final ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** For the homeserver (and the encryption module, which talks to it only). */
     private final OkHttpClient http;
+    /** For plugins: the same pool and dispatcher, with TLS, built at the first plugin's call. */
+    private final PluginHttp pluginHttp;
     private final JdbcDatabase database;
     /** Scheduled snapshots of the SQLite file, or null when off. */
     private final coop.comptoir.internal.store.SqliteSnapshots snapshots;
@@ -104,6 +107,19 @@ public final class ComptoirRuntime implements AutoCloseable {
     private final CountDownLatch firstTransaction = new CountDownLatch(1);
     private volatile boolean closing;
 
+    /**
+     * The client for the homeserver. A homeserver reached over plain HTTP (Synapse on the same
+     * machine, the usual set-up) gets a client without TLS: building TLS loads the JDK's trust
+     * store and about 250 classes that would stay in memory unused. Plugins get TLS
+     * ({@link PluginHttp}).
+     */
+    static OkHttpClient homeserverClient(HttpUrl homeserver, OkHttpClient.Builder builder) {
+        if (!homeserver.isHttps()) {
+            builder.connectionSpecs(List.of(okhttp3.ConnectionSpec.CLEARTEXT));
+        }
+        return builder.build();
+    }
+
     private ComptoirRuntime(ComptoirConfig config, PluginCatalog catalog, Clock clock, Clock pluginClock) throws Exception {
         this.config = config;
         this.clock = clock;
@@ -114,12 +130,12 @@ public final class ComptoirRuntime implements AutoCloseable {
         okhttp3.Dispatcher okDispatcher = new okhttp3.Dispatcher();
         okDispatcher.setMaxRequestsPerHost(64);
         okDispatcher.setMaxRequests(128);
-        this.http = new OkHttpClient.Builder()
+        this.http = homeserverClient(HttpUrl.get(config.homeserver().url()), new OkHttpClient.Builder()
                 .dispatcher(okDispatcher)
                 .connectTimeout(Duration.ofSeconds(10))
                 .readTimeout(Duration.ofSeconds(60))
-                .writeTimeout(Duration.ofSeconds(60))
-                .build();
+                .writeTimeout(Duration.ofSeconds(60)));
+        this.pluginHttp = new PluginHttp(http);
         StartupTrace.mark("HTTP client created");
 
         ComptoirConfig.Database dbc = config.database();
@@ -216,7 +232,7 @@ public final class ComptoirRuntime implements AutoCloseable {
 
     private void addInstance(String id, PluginConfig pc, Namespaces ns, Clock instanceClock, Creator creator) throws Exception {
         PluginContextImpl ctx = new PluginContextImpl(id, pc, matrix, matrix.userId(), config.homeserver().serverName(),
-                router.forInstance(id), database, quartz.forInstance(id), http, instanceClock, PluginContextImpl.loggerFor(id),
+                router.forInstance(id), database, quartz.forInstance(id), pluginHttp, instanceClock, PluginContextImpl.loggerFor(id),
                 dispatcher, pluginRoutes.forInstance(id), sharedObjects, config.textSettings());
         Plugin plugin;
         try {

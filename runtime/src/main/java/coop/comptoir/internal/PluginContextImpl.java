@@ -18,9 +18,15 @@ import org.slf4j.LoggerFactory;
 /** What one plugin instance gets; built by the runtime, nothing shared but what is meant to be. */
 record PluginContextImpl(String instanceId, PluginConfig config, MatrixClient matrix, UserId botUserId,
                          String serverName, CommandRouter commands, Database database, Scheduler scheduler,
-                         OkHttpClient http, Clock clock, Logger log, Dispatcher dispatcher, HttpRoutes routes,
+                         PluginHttp pluginHttp, Clock clock, Logger log, Dispatcher dispatcher, HttpRoutes routes,
                          SharedObjects sharedObjects, coop.comptoir.api.text.TextSettings texts)
         implements PluginContext {
+
+    /** The client with TLS, built at the first plugin's call ({@link PluginHttp}). */
+    @Override
+    public OkHttpClient http() {
+        return pluginHttp.get();
+    }
 
     static Logger loggerFor(String instanceId) {
         return LoggerFactory.getLogger("coop.comptoir.plugin." + instanceId);

@@ -18,6 +18,19 @@ public final class ConfigOption {
                     "(default: /etc/comptoir/comptoir.env when it exists and can be read). The real environment wins."})
     Path envFile;
 
+    /**
+     * The file when {@code --config} is not given, as the parser works it out from the option's
+     * default {@code ${COMPTOIR_CONFIG:-comptoir.yaml}}: the system property, else the environment
+     * variable, else {@code comptoir.yaml}.
+     */
+    static String defaultFile() {
+        String value = System.getProperty("COMPTOIR_CONFIG");
+        if (value == null) {
+            value = System.getenv("COMPTOIR_CONFIG");
+        }
+        return value == null ? "comptoir.yaml" : value;
+    }
+
     /** The file, absolute. */
     Path file() {
         return file.toAbsolutePath().normalize();

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class MainTest {
     @TempDir
@@ -92,10 +91,9 @@ class MainTest {
     private Run run(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine(new CliContext(env, () -> new PluginCatalog(List.of(new GreeterFactory(), new AnnouncerFactory()))));
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        int code = cmd.execute(args);
+        // as main() does: a plain `run` without the command-line parser, the rest through it
+        int code = Main.execute(new CliContext(env, () -> new PluginCatalog(List.of(new GreeterFactory(), new AnnouncerFactory()))),
+                args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Run(code, out.toString(), err.toString());
     }
 

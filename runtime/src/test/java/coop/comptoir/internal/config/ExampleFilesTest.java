@@ -6,6 +6,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.status.Status;
+import coop.comptoir.internal.logging.DefaultLogging;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,14 +74,18 @@ class ExampleFilesTest {
 
     @Test
     void theLogbackFilesLoadAndShowMdcKeysOnlyWhenSet() throws Exception {
-        // the example for /etc, and the default the runnable jar carries (dist's, not a library's)
-        for (Path file : List.of(configDir().resolve("logback.xml"),
-                configDir().resolveSibling("dist/src/main/resources/logback.xml"))) {
+        // the example for /etc (read by logback's XML configurator), and the default the runnable
+        // jar sets up in code (DefaultLogging): the same levels and the same line
+        for (String source : List.of("config/logback.xml", "DefaultLogging")) {
             LoggerContext context = new LoggerContext();
-            JoranConfigurator configurator = new JoranConfigurator();
-            configurator.setContext(context);
-            configurator.doConfigure(file.toFile());
-            assertThat(context.getStatusManager().getCopyOfStatusList()).as(file.toString())
+            if (source.endsWith(".xml")) {
+                JoranConfigurator configurator = new JoranConfigurator();
+                configurator.setContext(context);
+                configurator.doConfigure(configDir().resolve("logback.xml").toFile());
+            } else {
+                new DefaultLogging(name -> false).configure(context);
+            }
+            assertThat(context.getStatusManager().getCopyOfStatusList()).as(source)
                     .noneMatch(s -> s.getLevel() >= Status.WARN);
             assertThat(context.getLogger("org.quartz").getEffectiveLevel().toString()).isEqualTo("WARN");
 
