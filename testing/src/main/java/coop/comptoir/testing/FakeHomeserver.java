@@ -31,6 +31,7 @@ final class FakeHomeserver {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final Pattern PROFILE_PATH = Pattern.compile("/_matrix/client/(?:v3|r0)/profile/([^/?]+)");
     private static final Pattern ROOM_PATH = Pattern.compile("/_matrix/client/(?:v3|r0)/rooms/([^/?]+)/(joined_members|state)");
+    private static final Pattern MESSAGES_PATH = Pattern.compile("/_matrix/client/(?:v3|r0)/rooms/([^/?]+)/messages(?:\\?(.*))?");
 
     final String serverName;
     final UserId bot;
@@ -56,6 +57,8 @@ final class FakeHomeserver {
     final Map<String, JsonNode> answers = new LinkedHashMap<>();
     final Map<RoomId, RuntimeException> broken = new LinkedHashMap<>();
     int loseAnswers;
+    /** What a lost answer throws; null for a dropped connection. */
+    MatrixException lostAnswer;
 
     FakeHomeserver(UserId bot) {
         this.serverName = bot.serverName();
@@ -179,6 +182,11 @@ final class FakeHomeserver {
             }
             return answer;
         }
+        Matcher messages = MESSAGES_PATH.matcher(path);
+        if (messages.matches()) {
+            return RoomHistory.page(sent, timestamps, RoomId.of(URLDecoder.decode(messages.group(1), StandardCharsets.UTF_8)),
+                    messages.group(2) == null ? "" : messages.group(2));
+        }
         Matcher m = ROOM_PATH.matcher(path);
         if (!m.matches()) {
             return null;
@@ -227,6 +235,7 @@ final class FakeHomeserver {
     /** A room event with a transaction ID: the faults asked for, then sent once per transaction. */
     EventId sendRoomEvent(UserId sender, Long ts, RoomId room, String type, ObjectNode content, String txnId) {
         boolean lose;
+        MatrixException lostAs;
         EventId id;
         synchronized (this) {
             RuntimeException bug = broken.get(room);
@@ -244,9 +253,13 @@ final class FakeHomeserver {
                 }
             }
             lose = loseAnswers > 0;
+            lostAs = lostAnswer;
             if (lose) {
                 loseAnswers--;
             }
+        }
+        if (lose && lostAs != null) {
+            throw lostAs;
         }
         if (lose) {
             throw new MatrixException("connection reset (answer lost, as asked by the test)", new java.io.IOException("reset"));

@@ -27,8 +27,9 @@ import java.util.Set;
  * with the first event and records nothing. The test can make calls fail ({@link #failNext},
  * {@link #failUntilCleared}, {@link #loseNextAnswers}, {@link #failIn}). The escape hatch
  * {@link #request} answers what a test gave for a path ({@link #answer}), else, from the live
- * picture, {@code /joined_members}, a room's {@code /state} and {@code /media/config}; any other
- * request throws. Media go to a {@link FakeMediaRepository} ({@link #media()}).
+ * picture, {@code /joined_members}, a room's {@code /state} and {@code /messages} and
+ * {@code /media/config}; any other request throws. {@link #forgetTransactionIds} plays a homeserver
+ * restart. Media go to a {@link FakeMediaRepository} ({@link #media()}).
  *
  * <p>By default anyone may send anywhere and join any room. {@link #strictMembership()} makes it
  * behave as Synapse does for membership, to test a plugin that must join or invite first.
@@ -181,8 +182,31 @@ public final class RecordingMatrixClient implements MatrixClient {
      * room, the caller does not know it.
      */
     public RecordingMatrixClient loseNextAnswers(int calls) {
+        return loseNextAnswers(calls, null);
+    }
+
+    /**
+     * As {@link #loseNextAnswers(int)}, the calls failing with {@code failure} once their work is
+     * done: a {@code new MatrixException(504, "M_UNKNOWN", …)} plays a proxy that gave up waiting
+     * while the homeserver stored the event; null is the dropped connection.
+     */
+    public RecordingMatrixClient loseNextAnswers(int calls, MatrixException failure) {
         synchronized (world) {
             world.loseAnswers = calls;
+            world.lostAnswer = failure;
+        }
+        return this;
+    }
+
+    /**
+     * Forgets the transaction IDs seen so far, as Synapse does when it restarts (it keeps an
+     * appservice's transaction IDs in memory only): a send retried after this with the same
+     * transaction ID makes a second event. With {@link #loseNextAnswers} it plays "the homeserver
+     * stored the event, stopped before answering, and came back".
+     */
+    public RecordingMatrixClient forgetTransactionIds() {
+        synchronized (world) {
+            world.transactions.clear();
         }
         return this;
     }
@@ -561,8 +585,10 @@ public final class RecordingMatrixClient implements MatrixClient {
      * Recorded ({@link #requests}), then answered with what {@link #answer} gave for the longest
      * matching prefix; else, from the live picture: {@code GET …/rooms/{room}/joined_members}
      * (display names and avatars from the members' state, else their profiles),
-     * {@code GET …/rooms/{room}/state}, {@code GET …/profile/{user}} (the name and avatar the
-     * user set) and {@code GET /_matrix/client/v1/media/config}.
+     * {@code GET …/rooms/{room}/state}, {@code GET …/rooms/{room}/messages} (what was sent to the
+     * room, in order, as client events: {@code dir}, {@code from}, {@code limit} and a
+     * {@code filter} by types, senders and {@code contains_url}), {@code GET …/profile/{user}} (the
+     * name and avatar the user set) and {@code GET /_matrix/client/v1/media/config}.
      *
      * @throws UnsupportedOperationException when nothing answers the path
      */

@@ -47,6 +47,44 @@ class RecordingMatrixClientTest {
     }
 
     @Test
+    void aHomeserverRestartForgetsTransactionIdsSoARetryMakesASecondEvent() {
+        matrix.loseNextAnswers(1);
+        assertThatThrownBy(() -> matrix.send(ROOM, OutgoingMessage.text("a"), "t1")).isInstanceOf(MatrixException.class);
+        matrix.forgetTransactionIds();
+        matrix.send(ROOM, OutgoingMessage.text("a"), "t1");
+
+        assertThat(matrix.bodiesIn(ROOM)).as("what Synapse shows after its restart").containsExactly("a", "a");
+    }
+
+    @Test
+    void roomMessagesAreReadBackNewestFirstThroughTheFilterAndPageByPage() {
+        UserId ghost = UserId.of("@_discord_1:coop.example");
+        matrix.send(ROOM, OutgoingMessage.text("un"), "t1");
+        EventId two = matrix.as(ghost).send(ROOM, OutgoingMessage.text("deux"), "t2");
+        matrix.as(ghost).react(ROOM, two, "👍", "t3");
+        EventId four = matrix.as(ghost).withTimestamp(1_600_000_000_000L).send(ROOM, OutgoingMessage.text("quatre"), "t4");
+        String filter = java.net.URLEncoder.encode("{\"types\":[\"m.room.message\"],\"senders\":[\"" + ghost + "\"]}",
+                java.nio.charset.StandardCharsets.UTF_8);
+        String path = "/_matrix/client/v3/rooms/" + ROOM.value() + "/messages?dir=b&limit=1&filter=" + filter;
+
+        com.fasterxml.jackson.databind.JsonNode first = matrix.request("GET", path, null);
+        assertThat(first.path("chunk")).singleElement().satisfies(e -> {
+            assertThat(e.path("event_id").asText()).isEqualTo(four.value());
+            assertThat(e.path("content").path("body").asText()).isEqualTo("quatre");
+            assertThat(e.path("origin_server_ts").asLong()).isEqualTo(1_600_000_000_000L);
+        });
+        com.fasterxml.jackson.databind.JsonNode second = matrix.request("GET", path + "&from=" + first.path("end").asText(), null);
+        assertThat(second.path("chunk")).singleElement()
+                .satisfies(e -> assertThat(e.path("event_id").asText()).isEqualTo(two.value()));
+        com.fasterxml.jackson.databind.JsonNode last = matrix.request("GET", path + "&from=" + second.path("end").asText(), null);
+        assertThat(last.path("chunk")).as("the bot's message is not the ghost's").isEmpty();
+        assertThat(last.has("end")).as("no more history").isFalse();
+        assertThat(matrix.request("GET", "/_matrix/client/v3/rooms/" + ROOM.value() + "/messages?dir=f", null).path("chunk"))
+                .extracting(e -> e.path("type").asText()).containsExactly("m.room.message", "m.room.message", "m.reaction",
+                        "m.room.message");
+    }
+
+    @Test
     void anEditShowsItsNewTextAndWhatItReplaces() {
         EventId original = matrix.send(ROOM, OutgoingMessage.text("Il manque 2 personnes"), "t1");
         matrix.edit(ROOM, original, OutgoingMessage.text("Il manque 1 personne"), "t2");

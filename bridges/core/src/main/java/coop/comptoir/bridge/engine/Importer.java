@@ -46,6 +46,8 @@ final class Importer {
     private final int batchSize;
     private final Logger log;
     private final Set<RoomId> running = ConcurrentHashMap.newKeySet();
+    /** Rooms whose import sent a message since this start: only the first one may follow a run that died mid-send. */
+    private final Set<RoomId> importedSinceStart = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     Importer(String instance, MatrixClient bot, BackfillCapable backfill, Portals portals, CursorTable cursors,
@@ -145,7 +147,8 @@ final class Importer {
                 ReentrantLock lock = toMatrix.lock(room);
                 lock.lock();
                 try {
-                    if (!links.isLinked(m.id()) && toMatrix.message(room, m)) {
+                    // the first message of a run may have been sent by a run that died before storing its position
+                    if (!links.isLinked(m.id()) && toMatrix.message(room, m, importedSinceStart.add(room))) {
                         count++;
                     }
                 } catch (Exception e) {

@@ -8,6 +8,7 @@ import coop.comptoir.api.id.MxcUri;
 import coop.comptoir.api.id.RoomId;
 import coop.comptoir.api.id.UserId;
 import coop.comptoir.api.matrix.MatrixClient;
+import coop.comptoir.api.matrix.MatrixException;
 import coop.comptoir.api.matrix.OutgoingMessage;
 import coop.comptoir.bridge.api.BridgeException;
 import coop.comptoir.bridge.api.MatrixContent;
@@ -15,10 +16,14 @@ import coop.comptoir.bridge.api.MediaCapable;
 import coop.comptoir.bridge.api.NetworkConnector;
 import coop.comptoir.bridge.api.RemoteAttachment;
 import coop.comptoir.bridge.api.RemoteEvent;
+import coop.comptoir.bridge.api.RemoteMessageId;
 import coop.comptoir.bridge.engine.MessageLinkTable.Link;
 import coop.comptoir.bridge.engine.OutboxTable.Row;
 import coop.comptoir.bridge.engine.ReactionLinkTable.ReactionLink;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +37,11 @@ import org.slf4j.Logger;
  * Remote events to Matrix: messages sent by the author's ghost (with the original time, replies and
  * threads mapped through the message links, files uploaded), edits as {@code m.replace}, deletions
  * as redactions, reactions as the ghost's {@code m.reaction}. Transaction IDs come from the remote
- * IDs, so a message sent again after a crash is not doubled. Content never notifies the whole room.
+ * IDs, so a message sent again after a crash is not doubled while the homeserver remembers them.
+ * Each message part also carries its transaction ID in its content ({@link #MARKER}): a delivery
+ * whose earlier outcome is unknown (a failed attempt, or the first one of a room after a start) first
+ * looks for it among the ghost's latest messages in the room, which still works after a homeserver
+ * restart made it forget the transaction IDs. Content never notifies the whole room.
  * Replies, threads, edits, deletions and reactions follow the links of the same room only.
  *
  * <p>A remote deletion redacts the bridge's own copies (the ghosts' messages); a Matrix user's
@@ -47,6 +56,17 @@ final class ToMatrix implements Lanes.Deliverer {
      * edit carries it twice, and a homeserver refuses events over 65,536 bytes.
      */
     static final int MAX_TEXT_BYTES = 28_000;
+    /**
+     * Content key holding the transaction ID a message part was sent with: how a send whose answer
+     * was lost is found again in the room (Synapse forgets transaction IDs when it restarts).
+     */
+    static final String MARKER = "coop.comptoir.bridge.txn";
+    /**
+     * How many of the ghost's latest messages in the room are read to find a send whose outcome is
+     * unknown. A queue is sequential, so the one looked for is at most a few messages back (later
+     * parts of the same message, edits).
+     */
+    static final int LOOK_BACK = 50;
 
     private final String instance;
     private final MatrixClient bot;
@@ -62,6 +82,10 @@ final class ToMatrix implements Lanes.Deliverer {
     private final Logger log;
     private final Map<RoomId, ReentrantLock> roomLocks = new ConcurrentHashMap<>();
     private volatile Long maxUpload;
+    /** Rooms whose queue delivered a message since this start: only a room's first one may follow a crash mid-send. */
+    private final Set<RoomId> deliveredSinceStart = ConcurrentHashMap.newKeySet();
+    /** Messages whose last send failed without a clear refusal (the history import retries them outside the queue). */
+    private final Set<RemoteMessageId> unsure = ConcurrentHashMap.newKeySet();
     private volatile SubChannelOpener subChannels = (room, ev) -> { };
 
     /** Opens the room of a sub-channel announced in a portal's queue. */
@@ -117,7 +141,10 @@ final class ToMatrix implements Lanes.Deliverer {
             if (event instanceof RemoteEvent.Message m && a != null && AccountLinks.isRemoteCommand(m)) {
                 a.remoteCommand(room, m);
             } else if (event instanceof RemoteEvent.Message m) {
-                if (message(room, m) && a != null) {
+                // After a start only a queue's head may have been sent by the run that died; a failed
+                // attempt (a timeout, a reset, a 5xx) may have been stored by the homeserver too.
+                boolean mayBeThere = deliveredSinceStart.add(room) || row.attempts() > 0;
+                if (message(room, m, mayBeThere) && a != null) {
                     links.eventOf(room, m.id()).ifPresent(sent -> a.delivered(room, sent, m));
                 }
             } else if (event instanceof RemoteEvent.Edit e) {
@@ -141,9 +168,16 @@ final class ToMatrix implements Lanes.Deliverer {
 
     /**
      * Sends a remote message to the room, unless it already crossed (either way); call with
-     * {@link #lock} held. Returns whether anything was sent.
+     * {@link #lock} held. Returns whether anything was sent (or found already there). A message whose
+     * earlier send failed in this run without a clear refusal is looked for in the room first, as with
+     * {@code mayBeThere}.
+     *
+     * @param mayBeThere whether an earlier attempt may have reached the homeserver without its link
+     *                   being recorded (a failed attempt, a run that died): then the room's recent
+     *                   messages are read first ({@link #MARKER})
+     * @throws MatrixException transient, when the homeserver cannot answer the send or that read
      */
-    boolean message(RoomId room, RemoteEvent.Message m) throws BridgeException {
+    boolean message(RoomId room, RemoteEvent.Message m, boolean mayBeThere) throws BridgeException {
         if (AccountLinks.isRemoteCommand(m)) {
             return false; // a code to link an account: never shown on Matrix, not even from the history
         }
@@ -159,6 +193,27 @@ final class ToMatrix implements Lanes.Deliverer {
             return false;
         }
         UserId ghost = ghosts.ensure(m.sender(), room);
+        if (mayBeThere || unsure.contains(m.id())) {
+            findSent(room, ghost, m, parts, done);
+            if (done.size() >= parts) {
+                unsure.remove(m.id());
+                return true;
+            }
+        }
+        try {
+            sendParts(room, ghost, m, hasText, done);
+        } catch (RuntimeException e) {
+            if (!(e instanceof MatrixException me) || me.isTransient()) {
+                unsure.add(m.id()); // stored or not, nobody knows: the next try looks first
+            }
+            throw e;
+        }
+        unsure.remove(m.id());
+        return true;
+    }
+
+    private void sendParts(RoomId room, UserId ghost, RemoteEvent.Message m, boolean hasText, Set<Integer> done)
+            throws BridgeException {
         MatrixClient as = bot.as(ghost).withTimestamp(m.timestamp().toEpochMilli());
         Optional<EventId> thread = m.threadRoot().flatMap(r -> links.eventOf(room, r));
         Optional<EventId> reply = m.replyTo().flatMap(r -> links.eventOf(room, r));
@@ -172,7 +227,8 @@ final class ToMatrix implements Lanes.Deliverer {
                 if (reply.isPresent()) {
                     om = om.replyingTo(reply.get());
                 }
-                EventId sent = as.send(room, om, Txn.of(instance, "m", m.id(), part));
+                String txn = Txn.of(instance, "m", m.id(), part);
+                EventId sent = as.sendEvent(room, "m.room.message", om.toContent().put(MARKER, txn), txn);
                 link(room, sent, m, part, ghost);
             }
             part++;
@@ -181,12 +237,61 @@ final class ToMatrix implements Lanes.Deliverer {
             if (!done.contains(part)) {
                 ObjectNode content = attachment(as, a);
                 relate(content, thread, part == 0 ? reply : Optional.empty());
-                EventId sent = as.sendEvent(room, "m.room.message", content, Txn.of(instance, "m", m.id(), part));
+                String txn = Txn.of(instance, "m", m.id(), part);
+                EventId sent = as.sendEvent(room, "m.room.message", content.put(MARKER, txn), txn);
                 link(room, sent, m, part, ghost);
             }
             part++;
         }
-        return true;
+    }
+
+    /**
+     * Links the parts of {@code m} the homeserver already holds (found by their {@link #MARKER} among
+     * the ghost's last {@link #LOOK_BACK} messages in the room) and adds them to {@code done}. A
+     * homeserver that cannot answer now throws (the delivery is retried, not sent blindly); one that
+     * refuses the read is logged and the parts are sent.
+     */
+    private void findSent(RoomId room, UserId ghost, RemoteEvent.Message m, int parts, Set<Integer> done) {
+        ObjectNode filter = EventCodec.JSON.createObjectNode();
+        filter.putArray("types").add("m.room.message");
+        filter.putArray("senders").add(ghost.value());
+        String path = "/_matrix/client/v3/rooms/" + encode(room.value()) + "/messages?dir=b&limit=" + LOOK_BACK
+                + "&filter=" + encode(filter.toString());
+        JsonNode page;
+        try {
+            page = bot.as(ghost).request("GET", path, null);
+        } catch (MatrixException e) {
+            if (e.isTransient()) {
+                throw e;
+            }
+            log.warn("Could not look for {} message {} among the room's recent messages ({}); sending it", texts.network(),
+                    m.id(), e.getMessage());
+            return;
+        }
+        Map<String, EventId> byMarker = new HashMap<>();
+        for (JsonNode ev : page.path("chunk")) { // newest first: the oldest copy wins
+            JsonNode marker = ev.path("content").path(MARKER);
+            if (marker.isTextual() && ev.path("event_id").isTextual()) {
+                byMarker.put(marker.asText(), EventId.of(ev.get("event_id").asText()));
+            }
+        }
+        int found = 0;
+        for (int part = 0; part < parts; part++) {
+            EventId there = done.contains(part) ? null : byMarker.get(Txn.of(instance, "m", m.id(), part));
+            if (there != null) {
+                link(room, there, m, part, ghost);
+                done.add(part);
+                found++;
+            }
+        }
+        if (found > 0) {
+            log.info("{} message {} was already in {} ({} part(s), stored before a lost answer or a crash): linked, not sent again",
+                    texts.network(), m.id(), room, found);
+        }
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     private void link(RoomId room, EventId event, RemoteEvent.Message m, int part, UserId ghost) {

@@ -10,6 +10,7 @@ import static coop.comptoir.bridge.engine.Rig.await;
 import static coop.comptoir.bridge.engine.Rig.remoteMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import coop.comptoir.api.id.UserId;
 import coop.comptoir.bridge.api.MatrixContent;
 import coop.comptoir.bridge.api.RemoteEvent;
 import coop.comptoir.bridge.api.RemoteMessageId;
@@ -92,6 +93,41 @@ class ImportTest extends LinkedEngineTest {
         Rig.settle();
         assertThat(bodies()).containsExactly("h1", "h2", "h3 répond à h2", "h4", "h5 dans le fil de h4", "h6", "h7");
         assertThat(progress()).isEqualTo("Import terminé : 7 messages copiés depuis Discord.");
+    }
+
+    @Test
+    void aHistoryMessageStoredByAHomeserverThatRestartedBeforeAnsweringIsImportedOnce() throws Exception {
+        await("start-up catch-up", () -> net.backfillCalls.get() >= 1);
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        net.beforeHistory = () -> {
+            if (once.compareAndSet(false, true)) {
+                rig.matrix.loseNextAnswers(1); // the first message of the import: stored, its answer lost
+            }
+        };
+        rig.matrixMessage(ADMIN, "!bridge import");
+        await("h1 stored", () -> bodies().size() == 1);
+        rig.matrix.forgetTransactionIds(); // the homeserver restarted before the import tried again
+        await("done", () -> progress().startsWith("Import terminé"));
+        Rig.settle();
+        assertThat(bodies()).containsExactly("h1", "h2", "h3 répond à h2", "h4", "h5 dans le fil de h4", "h6", "h7");
+    }
+
+    @Test
+    void aMessageSentByAnImportThatDiedBeforeStoringItsPositionIsNotSentAgainAfterBothRestarted() throws Exception {
+        await("start-up catch-up", () -> net.backfillCalls.get() >= 1);
+        net.backfillDownFromCall = net.backfillCalls.get() + 2; // the import stops after its first batch
+        rig.matrixMessage(ADMIN, "!bridge import");
+        await("first batch", () -> progress().startsWith("Import : 3 messages jusqu'ici"));
+        rig.restart();
+        rig.matrix.forgetTransactionIds(); // the homeserver restarted too
+        // h4, sent by the run that died before it stored its position past h4
+        rig.matrix.as(UserId.of("@_discord_43:coop.example")).sendEvent(ROOM, "m.room.message",
+                Rig.text("h4").put(ToMatrix.MARKER, Txn.of(rig.engine.instance, "m", "4", 0)), "cb.m.dead-run");
+        net.backfillDownFromCall = Integer.MAX_VALUE;
+        rig.engine.importer.resumeAll();
+        await("done", () -> progress().startsWith("Import terminé"));
+        Rig.settle();
+        assertThat(bodies()).containsExactly("h1", "h2", "h3 répond à h2", "h4", "h5 dans le fil de h4", "h6", "h7");
     }
 
     @Test

@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP relay on a loopback port to a server, that a test can cut: while cut, open connections are
  * closed and new ones are closed as soon as they are accepted, as a server that went away looks to
  * its clients. Used to take PostgreSQL away from one Comptoir without touching the shared server.
+ * It can also {@linkplain #holdAnswers hold the answers}: requests still reach the server, which acts
+ * on them, but what it answers is dropped, as when a server stops right after doing the work.
  */
 final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
@@ -21,6 +23,7 @@ final class TcpProxy implements AutoCloseable {
     private final int port;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
+    private volatile boolean holdAnswers;
 
     TcpProxy(String host, int port) throws IOException {
         this.host = host;
@@ -46,6 +49,15 @@ final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * While on, the server's bytes are read and dropped instead of reaching the client (the
+     * client's bytes still reach the server): the server does what was asked, the client never
+     * hears of it and waits, until the connection closes.
+     */
+    void holdAnswers(boolean on) {
+        holdAnswers = on;
+    }
+
     private void acceptLoop() {
         while (!server.isClosed()) {
             Socket client;
@@ -63,20 +75,23 @@ final class TcpProxy implements AutoCloseable {
                 upstream.connect(new InetSocketAddress(host, port), 5000);
                 open.add(client);
                 open.add(upstream);
-                pump(client, upstream);
-                pump(upstream, client);
+                pump(client, upstream, false);
+                pump(upstream, client, true);
             } catch (IOException e) {
                 closeQuietly(client);
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean answers) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                    if (answers && holdAnswers) {
+                        continue;
+                    }
                     out.write(buf, 0, n);
                     out.flush();
                 }
