@@ -303,10 +303,11 @@ final class DiscordWriter {
         return lead + mark + core + mark + trail;
     }
 
-    /** Whether inline code among {@code nodes} (at any depth) holds {@code c}. */
+    /** Whether inline code or a code block among {@code nodes} (at any depth) holds {@code c}. */
     private static boolean codeHolds(List<RichNode> nodes, char c) {
         for (RichNode node : nodes) {
             if (node instanceof RichNode.InlineCode code && code.code().indexOf(c) >= 0
+                    || node instanceof RichNode.CodeBlock block && block.code().indexOf(c) >= 0
                     || node instanceof RichNode.Styled styled && codeHolds(styled.children(), c)
                     || node instanceof RichNode.Link link && codeHolds(link.label(), c)) {
                 return true;

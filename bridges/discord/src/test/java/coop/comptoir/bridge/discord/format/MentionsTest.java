@@ -82,6 +82,18 @@ class MentionsTest {
     }
 
     @Test
+    void aMentionInAStyledCodeBlockHoldingTheStyleMarkStaysCode() {
+        // found by fuzzing: "~~```\n<@222>~~\n```~~" is read as strikethrough ending inside the block
+        for (String html : new String[] {"<del><pre>&lt;@222&gt;~~</pre></del>", "<strong><pre><code>**&lt;@111&gt;</code></pre></strong>"}) {
+            DiscordText out = toDiscord(html, null);
+
+            MatrixText back = Fixtures.TO_MATRIX.convert(out.content());
+            assertThat(back.mentions()).as(out.content()).isEmpty();
+            assertThat(back.formattedBody()).as(out.content()).containsPattern("<pre><code>[^<]*&lt;@\\d+&gt;");
+        }
+    }
+
+    @Test
     void aLineBreakInALinkAddressCannotCutTheCodeAfterIt() {
         // found by fuzzing: the address "http://\n**" was written with its line break, and the "**"
         // after it, read as bold up to the code block's end, cut the block holding "<@222>"
