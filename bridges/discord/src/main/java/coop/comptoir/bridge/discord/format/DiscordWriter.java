@@ -303,13 +303,22 @@ final class DiscordWriter {
         return lead + mark + core + mark + trail;
     }
 
-    /** Whether inline code or a code block among {@code nodes} (at any depth) holds {@code c}. */
+    /** Whether inline code or a code block among {@code nodes} (at any depth, in any block) holds {@code c}. */
     private static boolean codeHolds(List<RichNode> nodes, char c) {
         for (RichNode node : nodes) {
             if (node instanceof RichNode.InlineCode code && code.code().indexOf(c) >= 0
                     || node instanceof RichNode.CodeBlock block && block.code().indexOf(c) >= 0
                     || node instanceof RichNode.Styled styled && codeHolds(styled.children(), c)
-                    || node instanceof RichNode.Link link && codeHolds(link.label(), c)) {
+                    || node instanceof RichNode.Link link && codeHolds(link.label(), c)
+                    || node instanceof RichNode.Paragraph p && codeHolds(p.children(), c)
+                    || node instanceof RichNode.Division d && codeHolds(d.children(), c)
+                    || node instanceof RichNode.Quote q && codeHolds(q.children(), c)
+                    || node instanceof RichNode.Heading h && codeHolds(h.children(), c)
+                    || node instanceof RichNode.Subtext s && codeHolds(s.children(), c)) {
+                return true;
+            }
+            if (node instanceof RichNode.ListBlock list && list.items().stream().anyMatch(item -> codeHolds(item, c))
+                    || node instanceof RichNode.TableRow row && row.cells().stream().anyMatch(cell -> codeHolds(cell, c))) {
                 return true;
             }
         }
