@@ -61,6 +61,11 @@ public final class DiscordMarkdown {
         return MASS_MENTION.matcher(text).replaceAll(m -> "@" + ZWSP + Matcher.quoteReplacement(m.group(1)));
     }
 
+    /** Percent-encodes the {@code @} of {@code @everyone} and {@code @here} in an address (the same page, no mention). */
+    static String encodeMassMentions(String url) {
+        return MASS_MENTION.matcher(url).replaceAll("%40$1");
+    }
+
     /** Escapes a line-start marker ({@code # - > 1.}) at the very start of {@code s}. */
     static String escapeLineStart(String s) {
         int lead = 0;

@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
  */
 final class DiscordWriter {
     private static final Pattern EMOJI_MARKUP = Pattern.compile("<a?:\\w{1,64}:\\d{1,20}>");
-    private static final Pattern MASS_MENTION_IN_URL = Pattern.compile("@(everyone|here)", Pattern.CASE_INSENSITIVE);
 
     private static final int STRONG = 1;
     private static final int EM = 2;
@@ -308,21 +307,35 @@ final class DiscordWriter {
         for (RichNode node : nodes) {
             if (node instanceof RichNode.InlineCode code && code.code().indexOf(c) >= 0
                     || node instanceof RichNode.CodeBlock block && block.code().indexOf(c) >= 0
-                    || node instanceof RichNode.Styled styled && codeHolds(styled.children(), c)
-                    || node instanceof RichNode.Link link && codeHolds(link.label(), c)
-                    || node instanceof RichNode.Paragraph p && codeHolds(p.children(), c)
-                    || node instanceof RichNode.Division d && codeHolds(d.children(), c)
-                    || node instanceof RichNode.Quote q && codeHolds(q.children(), c)
-                    || node instanceof RichNode.Heading h && codeHolds(h.children(), c)
-                    || node instanceof RichNode.Subtext s && codeHolds(s.children(), c)) {
-                return true;
-            }
-            if (node instanceof RichNode.ListBlock list && list.items().stream().anyMatch(item -> codeHolds(item, c))
-                    || node instanceof RichNode.TableRow row && row.cells().stream().anyMatch(cell -> codeHolds(cell, c))) {
+                    || nested(node).stream().anyMatch(inner -> codeHolds(inner, c))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The node lists {@code node} holds: its children, a link's label, a list's items, a row's cells. */
+    private static List<List<RichNode>> nested(RichNode node) {
+        if (node instanceof RichNode.Styled n) {
+            return List.of(n.children());
+        } else if (node instanceof RichNode.Link n) {
+            return List.of(n.label());
+        } else if (node instanceof RichNode.Paragraph n) {
+            return List.of(n.children());
+        } else if (node instanceof RichNode.Division n) {
+            return List.of(n.children());
+        } else if (node instanceof RichNode.Quote n) {
+            return List.of(n.children());
+        } else if (node instanceof RichNode.Heading n) {
+            return List.of(n.children());
+        } else if (node instanceof RichNode.Subtext n) {
+            return List.of(n.children());
+        } else if (node instanceof RichNode.ListBlock n) {
+            return n.items();
+        } else if (node instanceof RichNode.TableRow n) {
+            return n.cells();
+        }
+        return List.of();
     }
 
     private static String inlineCode(String raw) {
@@ -357,7 +370,7 @@ final class DiscordWriter {
         }
         // the address is not shown, but Discord would still read a mass mention in it: its "@" is
         // percent-encoded, which leads to the same page
-        return "[" + label + "](" + MASS_MENTION_IN_URL.matcher(url).replaceAll("%40$1") + ")";
+        return "[" + label + "](" + DiscordMarkdown.encodeMassMentions(url) + ")";
     }
 
     private String userMention(RichNode.UserMention u) {
